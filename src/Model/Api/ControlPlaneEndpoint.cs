@@ -1,0 +1,15 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+
+namespace HaKube.Model.Api;
+
+/// <summary>The address of the load balancer in front of every kube-apiserver.</summary>
+public sealed record ControlPlaneEndpoint
+{
+    [Description("DNS name or IP address of the load balancer.")]
+    public required string Host { get; init; }
+
+    [Description("TCP port of the load balancer. Defaults to 6443.")]
+    [Range(1, 65535)]
+    public int Port { get; init; } = 6443;
+}

@@ -1,0 +1,23 @@
+using System.ComponentModel;
+
+namespace HaKube.Model.Api;
+
+/// <summary>Where etcd runs.</summary>
+public sealed record EtcdSpec
+{
+    [Description("Stacked: one etcd member per control plane, run by kubeadm. External: dedicated hosts, run by HaKube.")]
+    public EtcdTopology Topology { get; init; } = EtcdTopology.Stacked;
+
+    [Description("External only: names of hosts with role Etcd; an odd count.")]
+    public IReadOnlyList<string> Hosts { get; init; } = [];
+}
+
+/// <summary>The etcd topologies of the kubeadm HA guide.</summary>
+public enum EtcdTopology
+{
+    /// <summary>etcd members on the control-plane hosts, managed by kubeadm.</summary>
+    Stacked,
+
+    /// <summary>etcd on dedicated hosts, run by HaKube as a systemd service.</summary>
+    External,
+}

@@ -1,0 +1,40 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+
+namespace HaKube.Model.Api;
+
+/// <summary>The desired state of one HA cluster.</summary>
+public sealed record HaClusterSpec
+{
+    [Description("Kubernetes version, vMAJOR.MINOR.PATCH, v1.30 or newer (v1.31+ gets kubeadm v1beta4 configuration, v1.30 v1beta3).")]
+    [RegularExpression(@"^v[0-9]+\.[0-9]+\.[0-9]+$")]
+    public required string KubernetesVersion { get; init; }
+
+    [Description("The load-balanced address every kubeconfig and join uses.")]
+    public required ControlPlaneEndpoint ControlPlaneEndpoint { get; init; }
+
+    [Description("Who balances the control-plane endpoint. Defaults to External.")]
+    public LoadBalancerSpec LoadBalancer { get; init; } = new();
+
+    [Description("Where etcd runs. Defaults to Stacked.")]
+    public EtcdSpec Etcd { get; init; } = new();
+
+    [Description("Pod and service networks and the pod network plugin.")]
+    public NetworkingSpec Networking { get; init; } = new();
+
+    [Description("How HaKube reaches every host.")]
+    public required SshSpec Ssh { get; init; }
+
+    [Description("true: observe and report, change nothing.")]
+    public bool Paused { get; init; }
+
+    [Description("Opt in to fewer than three control planes (no control-plane high availability), for development clusters.")]
+    public bool AllowNonHighlyAvailable { get; init; }
+
+    [Description("Days before a certificate's notAfter at which HaKube renews it. Defaults to 30.")]
+    [Range(1, 300)]
+    public int CertificateRenewalDays { get; init; } = 30;
+
+    [Description("The machines of the cluster and their roles.")]
+    public required IReadOnlyList<HostSpec> Hosts { get; init; }
+}

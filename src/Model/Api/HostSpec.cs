@@ -1,0 +1,38 @@
+using System.ComponentModel;
+
+namespace HaKube.Model.Api;
+
+/// <summary>One machine of the cluster.</summary>
+public sealed record HostSpec
+{
+    [Description("Host name; also the Kubernetes node name. A DNS-1123 subdomain.")]
+    public required string Name { get; init; }
+
+    [Description("IP address or DNS name HaKube connects to and that cluster components advertise.")]
+    public required string Address { get; init; }
+
+    [Description("What the host runs: ControlPlane, Worker, Etcd, LoadBalancer.")]
+    public required IReadOnlyList<HostRole> Roles { get; init; }
+
+    [Description("Pinned SSH host key, \"type base64\" as in known_hosts; overrides knownHostsFile.")]
+    public string? HostKey { get; init; }
+
+    [Description("Node labels HaKube keeps on the Kubernetes node.")]
+    public IReadOnlyDictionary<string, string>? Labels { get; init; }
+}
+
+/// <summary>What a host runs.</summary>
+public enum HostRole
+{
+    /// <summary>kube-apiserver, controller-manager, scheduler (and etcd when Stacked).</summary>
+    ControlPlane,
+
+    /// <summary>A node that runs workloads.</summary>
+    Worker,
+
+    /// <summary>An external etcd member.</summary>
+    Etcd,
+
+    /// <summary>HAProxy in front of the control planes.</summary>
+    LoadBalancer,
+}

@@ -1,0 +1,23 @@
+using System.ComponentModel;
+
+namespace HaKube.Model.Api;
+
+/// <summary>Who balances the control-plane endpoint.</summary>
+public sealed record LoadBalancerSpec
+{
+    [Description("External: a load balancer the user provides. HAProxy: HaKube configures HAProxy on the hosts listed.")]
+    public LoadBalancerProvider Provider { get; init; } = LoadBalancerProvider.External;
+
+    [Description("HAProxy only: names of hosts with role LoadBalancer.")]
+    public IReadOnlyList<string> Hosts { get; init; } = [];
+}
+
+/// <summary>The kinds of control-plane load balancer.</summary>
+public enum LoadBalancerProvider
+{
+    /// <summary>User-provided (a cloud or hardware load balancer, or DNS).</summary>
+    External,
+
+    /// <summary>HAProxy on hosts with role LoadBalancer, configured by HaKube.</summary>
+    HAProxy,
+}

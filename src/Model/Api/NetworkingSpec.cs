@@ -1,0 +1,29 @@
+using System.ComponentModel;
+
+namespace HaKube.Model.Api;
+
+/// <summary>Cluster networks.</summary>
+public sealed record NetworkingSpec
+{
+    [Description("Pod network CIDR (kubeadm networking.podSubnet). Required unless cni is None.")]
+    public string? PodSubnet { get; init; }
+
+    [Description("Service network CIDR. Defaults to 10.96.0.0/12.")]
+    public string ServiceSubnet { get; init; } = "10.96.0.0/12";
+
+    [Description("Cluster DNS domain. Defaults to cluster.local.")]
+    public string DnsDomain { get; init; } = "cluster.local";
+
+    [Description("Pod network plugin HaKube installs: Calico or None. Defaults to Calico.")]
+    public CniPlugin Cni { get; init; } = CniPlugin.Calico;
+}
+
+/// <summary>Pod network plugins HaKube can install.</summary>
+public enum CniPlugin
+{
+    /// <summary>Calico through the Tigera operator, its IP pool set to the podSubnet.</summary>
+    Calico,
+
+    /// <summary>No plugin: the user installs one.</summary>
+    None,
+}

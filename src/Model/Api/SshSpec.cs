@@ -1,0 +1,54 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+
+namespace HaKube.Model.Api;
+
+/// <summary>How HaKube reaches every host.</summary>
+public sealed record SshSpec
+{
+    [Description("Login user. Defaults to root; any other user gets sudo -n.")]
+    public string User { get; init; } = "root";
+
+    [Description("SSH port. Defaults to 22.")]
+    [Range(1, 65535)]
+    public int Port { get; init; } = 22;
+
+    [Description("Directory mode: path of the private key, relative to the manifest.")]
+    public string? PrivateKeyFile { get; init; }
+
+    [Description("Custom-resource mode: the Secret key holding the private key.")]
+    public SecretKeyRef? PrivateKeySecretRef { get; init; }
+
+    [Description("known_hosts file, relative to the manifest, used for hosts without a pinned hostKey. Host keys are always verified.")]
+    public string? KnownHostsFile { get; init; }
+
+    [Description("Optional jump host every connection goes through.")]
+    public BastionSpec? Bastion { get; init; }
+}
+
+/// <summary>A key in a Secret of the HaCluster's namespace.</summary>
+public sealed record SecretKeyRef
+{
+    [Description("Secret name.")]
+    public required string Name { get; init; }
+
+    [Description("Key within the Secret.")]
+    public required string Key { get; init; }
+}
+
+/// <summary>A jump host.</summary>
+public sealed record BastionSpec
+{
+    [Description("Address (IP or DNS name) of the jump host.")]
+    public required string Host { get; init; }
+
+    [Description("SSH port of the jump host. Defaults to 22.")]
+    [Range(1, 65535)]
+    public int Port { get; init; } = 22;
+
+    [Description("Login user on the jump host. Defaults to ssh.user.")]
+    public string? User { get; init; }
+
+    [Description("Pinned host key of the jump host (\"type base64\"); otherwise knownHostsFile is used.")]
+    public string? HostKey { get; init; }
+}

@@ -1,0 +1,32 @@
+using HaKube.Model.Api;
+
+namespace HaKube.Model.Validation;
+
+/// <summary>How many control planes, and the endpoint in front of them.</summary>
+internal static class ControlPlaneRules
+{
+    public static void Check(ValidationScope scope)
+    {
+        var spec = scope.Spec;
+        var controlPlanes = spec.ControlPlanes();
+        if (spec.Hosts.Count > 0 && controlPlanes.Count == 0)
+        {
+            scope.Error("spec.hosts", "no host has role ControlPlane; expected at least one (three for high availability)");
+        }
+        else if (controlPlanes.Count is > 0 and < 3 && !spec.AllowNonHighlyAvailable)
+        {
+            scope.Error("spec.hosts", $"{controlPlanes.Count} control plane(s) is not highly available; expected at least 3, or set spec.allowNonHighlyAvailable: true");
+        }
+
+        var endpoint = spec.ControlPlaneEndpoint;
+        if (!Syntax.IsHostAddress(endpoint.Host))
+        {
+            scope.Error("spec.controlPlaneEndpoint.host", $"\"{endpoint.Host}\" is not an IP address or DNS name");
+        }
+
+        if (!Syntax.IsPort(endpoint.Port))
+        {
+            scope.Error("spec.controlPlaneEndpoint.port", $"{endpoint.Port} is not a port; expected 1 to 65535");
+        }
+    }
+}

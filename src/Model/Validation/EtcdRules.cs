@@ -1,0 +1,44 @@
+using HaKube.Model.Api;
+
+namespace HaKube.Model.Validation;
+
+/// <summary>The etcd topology and its members.</summary>
+internal static class EtcdRules
+{
+    public static void Check(ValidationScope scope)
+    {
+        var spec = scope.Spec;
+        var etcdRoleHosts = spec.HostsWithRole(HostRole.Etcd);
+        if (spec.Etcd.Topology == EtcdTopology.Stacked)
+        {
+            if (spec.Etcd.Hosts.Count > 0)
+            {
+                scope.Error("spec.etcd.hosts", "Stacked etcd runs on the control planes; expected no etcd hosts, or topology: External");
+            }
+
+            foreach (var host in etcdRoleHosts)
+            {
+                scope.Error($"spec.hosts[{scope.HostIndex(host.Name)}].roles", $"host \"{host.Name}\" has role Etcd but spec.etcd.topology is Stacked; expected topology: External, or no Etcd role");
+            }
+
+            var members = spec.ControlPlanes().Count;
+            if (members > 1 && members % 2 == 0)
+            {
+                scope.Error("spec.hosts", $"{members} control planes make {members} stacked etcd members, an even count that tolerates no more failures than {members - 1}; expected an odd number of control planes");
+            }
+
+            return;
+        }
+
+        if (spec.Etcd.Hosts.Count == 0)
+        {
+            scope.Error("spec.etcd.hosts", "External etcd needs hosts; expected an odd number (3 or 5) of hosts with role Etcd");
+        }
+        else if (spec.Etcd.Hosts.Count % 2 == 0)
+        {
+            scope.Error("spec.etcd.hosts", $"{spec.Etcd.Hosts.Count} etcd hosts is an even count, which tolerates no more failures than {spec.Etcd.Hosts.Count - 1}; expected an odd number");
+        }
+
+        ReferenceRules.CheckReferences(scope, spec.Etcd.Hosts, "spec.etcd.hosts", HostRole.Etcd);
+    }
+}

@@ -1,0 +1,46 @@
+using HaKube.Model.Loading;
+
+namespace HaKube.Model.Validation;
+
+/// <summary>
+/// Checks a bound HaCluster against every rule of the API and reports all problems at once,
+/// each located in the manifest. Pure: the only outside fact it uses is
+/// <see cref="ValidationOptions.FileExists"/>.
+/// </summary>
+public static class HaClusterValidator
+{
+    public static IReadOnlyList<ManifestError> Validate(LoadedManifest manifest, ValidationOptions options)
+    {
+        var scope = new ValidationScope(manifest, options);
+        MetadataRules.Check(scope);
+        HostRules.Check(scope);
+        ControlPlaneRules.Check(scope);
+        EtcdRules.Check(scope);
+        LoadBalancerRules.Check(scope);
+        NetworkRules.Check(scope);
+        SshRules.Check(scope);
+        return scope.Errors
+            .OrderBy(e => e.Line)
+            .ThenBy(e => e.Column)
+            .ToList();
+    }
+
+    /// <summary>Parses and validates every document of a manifest text; errors from both stages together.</summary>
+    public static ParseResult ParseAndValidate(string yaml, string file, ValidationOptions options)
+    {
+        var parsed = ManifestParser.Parse(yaml, file);
+        var errors = parsed.Errors.ToList();
+        var valid = new List<LoadedManifest>();
+        foreach (var manifest in parsed.Manifests)
+        {
+            var problems = Validate(manifest, options);
+            errors.AddRange(problems);
+            if (problems.Count == 0)
+            {
+                valid.Add(manifest);
+            }
+        }
+
+        return new ParseResult(valid, errors);
+    }
+}

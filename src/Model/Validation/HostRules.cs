@@ -1,0 +1,93 @@
+using HaKube.Model.Api;
+
+namespace HaKube.Model.Validation;
+
+/// <summary>Each host on its own, and hosts against each other.</summary>
+internal static class HostRules
+{
+    public static void Check(ValidationScope scope)
+    {
+        var hosts = scope.Spec.Hosts;
+        if (hosts.Count == 0)
+        {
+            scope.Error("spec.hosts", "no hosts; expected at least one host with role ControlPlane");
+            return;
+        }
+
+        var names = new Dictionary<string, int>(StringComparer.Ordinal);
+        var addresses = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < hosts.Count; i++)
+        {
+            var host = hosts[i];
+            var path = $"spec.hosts[{i}]";
+            if (!Syntax.IsDns1123Subdomain(host.Name))
+            {
+                scope.Error($"{path}.name", $"\"{host.Name}\" is not a DNS-1123 subdomain (it becomes the Kubernetes node name); expected lower-case letters, digits, '-' and '.'");
+            }
+            else if (!names.TryAdd(host.Name, i))
+            {
+                scope.Error($"{path}.name", $"host name \"{host.Name}\" is already used by spec.hosts[{names[host.Name]}]; expected unique names");
+            }
+
+            if (!Syntax.IsHostAddress(host.Address))
+            {
+                scope.Error($"{path}.address", $"\"{host.Address}\" is not an IP address or host name");
+            }
+            else if (!addresses.TryAdd(host.Address, i))
+            {
+                scope.Error($"{path}.address", $"address {host.Address} is already used by spec.hosts[{addresses[host.Address]}]; expected one host per address");
+            }
+
+            CheckRoles(scope, host, path);
+            CheckHostKey(scope, host, path);
+            CheckLabels(scope, host.Labels, $"{path}.labels");
+        }
+    }
+
+    private static void CheckRoles(ValidationScope scope, HostSpec host, string path)
+    {
+        if (host.Roles.Count == 0)
+        {
+            scope.Error($"{path}.roles", "no roles; expected one or more of ControlPlane, Worker, Etcd, LoadBalancer");
+            return;
+        }
+
+        var seen = new HashSet<HostRole>();
+        for (var r = 0; r < host.Roles.Count; r++)
+        {
+            if (!seen.Add(host.Roles[r]))
+            {
+                scope.Error($"{path}.roles[{r}]", $"role {host.Roles[r]} is listed twice");
+            }
+        }
+
+        if (seen.Contains(HostRole.ControlPlane) && seen.Contains(HostRole.Etcd))
+        {
+            scope.Error($"{path}.roles", "a host cannot be both ControlPlane and Etcd; for etcd on control planes use spec.etcd.topology: Stacked");
+        }
+    }
+
+    private static void CheckHostKey(ValidationScope scope, HostSpec host, string path)
+    {
+        if (host.HostKey is { } hostKey && !SshHostKey.TryParse(hostKey, out _, out var problem))
+        {
+            scope.Error($"{path}.hostKey", problem);
+        }
+    }
+
+    internal static void CheckLabels(ValidationScope scope, IReadOnlyDictionary<string, string>? labels, string path)
+    {
+        foreach (var (key, value) in labels ?? new Dictionary<string, string>())
+        {
+            if (!Syntax.IsLabelKey(key))
+            {
+                scope.Error($"{path}[{key}]", $"\"{key}\" is not a valid label key; expected [prefix/]name, the name at most 63 alphanumerics, '-', '_' or '.'");
+            }
+
+            if (!Syntax.IsLabelValue(value))
+            {
+                scope.Error($"{path}[{key}]", $"\"{value}\" is not a valid label value; expected at most 63 alphanumerics, '-', '_' or '.', starting and ending alphanumeric");
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace HaKube.Model.Validation;
+
+/// <summary>
+/// An SSH public host key as written in known_hosts and in spec.hosts[].hostKey:
+/// <c>ssh-ed25519 AAAAC3...</c>. The base64 blob must decode and name the same algorithm.
+/// </summary>
+public sealed record SshHostKey(string Algorithm, byte[] Blob)
+{
+    /// <summary>Host key algorithms OpenSSH servers offer.</summary>
+    public static readonly IReadOnlySet<string> Algorithms = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "rsa-sha2-512", "rsa-sha2-256", "ssh-rsa",
+    };
+
+    /// <summary>The key as OpenSSH prints it: algorithm, a space, base64.</summary>
+    public override string ToString() => $"{Algorithm} {Convert.ToBase64String(Blob)}";
+
+    public static bool TryParse(string text, out SshHostKey? key, out string problem)
+    {
+        key = null;
+        var parts = text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length < 2)
+        {
+            problem = "expected \"<algorithm> <base64 key>\" as in known_hosts";
+            return false;
+        }
+
+        if (!Algorithms.Contains(parts[0]))
+        {
+            problem = $"unsupported host key algorithm \"{parts[0]}\"; expected one of {string.Join(", ", Algorithms)}";
+            return false;
+        }
+
+        var blob = new byte[parts[1].Length];
+        if (!Convert.TryFromBase64String(parts[1], blob, out var length))
+        {
+            problem = "the key is not valid base64";
+            return false;
+        }
+
+        blob = blob[..length];
+        var embedded = EmbeddedAlgorithm(blob);
+        // RSA keys are stored as "ssh-rsa" whatever signature algorithm is negotiated.
+        var expected = parts[0].StartsWith("rsa-sha2-", StringComparison.Ordinal) ? "ssh-rsa" : parts[0];
+        if (embedded != expected)
+        {
+            problem = $"the key data is not an {parts[0]} key";
+            return false;
+        }
+
+        key = new SshHostKey(expected, blob);
+        problem = "";
+        return true;
+    }
+
+    private static string? EmbeddedAlgorithm(byte[] blob)
+    {
+        if (blob.Length < 4)
+        {
+            return null;
+        }
+
+        var length = BinaryPrimitives.ReadInt32BigEndian(blob);
+        return length is > 0 and < 64 && blob.Length >= 4 + length ? Encoding.ASCII.GetString(blob, 4, length) : null;
+    }
+}

@@ -1,0 +1,37 @@
+using HaKube.Model.Api;
+using HaKube.Model.Loading;
+
+namespace HaKube.Model.Validation;
+
+/// <summary>The manifest under validation and the errors found so far.</summary>
+internal sealed class ValidationScope(LoadedManifest manifest, ValidationOptions options)
+{
+    private readonly List<ManifestError> _errors = [];
+
+    public HaCluster Cluster => manifest.Cluster;
+
+    public HaClusterSpec Spec => manifest.Cluster.Spec;
+
+    public ValidationOptions Options => options;
+
+    /// <summary>The folder the manifest's relative paths are resolved against.</summary>
+    public string ManifestDirectory => Path.GetDirectoryName(Path.GetFullPath(manifest.Source.File)) ?? "/";
+
+    public IReadOnlyList<ManifestError> Errors => _errors;
+
+    public void Error(string field, string message) => _errors.Add(manifest.Source.Error(field, message));
+
+    /// <summary>Index of the host called <paramref name="name"/> in spec.hosts, or -1.</summary>
+    public int HostIndex(string name)
+    {
+        for (var i = 0; i < Spec.Hosts.Count; i++)
+        {
+            if (Spec.Hosts[i].Name == name)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+}

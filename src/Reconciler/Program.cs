@@ -1,0 +1,3 @@
+using HaKube.Reconciler.Cli;
+
+return await HakubeCommand.Create().Parse(args).InvokeAsync();
