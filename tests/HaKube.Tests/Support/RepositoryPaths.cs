@@ -1,3 +1,5 @@
+using System.Reflection;
+
 namespace HaKube.Tests.Support;
 
 /// <summary>Paths in the repository checkout the tests run from.</summary>
@@ -15,6 +17,13 @@ internal static class RepositoryPaths
 
     private static string FindRoot()
     {
+        var built = typeof(RepositoryPaths).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "RepositoryRoot")?.Value;
+        if (built is not null && File.Exists(Path.Combine(built, "HaKube.sln")))
+        {
+            return built;
+        }
+
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
             if (File.Exists(Path.Combine(directory.FullName, "HaKube.sln")))
