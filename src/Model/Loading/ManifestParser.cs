@@ -29,6 +29,14 @@ public static class ManifestParser
             errors.Add(new ManifestError(file, (int)e.Start.Line, (int)e.Start.Column, "", $"invalid YAML: {TrimMarks(message)}"));
             return new ParseResult(manifests, errors);
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner fails this way on some malformed input (an unclosed flow
+            // sequence at the end of a file) without a position: find the last token it could read.
+            var position = LastReadablePosition(yaml);
+            errors.Add(new ManifestError(file, position.Line, position.Column, "", "invalid YAML: cannot read past this point; expected a closing ']' or '}', or consistent indentation"));
+            return new ParseResult(manifests, errors);
+        }
 
         foreach (var document in stream.Documents)
         {
@@ -56,6 +64,26 @@ public static class ManifestParser
         }
 
         return new ParseResult(manifests, errors);
+    }
+
+    private static SourcePosition LastReadablePosition(string yaml)
+    {
+        var scanner = new Scanner(new StringReader(yaml));
+        var last = SourcePosition.Start;
+        const int MaxTokens = 1_000_000;
+        try
+        {
+            for (var i = 0; i < MaxTokens && scanner.MoveNext(); i++)
+            {
+                last = new SourcePosition((int)scanner.Current!.Start.Line, (int)scanner.Current.Start.Column);
+            }
+        }
+        catch (Exception e) when (e is InvalidOperationException or YamlException)
+        {
+            // The position of the last token read is the answer.
+        }
+
+        return last;
     }
 
     // YamlDotNet prefixes its messages with "(Line: 3, Col: 5, Idx: ...) - (Line: ...):"; we print our own position.

@@ -60,9 +60,17 @@ internal static class NetworkRules
 
     private static IPNetwork? ParseCidr(ValidationScope scope, string text, string field)
     {
-        if (!text.Contains('/', StringComparison.Ordinal) || !IPNetwork.TryParse(text, out var network))
+        var slash = text.IndexOf('/', StringComparison.Ordinal);
+        if (slash < 0 || !IPNetwork.TryParse(text, out var network) || !IPAddress.TryParse(text[..slash], out var address))
         {
-            scope.Error(field, $"\"{text}\" is not a CIDR with no host bits set; expected for example 10.96.0.0/12");
+            scope.Error(field, $"\"{text}\" is not a CIDR; expected for example 10.96.0.0/12");
+            return null;
+        }
+
+        // IPNetwork masks host bits silently; kubeadm rejects them, so say so here.
+        if (!address.Equals(network.BaseAddress))
+        {
+            scope.Error(field, $"{text} has host bits set; expected the network address {network}");
             return null;
         }
 
