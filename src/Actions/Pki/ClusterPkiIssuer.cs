@@ -1,0 +1,49 @@
+using HaKube.Model.Api;
+
+namespace HaKube.Actions.Pki;
+
+/// <summary>
+/// Creates a cluster's authorities and the external-etcd certificates HaKube signs with them, with
+/// kubeadm's profiles. Everything else (API server, kubelet, front-proxy client...) kubeadm generates
+/// on each host from the CAs HaKube pushed.
+/// </summary>
+public sealed class ClusterPkiIssuer(CertificateFactory factory)
+{
+    /// <summary>New cluster, front-proxy and etcd CAs and a new service-account key pair.</summary>
+    public ClusterAuthorities CreateAuthorities() => new(
+        factory.CreateAuthority(KubeadmProfiles.ClusterCa),
+        factory.CreateAuthority(KubeadmProfiles.FrontProxyCa),
+        factory.CreateAuthority(KubeadmProfiles.EtcdCa),
+        factory.CreateServiceAccountKeyPair());
+
+    /// <summary>Server, peer and healthcheck-client certificates for one external etcd member.</summary>
+    public EtcdMemberCertificates IssueEtcdMember(CertificateKeyPair etcdCa, HostSpec host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        using var authority = CertificateAuthority.Load(etcdCa);
+        return IssueEtcdMember(authority, host);
+    }
+
+    /// <summary>The apiserver-etcd-client certificate every control plane presents to external etcd.</summary>
+    public CertificateKeyPair IssueApiServerEtcdClient(CertificateKeyPair etcdCa) =>
+        factory.Issue(etcdCa, KubeadmProfiles.ApiServerEtcdClient);
+
+    /// <summary>All external-etcd certificates of <paramref name="spec"/>: one set per etcd member and the API server's client.</summary>
+    public ExternalEtcdCertificates IssueExternalEtcd(HaClusterSpec spec, CertificateKeyPair etcdCa)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (spec.Etcd.Topology != EtcdTopology.External)
+        {
+            throw new ArgumentException("etcd topology is Stacked: kubeadm issues the etcd certificates", nameof(spec));
+        }
+
+        using var authority = CertificateAuthority.Load(etcdCa);
+        var members = spec.EtcdMembers().ToDictionary(h => h.Name, h => IssueEtcdMember(authority, h), StringComparer.Ordinal);
+        return new ExternalEtcdCertificates(factory.Issue(authority, KubeadmProfiles.ApiServerEtcdClient), members);
+    }
+
+    private EtcdMemberCertificates IssueEtcdMember(CertificateAuthority etcdCa, HostSpec host) => new(
+        factory.Issue(etcdCa, KubeadmProfiles.EtcdServer(host.Name, host.Address)),
+        factory.Issue(etcdCa, KubeadmProfiles.EtcdPeer(host.Name, host.Address)),
+        factory.Issue(etcdCa, KubeadmProfiles.EtcdHealthcheckClient));
+}

@@ -1,0 +1,26 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace HaKube.Actions.Pki;
+
+/// <summary>
+/// The value of kubeadm join's --discovery-token-ca-cert-hash: "sha256:" and the lower-case hex
+/// SHA-256 of the CA certificate's DER SubjectPublicKeyInfo (kubeadm's pubkeypin).
+/// </summary>
+public static class DiscoveryTokenCaCertHash
+{
+    public const string Prefix = "sha256:";
+
+    public static string Compute(X509Certificate2 caCertificate)
+    {
+        ArgumentNullException.ThrowIfNull(caCertificate);
+        var spki = caCertificate.PublicKey.ExportSubjectPublicKeyInfo();
+        return Prefix + Convert.ToHexStringLower(SHA256.HashData(spki));
+    }
+
+    public static string Compute(string caCertificatePem)
+    {
+        using var certificate = PemCodec.DecodeCertificate(caCertificatePem);
+        return Compute(certificate);
+    }
+}

@@ -1,0 +1,7 @@
+namespace HaKube.Actions.Pki;
+
+/// <summary>What key-bearing records print in place of key material, so no log ever carries a key.</summary>
+internal static class Redacted
+{
+    public const string Text = "<redacted>";
+}
