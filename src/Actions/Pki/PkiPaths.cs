@@ -1,0 +1,26 @@
+namespace HaKube.Actions.Pki;
+
+/// <summary>Where kubeadm and etcd look for certificates and keys (kubeadm's certificatesDir default).</summary>
+public static class PkiPaths
+{
+    public const string Directory = "/etc/kubernetes/pki";
+    public const string EtcdDirectory = Directory + "/etcd";
+
+    public const string ClusterCaCertificate = Directory + "/ca.crt";
+    public const string ClusterCaKey = Directory + "/ca.key";
+    public const string ServiceAccountPrivateKey = Directory + "/sa.key";
+    public const string ServiceAccountPublicKey = Directory + "/sa.pub";
+    public const string FrontProxyCaCertificate = Directory + "/front-proxy-ca.crt";
+    public const string FrontProxyCaKey = Directory + "/front-proxy-ca.key";
+    public const string ApiServerEtcdClientCertificate = Directory + "/apiserver-etcd-client.crt";
+    public const string ApiServerEtcdClientKey = Directory + "/apiserver-etcd-client.key";
+
+    public const string EtcdCaCertificate = EtcdDirectory + "/ca.crt";
+    public const string EtcdCaKey = EtcdDirectory + "/ca.key";
+    public const string EtcdServerCertificate = EtcdDirectory + "/server.crt";
+    public const string EtcdServerKey = EtcdDirectory + "/server.key";
+    public const string EtcdPeerCertificate = EtcdDirectory + "/peer.crt";
+    public const string EtcdPeerKey = EtcdDirectory + "/peer.key";
+    public const string EtcdHealthcheckClientCertificate = EtcdDirectory + "/healthcheck-client.crt";
+    public const string EtcdHealthcheckClientKey = EtcdDirectory + "/healthcheck-client.key";
+}
