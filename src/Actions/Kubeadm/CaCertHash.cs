@@ -1,0 +1,43 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.RegularExpressions;
+
+namespace HaKube.Actions.Kubeadm;
+
+/// <summary>
+/// The pin a joining node checks the cluster CA against (<c>--discovery-token-ca-cert-hash</c>):
+/// <c>sha256:</c> and the lower-case hex SHA-256 of the CA certificate's DER SubjectPublicKeyInfo.
+/// Not a secret: it names a public key.
+/// </summary>
+public sealed partial record CaCertHash
+{
+    private CaCertHash(string value) => Value = value;
+
+    /// <summary><c>sha256:</c> followed by 64 lower-case hex digits.</summary>
+    public string Value { get; }
+
+    /// <exception cref="FormatException">The text is not <c>sha256:</c> and 64 hex digits.</exception>
+    public static CaCertHash Parse(string text) =>
+        TryParse(text, out var hash) ? hash : throw new FormatException($"\"{text}\" is not a CA certificate hash; expected sha256:<64 hex digits>");
+
+    /// <summary>Accepts upper-case hex too (kubeadm does) and stores lower case, so equal pins compare equal.</summary>
+    public static bool TryParse(string? text, [NotNullWhen(true)] out CaCertHash? hash)
+    {
+        hash = text is not null && Pattern().IsMatch(text) ? new CaCertHash(text.ToLowerInvariant()) : null;
+        return hash is not null;
+    }
+
+    /// <summary>The pin of a CA certificate, computed the way kubeadm computes it.</summary>
+    public static CaCertHash FromCaCertificate(X509Certificate2 caCertificate)
+    {
+        var digest = SHA256.HashData(caCertificate.PublicKey.ExportSubjectPublicKeyInfo());
+        return new CaCertHash("sha256:" + Convert.ToHexStringLower(digest));
+    }
+
+    public override string ToString() => Value;
+
+    // \z, not $: $ also matches before a trailing newline.
+    [GeneratedRegex("^sha256:[0-9a-fA-F]{64}\\z")]
+    private static partial Regex Pattern();
+}

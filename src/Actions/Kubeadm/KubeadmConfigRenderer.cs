@@ -1,0 +1,74 @@
+using HaKube.Model.Api;
+
+namespace HaKube.Actions.Kubeadm;
+
+/// <summary>
+/// Renders the files HaKube passes to <c>kubeadm init --config</c> and <c>kubeadm join --config</c>
+/// from a validated cluster and the per-call secrets. Pure and deterministic: the same input gives
+/// the same bytes, so the planner can compare a rendered file with the one on a host. The API
+/// version follows the cluster's Kubernetes version (v1beta4 from 1.31, v1beta3 for 1.30).
+/// </summary>
+public static class KubeadmConfigRenderer
+{
+    /// <summary>Init, Cluster and Kubelet configurations for the control plane that runs <c>kubeadm init</c>.</summary>
+    /// <exception cref="ArgumentException">The node is not a control plane of this cluster.</exception>
+    public static KubeadmConfigFile RenderInit(HaCluster cluster, HostSpec node, BootstrapToken token)
+    {
+        RequireHost(cluster.Spec, node, HostRole.ControlPlane);
+        var api = cluster.Spec.Version().KubeadmApiVersion();
+        return Render(KubeadmConfigKind.Init, node, api,
+        [
+            InitConfigurationDocument.Render(api, node, token),
+            ClusterConfigurationDocument.Render(api, cluster),
+            KubeletConfigurationDocument.Render(),
+        ]);
+    }
+
+    /// <summary>JoinConfiguration for another control plane; it must already hold the shared CAs.</summary>
+    /// <exception cref="ArgumentException">The node is not a control plane of this cluster.</exception>
+    public static KubeadmConfigFile RenderJoinControlPlane(HaCluster cluster, HostSpec node, BootstrapToken token, CaCertHash caCertHash)
+    {
+        RequireHost(cluster.Spec, node, HostRole.ControlPlane);
+        var api = cluster.Spec.Version().KubeadmApiVersion();
+        return Render(KubeadmConfigKind.JoinControlPlane, node, api,
+            [JoinConfigurationDocument.Render(api, cluster.Spec, node, token, caCertHash, controlPlane: true)]);
+    }
+
+    /// <summary>JoinConfiguration for a worker.</summary>
+    /// <exception cref="ArgumentException">The node is not a worker of this cluster, or is a control plane (those join with <see cref="RenderJoinControlPlane"/>).</exception>
+    public static KubeadmConfigFile RenderJoinWorker(HaCluster cluster, HostSpec node, BootstrapToken token, CaCertHash caCertHash)
+    {
+        RequireHost(cluster.Spec, node, HostRole.Worker);
+        if (node.Roles.Contains(HostRole.ControlPlane))
+        {
+            throw new ArgumentException($"host {node.Name} is a control plane; it joins as one (and runs workloads because it is also a Worker)", nameof(node));
+        }
+
+        var api = cluster.Spec.Version().KubeadmApiVersion();
+        return Render(KubeadmConfigKind.JoinWorker, node, api,
+            [JoinConfigurationDocument.Render(api, cluster.Spec, node, token, caCertHash, controlPlane: false)]);
+    }
+
+    private static KubeadmConfigFile Render(KubeadmConfigKind kind, HostSpec node, KubeadmApiVersion api, IReadOnlyList<YamlMapping> documents)
+    {
+        string[] header =
+        [
+            $"kubeadm {(kind == KubeadmConfigKind.Init ? "init" : "join")} configuration for {node.Name}, rendered by HaKube.",
+            "It holds a bootstrap token: keep it private (mode 0600) and delete it after use.",
+        ];
+        return new KubeadmConfigFile(kind, node.Name, api, YamlWriter.WriteDocuments(header, documents));
+    }
+
+    private static void RequireHost(HaClusterSpec spec, HostSpec node, HostRole role)
+    {
+        if (!spec.Hosts.Contains(node))
+        {
+            throw new ArgumentException($"host {node.Name} is not one of the cluster's hosts", nameof(node));
+        }
+
+        if (!node.Roles.Contains(role))
+        {
+            throw new ArgumentException($"host {node.Name} does not have role {role}", nameof(node));
+        }
+    }
+}

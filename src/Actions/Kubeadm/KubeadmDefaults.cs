@@ -1,0 +1,38 @@
+namespace HaKube.Actions.Kubeadm;
+
+/// <summary>The fixed values HaKube writes into every kubeadm configuration, in one place.</summary>
+internal static class KubeadmDefaults
+{
+    public const string CriSocket = "unix:///var/run/containerd/containerd.sock";
+
+    public const int ApiServerBindPort = 6443;
+
+    public const int EtcdClientPort = 2379;
+
+    public const string CertificatesDir = "/etc/kubernetes/pki";
+
+    public const string EtcdDataDir = "/var/lib/etcd";
+
+    // HaKube writes these on every control plane before init/join (DESIGN.md section 3); the paths
+    // are the ones the kubeadm HA guide uses for external etcd.
+    public const string ExternalEtcdCaFile = "/etc/kubernetes/pki/etcd/ca.crt";
+
+    public const string ExternalEtcdCertFile = "/etc/kubernetes/pki/apiserver-etcd-client.crt";
+
+    public const string ExternalEtcdKeyFile = "/etc/kubernetes/pki/apiserver-etcd-client.key";
+
+    // Go duration spelling (as kubeadm prints it), so the stored configuration reads back identically.
+    public const string BootstrapTokenTtl = "24h0m0s";
+
+    public const string BootstrapTokenGroup = "system:bootstrappers:kubeadm:default-node-token";
+
+    public static readonly IReadOnlyList<string> BootstrapTokenUsages = ["signing", "authentication"];
+
+    // kubeadm's own defaults, written out so v1beta3 and v1beta4 files wait equally long whatever
+    // a future kubeadm defaults to: control-plane health after init/join, and join discovery.
+    public const string ControlPlaneHealthCheckTimeout = "4m0s";
+
+    public const string DiscoveryTimeout = "5m0s";
+
+    public const string KubeletCgroupDriver = "systemd";
+}

@@ -1,0 +1,76 @@
+namespace HaKube.Actions.Kubeadm;
+
+/// <summary>
+/// Which host labels the kubelet may set on its own Node through <c>--node-labels</c>.
+/// <para>
+/// Since Kubernetes 1.16 the kubelet refuses to start when <c>--node-labels</c> holds a key in the
+/// <c>kubernetes.io</c> or <c>k8s.io</c> namespaces (or a subdomain of them) other than its own
+/// well-known labels, the <c>[*.]kubelet.kubernetes.io</c> and <c>[*.]node.kubernetes.io</c>
+/// namespaces; and the NodeRestriction admission plugin would reject such a label anyway. That
+/// rules out <c>node-role.kubernetes.io/*</c> and <c>node-restriction.kubernetes.io/*</c>. Those
+/// labels are left out of the kubelet flags (a kubelet that does not start is worse than a
+/// missing label); the reconciler sets them through the API with the admin credentials once the
+/// node has registered (<see cref="SetThroughApi"/>).
+/// </para>
+/// </summary>
+public static class NodeLabels
+{
+    // The kubelet's own well-known labels, which it may also take from --node-labels.
+    private static readonly HashSet<string> KubeletWellKnown = new(StringComparer.Ordinal)
+    {
+        "kubernetes.io/hostname",
+        "kubernetes.io/arch",
+        "kubernetes.io/os",
+        "beta.kubernetes.io/arch",
+        "beta.kubernetes.io/os",
+        "beta.kubernetes.io/instance-type",
+        "node.kubernetes.io/instance-type",
+        "failure-domain.beta.kubernetes.io/region",
+        "failure-domain.beta.kubernetes.io/zone",
+        "topology.kubernetes.io/region",
+        "topology.kubernetes.io/zone",
+    };
+
+    private static readonly string[] RestrictedNamespaces = ["kubernetes.io", "k8s.io"];
+
+    private static readonly string[] KubeletNamespaces = ["kubelet.kubernetes.io", "node.kubernetes.io"];
+
+    /// <summary>True when the kubelet accepts <paramref name="key"/> in <c>--node-labels</c>.</summary>
+    public static bool IsKubeletSettable(string key)
+    {
+        var slash = key.IndexOf('/', StringComparison.Ordinal);
+        if (slash < 0)
+        {
+            return true;
+        }
+
+        var prefix = key[..slash].ToLowerInvariant();
+        if (!RestrictedNamespaces.Any(n => IsSameOrSubdomain(prefix, n)))
+        {
+            return true;
+        }
+
+        return KubeletWellKnown.Contains(key) || KubeletNamespaces.Any(n => IsSameOrSubdomain(prefix, n));
+    }
+
+    /// <summary>The labels that go to the kubelet, sorted by key (ordinal) so the rendering is stable.</summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> SetByKubelet(IReadOnlyDictionary<string, string>? labels) =>
+        Sorted(labels).Where(l => IsKubeletSettable(l.Key)).ToList();
+
+    /// <summary>The labels the kubelet may not set, which the reconciler applies through the API, sorted by key.</summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> SetThroughApi(IReadOnlyDictionary<string, string>? labels) =>
+        Sorted(labels).Where(l => !IsKubeletSettable(l.Key)).ToList();
+
+    /// <summary>The <c>--node-labels</c> value, <c>k1=v1,k2=v2</c>; null when there is nothing to pass.</summary>
+    public static string? KubeletFlagValue(IReadOnlyDictionary<string, string>? labels)
+    {
+        var settable = SetByKubelet(labels);
+        return settable.Count == 0 ? null : string.Join(',', settable.Select(l => $"{l.Key}={l.Value}"));
+    }
+
+    private static IEnumerable<KeyValuePair<string, string>> Sorted(IReadOnlyDictionary<string, string>? labels) =>
+        (labels ?? new Dictionary<string, string>()).OrderBy(l => l.Key, StringComparer.Ordinal);
+
+    private static bool IsSameOrSubdomain(string prefix, string domain) =>
+        prefix == domain || prefix.EndsWith("." + domain, StringComparison.Ordinal);
+}
