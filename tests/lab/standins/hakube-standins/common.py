@@ -1,0 +1,440 @@
+# Shared helpers for HaKube's lab stand-ins (test-only; see ../README.md).
+#
+# Lab conventions every stand-in follows:
+#   * Per-host state lives in /var/lib/hakube-standins (must be a per-host mount) and
+#     /run/hakube-standins (the host's own /run). The stand-ins refuse to write shared state.
+#   * Loopback translation: lab hosts share one network namespace, so "127.0.0.1"/"localhost"
+#     inside a host means the host's own address (its hostname's entry in its own /etc/hosts).
+#     Stand-ins bind and connect to that address where the real tool would use loopback.
+import base64
+import datetime
+import hashlib
+import json
+import os
+import re
+import socket
+import ssl
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import http.client
+
+STATE = "/var/lib/hakube-standins"
+RUN = "/run/hakube-standins"
+SBIN = "/usr/local/sbin"
+LIBDIR = os.path.dirname(os.path.abspath(__file__))
+PY = "/usr/bin/python3"
+
+
+def die(msg, code=1):
+    sys.stderr.write(msg.rstrip("\n") + "\n")
+    sys.exit(code)
+
+
+def is_mountpoint(path):
+    path = os.path.realpath(path)
+    try:
+        with open("/proc/self/mountinfo") as f:
+            for line in f:
+                parts = line.split()
+                if len(parts) > 4 and parts[4].replace("\\040", " ") == path:
+                    return True
+    except OSError:
+        pass
+    return False
+
+
+def require_private(path):
+    """Refuse to touch a directory unless it is a per-host mount (never the real machine's)."""
+    if os.environ.get("HAKUBE_STANDINS_UNSAFE_SHARED") == "1":
+        return
+    if not is_mountpoint(path):
+        die(f"hakube stand-in: {path} is not a per-host mount in this lab host; refusing to write "
+            f"shared state (bind-mount a per-host directory there)", 100)
+
+
+def state_dir(*sub):
+    require_private(STATE)
+    p = os.path.join(STATE, *sub)
+    os.makedirs(p, exist_ok=True)
+    return p
+
+
+def run_dir(*sub):
+    p = os.path.join(RUN, *sub)
+    os.makedirs(p, exist_ok=True)
+    return p
+
+
+_host_ip = None
+
+
+def host_ip():
+    """The lab host's own address: its hostname in its own /etc/hosts (else 127.0.0.1)."""
+    global _host_ip
+    if _host_ip:
+        return _host_ip
+    name = socket.gethostname()
+    ip = None
+    try:
+        with open("/etc/hosts") as f:
+            for line in f:
+                line = line.split("#", 1)[0].split()
+                if len(line) >= 2 and name in line[1:] and re.match(r"^\d+\.\d+\.\d+\.\d+$", line[0]) \
+                        and line[0] not in ("127.0.0.1", "127.0.1.1"):
+                    ip = line[0]
+                    break
+    except OSError:
+        pass
+    _host_ip = ip or "127.0.0.1"
+    return _host_ip
+
+
+def local(addr):
+    """Loopback translation (see top of file)."""
+    if addr in ("127.0.0.1", "localhost", "::1", "[::1]", "0.0.0.0", "", "::", "[::]"):
+        return host_ip()
+    return addr
+
+
+def local_url(url):
+    u = urllib.parse.urlsplit(url)
+    if u.hostname is None:
+        return url
+    h = local(u.hostname)
+    if h == u.hostname:
+        return url
+    netloc = h + (f":{u.port}" if u.port else "")
+    return urllib.parse.urlunsplit((u.scheme, netloc, u.path, u.query, u.fragment))
+
+
+def resolve(host):
+    """Name resolution through the host's own /etc/hosts, then the resolver."""
+    host = host.strip("[]")
+    if re.match(r"^\d+\.\d+\.\d+\.\d+$", host):
+        return local(host)
+    try:
+        with open("/etc/hosts") as f:
+            for line in f:
+                p = line.split("#", 1)[0].split()
+                if len(p) >= 2 and host in p[1:]:
+                    return local(p[0])
+    except OSError:
+        pass
+    return local(socket.gethostbyname(host))
+
+
+def read_yaml_docs(path):
+    import yaml
+    with open(path) as f:
+        return [d for d in yaml.safe_load_all(f) if d is not None]
+
+
+def dump_yaml(obj):
+    import yaml
+    return yaml.safe_dump(obj, default_flow_style=False, sort_keys=False)
+
+
+def write_file(path, data, mode=0o644):
+    d = os.path.dirname(path)
+    os.makedirs(d, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=d, prefix=".tmp-")
+    with os.fdopen(fd, "wb") as f:
+        f.write(data.encode() if isinstance(data, str) else data)
+    os.chmod(tmp, mode)
+    os.replace(tmp, path)
+
+
+def b64(data):
+    return base64.b64encode(data if isinstance(data, bytes) else data.encode()).decode()
+
+
+def unb64(s):
+    return base64.b64decode(s)
+
+
+def now_rfc3339():
+    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_duration(s):
+    """Go duration ("24h", "1h30m", "0s", "90s") to seconds."""
+    if s in (None, ""):
+        return None
+    if isinstance(s, (int, float)):
+        return float(s)
+    total = 0.0
+    for num, unit in re.findall(r"([0-9.]+)(ms|h|m|s)", s):
+        total += float(num) * {"h": 3600, "m": 60, "s": 1, "ms": 0.001}[unit]
+    if not re.fullmatch(r"([0-9.]+(ms|h|m|s))+", s):
+        raise ValueError(f"time: invalid duration \"{s}\"")
+    return total
+
+
+# ---------------------------------------------------------------- kubeconfig / HTTPS client
+
+class Kubeconfig:
+    def __init__(self, path):
+        import yaml
+        self.path = path
+        with open(path) as f:
+            self.doc = yaml.safe_load(f)
+        ctxname = self.doc.get("current-context")
+        ctx = next((c["context"] for c in self.doc.get("contexts", []) if c["name"] == ctxname), None)
+        if ctx is None:
+            raise ValueError(f"context was not found for specified context: {ctxname}")
+        cluster = next(c["cluster"] for c in self.doc["clusters"] if c["name"] == ctx["cluster"])
+        user = next((u["user"] for u in self.doc.get("users", []) if u["name"] == ctx.get("user")), {}) or {}
+        self.server = cluster["server"]
+        self.ca_data = self._data(cluster, "certificate-authority")
+        self.cert_data = self._data(user, "client-certificate")
+        self.key_data = self._data(user, "client-key")
+        self.token = user.get("token")
+
+    def _data(self, obj, key):
+        if obj.get(key + "-data"):
+            return unb64(obj[key + "-data"])
+        if obj.get(key):
+            p = obj[key]
+            if not os.path.isabs(p):
+                p = os.path.join(os.path.dirname(self.path), p)
+            with open(p, "rb") as f:
+                return f.read()
+        return None
+
+
+def _tmpfile(data):
+    fd, p = tempfile.mkstemp(prefix="hk-", dir=run_dir("tmp"))
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    return p
+
+
+def ssl_context(ca_data=None, cert_data=None, key_data=None, ca_file=None, cert_file=None, key_file=None,
+                verify=True):
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    if verify and (ca_data or ca_file):
+        if ca_data:
+            ctx.load_verify_locations(cadata=ca_data.decode())
+        else:
+            ctx.load_verify_locations(cafile=ca_file)
+        ctx.check_hostname = True
+    else:
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+    if cert_data and key_data:
+        c, k = _tmpfile(cert_data), _tmpfile(key_data)
+        try:
+            ctx.load_cert_chain(c, k)
+        finally:
+            os.unlink(c)
+            os.unlink(k)
+    elif cert_file and key_file:
+        ctx.load_cert_chain(cert_file, key_file)
+    return ctx
+
+
+def https_request(url, method="GET", body=None, ctx=None, headers=None, timeout=5.0):
+    """One HTTPS request; the host is resolved through the lab host's /etc/hosts, while TLS
+    verification still uses the name from the URL. Returns (status, body bytes)."""
+    u = urllib.parse.urlsplit(url)
+    port = u.port or (443 if u.scheme == "https" else 80)
+    ip = resolve(u.hostname)
+    path = u.path + ("?" + u.query if u.query else "")
+    hdrs = dict(headers or {})
+    if body is not None and not isinstance(body, bytes):
+        body = json.dumps(body).encode()
+        hdrs.setdefault("Content-Type", "application/json")
+    if u.scheme == "https":
+        sock = socket.create_connection((ip, port), timeout=timeout)
+        try:
+            ss = ctx.wrap_socket(sock, server_hostname=u.hostname)
+        except Exception:
+            sock.close()
+            raise
+        conn = http.client.HTTPSConnection(u.hostname, port, timeout=timeout)
+        conn.sock = ss
+    else:
+        conn = http.client.HTTPConnection(ip, port, timeout=timeout)
+    try:
+        conn.request(method, path, body=body, headers=hdrs)
+        r = conn.getresponse()
+        return r.status, r.read()
+    finally:
+        conn.close()
+
+
+class ApiClient:
+    """A tiny client for the kube-apiserver stand-in, from a kubeconfig or a bearer token."""
+
+    def __init__(self, server, ca_data=None, cert_data=None, key_data=None, token=None, verify=True):
+        self.server = server.rstrip("/")
+        self.token = token
+        self.ctx = ssl_context(ca_data, cert_data, key_data, verify=verify)
+
+    @classmethod
+    def from_kubeconfig(cls, path):
+        kc = Kubeconfig(path)
+        return cls(kc.server, kc.ca_data, kc.cert_data, kc.key_data, kc.token)
+
+    def call(self, method, path, body=None, ctype=None, timeout=5.0):
+        headers = {}
+        if self.token:
+            headers["Authorization"] = "Bearer " + self.token
+        if body is not None:
+            headers["Content-Type"] = ctype or "application/json"
+        st, data = https_request(self.server + path, method, body, self.ctx, headers, timeout)
+        try:
+            obj = json.loads(data) if data else {}
+        except ValueError:
+            obj = {"raw": data.decode(errors="replace")}
+        return st, obj
+
+
+# ---------------------------------------------------------------- certificates (openssl CLI)
+
+def openssl(*args, inp=None):
+    r = subprocess.run(["openssl", *args], input=inp, capture_output=True)
+    if r.returncode != 0:
+        raise RuntimeError("openssl " + " ".join(args[:2]) + ": " + r.stderr.decode(errors="replace").strip())
+    return r.stdout
+
+
+def new_key(path, algorithm="RSA-2048"):
+    if algorithm.startswith("ECDSA"):
+        key = openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256")
+    else:
+        bits = algorithm.split("-")[1] if "-" in algorithm else "2048"
+        key = openssl("genpkey", "-algorithm", "RSA", "-pkeyopt", f"rsa_keygen_bits:{bits}")
+    write_file(path, key, 0o600)
+
+
+def _subj(cn, orgs=()):
+    s = "".join(f"/O={o}" for o in orgs) + f"/CN={cn}"
+    return s
+
+
+def make_ca(crt, key, cn, days=3650, algorithm="RSA-2048"):
+    new_key(key, algorithm)
+    cert = openssl("req", "-x509", "-new", "-key", key, "-subj", _subj(cn), "-days", str(days), "-sha256",
+                   "-addext", "basicConstraints=critical,CA:TRUE",
+                   "-addext", "keyUsage=critical,digitalSignature,keyEncipherment,keyCertSign",
+                   "-addext", f"subjectAltName=DNS:{cn}")
+    write_file(crt, cert, 0o644)
+
+
+def sign_cert(crt, key, ca_crt, ca_key, cn, orgs=(), dns=(), ips=(), server=False, client=False, days=365,
+              algorithm="RSA-2048", reuse_key=False, csr=None):
+    """Leaf cert like kubeadm's: KeyUsage digitalSignature+keyEncipherment, given EKUs and SANs."""
+    if csr is None:
+        if not (reuse_key and os.path.exists(key)):
+            new_key(key, algorithm)
+        csr = openssl("req", "-new", "-key", key, "-subj", _subj(cn, orgs))
+    eku = ",".join([x for x, on in (("serverAuth", server), ("clientAuth", client)) if on])
+    ext = ["basicConstraints=critical,CA:FALSE", "keyUsage=critical,digitalSignature,keyEncipherment"]
+    if eku:
+        ext.append("extendedKeyUsage=" + eku)
+    sans = [f"DNS:{d}" for d in dns] + [f"IP:{i}" for i in ips]
+    if sans:
+        ext.append("subjectAltName=" + ",".join(sans))
+    extfile = _tmpfile("\n".join(ext).encode() + b"\n")
+    try:
+        cert = openssl("x509", "-req", "-CA", ca_crt, "-CAkey", ca_key, "-set_serial",
+                       str(int.from_bytes(os.urandom(8), "big")), "-days", str(days), "-sha256",
+                       "-extfile", extfile, "-subj", _subj(cn, orgs), inp=csr)
+    finally:
+        os.unlink(extfile)
+    if crt:
+        write_file(crt, cert, 0o644)
+    return cert
+
+
+def cert_info(path_or_pem):
+    """(subject CN, orgs, sans(dns, ips), notAfter datetime, issuer CN) via the cryptography module."""
+    from cryptography import x509
+    from cryptography.x509.oid import NameOID
+    data = path_or_pem
+    if isinstance(path_or_pem, str) and not path_or_pem.startswith("-----"):
+        with open(path_or_pem, "rb") as f:
+            data = f.read()
+    if isinstance(data, str):
+        data = data.encode()
+    c = x509.load_pem_x509_certificate(data)
+    cn = [a.value for a in c.subject.get_attributes_for_oid(NameOID.COMMON_NAME)]
+    orgs = [a.value for a in c.subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)]
+    icn = [a.value for a in c.issuer.get_attributes_for_oid(NameOID.COMMON_NAME)]
+    dns, ips = [], []
+    try:
+        san = c.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+        dns = san.get_values_for_type(x509.DNSName)
+        ips = [str(i) for i in san.get_values_for_type(x509.IPAddress)]
+    except x509.ExtensionNotFound:
+        pass
+    na = c.not_valid_after.replace(tzinfo=datetime.timezone.utc)
+    return {"cn": cn[0] if cn else "", "orgs": orgs, "dns": dns, "ips": ips, "not_after": na,
+            "issuer": icn[0] if icn else "", "cert": c}
+
+
+def spki_sha256(pem):
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+    if isinstance(pem, str):
+        pem = pem.encode()
+    c = x509.load_pem_x509_certificate(pem)
+    der = c.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return "sha256:" + hashlib.sha256(der).hexdigest()
+
+
+def verify_signed_by(cert_pem, ca_pem):
+    ca = _tmpfile(ca_pem if isinstance(ca_pem, bytes) else ca_pem.encode())
+    try:
+        r = subprocess.run(["openssl", "verify", "-CAfile", ca], input=cert_pem, capture_output=True)
+        return r.returncode == 0
+    finally:
+        os.unlink(ca)
+
+
+def kubeconfig_yaml(cluster, server, ca_pem, user, cert_pem=None, key_pem=None, token=None,
+                    cert_file=None, key_file=None):
+    u = {}
+    if cert_pem:
+        u["client-certificate-data"] = b64(cert_pem)
+        u["client-key-data"] = b64(key_pem)
+    if cert_file:
+        u["client-certificate"] = cert_file
+        u["client-key"] = key_file
+    if token:
+        u["token"] = token
+    ctx = f"{user}@{cluster}"
+    doc = {"apiVersion": "v1", "clusters": [{"cluster": {"certificate-authority-data": b64(ca_pem), "server": server},
+                                              "name": cluster}],
+           "contexts": [{"context": {"cluster": cluster, "user": user}, "name": ctx}],
+           "current-context": ctx, "kind": "Config", "preferences": {}, "users": [{"name": user, "user": u}]}
+    return dump_yaml(doc)
+
+
+# ---------------------------------------------------------------- bootstrap-token JWS (HS256, detached)
+
+def b64url(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def jws_detached(payload, token_id, token_secret):
+    import hmac
+    header = b64url(json.dumps({"alg": "HS256", "kid": token_id}, separators=(",", ":")).encode())
+    signing = (header + "." + b64url(payload.encode())).encode()
+    sig = b64url(hmac.new(f"{token_id}.{token_secret}".encode(), signing, hashlib.sha256).digest())
+    return header + ".." + sig
+
+
+def version_info(v):
+    m = re.match(r"^v?(\d+)\.(\d+)\.(\d+)", v or "")
+    return tuple(int(x) for x in m.groups()) if m else None
+
+
+def pkg_version():
+    """The upstream version (v1.31.4) of the stand-in binary running, set by its package's wrapper."""
+    v = os.environ.get("HAKUBE_PKG_VERSION", "")
+    return "v" + v.split("-")[0] if v else "v0.0.0"
