@@ -1,0 +1,92 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+
+namespace HaKube.Actions.Probe;
+
+/// <summary>
+/// Expiry of the certificates in the probe's "certs" block: grep lines "path:line" holding the
+/// PEM of *.crt files, and "path:  client-certificate-data: base64(PEM)" of kubeconfigs.
+/// Anything that is not a CERTIFICATE block is ignored.
+/// </summary>
+internal static class Certificates
+{
+    public static Dictionary<string, DateTimeOffset> NotAfter(IEnumerable<string> lines)
+    {
+        var pem = new Dictionary<string, StringBuilder>(StringComparer.Ordinal);
+        foreach (var line in lines)
+        {
+            var colon = line.IndexOf(':', StringComparison.Ordinal);
+            if (colon <= 0)
+            {
+                continue;
+            }
+
+            var path = line[..colon];
+            var content = line[(colon + 1)..];
+            var text = pem.TryGetValue(path, out var existing) ? existing : pem[path] = new StringBuilder();
+            var data = content.TrimStart();
+            if (data.StartsWith("client-certificate-data:", StringComparison.Ordinal))
+            {
+                text.Append(Decode(data["client-certificate-data:".Length..].Trim()));
+            }
+            else
+            {
+                text.Append(content).Append('\n');
+            }
+        }
+
+        var result = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        foreach (var (path, text) in pem)
+        {
+            if (FirstCertificate(text.ToString()) is { } der)
+            {
+                try
+                {
+                    using var certificate = X509CertificateLoader.LoadCertificate(der);
+                    result[path] = new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero);
+                }
+                catch (CryptographicException)
+                {
+                    // Not a certificate after all: no expiry to report.
+                }
+            }
+        }
+
+        return result;
+    }
+
+    private static string Decode(string base64)
+    {
+        try
+        {
+            return Encoding.ASCII.GetString(Convert.FromBase64String(base64));
+        }
+        catch (FormatException)
+        {
+            return "";
+        }
+    }
+
+    private static byte[]? FirstCertificate(string pem)
+    {
+        const string Begin = "-----BEGIN CERTIFICATE-----";
+        const string End = "-----END CERTIFICATE-----";
+        var start = pem.IndexOf(Begin, StringComparison.Ordinal);
+        var end = start < 0 ? -1 : pem.IndexOf(End, start, StringComparison.Ordinal);
+        if (end < 0)
+        {
+            return null;
+        }
+
+        var body = string.Concat(pem[(start + Begin.Length)..end].Where(c => !char.IsWhiteSpace(c)));
+        try
+        {
+            return Convert.FromBase64String(body);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using System.Collections.Concurrent;
+using HaKube.Actions.Ssh;
+using HaKube.Model.Facts;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace HaKube.Actions.Probe;
+
+/// <summary>
+/// Probes hosts over the pool: one exec per host, hosts in parallel up to the pool's bound.
+/// Every host yields facts; a host that cannot be probed yields facts saying why.
+/// Remembers binary versions per host so unchanged binaries are not run again.
+/// </summary>
+public sealed class HostProber(SshConnectionPool pool, ILogger<HostProber>? logger = null, TimeProvider? time = null)
+{
+    private readonly ILogger _logger = logger ?? NullLogger<HostProber>.Instance;
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly ConcurrentDictionary<string, IReadOnlyDictionary<string, KnownBinary>> _binaries = new(StringComparer.Ordinal);
+
+    /// <summary>Upper bound on one probe; it normally takes milliseconds.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    public async Task<IReadOnlyList<HostFacts>> ProbeAsync(IEnumerable<SshTarget> targets, CancellationToken cancellationToken) =>
+        await Task.WhenAll(targets.Select(t => ProbeHostAsync(t, cancellationToken)));
+
+    public async Task<HostFacts> ProbeHostAsync(SshTarget target, CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+        try
+        {
+            var known = _binaries.GetValueOrDefault(target.PoolKey) ?? new Dictionary<string, KnownBinary>();
+            var inputs = new ProbeInputs(target.Endpoint.Address) { KnownBinaries = known };
+            var result = await pool.WithHostAsync(
+                target,
+                (connection, token) => connection.RunAsync(ProbeScript.Render(inputs), new CommandOptions { Name = "probe", Timeout = Timeout }, token),
+                cancellationToken);
+            if (!result.Succeeded)
+            {
+                var kind = result.StdErr.Contains("sudo:", StringComparison.Ordinal) ? ProbeErrorKind.AuthenticationFailed : ProbeErrorKind.ProbeFailed;
+                return Failed(target, kind, new RemoteCommandFailedException(target.Name, "probe", result).Message);
+            }
+
+            var output = ProbeParser.Parse(target.Name, result.StdOut, inputs, _time.GetUtcNow());
+            _binaries[target.PoolKey] = output.Binaries;
+            Log.Probed(_logger, target.Name, _time.GetElapsedTime(started).TotalMilliseconds);
+            return output.Facts;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e)
+        {
+            var kind = e switch
+            {
+                HostKeyMismatchException => ProbeErrorKind.HostKeyRejected,
+                SshAuthenticationFailedException => ProbeErrorKind.AuthenticationFailed,
+                RemoteCommandTimeoutException => ProbeErrorKind.Timeout,
+                HostUnreachableException => ProbeErrorKind.Unreachable,
+                _ => ProbeErrorKind.ProbeFailed,
+            };
+            return Failed(target, kind, e is SshTransportException or ProbeFormatException ? e.Message : $"host {target.Name}: {e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    private HostFacts Failed(SshTarget target, ProbeErrorKind kind, string reason)
+    {
+        Log.ProbeUnreachable(_logger, target.Name, kind.ToString(), reason);
+        return HostFacts.Unreachable(target.Name, kind, reason, _time.GetUtcNow());
+    }
+}

@@ -1,0 +1,187 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using HaKube.Model.Facts;
+
+namespace HaKube.Actions.Probe;
+
+/// <summary>Reads the output of <see cref="ProbeScript"/> into <see cref="HostFacts"/>. Pure: no I/O.</summary>
+public static partial class ProbeParser
+{
+    public static ProbeOutput Parse(string host, string output, ProbeInputs inputs, DateTimeOffset observedAt)
+    {
+        var raw = RawOutput.Read(output);
+        if (raw.Value("probe") != "1" || raw.Value("done") != "1")
+        {
+            throw new ProbeFormatException($"host {host}: the probe output is incomplete (no {(raw.Value("probe") is null ? "start" : "end")} marker)");
+        }
+
+        var stat = raw.Sections("stat").SelectMany(s => s.Lines).Select(StatLine.Parse).OfType<StatLine>()
+            .GroupBy(s => s.Path, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var binaries = ReadBinaries(raw, stat, inputs);
+        var facts = new HostFacts
+        {
+            Host = host,
+            Reachable = true,
+            ObservedAt = observedAt,
+            Os = new OsFacts(raw.Value("hostname") ?? "", Empty(raw.Value("os.ID")), Empty(raw.Value("os.VERSION_ID")), Empty(raw.Value("os.PRETTY_NAME")), raw.Value("kernel") ?? "", raw.Value("arch") ?? ""),
+            Prerequisites = new NodePrerequisites(
+                SwapOn: int.TryParse(raw.Value("swaps"), out var swaps) && swaps > 0,
+                IpForward: raw.Value("ip_forward") switch { "1" => true, "0" => false, _ => null },
+                BrNetfilter: raw.Value("br_netfilter") == "1",
+                ContainerdInstalled: raw.Value("bin.containerd") is not null),
+            Versions = new KubeVersions(
+                binaries.GetValueOrDefault("kubelet")?.Version,
+                binaries.GetValueOrDefault("kubeadm")?.Version,
+                binaries.GetValueOrDefault("kubectl")?.Version),
+            Services = ReadServices(raw),
+            Files = ReadFiles(raw, stat, inputs),
+            ListeningPorts = ReadPorts(raw, inputs.Address),
+            Etcd = ReadEtcd(raw),
+        };
+        return new ProbeOutput(facts, binaries);
+    }
+
+    private static string? Empty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    private static Dictionary<string, KnownBinary> ReadBinaries(RawOutput raw, Dictionary<string, StatLine> stat, ProbeInputs inputs)
+    {
+        var result = new Dictionary<string, KnownBinary>(StringComparer.Ordinal);
+        foreach (var name in ProbeScript.VersionedBinaries)
+        {
+            if (raw.Value("bin." + name) is not { } path || !stat.TryGetValue(path, out var line))
+            {
+                continue;
+            }
+
+            var ran = raw.Sections("version").FirstOrDefault(s => s.Argument?.Split(' ')[0] == name);
+            if (ran is not null)
+            {
+                var version = ran.Status == 0 ? VersionPattern().Match(string.Join('\n', ran.Lines)) : Match.Empty;
+                result[name] = new KnownBinary(line.Identity, version.Success ? version.Value : null);
+            }
+            else if (inputs.KnownBinaries.TryGetValue(name, out var known) && known.Identity == line.Identity)
+            {
+                result[name] = known;
+            }
+            else
+            {
+                // The binary changed between the daemon's question and now: unknown, asked again next cycle.
+                result[name] = new KnownBinary(line.Identity + "?", null);
+            }
+        }
+
+        return result;
+    }
+
+    private static Dictionary<string, ServiceState> ReadServices(RawOutput raw)
+    {
+        var states = raw.Sections("services").SelectMany(s => s.Lines).ToList();
+        var result = new Dictionary<string, ServiceState>(StringComparer.Ordinal);
+        for (var i = 0; i < ProbeScript.Units.Count; i++)
+        {
+            result[ProbeScript.Units[i]] = i < states.Count ? State(states[i]) : ServiceState.Unknown;
+        }
+
+        return result;
+    }
+
+    private static ServiceState State(string text) => text.Trim() switch
+    {
+        "active" => ServiceState.Active,
+        "inactive" => ServiceState.Inactive,
+        "failed" => ServiceState.Failed,
+        "activating" => ServiceState.Activating,
+        "deactivating" => ServiceState.Deactivating,
+        "reloading" => ServiceState.Reloading,
+        _ => ServiceState.Unknown,
+    };
+
+    private static Dictionary<string, FileFact> ReadFiles(RawOutput raw, Dictionary<string, StatLine> stat, ProbeInputs inputs)
+    {
+        var hashes = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var line in raw.Sections("sha256").SelectMany(s => s.Lines))
+        {
+            var space = line.IndexOf(' ', StringComparison.Ordinal);
+            if (space == 64)
+            {
+                hashes[line[(space + 1)..].TrimStart(' ', '*')] = line[..64];
+            }
+        }
+
+        var expiries = Certificates.NotAfter(raw.Sections("certs").SelectMany(s => s.Lines));
+        var binaries = ProbeScript.VersionedBinaries.Append("containerd").Select(b => raw.Value("bin." + b)).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var files = inputs.Files.ToDictionary(f => f, _ => FileFact.Absent, StringComparer.Ordinal);
+        foreach (var (path, line) in stat)
+        {
+            if (binaries.Contains(path))
+            {
+                continue;
+            }
+
+            files[path] = new FileFact(true, hashes.GetValueOrDefault(path), line.Mode, line.Uid, line.Gid, line.Size, expiries.TryGetValue(path, out var notAfter) ? notAfter : null);
+        }
+
+        return files;
+    }
+
+    private static HashSet<int> ReadPorts(RawOutput raw, string hostAddress)
+    {
+        var ports = new HashSet<int>();
+        foreach (var socket in raw.Values("listen"))
+        {
+            if (ListenSocket.TryParse(socket, out var address, out var port) && ListenSocket.Serves(address, hostAddress))
+            {
+                ports.Add(port);
+            }
+        }
+
+        return ports;
+    }
+
+    private static EtcdFacts? ReadEtcd(RawOutput raw)
+    {
+        var members = raw.Sections("etcd.members").FirstOrDefault();
+        var health = raw.Sections("etcd.health").FirstOrDefault();
+        if (members is null && health is null)
+        {
+            return null;
+        }
+
+        var healthText = health is null ? "" : string.Join('\n', health.Lines);
+        var healthy = health?.Status == 0 && (healthText.Contains("\"health\":true", StringComparison.Ordinal) || healthText.Contains("is healthy", StringComparison.Ordinal));
+        var memberText = members is null ? "" : string.Join('\n', members.Lines);
+        if (members?.Status != 0)
+        {
+            return new EtcdFacts(healthy, [], FirstLine(memberText) ?? "etcdctl member list failed");
+        }
+
+        try
+        {
+            return new EtcdFacts(healthy, EtcdMembers.Parse(memberText), healthy ? null : FirstLine(healthText));
+        }
+        catch (JsonException e)
+        {
+            return new EtcdFacts(healthy, [], "unreadable etcdctl member list: " + e.Message);
+        }
+    }
+
+    private static string? FirstLine(string text) =>
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
+
+    [GeneratedRegex(@"v[0-9]+\.[0-9]+\.[0-9]+[0-9A-Za-z.+-]*")]
+    private static partial Regex VersionPattern();
+
+    /// <summary>One line of the probe's stat block: "path mode uid gid size mtime inode".</summary>
+    private sealed record StatLine(string Path, string Mode, int Uid, int Gid, long Size, string Identity)
+    {
+        public static StatLine? Parse(string line)
+        {
+            var f = line.Split(' ');
+            return f.Length == 7 && int.TryParse(f[2], CultureInfo.InvariantCulture, out var uid) && int.TryParse(f[3], CultureInfo.InvariantCulture, out var gid) &&
+                long.TryParse(f[4], CultureInfo.InvariantCulture, out var size)
+                ? new StatLine(f[0], f[1], uid, gid, size, $"{f[4]}:{f[5]}:{f[6]}")
+                : null;
+        }
+    }
+}

@@ -1,0 +1,179 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using HaKube.Actions.Ssh;
+using HaKube.Model.Facts;
+
+namespace HaKube.Actions.Probe;
+
+/// <summary>
+/// The probe: one POSIX sh script, sent as one exec per host per cycle, that prints every
+/// fact HaKube plans from. It forks as little as it can because the hosts may share a few
+/// cores: /proc, /sys and config files are read with shell builtins, and one stat, one
+/// sha256sum, one grep (certificate bodies) and one systemctl cover all files and units.
+/// Version commands run only when a binary changed since the daemon last asked
+/// (<see cref="ProbeInputs.KnownBinaries"/>); etcdctl runs only where etcd listens.
+/// Output: "key=value" lines, and raw blocks between "@@name" and "@@end [status]".
+/// </summary>
+public static class ProbeScript
+{
+    /// <summary>Binaries whose versions the probe reports.</summary>
+    public static readonly IReadOnlyList<string> VersionedBinaries = ["kubelet", "kubeadm", "kubectl"];
+
+    /// <summary>systemd units whose state the probe reports, in output order.</summary>
+    public static readonly IReadOnlyList<string> Units = ["kubelet", "etcd", "haproxy", "containerd"];
+
+    /// <summary>Ports whose listeners the probe reports: API server, etcd client, etcd peer.</summary>
+    public static readonly IReadOnlyList<int> Ports = [6443, 2379, 2380];
+
+    /// <summary>Folders whose *.yaml files are reported besides the fixed list.</summary>
+    public static readonly IReadOnlyList<string> GlobbedFolders = [KnownPaths.Manifests, KnownPaths.HaKubeConfig];
+
+    public static string Render(ProbeInputs inputs)
+    {
+        var script = new StringBuilder();
+        script.Append("HK_ADDR_HEX=").Append(AddressPattern(inputs.Address)).Append('\n');
+        script.Append("HK_ETCD_ENDPOINT=").Append(ShellQuote.Quote(EtcdEndpoint(inputs.Address))).Append('\n');
+        foreach (var (name, known) in inputs.KnownBinaries)
+        {
+            if (VersionedBinaries.Contains(name))
+            {
+                script.Append("HK_KNOWN_").Append(name).Append('=').Append(ShellQuote.Quote(known.Identity)).Append('\n');
+            }
+        }
+
+        var fixedFiles = string.Join(' ', inputs.Files.Select(ShellQuote.Quote));
+        var globs = string.Join(' ', GlobbedFolders.Select(f => ShellQuote.Quote(f) + "/*.yaml"));
+        var listed = string.Join('|', inputs.Files.Select(ShellQuote.Quote));
+        var ports = string.Join('|', Ports.Where(p => p != 2379).Select(p => "*:" + p.ToString("X4")));
+        return script.Append(Body
+            .Replace("@FILES@", fixedFiles, StringComparison.Ordinal)
+            .Replace("@GLOBS@", globs, StringComparison.Ordinal)
+            .Replace("@LISTED@", listed, StringComparison.Ordinal)
+            .Replace("@PORTS@", ports, StringComparison.Ordinal)
+            .Replace("@UNITS@", string.Join(' ', Units), StringComparison.Ordinal)
+            .Replace("@BINS@", string.Join(' ', VersionedBinaries), StringComparison.Ordinal)).ToString();
+    }
+
+    /// <summary>
+    /// The host address as /proc/net/tcp writes it (hex, bytes of each 32-bit word reversed), as a
+    /// case pattern; "*" (any listener) when the address is a DNS name.
+    /// </summary>
+    internal static string AddressPattern(string address)
+    {
+        if (!IPAddress.TryParse(address, out var ip))
+        {
+            return "'*'";
+        }
+
+        var bytes = ip.GetAddressBytes();
+        var hex = new StringBuilder();
+        for (var word = 0; word < bytes.Length; word += 4)
+        {
+            for (var i = 3; i >= 0; i--)
+            {
+                hex.Append(bytes[word + i].ToString("X2"));
+            }
+        }
+
+        return hex.ToString();
+    }
+
+    internal static string EtcdEndpoint(string address) =>
+        IPAddress.TryParse(address, out var ip) && ip.AddressFamily == AddressFamily.InterNetworkV6
+            ? $"https://[{address}]:2379"
+            : $"https://{address}:2379";
+
+    // Comments in the script would travel on every exec; they live here instead.
+    // - o prints one fact; r reads a file's first line into v without forking.
+    // - The listener scan reads /proc/net/tcp{,6}: state 0A is LISTEN; ports are hex.
+    // - The stat output is kept in a variable so binary identities can be compared in shell.
+    // - grep prints only certificate lines of *.crt files (PEM armour and base64 lines) and the
+    //   client-certificate-data line of kubeconfigs; client-key-data never leaves the host.
+    private const string Body = """
+        export LC_ALL=C PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/opt/bin
+        o() { printf '%s=%s\n' "$1" "$2"; }
+        r() { v=; [ -r "$1" ] && IFS= read -r v < "$1"; return 0; }
+        o probe 1
+        r /proc/sys/kernel/hostname; o hostname "$v"
+        r /proc/sys/kernel/osrelease; o kernel "$v"
+        if [ -r /proc/sys/kernel/arch ]; then r /proc/sys/kernel/arch; o arch "$v"; else o arch "$(uname -m)"; fi
+        if [ -r /etc/os-release ]; then
+          while IFS='=' read -r k v; do
+            case $k in ID|VERSION_ID|PRETTY_NAME) v=${v#[\"\']}; v=${v%[\"\']}; o "os.$k" "$v";; esac
+          done < /etc/os-release
+        fi
+        n=0
+        if [ -r /proc/swaps ]; then { read -r _; while read -r _ _; do n=$((n+1)); done; } < /proc/swaps; fi
+        o swaps "$n"
+        r /proc/sys/net/ipv4/ip_forward; o ip_forward "$v"
+        if [ -d /sys/module/br_netfilter ]; then o br_netfilter 1; else o br_netfilter 0; fi
+        etcd=
+        for f in /proc/net/tcp /proc/net/tcp6; do
+          [ -r "$f" ] || continue
+          while read -r _ l _ s _; do
+            [ "$s" = 0A ] || continue
+            case $l in
+              @PORTS@) o listen "$l";;
+              *:094B) o listen "$l"
+                case $l in $HK_ADDR_HEX:*|00000000:*|00000000000000000000000000000000:*) etcd=1;; esac;;
+            esac
+          done < "$f"
+        done
+        set --
+        for b in @BINS@ containerd; do
+          for d in /usr/bin /usr/local/bin /opt/bin /usr/sbin /usr/local/sbin; do
+            if [ -x "$d/$b" ]; then eval "bin_$b=\$d/\$b"; o "bin.$b" "$d/$b"; set -- "$@" "$d/$b"; break; fi
+          done
+        done
+        nb=$#
+        for f in @FILES@; do
+          if [ -f "$f" ]; then set -- "$@" "$f"; else o absent "$f"; fi
+        done
+        for f in @GLOBS@; do
+          case $f in *'*'*|*[!A-Za-z0-9._/-]*|@LISTED@) continue;; esac
+          [ -f "$f" ] && set -- "$@" "$f"
+        done
+        st=
+        [ $# -gt 0 ] && st=$(stat -L -c '%n %a %u %g %s %Y %i' -- "$@" 2>/dev/null)
+        printf '@@stat\n%s\n@@end\n' "$st"
+        shift "$nb"
+        if [ $# -gt 0 ]; then
+          printf '@@sha256\n'; sha256sum -- "$@" 2>/dev/null; printf '@@end\n'
+          n=$#
+          for f in "$@"; do case $f in *.crt|*.conf) set -- "$@" "$f";; esac; done
+          shift "$n"
+          if [ $# -gt 0 ]; then
+            printf '@@certs\n'
+            grep -H -e '^-----' -e '^[A-Za-z0-9+/=]\{1,\}$' -e '^ *client-certificate-data:' -- "$@" 2>/dev/null
+            printf '@@end\n'
+          fi
+        fi
+        nl='
+        '
+        IFS=$nl; set -f
+        for line in $st; do
+          IFS=' '; set -- $line; IFS=$nl
+          case $1 in "$bin_kubelet"|"$bin_kubeadm"|"$bin_kubectl") ;; *) continue;; esac
+          b=${1##*/}; eval "k=\${HK_KNOWN_$b-}"
+          [ "$k" = "$5:$6:$7" ] && continue
+          printf '@@version %s %s\n' "$b" "$5:$6:$7"
+          case $b in kubeadm) "$1" version -o short;; kubelet) "$1" --version;; *) "$1" version --client;; esac 2>&1
+          printf '@@end %s\n' "$?"
+        done
+        unset IFS; set +f
+        if command -v systemctl >/dev/null 2>&1; then
+          printf '@@services\n'; systemctl is-active @UNITS@ 2>/dev/null; printf '@@end\n'
+        else
+          o services none
+        fi
+        if [ -n "$etcd" ] && command -v etcdctl >/dev/null 2>&1; then
+          p=/etc/kubernetes/pki/etcd
+          if [ -r $p/healthcheck-client.crt ]; then n=healthcheck-client; else n=server; fi
+          set -- --endpoints="$HK_ETCD_ENDPOINT" --cacert=$p/ca.crt --cert=$p/$n.crt --key=$p/$n.key --dial-timeout=2s --command-timeout=3s -w json
+          printf '@@etcd.members\n'; ETCDCTL_API=3 etcdctl "$@" member list 2>&1; printf '\n@@end %s\n' "$?"
+          printf '@@etcd.health\n'; ETCDCTL_API=3 etcdctl "$@" endpoint health 2>&1; printf '\n@@end %s\n' "$?"
+        fi
+        o done 1
+        """;
+}

@@ -1,0 +1,46 @@
+using System.Buffers;
+using System.Text;
+
+namespace HaKube.Actions.Ssh;
+
+/// <summary>
+/// Keeps the first <c>limit</c> bytes of a command's output and counts the rest, so a runaway
+/// command cannot exhaust the daemon's memory.
+/// </summary>
+internal sealed class BoundedCapture(int limit)
+{
+    private readonly ArrayBufferWriter<byte> _kept = new();
+    private readonly byte[] _buffer = new byte[16 * 1024];
+
+    public long Total { get; private set; }
+
+    public bool Truncated => Total > _kept.WrittenCount;
+
+    /// <summary>
+    /// Reads what <paramref name="stream"/> holds now. SSH.NET's output pipes block on an empty
+    /// read until the command ends, so while it runs only buffered bytes are read
+    /// (<paramref name="untilEnd"/> false); after it ended, reading to the end cannot block.
+    /// </summary>
+    public void Drain(Stream stream, bool untilEnd)
+    {
+        while (untilEnd || stream.Length > 0)
+        {
+            var read = stream.Read(_buffer, 0, _buffer.Length);
+            if (read == 0)
+            {
+                return;
+            }
+
+            Total += read;
+            var room = Math.Min(read, limit - _kept.WrittenCount);
+            if (room > 0)
+            {
+                _kept.Write(_buffer.AsSpan(0, room));
+            }
+        }
+    }
+
+    public byte[] ToArray() => _kept.WrittenSpan.ToArray();
+
+    public string ToText() => Encoding.UTF8.GetString(_kept.WrittenSpan);
+}

@@ -1,0 +1,184 @@
+using System.Security.Cryptography;
+using System.Text;
+using HaKube.Model.Validation;
+
+namespace HaKube.Actions.Ssh;
+
+/// <summary>
+/// An OpenSSH known_hosts file: host patterns (plain names and addresses, "[host]:port",
+/// comma lists, * and ? wildcards, !negation) or hashed names ("|1|salt|hash", HMAC-SHA1 of
+/// the name keyed by the salt), then the key. "@revoked" lines name keys never to trust;
+/// "@cert-authority" lines are not supported (HaKube does not accept host certificates) and
+/// are ignored, which can only refuse a host, never trust one.
+/// </summary>
+public sealed class KnownHosts
+{
+    private readonly IReadOnlyList<KnownHostsEntry> _entries;
+
+    private KnownHosts(IReadOnlyList<KnownHostsEntry> entries) => _entries = entries;
+
+    public static KnownHosts Empty { get; } = new([]);
+
+    public IReadOnlyList<KnownHostsEntry> Entries => _entries;
+
+    public static KnownHosts Parse(string text)
+    {
+        var entries = new List<KnownHostsEntry>();
+        foreach (var raw in text.Split('\n'))
+        {
+            var line = raw.Trim();
+            if (line.Length == 0 || line[0] == '#')
+            {
+                continue;
+            }
+
+            var fields = line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+            var marker = KnownHostsMarker.None;
+            var at = 0;
+            if (fields[0].StartsWith('@'))
+            {
+                marker = fields[0] switch
+                {
+                    "@revoked" => KnownHostsMarker.Revoked,
+                    "@cert-authority" => KnownHostsMarker.CertificateAuthority,
+                    _ => KnownHostsMarker.Unknown,
+                };
+                at = 1;
+            }
+
+            // Malformed lines and key types HaKube does not know are skipped, as ssh does:
+            // they can only ever fail to match.
+            if (fields.Length < at + 3 || marker is KnownHostsMarker.Unknown or KnownHostsMarker.CertificateAuthority ||
+                !SshHostKey.TryParse(fields[at + 1] + " " + fields[at + 2], out var key, out _))
+            {
+                continue;
+            }
+
+            entries.Add(new KnownHostsEntry(marker, fields[at], key!));
+        }
+
+        return new KnownHosts(entries);
+    }
+
+    public static async Task<KnownHosts> LoadAsync(string path, CancellationToken cancellationToken) =>
+        Parse(await File.ReadAllTextAsync(path, cancellationToken));
+
+    /// <summary>The name ssh looks up: the host alone on port 22, else "[host]:port".</summary>
+    public static string LookupName(string host, int port) => port == 22 ? host : $"[{host}]:{port}";
+
+    /// <summary>Keys listed (and not revoked) for any of <paramref name="hosts"/> on <paramref name="port"/>.</summary>
+    public IReadOnlyList<SshHostKey> KeysFor(IEnumerable<string> hosts, int port)
+    {
+        var names = hosts.Select(h => LookupName(h, port)).ToList();
+        return _entries
+            .Where(e => e.Marker == KnownHostsMarker.None && names.Any(e.Matches))
+            .Select(e => e.Key)
+            .DistinctBy(k => Convert.ToBase64String(k.Blob))
+            .ToList();
+    }
+
+    /// <summary>Keys marked @revoked for any of <paramref name="hosts"/>.</summary>
+    public IReadOnlyList<SshHostKey> RevokedFor(IEnumerable<string> hosts, int port)
+    {
+        var names = hosts.Select(h => LookupName(h, port)).ToList();
+        return _entries.Where(e => e.Marker == KnownHostsMarker.Revoked && names.Any(e.Matches)).Select(e => e.Key).ToList();
+    }
+}
+
+public enum KnownHostsMarker
+{
+    None,
+    Revoked,
+    CertificateAuthority,
+    Unknown,
+}
+
+/// <summary>One known_hosts line.</summary>
+public sealed record KnownHostsEntry(KnownHostsMarker Marker, string HostPatterns, SshHostKey Key)
+{
+    /// <summary>Whether <paramref name="lookupName"/> (see <see cref="KnownHosts.LookupName"/>) matches this line.</summary>
+    public bool Matches(string lookupName)
+    {
+        if (HostPatterns.StartsWith("|1|", StringComparison.Ordinal))
+        {
+            return MatchesHashed(HostPatterns, lookupName);
+        }
+
+        var matched = false;
+        foreach (var pattern in HostPatterns.Split(','))
+        {
+            var negated = pattern.StartsWith('!');
+            var body = negated ? pattern[1..] : pattern;
+            if (Glob(body.ToLowerInvariant(), lookupName.ToLowerInvariant()))
+            {
+                if (negated)
+                {
+                    return false;
+                }
+
+                matched = true;
+            }
+        }
+
+        return matched;
+    }
+
+    private static bool MatchesHashed(string field, string lookupName)
+    {
+        var parts = field.Split('|');
+        if (parts.Length != 4)
+        {
+            return false;
+        }
+
+        try
+        {
+            var salt = Convert.FromBase64String(parts[2]);
+            var expected = Convert.FromBase64String(parts[3]);
+            // OpenSSH's hashed known_hosts format is defined as HMAC-SHA1; it hides names, it signs nothing.
+#pragma warning disable CA5350
+            var actual = HMACSHA1.HashData(salt, Encoding.UTF8.GetBytes(lookupName));
+#pragma warning restore CA5350
+            return CryptographicOperations.FixedTimeEquals(actual, expected);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
+    // ssh's wildcards: '*' any run of characters, '?' exactly one.
+    private static bool Glob(ReadOnlySpan<char> pattern, ReadOnlySpan<char> text)
+    {
+        int p = 0, t = 0, star = -1, resume = 0;
+        while (t < text.Length)
+        {
+            if (p < pattern.Length && (pattern[p] == '?' || pattern[p] == text[t]))
+            {
+                p++;
+                t++;
+            }
+            else if (p < pattern.Length && pattern[p] == '*')
+            {
+                star = p++;
+                resume = t;
+            }
+            else if (star >= 0)
+            {
+                p = star + 1;
+                t = ++resume;
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        while (p < pattern.Length && pattern[p] == '*')
+        {
+            p++;
+        }
+
+        return p == pattern.Length;
+    }
+}

@@ -1,0 +1,43 @@
+using System.Text;
+
+namespace HaKube.Actions.Ssh;
+
+/// <summary>
+/// Quoting for POSIX sh. Inside single quotes the shell interprets nothing, so the only
+/// character needing care is the single quote itself, which is closed, escaped and reopened.
+/// NUL cannot be passed through any shell and is rejected.
+/// </summary>
+public static class ShellQuote
+{
+    /// <summary><paramref name="value"/> as one sh word that expands to exactly itself.</summary>
+    public static string Quote(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (value.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new ArgumentException("a NUL character cannot reach a remote shell", nameof(value));
+        }
+
+        if (value.Length > 0 && IsSafe(value))
+        {
+            return value;
+        }
+
+        var builder = new StringBuilder(value.Length + 2);
+        builder.Append('\'');
+        foreach (var c in value)
+        {
+            builder.Append(c == '\'' ? "'\\''" : c.ToString());
+        }
+
+        return builder.Append('\'').ToString();
+    }
+
+    /// <summary>Quotes each argument and joins them with spaces.</summary>
+    public static string Join(params IEnumerable<string> words) => string.Join(' ', words.Select(Quote));
+
+    // Words made only of these characters mean the same quoted or not, in any position ('=' is
+    // left out: a bare first word with '=' is an assignment); leaving them bare keeps commands readable.
+    private static bool IsSafe(string value) =>
+        value.All(c => c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '-' or '_' or '.' or '/' or ':' or ',' or '@' or '+');
+}

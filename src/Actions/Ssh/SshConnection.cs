@@ -1,0 +1,297 @@
+using Microsoft.Extensions.Logging;
+using Polly;
+using Renci.SshNet;
+using Renci.SshNet.Common;
+
+namespace HaKube.Actions.Ssh;
+
+/// <summary>
+/// One pooled session to one host (through its bastion when it has one). Connects on first
+/// use, reconnects when the session dropped between calls, and runs any number of commands
+/// over the same session. Commands that may have started are never retried.
+/// </summary>
+internal sealed class SshConnection : IHostConnection, IAsyncDisposable
+{
+    private readonly SshTarget _target;
+    private readonly SshSettings _settings;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ResiliencePipeline _connectPipeline;
+    private readonly SemaphoreSlim _connectGate = new(1, 1);
+    private SshClient? _client;
+    private SshClient? _bastion;
+    private ForwardedPortLocal? _forward;
+    private int _connects;
+
+    public SshConnection(SshTarget target, SshSettings settings, TimeProvider time, ILogger logger)
+    {
+        _target = target;
+        _settings = settings;
+        _time = time;
+        _logger = logger;
+        _connectPipeline = ConnectRetry.Create(settings, time, logger, target.Name, target.Endpoint.ToString());
+    }
+
+    public string Host => _target.Name;
+
+    public SshTarget Target => _target;
+
+    /// <summary>Sessions opened so far (1 while the first one lives); tests use it to see reuse.</summary>
+    public int Connects => Volatile.Read(ref _connects);
+
+    public bool IsConnected => _client is { IsConnected: true } && (_bastion is null || _bastion.IsConnected);
+
+    public async Task EnsureConnectedAsync(CancellationToken cancellationToken)
+    {
+        if (IsConnected)
+        {
+            return;
+        }
+
+        await _connectGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (IsConnected)
+            {
+                return;
+            }
+
+            if (_client is not null)
+            {
+                Log.Reconnecting(_logger, Host);
+                CloseSession();
+            }
+
+            try
+            {
+                await _connectPipeline.ExecuteAsync(ConnectOnceAsync, cancellationToken);
+            }
+            catch (Exception e) when (ConnectRetry.IsConnectFault(e))
+            {
+                throw new HostUnreachableException(Host, $"host {Host} ({_target.Endpoint}): {ConnectRetry.Describe(e)}", e);
+            }
+        }
+        finally
+        {
+            _connectGate.Release();
+        }
+    }
+
+    public async Task<CommandResult> RunAsync(string script, CommandOptions? options, CancellationToken cancellationToken)
+    {
+        options ??= CommandOptions.Default;
+        var raw = await RunRawAsync(script, options, options.MaxCaptureBytes ?? _settings.MaxCaptureBytes, cancellationToken);
+        return raw.ToResult();
+    }
+
+    public async Task UploadAsync(string path, ReadOnlyMemory<byte> content, RemoteFileOptions options, CancellationToken cancellationToken)
+    {
+        var script = RemoteFiles.UploadScript(path, options);
+        var result = await RunAsync(script, new CommandOptions { Name = "upload " + path, Stdin = content }, cancellationToken);
+        result.EnsureSuccess(Host, "upload " + path);
+    }
+
+    public async Task<byte[]?> DownloadAsync(string path, CancellationToken cancellationToken)
+    {
+        var name = "download " + path;
+        var raw = await RunRawAsync(RemoteFiles.DownloadScript(path), new CommandOptions { Name = name }, _settings.MaxDownloadBytes, cancellationToken);
+        if (raw.ExitStatus == RemoteFiles.MissingExitStatus)
+        {
+            return null;
+        }
+
+        raw.ToResult().EnsureSuccess(Host, name);
+        return raw.StdOut.Truncated
+            ? throw new RemoteCommandFailedException(Host, name, raw.ToResult() with { StdErr = $"file larger than {_settings.MaxDownloadBytes} bytes" })
+            : raw.StdOut.ToArray();
+    }
+
+    private async Task<RawResult> RunRawAsync(string script, CommandOptions options, int captureLimit, CancellationToken cancellationToken)
+    {
+        await EnsureConnectedAsync(cancellationToken);
+        var client = _client ?? throw new HostUnreachableException(Host, $"host {Host}: not connected");
+        var text = RemoteShell.CommandLine(script, RemoteShell.NeedsSudo(_target.Endpoint.User));
+        var timeout = options.Timeout ?? _settings.CommandTimeout;
+        using var timeoutSource = new CancellationTokenSource(timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
+        using var command = client.CreateCommand(text);
+        var stdout = new BoundedCapture(captureLimit);
+        var stderr = new BoundedCapture(captureLimit);
+        var started = _time.GetTimestamp();
+        Log.CommandStarted(_logger, Host, options.Name);
+        Task execution;
+        try
+        {
+            execution = command.ExecuteAsync(linked.Token);
+        }
+        catch (Exception e) when (e is SshException or ObjectDisposedException)
+        {
+            // The channel could not even be opened: the session is gone.
+            Log.ConnectionLost(_logger, Host, options.Name);
+            throw new HostUnreachableException(Host, $"host {Host}: session lost before {options.Name} started", e);
+        }
+
+        try
+        {
+            if (options.Stdin is { } stdin)
+            {
+                await using var input = command.CreateInputStream();
+                await input.WriteAsync(stdin, linked.Token);
+            }
+
+            while (!execution.IsCompleted)
+            {
+                stdout.Drain(command.OutputStream, untilEnd: false);
+                stderr.Drain(command.ExtendedOutputStream, untilEnd: false);
+                await Task.WhenAny(execution, Task.Delay(_settings.OutputPollInterval, _time, CancellationToken.None));
+            }
+
+            await execution;
+        }
+        catch (OperationCanceledException) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            Log.CommandTimedOut(_logger, Host, options.Name, timeout.TotalMilliseconds);
+            throw new RemoteCommandTimeoutException(Host, options.Name, timeout);
+        }
+        catch (Exception e) when (e is SshConnectionException or ObjectDisposedException || (e is SshException && !IsConnected))
+        {
+            Log.ConnectionLost(_logger, Host, options.Name);
+            throw new HostUnreachableException(Host, $"host {Host}: connection lost while {options.Name} ran; it may have run", e);
+        }
+        finally
+        {
+            if (execution.IsCompleted)
+            {
+                stdout.Drain(command.OutputStream, untilEnd: true);
+                stderr.Drain(command.ExtendedOutputStream, untilEnd: true);
+            }
+        }
+
+        var raw = new RawResult(command.ExitStatus, command.ExitSignal, stdout, stderr);
+        Log.CommandEnded(_logger, Host, options.Name, raw.ToResult().Outcome, _time.GetElapsedTime(started).TotalMilliseconds, stdout.Total, stderr.Total);
+        if (stdout.Truncated || stderr.Truncated)
+        {
+            Log.OutputTruncated(_logger, Host, options.Name, captureLimit);
+        }
+
+        return raw;
+    }
+
+    private async ValueTask ConnectOnceAsync(CancellationToken cancellationToken)
+    {
+        SshClient? bastion = null;
+        ForwardedPortLocal? forward = null;
+        try
+        {
+            var address = _target.Endpoint.Address;
+            var port = _target.Endpoint.Port;
+            if (_target.Bastion is { } jump)
+            {
+                bastion = await OpenAsync(jump, jump.Address, jump.Port, "bastion " + jump.Address, cancellationToken);
+                // Loopback only and an ephemeral port: nothing outside this machine can use the tunnel.
+                forward = new ForwardedPortLocal("127.0.0.1", 0, address, (uint)port);
+                bastion.AddForwardedPort(forward);
+                forward.Start();
+                Log.Forwarding(_logger, Host, forward.BoundPort, jump.ToString(), _target.Endpoint.ToString());
+                address = "127.0.0.1";
+                port = (int)forward.BoundPort;
+            }
+
+            var client = await OpenAsync(_target.Endpoint, address, port, Host, cancellationToken);
+            (_client, _bastion, _forward) = (client, bastion, forward);
+            Interlocked.Increment(ref _connects);
+        }
+        catch
+        {
+            forward?.Dispose();
+            bastion?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Opens a session to <paramref name="endpoint"/> at <paramref name="address"/>:<paramref name="port"/>
+    /// (the tunnel's local end for a host behind a bastion). The host key is checked against the
+    /// endpoint's policy inside the key exchange; a refused key ends the handshake before
+    /// authentication, so no channel is ever opened on an untrusted host.
+    /// </summary>
+    private async Task<SshClient> OpenAsync(SshEndpoint endpoint, string address, int port, string who, CancellationToken cancellationToken)
+    {
+        var auth = new PrivateKeyAuthenticationMethod(endpoint.User, _target.Key.Source);
+        var info = new ConnectionInfo(address, port, endpoint.User, auth) { Timeout = _settings.ConnectTimeout };
+        var client = new SshClient(info);
+        HostKeyVerdict? verdict = null;
+        byte[]? presented = null;
+        client.HostKeyReceived += (_, e) =>
+        {
+            presented = e.HostKey;
+            verdict = endpoint.HostKeys.Check(e.HostKey);
+            e.CanTrust = verdict == HostKeyVerdict.Trusted;
+        };
+
+        var started = _time.GetTimestamp();
+        Log.Connecting(_logger, who, endpoint.ToString());
+        try
+        {
+            await client.ConnectAsync(cancellationToken);
+        }
+        catch (Exception e)
+        {
+            client.Dispose();
+            if (verdict is { } rejected and not HostKeyVerdict.Trusted)
+            {
+                var expected = endpoint.HostKeys.Expected.Select(k => HostKeyPolicy.Fingerprint(k.Blob)).ToList();
+                var fingerprint = HostKeyPolicy.Fingerprint(presented!);
+                Log.HostKeyRejected(_logger, who, endpoint.ToString(), rejected, fingerprint, string.Join(", ", expected), endpoint.HostKeys.Source);
+                throw new HostKeyMismatchException(who, KnownHosts.LookupName(endpoint.Address, endpoint.Port), rejected, expected, fingerprint, endpoint.HostKeys.Source);
+            }
+
+            if (e is SshAuthenticationException)
+            {
+                throw new SshAuthenticationFailedException(who, endpoint.User, e);
+            }
+
+            throw;
+        }
+
+        if (verdict != HostKeyVerdict.Trusted)
+        {
+            // SSH.NET trusts any key when nobody answers; a handshake that never asked is refused.
+            client.Dispose();
+            throw new HostKeyMismatchException(who, KnownHosts.LookupName(endpoint.Address, endpoint.Port), HostKeyVerdict.Unknown, [], "(none seen)", endpoint.HostKeys.Source);
+        }
+
+        client.KeepAliveInterval = _settings.KeepAliveInterval;
+        Log.Connected(_logger, who, endpoint.ToString(), _time.GetElapsedTime(started).TotalMilliseconds);
+        return client;
+    }
+
+    private void CloseSession()
+    {
+        _client?.Dispose();
+        _forward?.Dispose();
+        _bastion?.Dispose();
+        (_client, _bastion, _forward) = (null, null, null);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _connectGate.WaitAsync();
+        try
+        {
+            Log.Closing(_logger, Host);
+            CloseSession();
+        }
+        finally
+        {
+            _connectGate.Release();
+            _connectGate.Dispose();
+        }
+    }
+
+    private sealed record RawResult(int? ExitStatus, string? ExitSignal, BoundedCapture StdOut, BoundedCapture StdErr)
+    {
+        public CommandResult ToResult() =>
+            new(ExitStatus, ExitSignal, StdOut.ToText(), StdErr.ToText(), StdOut.Truncated || StdErr.Truncated);
+    }
+}

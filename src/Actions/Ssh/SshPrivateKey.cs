@@ -1,0 +1,65 @@
+using System.Security.Cryptography;
+using Renci.SshNet;
+
+namespace HaKube.Actions.Ssh;
+
+/// <summary>
+/// HaKube's client key, loaded once: from a file (directory mode) or from bytes (custom-resource
+/// mode, out of a Secret). The material is held only inside SSH.NET's key object; this type's
+/// text form is a description ("file keys/id_ed25519"), so logging it by mistake leaks nothing.
+/// </summary>
+public sealed class SshPrivateKey : IDisposable
+{
+    private readonly PrivateKeyFile _key;
+
+    private SshPrivateKey(PrivateKeyFile key, string description, string id)
+    {
+        _key = key;
+        Description = description;
+        Id = id;
+    }
+
+    /// <summary>Where the key came from; safe to log.</summary>
+    public string Description { get; }
+
+    /// <summary>SHA-256 of the public key: tells keys apart (the pool keys on it) and reveals nothing.</summary>
+    public string Id { get; }
+
+    internal IPrivateKeySource Source => _key;
+
+    public static SshPrivateKey FromFile(string path, string? passphrase = null)
+    {
+        var material = File.ReadAllBytes(path);
+        try
+        {
+            return FromMemory(material, $"file {path}", passphrase);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(material);
+        }
+    }
+
+    /// <summary>Loads OpenSSH, PKCS#1/#8 or PuTTY key material. The caller may wipe <paramref name="material"/> afterwards.</summary>
+    public static SshPrivateKey FromMemory(ReadOnlySpan<byte> material, string description, string? passphrase = null)
+    {
+        PrivateKeyFile key;
+        try
+        {
+            using var stream = new MemoryStream(material.ToArray(), writable: false);
+            key = passphrase is null ? new PrivateKeyFile(stream) : new PrivateKeyFile(stream, passphrase);
+        }
+        catch (Exception e) when (e is Renci.SshNet.Common.SshException or ArgumentException or FormatException or InvalidOperationException or NotSupportedException or CryptographicException)
+        {
+            // SSH.NET's own message is generic; the type alone is enough, and no material is echoed.
+            throw new ArgumentException($"{description}: not a usable SSH private key ({e.GetType().Name})", nameof(material));
+        }
+
+        var publicBlob = key.HostKeyAlgorithms.First().Data;
+        return new SshPrivateKey(key, description, Convert.ToHexStringLower(SHA256.HashData(publicBlob)));
+    }
+
+    public override string ToString() => Description;
+
+    public void Dispose() => _key.Dispose();
+}

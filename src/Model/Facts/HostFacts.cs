@@ -1,0 +1,74 @@
+namespace HaKube.Model.Facts;
+
+/// <summary>
+/// What one probe saw on one host in one cycle. An unreachable host is a value too
+/// (<see cref="Reachable"/> false, <see cref="Error"/> says why), never an exception, so one
+/// dead host cannot stop the cycle for the others.
+/// </summary>
+public sealed record HostFacts
+{
+    /// <summary>The host's name in the spec.</summary>
+    public required string Host { get; init; }
+
+    public required bool Reachable { get; init; }
+
+    /// <summary>Why the host could not be probed; null when the probe succeeded.</summary>
+    public string? Error { get; init; }
+
+    public ProbeErrorKind? ErrorKind { get; init; }
+
+    /// <summary>When the probe result arrived (daemon clock).</summary>
+    public DateTimeOffset ObservedAt { get; init; }
+
+    public OsFacts? Os { get; init; }
+
+    public NodePrerequisites? Prerequisites { get; init; }
+
+    public KubeVersions Versions { get; init; } = KubeVersions.None;
+
+    /// <summary>systemd unit name (kubelet, etcd, haproxy, containerd) to its state.</summary>
+    public IReadOnlyDictionary<string, ServiceState> Services { get; init; } = new Dictionary<string, ServiceState>();
+
+    /// <summary>Absolute path to what the probe found there, for every file HaKube manages.</summary>
+    public IReadOnlyDictionary<string, FileFact> Files { get; init; } = new Dictionary<string, FileFact>();
+
+    /// <summary>Which of 6443, 2379, 2380 listen on the host's address or on every address.</summary>
+    public IReadOnlySet<int> ListeningPorts { get; init; } = new HashSet<int>();
+
+    /// <summary>Membership and health as the local etcd reports them; null where no etcd listens.</summary>
+    public EtcdFacts? Etcd { get; init; }
+
+    /// <summary>kubeadm's marker for a joined or initialized node.</summary>
+    public bool KubeletConfigured => IsPresent(KnownPaths.KubeletConf);
+
+    /// <summary>kubeadm init (or a control-plane join) has run here.</summary>
+    public bool ControlPlaneInitialized => IsPresent(KnownPaths.AdminConf) && IsPresent(KnownPaths.KubeletConf);
+
+    /// <summary>The earliest notAfter among the certificates the probe read.</summary>
+    public DateTimeOffset? EarliestCertificateExpiry =>
+        Files.Values.Where(f => f.NotAfter is not null).Select(f => f.NotAfter).Min();
+
+    public bool IsPresent(string path) => Files.TryGetValue(path, out var file) && file.Present;
+
+    public static HostFacts Unreachable(string host, ProbeErrorKind kind, string error, DateTimeOffset observedAt) =>
+        new() { Host = host, Reachable = false, ErrorKind = kind, Error = error, ObservedAt = observedAt };
+}
+
+/// <summary>Why a probe produced no facts.</summary>
+public enum ProbeErrorKind
+{
+    /// <summary>No TCP connection or SSH session (refused, timed out, dropped).</summary>
+    Unreachable,
+
+    /// <summary>The host presented a key that is not the pinned or known one; nothing ran.</summary>
+    HostKeyRejected,
+
+    /// <summary>The server refused HaKube's key, or sudo -n refused the user.</summary>
+    AuthenticationFailed,
+
+    /// <summary>The probe ran but failed or printed something unreadable.</summary>
+    ProbeFailed,
+
+    /// <summary>The probe did not finish in time.</summary>
+    Timeout,
+}

@@ -1,0 +1,47 @@
+namespace HaKube.Model.Facts;
+
+/// <summary>Paths on the hosts that HaKube manages or reads; kubeadm's defaults.</summary>
+public static class KnownPaths
+{
+    public const string Kubernetes = "/etc/kubernetes";
+    public const string Pki = "/etc/kubernetes/pki";
+    public const string Manifests = "/etc/kubernetes/manifests";
+    public const string HaKubeConfig = "/etc/kubernetes/hakube";
+    public const string AdminConf = "/etc/kubernetes/admin.conf";
+    public const string SuperAdminConf = "/etc/kubernetes/super-admin.conf";
+    public const string KubeletConf = "/etc/kubernetes/kubelet.conf";
+    public const string ControllerManagerConf = "/etc/kubernetes/controller-manager.conf";
+    public const string SchedulerConf = "/etc/kubernetes/scheduler.conf";
+    public const string HaproxyConfig = "/etc/haproxy/haproxy.cfg";
+    public const string EtcdUnit = "/etc/systemd/system/etcd.service";
+
+    /// <summary>kubeconfigs kubeadm writes; their client certificates expire too.</summary>
+    public static readonly IReadOnlyList<string> KubeConfigs =
+        [AdminConf, SuperAdminConf, KubeletConf, ControllerManagerConf, SchedulerConf];
+
+    /// <summary>Everything under /etc/kubernetes/pki that kubeadm (or HaKube, for external etcd) writes.</summary>
+    public static readonly IReadOnlyList<string> PkiFiles =
+    [
+        Pki + "/ca.crt", Pki + "/ca.key",
+        Pki + "/apiserver.crt", Pki + "/apiserver.key",
+        Pki + "/apiserver-kubelet-client.crt", Pki + "/apiserver-kubelet-client.key",
+        Pki + "/apiserver-etcd-client.crt", Pki + "/apiserver-etcd-client.key",
+        Pki + "/front-proxy-ca.crt", Pki + "/front-proxy-ca.key",
+        Pki + "/front-proxy-client.crt", Pki + "/front-proxy-client.key",
+        Pki + "/sa.key", Pki + "/sa.pub",
+        Pki + "/etcd/ca.crt", Pki + "/etcd/ca.key",
+        Pki + "/etcd/server.crt", Pki + "/etcd/server.key",
+        Pki + "/etcd/peer.crt", Pki + "/etcd/peer.key",
+        Pki + "/etcd/healthcheck-client.crt", Pki + "/etcd/healthcheck-client.key",
+    ];
+
+    /// <summary>Static pod manifests kubeadm writes.</summary>
+    public static readonly IReadOnlyList<string> StaticPods =
+    [
+        Manifests + "/kube-apiserver.yaml", Manifests + "/kube-controller-manager.yaml",
+        Manifests + "/kube-scheduler.yaml", Manifests + "/etcd.yaml",
+    ];
+
+    /// <summary>Every fixed path the probe reports on (globbed folders are added by the probe).</summary>
+    public static readonly IReadOnlyList<string> Managed = [.. PkiFiles, .. KubeConfigs, .. StaticPods, HaproxyConfig, EtcdUnit];
+}
