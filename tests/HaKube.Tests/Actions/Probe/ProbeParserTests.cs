@@ -1,0 +1,165 @@
+using HaKube.Actions.Probe;
+using HaKube.Model.Facts;
+using HaKube.Tests.Support;
+
+namespace HaKube.Tests.Actions.Probe;
+
+public sealed class ProbeParserTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
+
+    private static readonly ProbeInputs Inputs = new("10.0.0.7")
+    {
+        KnownBinaries = new Dictionary<string, KnownBinary> { ["kubectl"] = new("52000000:1730000000:1003", "v1.31.3") },
+    };
+
+    private static ProbeOutput Golden() =>
+        ProbeParser.Parse("cp1", File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Data", "probe", "cp1.out")), Inputs, Now);
+
+    [Test]
+    public void Parse_Golden_ReadsOsAndPrerequisites()
+    {
+        var facts = Golden().Facts;
+
+        Assert.That(facts.Reachable, Is.True);
+        Assert.That(facts.Os, Is.EqualTo(new OsFacts("cp1", "debian", "12", "Debian GNU/Linux 12 (bookworm)", "6.1.0-28-amd64", "x86_64")));
+        Assert.That(facts.Prerequisites, Is.EqualTo(new NodePrerequisites(SwapOn: true, IpForward: true, BrNetfilter: true, ContainerdInstalled: true)));
+        Assert.That(facts.ObservedAt, Is.EqualTo(Now));
+    }
+
+    [Test]
+    public void Parse_Golden_VersionsFromRunBinariesAndFromTheCacheForUnchangedOnes()
+    {
+        var output = Golden();
+
+        Assert.That(output.Facts.Versions, Is.EqualTo(new KubeVersions("v1.31.4", "v1.31.4", "v1.31.3")));
+        Assert.That(output.Binaries["kubelet"], Is.EqualTo(new KnownBinary("77000000:1730000000:1001", "v1.31.4")));
+    }
+
+    [Test]
+    public void Parse_BinaryChangedWithoutVersionBlock_VersionUnknownAndAskedAgain()
+    {
+        var inputs = Inputs with { KnownBinaries = new Dictionary<string, KnownBinary> { ["kubectl"] = new("1:2:3", "v1.30.0") } };
+
+        var output = ProbeParser.Parse("cp1", File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Data", "probe", "cp1.out")), inputs, Now);
+
+        Assert.That(output.Facts.Versions.Kubectl, Is.Null);
+        Assert.That(output.Binaries["kubectl"].Identity, Is.Not.EqualTo("52000000:1730000000:1003"));
+    }
+
+    [Test]
+    public void Parse_Golden_ServicesInUnitOrder()
+    {
+        var services = Golden().Facts.Services;
+
+        Assert.That(services, Is.EquivalentTo(new Dictionary<string, ServiceState>
+        {
+            ["kubelet"] = ServiceState.Active,
+            ["etcd"] = ServiceState.Active,
+            ["haproxy"] = ServiceState.Inactive,
+            ["containerd"] = ServiceState.Active,
+        }));
+    }
+
+    [Test]
+    public void Parse_Golden_FilesPresentWithHashModeAndOwnerAbsentOtherwise()
+    {
+        var files = Golden().Facts.Files;
+
+        Assert.That(files["/etc/kubernetes/pki/ca.key"], Is.EqualTo(new FileFact(true, new string('2', 64), "600", 0, 0, 1675, null)));
+        Assert.That(files["/etc/kubernetes/super-admin.conf"], Is.EqualTo(FileFact.Absent));
+        Assert.That(files["/etc/kubernetes/pki/etcd/peer.crt"], Is.EqualTo(FileFact.Absent));
+        Assert.That(files["/etc/kubernetes/hakube/init.yaml"].Sha256, Is.EqualTo(new string('6', 64)));
+        Assert.That(files.Keys, Does.Not.Contain("/usr/bin/kubelet"));
+        Assert.That(files.Values.Count(f => f.Present), Is.EqualTo(6));
+    }
+
+    [Test]
+    public void Parse_Golden_CertificateAndKubeconfigExpiry()
+    {
+        var facts = Golden().Facts;
+
+        Assert.That(facts.Files["/etc/kubernetes/pki/ca.crt"].NotAfter, Is.EqualTo(new DateTimeOffset(2036, 11, 21, 16, 4, 8, TimeSpan.Zero)));
+        Assert.That(facts.Files["/etc/kubernetes/admin.conf"].NotAfter, Is.EqualTo(new DateTimeOffset(2027, 11, 24, 16, 4, 8, TimeSpan.Zero)));
+        Assert.That(facts.EarliestCertificateExpiry, Is.EqualTo(new DateTimeOffset(2027, 11, 24, 16, 4, 8, TimeSpan.Zero)));
+    }
+
+    [Test]
+    public void Parse_Golden_InitializedMarkers()
+    {
+        var facts = Golden().Facts;
+
+        Assert.That(facts.KubeletConfigured, Is.True);
+        Assert.That(facts.ControlPlaneInitialized, Is.True);
+    }
+
+    [Test]
+    public void Parse_Golden_PortsOnOwnAddressOrWildcardOnly()
+    {
+        // 10.0.0.8:6443 is another interface of a non-loopback host and counts; the IPv6
+        // wildcard on 6667 is not a port the probe asks about but would count if it were.
+        var ports = Golden().Facts.ListeningPorts;
+
+        Assert.That(ports, Is.EquivalentTo(new[] { 6443, 2379, 2380, 6667 }));
+    }
+
+    [Test]
+    public void Parse_Golden_EtcdMembersAndHealth()
+    {
+        var etcd = Golden().Facts.Etcd!;
+
+        Assert.That(etcd.Healthy, Is.True);
+        Assert.That(etcd.Error, Is.Null);
+        Assert.That(etcd.Members, Has.Count.EqualTo(2));
+        Assert.That(etcd.Members[0], Is.EqualTo(etcd.Members[0] with { Id = 10276657743932975437, Name = "cp1", IsLearner = false }));
+        Assert.That(etcd.Members[0].PeerUrls, Is.EqualTo(new[] { "https://10.0.0.7:2380" }));
+        Assert.That(etcd.Members[1].IsLearner, Is.True);
+        Assert.That(etcd.Members[1].ClientUrls, Is.Empty);
+    }
+
+    [Test]
+    public void Parse_EtcdctlFailed_UnhealthyWithTheReason()
+    {
+        const string Output = "probe=1\n@@etcd.members\n{\"level\":\"warn\"}\nError: context deadline exceeded\n\n@@end 1\n@@etcd.health\nhttps://10.0.0.7:2379 is unhealthy: failed to commit proposal\n\n@@end 1\ndone=1\n";
+
+        var etcd = ProbeParser.Parse("cp1", Output, Inputs, Now).Facts.Etcd!;
+
+        Assert.That(etcd.Healthy, Is.False);
+        Assert.That(etcd.Members, Is.Empty);
+        Assert.That(etcd.Error, Is.EqualTo("{\"level\":\"warn\"}"));
+    }
+
+    [Test]
+    public void Parse_NoEtcdBlocks_EtcdIsNull()
+    {
+        var facts = ProbeParser.Parse("w1", "probe=1\ndone=1\n", Inputs, Now).Facts;
+
+        Assert.That(facts.Etcd, Is.Null);
+        Assert.That(facts.Services.Values, Is.All.EqualTo(ServiceState.Unknown));
+    }
+
+    [TestCase("")]
+    [TestCase("probe=1\nhostname=cp1\n")]
+    [TestCase("hostname=cp1\ndone=1\n")]
+    public void Parse_TruncatedOutput_IsRejected(string output)
+    {
+        Assert.That(() => ProbeParser.Parse("cp1", output, Inputs, Now), Throws.InstanceOf<ProbeFormatException>());
+    }
+
+    [Test]
+    public void Parse_LoopbackHost_IgnoresOtherLoopbackHostsListeners()
+    {
+        // Lab hosts share one network namespace on 127.0.10.x: 127.0.10.2's etcd is not ours.
+        const string Output = "probe=1\nlisten=020A007F:094B\nlisten=010A007F:192B\ndone=1\n";
+
+        var ports = ProbeParser.Parse("h1", Output, new ProbeInputs("127.0.10.1"), Now).Facts.ListeningPorts;
+
+        Assert.That(ports, Is.EquivalentTo(new[] { 6443 }));
+    }
+
+    [Test]
+    public void Data_GoldenFile_IsInTheRepository()
+    {
+        Assert.That(File.Exists(RepositoryPaths.Of("tests", "HaKube.Tests", "Data", "probe", "cp1.out")), Is.True);
+    }
+}
