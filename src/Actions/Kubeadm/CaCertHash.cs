@@ -1,6 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 
 namespace HaKube.Actions.Kubeadm;
@@ -8,7 +6,9 @@ namespace HaKube.Actions.Kubeadm;
 /// <summary>
 /// The pin a joining node checks the cluster CA against (<c>--discovery-token-ca-cert-hash</c>):
 /// <c>sha256:</c> and the lower-case hex SHA-256 of the CA certificate's DER SubjectPublicKeyInfo.
-/// Not a secret: it names a public key.
+/// Not a secret: it names a public key. Computed from the CA by
+/// <see cref="Pki.DiscoveryTokenCaCertHash.Compute(System.Security.Cryptography.X509Certificates.X509Certificate2)"/>;
+/// this type only guarantees the renderer gets a well-formed pin.
 /// </summary>
 public sealed partial record CaCertHash
 {
@@ -26,13 +26,6 @@ public sealed partial record CaCertHash
     {
         hash = text is not null && Pattern().IsMatch(text) ? new CaCertHash(text.ToLowerInvariant()) : null;
         return hash is not null;
-    }
-
-    /// <summary>The pin of a CA certificate, computed the way kubeadm computes it.</summary>
-    public static CaCertHash FromCaCertificate(X509Certificate2 caCertificate)
-    {
-        var digest = SHA256.HashData(caCertificate.PublicKey.ExportSubjectPublicKeyInfo());
-        return new CaCertHash("sha256:" + Convert.ToHexStringLower(digest));
     }
 
     public override string ToString() => Value;

@@ -16,14 +16,14 @@ public enum KubeadmApiVersion
 public static class KubeadmApiVersionExtensions
 {
     /// <summary>v1beta4 from 1.31 on (it was enabled there); v1beta3 for 1.30.</summary>
-    public static KubeadmApiVersion KubeadmApiVersion(this KubernetesVersion version) =>
-        version.UsesKubeadmV1Beta4 ? Kubeadm.KubeadmApiVersion.V1Beta4 : Kubeadm.KubeadmApiVersion.V1Beta3;
+    public static KubeadmApiVersion KubeadmApi(this KubernetesVersion version) =>
+        version.UsesKubeadmV1Beta4 ? KubeadmApiVersion.V1Beta4 : KubeadmApiVersion.V1Beta3;
 
     /// <summary>The <c>apiVersion</c> of InitConfiguration, ClusterConfiguration and JoinConfiguration documents.</summary>
     public static string GroupVersion(this KubeadmApiVersion version) => version switch
     {
-        Kubeadm.KubeadmApiVersion.V1Beta3 => "kubeadm.k8s.io/v1beta3",
-        Kubeadm.KubeadmApiVersion.V1Beta4 => "kubeadm.k8s.io/v1beta4",
+        KubeadmApiVersion.V1Beta3 => "kubeadm.k8s.io/v1beta3",
+        KubeadmApiVersion.V1Beta4 => "kubeadm.k8s.io/v1beta4",
         _ => throw new ArgumentOutOfRangeException(nameof(version), version, "unknown kubeadm API version"),
     };
 }

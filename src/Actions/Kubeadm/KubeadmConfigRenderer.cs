@@ -15,7 +15,7 @@ public static class KubeadmConfigRenderer
     public static KubeadmConfigFile RenderInit(HaCluster cluster, HostSpec node, BootstrapToken token)
     {
         RequireHost(cluster.Spec, node, HostRole.ControlPlane);
-        var api = cluster.Spec.Version().KubeadmApiVersion();
+        var api = cluster.Spec.Version().KubeadmApi();
         return Render(KubeadmConfigKind.Init, node, api,
         [
             InitConfigurationDocument.Render(api, node, token),
@@ -29,7 +29,7 @@ public static class KubeadmConfigRenderer
     public static KubeadmConfigFile RenderJoinControlPlane(HaCluster cluster, HostSpec node, BootstrapToken token, CaCertHash caCertHash)
     {
         RequireHost(cluster.Spec, node, HostRole.ControlPlane);
-        var api = cluster.Spec.Version().KubeadmApiVersion();
+        var api = cluster.Spec.Version().KubeadmApi();
         return Render(KubeadmConfigKind.JoinControlPlane, node, api,
             [JoinConfigurationDocument.Render(api, cluster.Spec, node, token, caCertHash, controlPlane: true)]);
     }
@@ -44,7 +44,7 @@ public static class KubeadmConfigRenderer
             throw new ArgumentException($"host {node.Name} is a control plane; it joins as one (and runs workloads because it is also a Worker)", nameof(node));
         }
 
-        var api = cluster.Spec.Version().KubeadmApiVersion();
+        var api = cluster.Spec.Version().KubeadmApi();
         return Render(KubeadmConfigKind.JoinWorker, node, api,
             [JoinConfigurationDocument.Render(api, cluster.Spec, node, token, caCertHash, controlPlane: false)]);
     }

@@ -1,3 +1,5 @@
+using HaKube.Actions.Pki;
+
 namespace HaKube.Actions.Kubeadm;
 
 /// <summary>The fixed values HaKube writes into every kubeadm configuration, in one place.</summary>
@@ -9,17 +11,17 @@ internal static class KubeadmDefaults
 
     public const int EtcdClientPort = 2379;
 
-    public const string CertificatesDir = "/etc/kubernetes/pki";
+    public const string CertificatesDir = PkiPaths.Directory;
 
     public const string EtcdDataDir = "/var/lib/etcd";
 
-    // HaKube writes these on every control plane before init/join (DESIGN.md section 3); the paths
-    // are the ones the kubeadm HA guide uses for external etcd.
-    public const string ExternalEtcdCaFile = "/etc/kubernetes/pki/etcd/ca.crt";
+    // HaKube's PKI writes these on every control plane before init/join (DESIGN.md section 3);
+    // they are the paths the kubeadm HA guide uses for external etcd.
+    public const string ExternalEtcdCaFile = PkiPaths.EtcdCaCertificate;
 
-    public const string ExternalEtcdCertFile = "/etc/kubernetes/pki/apiserver-etcd-client.crt";
+    public const string ExternalEtcdCertFile = PkiPaths.ApiServerEtcdClientCertificate;
 
-    public const string ExternalEtcdKeyFile = "/etc/kubernetes/pki/apiserver-etcd-client.key";
+    public const string ExternalEtcdKeyFile = PkiPaths.ApiServerEtcdClientKey;
 
     // Go duration spelling (as kubeadm prints it), so the stored configuration reads back identically.
     public const string BootstrapTokenTtl = "24h0m0s";

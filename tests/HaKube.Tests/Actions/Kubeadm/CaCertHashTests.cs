@@ -1,5 +1,5 @@
-using System.Security.Cryptography.X509Certificates;
 using HaKube.Actions.Kubeadm;
+using HaKube.Actions.Pki;
 
 namespace HaKube.Tests.Actions.Kubeadm;
 
@@ -22,11 +22,10 @@ public sealed class CaCertHashTests
         """;
 
     [Test]
-    public void FromCaCertificate_P256Ca_MatchesOpensslSpkiDigest()
+    public void Parse_PkiComputedPin_MatchesOpensslSpkiDigest()
     {
-        using var certificate = X509Certificate2.CreateFromPem(CaPem);
-
-        var hash = CaCertHash.FromCaCertificate(certificate);
+        // The hand-off the reconciler makes: PKI computes the pin, the renderer takes it.
+        var hash = CaCertHash.Parse(DiscoveryTokenCaCertHash.Compute(CaPem));
 
         Assert.That(hash.Value, Is.EqualTo("sha256:726df475bd02e3d5d7498b93ba024001c064989f0b1b5fc70c964e5289b5cf6a"));
     }
