@@ -53,6 +53,6 @@ public readonly partial record struct KubernetesVersion(int Major, int Minor, in
 
     public override string ToString() => $"v{Major}.{Minor}.{Patch}";
 
-    [GeneratedRegex(@"^v(0|[1-9][0-9]{0,3})\.(0|[1-9][0-9]{0,3})\.(0|[1-9][0-9]{0,3})$")]
+    [GeneratedRegex(@"^v(0|[1-9][0-9]{0,3})\.(0|[1-9][0-9]{0,3})\.(0|[1-9][0-9]{0,3})\z")]
     private static partial Regex VersionPattern();
 }

@@ -11,7 +11,16 @@ public static partial class Syntax
 
     /// <summary>An IP address or an RFC 1123 host name.</summary>
     public static bool IsHostAddress(string value) =>
-        IPAddress.TryParse(value, out _) || (value.Length <= 253 && HostName().IsMatch(value) && !AllNumeric().IsMatch(value));
+        IsIpAddress(value) || (value.Length <= 253 && HostName().IsMatch(value) && !AllNumeric().IsMatch(value));
+
+    /// <summary>
+    /// A dotted-quad IPv4 or a plain IPv6 address. IPAddress.TryParse alone also takes "10"
+    /// (0.0.0.10), "1.2.3" and zone ids, which no user means in a manifest.
+    /// </summary>
+    public static bool IsIpAddress(string value) =>
+        value.Contains(':', StringComparison.Ordinal)
+            ? !value.Contains('%', StringComparison.Ordinal) && IPAddress.TryParse(value, out var v6) && v6.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+            : DottedQuad().IsMatch(value);
 
     /// <summary>A Kubernetes label key: an optional DNS subdomain prefix and a name of at most 63 characters.</summary>
     public static bool IsLabelKey(string key)
@@ -31,18 +40,21 @@ public static partial class Syntax
     /// <summary>A port number.</summary>
     public static bool IsPort(int port) => port is >= 1 and <= 65535;
 
-    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
+    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\z")]
     private static partial Regex Dns1123Subdomain();
 
-    [GeneratedRegex(@"^[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$")]
+    [GeneratedRegex(@"^[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*\z")]
     private static partial Regex HostName();
 
-    [GeneratedRegex(@"^[0-9.]+$")]
+    [GeneratedRegex(@"^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}\z")]
+    private static partial Regex DottedQuad();
+
+    [GeneratedRegex(@"^[0-9.]+\z")]
     private static partial Regex AllNumeric();
 
-    [GeneratedRegex(@"^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$")]
+    [GeneratedRegex(@"^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?\z")]
     private static partial Regex LabelValue();
 
-    [GeneratedRegex(@"^[a-z_][a-z0-9_-]*$")]
+    [GeneratedRegex(@"^[a-z_][a-z0-9_-]*\z")]
     private static partial Regex UserName();
 }

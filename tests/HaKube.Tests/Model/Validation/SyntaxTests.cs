@@ -21,6 +21,10 @@ public sealed class SyntaxTests
     [TestCase("api demo", false)]
     [TestCase("host;rm -rf /", false)]
     [TestCase("$(reboot)", false)]
+    [TestCase("10", false)]
+    [TestCase("1.2.3", false)]
+    [TestCase("010.0.0.1", false)]
+    [TestCase("fe80::1%eth0", false)]
     public void IsHostAddress_Examples_AcceptOnlyAddressesAndHostNames(string value, bool expected) =>
         Assert.That(Syntax.IsHostAddress(value), Is.EqualTo(expected));
 
@@ -39,4 +43,16 @@ public sealed class SyntaxTests
     [TestCase("x;id", false)]
     public void IsUserName_Examples_AcceptOnlySafeLoginNames(string value, bool expected) =>
         Assert.That(Syntax.IsUserName(value), Is.EqualTo(expected));
+
+    [TestCase("cp1\n")]
+    [TestCase("10.0.0.7\n")]
+    public void IsDns1123SubdomainAndIsHostAddress_TrailingNewline_AreRejected(string value)
+    {
+        Assert.That(Syntax.IsDns1123Subdomain(value), Is.False);
+        Assert.That(Syntax.IsHostAddress(value), Is.False);
+    }
+
+    [Test]
+    public void IsLabelValue_TrailingNewline_IsRejected() =>
+        Assert.That(Syntax.IsLabelValue("a\n"), Is.False);
 }
