@@ -9,6 +9,7 @@ internal static class HakubeCommand
         new("HaKube builds and keeps highly available Kubernetes clusters on hosts it reaches over SSH.")
         {
             ValidateCommand.Create(),
+            ProbeCommand.Create(),
             GenerateCommand.Create(),
         };
 }
