@@ -3,7 +3,7 @@ namespace HaKube.Actions.Pki;
 /// <summary>Where kubeadm and etcd look for certificates and keys (kubeadm's certificatesDir default).</summary>
 public static class PkiPaths
 {
-    public const string Directory = "/etc/kubernetes/pki";
+    public const string Directory = HaKube.Model.Facts.KnownPaths.Pki;
     public const string EtcdDirectory = Directory + "/etcd";
 
     public const string ClusterCaCertificate = Directory + "/ca.crt";
