@@ -24,7 +24,7 @@ import http.client
 STATE = "/var/lib/hakube-standins"
 RUN = "/run/hakube-standins"
 SBIN = "/usr/local/sbin"
-LIBDIR = os.path.dirname(os.path.abspath(__file__))
+LIBDIR = os.path.dirname(os.path.realpath(__file__))
 PY = "/usr/bin/python3"
 
 

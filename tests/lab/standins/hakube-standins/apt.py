@@ -1,0 +1,573 @@
+#!/usr/bin/python3
+# apt-get / apt-mark / apt-cache / dpkg-query stand-in for HaKube's lab hosts (test-only),
+# dispatched on the name it is called by. It never runs the real apt or dpkg and never changes
+# the real machine's packages.
+#
+# Reproduces (as apt and the pkgs.k8s.io packages document it):
+#   * `apt-get update`: reads the apt sources (/etc/apt/sources.list, sources.list.d/*.list and
+#     *.sources) and makes the packages of every `https://pkgs.k8s.io/core:/stable:/v1.XX/deb/`
+#     repository known; packages of a repository added later stay unknown until the next update
+#     ("E: Unable to locate package kubelet", exit 100), as with apt.
+#   * `apt-get install [-y] [--allow-change-held-packages] [--allow-downgrades] PKG[=VERSION]...`
+#     for kubelet, kubeadm, kubectl (versions like 1.31.4-1.1, also the glob form `1.31.4-*`;
+#     "E: Version '...' for 'kubelet' was not found"), their dependencies kubernetes-cni and
+#     cri-tools, and containerd (Debian's); installing a held package at another version fails
+#     with "E: Held packages were changed and -y was used without --allow-change-held-packages.";
+#     a downgrade needs --allow-downgrades; without -y apt asks and a non-"y" answer aborts.
+#     Packages the real machine has installed (haproxy, etcd-server...) are "already the newest
+#     version". The dpkg frontend lock: a second apt-get on the same host fails with
+#     "E: Could not get lock /var/lib/dpkg/lock-frontend..." unless -o DPkg::Lock::Timeout=N.
+#   * `apt-get remove|purge [-y] PKG...`, `apt-mark hold|unhold|showhold PKG...` (messages as apt).
+#   * `apt-cache madison|policy PKG`, `dpkg-query -W [-f=FORMAT] PKG` (${Package} ${Version}
+#     ${Status} ${db:Status-Abbrev}; others delegated to the real read-only dpkg-query).
+#   * Installing puts the stand-in binaries in /usr/local/sbin (kubelet, kubeadm, kubectl:
+#     wrappers that carry the package version, so `kubeadm version -o short`, `kubelet --version`,
+#     `kubectl version --client` report it) and the packages' systemd units
+#     (kubelet.service with kubelet.service.d/10-kubeadm.conf; containerd.service) in
+#     /var/lib/hakube-standins/lib/systemd/system, which the systemctl stand-in reads in place of
+#     /usr/lib/systemd/system. Like the pkgs.k8s.io packages, kubelet is not enabled or started by
+#     the install; Debian's containerd is enabled and started.
+# Does not reproduce:
+#   * no network, no signatures (the keyring file is not checked), no real dependency solver:
+#     the catalogue is a fixed list (minors 1.28-1.34, synthetic patch ranges; see CATALOGUE).
+#   * containerd is a PLACEHOLDER (hakube-standins/containerd.py): it answers --version and
+#     holds /run/containerd/containerd.sock open; it runs no containers.
+#   * /etc/default/kubelet is not created (10-kubeadm.conf reads it optionally).
+import fcntl
+import fnmatch
+import glob
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
+import common  # noqa: E402
+
+LIB = os.path.dirname(os.path.realpath(__file__))
+# latest patch per minor (synthetic, close to pkgs.k8s.io at the time of writing)
+CATALOGUE = {28: 15, 29: 15, 30: 14, 31: 13, 32: 9, 33: 5, 34: 2}
+CNI = {28: "1.2.0-2.1", 29: "1.3.0-1.1", 30: "1.4.0-1.1", 31: "1.5.1-1.1", 32: "1.6.0-1.1", 33: "1.6.0-1.1",
+       34: "1.7.1-1.1"}
+CONTAINERD = "1.6.20~ds1-1+b1"
+K8S = ("kubelet", "kubeadm", "kubectl")
+PROG = os.path.basename(sys.argv[0])
+
+
+def err(msg):
+    sys.stderr.write(msg + "\n")
+
+
+def db_path():
+    return os.path.join(common.state_dir(), "dpkg.json")
+
+
+def load_db():
+    try:
+        with open(db_path()) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return {"installed": {}, "held": [], "lists": []}
+
+
+def save_db(db):
+    common.write_file(db_path(), json.dumps(db, indent=1, sort_keys=True), 0o644)
+
+
+def sources():
+    """Minors of the pkgs.k8s.io repositories configured in the apt sources."""
+    files = ["/etc/apt/sources.list"] + sorted(glob.glob("/etc/apt/sources.list.d/*.list")) + \
+        sorted(glob.glob("/etc/apt/sources.list.d/*.sources"))
+    minors = set()
+    for p in files:
+        try:
+            text = open(p).read()
+        except OSError:
+            continue
+        for line in text.splitlines():
+            line = line.split("#", 1)[0]
+            for m in re.finditer(r"https?://pkgs\.k8s\.io/core:/stable:/v1\.(\d+)/deb/?", line):
+                minors.add(int(m.group(1)))
+    return sorted(minors)
+
+
+def candidates(db, name):
+    """[(version, origin)] newest first, from the lists fetched by the last update."""
+    out = []
+    if name in K8S or name in ("kubernetes-cni", "cri-tools"):
+        for minor in sorted(db.get("lists", []), reverse=True):
+            if minor not in CATALOGUE:
+                continue
+            origin = f"https://pkgs.k8s.io/core:/stable:/v1.{minor}/deb"
+            if name in K8S:
+                for patch in range(CATALOGUE[minor], -1, -1):
+                    out.append((f"1.{minor}.{patch}-1.1", origin))
+            elif name == "kubernetes-cni":
+                out.append((CNI[minor], origin))
+            else:
+                out.append((f"1.{minor}.0-1.1", origin))
+    elif name == "containerd":
+        out.append((CONTAINERD, "http://deb.debian.org/debian bookworm/main"))
+    return out
+
+
+def vkey(v):
+    return [int(x) if x.isdigit() else x for x in re.split(r"[.\-~+]", v)]
+
+
+def real_installed(name):
+    r = subprocess.run(["dpkg-query", "-W", "-f=${Status}\t${Version}", name], capture_output=True, text=True)
+    if r.returncode == 0 and r.stdout.startswith("install ok installed"):
+        return r.stdout.split("\t", 1)[1]
+    return None
+
+
+class AptLock:
+    def __init__(self, timeout):
+        self.path = os.path.join(common.state_dir(), "lock-frontend")
+        self.f = open(self.path, "a+")
+        deadline = time.time() + timeout
+        while True:
+            try:
+                fcntl.flock(self.f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError:
+                if time.time() >= deadline:
+                    try:
+                        self.f.seek(0)
+                        holder = self.f.read().strip()
+                    except OSError:
+                        holder = "?"
+                    err(f"E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process {holder} (apt-get)")
+                    err("E: Unable to acquire the dpkg frontend lock (/var/lib/dpkg/lock-frontend), "
+                        "is another process using it?")
+                    sys.exit(100)
+                time.sleep(0.2)
+        self.f.seek(0)
+        self.f.truncate()
+        self.f.write(str(os.getpid()))
+        self.f.flush()
+
+
+# ---------------------------------------------------------------- package payloads
+
+WRAPPER = """#!/bin/sh
+# {name} {version}: lab stand-in installed by the apt-get stand-in (tests/lab/standins).
+HAKUBE_PKG_VERSION={version} exec /usr/bin/python3 {lib}/{script} "$@"
+"""
+
+KUBELET_UNIT = """[Unit]
+Description=kubelet: The Kubernetes Node Agent
+Documentation=https://kubernetes.io/docs/
+Wants=network-online.target
+After=network-online.target
+
+[Service]
+ExecStart=/usr/bin/kubelet
+Restart=always
+StartLimitInterval=0
+RestartSec=10
+
+[Install]
+WantedBy=multi-user.target
+"""
+
+KUBEADM_DROPIN = """# Note: This dropin only works with kubeadm and kubelet v1.11+
+[Service]
+Environment="KUBELET_KUBECONFIG_ARGS=--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf --kubeconfig=/etc/kubernetes/kubelet.conf"
+Environment="KUBELET_CONFIG_ARGS=--config=/var/lib/kubelet/config.yaml"
+# This is a file that "kubeadm init" and "kubeadm join" generates at runtime, populating the KUBELET_KUBEADM_ARGS variable dynamically
+EnvironmentFile=-/var/lib/kubelet/kubeadm-flags.env
+# This is a file that the user can use for overrides of the kubelet args as a last resort.
+EnvironmentFile=-/etc/default/kubelet
+ExecStart=
+ExecStart=/usr/bin/kubelet $KUBELET_KUBECONFIG_ARGS $KUBELET_CONFIG_ARGS $KUBELET_KUBEADM_ARGS $KUBELET_EXTRA_ARGS
+"""
+
+CONTAINERD_UNIT = """[Unit]
+Description=containerd container runtime (HaKube lab PLACEHOLDER: runs no containers)
+Documentation=https://containerd.io
+After=network.target local-fs.target
+
+[Service]
+ExecStartPre=-/sbin/modprobe overlay
+ExecStart=/usr/bin/containerd
+Type=notify
+Delegate=yes
+KillMode=process
+Restart=always
+RestartSec=5
+LimitNPROC=infinity
+LimitCORE=infinity
+TasksMax=infinity
+OOMScoreAdjust=-999
+
+[Install]
+WantedBy=multi-user.target
+"""
+
+
+def vendor_dir():
+    return common.state_dir("lib", "systemd", "system")
+
+
+def install_files(name, version):
+    if name in K8S or name == "containerd":
+        common.require_private(common.SBIN)
+        common.write_file(os.path.join(common.SBIN, name),
+                          WRAPPER.format(name=name, version=version, lib=LIB, script=name + ".py"), 0o755)
+    if name == "kubelet":
+        v = vendor_dir()
+        common.write_file(os.path.join(v, "kubelet.service"), KUBELET_UNIT)
+        common.write_file(os.path.join(v, "kubelet.service.d", "10-kubeadm.conf"), KUBEADM_DROPIN)
+        os.makedirs("/etc/kubernetes/manifests", exist_ok=True)
+    if name == "containerd":
+        common.write_file(os.path.join(vendor_dir(), "containerd.service"), CONTAINERD_UNIT)
+
+
+def remove_files(name):
+    if name in K8S or name == "containerd":
+        p = os.path.join(common.SBIN, name)
+        if os.path.exists(p):
+            os.unlink(p)
+    if name == "kubelet":
+        for p in ("kubelet.service.d/10-kubeadm.conf", "kubelet.service"):
+            try:
+                os.unlink(os.path.join(vendor_dir(), p))
+            except OSError:
+                pass
+    if name == "containerd":
+        try:
+            os.unlink(os.path.join(vendor_dir(), "containerd.service"))
+        except OSError:
+            pass
+
+
+def systemctl(*args):
+    subprocess.run([os.path.join(common.SBIN, "systemctl"), *args], stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+
+
+# ---------------------------------------------------------------- apt-get
+
+def apt_get(argv):
+    opts, args, lock_timeout = set(), [], 0
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        if a == "-o":
+            k, _, v = argv[i + 1].partition("=")
+            if k.lower() == "dpkg::lock::timeout":
+                lock_timeout = float(v)
+            i += 2
+            continue
+        if a.startswith("-") and not a.startswith("--") and len(a) > 2:
+            opts.update("-" + c for c in a[1:])
+        elif a.startswith("-"):
+            opts.add(a)
+        else:
+            args.append(a)
+        i += 1
+    yes = bool({"-y", "--yes", "--assume-yes"} & opts)
+    if not args:
+        err("E: No command given")
+        return 100
+    cmd, names = args[0], args[1:]
+    if cmd in ("install", "remove", "purge", "update", "upgrade", "autoremove") and os.geteuid() != 0:
+        err("E: Could not open lock file /var/lib/dpkg/lock-frontend - open (13: Permission denied)")
+        return 100
+    _lock = AptLock(lock_timeout)  # noqa: F841
+    db = load_db()
+    if cmd == "update":
+        minors = sources()
+        n = 0
+        for line in ["http://deb.debian.org/debian bookworm InRelease",
+                     "http://deb.debian.org/debian bookworm-updates InRelease"]:
+            n += 1
+            print(f"Hit:{n} {line}")
+        for m in minors:
+            n += 1
+            print(f"Get:{n} https://pkgs.k8s.io/core:/stable:/v1.{m}/deb  InRelease [1,189 B]")
+        db["lists"] = minors
+        save_db(db)
+        print("Reading package lists...")
+        return 0
+    print("Reading package lists...\nBuilding dependency tree...\nReading state information...")
+    if cmd == "install":
+        return install(db, names, yes, opts)
+    if cmd in ("remove", "purge"):
+        return remove(db, names, yes, opts, cmd == "purge")
+    if cmd in ("upgrade", "dist-upgrade", "autoremove", "clean", "autoclean"):
+        print("0 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.")
+        return 0
+    err(f"E: Invalid operation {cmd}")
+    return 100
+
+
+def install(db, names, yes, opts):
+    plan = {}  # name -> version
+    for spec in names:
+        name, _, want = spec.partition("=")
+        name = name.strip()
+        cands = candidates(db, name)
+        if not cands:
+            real = real_installed(name)
+            if real:
+                print(f"{name} is already the newest version ({real}).")
+                db["installed"].setdefault(name, {"version": real, "real": True})
+                continue
+            err(f"E: Unable to locate package {name}")
+            return 100
+        if want:
+            match = [v for v, _ in cands if fnmatch.fnmatchcase(v, want)]
+            if not match:
+                err(f"E: Version '{want}' for '{name}' was not found")
+                return 100
+            ver = max(match, key=vkey)
+            if ver != want:
+                origin = next(o for v, o in cands if v == ver)
+                print(f"Selected version '{ver}' ({origin} [amd64]) for '{name}'")
+        else:
+            ver = max((v for v, _ in cands), key=vkey)
+        plan[name] = ver
+    # dependencies (kubelet -> kubernetes-cni, kubeadm -> cri-tools, kubelet/kubectl/kubernetes-cni)
+    deps = {}
+    for name, ver in list(plan.items()):
+        minor = int(ver.split(".")[1]) if name in K8S else None
+        if name == "kubelet" and "kubernetes-cni" not in db["installed"]:
+            deps["kubernetes-cni"] = CNI.get(minor, "1.5.1-1.1")
+        if name == "kubeadm":
+            if "cri-tools" not in db["installed"]:
+                deps["cri-tools"] = f"1.{minor}.0-1.1"
+    for d, v in deps.items():
+        plan.setdefault(d, v)
+    changes, held_changed, downgrades = [], [], []
+    for name, ver in plan.items():
+        cur = db["installed"].get(name, {}).get("version")
+        if cur == ver:
+            print(f"{name} is already the newest version ({ver}).")
+            continue
+        if name in db["held"]:
+            held_changed.append(name)
+        if cur and vkey(ver) < vkey(cur):
+            downgrades.append(name)
+        changes.append((name, cur, ver))
+    if not changes:
+        print("0 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.")
+        return 0
+    new = [n for n, c, _ in changes if not c]
+    up = [n for n, c, v in changes if c and n not in downgrades]
+    extra = [n for n in new if n in deps and n not in [s.partition("=")[0] for s in names]]
+    if extra:
+        print("The following additional packages will be installed:\n  " + " ".join(sorted(extra)))
+    if held_changed:
+        print("The following held packages will be changed:\n  " + " ".join(sorted(held_changed)))
+    if new:
+        print("The following NEW packages will be installed:\n  " + " ".join(sorted(new)))
+    if up:
+        print("The following packages will be upgraded:\n  " + " ".join(sorted(up)))
+    if downgrades:
+        print("The following packages will be DOWNGRADED:\n  " + " ".join(sorted(downgrades)))
+    print(f"{len(up)} upgraded, {len(new)} newly installed, {len(downgrades)} downgraded, 0 to remove and 0 not upgraded.")
+    if held_changed and yes and "--allow-change-held-packages" not in opts:
+        err("E: Held packages were changed and -y was used without --allow-change-held-packages.")
+        return 100
+    if downgrades and yes and "--allow-downgrades" not in opts:
+        err("E: Packages were downgraded and -y was used without --allow-downgrades.")
+        return 100
+    if not yes and (extra or held_changed or downgrades):
+        sys.stdout.write("Do you want to continue? [Y/n] ")
+        sys.stdout.flush()
+        line = sys.stdin.readline()
+        if not line or line.strip().lower() not in ("", "y", "yes"):
+            print("Abort.")
+            return 1
+    for name, cur, ver in changes:
+        print(f"Get: {name} {ver} [stand-in]")
+    for name, cur, ver in changes:
+        if cur:
+            print(f"Preparing to unpack .../{name}_{ver}_amd64.deb ...\nUnpacking {name} ({ver}) over ({cur}) ...")
+        else:
+            print(f"Selecting previously unselected package {name}.\nUnpacking {name} ({ver}) ...")
+        install_files(name, ver)
+        db["installed"][name] = {"version": ver}
+        save_db(db)
+    for name, cur, ver in changes:
+        print(f"Setting up {name} ({ver}) ...")
+    if any(n == "containerd" for n, c, _ in changes):
+        systemctl("daemon-reload")
+        if not any(n == "containerd" and c for n, c, _ in changes):
+            systemctl("enable", "containerd")
+        systemctl("restart", "containerd")
+    elif any(n == "kubelet" for n, _, _ in changes):
+        systemctl("daemon-reload")
+    return 0
+
+
+def remove(db, names, yes, opts, purge):
+    gone = []
+    for spec in names:
+        name = spec.partition("=")[0]
+        if name not in db["installed"] or db["installed"][name].get("real"):
+            if not candidates(db, name) and not real_installed(name) and name not in db["installed"]:
+                err(f"E: Unable to locate package {name}")
+                return 100
+            print(f"Package '{name}' is not installed, so not removed")
+            continue
+        gone.append(name)
+    if not gone:
+        print("0 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.")
+        return 0
+    held = [n for n in gone if n in db["held"]]
+    print("The following packages will be REMOVED:\n  " + " ".join(sorted(gone)))
+    if held:
+        print("The following held packages will be changed:\n  " + " ".join(sorted(held)))
+    print(f"0 upgraded, 0 newly installed, {len(gone)} to remove and 0 not upgraded.")
+    if held and yes and "--allow-change-held-packages" not in opts:
+        err("E: Held packages were changed and -y was used without --allow-change-held-packages.")
+        return 100
+    if not yes:
+        sys.stdout.write("Do you want to continue? [Y/n] ")
+        sys.stdout.flush()
+        line = sys.stdin.readline()
+        if not line or line.strip().lower() not in ("y", "yes", ""):
+            print("Abort.")
+            return 1
+    for n in gone:
+        if n in ("kubelet", "containerd"):
+            systemctl("stop", n)
+        print(f"Removing {n} ({db['installed'][n]['version']}) ...")
+        remove_files(n)
+        del db["installed"][n]
+        if n in db["held"]:
+            db["held"].remove(n)
+    save_db(db)
+    return 0
+
+
+# ---------------------------------------------------------------- apt-mark, apt-cache, dpkg-query
+
+def apt_mark(argv):
+    args = [a for a in argv if not a.startswith("-")]
+    if not args:
+        err("E: No command given")
+        return 100
+    cmd, names = args[0], args[1:]
+    db = load_db()
+    if cmd == "showhold":
+        for n in sorted(db["held"]):
+            print(n)
+        return 0
+    if cmd in ("hold", "unhold"):
+        if os.geteuid() != 0:
+            err("E: Could not create temporary file for /var/lib/apt/extended_states - mkstemp (13: Permission denied)")
+            return 100
+        for n in names:
+            if n not in db["installed"] and not candidates(db, n):
+                err(f"E: Unable to locate package {n}")
+                return 100
+        for n in names:
+            if cmd == "hold":
+                if n in db["held"]:
+                    print(f"{n} was already set on hold.")
+                else:
+                    db["held"].append(n)
+                    print(f"{n} set on hold.")
+            else:
+                if n in db["held"]:
+                    db["held"].remove(n)
+                    print(f"Canceled hold on {n}.")
+                else:
+                    print(f"{n} was already not on hold.")
+        save_db(db)
+        return 0
+    if cmd in ("showmanual", "showauto", "manual", "auto"):
+        return 0
+    err(f"E: Invalid operation {cmd}")
+    return 100
+
+
+def apt_cache(argv):
+    args = [a for a in argv if not a.startswith("-")]
+    if not args:
+        err("E: No command given")
+        return 100
+    cmd, names = args[0], args[1:]
+    db = load_db()
+    if cmd == "madison":
+        for n in names:
+            for v, o in sorted(candidates(db, n), key=lambda x: vkey(x[0]), reverse=True):
+                print(f"{n:>10} | {v:>12} | {o}  Packages")
+        return 0
+    if cmd == "policy":
+        for n in names:
+            c = candidates(db, n)
+            inst = db["installed"].get(n, {}).get("version", "(none)")
+            best = max((v for v, _ in c), key=vkey) if c else "(none)"
+            print(f"{n}:\n  Installed: {inst}\n  Candidate: {best}\n  Version table:")
+            for v, o in sorted(c, key=lambda x: vkey(x[0]), reverse=True):
+                print(f" {'***' if v == inst else '   '} {v} 500\n        500 {o}  Packages")
+        return 0
+    if cmd == "show":
+        for n in names:
+            c = candidates(db, n)
+            if not c:
+                err(f"E: No packages found")
+                return 100
+            print(f"Package: {n}\nVersion: {max((v for v, _ in c), key=vkey)}\n")
+        return 0
+    err(f"E: Invalid operation {cmd}")
+    return 100
+
+
+def dpkg_query(argv):
+    fmt, names, show = "${Package}\t${Version}\n", [], False
+    delegate = False
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        if a in ("-W", "--show"):
+            show = True
+        elif a.startswith("-f=") or a.startswith("--showformat="):
+            fmt = a.split("=", 1)[1]
+        elif a in ("-f", "--showformat"):
+            fmt = argv[i + 1]
+            i += 1
+        elif a.startswith("-"):
+            delegate = True
+        else:
+            names.append(a)
+        i += 1
+    if not show or delegate:
+        os.execv("/usr/bin/dpkg-query", ["dpkg-query", *argv])
+    db = load_db()
+    rc = 0
+    for n in names:
+        rec = db["installed"].get(n)
+        ver = rec["version"] if rec and not rec.get("real") else (real_installed(n) if n not in K8S else None)
+        if ver is None:
+            err(f"dpkg-query: no packages found matching {n}")
+            rc = 1
+            continue
+        out = fmt.replace("${Package}", n).replace("${binary:Package}", n).replace("${Version}", ver) \
+            .replace("${Status}", "install ok installed").replace("${db:Status-Abbrev}", "ii ") \
+            .replace("\\n", "\n").replace("\\t", "\t")
+        sys.stdout.write(out)
+    return rc
+
+
+def main():
+    argv = sys.argv[1:]
+    if PROG == "apt-mark":
+        return apt_mark(argv)
+    if PROG == "apt-cache":
+        return apt_cache(argv)
+    if PROG == "dpkg-query":
+        return dpkg_query(argv)
+    return apt_get(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

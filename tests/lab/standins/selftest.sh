@@ -1,0 +1,431 @@
+#!/usr/bin/env bash
+# selftest.sh: proves the lab stand-ins (tests/lab/standins) with real runs, as root.
+#
+# Brings up four throw-away hosts (namespaces: mount, UTS, PID; own /etc/kubernetes,
+# /var/lib/etcd, /var/lib/kubelet, /etc/systemd/system, /etc/haproxy, /run, /root, /usr/local/sbin,
+# /var/lib/hakube-standins, /etc/apt/sources.list.d, /etc/hosts) on 127.0.200.0/24 only:
+#   lb  127.0.200.10  real HAProxy (haproxy.service) in front of the API servers, and a real etcd
+#                     as etcd.service for the systemctl checks
+#   cp1 127.0.200.1   kubeadm init (stacked etcd: real etcd run by the kubelet stand-in)
+#   cp2 127.0.200.2   kubeadm join --control-plane (real etcd member added)
+#   w1  127.0.200.3   kubeadm join (worker)
+# and asserts what the stand-ins promise. Everything is torn down by a trap (SIGKILL of each
+# host's PID namespace, then of anything still carrying this run's mark); every wait is bounded.
+# Prints "N passed, M failed"; exit 0 only when nothing failed.
+set -uo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+[ "$(id -u)" = 0 ] || { echo "selftest: needs root" >&2; exit 2; }
+WORK=$(mktemp -d /tmp/hakube-standins-selftest.XXXXXX)
+NET=127.0.200
+declare -A ADDR=([lb]=$NET.10 [cp1]=$NET.1 [cp2]=$NET.2 [w1]=$NET.3)
+declare -A UPID=()
+PASS=0
+FAIL=0
+T0=$(date +%s)
+HOST_DIRS=(etc/kubernetes var/lib/etcd var/lib/kubelet etc/systemd/system etc/haproxy run root usr/local/sbin
+  var/lib/hakube-standins etc/apt/sources.list.d)
+TOKEN=abcdef.0123456789abcdef
+
+log() { printf '\n== %s\n' "$*"; }
+ok() { PASS=$((PASS + 1)); printf '  ok   %s\n' "$1"; }
+bad() { FAIL=$((FAIL + 1)); printf '  FAIL %s\n' "$1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | tail -n 15 | sed 's/^/       | /'; }
+
+marked_pids() {
+  grep -lzx "HAKUBE_LAB_MARK=$WORK" /proc/[0-9]*/environ 2>/dev/null | sed -n 's|^/proc/\([0-9]*\)/environ$|\1|p' |
+    grep -vx -e "$$" -e "$BASHPID" || true
+}
+
+teardown() {
+  local rc=$? h i pids
+  trap - EXIT INT TERM
+  for h in "${!UPID[@]}"; do kill -9 "${UPID[$h]}" 2>/dev/null || true; done
+  for i in $(seq 1 100); do
+    pids=$(marked_pids)
+    [ -z "$pids" ] && break
+    # shellcheck disable=SC2086
+    kill -9 $pids 2>/dev/null || true
+    sleep 0.1
+  done
+  [ -n "$(marked_pids)" ] && echo "selftest: WARNING: processes left: $(marked_pids | tr '\n' ' ')" >&2
+  if awk -v d="$WORK/" 'index($2, d) == 1' /proc/mounts | grep -q .; then
+    echo "selftest: WARNING: mounts left below $WORK" >&2
+  else
+    rm -rf --one-file-system "$WORK"
+  fi
+  printf '\n%d passed, %d failed (%ss)\n' "$PASS" "$FAIL" "$(($(date +%s) - T0))"
+  if [ "$FAIL" -gt 0 ] || [ "$PASS" -eq 0 ] || [ "$rc" -ne 0 ]; then exit 1; fi
+  exit 0
+}
+trap teardown EXIT
+trap 'exit 130' INT TERM
+
+# ---------------------------------------------------------------- hosts
+
+make_host() {
+  local h=$1 fs=$WORK/$1 d
+  for d in "${HOST_DIRS[@]}"; do mkdir -p "$fs/$d"; done
+  cp -a "$HERE/." "$fs/usr/local/sbin/"
+  rm -f "$fs/usr/local/sbin/selftest.sh"
+  chmod 0700 "$fs/var/lib/etcd" "$fs/root"
+  echo "$h" >"$fs/hostname"
+  { echo "127.0.0.1 localhost"; printf '%s\t%s\n' "${ADDR[$h]}" "$h"; for o in "${!ADDR[@]}"; do
+      [ "$o" = "$h" ] || printf '%s\t%s\n' "${ADDR[$o]}" "$o"; done; } >"$fs/hosts"
+  cat >"$fs/init.sh" <<EOF
+mount --make-rprivate /
+hostname $h
+mount --bind $fs/hosts /etc/hosts
+for d in ${HOST_DIRS[*]}; do mount --bind $fs/\$d /\$d; done
+trap "" HUP INT TERM
+/bin/sleep infinity & wait
+EOF
+  setsid env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HAKUBE_LAB_MARK="$WORK" \
+    unshare --mount --uts --pid --fork --kill-child --mount-proc --propagation private \
+    /bin/bash --noprofile --norc "$fs/init.sh" </dev/null >"$WORK/$h.boot.log" 2>&1 &
+  UPID[$h]=$!
+  disown "$!"
+}
+
+init_pid() {
+  local c
+  c=$(cat "/proc/${UPID[$1]}/task/${UPID[$1]}/children" 2>/dev/null) || return 1
+  echo "${c%% *}"
+}
+
+# on HOST CMD: a login-like clean environment inside the host's namespaces
+on() {
+  local h=$1 pid
+  shift
+  pid=$(init_pid "$h") || { echo "host $h is down" >&2; return 99; }
+  timeout 300 nsenter --target "$pid" --mount --uts --pid --wd=/ -- \
+    env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
+    HAKUBE_LAB_MARK="$WORK" /bin/bash --noprofile --norc -c "$*"
+}
+
+# check NAME CMD: passes when CMD (run here) succeeds
+check() {
+  local name=$1 out
+  shift
+  if out=$("$@" 2>&1); then ok "$name"; else bad "$name" "$out"; fi
+}
+# expect_fail NAME PATTERN CMD: CMD must fail and print PATTERN (extended regex)
+expect_fail() {
+  local name=$1 pat=$2 out
+  shift 2
+  if out=$("$@" 2>&1); then bad "$name (succeeded)" "$out"; elif grep -qE -- "$pat" <<<"$out"; then ok "$name"; else
+    bad "$name (wrong error)" "$out"; fi
+}
+# eventually SECONDS NAME CMD: retries CMD every 0.25 s
+eventually() {
+  local secs=$1 name=$2 i out
+  shift 2
+  for ((i = 0; i < secs * 4; i++)); do
+    if out=$("$@" 2>&1); then ok "$name"; return 0; fi
+    sleep 0.25
+  done
+  bad "$name (after ${secs}s)" "$out"
+  return 1
+}
+
+for h in lb cp1 cp2 w1; do
+  if ss -Hltn "src ${ADDR[$h]}" | grep -q .; then echo "selftest: ${ADDR[$h]} already has listeners; aborting" >&2; exit 2; fi
+done
+log "hosts"
+for h in lb cp1 cp2 w1; do make_host "$h"; done
+for h in lb cp1 cp2 w1; do
+  eventually 10 "$h boots with its own hostname and mounts" on "$h" \
+    "[ \$(hostname) = $h ] && mountpoint -q /var/lib/hakube-standins && [ \$\$ != 1 ]"
+done
+
+# ---------------------------------------------------------------- systemctl: real etcd and HAProxy
+
+log "systemctl (host lb)"
+on lb "cat > /etc/systemd/system/etcd.service" <<EOF
+[Unit]
+Description=etcd (selftest)
+[Service]
+Environment=NODE_NAME=wrong
+ExecStart=/usr/bin/etcd --name \${NODE_NAME} --data-dir /var/lib/etcd/lb --listen-client-urls http://${ADDR[lb]}:12379 --advertise-client-urls http://${ADDR[lb]}:12379 --listen-peer-urls http://${ADDR[lb]}:12380 --initial-advertise-peer-urls http://${ADDR[lb]}:12380 --initial-cluster lb=http://${ADDR[lb]}:12380
+Restart=always
+RestartSec=0.5
+[Install]
+WantedBy=multi-user.target
+EOF
+on lb "mkdir -p /etc/systemd/system/etcd.service.d && printf '[Service]\nEnvironment=NODE_NAME=lb\n' > /etc/systemd/system/etcd.service.d/10-name.conf"
+check "daemon-reload" on lb systemctl daemon-reload
+check "is-enabled etcd = disabled (exit 1)" on lb '[ "$(systemctl is-enabled etcd)" = disabled ] && ! systemctl is-enabled -q etcd'
+check "enable --now etcd creates the WantedBy symlink" on lb \
+  'systemctl enable --now etcd 2>&1 | grep -q "Created symlink /etc/systemd/system/multi-user.target.wants/etcd.service" && [ "$(systemctl is-enabled etcd)" = enabled ]'
+eventually 15 "real etcd runs under etcd.service (drop-in Environment= wins)" on lb \
+  "systemctl is-active -q etcd && ETCDCTL_API=3 etcdctl --endpoints=http://${ADDR[lb]}:12379 member list | grep -q ', lb, '"
+check "show -p ActiveState,SubState" on lb '[ "$(systemctl show -p ActiveState,SubState etcd)" = "$(printf "ActiveState=active\nSubState=running")" ]'
+check "status exit 0 and lists the drop-in" on lb 'systemctl status etcd | grep -q "10-name.conf"'
+pid1=$(on lb systemctl show -p MainPID --value etcd)
+on lb "kill -9 $pid1"
+eventually 15 "Restart=always restarts a killed etcd (NRestarts=1, new MainPID)" on lb \
+  "[ \"\$(systemctl show -p NRestarts --value etcd)\" = 1 ] && [ \"\$(systemctl show -p MainPID --value etcd)\" != $pid1 ] && systemctl is-active -q etcd && ETCDCTL_API=3 etcdctl --endpoints=http://${ADDR[lb]}:12379 endpoint health"
+on lb "printf '[Service]\nRestart=no\n' > /etc/systemd/system/etcd.service.d/20-norestart.conf"
+check "a changed unit without daemon-reload warns" on lb 'systemctl restart etcd 2>&1 | grep -q "changed on disk. Run .systemctl daemon-reload."'
+check "stop: inactive, exit 3, port closed" on lb \
+  "systemctl stop etcd; [ \"\$(systemctl is-active etcd)\" = inactive ] && ! systemctl is-active -q etcd && ! ss -Hltn 'src ${ADDR[lb]} and sport = :12379' | grep -q ."
+check "is-active of an unknown unit: inactive, exit 3" on lb '[ "$(systemctl is-active nosuch; echo $?)" = "$(printf "inactive\n3")" ]'
+check "status of an unknown unit: exit 4" on lb 'systemctl status nosuch >/dev/null 2>&1; [ $? = 4 ]'
+on lb "cat > /etc/systemd/system/crash.service" <<'EOF'
+[Service]
+ExecStart=/bin/false
+Restart=on-failure
+RestartSec=0.05
+EOF
+on lb systemctl start crash >/dev/null 2>&1
+eventually 10 "crash loop hits the start limit: failed" on lb \
+  '[ "$(systemctl show -p ActiveState,Result --value crash | tr "\n" " ")" = "failed start-limit-hit " ]'
+
+on lb "cat > /etc/haproxy/haproxy.cfg" <<EOF
+global
+    maxconn 256
+defaults
+    mode tcp
+    timeout connect 2s
+    timeout client 30s
+    timeout server 30s
+frontend apiserver
+    bind ${ADDR[lb]}:6443
+    default_backend apiserver
+backend apiserver
+    option httpchk GET /readyz
+    http-check expect status 200
+    balance roundrobin
+    server cp1 ${ADDR[cp1]}:6443 check check-ssl verify none inter 1s
+    server cp2 ${ADDR[cp2]}:6443 check check-ssl verify none inter 1s
+EOF
+on lb "cat > /etc/systemd/system/haproxy.service" <<'EOF'
+[Unit]
+Description=HAProxy Load Balancer
+[Service]
+Environment="CONFIG=/etc/haproxy/haproxy.cfg"
+ExecStartPre=/usr/sbin/haproxy -Ws -f $CONFIG -c -q
+ExecStart=/usr/sbin/haproxy -Ws -f $CONFIG
+Restart=always
+[Install]
+WantedBy=multi-user.target
+EOF
+check "enable --now haproxy" on lb "systemctl daemon-reload && systemctl enable --now haproxy 2>/dev/null"
+eventually 10 "real HAProxy listens on ${ADDR[lb]}:6443 under haproxy.service" on lb \
+  "systemctl is-active -q haproxy && ss -Hltn 'src ${ADDR[lb]} and sport = :6443' | grep -q ."
+
+# ---------------------------------------------------------------- packages
+
+log "apt-get / apt-mark"
+for h in cp1 cp2 w1; do
+  on "$h" "echo 'deb [signed-by=/etc/apt/keyrings/kubernetes-apt-keyring.gpg] https://pkgs.k8s.io/core:/stable:/v1.31/deb/ /' > /etc/apt/sources.list.d/kubernetes.list"
+done
+expect_fail "install before apt-get update: Unable to locate package" "E: Unable to locate package kubelet" \
+  on cp1 apt-get install -y kubelet=1.31.4-1.1
+for h in cp1 cp2 w1; do
+  check "$h: apt-get update + install kubelet/kubeadm/kubectl 1.31.4, containerd" on "$h" \
+    "apt-get update -q >/dev/null && apt-get install -y kubelet=1.31.4-1.1 'kubeadm=1.31.4-*' kubectl=1.31.4-1.1 containerd >/dev/null && apt-mark hold kubelet kubeadm kubectl >/dev/null"
+done
+check "versions: kubeadm version -o short, kubelet --version, kubectl version --client" on cp1 \
+  '[ "$(kubeadm version -o short)" = v1.31.4 ] && [ "$(kubelet --version)" = "Kubernetes v1.31.4" ] && kubectl version --client | grep -qx "Client Version: v1.31.4"'
+check "binaries installed in the host's /usr/local/sbin only" on cp1 '[ -x /usr/local/sbin/kubeadm ] && [ ! -e /usr/bin/kubeadm ] && [ ! -e /usr/bin/kubelet ]'
+check "apt-mark showhold" on cp1 '[ "$(apt-mark showhold | tr "\n" " ")" = "kubeadm kubectl kubelet " ]'
+expect_fail "held package at another version fails like apt" "E: Held packages were changed and -y was used without --allow-change-held-packages" \
+  on cp1 apt-get install -y kubelet=1.31.5-1.1
+expect_fail "unknown version" "E: Version '1.31.99-1.1' for 'kubelet' was not found" on cp1 apt-get install -y kubelet=1.31.99-1.1
+check "dpkg-query -W reports the installed version" on cp1 '[ "$(dpkg-query -W -f="\${Version}" kubeadm)" = 1.31.4-1.1 ]'
+check "containerd.service (placeholder) active, CRI socket present" on cp1 \
+  'systemctl is-active -q containerd && [ -S /run/containerd/containerd.sock ] && containerd --version | grep -q 1.6.20'
+check "kubelet.service installed, not enabled (as pkgs.k8s.io)" on cp1 \
+  '[ "$(systemctl is-enabled kubelet)" = disabled ] && systemctl cat kubelet | grep -q 10-kubeadm.conf'
+for h in cp1 cp2 w1; do on "$h" systemctl enable kubelet >/dev/null 2>&1; done
+
+# ---------------------------------------------------------------- kubeadm init (stacked)
+
+log "kubeadm init on cp1"
+# HaKube pushes its own cluster CA before init: kubeadm must use it, not make one.
+on cp1 "mkdir -p /etc/kubernetes/pki && cd /etc/kubernetes/pki && openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -subj /CN=kubernetes -days 3650 -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,digitalSignature,keyEncipherment,keyCertSign 2>/dev/null && chmod 600 ca.key"
+ca_before=$(on cp1 sha256sum /etc/kubernetes/pki/ca.crt)
+on cp1 "cat > /root/kubeadm.yaml" <<EOF
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: InitConfiguration
+bootstrapTokens:
+- token: $TOKEN
+  ttl: 2h
+localAPIEndpoint:
+  advertiseAddress: ${ADDR[cp1]}
+  bindPort: 6443
+nodeRegistration:
+  name: cp1
+  criSocket: unix:///var/run/containerd/containerd.sock
+  ignorePreflightErrors: [FileContent--proc-sys-net-ipv4-ip_forward]
+  kubeletExtraArgs:
+  - name: node-ip
+    value: ${ADDR[cp1]}
+timeouts:
+  controlPlaneComponentHealthCheck: 1m
+---
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: ClusterConfiguration
+kubernetesVersion: v1.31.4
+controlPlaneEndpoint: ${ADDR[lb]}:6443
+networking:
+  podSubnet: 192.168.0.0/16
+  serviceSubnet: 10.96.0.0/12
+apiServer:
+  certSANs: [api.selftest.internal]
+etcd:
+  local:
+    dataDir: /var/lib/etcd
+---
+apiVersion: kubelet.config.k8s.io/v1beta1
+kind: KubeletConfiguration
+cgroupDriver: systemd
+EOF
+on cp1 "mkdir -p /etc/kubernetes/manifests && touch /etc/kubernetes/manifests/kube-apiserver.yaml"
+expect_fail "init preflight: existing kube-apiserver.yaml" \
+  "\[ERROR FileAvailable--etc-kubernetes-manifests-kube-apiserver.yaml\]: /etc/kubernetes/manifests/kube-apiserver.yaml already exists" \
+  on cp1 kubeadm init --config /root/kubeadm.yaml
+on cp1 "rm /etc/kubernetes/manifests/kube-apiserver.yaml"
+on cp1 "cat > /root/bad.yaml" <<'EOF2'
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: ClusterConfiguration
+apiServer:
+  extraArgs:
+    audit-log-maxage: "3"
+EOF2
+expect_fail "v1beta4 extraArgs as a map is a decoding error" "cannot unmarshal object into Go struct field apiServer.extraArgs of type \[\]v1beta4.Arg" \
+  on cp1 kubeadm init --config /root/bad.yaml
+if out=$(on cp1 kubeadm init --config /root/kubeadm.yaml 2>&1); then ok "kubeadm init succeeds"; else bad "kubeadm init" "$out"; exit 1; fi
+grep -q "Your Kubernetes control-plane has initialized successfully!" <<<"$out" && ok "init prints success and join commands" || bad "init output" "$out"
+check "pushed CA kept" on cp1 "[ \"\$(sha256sum /etc/kubernetes/pki/ca.crt)\" = '$ca_before' ]"
+check "files and modes (kubeconfigs 600, manifests 600, pki, kubelet config)" on cp1 '
+  for f in admin.conf super-admin.conf kubelet.conf controller-manager.conf scheduler.conf manifests/etcd.yaml manifests/kube-apiserver.yaml manifests/kube-controller-manager.yaml manifests/kube-scheduler.yaml pki/ca.key pki/apiserver.key pki/sa.key pki/etcd/ca.key; do
+    [ "$(stat -c %a /etc/kubernetes/$f)" = 600 ] || { echo "mode of $f: $(stat -c %a /etc/kubernetes/$f)"; exit 1; }; done
+  for f in ca apiserver apiserver-kubelet-client front-proxy-ca front-proxy-client apiserver-etcd-client etcd/ca etcd/server etcd/peer etcd/healthcheck-client; do
+    [ -s /etc/kubernetes/pki/$f.crt ] || { echo "missing $f.crt"; exit 1; }; done
+  [ -s /etc/kubernetes/pki/sa.pub ] && [ -s /var/lib/kubelet/config.yaml ] && grep -q KUBELET_KUBEADM_ARGS /var/lib/kubelet/kubeadm-flags.env'
+check "apiserver cert SANs as kubeadm's" on cp1 \
+  'openssl x509 -noout -ext subjectAltName -in /etc/kubernetes/pki/apiserver.crt | tr -d " " | grep -q "DNS:cp1,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,DNS:api.selftest.internal,IPAddress:10.96.0.1,IPAddress:127.0.200.1,IPAddress:127.0.200.10"'
+check "etcd server cert SANs and EKUs" on cp1 \
+  'x=$(openssl x509 -noout -ext subjectAltName,extendedKeyUsage -in /etc/kubernetes/pki/etcd/server.crt | tr -d " "); grep -q "DNS:cp1,DNS:localhost,IPAddress:127.0.200.1,IPAddress:127.0.0.1,IPAddress:0:0:0:0:0:0:0:1" <<<"$x" && grep -q "TLSWebServerAuthentication,TLSWebClientAuthentication" <<<"$x"'
+check "kubelet runs the REAL etcd from etcd.yaml" on cp1 'pgrep -x etcd >/dev/null && tr "\0" " " < /proc/$(pgrep -x etcd)/cmdline | grep -q -- "--name=cp1"'
+check "readyz 200 on ${ADDR[cp1]}:6443 (curl -k)" curl -ksf -o /dev/null "https://${ADDR[cp1]}:6443/readyz"
+check "readyz 200 through HAProxy ${ADDR[lb]}:6443" curl -ksf -o /dev/null "https://${ADDR[lb]}:6443/readyz"
+check "API anonymous request 401" bash -c "[ \"\$(curl -ks -o /dev/null -w '%{http_code}' https://${ADDR[cp1]}:6443/api/v1/nodes)\" = 401 ]"
+eventually 20 "kubectl get nodes lists cp1 as control-plane" on cp1 \
+  "kubectl get nodes | grep -E '^cp1 +Ready +control-plane +[0-9]+s +v1.31.4'"
+check "control-plane taint applied" on cp1 \
+  "kubectl get node cp1 -o jsonpath='{.spec.taints[0].key}' | grep -qx node-role.kubernetes.io/control-plane"
+check "etcdctl member list: 1 member" on cp1 \
+  "[ \$(ETCDCTL_API=3 etcdctl --endpoints=https://${ADDR[cp1]}:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt --key=/etc/kubernetes/pki/etcd/healthcheck-client.key member list | wc -l) = 1 ]"
+expect_fail "second init fails preflight" "ERROR (Port-6443|FileAvailable--etc-kubernetes-manifests)" on cp1 kubeadm init --config /root/kubeadm.yaml
+
+# ---------------------------------------------------------------- control-plane join
+
+log "kubeadm join --control-plane on cp2"
+HASH=$(on cp1 "openssl x509 -pubkey -in /etc/kubernetes/pki/ca.crt | openssl rsa -pubin -outform der 2>/dev/null | openssl dgst -sha256 -hex | sed 's/^.* //'")
+join_cfg() { # HOST [controlPlane]
+  cat <<EOF
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: JoinConfiguration
+discovery:
+  bootstrapToken:
+    apiServerEndpoint: ${ADDR[lb]}:6443
+    token: ${3:-$TOKEN}
+    caCertHashes: [sha256:${4:-$HASH}]
+timeouts:
+  discovery: 20s
+  tlsBootstrap: 60s
+nodeRegistration:
+  name: $1
+  ignorePreflightErrors: [FileContent--proc-sys-net-ipv4-ip_forward]
+  kubeletExtraArgs:
+  - name: node-ip
+    value: ${ADDR[$1]}
+EOF
+  if [ "${2:-}" = cp ]; then printf 'controlPlane:\n  localAPIEndpoint:\n    advertiseAddress: %s\n    bindPort: 6443\n' "${ADDR[$1]}"; fi
+}
+join_cfg cp2 cp | on cp2 "cat > /root/join.yaml"
+expect_fail "control-plane join without the shared CA files fails like kubeadm" \
+  "One or more conditions for hosting a new control plane instance is not satisfied" on cp2 kubeadm join --config /root/join.yaml
+for f in ca.crt ca.key sa.key sa.pub front-proxy-ca.crt front-proxy-ca.key etcd/ca.crt etcd/ca.key; do
+  on cp1 "cat /etc/kubernetes/pki/$f" | on cp2 "mkdir -p /etc/kubernetes/pki/etcd && cat > /etc/kubernetes/pki/$f && chmod 600 /etc/kubernetes/pki/$f"
+done
+if out=$(on cp2 kubeadm join --config /root/join.yaml 2>&1); then ok "control-plane join succeeds"; else bad "control-plane join" "$out"; exit 1; fi
+etcd_members() {
+  on cp1 "ETCDCTL_API=3 etcdctl --endpoints=https://${ADDR[cp1]}:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt --key=/etc/kubernetes/pki/etcd/healthcheck-client.key member list"
+}
+two_voters() {
+  local out
+  out=$(etcd_members) || return 1
+  echo "$out"
+  [ "$(grep -c ', started, ' <<<"$out")" = 2 ] && grep -q ", cp2, https://${ADDR[cp2]}:2380, https://${ADDR[cp2]}:2379, false" <<<"$out"
+}
+both_see() {
+  [ "$(on cp2 'kubectl get nodes -o name' | tr '\n' ' ')" = "node/cp1 node/cp2 " ] && on cp1 'kubectl get nodes -o name' | grep -q node/cp2
+}
+one_member() { [ "$(etcd_members | wc -l)" = 1 ]; }
+check "etcdctl member list: cp1 and cp2 started voters" two_voters
+check "etcd.yaml on cp2 joins an existing cluster" on cp2 "grep -q -- '--initial-cluster-state=existing' /etc/kubernetes/manifests/etcd.yaml && grep -q -- '--initial-cluster=.*cp1=https://${ADDR[cp1]}:2380' /etc/kubernetes/manifests/etcd.yaml"
+eventually 20 "readyz 200 on ${ADDR[cp2]}:6443" curl -ksf -o /dev/null "https://${ADDR[cp2]}:6443/readyz"
+eventually 20 "both control planes see cp1 and cp2 (nodes stored in etcd)" both_see
+
+# ---------------------------------------------------------------- worker join
+
+log "kubeadm join (worker) on w1"
+join_cfg w1 "" "" 0000000000000000000000000000000000000000000000000000000000000000 | on w1 "cat > /root/bad-hash.yaml"
+expect_fail "worker join with a wrong CA hash" "none of the public keys \"sha256:$HASH\" are pinned" on w1 kubeadm join --config /root/bad-hash.yaml
+join_cfg w1 "" zzzzzz.0123456789abcdef | on w1 "cat > /root/bad-token.yaml"
+expect_fail "worker join with an unknown token" 'token id "zzzzzz" is invalid for this cluster' on w1 kubeadm join --config /root/bad-token.yaml
+join_cfg w1 | on w1 "cat > /root/join.yaml"
+if out=$(on w1 kubeadm join --config /root/join.yaml 2>&1); then ok "worker join succeeds"; else bad "worker join" "$out"; exit 1; fi
+check "worker: kubelet.conf via TLS bootstrap, bootstrap-kubelet.conf gone, ca.crt written" on w1 \
+  '[ -s /etc/kubernetes/kubelet.conf ] && [ ! -e /etc/kubernetes/bootstrap-kubelet.conf ] && [ -s /etc/kubernetes/pki/ca.crt ] && [ -L /var/lib/kubelet/pki/kubelet-client-current.pem ] && [ "$(stat -c %a /etc/kubernetes/kubelet.conf)" = 600 ]'
+eventually 20 "kubectl get nodes -o wide lists w1 with its InternalIP" on cp1 "kubectl get nodes -o wide | grep -E '^w1 +Ready +<none> .* v1.31.4 +${ADDR[w1]} '"
+expect_fail "join again fails: kubelet.conf exists" "\[ERROR FileAvailable--etc-kubernetes-kubelet.conf\]" on w1 kubeadm join --config /root/join.yaml
+
+# ---------------------------------------------------------------- kubectl
+
+log "kubectl"
+check "label node" on cp1 "kubectl label node w1 zone=a | grep -qx 'node/w1 labeled' && [ \"\$(kubectl get node w1 -o jsonpath='{.metadata.labels.zone}')\" = a ]"
+expect_fail "label without --overwrite" "already has a value \(a\), and --overwrite is false" on cp1 kubectl label node w1 zone=b
+check "cordon shows SchedulingDisabled" on cp1 "kubectl cordon w1 >/dev/null && kubectl get nodes | grep -qE '^w1 +Ready,SchedulingDisabled'"
+check "drain then uncordon" on cp1 "kubectl drain w1 --ignore-daemonsets --delete-emptydir-data --force | grep -q 'node/w1 drained' && kubectl uncordon w1 | grep -qx 'node/w1 uncordoned'"
+check "get nodes -o json" on cp2 "kubectl get nodes -o json | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); assert sorted(i[\"metadata\"][\"name\"] for i in d[\"items\"])==[\"cp1\",\"cp2\",\"w1\"]'"
+on cp1 "cat > /root/calico.yaml" <<'EOF'
+apiVersion: operator.tigera.io/v1
+kind: Installation
+metadata:
+  name: default
+spec:
+  calicoNetwork:
+    ipPools:
+    - cidr: 192.168.0.0/16
+EOF
+check "apply -f records the manifest" on cp1 "kubectl apply -f /root/calico.yaml | grep -qx 'installation.operator.tigera.io/default created' && grep -q 192.168.0.0/16 /var/lib/hakube-standins/applied/0001.yaml"
+check "token create --print-join-command" on cp1 "kubeadm token create --ttl 1h --print-join-command | grep -qE '^kubeadm join ${ADDR[lb]}:6443 --token [a-z0-9]{6}\.[a-z0-9]{16} --discovery-token-ca-cert-hash sha256:$HASH'"
+check "certs check-expiration" on cp1 "kubeadm certs check-expiration | grep -qE '^apiserver +[A-Z][a-z]{2} [0-9]{2}, [0-9]{4}.* +(364d|365d) +ca +no'"
+check "certs renew all changes the apiserver cert" on cp2 \
+  "a=\$(openssl x509 -noout -serial -in /etc/kubernetes/pki/apiserver.crt); kubeadm certs renew all | grep -q 'Done renewing certificates' && [ \"\$(openssl x509 -noout -serial -in /etc/kubernetes/pki/apiserver.crt)\" != \"\$a\" ]"
+expect_fail "upgrade apply past the kubeadm version" 'is higher than the kubeadm version "v1.31.4"' on cp1 kubeadm upgrade apply v1.32.0 -y
+
+# ---------------------------------------------------------------- etcd health and the manifest shuffle
+
+log "health follows etcd; moving a manifest out and back restarts the pod"
+on cp2 "mv /etc/kubernetes/manifests/etcd.yaml /root/etcd.yaml"
+eventually 20 "cp2's etcd stopped: 2-member cluster lost quorum, cp1 readyz 500" bash -c \
+  "[ \"\$(curl -ks -o /dev/null -w '%{http_code}' https://${ADDR[cp1]}:6443/readyz)\" = 500 ]"
+on cp2 "mv /root/etcd.yaml /etc/kubernetes/manifests/etcd.yaml"
+eventually 30 "etcd back: cp1 readyz 200 again" curl -ksf -o /dev/null "https://${ADDR[cp1]}:6443/readyz"
+check "kubelet stop leaves static pods running (as containers)" on cp1 "systemctl stop kubelet && sleep 1 && pgrep -x etcd >/dev/null && curl -ksf -o /dev/null https://${ADDR[cp1]}:6443/livez && systemctl start kubelet"
+
+# ---------------------------------------------------------------- reset
+
+log "kubeadm reset"
+check "reset -f on the worker" on w1 "kubeadm reset -f >/dev/null 2>&1; [ ! -e /etc/kubernetes/kubelet.conf ] && [ -z \"\$(ls -A /var/lib/kubelet)\" ] && ! systemctl is-active -q kubelet"
+check "kubectl delete node w1" on cp1 "kubectl delete node w1 | grep -qx 'node \"w1\" deleted'"
+check "reset -f on cp2 removes its etcd member" on cp2 "kubeadm reset -f >/dev/null 2>&1; [ -z \"\$(ls -A /etc/kubernetes/manifests)\" ] && [ -z \"\$(ls -A /var/lib/etcd)\" ] && ! pgrep -x etcd >/dev/null"
+eventually 10 "etcdctl member list: only cp1" one_member
+eventually 20 "cp1 healthy again with one member" curl -ksf -o /dev/null "https://${ADDR[cp1]}:6443/readyz"
+
+exit 0
