@@ -29,7 +29,7 @@ TOKEN=abcdef.0123456789abcdef
 
 log() { printf '\n== %s\n' "$*"; }
 ok() { PASS=$((PASS + 1)); printf '  ok   %s\n' "$1"; }
-bad() { FAIL=$((FAIL + 1)); printf '  FAIL %s\n' "$1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | tail -n 15 | sed 's/^/       | /'; }
+bad() { FAIL=$((FAIL + 1)); printf '  FAIL %s\n' "$1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | head -n 30 | sed 's/^/       | /'; }
 
 marked_pids() {
   grep -lzx "HAKUBE_LAB_MARK=$WORK" /proc/[0-9]*/environ 2>/dev/null | sed -n 's|^/proc/\([0-9]*\)/environ$|\1|p' |
@@ -424,7 +424,7 @@ check "kubelet stop leaves static pods running (as containers)" on cp1 "systemct
 log "kubeadm reset"
 check "reset -f on the worker" on w1 "kubeadm reset -f >/dev/null 2>&1; [ ! -e /etc/kubernetes/kubelet.conf ] && [ -z \"\$(ls -A /var/lib/kubelet)\" ] && ! systemctl is-active -q kubelet"
 check "kubectl delete node w1" on cp1 "kubectl delete node w1 | grep -qx 'node \"w1\" deleted'"
-check "reset -f on cp2 removes its etcd member" on cp2 "kubeadm reset -f >/dev/null 2>&1; [ -z \"\$(ls -A /etc/kubernetes/manifests)\" ] && [ -z \"\$(ls -A /var/lib/etcd)\" ] && ! pgrep -x etcd >/dev/null"
+check "reset -f on cp2 removes its etcd member" on cp2 "kubeadm reset -f >/root/reset.log 2>&1 || cat /root/reset.log; grep -q \"Failed to remove etcd member\" /root/reset.log && cat /root/reset.log && exit 1; [ -z \"\$(ls -A /etc/kubernetes/manifests)\" ] && [ -z \"\$(ls -A /var/lib/etcd)\" ] && ! pgrep -x etcd >/dev/null"
 eventually 10 "etcdctl member list: only cp1" one_member
 eventually 20 "cp1 healthy again with one member" curl -ksf -o /dev/null "https://${ADDR[cp1]}:6443/readyz"
 

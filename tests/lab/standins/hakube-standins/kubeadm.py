@@ -1372,11 +1372,16 @@ def remove_etcd_member(etcd_yaml):
             return None
         others = [u for m in members if m is not me for u in (m.get("clientURLs") or [])]
         eps = others or local_eps
-        r = subprocess.run(base + [f"--endpoints={','.join(eps)}", "member", "remove", member_hex(me["ID"])],
-                           capture_output=True, text=True, env=env, timeout=15)
-        if r.returncode != 0:
-            return r.stderr.strip()
-        return None
+        # like kubeadm's etcd client: retry with a back-off (etcd refuses while a peer is freshly connected)
+        deadline = time.time() + 30
+        while True:
+            r = subprocess.run(base + [f"--endpoints={','.join(eps)}", "member", "remove", member_hex(me["ID"])],
+                               capture_output=True, text=True, env=env, timeout=15)
+            if r.returncode == 0 or "member not found" in r.stderr:
+                return None
+            if time.time() >= deadline:
+                return r.stderr.strip()
+            time.sleep(1)
     except Exception as e:  # noqa: BLE001
         return str(e)
 
