@@ -1,0 +1,14 @@
+namespace HaKube.Model.Planning;
+
+/// <summary>
+/// The ordered steps that bring the hosts to the spec, and what could not be planned. Steps run
+/// in order; a run of consecutive steps of the same kind without a membership change may run in
+/// parallel. An empty plan with no refusals means converged.
+/// </summary>
+public sealed record Plan(IReadOnlyList<PlanStep> Steps, IReadOnlyList<Refusal> Refusals)
+{
+    public static readonly Plan Empty = new([], []);
+
+    /// <summary>Nothing to do and nothing refused.</summary>
+    public bool IsConverged => Steps.Count == 0 && Refusals.Count == 0;
+}

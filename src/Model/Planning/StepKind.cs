@@ -1,0 +1,41 @@
+namespace HaKube.Model.Planning;
+
+/// <summary>
+/// The convergence actions, in the order the kubeadm HA guide needs them. Each has one class in
+/// src/Actions/Steps that runs it on its hosts and then verifies its post-condition.
+/// </summary>
+public enum StepKind
+{
+    /// <summary>Swap off, kernel modules and sysctls, containerd with SystemdCgroup, the Kubernetes packages at the spec's version and held (etcd or HAProxy packages on those roles).</summary>
+    PrepareHost,
+
+    /// <summary>HAProxy configuration (TCP mode, every control plane a backend, /readyz health check) written and the service running.</summary>
+    ConfigureLoadBalancer,
+
+    /// <summary>External etcd: HaKube-issued member certificates and the etcd unit on a member host.</summary>
+    ConfigureEtcdMember,
+
+    /// <summary>External etcd: the first member bootstrapped as a new one-member cluster.</summary>
+    BootstrapEtcd,
+
+    /// <summary>External etcd: one member added to the running cluster (member add, then start). A membership change.</summary>
+    AddEtcdMember,
+
+    /// <summary>External etcd: a configured member's service (re)started (drift: etcd stopped).</summary>
+    StartEtcdMember,
+
+    /// <summary>HaKube's certificate authorities (and, for External etcd, the apiserver-etcd-client pair) pushed to a control plane.</summary>
+    DistributeCertificateAuthorities,
+
+    /// <summary>kubeadm init on the first control plane.</summary>
+    InitControlPlane,
+
+    /// <summary>kubeadm join --control-plane; with Stacked etcd also a membership change.</summary>
+    JoinControlPlane,
+
+    /// <summary>The pod network (Calico with the spec's podSubnet) applied from the first control plane.</summary>
+    InstallPodNetwork,
+
+    /// <summary>kubeadm join of workers, in parallel.</summary>
+    JoinWorker,
+}
