@@ -20,6 +20,7 @@ WORK=$(mktemp -d /tmp/hakube-standins-selftest.XXXXXX)
 NET=127.0.200
 declare -A ADDR=([lb]=$NET.10 [cp1]=$NET.1 [cp2]=$NET.2 [w1]=$NET.3)
 declare -A UPID=()
+CREATED_MP=()
 PASS=0
 FAIL=0
 T0=$(date +%s)
@@ -53,6 +54,7 @@ teardown() {
   else
     rm -rf --one-file-system "$WORK"
   fi
+  for d in "${CREATED_MP[@]}"; do rmdir "$d" 2>/dev/null || true; done
   printf '\n%d passed, %d failed (%ss)\n' "$PASS" "$FAIL" "$(($(date +%s) - T0))"
   if [ "$FAIL" -gt 0 ] || [ "$PASS" -eq 0 ] || [ "$rc" -ne 0 ]; then exit 1; fi
   exit 0
@@ -127,6 +129,10 @@ eventually() {
   return 1
 }
 
+# Mount points the hosts need on the real machine (created empty, removed again at the end).
+for d in "${HOST_DIRS[@]}"; do
+  if [ ! -d "/$d" ]; then mkdir -p "/$d"; CREATED_MP+=("/$d"); fi
+done
 for h in lb cp1 cp2 w1; do
   if ss -Hltn "src ${ADDR[$h]}" | grep -q .; then echo "selftest: ${ADDR[$h]} already has listeners; aborting" >&2; exit 2; fi
 done
@@ -402,7 +408,7 @@ spec:
     ipPools:
     - cidr: 192.168.0.0/16
 EOF
-check "apply -f records the manifest" on cp1 "kubectl apply -f /root/calico.yaml | grep -qx 'installation.operator.tigera.io/default created' && grep -q 192.168.0.0/16 /var/lib/hakube-standins/applied/0001.yaml"
+check "apply -f records the manifest" on cp1 "kubectl apply -f /root/calico.yaml | grep -qx 'installation.operator.tigera.io/default created' && grep -q 192.168.0.0/16 /var/lib/hakube-standins/applied/0001.yaml && kubectl apply -f /root/calico.yaml | grep -qx 'installation.operator.tigera.io/default configured'"
 check "token create --print-join-command" on cp1 "kubeadm token create --ttl 1h --print-join-command | grep -qE '^kubeadm join ${ADDR[lb]}:6443 --token [a-z0-9]{6}\.[a-z0-9]{16} --discovery-token-ca-cert-hash sha256:$HASH'"
 check "certs check-expiration" on cp1 "kubeadm certs check-expiration | grep -qE '^apiserver +[A-Z][a-z]{2} [0-9]{2}, [0-9]{4}.* +(364d|365d) +ca +no'"
 check "certs renew all changes the apiserver cert" on cp2 \
@@ -417,6 +423,8 @@ eventually 20 "cp2's etcd stopped: 2-member cluster lost quorum, cp1 readyz 500"
   "[ \"\$(curl -ks -o /dev/null -w '%{http_code}' https://${ADDR[cp1]}:6443/readyz)\" = 500 ]"
 on cp2 "mv /root/etcd.yaml /etc/kubernetes/manifests/etcd.yaml"
 eventually 30 "etcd back: cp1 readyz 200 again" curl -ksf -o /dev/null "https://${ADDR[cp1]}:6443/readyz"
+on lb "systemctl stop haproxy && systemctl hakube-boot"
+eventually 10 "hakube-boot starts enabled units (power-on)" on lb "systemctl is-active -q haproxy"
 check "kubelet stop leaves static pods running (as containers)" on cp1 "systemctl stop kubelet && sleep 1 && pgrep -x etcd >/dev/null && curl -ksf -o /dev/null https://${ADDR[cp1]}:6443/livez && systemctl start kubelet"
 
 # ---------------------------------------------------------------- reset

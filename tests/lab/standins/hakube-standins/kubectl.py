@@ -406,8 +406,21 @@ def cmd_apply(api, flags, pos, verb):
                 for it in items or []:
                     grp = it.get("apiVersion", "v1").split("/")[0] if "/" in it.get("apiVersion", "v1") else ""
                     kind = it["kind"].lower() + (f".{grp}" if grp else "")
-                    print(f"{kind}/{(it.get('metadata') or {}).get('name', '')} "
-                          f"{'created' if verb == 'create' else 'configured' if False else 'created'}")
+                    name = (it.get("metadata") or {}).get("name", "")
+                    ns = (it.get("metadata") or {}).get("namespace", "")
+                    key = f"{kind}/{ns}/{name}"
+                    seen_path = os.path.join(d, "objects.json")
+                    try:
+                        seen = json.load(open(seen_path))
+                    except (OSError, ValueError):
+                        seen = {}
+                    if key in seen and verb == "create":
+                        raise Fail(f"Error from server (AlreadyExists): error when creating \"{src}\": "
+                                   f"{it['kind']} \"{name}\" already exists")
+                    state = "configured" if key in seen else "created"
+                    seen[key] = rec
+                    common.write_file(seen_path, json.dumps(seen, indent=1), 0o644)
+                    print(f"{kind}/{name} {state}")
     return 0
 
 
