@@ -12,6 +12,10 @@
 #     /etc/haproxy, /etc/systemd/system, /etc/sysctl.d, /etc/modules-load.d, /etc/ssh,
 #     /etc/sudoers.d, /var/lib/etcd, /var/lib/kubelet, /var/log, /run, /tmp, /root, /home,
 #     /usr/local/sbin; they survive power off and power on (/run is emptied on power on);
+#   - its own kernel knobs where HaKube prepares hosts: loaded modules (/sys/module, a tmpfs per
+#     host, filled at boot from /etc/modules-load.d) and net.ipv4.ip_forward (a per-host file over
+#     /proc, 0 at boot then /etc/sysctl.d applied); modprobe, sysctl and swapoff are stand-ins;
+#   - enabled units start at power on (the systemctl stand-in's hakube-boot);
 #   - its own users: /etc/passwd, /etc/shadow, /etc/group, /etc/gshadow add a non-root user
 #     `hakube` with passwordless sudo (only inside lab hosts);
 #   - a real sshd with its own ed25519 host key, public-key login for root and hakube, a clean
@@ -47,10 +51,11 @@ readonly BASTION_OUTER=198.18.0.1 BASTION_ADDR=198.18.0.2 PRIVATE_GW=198.18.1.1 
 # Directories each host has of its own (bind mounts from its folder). /tmp is bound last: the lab
 # folder may live under /tmp and must stay visible until every other bind is done.
 readonly HOST_DIRS=(etc/kubernetes etc/etcd etc/haproxy etc/systemd/system etc/sysctl.d etc/modules-load.d
-  etc/ssh etc/sudoers.d var/lib/etcd var/lib/kubelet var/log root home usr/local/sbin run tmp)
+  etc/ssh etc/sudoers.d etc/apt etc/containerd var/lib/etcd var/lib/kubelet var/lib/hakube-standins var/log root home
+  usr/local/sbin run tmp)
 readonly HOST_FILES=(etc/passwd etc/shadow etc/group etc/gshadow etc/hostname etc/hosts)
 # Directories copied from the real machine when a host is created, so the host looks installed.
-readonly SEEDED_DIRS=(etc/haproxy etc/systemd/system etc/sysctl.d etc/modules-load.d etc/sudoers.d usr/local/sbin)
+readonly SEEDED_DIRS=(etc/haproxy etc/systemd/system etc/sysctl.d etc/modules-load.d etc/sudoers.d etc/apt usr/local/sbin)
 readonly SSHD_BINARIES=(/usr/sbin/sshd /usr/lib/openssh/sshd-session /usr/lib/openssh/sshd-auth)
 # Set by load_host from a host's host.env.
 NAME="" ADDRESS="" NETNS="" HOST_DIR=""
@@ -275,6 +280,42 @@ make_hosts() {
   for spec in "$@"; do echo "${spec%%=*}" >>"$LAB_DIR/hosts.list"; done
 }
 
+# The kernel knobs HaKube's host preparation changes, made per host so that no lab host changes
+# the real machine: /sys/module is a tmpfs of the host's own (modules "loaded" by the modprobe
+# stand-in, and at boot from /etc/modules-load.d, as systemd-modules-load does), and
+# net.ipv4.ip_forward is a file of the host's own bound over /proc (0 at boot, then
+# /etc/sysctl.d applied, as systemd-sysctl does). A real kubectl on the machine (some images
+# ship one) is hidden so that the stand-in in /usr/local/sbin is the one a host runs.
+host_kernel() {
+  local dir=$1 f line module key value
+  mount -t tmpfs -o mode=0755,size=1m hakube-lab-modules /sys/module
+  for f in "$dir"/fs/etc/modules-load.d/*.conf; do
+    [ -f "$f" ] || continue
+    while read -r line; do
+      module=${line%%#*}
+      module=${module//[[:space:]]/}
+      if [[ $module =~ ^[A-Za-z0-9_-]+$ ]]; then mkdir -p "/sys/module/$module"; fi
+    done <"$f"
+  done
+  echo 0 >"$dir/ip_forward"
+  mount --bind "$dir/ip_forward" /proc/sys/net/ipv4/ip_forward
+  for f in "$dir"/fs/etc/sysctl.d/*.conf; do
+    [ -f "$f" ] || continue
+    while IFS='=' read -r key value; do
+      key=${key//[[:space:]]/}
+      value=${value//[[:space:]]/}
+      if [ "$key" = net.ipv4.ip_forward ] && [[ $value =~ ^[01]$ ]]; then echo "$value" >/proc/sys/net/ipv4/ip_forward; fi
+    done <"$f"
+  done
+  local kubectl
+  kubectl=$(readlink -f /usr/bin/kubectl 2>/dev/null || true)
+  if [ -n "$kubectl" ] && [ -f "$kubectl" ]; then
+    : >"$dir/no-kubectl"
+    chmod 0644 "$dir/no-kubectl"
+    mount --bind "$dir/no-kubectl" "$kubectl"
+  fi
+}
+
 # Runs inside the new namespaces as their PID 1: own hostname and mounts, sshd, then a reaper.
 host_init() {
   local dir=$1 fs d
@@ -287,10 +328,16 @@ host_init() {
   if [ -f /etc/ssh/moduli ]; then mount --bind -o ro /etc/ssh/moduli "$fs/etc/ssh/moduli"; fi
   # Files first: binding /tmp (last of HOST_DIRS) may hide the lab folder itself.
   for d in "${HOST_FILES[@]}"; do mount --bind "$fs/$d" "/$d"; done
+  # Before the folders: the host's own /tmp may hide the lab folder, which the knobs live in.
+  host_kernel "$dir"
   for d in "${HOST_DIRS[@]}"; do mount --rbind "$fs/$d" "/$d"; done
   cd /
   rm -f /run/sshd.pid
   /usr/sbin/sshd -D -f /etc/ssh/sshd_config -E /var/log/sshd.log </dev/null >/dev/null 2>&1 &
+  # What systemd does at boot: start the enabled units (the systemctl stand-in's own verb).
+  if [ -x /usr/local/sbin/systemctl ]; then
+    timeout 60 /usr/local/sbin/systemctl hakube-boot </dev/null >/var/log/hakube-boot.log 2>&1 &
+  fi
   # PID 1 must outlive sshd (cut-ssh stops it) and reap orphans: bash's wait reaps any child.
   exec /bin/bash --noprofile --norc -c 'trap "" HUP INT TERM QUIT USR1 USR2; /bin/sleep infinity & wait'
 }
@@ -306,10 +353,10 @@ pid_is_host() {
 host_init_pid() {
   local name=$1 dir upid child=""
   dir=$(host_dir "$name")
-  read -r upid <"$dir/pid" 2>/dev/null || return 0
+  read -r upid 2>/dev/null <"$dir/pid" || return 0
   pid_is_host "$upid" "$name" || return 0
   # The children file has no trailing newline, so read fails at its end with the pid read.
-  read -r child <"/proc/$upid/task/$upid/children" 2>/dev/null || [ -n "${child:-}" ] || return 0
+  read -r child 2>/dev/null <"/proc/$upid/task/$upid/children" || [ -n "${child:-}" ] || return 0
   child=${child%% *}
   if pid_is_host "$child" "$name"; then echo "$child"; fi
 }
@@ -336,12 +383,12 @@ start_host() {
 # sshd writes its pid file once it listens. Builtins only: this is polled for every host.
 sshd_ready() {
   local dir=$LAB_DIR/hosts/$1 upid=""
-  [ -s "$dir/fs/run/sshd.pid" ] && read -r upid <"$dir/pid" 2>/dev/null && kill -0 "$upid" 2>/dev/null
+  [ -s "$dir/fs/run/sshd.pid" ] && read -r upid 2>/dev/null <"$dir/pid" && kill -0 "$upid" 2>/dev/null
 }
 
 host_failed() {
   local dir=$LAB_DIR/hosts/$1 upid=""
-  read -r upid <"$dir/pid" 2>/dev/null || return 0
+  read -r upid 2>/dev/null <"$dir/pid" || return 0
   ! kill -0 "$upid" 2>/dev/null
 }
 
