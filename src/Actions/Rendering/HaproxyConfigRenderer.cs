@@ -1,0 +1,68 @@
+using System.Globalization;
+using System.Text;
+using HaKube.Model.Api;
+
+namespace HaKube.Actions.Rendering;
+
+/// <summary>
+/// haproxy.cfg for a LoadBalancer host: a TCP frontend on the host's own address and the
+/// endpoint's port (never *:port, which would also take the port on every other address of the
+/// machine), and one backend server per control plane, health-checked with an HTTPS GET /readyz
+/// (readyz, not a bare TCP check, drops an API server whose etcd is gone). Deterministic, so the
+/// planner can compare hashes.
+/// </summary>
+public static class HaproxyConfigRenderer
+{
+    public const string ConfigPath = HaKube.Model.Facts.KnownPaths.HaproxyConfig;
+
+    /// <summary>The runtime API socket tests and operators read backend states from ("show stat").</summary>
+    public const string StatsSocket = "/run/haproxy/admin.sock";
+
+    /// <summary>The port API servers listen on (kubeadm's bindPort default, which HaKube keeps).</summary>
+    public const int ApiServerPort = 6443;
+
+    public static string Render(HaClusterSpec spec, HostSpec loadBalancer)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(loadBalancer);
+        var port = spec.ControlPlaneEndpoint.Port.ToString(CultureInfo.InvariantCulture);
+        var text = new StringBuilder();
+        text.Append("# HAProxy for the control-plane endpoint of this cluster, written by HaKube; local edits are reverted.\n");
+        text.Append("global\n");
+        text.Append("    maxconn 4096\n");
+        text.Append("    stats socket ").Append(StatsSocket).Append(" mode 600 level admin\n");
+        text.Append("    stats timeout 30s\n");
+        text.Append('\n');
+        text.Append("defaults\n");
+        text.Append("    mode tcp\n");
+        text.Append("    option tcplog\n");
+        text.Append("    timeout connect 5s\n");
+        // API watches stay open for minutes; a short client/server timeout would cut them.
+        text.Append("    timeout client 1h\n");
+        text.Append("    timeout server 1h\n");
+        text.Append("    timeout check 5s\n");
+        text.Append('\n');
+        text.Append("frontend kube-apiserver\n");
+        text.Append("    bind ").Append(Bind(loadBalancer.Address, port)).Append('\n');
+        text.Append("    default_backend kube-apiserver\n");
+        text.Append('\n');
+        text.Append("backend kube-apiserver\n");
+        text.Append("    balance roundrobin\n");
+        text.Append("    option httpchk GET /readyz\n");
+        text.Append("    http-check expect status 200\n");
+        text.Append("    default-server inter 2s fall 3 rise 2\n");
+        foreach (var controlPlane in spec.ControlPlanes())
+        {
+            // The check speaks TLS to the API server; it presents no client certificate and
+            // trusts any server certificate, since /readyz is readable anonymously.
+            text.Append("    server ").Append(controlPlane.Name).Append(' ')
+                .Append(Bind(controlPlane.Address, ApiServerPort.ToString(CultureInfo.InvariantCulture)))
+                .Append(" check check-ssl verify none\n");
+        }
+
+        return text.ToString();
+    }
+
+    // HAProxy splits address and port at the last colon, so IPv6 addresses need no brackets.
+    private static string Bind(string address, string port) => $"{address}:{port}";
+}

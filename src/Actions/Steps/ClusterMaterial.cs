@@ -1,0 +1,24 @@
+using HaKube.Actions.Pki;
+using HaKube.Actions.State;
+using HaKube.Model.Api;
+
+namespace HaKube.Actions.Steps;
+
+/// <summary>The cluster's PKI as the state store holds it: the authorities and, for External etcd, the issued etcd certificates.</summary>
+public sealed record ClusterMaterial(ClusterAuthorities Authorities, ExternalEtcdCertificates? ExternalEtcd)
+{
+    /// <summary>Reads the material, generating the authorities and issuing etcd certificates the first time only.</summary>
+    public static async Task<ClusterMaterial> LoadAsync(HaClusterSpec spec, ClusterStateStore store, ClusterPkiIssuer issuer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(issuer);
+        var authorities = await store.GetOrCreateAuthoritiesAsync(issuer.CreateAuthorities, cancellationToken);
+        var etcd = spec.Etcd.Topology == EtcdTopology.External
+            ? await store.GetOrIssueExternalEtcdAsync(spec, issuer, authorities, cancellationToken)
+            : null;
+        return new ClusterMaterial(authorities, etcd);
+    }
+
+    public override string ToString() => $"{nameof(ClusterMaterial)} {{ <redacted> }}";
+}

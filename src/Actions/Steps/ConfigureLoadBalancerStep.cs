@@ -1,0 +1,64 @@
+using System.Globalization;
+using HaKube.Actions.Rendering;
+using HaKube.Actions.Ssh;
+using HaKube.Model.Planning;
+
+namespace HaKube.Actions.Steps;
+
+/// <summary>
+/// HAProxy on a LoadBalancer host: the rendered haproxy.cfg is uploaded beside the live one,
+/// validated with <c>haproxy -c</c>, and only then renamed into place; the service is installed if
+/// the host has none, enabled, started or reloaded; the step ends when HAProxy is active and
+/// listening on the host's address and the endpoint port. Backends being down is expected until
+/// the control planes run.
+/// </summary>
+public sealed class ConfigureLoadBalancerStep : IStep
+{
+    private const string Pending = "/etc/haproxy/.haproxy.cfg.hakube-pending";
+
+    public StepKind Kind => StepKind.ConfigureLoadBalancer;
+
+    public Task RunAsync(StepContext context, PlanStep planStep, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(planStep);
+        return HostCommands.ForEachHostAsync(context, planStep.Hosts, async (name, token) =>
+        {
+            var host = context.Host(name);
+            var config = new ManagedFile(HaproxyConfigRenderer.ConfigPath, HaproxyConfigRenderer.Render(context.Spec, host), "0644", Kind);
+            await HostCommands.UploadAsync(context, name, Kind, config with { Path = Pending }, token);
+            await HostCommands.RunAsync(context, name, Kind, "install, validate and (re)load the HAProxy configuration", Script(host.Address, context.Spec.ControlPlaneEndpoint.Port), token);
+            await HostCommands.VerifyFilesAsync(context, name, Kind, [config], token);
+        }, cancellationToken);
+    }
+
+    internal static string Script(string address, int port) => ShellSnippets.Prelude + $$"""
+        cfg={{HaproxyConfigRenderer.ConfigPath}}
+        new={{Pending}}
+        mkdir -p /run/haproxy
+        if ! out=$(haproxy -c -q -f "$new" 2>&1); then
+          rm -f "$new"; echo "$out" >&2; fail "the rendered configuration does not pass haproxy -c"
+        fi
+        changed=
+        if cmp -s "$new" "$cfg"; then rm -f "$new"; else mv -f "$new" "$cfg"; changed=1; fi
+        if ! systemctl cat haproxy.service >/dev/null 2>&1; then
+        {{ShellSnippets.WriteFile(HaproxyUnit.Path, HaproxyUnit.Content, "0644")}}  systemctl daemon-reload
+        fi
+        systemctl enable haproxy >/dev/null 2>&1 || fail "systemctl enable haproxy failed"
+        if systemctl is-active -q haproxy; then
+          if [ -n "$changed" ]; then systemctl reload haproxy || fail "systemctl reload haproxy failed"; fi
+        else
+          systemctl start haproxy || fail "systemctl start haproxy failed"
+        fi
+        n=0
+        until systemctl is-active -q haproxy && ss -Hltn {{ShellQuote.Quote($"src {address} and sport = :{port.ToString(CultureInfo.InvariantCulture)}")}} | grep -q .; do
+          n=$((n + 1))
+          if [ "$n" -ge 75 ]; then
+            systemctl status haproxy --no-pager -n 15 >&2 || true
+            fail "haproxy is not active and listening on {{address}}:{{port.ToString(CultureInfo.InvariantCulture)}} after 15 s"
+          fi
+          sleep 0.2
+        done
+
+        """;
+}

@@ -1,0 +1,28 @@
+using HaKube.Model.Planning;
+
+namespace HaKube.Actions.Steps;
+
+/// <summary>
+/// HaKube's authorities (and, for External etcd, the etcd CA certificate and the
+/// apiserver-etcd-client pair) written to control planes where they differ from the state store,
+/// before kubeadm runs there - kubeadm then uses them instead of generating its own.
+/// </summary>
+public sealed class DistributeCertificateAuthoritiesStep : IStep
+{
+    public StepKind Kind => StepKind.DistributeCertificateAuthorities;
+
+    public Task RunAsync(StepContext context, PlanStep planStep, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(planStep);
+        return HostCommands.ForEachHostAsync(context, planStep.Hosts, (name, token) => SyncAsync(context, name, token), cancellationToken);
+    }
+
+    /// <summary>Writes what differs and verifies every file; also used by the join steps to make sure the CAs are in place.</summary>
+    internal static async Task SyncAsync(StepContext context, string name, CancellationToken cancellationToken)
+    {
+        var files = ManagedFiles.OwnedBy(context.Cluster, context.Host(name), context.Material, StepKind.DistributeCertificateAuthorities);
+        await HostCommands.SyncFilesAsync(context, name, StepKind.DistributeCertificateAuthorities, files, cancellationToken);
+        await HostCommands.VerifyFilesAsync(context, name, StepKind.DistributeCertificateAuthorities, files, cancellationToken);
+    }
+}

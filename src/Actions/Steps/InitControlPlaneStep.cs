@@ -1,0 +1,74 @@
+using System.Text.RegularExpressions;
+using HaKube.Actions.Kubeadm;
+using HaKube.Actions.Ssh;
+using HaKube.Model.Facts;
+using HaKube.Model.Planning;
+
+namespace HaKube.Actions.Steps;
+
+/// <summary>
+/// kubeadm init on the first control plane, with a fresh bootstrap token and HaKube's CAs
+/// already in place; skipped where admin.conf shows init has run. Ends when the local API server
+/// is ready, and keeps the admin kubeconfig (server: the control-plane endpoint) in the state store.
+/// </summary>
+public sealed partial class InitControlPlaneStep : IStep
+{
+    public StepKind Kind => StepKind.InitControlPlane;
+
+    public async Task RunAsync(StepContext context, PlanStep planStep, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(planStep);
+        foreach (var name in planStep.Hosts)
+        {
+            var host = context.Host(name);
+            await DistributeCertificateAuthoritiesStep.SyncAsync(context, name, cancellationToken);
+            var done = await HostCommands.TryRunAsync(context, name, Kind, "check whether kubeadm init has run", $"[ -f {KnownPaths.AdminConf} ]", cancellationToken);
+            if (!done.Succeeded)
+            {
+                var token = BootstrapTokens.Generate();
+                var config = KubeadmConfigRenderer.RenderInit(context.Cluster, host, token);
+                await KubeadmRun.RunAsync(context, Kind, config, "init", "initialize the first control plane with kubeadm init", [token.Value], cancellationToken);
+            }
+
+            await HostCommands.RunAsync(context, name, Kind, "wait for the new API server to be ready", ShellSnippets.Prelude + KubeadmRun.WaitApiServerReady(host.Address, 120), cancellationToken, context.KubeadmTimeout);
+            await SaveAdminKubeconfigAsync(context, name, cancellationToken);
+        }
+    }
+
+    /// <summary>Downloads admin.conf, points it at the control-plane endpoint, and keeps it in the state store.</summary>
+    internal static async Task SaveAdminKubeconfigAsync(StepContext context, string host, CancellationToken cancellationToken)
+    {
+        byte[]? content;
+        try
+        {
+            content = await context.Connect(host).DownloadAsync(KnownPaths.AdminConf, cancellationToken);
+        }
+        catch (SshTransportException e)
+        {
+            throw new StepFailedException(host, StepKind.InitControlPlane, "download admin.conf", "SSH failure", SecretScrubber.Tail(e.Message, 3), e);
+        }
+
+        if (content is null)
+        {
+            throw new StepFailedException(host, StepKind.InitControlPlane, "download admin.conf", "file missing", [$"{KnownPaths.AdminConf} does not exist after kubeadm init"]);
+        }
+
+        var endpoint = context.Spec.ControlPlaneEndpoint;
+        var kubeconfig = PointAt(System.Text.Encoding.UTF8.GetString(content), $"https://{HostAddressesForUrl(endpoint.Host)}:{endpoint.Port}");
+        await context.Store.SaveAdminKubeconfigAsync(kubeconfig, cancellationToken);
+    }
+
+    /// <summary>Every cluster server in <paramref name="kubeconfig"/> replaced with <paramref name="server"/>.</summary>
+    public static string PointAt(string kubeconfig, string server)
+    {
+        ArgumentNullException.ThrowIfNull(kubeconfig);
+        return ServerLine().Replace(kubeconfig, m => m.Groups[1].Value + server);
+    }
+
+    private static string HostAddressesForUrl(string host) =>
+        host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host;
+
+    [GeneratedRegex("^([ \\t]*server:[ \\t]*)\\S+[ \\t]*$", RegexOptions.Multiline)]
+    private static partial Regex ServerLine();
+}

@@ -1,0 +1,36 @@
+using HaKube.Actions.Kubeadm;
+using HaKube.Model.Facts;
+using HaKube.Model.Planning;
+
+namespace HaKube.Actions.Steps;
+
+/// <summary>
+/// kubeadm join --control-plane, one host at a time (with Stacked etcd each join adds an etcd
+/// member). HaKube's CAs are made sure of first, so kubeadm needs no certificate key. Skipped
+/// where admin.conf and kubelet.conf show the host already joined. Ends when the host's own API
+/// server is ready.
+/// </summary>
+public sealed class JoinControlPlaneStep : IStep
+{
+    public StepKind Kind => StepKind.JoinControlPlane;
+
+    public async Task RunAsync(StepContext context, PlanStep planStep, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(planStep);
+        foreach (var name in planStep.Hosts)
+        {
+            var host = context.Host(name);
+            await DistributeCertificateAuthoritiesStep.SyncAsync(context, name, cancellationToken);
+            var done = await HostCommands.TryRunAsync(context, name, Kind, "check whether the host has joined", $"[ -f {KnownPaths.AdminConf} ] && [ -f {KnownPaths.KubeletConf} ]", cancellationToken);
+            if (!done.Succeeded)
+            {
+                var token = await JoinTokens.CreateAsync(context, Kind, name, cancellationToken);
+                var config = KubeadmConfigRenderer.RenderJoinControlPlane(context.Cluster, host, token, JoinTokens.CaHash(context));
+                await KubeadmRun.RunAsync(context, Kind, config, "join", "join the control plane with kubeadm join --control-plane", [token.Value], cancellationToken);
+            }
+
+            await HostCommands.RunAsync(context, name, Kind, "wait for the joined API server to be ready", ShellSnippets.Prelude + KubeadmRun.WaitApiServerReady(host.Address, 120), cancellationToken, context.KubeadmTimeout);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using HaKube.Actions.Kubeadm;
+using HaKube.Actions.Ssh;
+using HaKube.Model.Planning;
+
+namespace HaKube.Actions.Steps;
+
+/// <summary>
+/// Runs kubeadm with a rendered configuration: the file (it holds a bootstrap token) goes to a
+/// 0600 file under /run (memory, gone at reboot), kubeadm runs, and the file is removed whatever
+/// happened. The token never appears on a command line or in an error.
+/// </summary>
+internal static class KubeadmRun
+{
+    private const string Folder = "/run/hakube";
+
+    public static async Task RunAsync(StepContext context, StepKind step, KubeadmConfigFile config, string arguments, string purpose, IReadOnlyList<string> secrets, CancellationToken cancellationToken)
+    {
+        var path = $"{Folder}/kubeadm-{config.Kind.ToString().ToLowerInvariant()}.yaml";
+        var host = config.NodeName;
+        await HostCommands.UploadAsync(context, host, step, new ManagedFile(path, config.SensitiveYaml, "0600", step), cancellationToken);
+        var script = ShellSnippets.Prelude + $"""
+            trap 'rm -f {ShellQuote.Quote(path)}' EXIT
+            kubeadm {arguments} --config {ShellQuote.Quote(path)} >/dev/null
+
+            """;
+        await HostCommands.RunAsync(context, host, step, purpose, script, cancellationToken, context.KubeadmTimeout, secrets);
+    }
+
+    /// <summary>A bounded wait for the API server on <paramref name="address"/> to answer /readyz, using the host's admin.conf.</summary>
+    public static string WaitApiServerReady(string address, int seconds) => $$"""
+        n=0
+        until kubectl --kubeconfig /etc/kubernetes/admin.conf --server {{ShellQuote.Quote($"https://{address}:6443")}} --request-timeout=5s get --raw /readyz >/dev/null 2>&1; do
+          n=$((n + 1))
+          if [ "$n" -ge {{seconds}} ]; then
+            kubectl --kubeconfig /etc/kubernetes/admin.conf --server {{ShellQuote.Quote($"https://{address}:6443")}} --request-timeout=5s get --raw /readyz >&2 || true
+            fail "the API server on {{address}}:6443 is not ready after {{seconds}} s"
+          fi
+          sleep 1
+        done
+
+        """;
+}

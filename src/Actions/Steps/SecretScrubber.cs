@@ -1,0 +1,51 @@
+using System.Text.RegularExpressions;
+
+namespace HaKube.Actions.Steps;
+
+/// <summary>
+/// Removes secrets from text a remote command printed before it goes into an error or a log:
+/// values HaKube knows are secret (the bootstrap token of this run), anything shaped like a
+/// bootstrap token, PEM private-key blocks and kubeconfig key data.
+/// </summary>
+public static partial class SecretScrubber
+{
+    public const string Placeholder = "<redacted>";
+
+    /// <summary>The last <paramref name="count"/> non-empty lines of <paramref name="text"/>, scrubbed and shortened.</summary>
+    public static IReadOnlyList<string> Tail(string text, int count, IEnumerable<string>? secrets = null)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var lines = Scrub(text, secrets)
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .TakeLast(count)
+            .Select(l => l.Length > 300 ? l[..300] + "..." : l)
+            .ToList();
+        return lines;
+    }
+
+    public static string Scrub(string text, IEnumerable<string>? secrets = null)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        foreach (var secret in secrets ?? [])
+        {
+            if (secret.Length > 0)
+            {
+                text = text.Replace(secret, Placeholder, StringComparison.Ordinal);
+            }
+        }
+
+        text = PrivateKeyBlock().Replace(text, Placeholder);
+        text = KeyData().Replace(text, "$1" + Placeholder);
+        return BootstrapToken().Replace(text, "$1." + Placeholder);
+    }
+
+    [GeneratedRegex("-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(-----END [A-Z ]*PRIVATE KEY-----|\\z)", RegexOptions.Singleline)]
+    private static partial Regex PrivateKeyBlock();
+
+    [GeneratedRegex("((?:client-key-data|token|password)\\s*[:=]\\s*)\\S+", RegexOptions.IgnoreCase)]
+    private static partial Regex KeyData();
+
+    // A token's id may be shown (kubeadm does); its secret half may not.
+    [GeneratedRegex("\\b([a-z0-9]{6})\\.[a-z0-9]{16}\\b")]
+    private static partial Regex BootstrapToken();
+}

@@ -1,0 +1,25 @@
+using HaKube.Model.Planning;
+
+namespace HaKube.Actions.Steps;
+
+/// <summary>The one step class for each <see cref="StepKind"/>.</summary>
+public static class StepCatalog
+{
+    private static readonly Dictionary<StepKind, IStep> Steps = new IStep[]
+    {
+        new PrepareHostStep(),
+        new ConfigureLoadBalancerStep(),
+        new ConfigureEtcdMemberStep(),
+        new BootstrapEtcdStep(),
+        new AddEtcdMemberStep(),
+        new StartEtcdMemberStep(),
+        new DistributeCertificateAuthoritiesStep(),
+        new InitControlPlaneStep(),
+        new JoinControlPlaneStep(),
+        new InstallPodNetworkStep(),
+        new JoinWorkerStep(),
+    }.ToDictionary(s => s.Kind);
+
+    public static IStep For(StepKind kind) =>
+        Steps.TryGetValue(kind, out var step) ? step : throw new ArgumentOutOfRangeException(nameof(kind), kind, "no step class for this kind");
+}

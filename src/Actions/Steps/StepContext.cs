@@ -1,0 +1,51 @@
+using HaKube.Actions.Ssh;
+using HaKube.Actions.State;
+using HaKube.Model.Api;
+using HaKube.Model.Facts;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace HaKube.Actions.Steps;
+
+/// <summary>Everything a step needs: the cluster, its material and store, the facts of the last probe, and the hosts.</summary>
+public sealed class StepContext
+{
+    public required HaCluster Cluster { get; init; }
+
+    public required ClusterMaterial Material { get; init; }
+
+    public required ClusterStateStore Store { get; init; }
+
+    /// <summary>The facts the plan was made from, by host name.</summary>
+    public required IReadOnlyDictionary<string, HostFacts> Facts { get; init; }
+
+    /// <summary>The connection to a host, by host name (connected lazily by the pool).</summary>
+    public required Func<string, IHostConnection> Connect { get; init; }
+
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    public ILogger Logger { get; init; } = NullLogger.Instance;
+
+    /// <summary>How many hosts of one step run at once.</summary>
+    public int MaxParallelHosts { get; init; } = 16;
+
+    /// <summary>Upper bound for kubeadm init and join, which wait for the control plane themselves.</summary>
+    public TimeSpan KubeadmTimeout { get; init; } = TimeSpan.FromMinutes(6);
+
+    /// <summary>Upper bound for package installation.</summary>
+    public TimeSpan PackageTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Upper bound for everything else (each command waits for its own post-condition within this).</summary>
+    public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    public HaClusterSpec Spec => Cluster.Spec;
+
+    public HostSpec Host(string name) =>
+        Spec.Hosts.FirstOrDefault(h => h.Name == name) ?? throw new ArgumentException($"host {name} is not in the spec", nameof(name));
+
+    public HostFacts? FactsOf(string name) => Facts.GetValueOrDefault(name);
+
+    /// <summary>A control plane on which kubeadm init (or a control-plane join) has run, per the facts; null if none.</summary>
+    public HostSpec? InitializedControlPlane(string? except = null) =>
+        Spec.ControlPlanes().FirstOrDefault(h => h.Name != except && FactsOf(h.Name) is { Reachable: true, ControlPlaneInitialized: true });
+}

@@ -1,0 +1,64 @@
+using HaKube.Actions.Steps;
+using HaKube.Model.Facts;
+using HaKube.Model.Planning;
+
+namespace HaKube.Reconciler.Execution;
+
+/// <summary>
+/// apply: probe, compute the desired state, plan, and run, round after round, until a plan is
+/// empty (converged), a step fails, the planner can only refuse, or the round limit is reached.
+/// </summary>
+public sealed class ApplyLoop(ClusterSession session, IPlanner planner, IExecutionObserver? observer = null)
+{
+    private readonly IExecutionObserver _observer = observer ?? SilentObserver.Instance;
+
+    /// <summary>Upper bound on rounds: a cluster converges in about ten (each etcd member and control plane join is a round).</summary>
+    public int MaxRounds { get; init; } = 20;
+
+    public int MaxParallelHosts { get; init; } = 16;
+
+    public async Task<ApplyResult> RunAsync(CancellationToken cancellationToken)
+    {
+        var executor = new PlanExecutor(session, _observer) { MaxParallelHosts = MaxParallelHosts };
+        var stepsRun = 0;
+        var plan = Plan.Empty;
+        for (var round = 1; round <= MaxRounds; round++)
+        {
+            var (facts, material, current) = await PlanOnceAsync(cancellationToken);
+            plan = current;
+            _observer.RoundPlanned(round, plan);
+            if (plan.IsConverged)
+            {
+                return new ApplyResult(true, round, stepsRun, plan, null);
+            }
+
+            if (plan.Steps.Count == 0)
+            {
+                return new ApplyResult(false, round, stepsRun, plan, "nothing can be done: " + string.Join("; ", plan.Refusals));
+            }
+
+            try
+            {
+                stepsRun += await executor.RunAsync(plan, facts, material, cancellationToken);
+            }
+            catch (StepFailedException e)
+            {
+                return new ApplyResult(false, round, stepsRun, plan, e.Message);
+            }
+            catch (AggregateException e)
+            {
+                return new ApplyResult(false, round, stepsRun, plan, string.Join("\n", e.InnerExceptions.Select(x => x.Message)));
+            }
+        }
+
+        return new ApplyResult(false, MaxRounds, stepsRun, plan, $"not converged after {MaxRounds} rounds");
+    }
+
+    /// <summary>One probe and plan, as <c>hakube plan</c> shows it.</summary>
+    public async Task<(IReadOnlyList<HostFacts> Facts, ClusterMaterial Material, Plan Plan)> PlanOnceAsync(CancellationToken cancellationToken)
+    {
+        var facts = await session.ProbeAsync(cancellationToken);
+        var (material, desired) = await session.DesiredAsync(cancellationToken);
+        return (facts, material, planner.Plan(session.Cluster, facts, desired));
+    }
+}

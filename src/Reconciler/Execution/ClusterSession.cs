@@ -1,0 +1,59 @@
+using HaKube.Actions.Pki;
+using HaKube.Actions.Probe;
+using HaKube.Actions.Ssh;
+using HaKube.Actions.State;
+using HaKube.Actions.Steps;
+using HaKube.Model.Api;
+using HaKube.Model.Facts;
+using HaKube.Model.Planning;
+
+namespace HaKube.Reconciler.Execution;
+
+/// <summary>
+/// One cluster being worked on: its spec, SSH targets on a shared pool, the prober, the state
+/// store and the PKI issuer. Probing and computing the desired state both start here.
+/// </summary>
+public sealed class ClusterSession
+{
+    private readonly Dictionary<string, SshTarget> _targets;
+
+    public ClusterSession(HaCluster cluster, IReadOnlyList<SshTarget> targets, SshConnectionPool pool, ClusterStateStore store, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        ArgumentNullException.ThrowIfNull(targets);
+        Cluster = cluster;
+        Pool = pool;
+        Store = store;
+        Time = time ?? TimeProvider.System;
+        _targets = targets.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        Prober = new HostProber(pool, time: Time);
+        Issuer = new ClusterPkiIssuer(new CertificateFactory(Time));
+    }
+
+    public HaCluster Cluster { get; }
+
+    public SshConnectionPool Pool { get; }
+
+    public ClusterStateStore Store { get; }
+
+    public TimeProvider Time { get; }
+
+    public HostProber Prober { get; }
+
+    public ClusterPkiIssuer Issuer { get; }
+
+    public IReadOnlyCollection<SshTarget> Targets => _targets.Values;
+
+    public IHostConnection Connect(string host) =>
+        _targets.TryGetValue(host, out var target) ? Pool.Get(target) : throw new ArgumentException($"no SSH target for host {host}", nameof(host));
+
+    public Task<IReadOnlyList<HostFacts>> ProbeAsync(CancellationToken cancellationToken) =>
+        Prober.ProbeAsync(Cluster.Spec.Hosts.Select(h => _targets[h.Name]), cancellationToken);
+
+    /// <summary>The cluster material (generated on first use) and the desired state derived from it.</summary>
+    public async Task<(ClusterMaterial Material, DesiredState Desired)> DesiredAsync(CancellationToken cancellationToken)
+    {
+        var material = await ClusterMaterial.LoadAsync(Cluster.Spec, Store, Issuer, cancellationToken);
+        return (material, DesiredStateBuilder.Build(Cluster, material));
+    }
+}

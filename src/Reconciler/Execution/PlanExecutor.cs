@@ -1,0 +1,64 @@
+using HaKube.Actions.Steps;
+using HaKube.Model.Facts;
+using HaKube.Model.Planning;
+
+namespace HaKube.Reconciler.Execution;
+
+/// <summary>
+/// Runs a plan's steps in order, each through its step class. It stops early - so the caller
+/// probes and plans again - after a step that changes what later steps depend on: an etcd
+/// membership change, or a step that creates the cluster a later step reads (etcd bootstrap,
+/// kubeadm init, a control-plane join). A failed step stops the run.
+/// </summary>
+public sealed class PlanExecutor(ClusterSession session, IExecutionObserver? observer = null)
+{
+    private static readonly HashSet<StepKind> ReplanAfter =
+        [StepKind.BootstrapEtcd, StepKind.AddEtcdMember, StepKind.InitControlPlane, StepKind.JoinControlPlane];
+
+    private readonly IExecutionObserver _observer = observer ?? SilentObserver.Instance;
+
+    /// <summary>How many hosts of one step run at once.</summary>
+    public int MaxParallelHosts { get; init; } = 16;
+
+    /// <summary>Runs steps until the plan ends or a re-plan is due; returns how many steps ran.</summary>
+    /// <exception cref="StepFailedException">A step failed (or <see cref="AggregateException"/> of them when several hosts failed).</exception>
+    public async Task<int> RunAsync(Plan plan, IReadOnlyList<HostFacts> facts, ClusterMaterial material, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(facts);
+        var context = new StepContext
+        {
+            Cluster = session.Cluster,
+            Material = material,
+            Store = session.Store,
+            Facts = facts.ToDictionary(f => f.Host, StringComparer.Ordinal),
+            Connect = session.Connect,
+            Time = session.Time,
+            MaxParallelHosts = MaxParallelHosts,
+        };
+        var ran = 0;
+        foreach (var step in plan.Steps)
+        {
+            var started = session.Time.GetTimestamp();
+            _observer.StepStarted(step);
+            try
+            {
+                await StepCatalog.For(step.Kind).RunAsync(context, step, cancellationToken);
+            }
+            catch (Exception e) when (e is StepFailedException or AggregateException)
+            {
+                _observer.StepFailed(step, e, session.Time.GetElapsedTime(started));
+                throw;
+            }
+
+            _observer.StepSucceeded(step, session.Time.GetElapsedTime(started));
+            ran++;
+            if (step.ChangesEtcdMembership || ReplanAfter.Contains(step.Kind))
+            {
+                break;
+            }
+        }
+
+        return ran;
+    }
+}
