@@ -9,6 +9,9 @@ public sealed record Plan(IReadOnlyList<PlanStep> Steps, IReadOnlyList<Refusal> 
 {
     public static readonly Plan Empty = new([], []);
 
+    /// <summary>Needed steps left for the next plan; never set without <see cref="Steps"/> (they wait for one of them).</summary>
+    public IReadOnlyList<Deferral> Deferred { get; init; } = [];
+
     /// <summary>Nothing to do and nothing refused.</summary>
     public bool IsConverged => Steps.Count == 0 && Refusals.Count == 0;
 }

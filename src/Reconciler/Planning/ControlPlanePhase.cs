@@ -1,0 +1,194 @@
+using HaKube.Model.Api;
+using HaKube.Model.Facts;
+using HaKube.Model.Planning;
+
+namespace HaKube.Reconciler.Planning;
+
+/// <summary>
+/// DistributeCertificateAuthorities, InitControlPlane and JoinControlPlane. Rules:
+/// <list type="bullet">
+/// <item>CA files are pushed to every reachable control plane where they differ (HaKube owns the CAs).</item>
+/// <item>kubeadm init runs on the first control plane (spec order) only when every control plane
+/// was probed and none is initialized (admin.conf and kubelet.conf): a second init beside an
+/// unseen one would make a second cluster.</item>
+/// <item>A control plane joins when some reachable control plane is initialized (or is initialized
+/// earlier in this plan), its CAs are in place, the endpoint answers and, with External etcd,
+/// etcd has quorum. With Stacked etcd each join adds an etcd member: behind the quorum guard,
+/// one per plan, and not in the plan that runs init (its member is not there to count yet).
+/// With External etcd joins change no membership and run in parallel.</item>
+/// </list>
+/// </summary>
+internal static class ControlPlanePhase
+{
+    /// <summary>Plans the phase and returns the control plane that cluster-wide steps run from (null if none will be initialized).</summary>
+    public static string? Plan(PlanBuilder plan, EtcdOutcome etcd)
+    {
+        var spec = plan.Spec;
+        var controlPlanes = spec.ControlPlanes().Select(h => h.Name).ToList();
+        DistributeAuthorities(plan, controlPlanes);
+
+        var initialized = controlPlanes.Where(h => plan.Reachable(h)?.ControlPlaneInitialized == true).ToList();
+        var initTarget = initialized.Count == 0 ? Init(plan, etcd, controlPlanes) : null;
+        var anchor = initialized.FirstOrDefault() ?? initTarget;
+
+        var waiting = controlPlanes.Where(h => plan.Reachable(h) is { ControlPlaneInitialized: false } && h != initTarget).ToList();
+        // With no anchor, init was refused, and that refusal says why the others wait too.
+        if (waiting.Count > 0 && anchor is not null)
+        {
+            if (spec.Etcd.Topology == EtcdTopology.Stacked)
+            {
+                JoinStacked(plan, etcd.View, waiting, initTarget);
+            }
+            else
+            {
+                JoinExternal(plan, etcd, waiting);
+            }
+        }
+
+        if (spec.Etcd.Topology == EtcdTopology.Stacked && etcd.View is { Answering: true, Disagreement: null })
+        {
+            foreach (var host in initialized.Where(h => etcd.View.MemberOf(h) is null))
+            {
+                plan.Refuse(host, $"initialized ({KnownPaths.AdminConf}, {KnownPaths.KubeletConf}) but not a member of the stacked etcd cluster; reset the node (kubeadm reset) so that it can join again");
+            }
+        }
+
+        return anchor;
+    }
+
+    /// <summary>Why <paramref name="host"/> cannot run kubeadm init or join in this plan; empty when it can.</summary>
+    private static List<string> Prerequisites(PlanBuilder plan, EtcdOutcome etcd, string host)
+    {
+        var problems = new List<string>();
+        if (plan.IsBlocked(StepKind.PrepareHost, host))
+        {
+            problems.Add("the host cannot be prepared");
+        }
+
+        if (plan.IsBlocked(StepKind.DistributeCertificateAuthorities, host))
+        {
+            problems.Add("its certificate authorities cannot be pushed");
+        }
+
+        if (LoadBalancerPhase.EndpointProblem(plan) is { } endpoint)
+        {
+            problems.Add(endpoint);
+        }
+
+        if (plan.Spec.Etcd.Topology == EtcdTopology.External && !etcd.Available)
+        {
+            problems.Add($"external etcd cannot serve kube-apiserver: {etcd.Problem}");
+        }
+
+        return problems;
+    }
+
+    private static void DistributeAuthorities(PlanBuilder plan, List<string> controlPlanes)
+    {
+        foreach (var host in controlPlanes)
+        {
+            if (plan.Reachable(host) is not { } facts)
+            {
+                continue;
+            }
+
+            var desired = plan.DesiredFiles(host, StepKind.DistributeCertificateAuthorities);
+            if (desired.Count == 0)
+            {
+                // An initialized control plane already has its CAs; only a host that still has to init or join needs them from HaKube.
+                if (!facts.ControlPlaneInitialized)
+                {
+                    plan.Refuse(StepKind.DistributeCertificateAuthorities, host, "the desired state has no certificate authorities for this control plane, and kubeadm needs them to init or join");
+                }
+
+                continue;
+            }
+
+            var drift = FileDrift.Describe(facts, desired);
+            if (drift.Count > 0)
+            {
+                plan.Step(StepKind.DistributeCertificateAuthorities, [host], string.Join("; ", drift));
+            }
+        }
+    }
+
+    private static string? Init(PlanBuilder plan, EtcdOutcome etcd, List<string> controlPlanes)
+    {
+        var unseen = controlPlanes.Where(h => plan.Reachable(h) is null).ToList();
+        if (unseen.Count > 0)
+        {
+            plan.Refuse(null, $"no reachable control plane is initialized and {Wording.List(unseen)} cannot be probed: kubeadm init waits, since a control plane may already be initialized there");
+            return null;
+        }
+
+        var first = controlPlanes[0];
+        var problems = Prerequisites(plan, etcd, first);
+        if (problems.Count > 0)
+        {
+            plan.Refuse(StepKind.InitControlPlane, first, $"no control plane is initialized, but kubeadm init cannot run: {string.Join("; ", problems)}");
+            return null;
+        }
+
+        plan.Step(StepKind.InitControlPlane, [first], $"no control plane initialized (no {KnownPaths.AdminConf} on {Wording.List(controlPlanes)})");
+        return first;
+    }
+
+    private static void JoinExternal(PlanBuilder plan, EtcdOutcome etcd, List<string> waiting)
+    {
+        foreach (var host in waiting)
+        {
+            var problems = Prerequisites(plan, etcd, host);
+            if (problems.Count > 0)
+            {
+                plan.Refuse(StepKind.JoinControlPlane, host, string.Join("; ", problems));
+            }
+            else
+            {
+                plan.Step(StepKind.JoinControlPlane, [host], $"not initialized (no {KnownPaths.AdminConf})");
+            }
+        }
+    }
+
+    private static void JoinStacked(PlanBuilder plan, EtcdView view, List<string> waiting, string? initTarget)
+    {
+        if (initTarget is not null)
+        {
+            foreach (var host in waiting)
+            {
+                plan.Defer(StepKind.JoinControlPlane, host, $"joins once {initTarget} is initialized: each stacked join adds an etcd member, one membership change at a time");
+            }
+
+            return;
+        }
+
+        var guard = QuorumGuard.CheckAdd(view);
+        var etcd = new EtcdOutcome(view, true, null);
+        string? joining = null;
+        foreach (var host in waiting)
+        {
+            var problems = Prerequisites(plan, etcd, host);
+            if (view.MemberOf(host) is { } stale)
+            {
+                plan.Refuse(StepKind.JoinControlPlane, host,
+                    $"not initialized, yet the etcd cluster lists member {Wording.Member(stale)} for it (a join that failed half-way): remove it (etcdctl member remove {stale.Id:x}) before it joins again");
+            }
+            else if (!guard.Allowed)
+            {
+                plan.Refuse(StepKind.JoinControlPlane, host, $"not initialized, but joining adds an etcd member and {guard.Reason}");
+            }
+            else if (problems.Count > 0)
+            {
+                plan.Refuse(StepKind.JoinControlPlane, host, string.Join("; ", problems));
+            }
+            else if (joining is not null)
+            {
+                plan.Defer(StepKind.JoinControlPlane, host, $"not initialized; {joining} joins in this plan, and each stacked join adds an etcd member, one at a time");
+            }
+            else
+            {
+                joining = host;
+                plan.Step(StepKind.JoinControlPlane, [host], $"not initialized (no {KnownPaths.AdminConf}); adds a stacked etcd member: {guard.Reason}", changesEtcdMembership: true);
+            }
+        }
+    }
+}

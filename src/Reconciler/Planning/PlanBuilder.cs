@@ -1,0 +1,61 @@
+using HaKube.Model.Api;
+using HaKube.Model.Facts;
+using HaKube.Model.Planning;
+
+namespace HaKube.Reconciler.Planning;
+
+/// <summary>
+/// The plan under construction, and what the later phases ask about the earlier ones: is a step
+/// planned on a host, was it refused there, will a host's files be in place once the plan ran.
+/// </summary>
+internal sealed class PlanBuilder(HaClusterSpec spec, IReadOnlyDictionary<string, HostFacts> facts, DesiredState desired)
+{
+    private readonly List<PlanStep> _steps = [];
+    private readonly List<Refusal> _refusals = [];
+    private readonly List<Deferral> _deferred = [];
+    private readonly HashSet<(StepKind, string)> _planned = [];
+    private readonly HashSet<(StepKind, string)> _blocked = [];
+
+    public HaClusterSpec Spec => spec;
+
+    /// <summary>The host's facts when its probe succeeded; null for an unreachable or unprobed host, on which nothing is planned.</summary>
+    public HostFacts? Reachable(string host) => facts.TryGetValue(host, out var f) && f.Reachable ? f : null;
+
+    /// <summary>The host's facts whatever they say (null when the host was not probed at all).</summary>
+    public HostFacts? Observed(string host) => facts.GetValueOrDefault(host);
+
+    /// <summary>The files of <paramref name="host"/> that the step <paramref name="owner"/> writes.</summary>
+    public IReadOnlyList<DesiredFile> DesiredFiles(string host, StepKind owner) =>
+        desired.FilesOf(host).Where(f => f.Owner == owner).ToList();
+
+    public void Step(StepKind kind, IReadOnlyList<string> hosts, string reason, bool changesEtcdMembership = false)
+    {
+        _steps.Add(new PlanStep(kind, hosts, reason, changesEtcdMembership));
+        foreach (var host in hosts)
+        {
+            _planned.Add((kind, host));
+        }
+    }
+
+    public void Refuse(string? host, string reason) => _refusals.Add(new Refusal(host, reason));
+
+    /// <summary>Refuses <paramref name="kind"/> on <paramref name="host"/>: later steps that need it there wait too.</summary>
+    public void Refuse(StepKind kind, string host, string reason)
+    {
+        _blocked.Add((kind, host));
+        _refusals.Add(new Refusal(host, $"{kind}: {reason}"));
+    }
+
+    public void Defer(StepKind kind, string host, string reason)
+    {
+        _blocked.Add((kind, host));
+        _deferred.Add(new Deferral(host, kind, reason));
+    }
+
+    public bool IsPlanned(StepKind kind, string host) => _planned.Contains((kind, host));
+
+    /// <summary>The step was refused or deferred on the host, so whatever needs it waits.</summary>
+    public bool IsBlocked(StepKind kind, string host) => _blocked.Contains((kind, host));
+
+    public Plan Build() => new(_steps.ToList(), _refusals.ToList()) { Deferred = _deferred.ToList() };
+}

@@ -1,0 +1,60 @@
+using HaKube.Model.Api;
+using HaKube.Model.Facts;
+using HaKube.Model.Planning;
+
+namespace HaKube.Reconciler.Planning;
+
+/// <summary>
+/// The planner: a pure, deterministic function from (spec, host facts, desired files) to a
+/// <see cref="Model.Planning.Plan"/>. Steps come in the order the kubeadm HA guide needs them:
+/// PrepareHost, ConfigureLoadBalancer, the etcd steps, DistributeCertificateAuthorities,
+/// InitControlPlane, JoinControlPlane, InstallPodNetwork, JoinWorker. Each phase lives in its
+/// own class with its rules; the ones that hold across phases are here:
+/// <list type="bullet">
+/// <item>Nothing is planned on a host whose probe failed; it gets a refusal with the probe's
+/// error. Steps on other hosts go ahead as far as they are safe without it.</item>
+/// <item>A step that needs an earlier step on the same host (or the cluster) that was refused
+/// is refused too, naming what it waits for.</item>
+/// <item>At most one etcd membership change per plan, behind the <see cref="QuorumGuard"/>.</item>
+/// <item>spec.paused: no steps at all; one refusal says how many steps would run, besides the
+/// refusals found on the way, so that `plan` on a paused cluster still tells the truth.</item>
+/// </list>
+/// </summary>
+public static class Planner
+{
+    public static Plan Plan(HaCluster cluster, IReadOnlyDictionary<string, HostFacts> facts, DesiredState desired)
+    {
+        var spec = cluster.Spec;
+        var plan = new PlanBuilder(spec, facts, desired);
+        foreach (var host in spec.Hosts)
+        {
+            if (plan.Reachable(host.Name) is null)
+            {
+                plan.Refuse(host.Name, Unreachable(plan.Observed(host.Name)));
+            }
+        }
+
+        HostPreparation.Plan(plan);
+        LoadBalancerPhase.Plan(plan);
+        var etcd = EtcdPhase.Plan(plan);
+        var anchor = ControlPlanePhase.Plan(plan, etcd);
+        WorkloadPhase.Plan(plan, anchor);
+        var result = plan.Build();
+        if (!spec.Paused)
+        {
+            return result;
+        }
+
+        var paused = new Refusal(null, result.Steps.Count == 0
+            ? "paused (spec.paused: true): nothing would change anyway"
+            : $"paused (spec.paused: true): {result.Steps.Count} step(s) would run otherwise; HaKube observes and changes nothing");
+        return new([], [paused, .. result.Refusals]);
+    }
+
+    private static string Unreachable(HostFacts? facts) => facts switch
+    {
+        null => "not probed: there are no facts for this host, so nothing is planned on it",
+        { Error: { } error } => $"unreachable ({facts.ErrorKind?.ToString() ?? "probe failed"}): {error}; nothing is planned on this host",
+        _ => $"unreachable ({facts.ErrorKind?.ToString() ?? "probe failed"}); nothing is planned on this host",
+    };
+}

@@ -1,0 +1,21 @@
+using HaKube.Model.Facts;
+
+namespace HaKube.Reconciler.Planning;
+
+/// <summary>Small phrases every phase uses in its reasons.</summary>
+internal static class Wording
+{
+    public static string List(IEnumerable<string> names) => string.Join(", ", names);
+
+    /// <summary>A unit's state as systemctl would say it; "not reported" when the probe had nothing.</summary>
+    public static string State(HostFacts facts, string unit) =>
+        facts.Services.TryGetValue(unit, out var state)
+            ? state == ServiceState.Unknown ? "in an unknown state" : state.ToString().ToLowerInvariant()
+            : "not reported";
+
+    public static bool IsActive(HostFacts facts, string unit) =>
+        facts.Services.TryGetValue(unit, out var state) && state == ServiceState.Active;
+
+    public static string Member(EtcdMember member) =>
+        member.Name.Length > 0 ? $"{member.Name} ({member.Id:x})" : $"unstarted member {member.Id:x}";
+}
