@@ -1,0 +1,183 @@
+using System.Security.Cryptography;
+using System.Text;
+using HaKube.Model.Api;
+using HaKube.Model.Facts;
+using HaKube.Model.Planning;
+
+namespace HaKube.Tests.Reconciler.Planning;
+
+/// <summary>Specs, desired files and host facts (fresh and converged) for the planner's tests.</summary>
+internal static class Clusters
+{
+    public const string Version = "v1.31.4";
+    public const string PodNetworkFile = KnownPaths.HaKubeConfig + "/calico.yaml";
+
+    public static HaCluster Spec(
+        EtcdTopology topology = EtcdTopology.Stacked, int controlPlanes = 3, int workers = 2, int loadBalancers = 1,
+        int etcdHosts = 3, string version = Version, bool paused = false)
+    {
+        var hosts = new List<HostSpec>();
+        var address = 10;
+        void Add(string name, HostRole role) => hosts.Add(new HostSpec { Name = name, Address = $"10.0.0.{address++}", Roles = [role] });
+        for (var i = 1; i <= controlPlanes; i++)
+        {
+            Add($"cp{i}", HostRole.ControlPlane);
+        }
+
+        var etcd = topology == EtcdTopology.External ? Enumerable.Range(1, etcdHosts).Select(i => $"etcd{i}").ToList() : [];
+        etcd.ForEach(name => Add(name, HostRole.Etcd));
+        for (var i = 1; i <= workers; i++)
+        {
+            Add($"w{i}", HostRole.Worker);
+        }
+
+        var lbs = Enumerable.Range(1, loadBalancers).Select(i => $"lb{i}").ToList();
+        lbs.ForEach(name => Add(name, HostRole.LoadBalancer));
+        return new HaCluster
+        {
+            ApiVersion = HaCluster.GroupVersion,
+            Kind = HaCluster.KindName,
+            Metadata = new ObjectMeta { Name = "demo" },
+            Spec = new HaClusterSpec
+            {
+                KubernetesVersion = version,
+                ControlPlaneEndpoint = new ControlPlaneEndpoint { Host = "api.demo.internal", Port = 6443 },
+                LoadBalancer = loadBalancers > 0 ? new LoadBalancerSpec { Provider = LoadBalancerProvider.HAProxy, Hosts = lbs } : new LoadBalancerSpec(),
+                Etcd = new EtcdSpec { Topology = topology, Hosts = etcd },
+                Networking = new NetworkingSpec { PodSubnet = "192.168.0.0/16" },
+                Ssh = new SshSpec { PrivateKeySecretRef = new SecretKeyRef { Name = "demo-ssh", Key = "id_ed25519" } },
+                Paused = paused,
+                AllowNonHighlyAvailable = controlPlanes < 3 || etcdHosts < 3,
+                Hosts = hosts,
+            },
+        };
+    }
+
+    /// <summary>What src/Actions would render: CAs on control planes, HAProxy and etcd configuration, the pod network on cp1.</summary>
+    public static DesiredState Desired(HaCluster cluster)
+    {
+        var spec = cluster.Spec;
+        var files = new Dictionary<string, IReadOnlyList<DesiredFile>>();
+        var stacked = spec.Etcd.Topology == EtcdTopology.Stacked;
+        foreach (var cp in spec.ControlPlanes())
+        {
+            var names = new List<string> { "ca.crt", "ca.key", "sa.key", "sa.pub", "front-proxy-ca.crt", "front-proxy-ca.key", "etcd/ca.crt" };
+            names.AddRange(stacked ? ["etcd/ca.key"] : ["apiserver-etcd-client.crt", "apiserver-etcd-client.key"]);
+            var list = names.Select(n => File(cp.Name, $"{KnownPaths.Pki}/{n}", StepKind.DistributeCertificateAuthorities)).ToList();
+            if (cp == spec.ControlPlanes()[0] && spec.Networking.Cni == CniPlugin.Calico)
+            {
+                list.Add(File("cluster", PodNetworkFile, StepKind.InstallPodNetwork));
+            }
+
+            files[cp.Name] = list;
+        }
+
+        foreach (var lb in spec.LoadBalancer.Hosts)
+        {
+            files[lb] = [File("lb", KnownPaths.HaproxyConfig, StepKind.ConfigureLoadBalancer)];
+        }
+
+        foreach (var member in spec.Etcd.Hosts)
+        {
+            files[member] =
+            [
+                File(member, KnownPaths.EtcdUnit, StepKind.ConfigureEtcdMember),
+                File("cluster", KnownPaths.Pki + "/etcd/ca.crt", StepKind.ConfigureEtcdMember),
+                File(member, KnownPaths.Pki + "/etcd/server.crt", StepKind.ConfigureEtcdMember),
+                File(member, KnownPaths.Pki + "/etcd/peer.crt", StepKind.ConfigureEtcdMember),
+            ];
+        }
+
+        return new DesiredState(files);
+    }
+
+    public static DesiredFile File(string scope, string path, StepKind owner) =>
+        new(path, Sha(scope + path), path.EndsWith(".key", StringComparison.Ordinal) ? "600" : "644", owner);
+
+    public static string Sha(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    public static FileFact Present(string sha, string mode) => new(true, sha, mode, 0, 0, 100, null);
+
+    /// <summary>A machine as it comes: reachable, nothing installed, swap on.</summary>
+    public static HostFacts Fresh(string host) => new()
+    {
+        Host = host,
+        Reachable = true,
+        Prerequisites = new NodePrerequisites(SwapOn: true, IpForward: false, BrNetfilter: false, ContainerdInstalled: false),
+        Services = Services(ServiceState.Inactive, ServiceState.Inactive, ServiceState.Inactive, ServiceState.Inactive),
+    };
+
+    public static Dictionary<string, HostFacts> FreshFacts(HaCluster cluster) =>
+        cluster.Spec.Hosts.ToDictionary(h => h.Name, h => Fresh(h.Name));
+
+    /// <summary>Every host as HaKube leaves it: the cluster built, etcd healthy, every file in place.</summary>
+    public static Dictionary<string, HostFacts> ConvergedFacts(HaCluster cluster)
+    {
+        var spec = cluster.Spec;
+        var desired = Desired(cluster);
+        var etcdHosts = spec.EtcdMembers().Select(h => h.Name).ToHashSet();
+        var members = spec.EtcdMembers().Select(h => Member(spec, h.Name)).ToList();
+        var facts = new Dictionary<string, HostFacts>();
+        foreach (var host in spec.Hosts)
+        {
+            var kube = host.Roles.Contains(HostRole.ControlPlane) || host.Roles.Contains(HostRole.Worker);
+            var files = desired.FilesOf(host.Name).ToDictionary(f => f.Path, f => Present(f.Sha256, f.Mode));
+            if (kube)
+            {
+                files[KnownPaths.KubeletConf] = Present(Sha(host.Name + "kubelet.conf"), "600");
+            }
+
+            if (host.Roles.Contains(HostRole.ControlPlane))
+            {
+                files[KnownPaths.AdminConf] = Present(Sha(host.Name + "admin.conf"), "600");
+            }
+
+            var etcd = etcdHosts.Contains(host.Name);
+            facts[host.Name] = new HostFacts
+            {
+                Host = host.Name,
+                Reachable = true,
+                Prerequisites = new NodePrerequisites(false, true, true, true),
+                Versions = kube ? new KubeVersions(spec.KubernetesVersion, spec.KubernetesVersion, spec.KubernetesVersion) : KubeVersions.None,
+                Services = Services(
+                    kubelet: kube ? ServiceState.Active : ServiceState.Inactive,
+                    etcd: etcd && spec.Etcd.Topology == EtcdTopology.External ? ServiceState.Active : ServiceState.Inactive,
+                    haproxy: spec.LoadBalancer.Hosts.Contains(host.Name) ? ServiceState.Active : ServiceState.Inactive,
+                    containerd: kube ? ServiceState.Active : ServiceState.Inactive),
+                Files = files,
+                ListeningPorts = etcd ? new HashSet<int> { 2379, 2380 } : new HashSet<int>(),
+                Etcd = etcd ? new EtcdFacts(true, members, null) : null,
+            };
+        }
+
+        return facts;
+    }
+
+    public static EtcdMember Member(HaClusterSpec spec, string host)
+    {
+        var index = spec.Hosts.ToList().FindIndex(h => h.Name == host);
+        var address = spec.Hosts[index].Address;
+        return new EtcdMember(0x1000UL + (ulong)index, host, [$"https://{address}:2380"], [$"https://{address}:2379"], false);
+    }
+
+    public static IReadOnlyDictionary<string, ServiceState> Services(ServiceState kubelet, ServiceState etcd, ServiceState haproxy, ServiceState containerd) =>
+        new Dictionary<string, ServiceState> { ["kubelet"] = kubelet, ["etcd"] = etcd, ["haproxy"] = haproxy, ["containerd"] = containerd };
+
+    public static IReadOnlyDictionary<string, ServiceState> With(this IReadOnlyDictionary<string, ServiceState> services, string unit, ServiceState state) =>
+        new Dictionary<string, ServiceState>(services) { [unit] = state };
+
+    public static IReadOnlyDictionary<string, FileFact> With(this IReadOnlyDictionary<string, FileFact> files, string path, FileFact? file)
+    {
+        var copy = new Dictionary<string, FileFact>(files);
+        if (file is null)
+        {
+            copy.Remove(path);
+        }
+        else
+        {
+            copy[path] = file;
+        }
+
+        return copy;
+    }
+}

@@ -1,0 +1,168 @@
+using HaKube.Model.Api;
+using HaKube.Model.Facts;
+using HaKube.Model.Planning;
+
+namespace HaKube.Tests.Reconciler.Planning;
+
+/// <summary>
+/// A model of the hosts for convergence tests: each step's effect written into the facts the
+/// next probe would see, as the actions promise (every action checks its post-condition).
+/// Unreachable hosts stay unreachable and unchanged. After each step etcd "settles": the members
+/// whose etcd runs are healthy exactly when they are a majority of the voting membership.
+/// </summary>
+internal sealed class HostModel(HaCluster cluster, DesiredState desired, IReadOnlyDictionary<string, HostFacts> facts)
+{
+    private readonly Dictionary<string, HostFacts> _facts = new(facts);
+
+    private HaClusterSpec Spec => cluster.Spec;
+
+    public IReadOnlyDictionary<string, HostFacts> Facts => _facts;
+
+    public void Apply(Plan plan)
+    {
+        foreach (var step in plan.Steps)
+        {
+            Apply(step);
+        }
+    }
+
+    public void Apply(PlanStep step)
+    {
+        foreach (var host in step.Hosts)
+        {
+            if (!_facts[host].Reachable)
+            {
+                throw new InvalidOperationException($"{step.Kind} on unreachable {host}");
+            }
+
+            ApplyOn(step.Kind, host);
+        }
+
+        Settle();
+    }
+
+    private void ApplyOn(StepKind kind, string host)
+    {
+        var roles = Spec.Hosts.Single(h => h.Name == host).Roles;
+        var stacked = Spec.Etcd.Topology == EtcdTopology.Stacked;
+        switch (kind)
+        {
+            case StepKind.PrepareHost:
+                if (roles.Contains(HostRole.ControlPlane) || roles.Contains(HostRole.Worker))
+                {
+                    var v = Spec.KubernetesVersion;
+                    Update(host, f => f with
+                    {
+                        Prerequisites = new NodePrerequisites(false, true, true, true),
+                        Versions = new KubeVersions(v, v, v),
+                        Services = f.Services.With("containerd", ServiceState.Active),
+                    });
+                }
+
+                if (roles.Contains(HostRole.LoadBalancer) && !_facts[host].IsPresent(KnownPaths.HaproxyConfig))
+                {
+                    // Debian's haproxy package ships a configuration of its own.
+                    Update(host, f => f with { Files = f.Files.With(KnownPaths.HaproxyConfig, Clusters.Present(Clusters.Sha("package default"), "644")) });
+                }
+
+                break;
+            case StepKind.ConfigureLoadBalancer:
+                Write(host, kind);
+                Update(host, f => f with { Services = f.Services.With("haproxy", ServiceState.Active) });
+                break;
+            case StepKind.ConfigureEtcdMember or StepKind.DistributeCertificateAuthorities:
+                Write(host, kind);
+                break;
+            case StepKind.BootstrapEtcd:
+                StartEtcd(host, [Clusters.Member(Spec, host)], systemd: true);
+                break;
+            case StepKind.AddEtcdMember:
+                StartEtcd(host, [.. Membership(), Clusters.Member(Spec, host)], systemd: true);
+                break;
+            case StepKind.StartEtcdMember:
+                StartEtcd(host, Membership(), systemd: true);
+                break;
+            case StepKind.InitControlPlane or StepKind.JoinControlPlane:
+                Update(host, f => f with
+                {
+                    Files = f.Files
+                        .With(KnownPaths.AdminConf, Clusters.Present(Clusters.Sha(host + "admin.conf"), "600"))
+                        .With(KnownPaths.KubeletConf, Clusters.Present(Clusters.Sha(host + "kubelet.conf"), "600")),
+                    Services = f.Services.With("kubelet", ServiceState.Active),
+                });
+                if (stacked)
+                {
+                    StartEtcd(host, kind == StepKind.InitControlPlane ? [Clusters.Member(Spec, host)] : [.. Membership(), Clusters.Member(Spec, host)], systemd: false);
+                }
+
+                break;
+            case StepKind.InstallPodNetwork:
+                var files = Spec.ControlPlanes().SelectMany(h => desired.FilesOf(h.Name)).Where(f => f.Owner == kind).DistinctBy(f => f.Path);
+                Update(host, f => f with { Files = files.Aggregate(f.Files, (all, d) => all.With(d.Path, Clusters.Present(d.Sha256, d.Mode))) });
+                break;
+            case StepKind.JoinWorker:
+                Update(host, f => f with
+                {
+                    Files = f.Files.With(KnownPaths.KubeletConf, Clusters.Present(Clusters.Sha(host + "kubelet.conf"), "600")),
+                    Services = f.Services.With("kubelet", ServiceState.Active),
+                });
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(kind), kind, null);
+        }
+    }
+
+    private void Write(string host, StepKind owner) =>
+        Update(host, f => f with
+        {
+            Files = desired.FilesOf(host).Where(d => d.Owner == owner).Aggregate(f.Files, (all, d) => all.With(d.Path, Clusters.Present(d.Sha256, d.Mode))),
+        });
+
+    private void StartEtcd(string host, IReadOnlyList<EtcdMember> members, bool systemd) =>
+        Update(host, f => f with
+        {
+            Services = systemd ? f.Services.With("etcd", ServiceState.Active) : f.Services,
+            ListeningPorts = new HashSet<int>(f.ListeningPorts) { 2379, 2380 },
+            Etcd = new EtcdFacts(false, members, null),
+        });
+
+    /// <summary>The membership as the members know it: a healthy member's list, else any member's.</summary>
+    private List<EtcdMember> Membership()
+    {
+        var reports = MemberHosts().Select(h => _facts[h]).Where(f => f.Reachable && f.Etcd is { Members.Count: > 0 }).Select(f => f.Etcd!).ToList();
+        var best = reports.FirstOrDefault(e => e.Healthy) ?? reports.FirstOrDefault();
+        return best?.Members.ToList() ?? [];
+    }
+
+    private IEnumerable<string> MemberHosts() => Spec.EtcdMembers().Select(h => h.Name);
+
+    /// <summary>
+    /// etcd's physics, for the members this model can see: every running member takes the
+    /// membership it was given, and is healthy exactly when the running voters are a majority.
+    /// Members that disagree (two clusters) are left as the probe saw them.
+    /// </summary>
+    private void Settle()
+    {
+        var running = MemberHosts().Where(h => _facts[h] is { Reachable: true, Etcd: not null }).ToList();
+        var lists = running.Select(h => string.Join(",", _facts[h].Etcd!.Members.Select(m => m.Id).Order())).Distinct().Count();
+        if (running.Count == 0 || lists > 1)
+        {
+            return;
+        }
+
+        var members = _facts[running[0]].Etcd!.Members;
+        var voting = members.Where(m => !m.IsLearner).ToList();
+        var up = voting.Count(m => running.Any(h => Clusters.Member(Spec, h).Id == m.Id && IsUp(h)));
+        var quorum = up >= (voting.Count / 2) + 1;
+        foreach (var host in running.Where(IsUp))
+        {
+            Update(host, f => f with { Etcd = f.Etcd! with { Healthy = quorum, Error = quorum ? null : "no quorum" } });
+        }
+    }
+
+    // External members run under systemd; stacked ones as static pods, up while the facts say they answer.
+    private bool IsUp(string host) =>
+        Spec.Etcd.Topology == EtcdTopology.Stacked || _facts[host].Services.GetValueOrDefault("etcd") == ServiceState.Active;
+
+    private void Update(string host, Func<HostFacts, HostFacts> change) => _facts[host] = change(_facts[host]);
+}
