@@ -10,6 +10,9 @@ internal static class HakubeCommand
         {
             ValidateCommand.Create(),
             ProbeCommand.Create(),
+            PlanCommand.Create(),
+            ApplyCommand.Create(),
+            KubeconfigCommand.Create(),
             GenerateCommand.Create(),
         };
 }

@@ -1,0 +1,72 @@
+using System.CommandLine;
+using HaKube.Actions.Ssh;
+using HaKube.Actions.State;
+using HaKube.Reconciler.Execution;
+using HaKube.Reconciler.Manifests;
+
+namespace HaKube.Reconciler.Cli;
+
+/// <summary>
+/// <c>hakube plan -f PATH [--output json] [--state-dir DIR]</c>: probe every host, plan, print
+/// the steps with their reasons; changes no host. Exit 0 nothing to do, 2 changes pending, 1 error.
+/// The state store may be initialized (the cluster's CAs are generated once, on first use).
+/// </summary>
+internal static class PlanCommand
+{
+    public static Command Create()
+    {
+        var file = new Option<string>("--file", "-f") { Description = "HaCluster manifest file or directory.", Required = true };
+        var output = new Option<string>("--output", "-o") { Description = "table (default) or json.", DefaultValueFactory = _ => "table" };
+        output.AcceptOnlyFromAmong("table", "json");
+        var stateDir = new Option<string>("--state-dir") { Description = "State store root (one folder per cluster).", DefaultValueFactory = _ => ClusterStateStore.DefaultRoot };
+        var command = new Command("plan", "Probe the hosts and print what apply would do, with a reason per step; changes no host.") { file, output, stateDir };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var error = parse.InvocationConfiguration.Error;
+            var writer = parse.InvocationConfiguration.Output;
+            var loaded = await ManifestFiles.LoadAsync([parse.GetValue(file)!], cancellationToken);
+            foreach (var problem in loaded.Errors)
+            {
+                await error.WriteLineAsync(problem.ToString());
+            }
+
+            if (!loaded.Succeeded)
+            {
+                return ExitCodes.Failure;
+            }
+
+            var pending = false;
+            await using var pool = new SshConnectionPool();
+            foreach (var manifest in loaded.Manifests)
+            {
+                try
+                {
+                    var (session, key) = await SessionFactory.CreateAsync(manifest, pool, parse.GetValue(stateDir)!, cancellationToken);
+                    using (key)
+                    {
+                        var (_, _, plan) = await new ApplyLoop(session, PlannerProvider.Default).PlanOnceAsync(cancellationToken);
+                        var name = manifest.Cluster.Metadata.Name;
+                        if (parse.GetValue(output) == "json")
+                        {
+                            await writer.WriteLineAsync(PlanOutput.ToJson(name, plan));
+                        }
+                        else
+                        {
+                            PlanOutput.WriteTable(writer, name, plan);
+                        }
+
+                        pending |= !plan.IsConverged;
+                    }
+                }
+                catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)
+                {
+                    await error.WriteLineAsync($"error: {e.Message}");
+                    return ExitCodes.Failure;
+                }
+            }
+
+            return pending ? ExitCodes.ChangesPending : ExitCodes.Success;
+        });
+        return command;
+    }
+}
