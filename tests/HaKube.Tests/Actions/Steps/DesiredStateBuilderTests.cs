@@ -1,0 +1,54 @@
+using HaKube.Actions.Pki;
+using HaKube.Actions.Steps;
+using HaKube.Model.Api;
+using HaKube.Model.Planning;
+using HaKube.Tests.Actions.Kubeadm;
+using HaKube.Tests.Actions.Pki;
+
+namespace HaKube.Tests.Actions.Steps;
+
+[TestFixture]
+public sealed class DesiredStateBuilderTests
+{
+    private static readonly Lazy<ExternalEtcdCertificates> Etcd = new(() =>
+        new ClusterPkiIssuer(TestPki.Factory()).IssueExternalEtcd(KubeadmTestClusters.Demo(EtcdTopology.External, "v1.31.4").Spec, TestPki.Authorities.EtcdCa));
+
+    [Test]
+    public void Build_External_EveryRoleGetsItsFilesWithOwnerAndMode()
+    {
+        var cluster = KubeadmTestClusters.Demo(EtcdTopology.External, "v1.31.4");
+        var desired = DesiredStateBuilder.Build(cluster, new ClusterMaterial(TestPki.Authorities, Etcd.Value));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(desired.FilesOf("cp1").Select(f => f.Path), Does.Contain("/etc/kubernetes/pki/ca.key").And.Contain("/etc/kubernetes/pki/apiserver-etcd-client.key").And.Contain("/etc/kubernetes/hakube/calico.yaml"));
+            Assert.That(desired.FilesOf("cp2").Select(f => f.Path), Does.Not.Contain("/etc/kubernetes/hakube/calico.yaml"));
+            Assert.That(desired.FilesOf("cp1").Single(f => f.Path == "/etc/kubernetes/pki/ca.key").Mode, Is.EqualTo("600"));
+            Assert.That(desired.FilesOf("cp1").Single(f => f.Path == "/etc/kubernetes/pki/ca.crt").Mode, Is.EqualTo("644"));
+            Assert.That(desired.FilesOf("etcd1").Single(f => f.Path == "/etc/systemd/system/etcd.service").Owner, Is.EqualTo(StepKind.ConfigureEtcdMember));
+            Assert.That(desired.FilesOf("etcd1").Select(f => f.Path), Does.Not.Contain("/etc/kubernetes/pki/etcd/ca.key"));
+            Assert.That(desired.FilesOf("lb1").Single().Owner, Is.EqualTo(StepKind.ConfigureLoadBalancer));
+            Assert.That(desired.FilesOf("w1"), Is.Empty);
+        });
+    }
+
+    [Test]
+    public void Build_HashesMatchTheContentStepsWrite()
+    {
+        var cluster = KubeadmTestClusters.Demo(EtcdTopology.Stacked, "v1.31.4");
+        var material = new ClusterMaterial(TestPki.Authorities, null);
+        var desired = DesiredStateBuilder.Build(cluster, material);
+        var written = ManagedFiles.For(cluster, cluster.Spec.Hosts.Single(h => h.Name == "cp2"), material);
+
+        Assert.That(desired.FilesOf("cp2").Select(f => (f.Path, f.Sha256)), Is.EqualTo(written.Select(f => (f.Path, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(f.Content)))))));
+    }
+
+    [Test]
+    public void Build_NoContentInTheDesiredState()
+    {
+        var cluster = KubeadmTestClusters.Demo(EtcdTopology.Stacked, "v1.31.4");
+        var desired = DesiredStateBuilder.Build(cluster, new ClusterMaterial(TestPki.Authorities, null));
+
+        Assert.That(desired.ToString() + string.Join("", desired.Files.Values.SelectMany(f => f).Select(f => f.ToString())), Does.Not.Contain("PRIVATE KEY"));
+    }
+}
