@@ -123,6 +123,12 @@ internal static class ControlPlanePhase
 
         var first = controlPlanes[0];
         var problems = Prerequisites(plan, etcd, first);
+        var leftovers = Leftovers(plan.Reachable(first)!, etcd.View, first);
+        if (leftovers is not null)
+        {
+            problems.Add(leftovers);
+        }
+
         if (problems.Count > 0)
         {
             plan.Refuse(StepKind.InitControlPlane, first, $"no control plane is initialized, but kubeadm init cannot run: {string.Join("; ", problems)}");
@@ -131,6 +137,28 @@ internal static class ControlPlanePhase
 
         plan.Step(StepKind.InitControlPlane, [first], $"no control plane initialized (no {KnownPaths.AdminConf} on {Wording.List(controlPlanes)})");
         return first;
+    }
+
+    /// <summary>
+    /// What an earlier, unfinished init or reset left on the host that kubeadm init's preflight
+    /// rejects (kubelet.conf, a running etcd member): a person decides whether to reset it.
+    /// </summary>
+    private static string? Leftovers(HostFacts facts, EtcdView view, string host)
+    {
+        var found = new List<string>();
+        if (facts.KubeletConfigured)
+        {
+            found.Add(KnownPaths.KubeletConf);
+        }
+
+        if (view.Running.Contains(host))
+        {
+            found.Add("a running etcd member");
+        }
+
+        return found.Count == 0
+            ? null
+            : $"{host} has {string.Join(" and ", found)} but no {KnownPaths.AdminConf}: a node half initialized or half reset; reset it (kubeadm reset) if it holds nothing worth keeping";
     }
 
     private static void JoinExternal(PlanBuilder plan, EtcdOutcome etcd, List<string> waiting)

@@ -42,7 +42,9 @@ public static class QuorumGuard
     /// <summary>
     /// Restarting the member on <paramref name="host"/> (its configuration is rewritten): while it
     /// restarts it does not vote, so the others must still be a majority. A member that is not a
-    /// healthy voter does not hold quorum up and may restart freely.
+    /// healthy voter does not hold quorum up and may restart freely. A one-member cluster (allowed
+    /// only with allowNonHighlyAvailable) can change its configuration no other way: its restart is
+    /// allowed, and the reason says that etcd is briefly unavailable.
     /// </summary>
     public static GuardDecision CheckRestart(EtcdView view, string host)
     {
@@ -58,6 +60,11 @@ public static class QuorumGuard
         }
 
         var voting = view.Voting;
+        if (voting == 1)
+        {
+            return new GuardDecision(true, "the only member restarts: etcd is unavailable until it is back (a one-member cluster has no other way)");
+        }
+
         var remaining = view.HealthyVoting - 1;
         var needed = Majority(voting);
         return remaining >= needed

@@ -55,7 +55,9 @@ internal static class WorkloadPhase
         }
 
         var drift = FileDrift.Describe(plan.Reachable(anchor)!, desired);
-        plan.Step(StepKind.InstallPodNetwork, [anchor], $"{spec.Networking.Cni} not applied: {string.Join("; ", drift)}");
+        plan.Step(StepKind.InstallPodNetwork, [anchor], drift.Count > 0
+            ? $"{spec.Networking.Cni} not applied: {string.Join("; ", drift)}"
+            : $"{spec.Networking.Cni} not applied: the cluster is initialized by this plan");
     }
 
     private static void Workers(PlanBuilder plan, string? anchor)
