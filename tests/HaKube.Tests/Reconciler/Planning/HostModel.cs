@@ -77,7 +77,7 @@ internal sealed class HostModel(HaCluster cluster, DesiredState desired, IReadOn
                 StartEtcd(host, [Clusters.Member(Spec, host)], systemd: true);
                 break;
             case StepKind.AddEtcdMember:
-                StartEtcd(host, [.. Membership(), Clusters.Member(Spec, host)], systemd: true);
+                StartEtcd(host, Grow(host), systemd: true);
                 break;
             case StepKind.StartEtcdMember:
                 StartEtcd(host, Membership(), systemd: true);
@@ -92,7 +92,7 @@ internal sealed class HostModel(HaCluster cluster, DesiredState desired, IReadOn
                 });
                 if (stacked)
                 {
-                    StartEtcd(host, kind == StepKind.InitControlPlane ? [Clusters.Member(Spec, host)] : [.. Membership(), Clusters.Member(Spec, host)], systemd: false);
+                    StartEtcd(host, kind == StepKind.InitControlPlane ? [Clusters.Member(Spec, host)] : Grow(host), systemd: false);
                 }
 
                 break;
@@ -125,6 +125,18 @@ internal sealed class HostModel(HaCluster cluster, DesiredState desired, IReadOn
             ListeningPorts = new HashSet<int>(f.ListeningPorts) { 2379, 2380 },
             Etcd = new EtcdFacts(false, members, null),
         });
+
+    /// <summary>member add: every running member learns the grown membership.</summary>
+    private List<EtcdMember> Grow(string host)
+    {
+        List<EtcdMember> grown = [.. Membership(), Clusters.Member(Spec, host)];
+        foreach (var member in MemberHosts().Where(h => _facts[h] is { Reachable: true, Etcd: not null }))
+        {
+            Update(member, f => f with { Etcd = f.Etcd! with { Members = grown } });
+        }
+
+        return grown;
+    }
 
     /// <summary>The membership as the members know it: a healthy member's list, else any member's.</summary>
     private List<EtcdMember> Membership()

@@ -1,0 +1,110 @@
+using CsCheck;
+using HaKube.Model.Api;
+using HaKube.Model.Loading;
+using HaKube.Model.Planning;
+using HaKube.Model.Validation;
+using HaKube.Reconciler.Planning;
+
+namespace HaKube.Tests.Reconciler.Planning;
+
+/// <summary>
+/// The planner's properties over random specs and random facts (see <see cref="Scenarios"/>),
+/// each plan checked by <see cref="PlanOracle"/> and run through the <see cref="HostModel"/>.
+/// Iteration counts are modest so that the whole fixture takes a few seconds; CsCheck prints a
+/// seed to replay any failure.
+/// </summary>
+public sealed class PlannerPropertyTests
+{
+    private const int Iterations = 400;
+
+    /// <summary>A plan with a one-change-per-plan bring-up of five members needs six rounds; ten leaves room for repairs before it.</summary>
+    private const int Rounds = 10;
+
+    [Test]
+    public void Spec_Generated_IsValid() =>
+        Scenarios.Spec.Sample(cluster =>
+        {
+            var manifest = new LoadedManifest(cluster, new SourceMap("generated.yaml", new Dictionary<string, SourcePosition>(), new SourcePosition(1, 1)));
+            var errors = HaClusterValidator.Validate(manifest, ValidationOptions.CustomResource);
+            Assert.That(errors.Select(e => e.ToString()), Is.Empty);
+        }, iter: 100);
+
+    [Test]
+    public void Plan_RandomFacts_NeverBreaksTheQuorumGuard() =>
+        Scenarios.Chaos.Sample(s =>
+        {
+            var plan = Planner.Plan(s.Cluster, s.Facts, s.Desired);
+            Assert.That(PlanOracle.QuorumViolations(s.Cluster, s.Facts, plan), Is.Empty, Show(plan));
+        }, iter: Iterations);
+
+    [Test]
+    public void Plan_RandomFacts_TouchesOnlyReachableHostsItsStepsAreFor() =>
+        Scenarios.Chaos.Sample(s =>
+        {
+            var plan = Planner.Plan(s.Cluster, s.Facts, s.Desired);
+            Assert.That(PlanOracle.ScopeViolations(s.Cluster, s.Facts, plan), Is.Empty, Show(plan));
+        }, iter: Iterations);
+
+    [Test]
+    public void Plan_RandomFacts_EveryStepChangesTheHostsItRunsOn() =>
+        Scenarios.Chaos.Sample(s =>
+        {
+            var plan = Planner.Plan(s.Cluster, s.Facts, s.Desired);
+            var model = new HostModel(s.Cluster, s.Desired, s.Facts);
+            foreach (var step in plan.Steps)
+            {
+                var before = step.Hosts.Select(h => PlanOracle.Fingerprint(model.Facts[h])).ToList();
+                model.Apply(step);
+                var after = step.Hosts.Select(h => PlanOracle.Fingerprint(model.Facts[h])).ToList();
+                // The probe sees no etcd package, so preparing an etcd-only host changes nothing it can see.
+                var invisible = step.Kind == StepKind.PrepareHost && s.Cluster.Spec.Hosts.Single(h => h.Name == step.Hosts[0]).Roles is [HostRole.Etcd];
+                for (var i = 0; i < step.Hosts.Count && !invisible; i++)
+                {
+                    Assert.That(after[i], Is.Not.EqualTo(before[i]), $"{step} changed nothing on {step.Hosts[i]}\n{Show(plan)}");
+                }
+            }
+        }, iter: Iterations);
+
+    [Test]
+    public void Plan_AppliedToTheModelOfRandomFacts_EndsWithNoStepsAndRefusalsThatSayWhy() =>
+        Scenarios.Chaos.Sample(s =>
+        {
+            var final = Converge(s);
+            Assert.That(final.Steps, Is.Empty, Show(final));
+            Assert.That(final.Refusals.Select(r => r.Reason), Has.All.Length.GreaterThan(10));
+            Assert.That(final.Deferred, Is.Empty);
+        }, iter: Iterations);
+
+    [Test]
+    public void Plan_AppliedToTheModelOfRepairableFacts_Converges() =>
+        Scenarios.Clean.Sample(s =>
+        {
+            var final = Converge(s);
+            Assert.That(final.IsConverged, Is.True, Show(final));
+        }, iter: Iterations);
+
+    /// <summary>Plans and applies until a plan has no steps, checking properties 1 and 2 on every round's plan.</summary>
+    private static Plan Converge(Scenario s)
+    {
+        var model = new HostModel(s.Cluster, s.Desired, s.Facts);
+        var history = new List<string>();
+        for (var round = 1; round <= Rounds; round++)
+        {
+            var plan = Planner.Plan(s.Cluster, model.Facts, s.Desired);
+            history.Add($"round {round}:\n{Show(plan)}");
+            Assert.That(PlanOracle.QuorumViolations(s.Cluster, model.Facts, plan), Is.Empty, string.Join("\n", history));
+            Assert.That(PlanOracle.ScopeViolations(s.Cluster, model.Facts, plan), Is.Empty, string.Join("\n", history));
+            if (plan.Steps.Count == 0)
+            {
+                return plan;
+            }
+
+            model.Apply(plan);
+        }
+
+        Assert.Fail($"still steps after {Rounds} rounds:\n{string.Join("\n", history)}");
+        throw new InvalidOperationException("unreachable");
+    }
+
+    private static string Show(Plan plan) => string.Join("\n", PlanFormatter.Lines(plan));
+}

@@ -1,0 +1,128 @@
+using CsCheck;
+using HaKube.Model.Api;
+using HaKube.Model.Facts;
+using HaKube.Model.Planning;
+
+namespace HaKube.Tests.Reconciler.Planning;
+
+/// <summary>A random cluster, what the probes saw, and what HaKube would write.</summary>
+internal sealed record Scenario(HaCluster Cluster, IReadOnlyDictionary<string, HostFacts> Facts, DesiredState Desired, string Story)
+{
+    public override string ToString() => Story;
+}
+
+/// <summary>
+/// Generators for the planner's properties. A spec is random in shape (topology, 1/3/5 control
+/// planes, 1/3/5 etcd hosts, workers, HAProxy or not, version, paused). Facts start fresh or
+/// converged and then take a few random blows. "Chaos" blows include ones no plan can repair
+/// (hosts down, strangers in the membership, disagreeing members, learners, upgrades);
+/// "repairable" blows only ones HaKube is meant to repair on its own.
+/// </summary>
+internal static class Scenarios
+{
+    private const int Blows = 13;
+    private static readonly int[] Repairable = [1, 2, 4, 5, 6, 10, 11];
+
+    public static readonly Gen<HaCluster> Spec =
+        Gen.Select(Gen.Bool, Gen.OneOfConst(1, 3, 5), Gen.Int[0, 3], Gen.Int[0, 2], Gen.OneOfConst(1, 3, 5), Gen.Int[30, 33], Gen.Int[0, 19])
+            .Select((external, controlPlanes, workers, loadBalancers, etcd, minor, paused) => Clusters.Spec(
+                external ? EtcdTopology.External : EtcdTopology.Stacked, controlPlanes, workers, loadBalancers, etcd, $"v1.{minor}.4", paused: paused == 0));
+
+    public static Gen<Scenario> Chaos { get; } = Make(repairable: false);
+
+    public static Gen<Scenario> Clean { get; } = Make(repairable: true);
+
+    private static Gen<Scenario> Make(bool repairable) =>
+        Gen.Select(Spec, Gen.Bool, Gen.Select(Gen.Int[0, Blows - 1], Gen.Int[0, 99], Gen.Int[0, 99]).Array[0, 6])
+            .Select((cluster, converged, blows) =>
+            {
+                if (repairable && cluster.Spec.Paused)
+                {
+                    cluster = cluster with { Spec = cluster.Spec with { Paused = false } };
+                }
+
+                var facts = converged ? Clusters.ConvergedFacts(cluster) : Clusters.FreshFacts(cluster);
+                var desired = Clusters.Desired(cluster);
+                var story = new List<string> { $"{cluster.Spec.Etcd.Topology}, {cluster.Spec.ControlPlanes().Count} cp, {cluster.Spec.Hosts.Count} hosts, {(converged ? "converged" : "fresh")}" };
+                foreach (var (kind, a, b) in blows)
+                {
+                    var blow = repairable ? Repairable[kind % Repairable.Length] : kind;
+                    story.Add(Hit(cluster, desired, facts, blow, a, b, repairable));
+                }
+
+                return new Scenario(cluster, facts, desired, string.Join("; ", story));
+            });
+
+    private static string Hit(HaCluster cluster, DesiredState desired, Dictionary<string, HostFacts> facts, int blow, int a, int b, bool repairable)
+    {
+        var spec = cluster.Spec;
+        var host = spec.Hosts[a % spec.Hosts.Count].Name;
+        var members = spec.EtcdMembers().Select(h => h.Name).ToList();
+        var member = members[a % members.Count];
+        var stacked = spec.Etcd.Topology == EtcdTopology.Stacked;
+        var f = facts[host];
+        switch (blow)
+        {
+            case 0:
+                facts[host] = HostFacts.Unreachable(host, ProbeErrorKind.Unreachable, "connection refused", default);
+                return $"{host} down";
+            case 1 or 2:
+                var files = desired.FilesOf(host);
+                if (files.Count == 0 || !f.Reachable)
+                {
+                    return "-";
+                }
+
+                var file = files[b % files.Count];
+                facts[host] = f with { Files = f.Files.With(file.Path, blow == 1 ? Clusters.Present(Clusters.Sha("drift" + b), file.Mode) : null) };
+                return $"{file.Path} on {host} {(blow == 1 ? "drifted" : "missing")}";
+            case 3 when f.Reachable:
+                facts[host] = f with { Versions = new KubeVersions("v1.29.9", f.Versions.Kubeadm, null) };
+                return $"{host} at another version";
+            case 4 when f.Reachable:
+                facts[host] = f with { Prerequisites = new NodePrerequisites(true, b % 2 == 0, true, true), Services = f.Services.With("containerd", ServiceState.Failed) };
+                return $"{host} swap on, containerd failed";
+            case 5 when facts[member].Reachable && !(repairable && stacked):
+                facts[member] = facts[member] with { Services = facts[member].Services.With("etcd", ServiceState.Inactive), Etcd = null, ListeningPorts = new HashSet<int>() };
+                return $"etcd stopped on {member}";
+            case 6:
+                var gone = Clusters.Member(spec, member).Id;
+                Rewrite(facts, members, list => list.Where(m => m.Id != gone).ToList());
+                facts[member] = Clusters.Fresh(member);
+                return $"{member} rebuilt and out of the membership";
+            case 7:
+                var ghost = new EtcdMember(0x9000UL + (ulong)b, $"ghost{b}", [$"https://10.9.9.{b}:2380"], [$"https://10.9.9.{b}:2379"], false);
+                Rewrite(facts, b % 2 == 0 ? members : [member], list => [.. list, ghost]);
+                return $"stranger member ghost{b} ({(b % 2 == 0 ? "everywhere" : "on " + member)})";
+            case 8 when facts[member] is { Reachable: true, Etcd: not null }:
+                facts[member] = facts[member] with { Etcd = facts[member].Etcd! with { Healthy = false } };
+                return $"etcd on {member} unhealthy";
+            case 9:
+                var learner = Clusters.Member(spec, member).Id;
+                Rewrite(facts, members, list => list.Select(m => m.Id == learner ? m with { IsLearner = true } : m).ToList());
+                return $"{member} a learner";
+            case 10 when !(repairable && stacked && spec.ControlPlanes().Any(c => c.Name == host)):
+                facts[host] = Clusters.Fresh(host);
+                return $"{host} rebuilt";
+            case 11 when f.Reachable:
+                facts[host] = f with { Services = f.Services.With("haproxy", ServiceState.Inactive) };
+                return $"haproxy stopped on {host}";
+            case 12 when f.Reachable:
+                facts[host] = f with { Files = f.Files.With(KnownPaths.AdminConf, null) };
+                return $"{host} lost admin.conf";
+            default:
+                return "-";
+        }
+    }
+
+    private static void Rewrite(Dictionary<string, HostFacts> facts, IEnumerable<string> hosts, Func<IReadOnlyList<EtcdMember>, IReadOnlyList<EtcdMember>> change)
+    {
+        foreach (var host in hosts)
+        {
+            if (facts[host] is { Etcd: { } etcd } f)
+            {
+                facts[host] = f with { Etcd = etcd with { Members = change(etcd.Members) } };
+            }
+        }
+    }
+}
