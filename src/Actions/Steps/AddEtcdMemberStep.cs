@@ -32,9 +32,16 @@ public sealed class AddEtcdMemberStep : IStep
         var through = context.Spec.EtcdMembers().FirstOrDefault(h => h.Name != member.Name && context.FactsOf(h.Name)?.Etcd is { Healthy: true })
             ?? throw new StepFailedException(member.Name, Kind, "find a healthy etcd member to add it through", "no healthy member", ["no other etcd member was healthy in the last probe"]);
         var peer = EtcdUnitRenderer.PeerUrl(member);
-        var list = ShellSnippets.Prelude + ShellSnippets.Etcdctl(through) + $"""
-            if ! ec member list -w simple | grep -q {ShellQuote.Quote($", {peer},")}; then
-              ec member add {ShellQuote.Quote(member.Name)} --peer-urls={ShellQuote.Quote(peer)} >/dev/null || fail "etcdctl member add failed"
+        var list = ShellSnippets.Prelude + ShellSnippets.Etcdctl(through) + $$"""
+            if ! ec member list -w simple | grep -q {{ShellQuote.Quote($", {peer},")}}; then
+              # etcd refuses a new member until the last one has been connected for a few seconds
+              # ("unhealthy cluster"); that passes by itself, so it is retried, bounded.
+              n=0
+              until out=$(ec member add {{ShellQuote.Quote(member.Name)}} --peer-urls={{ShellQuote.Quote(peer)}} 2>&1); do
+                n=$((n + 1))
+                case $out in *"unhealthy cluster"*) [ "$n" -lt 30 ] && { sleep 1; continue; } ;; esac
+                printf '%s\n' "$out" | tail -n 5 >&2; fail "etcdctl member add failed"
+              done
             fi
             ec member list -w json
 

@@ -1,0 +1,167 @@
+using System.Runtime.Versioning;
+using HaKube.Actions.Pki;
+using HaKube.Actions.Rendering;
+using HaKube.Model.Planning;
+using HaKube.Tests.Lab;
+
+namespace HaKube.Tests.Actions.Steps;
+
+/// <summary>
+/// The load-balancer and external-etcd steps on real lab hosts with the real HAProxy and etcd:
+/// lb1 and three etcd members; the control planes exist only as HAProxy backends (down, which
+/// HAProxy reports and which is expected before they run).
+/// </summary>
+[TestFixture]
+[Category("Lab")]
+[NonParallelizable]
+[SupportedOSPlatform("linux")]
+public sealed class HaproxyAndEtcdLabTests
+{
+    private const string Manifest = """
+        apiVersion: hakube.io/v1alpha1
+        kind: HaCluster
+        metadata: {name: steps-lab}
+        spec:
+          kubernetesVersion: v1.31.4
+          controlPlaneEndpoint: {host: "{ADDR1}", port: 6443}
+          loadBalancer: {provider: HAProxy, hosts: [{NAME1}]}
+          etcd: {topology: External, hosts: [{NAME2}, {NAME3}, {NAME4}]}
+          networking: {podSubnet: 192.168.0.0/16}
+          ssh: {privateKeyFile: keys/id_ed25519, knownHostsFile: keys/known_hosts}
+          hosts:
+          - {name: "{NAME1}", address: "{ADDR1}", roles: [LoadBalancer]}
+          - {name: "{NAME2}", address: "{ADDR2}", roles: [Etcd]}
+          - {name: "{NAME3}", address: "{ADDR3}", roles: [Etcd]}
+          - {name: "{NAME4}", address: "{ADDR4}", roles: [Etcd]}
+          - {name: cp1, address: 127.0.61.201, roles: [ControlPlane]}
+          - {name: cp2, address: 127.0.61.202, roles: [ControlPlane]}
+          - {name: cp3, address: 127.0.61.203, roles: [ControlPlane]}
+
+        """;
+
+    private StepsLabFixture? _lab;
+
+    private StepsLabFixture Lab => _lab ?? throw new InvalidOperationException("lab not started");
+
+    [OneTimeSetUp]
+    public async Task StartLab() => _lab = await StepsLabFixture.StartAsync(4, new LabOptions("hkstep", "127.0.61"), Manifest);
+
+    [OneTimeTearDown]
+    public async Task StopLab()
+    {
+        if (_lab is not null)
+        {
+            await _lab.DisposeAsync();
+        }
+    }
+
+    [Test, Order(1)]
+    public async Task ConfigureLoadBalancer_FreshHost_HaproxyRunsWithEveryControlPlaneAsBackend()
+    {
+        await Lab.RunAsync(StepKind.PrepareHost, "hkstep1");
+        await Lab.RunAsync(StepKind.ConfigureLoadBalancer, "hkstep1");
+
+        var stats = await Lab.ShellAsync("hkstep1", StatsScript);
+        var listening = await Lab.ShellAsync("hkstep1", "ss -Hltn 'sport = :6443'");
+        Assert.Multiple(() =>
+        {
+            Assert.That(stats, Does.Contain("kube-apiserver,cp1,").And.Contain("kube-apiserver,cp2,").And.Contain("kube-apiserver,cp3,"));
+            Assert.That(listening, Does.Contain(Lab.Lab["hkstep1"].Address + ":6443"));
+            Assert.That(listening, Does.Not.Contain("*:6443").And.Not.Contain("0.0.0.0:6443"));
+        });
+    }
+
+    [Test, Order(2)]
+    public async Task ConfigureLoadBalancer_EditedConfig_IsRestoredAndStillServes()
+    {
+        var desired = Lab.Sha256Of("hkstep1", HaproxyConfigRenderer.ConfigPath);
+        await Lab.ShellAsync("hkstep1", $"echo '# local edit' >> {HaproxyConfigRenderer.ConfigPath}");
+
+        await Lab.RunAsync(StepKind.ConfigureLoadBalancer, "hkstep1");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(Lab.Sha256Of("hkstep1", HaproxyConfigRenderer.ConfigPath), Is.EqualTo(desired));
+            Assert.That(await Lab.ShellAsync("hkstep1", "systemctl is-active haproxy"), Does.StartWith("active"));
+        });
+    }
+
+    [Test, Order(3)]
+    public async Task EtcdSteps_ThreeFreshHosts_ConvergeToExactlyThreeHealthyMembers()
+    {
+        await Lab.RunAsync(StepKind.PrepareHost, "hkstep2", "hkstep3", "hkstep4");
+        await Lab.RunAsync(StepKind.ConfigureEtcdMember, "hkstep2", "hkstep3", "hkstep4");
+        await Lab.RunAsync(StepKind.BootstrapEtcd, "hkstep2");
+        await Lab.RunAsync(StepKind.AddEtcdMember, "hkstep3");
+        await Lab.RunAsync(StepKind.AddEtcdMember, "hkstep4");
+
+        var members = await Lab.ShellAsync("hkstep3", Etcdctl("hkstep3") + " member list");
+        var health = await Lab.ShellAsync("hkstep2", Etcdctl("hkstep2", all: true) + " endpoint health");
+        var facts = await Lab.ProbeAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(members.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.EqualTo(3), members);
+            Assert.That(members, Does.Contain(", started, hkstep2, ").And.Contain(", started, hkstep3, ").And.Contain(", started, hkstep4, "));
+            Assert.That(health.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.All.Contains("is healthy"), health);
+            Assert.That(facts.Where(f => f.Host != "hkstep1").Select(f => f.Etcd?.Healthy), Has.All.True);
+            Assert.That(facts.Where(f => f.Host != "hkstep1").Select(f => f.Etcd?.Members.Count), Has.All.EqualTo(3));
+        });
+    }
+
+    [Test, Order(4)]
+    public async Task EtcdSteps_RunAgain_ChangeNothing()
+    {
+        var unit = Lab.Sha256Of("hkstep3", EtcdUnitRenderer.UnitPath);
+        var pid = await Lab.ShellAsync("hkstep3", "systemctl show -p MainPID --value etcd");
+
+        await Lab.RunAsync(StepKind.ConfigureEtcdMember, "hkstep2", "hkstep3", "hkstep4");
+        await Lab.RunAsync(StepKind.AddEtcdMember, "hkstep3");
+        await Lab.RunAsync(StepKind.StartEtcdMember, "hkstep3");
+
+        var members = await Lab.ShellAsync("hkstep2", Etcdctl("hkstep2") + " member list");
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await Lab.ShellAsync("hkstep3", "systemctl show -p MainPID --value etcd"), Is.EqualTo(pid), "etcd was not restarted");
+            Assert.That(Lab.Sha256Of("hkstep3", EtcdUnitRenderer.UnitPath), Is.EqualTo(unit));
+            Assert.That(members.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.EqualTo(3), members);
+        });
+    }
+
+    [Test, Order(5)]
+    public async Task StartEtcdMember_StoppedMember_IsRunningAndHealthyAgain()
+    {
+        await Lab.ShellAsync("hkstep4", "systemctl stop etcd");
+        var stopped = (await Lab.ProbeAsync()).Single(f => f.Host == "hkstep4");
+
+        await Lab.RunAsync(StepKind.StartEtcdMember, "hkstep4");
+
+        var after = (await Lab.ProbeAsync()).Single(f => f.Host == "hkstep4");
+        Assert.Multiple(() =>
+        {
+            Assert.That(stopped.Etcd?.Healthy, Is.Not.True);
+            Assert.That(after.Etcd?.Healthy, Is.True);
+            Assert.That(after.Etcd?.Members.Select(m => m.Name), Is.EquivalentTo(new[] { "hkstep2", "hkstep3", "hkstep4" }));
+        });
+    }
+
+    [Test, Order(6)]
+    public async Task EtcdClient_WithoutAClientCertificate_IsRefused()
+    {
+        var result = await Lab.Lab.ShellAsync(Lab.Lab["hkstep2"], $"ETCDCTL_API=3 etcdctl --endpoints=https://{Lab.Lab["hkstep2"].Address}:2379 --cacert={PkiPaths.EtcdCaCertificate} --dial-timeout=2s --command-timeout=3s member list");
+
+        Assert.That(result.Succeeded, Is.False, "client-cert-auth is on");
+    }
+
+    // HAProxy's runtime API over its stats socket: one CSV line per frontend, backend and server.
+    private const string StatsScript = """
+        /usr/bin/python3 -c 'import socket; s = socket.socket(socket.AF_UNIX); s.connect("/run/haproxy/admin.sock"); s.sendall(b"show stat\n"); print(s.makefile().read())'
+        """;
+
+    private string Etcdctl(string host, bool all = false)
+    {
+        var endpoints = all
+            ? string.Join(',', new[] { "hkstep2", "hkstep3", "hkstep4" }.Select(h => $"https://{Lab.Lab[h].Address}:2379"))
+            : $"https://{Lab.Lab[host].Address}:2379";
+        return $"ETCDCTL_API=3 etcdctl --endpoints={endpoints} --cacert={PkiPaths.EtcdCaCertificate} --cert={PkiPaths.EtcdHealthcheckClientCertificate} --key={PkiPaths.EtcdHealthcheckClientKey} --dial-timeout=2s --command-timeout=5s";
+    }
+}
