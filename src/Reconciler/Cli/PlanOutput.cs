@@ -21,6 +21,7 @@ internal static class PlanOutput
             converged = plan.IsConverged,
             steps = plan.Steps.Select(s => new { kind = s.Kind, hosts = s.Hosts, reason = s.Reason, changesEtcdMembership = s.ChangesEtcdMembership }),
             refusals = plan.Refusals.Select(r => new { host = r.Host, reason = r.Reason }),
+            deferred = plan.Deferred.Select(d => new { host = d.Host, kind = d.Kind, reason = d.Reason }),
         },
         Json);
 
@@ -43,6 +44,11 @@ internal static class PlanOutput
             }
 
             console.Write(table);
+        }
+
+        foreach (var deferred in plan.Deferred)
+        {
+            console.MarkupLine($"[grey]next round: {Markup.Escape(deferred.ToString())}[/]");
         }
 
         foreach (var refusal in plan.Refusals)

@@ -1,11 +1,12 @@
 using HaKube.Actions.Steps;
 using HaKube.Model.Facts;
 using HaKube.Model.Planning;
+using HaKube.Reconciler.Planning;
 
 namespace HaKube.Reconciler.Execution;
 
 /// <summary>
-/// Runs a plan's steps in order, each through its step class. It stops early - so the caller
+/// Runs a plan's steps in order, each through its step class, a wave of same-kind steps at a time in parallel. It stops early - so the caller
 /// probes and plans again - after a step that changes what later steps depend on: an etcd
 /// membership change, or a step that creates the cluster a later step reads (etcd bootstrap,
 /// kubeadm init, a control-plane join). A failed step stops the run.
@@ -37,28 +38,36 @@ public sealed class PlanExecutor(ClusterSession session, IExecutionObserver? obs
             MaxParallelHosts = MaxParallelHosts,
         };
         var ran = 0;
-        foreach (var step in plan.Steps)
+        var waves = PlanFormatter.Waves(plan.Steps);
+        foreach (var wave in plan.Steps.Select((step, i) => (step, wave: waves[i])).GroupBy(x => x.wave, x => x.step))
         {
-            var started = session.Time.GetTimestamp();
-            _observer.StepStarted(step);
-            try
-            {
-                await StepCatalog.For(step.Kind).RunAsync(context, step, cancellationToken);
-            }
-            catch (Exception e) when (e is StepFailedException or AggregateException)
-            {
-                _observer.StepFailed(step, e, session.Time.GetElapsedTime(started));
-                throw;
-            }
-
-            _observer.StepSucceeded(step, session.Time.GetElapsedTime(started));
-            ran++;
-            if (step.ChangesEtcdMembership || ReplanAfter.Contains(step.Kind))
+            // Steps of one wave (same kind, no membership change) touch different hosts: they run together.
+            var steps = wave.ToList();
+            await Task.WhenAll(steps.Select(step => RunStepAsync(context, step, cancellationToken)));
+            ran += steps.Count;
+            if (steps.Any(step => step.ChangesEtcdMembership || ReplanAfter.Contains(step.Kind)))
             {
                 break;
             }
         }
 
         return ran;
+    }
+
+    private async Task RunStepAsync(StepContext context, PlanStep step, CancellationToken cancellationToken)
+    {
+        var started = session.Time.GetTimestamp();
+        _observer.StepStarted(step);
+        try
+        {
+            await StepCatalog.For(step.Kind).RunAsync(context, step, cancellationToken);
+        }
+        catch (Exception e) when (e is StepFailedException or AggregateException)
+        {
+            _observer.StepFailed(step, e, session.Time.GetElapsedTime(started));
+            throw;
+        }
+
+        _observer.StepSucceeded(step, session.Time.GetElapsedTime(started));
     }
 }

@@ -1,10 +1,18 @@
+using HaKube.Model.Api;
+using HaKube.Model.Facts;
+using HaKube.Model.Planning;
+using HaKube.Reconciler.Planning;
+
 namespace HaKube.Reconciler.Execution;
 
-/// <summary>
-/// The planner plan and apply use. Today the interim one; when HaKube.Reconciler.Planning.Planner
-/// lands, an adapter calling Planner.Plan(cluster, facts, desired) replaces it here, in one place.
-/// </summary>
+/// <summary>The planner plan and apply use: HaKube.Reconciler.Planning.Planner, behind <see cref="IPlanner"/> so tests can swap it.</summary>
 public static class PlannerProvider
 {
-    public static IPlanner Default { get; } = new InterimPlanner();
+    public static IPlanner Default { get; } = new PurePlanner();
+
+    private sealed class PurePlanner : IPlanner
+    {
+        public Plan Plan(HaCluster cluster, IReadOnlyList<HostFacts> facts, DesiredState desired) =>
+            Planner.Plan(cluster, facts.ToDictionary(f => f.Host, StringComparer.Ordinal), desired);
+    }
 }
