@@ -37,6 +37,8 @@ public static partial class ProbeParser
             Services = ReadServices(raw),
             Files = ReadFiles(raw, stat, inputs),
             ListeningPorts = ReadPorts(raw, inputs.Address),
+            Programs = ProbeScript.VersionedBinaries.Concat(ProbeScript.PresenceBinaries).Where(b => raw.Value("bin." + b) is not null).ToHashSet(StringComparer.Ordinal),
+            EtcdDataPresent = raw.Value("etcd_data") == "1",
             Etcd = ReadEtcd(raw),
         };
         return new ProbeOutput(facts, binaries);
@@ -110,7 +112,7 @@ public static partial class ProbeParser
         }
 
         var expiries = Certificates.NotAfter(raw.Sections("certs").SelectMany(s => s.Lines));
-        var binaries = ProbeScript.VersionedBinaries.Append("containerd").Select(b => raw.Value("bin." + b)).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var binaries = ProbeScript.VersionedBinaries.Concat(ProbeScript.PresenceBinaries).Select(b => raw.Value("bin." + b)).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var files = inputs.Files.ToDictionary(f => f, _ => FileFact.Absent, StringComparer.Ordinal);
         foreach (var (path, line) in stat)
         {

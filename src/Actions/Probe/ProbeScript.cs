@@ -20,6 +20,9 @@ public static class ProbeScript
     /// <summary>Binaries whose versions the probe reports.</summary>
     public static readonly IReadOnlyList<string> VersionedBinaries = ["kubelet", "kubeadm", "kubectl"];
 
+    /// <summary>Binaries whose presence the probe reports (the packages of the other roles).</summary>
+    public static readonly IReadOnlyList<string> PresenceBinaries = ["containerd", "etcd", "etcdctl", "haproxy"];
+
     /// <summary>systemd units whose state the probe reports, in output order.</summary>
     public static readonly IReadOnlyList<string> Units = ["kubelet", "etcd", "haproxy", "containerd"];
 
@@ -52,7 +55,8 @@ public static class ProbeScript
             .Replace("@LISTED@", listed, StringComparison.Ordinal)
             .Replace("@PORTS@", ports, StringComparison.Ordinal)
             .Replace("@UNITS@", string.Join(' ', Units), StringComparison.Ordinal)
-            .Replace("@BINS@", string.Join(' ', VersionedBinaries), StringComparison.Ordinal)).ToString();
+            .Replace("@BINS@", string.Join(' ', VersionedBinaries), StringComparison.Ordinal)
+            .Replace("@PRESENT@", string.Join(' ', PresenceBinaries), StringComparison.Ordinal)).ToString();
     }
 
     /// <summary>
@@ -108,6 +112,7 @@ public static class ProbeScript
         o swaps "$n"
         r /proc/sys/net/ipv4/ip_forward; o ip_forward "$v"
         if [ -d /sys/module/br_netfilter ]; then o br_netfilter 1; else o br_netfilter 0; fi
+        if [ -d /var/lib/etcd/member ]; then o etcd_data 1; else o etcd_data 0; fi
         etcd=
         for f in /proc/net/tcp /proc/net/tcp6; do
           [ -r "$f" ] || continue
@@ -121,7 +126,7 @@ public static class ProbeScript
           done < "$f"
         done
         set --
-        for b in @BINS@ containerd; do
+        for b in @BINS@ @PRESENT@; do
           for d in /usr/bin /usr/local/bin /opt/bin /usr/sbin /usr/local/sbin; do
             if [ -x "$d/$b" ]; then eval "bin_$b=\$d/\$b"; o "bin.$b" "$d/$b"; set -- "$@" "$d/$b"; break; fi
           done

@@ -35,6 +35,12 @@ public sealed record HostFacts
     /// <summary>Which of 6443, 2379, 2380 listen on the host's address or on every address.</summary>
     public IReadOnlySet<int> ListeningPorts { get; init; } = new HashSet<int>();
 
+    /// <summary>Programs found on the usual paths: kubelet, kubeadm, kubectl, containerd, etcd, etcdctl, haproxy.</summary>
+    public IReadOnlySet<string> Programs { get; init; } = new HashSet<string>();
+
+    /// <summary>/var/lib/etcd/member exists: an etcd member was created here and its data must never be bootstrapped over.</summary>
+    public bool EtcdDataPresent { get; init; }
+
     /// <summary>Membership and health as the local etcd reports them; null where no etcd listens.</summary>
     public EtcdFacts? Etcd { get; init; }
 

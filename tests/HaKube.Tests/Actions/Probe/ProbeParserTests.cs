@@ -28,6 +28,18 @@ public sealed class ProbeParserTests
     }
 
     [Test]
+    public void Parse_Golden_ReadsProgramsAndEtcdData()
+    {
+        var facts = Golden().Facts;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(facts.Programs, Is.EquivalentTo(new[] { "kubelet", "kubeadm", "kubectl", "containerd", "etcdctl" }));
+            Assert.That(facts.EtcdDataPresent, Is.True);
+        });
+    }
+
+    [Test]
     public void Parse_Golden_VersionsFromRunBinariesAndFromTheCacheForUnchangedOnes()
     {
         var output = Golden();
