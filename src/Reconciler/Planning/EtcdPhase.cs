@@ -16,9 +16,11 @@ internal sealed record EtcdOutcome(EtcdView View, bool Available, string? Proble
 /// <list type="bullet">
 /// <item>ConfigureEtcdMember where the member's HaKube files differ. Where etcd runs, rewriting
 /// them restarts it: behind the guard, one running member per plan.</item>
-/// <item>BootstrapEtcd on the first member (spec order) only when every member host was probed
-/// and etcd runs on none: a new cluster beside one that may run on a host nobody can see would
-/// split the data.</item>
+/// <item>BootstrapEtcd on the first member (spec order) only when every member host was probed,
+/// etcd runs on none and none holds etcd data: a new cluster beside one that may run on a host
+/// nobody can see would split the data, and one bootstrapped over a stopped cluster's data would
+/// lose it. A cluster stopped everywhere is restarted from its data instead (StartEtcdMember on
+/// every member host that has data: starting members never costs quorum).</item>
 /// <item>StartEtcdMember where the membership has the host's member but its etcd is not active.
 /// Starting a member never costs quorum, so it is planned even when quorum is lost (it is how
 /// quorum comes back).</item>
@@ -117,6 +119,17 @@ internal static class EtcdPhase
         {
             plan.Refuse(null, $"etcd runs on none of the reachable members and {Wording.List(unseen)} cannot be probed: no new cluster is bootstrapped beside one that may run there");
             return false;
+        }
+
+        var withData = hosts.Where(h => plan.Reachable(h.Name) is { EtcdDataPresent: true }).Select(h => h.Name).ToList();
+        if (withData.Count > 0)
+        {
+            foreach (var host in withData.Where(h => Configured(plan, h)))
+            {
+                plan.Step(StepKind.StartEtcdMember, [host], $"etcd runs on no member but {host} holds etcd data: the stopped cluster restarts from its data, never bootstrapped over it");
+            }
+
+            return true;
         }
 
         var first = hosts[0].Name;

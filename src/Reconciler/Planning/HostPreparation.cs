@@ -9,10 +9,8 @@ namespace HaKube.Reconciler.Planning;
 /// <list type="bullet">
 /// <item>ControlPlane and Worker: swap off, ip_forward 1, br_netfilter loaded, containerd installed
 /// and active, kubelet/kubeadm/kubectl at spec.kubernetesVersion.</item>
-/// <item>LoadBalancer (HAProxy): the probe reports no haproxy binary, so a missing
-/// /etc/haproxy/haproxy.cfg (Debian's package ships one) stands for "haproxy not installed".</item>
-/// <item>Etcd (External): the probe reports no etcd binary either; a host with no HaKube etcd unit
-/// and no etcd running counts as not set up. Both guesses err towards an extra, idempotent install.</item>
+/// <item>LoadBalancer (HAProxy): the haproxy program is installed.</item>
+/// <item>Etcd (External): the etcd and etcdctl programs are installed.</item>
 /// </list>
 /// A joined node (kubelet.conf present) whose Kubernetes packages are at another version is
 /// refused, not prepared: installing other packages under a running node is an upgrade, which
@@ -20,6 +18,8 @@ namespace HaKube.Reconciler.Planning;
 /// </summary>
 internal static class HostPreparation
 {
+    private static readonly string[] EtcdPrograms = ["etcd", "etcdctl"];
+
     public static void Plan(PlanBuilder plan)
     {
         var spec = plan.Spec;
@@ -47,14 +47,15 @@ internal static class HostPreparation
                 reasons.AddRange(versions.Select(v => v.Text));
             }
 
-            if (loadBalancers.Contains(host.Name) && !facts.IsPresent(KnownPaths.HaproxyConfig))
+            if (loadBalancers.Contains(host.Name) && !facts.Programs.Contains("haproxy"))
             {
-                reasons.Add($"haproxy not installed (no {KnownPaths.HaproxyConfig})");
+                reasons.Add("haproxy not installed");
             }
 
-            if (etcdHosts.Contains(host.Name) && !facts.IsPresent(KnownPaths.EtcdUnit) && !Wording.IsActive(facts, "etcd") && facts.Etcd is null)
+            var missingEtcd = EtcdPrograms.Where(p => !facts.Programs.Contains(p)).ToList();
+            if (etcdHosts.Contains(host.Name) && missingEtcd.Count > 0)
             {
-                reasons.Add($"etcd not set up (no {KnownPaths.EtcdUnit}, etcd {Wording.State(facts, "etcd")})");
+                reasons.Add($"{Wording.List(missingEtcd)} not installed");
             }
 
             if (reasons.Count > 0)

@@ -147,10 +147,33 @@ internal static class Clusters
                 Files = files,
                 ListeningPorts = etcd ? new HashSet<int> { 2379, 2380 } : new HashSet<int>(),
                 Etcd = etcd ? new EtcdFacts(true, members, null) : null,
+                EtcdDataPresent = etcd,
+                Programs = Programs(kube, spec.LoadBalancer.Hosts.Contains(host.Name), etcd && spec.Etcd.Topology == EtcdTopology.External),
             };
         }
 
         return facts;
+    }
+
+    private static HashSet<string> Programs(bool kube, bool loadBalancer, bool externalEtcd)
+    {
+        var programs = new HashSet<string>(StringComparer.Ordinal);
+        if (kube)
+        {
+            programs.UnionWith(["kubelet", "kubeadm", "kubectl", "containerd"]);
+        }
+
+        if (loadBalancer)
+        {
+            programs.Add("haproxy");
+        }
+
+        if (externalEtcd)
+        {
+            programs.UnionWith(["etcd", "etcdctl"]);
+        }
+
+        return programs;
     }
 
     public static EtcdMember Member(HaClusterSpec spec, string host)

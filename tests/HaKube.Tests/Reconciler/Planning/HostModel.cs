@@ -59,10 +59,14 @@ internal sealed class HostModel(HaCluster cluster, DesiredState desired, IReadOn
                     });
                 }
 
-                if (roles.Contains(HostRole.LoadBalancer) && !_facts[host].IsPresent(KnownPaths.HaproxyConfig))
+                if (roles.Contains(HostRole.LoadBalancer))
                 {
-                    // Debian's haproxy package ships a configuration of its own.
-                    Update(host, f => f with { Files = f.Files.With(KnownPaths.HaproxyConfig, Clusters.Present(Clusters.Sha("package default"), "644")) });
+                    Update(host, f => f with { Programs = new HashSet<string>(f.Programs) { "haproxy" } });
+                }
+
+                if (roles.Contains(HostRole.Etcd))
+                {
+                    Update(host, f => f with { Programs = new HashSet<string>(f.Programs) { "etcd", "etcdctl" } });
                 }
 
                 break;
@@ -124,6 +128,7 @@ internal sealed class HostModel(HaCluster cluster, DesiredState desired, IReadOn
             Services = systemd ? f.Services.With("etcd", ServiceState.Active) : f.Services,
             ListeningPorts = new HashSet<int>(f.ListeningPorts) { 2379, 2380 },
             Etcd = new EtcdFacts(false, members, null),
+            EtcdDataPresent = true,
         });
 
     /// <summary>member add: every running member learns the grown membership.</summary>
@@ -143,7 +148,9 @@ internal sealed class HostModel(HaCluster cluster, DesiredState desired, IReadOn
     {
         var reports = MemberHosts().Select(h => _facts[h]).Where(f => f.Reachable && f.Etcd is { Members.Count: > 0 }).Select(f => f.Etcd!).ToList();
         var best = reports.FirstOrDefault(e => e.Healthy) ?? reports.FirstOrDefault();
-        return best?.Members.ToList() ?? [];
+        // A cluster stopped everywhere still has its membership, in the members' data.
+        return best?.Members.ToList()
+            ?? MemberHosts().Where(h => _facts[h] is { Reachable: true, EtcdDataPresent: true }).Select(h => Clusters.Member(Spec, h)).ToList();
     }
 
     private IEnumerable<string> MemberHosts() => Spec.EtcdMembers().Select(h => h.Name);

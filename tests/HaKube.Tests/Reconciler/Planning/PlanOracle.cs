@@ -140,7 +140,7 @@ internal static class PlanOracle
 
     /// <summary>The facts one step can change on a host, as text, to tell whether it changed anything.</summary>
     public static string Fingerprint(HostFacts f) => string.Join("|",
-        f.Reachable, f.Prerequisites, f.Versions,
+        f.Reachable, f.Prerequisites, f.Versions, string.Join(",", f.Programs.Order(StringComparer.Ordinal)), f.EtcdDataPresent,
         string.Join(",", f.Services.OrderBy(s => s.Key).Select(s => $"{s.Key}={s.Value}")),
         string.Join(",", f.Files.Where(p => p.Value.Present).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}:{p.Value.Sha256}:{p.Value.Mode}")),
         string.Join(",", f.ListeningPorts.Order()),

@@ -32,7 +32,7 @@ public sealed class PlannerExampleTests
             Assert.That(plan.Deferred.Select(d => (d.Kind, d.Host)), Is.EqualTo(new[] { (StepKind.JoinControlPlane, "cp2"), (StepKind.JoinControlPlane, "cp3") }));
             Assert.That(plan.Steps[0].Reason, Is.EqualTo(
                 "swap is on; net.ipv4.ip_forward is 0; br_netfilter not loaded; containerd not installed; kubelet not installed, spec wants v1.31.4; kubeadm not installed, spec wants v1.31.4; kubectl not installed, spec wants v1.31.4"));
-            Assert.That(plan.Steps[5].Reason, Is.EqualTo("haproxy not installed (no /etc/haproxy/haproxy.cfg)"));
+            Assert.That(plan.Steps[5].Reason, Is.EqualTo("haproxy not installed"));
             Assert.That(plan.Steps[10].Reason, Is.EqualTo("no control plane initialized (no /etc/kubernetes/admin.conf on cp1, cp2, cp3)"));
             Assert.That(plan.Steps.Any(s => s.ChangesEtcdMembership), Is.False);
         });
@@ -81,10 +81,34 @@ public sealed class PlannerExampleTests
         Assert.Multiple(() =>
         {
             Assert.That(plan.Refusals, Is.Empty);
-            Assert.That(plan.Steps[3].Reason, Is.EqualTo("etcd not set up (no /etc/systemd/system/etcd.service, etcd inactive)"));
+            Assert.That(plan.Steps[3].Reason, Is.EqualTo("etcd, etcdctl not installed"));
             Assert.That(plan.Steps[10].Reason, Is.EqualTo("etcd runs on none of etcd1, etcd2, etcd3: a new one-member cluster starts on etcd1"));
             Assert.That(plan.Deferred.Select(d => (d.Kind, d.Host)), Is.EqualTo(new[] { (StepKind.AddEtcdMember, "etcd2"), (StepKind.AddEtcdMember, "etcd3") }));
         });
+    }
+
+    [Test]
+    public void Plan_ExternalEtcdStoppedOnEveryMemberWithData_RestartsThemAndNeverBootstraps()
+    {
+        var cluster = Clusters.Spec(EtcdTopology.External, workers: 1, loadBalancers: 0);
+        var facts = Clusters.ConvergedFacts(cluster);
+        foreach (var member in new[] { "etcd1", "etcd2", "etcd3" })
+        {
+            facts[member] = facts[member] with
+            {
+                Services = Clusters.Services(ServiceState.Inactive, ServiceState.Inactive, ServiceState.Inactive, ServiceState.Inactive),
+                Etcd = null,
+                ListeningPorts = new HashSet<int>(),
+            };
+        }
+
+        var plan = Planner.Plan(cluster, facts, Clusters.Desired(cluster));
+
+        Assert.That(plan.Steps.Select(Row), Is.EqualTo(new[]
+        {
+            (StepKind.StartEtcdMember, "etcd1"), (StepKind.StartEtcdMember, "etcd2"), (StepKind.StartEtcdMember, "etcd3"),
+        }));
+        Assert.That(plan.Steps[0].Reason, Does.Contain("holds etcd data"));
     }
 
     [TestCase(EtcdTopology.Stacked)]
