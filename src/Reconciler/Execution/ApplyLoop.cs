@@ -22,6 +22,7 @@ public sealed class ApplyLoop(ClusterSession session, IPlanner planner, IExecuti
         var executor = new PlanExecutor(session, _observer) { MaxParallelHosts = MaxParallelHosts };
         var stepsRun = 0;
         var plan = Plan.Empty;
+        List<string>? previous = null;
         for (var round = 1; round <= MaxRounds; round++)
         {
             var (facts, material, current) = await PlanOnceAsync(cancellationToken);
@@ -36,6 +37,16 @@ public sealed class ApplyLoop(ClusterSession session, IPlanner planner, IExecuti
             {
                 return new ApplyResult(false, round, stepsRun, plan, "nothing can be done: " + string.Join("; ", plan.Refusals));
             }
+
+            // Steps that succeeded yet leave the probe showing exactly the same need would loop for ever:
+            // say which ones, instead of spending every round on them.
+            var signature = plan.Steps.Select(s => s.ToString()).ToList();
+            if (previous is not null && previous.SequenceEqual(signature, StringComparer.Ordinal))
+            {
+                return new ApplyResult(false, round, stepsRun, plan, "no progress: these steps ran and succeeded, yet the next probe shows the same need:\n  " + string.Join("\n  ", signature));
+            }
+
+            previous = signature;
 
             try
             {

@@ -1,0 +1,134 @@
+using System.CommandLine;
+using System.Runtime.Versioning;
+using System.Text.Json;
+using HaKube.Reconciler.Cli;
+using HaKube.Tests.Lab;
+
+namespace HaKube.Tests.EndToEnd;
+
+/// <summary>
+/// hakube apply end to end on the lab with the Kubernetes stand-ins: three stacked control planes,
+/// two workers and HAProxy. Converges, then plans nothing, and repairs drift.
+/// </summary>
+[TestFixture]
+[Category("Lab")]
+[NonParallelizable]
+[SupportedOSPlatform("linux")]
+public sealed class StackedApplyLabTests
+{
+    private LabHosts? _lab;
+    private string _folder = "";
+
+    private LabHosts Lab => _lab ?? throw new InvalidOperationException("lab not started");
+
+    private string Manifest => Path.Combine(_folder, "cluster.yaml");
+
+    private string StateDir => Path.Combine(_folder, "state");
+
+    [OneTimeSetUp]
+    public async Task StartLab()
+    {
+        _lab = await LabHosts.StartAsync(6, new LabOptions("hke2es", "127.0.62"), CancellationToken.None);
+        _folder = Directory.CreateTempSubdirectory("hakube-e2e-stacked-").FullName;
+        Directory.CreateDirectory(Path.Combine(_folder, "keys"));
+        File.Copy(_lab.ClientKeyPath, Path.Combine(_folder, "keys", "id_ed25519"));
+        File.Copy(_lab.KnownHostsPath, Path.Combine(_folder, "keys", "known_hosts"));
+        var h = _lab.Hosts;
+        foreach (var host in h.Take(5))
+        {
+            // The lab has no network: a keyring in place means PrepareHost never fetches the key.
+            await _lab.ShellAsync(host, "mkdir -p /etc/apt/keyrings && echo lab > /etc/apt/keyrings/kubernetes-apt-keyring.gpg");
+        }
+
+        await File.WriteAllTextAsync(Manifest, $$"""
+            apiVersion: hakube.io/v1alpha1
+            kind: HaCluster
+            metadata: {name: e2e-stacked}
+            spec:
+              kubernetesVersion: v1.31.4
+              controlPlaneEndpoint: {host: "{{h[5].Address}}", port: 6443}
+              loadBalancer: {provider: HAProxy, hosts: [{{h[5].Name}}]}
+              etcd: {topology: Stacked}
+              networking: {podSubnet: 192.168.0.0/16, cni: Calico}
+              ssh: {privateKeyFile: keys/id_ed25519, knownHostsFile: keys/known_hosts}
+              hosts:
+              - {name: {{h[0].Name}}, address: "{{h[0].Address}}", roles: [ControlPlane]}
+              - {name: {{h[1].Name}}, address: "{{h[1].Address}}", roles: [ControlPlane]}
+              - {name: {{h[2].Name}}, address: "{{h[2].Address}}", roles: [ControlPlane]}
+              - {name: {{h[3].Name}}, address: "{{h[3].Address}}", roles: [Worker], labels: {zone: a} }
+              - {name: {{h[4].Name}}, address: "{{h[4].Address}}", roles: [Worker]}
+              - {name: {{h[5].Name}}, address: "{{h[5].Address}}", roles: [LoadBalancer]}
+
+            """);
+    }
+
+    [OneTimeTearDown]
+    public async Task StopLab()
+    {
+        if (_lab is not null)
+        {
+            await _lab.DisposeAsync();
+        }
+
+        if (_folder.Length > 0)
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+    }
+
+    [Test, Order(1)]
+    public async Task Apply_FreshHosts_ConvergesAndKeepsTheAdminKubeconfig()
+    {
+        var (exit, output, error) = await RunAsync("apply", "-f", Manifest, "--yes", "--state-dir", StateDir);
+
+        Assert.That(exit, Is.Zero, output + error);
+        var (kubeconfigExit, kubeconfig, _) = await RunAsync("kubeconfig", "e2e-stacked", "--state-dir", StateDir);
+        Assert.Multiple(() =>
+        {
+            Assert.That(kubeconfigExit, Is.Zero);
+            Assert.That(kubeconfig, Does.Contain($"server: https://{Lab.Hosts[5].Address}:6443"));
+        });
+    }
+
+    [Test, Order(2)]
+    public async Task Plan_AfterApply_IsEmptyAndApplyRunsNothing()
+    {
+        var (exit, output, error) = await RunAsync("plan", "-f", Manifest, "--output", "json", "--state-dir", StateDir);
+        var (applyExit, applyOutput, applyError) = await RunAsync("apply", "-f", Manifest, "--yes", "--output", "json", "--state-dir", StateDir);
+
+        using var applied = JsonDocument.Parse(applyOutput);
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.Zero, output + error);
+            Assert.That(applyExit, Is.Zero, applyError);
+            Assert.That(applied.RootElement[0].GetProperty("stepsRun").GetInt32(), Is.Zero, applyOutput);
+        });
+    }
+
+    [Test, Order(3)]
+    public async Task Apply_DriftedHosts_PlanNamesTheDriftAndApplyRepairsIt()
+    {
+        await Lab.ShellAsync(Lab.Hosts[1], "rm /etc/kubernetes/pki/front-proxy-ca.crt");
+        await Lab.ShellAsync(Lab.Hosts[5], "echo '# edited' >> /etc/haproxy/haproxy.cfg");
+
+        var (planExit, plan, planError) = await RunAsync("plan", "-f", Manifest, "--output", "json", "--state-dir", StateDir);
+        var (applyExit, output, error) = await RunAsync("apply", "-f", Manifest, "--yes", "--state-dir", StateDir);
+        var (afterExit, after, _) = await RunAsync("plan", "-f", Manifest, "--state-dir", StateDir);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(planExit, Is.EqualTo(2), planError);
+            Assert.That(plan, Does.Contain("DistributeCertificateAuthorities").And.Contain("ConfigureLoadBalancer"));
+            Assert.That(applyExit, Is.Zero, output + error);
+            Assert.That(afterExit, Is.Zero, after);
+        });
+    }
+
+    private static async Task<(int Exit, string Output, string Error)> RunAsync(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exit = await HakubeCommand.Create().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        return (exit, output.ToString(), error.ToString());
+    }
+}
