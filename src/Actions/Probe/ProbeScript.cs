@@ -90,6 +90,7 @@ public static class ProbeScript
 
     // Comments in the script would travel on every exec; they live here instead.
     // - o prints one fact; r reads a file's first line into v without forking.
+    // - br_netfilter counts as loaded when built into the kernel too: then only its sysctls show.
     // - The listener scan reads /proc/net/tcp{,6}: state 0A is LISTEN; ports are hex.
     // - The stat output is kept in a variable so binary identities can be compared in shell.
     // - grep prints only certificate lines of *.crt files (PEM armour and base64 lines) and the
@@ -111,7 +112,7 @@ public static class ProbeScript
         if [ -r /proc/swaps ]; then { read -r _; while read -r _ _; do n=$((n+1)); done; } < /proc/swaps; fi
         o swaps "$n"
         r /proc/sys/net/ipv4/ip_forward; o ip_forward "$v"
-        if [ -d /sys/module/br_netfilter ]; then o br_netfilter 1; else o br_netfilter 0; fi
+        if [ -d /sys/module/br_netfilter ] || [ -e /proc/sys/net/bridge/bridge-nf-call-iptables ]; then o br_netfilter 1; else o br_netfilter 0; fi
         if [ -d /var/lib/etcd/member ]; then o etcd_data 1; else o etcd_data 0; fi
         etcd=
         for f in /proc/net/tcp /proc/net/tcp6; do
