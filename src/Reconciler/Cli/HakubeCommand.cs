@@ -13,6 +13,8 @@ internal static class HakubeCommand
             PlanCommand.Create(),
             ApplyCommand.Create(),
             KubeconfigCommand.Create(),
+            RunCommand.Create(),
+            StatusCommand.Create(),
             GenerateCommand.Create(),
         };
 }

@@ -1,0 +1,127 @@
+using System.CommandLine;
+using System.Globalization;
+using HaKube.Actions.State;
+using HaKube.Reconciler.Daemon;
+using HaKube.Reconciler.Telemetry;
+using Microsoft.Extensions.Hosting;
+
+namespace HaKube.Reconciler.Cli;
+
+/// <summary>
+/// <c>hakube run --manifests DIR</c>: the daemon in directory mode, until stopped (SIGINT/SIGTERM).
+/// <c>--kubernetes</c> (custom-resource mode) is refused with exit 1 in this build.
+/// </summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var manifests = new Option<string>("--manifests") { Description = "Directory of HaCluster manifests (a GitOps checkout), watched recursively." };
+        var kubernetes = new Option<bool>("--kubernetes") { Description = "Custom-resource mode: HaCluster objects on a management cluster (not yet supported in this build)." };
+        var stateDir = new Option<string>("--state-dir") { Description = "State directory: authorities, status files, the leader lock.", DefaultValueFactory = _ => ClusterStateStore.DefaultRoot };
+        var resync = new Option<string>("--resync") { Description = "Reconcile every cluster at least this often, to find drift: 60s, 5m, 1h.", DefaultValueFactory = _ => "60s" };
+        var maxParallel = new Option<int>("--max-parallel") { Description = "Clusters reconciled at once.", DefaultValueFactory = _ => 4 };
+        var metrics = new Option<string>("--metrics-address") { Description = "HOST:PORT for /metrics, /healthz and /readyz (0.0.0.0:9464 in a pod).", DefaultValueFactory = _ => MetricsAddress.Default.ToString() };
+        var otlp = new Option<string?>("--otlp-endpoint") { Description = "OpenTelemetry collector for traces and metrics over OTLP, such as http://otel-collector:4317; none by default." };
+        var otlpProtocol = new Option<string>("--otlp-protocol") { Description = "grpc (port 4317) or http (HTTP/protobuf, port 4318).", DefaultValueFactory = _ => "grpc" };
+        otlpProtocol.AcceptOnlyFromAmong("grpc", "http");
+        var dryRun = new Option<bool>("--dry-run") { Description = "Probe and plan only; change no host (status shows the plan)." };
+        var logFormat = new Option<string>("--log-format") { Description = "text (one line per event) or json.", DefaultValueFactory = _ => "text" };
+        logFormat.AcceptOnlyFromAmong("text", "json");
+        var command = new Command("run", "Run the daemon: watch manifests, reconcile every cluster, repair drift, write status; until stopped.")
+        {
+            manifests, kubernetes, stateDir, resync, maxParallel, metrics, otlp, otlpProtocol, dryRun, logFormat,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var error = parse.InvocationConfiguration.Error;
+            if (parse.GetValue(kubernetes))
+            {
+                await error.WriteLineAsync("error: run --kubernetes (custom-resource mode) is not yet supported in this build; use run --manifests DIR");
+                return ExitCodes.Failure;
+            }
+
+            var problems = new List<string>();
+            var directory = parse.GetValue(manifests);
+            if (string.IsNullOrEmpty(directory))
+            {
+                problems.Add("--manifests: expected the directory of HaCluster manifests");
+            }
+            else if (!Directory.Exists(directory))
+            {
+                problems.Add($"--manifests: {directory}: no such directory");
+            }
+
+            var period = ParseDuration(parse.GetValue(resync)!);
+            if (period is null || period < TimeSpan.FromSeconds(1))
+            {
+                problems.Add($"--resync: \"{parse.GetValue(resync)}\": expected a duration of at least 1s, such as 30s, 5m or 1h");
+            }
+
+            if (parse.GetValue(maxParallel) < 1)
+            {
+                problems.Add("--max-parallel: expected 1 or more");
+            }
+
+            var address = MetricsAddress.Parse(parse.GetValue(metrics)!, out var addressError);
+            if (addressError is not null)
+            {
+                problems.Add("--metrics-address: " + addressError);
+            }
+
+            Uri? collector = null;
+            if (parse.GetValue(otlp) is { } endpoint)
+            {
+                collector = OtlpExport.Parse(endpoint, out var otlpError);
+                if (otlpError is not null)
+                {
+                    problems.Add("--otlp-endpoint: " + otlpError);
+                }
+            }
+
+            foreach (var problem in problems)
+            {
+                await error.WriteLineAsync("error: " + problem);
+            }
+
+            if (problems.Count > 0)
+            {
+                return ExitCodes.Failure;
+            }
+
+            var options = new DaemonOptions
+            {
+                ManifestsDirectory = directory!,
+                StateDirectory = parse.GetValue(stateDir)!,
+                Resync = period!.Value,
+                MaxParallel = parse.GetValue(maxParallel),
+                ObserveOnly = parse.GetValue(dryRun),
+            };
+            using var host = DaemonHost.Build(options, address!, collector, parse.GetValue(otlpProtocol) == "http", parse.GetValue(logFormat) == "json");
+            try
+            {
+                await host.RunAsync(cancellationToken);
+            }
+            catch (InvalidOperationException e)
+            {
+                await error.WriteLineAsync("error: " + e.Message);
+                return ExitCodes.Failure;
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary>"90s", "5m", "1h", "1500ms", or plain seconds ("60"); null when unreadable.</summary>
+    internal static TimeSpan? ParseDuration(string text)
+    {
+        var (number, unit) = text.EndsWith("ms", StringComparison.Ordinal) ? (text[..^2], 0.001)
+            : text.EndsWith('s') ? (text[..^1], 1.0)
+            : text.EndsWith('m') ? (text[..^1], 60.0)
+            : text.EndsWith('h') ? (text[..^1], 3600.0)
+            : (text, 1.0);
+        return double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) && value >= 0
+            ? TimeSpan.FromSeconds(value * unit)
+            : null;
+    }
+}

@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using HaKube.Actions.Ssh;
+using HaKube.Actions.Steps;
+using HaKube.Model.Facts;
+using HaKube.Model.Loading;
+using HaKube.Model.Planning;
+using HaKube.Model.Status;
+using HaKube.Reconciler.Execution;
+using HaKube.Reconciler.Telemetry;
+using Microsoft.Extensions.Logging;
+
+namespace HaKube.Reconciler.Daemon;
+
+/// <summary>
+/// The reconcile pass of directory mode, as a table of contents: open a session on the shared SSH
+/// pool → probe every host (one exec each) → compute the desired state → plan → status → unless
+/// paused or observing only, run the plan's next steps with the executor and come back soon to
+/// re-observe. Steps are never trusted to have worked: the next pass probes again.
+/// </summary>
+public sealed class ClusterReconciler(SshConnectionPool pool, DaemonOptions options, TimeProvider time, ILogger<ClusterReconciler> logger) : IClusterReconciler
+{
+    public async Task<ReconcileResult> ReconcileAsync(LoadedManifest manifest, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        var cluster = manifest.Cluster;
+        var name = cluster.Metadata.Name;
+        var stage = "opening SSH sessions";
+        var tracker = new StepTracker(name, logger);
+        HaClusterStatus? observed = null;
+        try
+        {
+            var (session, key) = await SessionFactory.CreateAsync(manifest, pool, options.StateDirectory, cancellationToken);
+            using (key)
+            {
+                stage = "the probe";
+                var facts = await ProbeAsync(session, cancellationToken);
+                stage = "planning";
+                var (material, plan) = await PlanAsync(session, facts, cancellationToken);
+                observed = StatusBuilder.Observed(cluster, facts, plan, options.ObserveOnly, null, time.GetUtcNow());
+                if (cluster.Spec.Paused || options.ObserveOnly || plan.Steps.Count == 0)
+                {
+                    return new ReconcileResult { Status = observed };
+                }
+
+                stage = "the steps";
+                var executor = new PlanExecutor(session, tracker);
+                try
+                {
+                    var ran = await executor.RunAsync(plan, facts, material, cancellationToken);
+                    return new ReconcileResult { Status = observed, StepsRun = ran, RequeueAfter = options.RequeueAfterSteps };
+                }
+                catch (Exception e) when (e is StepFailedException or AggregateException)
+                {
+                    var message = e is AggregateException all ? string.Join("; ", all.InnerExceptions.Select(x => x.Message)) : e.Message;
+                    return new ReconcileResult
+                    {
+                        Status = StatusBuilder.WithProblem(observed, null, ConditionReasons.ReconcileFailed, message, time.GetUtcNow()),
+                        Failed = true,
+                    };
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new ReconcileInterruptedException(tracker.Running ?? stage, observed, cancellationToken);
+        }
+    }
+
+    /// <summary>Every host in parallel, each in its own span: the probe is the pass's one command per host.</summary>
+    private static async Task<IReadOnlyList<HostFacts>> ProbeAsync(ClusterSession session, CancellationToken cancellationToken)
+    {
+        using var activity = HaKubeTelemetry.Source.StartActivity("probe");
+        activity?.SetTag(HaKubeTelemetry.ClusterTag, session.Cluster.Metadata.Name);
+        var targets = session.Targets.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        var facts = await Task.WhenAll(session.Cluster.Spec.Hosts.Select(h => ProbeHostAsync(session, targets[h.Name], cancellationToken)));
+        activity?.SetTag("hakube.hosts.unreachable", facts.Count(f => !f.Reachable));
+        return facts;
+    }
+
+    private static async Task<HostFacts> ProbeHostAsync(ClusterSession session, SshTarget target, CancellationToken cancellationToken)
+    {
+        using var activity = HaKubeTelemetry.Source.StartActivity("host command");
+        activity?.SetTag(HaKubeTelemetry.HostTag, target.Name);
+        activity?.SetTag("hakube.command", "probe");
+        var facts = await session.Prober.ProbeHostAsync(target, cancellationToken);
+        if (!facts.Reachable)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, facts.ErrorKind?.ToString());
+        }
+
+        return facts;
+    }
+
+    /// <summary>The plan as if not paused, so a paused cluster's status still shows what would run.</summary>
+    private static async Task<(ClusterMaterial Material, Plan Plan)> PlanAsync(ClusterSession session, IReadOnlyList<HostFacts> facts, CancellationToken cancellationToken)
+    {
+        using var activity = HaKubeTelemetry.Source.StartActivity("plan");
+        var (material, desired) = await session.DesiredAsync(cancellationToken);
+        var cluster = session.Cluster;
+        var unpaused = cluster with { Spec = cluster.Spec with { Paused = false } };
+        var plan = PlannerProvider.Default.Plan(unpaused, facts, desired);
+        activity?.SetTag("hakube.steps", plan.Steps.Count);
+        activity?.SetTag("hakube.refusals", plan.Refusals.Count);
+        return (material, plan);
+    }
+}

@@ -1,0 +1,50 @@
+using HaKube.Actions.Ssh;
+using HaKube.Reconciler.Telemetry;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace HaKube.Reconciler.Daemon;
+
+/// <summary>The daemon's composition: the hosted services and what they share.</summary>
+public static class DaemonHost
+{
+    /// <summary>Passes get this long to notice cancellation and record where they stopped.</summary>
+    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(30);
+
+    public static IHost Build(DaemonOptions options, MetricsAddress metrics, Uri? otlpEndpoint, bool otlpHttp, bool jsonLogs)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ApplicationName = "hakube" });
+        builder.Logging.ClearProviders();
+        if (jsonLogs)
+        {
+            builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+                o.UseUtcTimestamp = true;
+            });
+        }
+
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(metrics);
+        builder.Services.AddSingleton<HealthState>();
+        builder.Services.AddSingleton(_ => new PrometheusCollector());
+        builder.Services.AddSingleton(sp => new SshConnectionPool(null, sp.GetRequiredService<ILogger<SshConnectionPool>>(), sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<IClusterReconciler, ClusterReconciler>();
+        builder.Services.AddHostedService<MetricsServer>();
+        builder.Services.AddHostedService<ReconcileLoop>();
+        if (otlpEndpoint is not null)
+        {
+            OtlpExport.Add(builder.Services, otlpEndpoint, otlpHttp);
+        }
+
+        return builder.Build();
+    }
+}
