@@ -91,6 +91,33 @@ public sealed class StackedApplyLabTests
     }
 
     [Test, Order(2)]
+    public async Task Apply_Converged_EtcdHaproxyNodesAndFilesAreWhatTheSpecSays()
+    {
+        var controlPlanes = Lab.Hosts.Take(3).ToList();
+        var etcd = await ClusterChecks.EtcdAsync(Lab, controlPlanes[0], controlPlanes);
+        var backends = await ClusterChecks.HaproxyBackendsAsync(Lab, Lab.Hosts[5]);
+        var nodes = await ClusterChecks.NodesAsync(Lab, controlPlanes[0]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(etcd.Members, Is.EquivalentTo(controlPlanes.Select(h => h.Name)), etcd.Output);
+            Assert.That(etcd.Healthy, Is.True, etcd.Output);
+            Assert.That(backends.Keys, Is.EquivalentTo(controlPlanes.Select(h => h.Name)));
+            Assert.That(backends.Values, Has.All.StartsWith("UP"), string.Join(", ", backends));
+            Assert.That(nodes, Is.EquivalentTo(Lab.Hosts.Take(5).Select(h => h.Name)));
+        });
+        foreach (var host in controlPlanes)
+        {
+            Assert.That(await ClusterChecks.PkiFilesAsync(Lab, host), Is.EqualTo(ClusterChecks.ControlPlanePki(stacked: true)), host.Name);
+        }
+
+        foreach (var host in Lab.Hosts.Skip(3).Take(2))
+        {
+            Assert.That(await ClusterChecks.PkiFilesAsync(Lab, host), Is.EqualTo(ClusterChecks.WorkerPki), host.Name);
+        }
+    }
+
+    [Test, Order(3)]
     public async Task Plan_AfterApply_IsEmptyAndApplyRunsNothing()
     {
         var (exit, output, error) = await RunAsync("plan", "-f", Manifest, "--output", "json", "--state-dir", StateDir);
@@ -105,7 +132,7 @@ public sealed class StackedApplyLabTests
         });
     }
 
-    [Test, Order(3)]
+    [Test, Order(4)]
     public async Task Apply_DriftedHosts_PlanNamesTheDriftAndApplyRepairsIt()
     {
         await Lab.ShellAsync(Lab.Hosts[1], "rm /etc/kubernetes/pki/front-proxy-ca.crt");

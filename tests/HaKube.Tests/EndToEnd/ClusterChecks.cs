@@ -1,0 +1,94 @@
+using System.Text.Json;
+using HaKube.Tests.Lab;
+
+namespace HaKube.Tests.EndToEnd;
+
+/// <summary>
+/// What an end-to-end test checks on the lab after apply, looking with the real tools from inside
+/// the hosts: etcdctl with the issued certificates, HAProxy's runtime API, kubectl with the admin
+/// kubeconfig, and the files on disk with their modes.
+/// </summary>
+internal static class ClusterChecks
+{
+    /// <summary>Member names of the etcd cluster and whether every endpoint reports healthy, asked with the healthcheck-client certificate.</summary>
+    public static async Task<(IReadOnlyList<string> Members, bool Healthy, string Output)> EtcdAsync(LabHosts lab, LabHost on, IEnumerable<LabHost> members)
+    {
+        var endpoints = string.Join(',', members.Select(m => $"https://{m.Address}:2379"));
+        var etcdctl = $"ETCDCTL_API=3 etcdctl --endpoints={endpoints} --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt --key=/etc/kubernetes/pki/etcd/healthcheck-client.key --dial-timeout=2s --command-timeout=5s";
+        var list = await lab.ShellAsync(on, $"{etcdctl} member list -w json");
+        var health = await lab.ShellAsync(on, $"{etcdctl} endpoint health");
+        var names = new List<string>();
+        if (list.Succeeded)
+        {
+            using var json = JsonDocument.Parse(list.StandardOutput);
+            names.AddRange(json.RootElement.GetProperty("members").EnumerateArray().Select(m => m.GetProperty("name").GetString() ?? ""));
+        }
+
+        return (names, list.Succeeded && health.Succeeded, list.StandardOutput + list.StandardError + health.StandardOutput + health.StandardError);
+    }
+
+    /// <summary>Backend server name to status (UP, DOWN, ...) as HAProxy's stats socket reports it.</summary>
+    public static async Task<IReadOnlyDictionary<string, string>> HaproxyBackendsAsync(LabHosts lab, LabHost loadBalancer)
+    {
+        var stats = await lab.ShellAsync(loadBalancer,
+            """/usr/bin/python3 -c 'import socket; s = socket.socket(socket.AF_UNIX); s.connect("/run/haproxy/admin.sock"); s.sendall(b"show stat\n"); print(s.makefile().read())'""");
+        var servers = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var line in stats.StandardOutput.Split('\n'))
+        {
+            var fields = line.Split(',');
+            // CSV: pxname, svname, ..., status is the 18th field.
+            if (fields.Length > 17 && fields[1] is not ("FRONTEND" or "BACKEND") && !line.StartsWith('#'))
+            {
+                servers[fields[1]] = fields[17];
+            }
+        }
+
+        return servers;
+    }
+
+    /// <summary>Node names kube-apiserver knows, asked with the admin kubeconfig on a control plane.</summary>
+    public static async Task<IReadOnlyList<string>> NodesAsync(LabHosts lab, LabHost controlPlane)
+    {
+        var result = await lab.ShellAsync(controlPlane, "kubectl --kubeconfig /etc/kubernetes/admin.conf get nodes -o name");
+        return result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(n => n.Replace("node/", "", StringComparison.Ordinal)).ToList();
+    }
+
+    /// <summary>Every file under /etc/kubernetes/pki as "relative/path mode", sorted.</summary>
+    public static async Task<IReadOnlyList<string>> PkiFilesAsync(LabHosts lab, LabHost host)
+    {
+        var result = await lab.ShellAsync(host, "[ -d /etc/kubernetes/pki ] && find /etc/kubernetes/pki -type f -printf '%P %m\\n' | LC_ALL=C sort || true");
+        return result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    /// <summary>The PKI files kubeadm leaves on a control plane, with kubeadm's modes (certificates 644, keys 600).</summary>
+    public static IReadOnlyList<string> ControlPlanePki(bool stacked)
+    {
+        var files = new List<string>
+        {
+            "apiserver-etcd-client.crt 644", "apiserver-etcd-client.key 600",
+            "apiserver-kubelet-client.crt 644", "apiserver-kubelet-client.key 600",
+            "apiserver.crt 644", "apiserver.key 600",
+            "ca.crt 644", "ca.key 600",
+            "etcd/ca.crt 644",
+            "front-proxy-ca.crt 644", "front-proxy-ca.key 600",
+            "front-proxy-client.crt 644", "front-proxy-client.key 600",
+            "sa.key 600", "sa.pub 600",
+        };
+        if (stacked)
+        {
+            files.AddRange(["etcd/ca.key 600", "etcd/healthcheck-client.crt 644", "etcd/healthcheck-client.key 600", "etcd/peer.crt 644", "etcd/peer.key 600", "etcd/server.crt 644", "etcd/server.key 600"]);
+        }
+
+        return [.. files.Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>The PKI files HaKube puts on an external etcd member: no CA key, ever.</summary>
+    public static IReadOnlyList<string> EtcdMemberPki { get; } =
+    [
+        "etcd/ca.crt 644", "etcd/healthcheck-client.crt 644", "etcd/healthcheck-client.key 600",
+        "etcd/peer.crt 644", "etcd/peer.key 600", "etcd/server.crt 644", "etcd/server.key 600",
+    ];
+
+    /// <summary>A worker holds only the cluster CA certificate kubeadm join writes.</summary>
+    public static IReadOnlyList<string> WorkerPki { get; } = ["ca.crt 644"];
+}
