@@ -69,7 +69,8 @@ public sealed class ApplyLoop(ClusterSession session, IPlanner planner, IExecuti
     public async Task<(IReadOnlyList<HostFacts> Facts, ClusterMaterial Material, Plan Plan)> PlanOnceAsync(CancellationToken cancellationToken)
     {
         var facts = await session.ProbeAsync(cancellationToken);
+        var endpoint = await session.ObserveEndpointAsync(cancellationToken);
         var (material, desired) = await session.DesiredAsync(cancellationToken);
-        return (facts, material, planner.Plan(session.Cluster, facts, desired));
+        return (facts, material, planner.Plan(session.Cluster, facts, desired, endpoint));
     }
 }

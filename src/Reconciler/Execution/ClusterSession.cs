@@ -50,6 +50,15 @@ public sealed class ClusterSession
     public Task<IReadOnlyList<HostFacts>> ProbeAsync(CancellationToken cancellationToken) =>
         Prober.ProbeAsync(Cluster.Spec.Hosts.Select(h => _targets[h.Name]), cancellationToken);
 
+    /// <summary>A user-provided (External) load balancer as seen from here; null with HAProxy, whose hosts the probe sees.</summary>
+    public async Task<EndpointFacts?> ObserveEndpointAsync(CancellationToken cancellationToken)
+    {
+        var spec = Cluster.Spec;
+        return spec.LoadBalancer.Provider == LoadBalancerProvider.External
+            ? await EndpointProbe.CheckAsync(spec.ControlPlaneEndpoint.Host, spec.ControlPlaneEndpoint.Port, TimeSpan.FromSeconds(3), cancellationToken)
+            : null;
+    }
+
     /// <summary>The cluster material (generated on first use) and the desired state derived from it.</summary>
     public async Task<(ClusterMaterial Material, DesiredState Desired)> DesiredAsync(CancellationToken cancellationToken)
     {

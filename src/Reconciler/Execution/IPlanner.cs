@@ -7,5 +7,5 @@ namespace HaKube.Reconciler.Execution;
 /// <summary>The planner as the executor sees it: desired cluster, observed facts and desired files in, plan out. Pure.</summary>
 public interface IPlanner
 {
-    Plan Plan(HaCluster cluster, IReadOnlyList<HostFacts> facts, DesiredState desired);
+    Plan Plan(HaCluster cluster, IReadOnlyList<HostFacts> facts, DesiredState desired, EndpointFacts? endpoint = null);
 }

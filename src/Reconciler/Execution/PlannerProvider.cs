@@ -12,7 +12,7 @@ public static class PlannerProvider
 
     private sealed class PurePlanner : IPlanner
     {
-        public Plan Plan(HaCluster cluster, IReadOnlyList<HostFacts> facts, DesiredState desired) =>
-            Planner.Plan(cluster, facts.ToDictionary(f => f.Host, StringComparer.Ordinal), desired);
+        public Plan Plan(HaCluster cluster, IReadOnlyList<HostFacts> facts, DesiredState desired, EndpointFacts? endpoint = null) =>
+            Planner.Plan(cluster, facts.ToDictionary(f => f.Host, StringComparer.Ordinal), desired, endpoint);
     }
 }

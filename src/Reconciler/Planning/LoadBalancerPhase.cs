@@ -47,14 +47,22 @@ internal static class LoadBalancerPhase
     /// <summary>
     /// Why kubeadm could not reach the control-plane endpoint once this plan ran, or null when it
     /// can: with HAProxy, at least one load balancer host must be reachable and configurable. A
-    /// user-provided (External) load balancer is taken on trust; the probe cannot see it.
+    /// user-provided (External) load balancer, as HaKube observed it: its name must resolve, and
+    /// once a control plane is initialized it must accept connections (before that, "connection
+    /// refused" is what the kubeadm guide expects). Not observed: taken on trust.
     /// </summary>
     public static string? EndpointProblem(PlanBuilder plan)
     {
         var spec = plan.Spec;
         if (spec.LoadBalancer.Provider != LoadBalancerProvider.HAProxy)
         {
-            return null;
+            return plan.Endpoint switch
+            {
+                { Resolves: false } e => $"the control-plane endpoint (External load balancer) does not resolve: {e.Error}",
+                { Answers: false } e when spec.ControlPlanes().Any(c => plan.Reachable(c.Name)?.ControlPlaneInitialized == true) =>
+                    $"the control-plane endpoint (External load balancer) does not answer, so kubeadm join cannot reach kube-apiserver through it: {e.Error}",
+                _ => null,
+            };
         }
 
         var serving = spec.LoadBalancer.Hosts.Where(h => plan.Reachable(h) is not null && !plan.IsBlocked(StepKind.ConfigureLoadBalancer, h));

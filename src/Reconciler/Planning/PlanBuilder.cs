@@ -8,7 +8,7 @@ namespace HaKube.Reconciler.Planning;
 /// The plan under construction, and what the later phases ask about the earlier ones: is a step
 /// planned on a host, was it refused there, will a host's files be in place once the plan ran.
 /// </summary>
-internal sealed class PlanBuilder(HaClusterSpec spec, IReadOnlyDictionary<string, HostFacts> facts, DesiredState desired)
+internal sealed class PlanBuilder(HaClusterSpec spec, IReadOnlyDictionary<string, HostFacts> facts, DesiredState desired, EndpointFacts? endpoint = null)
 {
     private readonly List<PlanStep> _steps = [];
     private readonly List<Refusal> _refusals = [];
@@ -17,6 +17,9 @@ internal sealed class PlanBuilder(HaClusterSpec spec, IReadOnlyDictionary<string
     private readonly HashSet<(StepKind, string)> _blocked = [];
 
     public HaClusterSpec Spec => spec;
+
+    /// <summary>The user-provided load balancer as observed; null when not observed (HAProxy, or not asked).</summary>
+    public EndpointFacts? Endpoint => endpoint;
 
     /// <summary>The host's facts when its probe succeeded; null for an unreachable or unprobed host, on which nothing is planned.</summary>
     public HostFacts? Reachable(string host) => facts.TryGetValue(host, out var f) && f.Reachable ? f : null;

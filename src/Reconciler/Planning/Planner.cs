@@ -22,10 +22,14 @@ namespace HaKube.Reconciler.Planning;
 /// </summary>
 public static class Planner
 {
-    public static Plan Plan(HaCluster cluster, IReadOnlyDictionary<string, HostFacts> facts, DesiredState desired)
+    /// <param name="cluster">The desired cluster.</param>
+    /// <param name="facts">What the probe saw on each host.</param>
+    /// <param name="desired">The files HaKube keeps on each host, by hash.</param>
+    /// <param name="endpoint">A user-provided (External) load balancer as observed from HaKube; null when not observed.</param>
+    public static Plan Plan(HaCluster cluster, IReadOnlyDictionary<string, HostFacts> facts, DesiredState desired, EndpointFacts? endpoint = null)
     {
         var spec = cluster.Spec;
-        var plan = new PlanBuilder(spec, facts, desired);
+        var plan = new PlanBuilder(spec, facts, desired, endpoint);
         foreach (var host in spec.Hosts)
         {
             if (plan.Reachable(host.Name) is null)
