@@ -123,17 +123,22 @@ public sealed partial class DirectorySource : IDisposable
     {
         while (true)
         {
-            await Task.Delay(Debounce, _time, cancellationToken);
             long first, last;
             lock (_gate)
             {
                 (first, last) = (_firstNoticed, _lastNoticed);
             }
 
-            if (_time.GetElapsedTime(last) >= Debounce || _time.GetElapsedTime(first) >= MaxDebounce)
+            var quiet = _time.GetElapsedTime(last);
+            var waited = _time.GetElapsedTime(first);
+            if (quiet >= Debounce || waited >= MaxDebounce)
             {
                 return;
             }
+
+            // Sleep exactly until the quiet time would be reached; a millisecond more absorbs timer rounding.
+            var remaining = Debounce - quiet < MaxDebounce - waited ? Debounce - quiet : MaxDebounce - waited;
+            await Task.Delay(remaining + TimeSpan.FromMilliseconds(1), _time, cancellationToken);
         }
     }
 

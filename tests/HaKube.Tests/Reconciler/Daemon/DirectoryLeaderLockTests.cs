@@ -1,0 +1,62 @@
+using HaKube.Reconciler.Daemon;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace HaKube.Tests.Reconciler.Daemon;
+
+[TestFixture]
+public sealed class DirectoryLeaderLockTests
+{
+    [Test]
+    public async Task TryAcquire_HeldByAnother_FalseUntilReleased()
+    {
+        var state = Directory.CreateTempSubdirectory("hakube-lock-").FullName;
+        try
+        {
+            await using var one = new DirectoryLeaderLock(state, TimeProvider.System, NullLogger.Instance);
+            await using var two = new DirectoryLeaderLock(state, TimeProvider.System, NullLogger.Instance);
+
+            var first = one.TryAcquire();
+            var secondWhileHeld = two.TryAcquire();
+            one.Release();
+            var secondAfterRelease = two.TryAcquire();
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(first, Is.True);
+                Assert.That(secondWhileHeld, Is.False);
+                Assert.That(secondAfterRelease, Is.True);
+            });
+        }
+        finally
+        {
+            Directory.Delete(state, recursive: true);
+        }
+    }
+
+    [Test]
+    public async Task AcquireAsync_HeldByAnotherProcess_WaitsUntilThatProcessExits()
+    {
+        var state = Directory.CreateTempSubdirectory("hakube-lock-").FullName;
+        try
+        {
+            // flock(1) holds the same kind of lock .NET takes, from another process, for one second.
+            using var holder = System.Diagnostics.Process.Start("flock", ["-x", Path.Combine(state, DirectoryLeaderLock.FileName), "sleep", "1"]);
+            await Task.Delay(200);
+            await using var daemon = new DirectoryLeaderLock(state, TimeProvider.System, NullLogger.Instance) { RetryInterval = TimeSpan.FromMilliseconds(50) };
+
+            var whileHeld = daemon.TryAcquire();
+            await daemon.AcquireAsync(new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token);
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(whileHeld, Is.False);
+                Assert.That(holder.HasExited, Is.True);
+                Assert.That(daemon.IsHeld, Is.True);
+            });
+        }
+        finally
+        {
+            Directory.Delete(state, recursive: true);
+        }
+    }
+}
