@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # The README's first command: HaKube's main job on the lab, needing nothing outside this machine.
 # It starts six lab hosts (real sshd, each in its own namespaces on 127.0.10.x), writes an
-# HaCluster manifest for them (three control planes, two workers, one HAProxy host), validates
-# it, and probes every host in one SSH round trip each. With --keep the lab stays up afterwards
-# (tear it down with: bash tests/lab/lab.sh down).
+# HaCluster manifest for them (three stacked control planes, two workers, one HAProxy host),
+# validates it, probes every host in one SSH round trip each, shows the plan, applies it until
+# the cluster converges, and shows that a second plan is empty. Real sshd, etcd and HAProxy run
+# on the lab hosts; kubeadm, kubelet and kube-apiserver are the lab's stand-ins (tests/lab/standins).
+# With --keep the lab stays up afterwards (tear it down with: HAKUBE_LAB_DIR=/tmp/hakube-demo-lab
+# bash tests/lab/lab.sh down).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 keep=0
@@ -63,5 +66,20 @@ cat "$workdir/demo.yaml"
 echo "== hakube validate"
 "$hakube" validate "$workdir/demo.yaml"
 
+state=$HAKUBE_LAB_DIR/state
 echo "== hakube probe (one SSH exec per host)"
 "$hakube" probe -f "$workdir/demo.yaml"
+
+echo "== hakube plan (what apply would do, and why)"
+"$hakube" plan -f "$workdir/demo.yaml" --state-dir "$state" || [ $? = 2 ]
+
+echo "== hakube apply"
+"$hakube" apply -f "$workdir/demo.yaml" --yes --state-dir "$state"
+
+echo "== hakube plan again: nothing to do"
+"$hakube" plan -f "$workdir/demo.yaml" --state-dir "$state"
+
+echo "== the cluster, through the admin kubeconfig HaKube keeps (hakube kubeconfig demo)"
+"$hakube" kubeconfig demo --state-dir "$state" | grep -E '^\s+server:'
+lab exec demo1 kubectl --kubeconfig /etc/kubernetes/admin.conf get nodes -o wide
+lab exec demo1 sh -c 'ETCDCTL_API=3 etcdctl --endpoints=https://127.0.10.1:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt --key=/etc/kubernetes/pki/etcd/healthcheck-client.key member list -w table'

@@ -201,6 +201,10 @@ make_template() {
   chgrp shadow "$t.new/etc/shadow" "$t.new/etc/gshadow" 2>/dev/null || true
   echo "hakube ALL=(ALL:ALL) NOPASSWD: ALL" >"$t.new/etc/sudoers.d/hakube"
   chmod 0440 "$t.new/etc/sudoers.d/hakube"
+  # The pkgs.k8s.io signing key, as if fetched: the apt-get stand-in stands for that repository,
+  # and the lab has no network to fetch it from.
+  mkdir -p "$t.new/etc/apt/keyrings"
+  echo "lab stand-in for the pkgs.k8s.io signing key" >"$t.new/etc/apt/keyrings/kubernetes-apt-keyring.gpg"
   # Each host appends its own name to its copy of /etc/hosts (sudo resolves the hostname).
   cp /etc/hosts "$t.new/etc/hosts"
 

@@ -40,7 +40,20 @@ public sealed class LabTeardownTests
             await lab.StopAsync(Token);
         }
 
-        var ssh = await LabProcess.RunAsync("ssh", ["-F", "/dev/null", "-o", "BatchMode=yes", "-o", "ConnectTimeout=3", "root@127.0.25.1", "true"], TimeSpan.FromSeconds(20), cancellationToken: Token);
+        // A killed host's sshd may still hold its socket for a moment (its namespace is being torn
+        // down: "connection reset"); what must follow, within a bounded wait, is a refusal.
+        LabCommandResult ssh = null!;
+        for (var attempt = 0; attempt < 25; attempt++)
+        {
+            ssh = await LabProcess.RunAsync("ssh", ["-F", "/dev/null", "-o", "BatchMode=yes", "-o", "ConnectTimeout=3", "root@127.0.25.1", "true"], TimeSpan.FromSeconds(20), cancellationToken: Token);
+            if (ssh.StandardError.Contains("Connection refused", StringComparison.Ordinal))
+            {
+                break;
+            }
+
+            await Task.Delay(200, Token);
+        }
+
         Assert.That(ssh.StandardError, Does.Contain("Connection refused"));
         await AssertNothingLeftAsync(lab.Directory);
     }
