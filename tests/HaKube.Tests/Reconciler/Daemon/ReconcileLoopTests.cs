@@ -37,15 +37,17 @@ public sealed class ReconcileLoopTests
         {
             await loop.Leading.WaitAsync(Bound);
             await Task.Delay(100); // the first scan found nothing
+            var writing = System.Diagnostics.Stopwatch.GetTimestamp();
             await File.WriteAllTextAsync(Path.Combine(_manifests, "alpha.yaml"), DaemonTestSupport.Manifest("alpha"));
 
             var started = await DaemonTestSupport.EventuallyAsync(() => reconciler.CallsFor("alpha") > 0, Bound);
-            TestContext.Out.WriteLine($"manifest change noticed -> reconcile started: {loop.LastReactionMs:0} ms");
+            var reaction = started ? System.Diagnostics.Stopwatch.GetElapsedTime(writing, reconciler.Calls.First().At) : TimeSpan.MaxValue;
+            TestContext.Out.WriteLine($"file written -> reconcile started: {reaction.TotalMilliseconds:0} ms (debounce 50 ms; noticed -> started {loop.LastReactionMs:0} ms)");
 
             Assert.Multiple(() =>
             {
                 Assert.That(started, Is.True);
-                Assert.That(loop.LastReactionMs, Is.LessThan(1000));
+                Assert.That(reaction, Is.LessThan(TimeSpan.FromSeconds(1)));
             });
         }
         finally

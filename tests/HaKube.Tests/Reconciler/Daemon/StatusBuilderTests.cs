@@ -1,0 +1,86 @@
+using HaKube.Model.Api;
+using HaKube.Model.Facts;
+using HaKube.Model.Planning;
+using HaKube.Model.Status;
+using HaKube.Reconciler.Daemon;
+
+namespace HaKube.Tests.Reconciler.Daemon;
+
+[TestFixture]
+public sealed class StatusBuilderTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 6, 1, 0, 0, 0, TimeSpan.Zero);
+
+    [Test]
+    public void Observed_HostDownAndStepsPlanned_DegradedWithReasons()
+    {
+        var cluster = Cluster();
+        var facts = new[] { Up("cp1"), HostFacts.Unreachable("w1", ProbeErrorKind.Unreachable, "connection refused", Now) };
+        var plan = new Plan([new PlanStep(StepKind.PrepareHost, ["cp1"], "kubeadm is not installed")], [new Refusal("w1", "unreachable")]);
+
+        var status = StatusBuilder.Observed(cluster, facts, plan, observeOnly: false, previous: null, Now);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(status.Phase, Is.EqualTo(ClusterPhase.Degraded));
+            Assert.That(Reason(status, ConditionTypes.HostsReachable), Is.EqualTo(ConditionReasons.HostsUnreachable));
+            Assert.That(Conditions.Get(status.Conditions, ConditionTypes.HostsReachable)!.Message, Does.Contain("w1").And.Contain("connection refused"));
+            Assert.That(Reason(status, ConditionTypes.Ready), Is.EqualTo(ConditionReasons.StepsPending));
+            Assert.That(Reason(status, ConditionTypes.Paused), Is.EqualTo(ConditionReasons.Active));
+            Assert.That(status.Hosts.Select(h => (h.Name, h.Reachable)), Is.EqualTo(new[] { ("cp1", true), ("w1", false) }));
+            Assert.That(status.Plan.Single().Reason, Is.EqualTo("kubeadm is not installed"));
+            Assert.That(status.ReadyHosts, Is.EqualTo("0/2"));
+        });
+    }
+
+    [Test]
+    public void Observed_PreviousConditionSameStatus_TransitionTimeKept()
+    {
+        var cluster = Cluster();
+        var facts = new[] { Up("cp1"), Up("w1") };
+        var earlier = StatusBuilder.Observed(cluster, facts, Plan.Empty, false, null, Now.AddHours(-1));
+
+        var status = StatusBuilder.Observed(cluster, facts, Plan.Empty, false, earlier, Now);
+
+        Assert.That(Conditions.Get(status.Conditions, ConditionTypes.HostsReachable)!.LastTransitionTime, Is.EqualTo(Now.AddHours(-1)));
+    }
+
+    [Test]
+    public void Observed_Paused_PhasePausedAndPlanStillShown()
+    {
+        var cluster = Cluster(paused: true);
+        var plan = new Plan([new PlanStep(StepKind.PrepareHost, ["cp1"], "not prepared")], []);
+
+        var status = StatusBuilder.Observed(cluster, [Up("cp1"), Up("w1")], plan, false, null, Now);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(status.Phase, Is.EqualTo(ClusterPhase.Paused));
+            Assert.That(Reason(status, ConditionTypes.Paused), Is.EqualTo(ConditionReasons.PausedBySpec));
+            Assert.That(status.Plan, Has.Count.EqualTo(1));
+        });
+    }
+
+    private static string? Reason(HaClusterStatus status, string type) => Conditions.Get(status.Conditions, type)?.Reason;
+
+    private static HostFacts Up(string host) => new() { Host = host, Reachable = true, ObservedAt = Now };
+
+    private static HaCluster Cluster(bool paused = false) => new()
+    {
+        ApiVersion = HaCluster.GroupVersion,
+        Kind = HaCluster.KindName,
+        Metadata = new ObjectMeta { Name = "demo" },
+        Spec = new HaClusterSpec
+        {
+            KubernetesVersion = "v1.31.4",
+            ControlPlaneEndpoint = new ControlPlaneEndpoint { Host = "api.demo.internal" },
+            Ssh = new SshSpec(),
+            Paused = paused,
+            Hosts =
+            [
+                new HostSpec { Name = "cp1", Address = "10.0.0.1", Roles = [HostRole.ControlPlane] },
+                new HostSpec { Name = "w1", Address = "10.0.0.2", Roles = [HostRole.Worker] },
+            ],
+        },
+    };
+}
