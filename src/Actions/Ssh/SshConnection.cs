@@ -118,6 +118,8 @@ internal sealed class SshConnection : IHostConnection, IAsyncDisposable
         var stdout = new BoundedCapture(captureLimit);
         var stderr = new BoundedCapture(captureLimit);
         var started = _time.GetTimestamp();
+        // Ends when the command's output is drained or it failed: the span the remote side was busy.
+        using var observed = RemoteCommandObserver.Current?.Invoke();
         Log.CommandStarted(_logger, Host, options.Name);
         Task execution;
         try
@@ -293,5 +295,22 @@ internal sealed class SshConnection : IHostConnection, IAsyncDisposable
     {
         public CommandResult ToResult() =>
             new(ExitStatus, ExitSignal, StdOut.ToText(), StdErr.ToText(), StdOut.Truncated || StdErr.Truncated);
+    }
+}
+
+/// <summary>
+/// Lets a caller see when remote commands run in its own async flow (apply times the wall time
+/// during which at least one ran). Set <see cref="Current"/> to a function called as each exec
+/// starts; the scope it returns is disposed when that exec ends, however it ends. Unset by default:
+/// nothing is observed and nothing changes. Async-local, so concurrent applies never mix.
+/// </summary>
+public static class RemoteCommandObserver
+{
+    private static readonly AsyncLocal<Func<IDisposable>?> Observer = new();
+
+    public static Func<IDisposable>? Current
+    {
+        get => Observer.Value;
+        set => Observer.Value = value;
     }
 }

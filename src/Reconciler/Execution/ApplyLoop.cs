@@ -1,3 +1,4 @@
+using HaKube.Actions.Ssh;
 using HaKube.Actions.Steps;
 using HaKube.Model.Facts;
 using HaKube.Model.Planning;
@@ -18,6 +19,18 @@ public sealed class ApplyLoop(ClusterSession session, IPlanner planner, IExecuti
     public int MaxParallelHosts { get; init; } = 16;
 
     public async Task<ApplyResult> RunAsync(CancellationToken cancellationToken)
+    {
+        // Every SSH exec below (probes and steps) reports to this apply's clock; being async-local,
+        // the setting ends with this method and never reaches another apply.
+        var started = session.Time.GetTimestamp();
+        var clock = new RemoteCommandClock(session.Time);
+        RemoteCommandObserver.Current = clock.Enter;
+        var result = await RunRoundsAsync(cancellationToken);
+        var busy = clock.Busy;
+        return result with { Timing = new ApplyTiming(session.Time.GetElapsedTime(started), busy, clock.Commands) };
+    }
+
+    private async Task<ApplyResult> RunRoundsAsync(CancellationToken cancellationToken)
     {
         var executor = new PlanExecutor(session, _observer) { MaxParallelHosts = MaxParallelHosts };
         var stepsRun = 0;
