@@ -40,5 +40,15 @@ internal static class EtcdRules
         }
 
         ReferenceRules.CheckReferences(scope, spec.Etcd.Hosts, "spec.etcd.hosts", HostRole.Etcd);
+
+        // etcd binds its listen URLs to addresses, never names, so an external member needs an IP.
+        foreach (var name in spec.Etcd.Hosts.Distinct(StringComparer.Ordinal))
+        {
+            var index = scope.HostIndex(name);
+            if (index >= 0 && Syntax.IsHostAddress(spec.Hosts[index].Address) && !Syntax.IsIpAddress(spec.Hosts[index].Address))
+            {
+                scope.Error($"spec.hosts[{index}].address", $"external etcd member \"{name}\" needs an IP address, because etcd listens on addresses, not names; got \"{spec.Hosts[index].Address}\"");
+            }
+        }
     }
 }

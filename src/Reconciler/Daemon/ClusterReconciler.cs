@@ -30,34 +30,35 @@ public sealed class ClusterReconciler(SshConnectionPool pool, DaemonOptions opti
         try
         {
             var (session, key) = await SessionFactory.CreateAsync(manifest, pool, options.StateDirectory, cancellationToken);
-            using (key)
+            // The key is not disposed after the pass: pooled connections outlive it and sign with the
+            // key object they were opened with (the pool reuses them by the key's public-key hash), so
+            // disposing it would break every later reconnect. The GC frees it with its last connection.
+            _ = key;
+            stage = "the probe";
+            var facts = await ProbeAsync(session, cancellationToken);
+            stage = "planning";
+            var (material, plan) = await PlanAsync(session, facts, cancellationToken);
+            observed = StatusBuilder.Observed(cluster, facts, plan, options.ObserveOnly, null, time.GetUtcNow());
+            if (cluster.Spec.Paused || options.ObserveOnly || plan.Steps.Count == 0)
             {
-                stage = "the probe";
-                var facts = await ProbeAsync(session, cancellationToken);
-                stage = "planning";
-                var (material, plan) = await PlanAsync(session, facts, cancellationToken);
-                observed = StatusBuilder.Observed(cluster, facts, plan, options.ObserveOnly, null, time.GetUtcNow());
-                if (cluster.Spec.Paused || options.ObserveOnly || plan.Steps.Count == 0)
-                {
-                    return new ReconcileResult { Status = observed };
-                }
+                return new ReconcileResult { Status = observed };
+            }
 
-                stage = "the steps";
-                var executor = new PlanExecutor(session, tracker);
-                try
+            stage = "the steps";
+            var executor = new PlanExecutor(session, tracker);
+            try
+            {
+                var ran = await executor.RunAsync(plan, facts, material, cancellationToken);
+                return new ReconcileResult { Status = observed, StepsRun = ran, RequeueAfter = options.RequeueAfterSteps };
+            }
+            catch (Exception e) when (e is StepFailedException or AggregateException)
+            {
+                var message = e is AggregateException all ? string.Join("; ", all.InnerExceptions.Select(x => x.Message)) : e.Message;
+                return new ReconcileResult
                 {
-                    var ran = await executor.RunAsync(plan, facts, material, cancellationToken);
-                    return new ReconcileResult { Status = observed, StepsRun = ran, RequeueAfter = options.RequeueAfterSteps };
-                }
-                catch (Exception e) when (e is StepFailedException or AggregateException)
-                {
-                    var message = e is AggregateException all ? string.Join("; ", all.InnerExceptions.Select(x => x.Message)) : e.Message;
-                    return new ReconcileResult
-                    {
-                        Status = StatusBuilder.WithProblem(observed, null, ConditionReasons.ReconcileFailed, message, time.GetUtcNow()),
-                        Failed = true,
-                    };
-                }
+                    Status = StatusBuilder.WithProblem(observed, null, ConditionReasons.ReconcileFailed, message, time.GetUtcNow()),
+                    Failed = true,
+                };
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -95,10 +96,11 @@ public sealed class ClusterReconciler(SshConnectionPool pool, DaemonOptions opti
     private static async Task<(ClusterMaterial Material, Plan Plan)> PlanAsync(ClusterSession session, IReadOnlyList<HostFacts> facts, CancellationToken cancellationToken)
     {
         using var activity = HaKubeTelemetry.Source.StartActivity("plan");
-        var (material, desired) = await session.DesiredAsync(cancellationToken);
+        var (material, desired) = await session.DesiredAsync(facts, cancellationToken);
+        var endpoint = await session.ObserveEndpointAsync(cancellationToken);
         var cluster = session.Cluster;
         var unpaused = cluster with { Spec = cluster.Spec with { Paused = false } };
-        var plan = PlannerProvider.Default.Plan(unpaused, facts, desired);
+        var plan = PlannerProvider.Default.Plan(unpaused, facts, desired, endpoint);
         activity?.SetTag("hakube.steps", plan.Steps.Count);
         activity?.SetTag("hakube.refusals", plan.Refusals.Count);
         return (material, plan);

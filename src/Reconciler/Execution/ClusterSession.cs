@@ -60,8 +60,25 @@ public sealed class ClusterSession
     }
 
     /// <summary>The cluster material (generated on first use) and the desired state derived from it.</summary>
-    public async Task<(ClusterMaterial Material, DesiredState Desired)> DesiredAsync(CancellationToken cancellationToken)
+    /// <exception cref="ForeignClusterCaException">The store has no authorities but a control plane already has a cluster CA.</exception>
+    public async Task<(ClusterMaterial Material, DesiredState Desired)> DesiredAsync(IReadOnlyList<HostFacts> facts, CancellationToken cancellationToken)
     {
+        // HaKube generates the authorities once, when the store has none. If a control plane already
+        // holds a cluster CA, that CA was made elsewhere (another state store, a lost one, kubeadm by
+        // hand): a new CA pushed over it would break every kubelet, token and etcd peer of a running
+        // cluster, so stop and say so instead.
+        if (await Store.LoadAuthoritiesAsync(cancellationToken) is null)
+        {
+            var holders = facts.Where(f => f.Reachable && f.IsPresent(PkiPaths.ClusterCaCertificate)).Select(f => f.Host).ToList();
+            if (holders.Count > 0)
+            {
+                throw new ForeignClusterCaException(
+                    $"the state store {Store.Directory} holds no certificate authorities, but {string.Join(", ", holders)} already " +
+                    $"{(holders.Count == 1 ? "has" : "have")} a cluster CA ({PkiPaths.ClusterCaCertificate}): HaKube will not create a new CA over an existing " +
+                    "cluster. Point --state-dir at the store that built this cluster, or reset those hosts.");
+            }
+        }
+
         var material = await ClusterMaterial.LoadAsync(Cluster.Spec, Store, Issuer, cancellationToken);
         return (material, DesiredStateBuilder.Build(Cluster, material));
     }

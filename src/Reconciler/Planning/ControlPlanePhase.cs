@@ -15,7 +15,8 @@ namespace HaKube.Reconciler.Planning;
 /// earlier in this plan), its CAs are in place, the endpoint answers and, with External etcd,
 /// etcd has quorum. With Stacked etcd each join adds an etcd member: behind the quorum guard,
 /// one per plan, and not in the plan that runs init (its member is not there to count yet).
-/// With External etcd joins change no membership and run in parallel.</item>
+/// With External etcd joins change no membership, but still run one per plan, as the kubeadm
+/// HA guide does them.</item>
 /// </list>
 /// </summary>
 internal static class ControlPlanePhase
@@ -104,6 +105,20 @@ internal static class ControlPlanePhase
                 continue;
             }
 
+            // On a running control plane, a CA file that differs from HaKube's is drift when another
+            // running control plane still holds HaKube's version; when none does, the cluster runs on
+            // another authority (a different state store, a CA rotated by hand), and replacing it would
+            // break every kubelet, token and etcd peer signed by it. Missing files are always restored.
+            var foreign = facts.ControlPlaneInitialized
+                ? desired.Where(d => Differs(facts, d) && !HeldByARunningControlPlane(plan, controlPlanes, d)).Select(d => d.Path).ToList()
+                : [];
+            if (foreign.Count > 0)
+            {
+                plan.Refuse(StepKind.DistributeCertificateAuthorities, host,
+                    $"{Wording.List(foreign)} on this running control plane differ from the authorities in HaKube's state store: HaKube does not replace a live cluster's CA; check --state-dir, or restore the files by hand");
+                continue;
+            }
+
             var drift = FileDrift.Describe(facts, desired);
             if (drift.Count > 0)
             {
@@ -111,6 +126,12 @@ internal static class ControlPlanePhase
             }
         }
     }
+
+    private static bool Differs(HostFacts facts, DesiredFile desired) =>
+        facts.Files.TryGetValue(desired.Path, out var file) && file.Present && file.Sha256 != desired.Sha256;
+
+    private static bool HeldByARunningControlPlane(PlanBuilder plan, List<string> controlPlanes, DesiredFile desired) =>
+        controlPlanes.Any(c => plan.Reachable(c) is { ControlPlaneInitialized: true } f && f.Files.TryGetValue(desired.Path, out var file) && file.Present && file.Sha256 == desired.Sha256);
 
     private static string? Init(PlanBuilder plan, EtcdOutcome etcd, List<string> controlPlanes)
     {
@@ -163,6 +184,7 @@ internal static class ControlPlanePhase
 
     private static void JoinExternal(PlanBuilder plan, EtcdOutcome etcd, List<string> waiting)
     {
+        string? joining = null;
         foreach (var host in waiting)
         {
             var problems = Prerequisites(plan, etcd, host);
@@ -170,8 +192,14 @@ internal static class ControlPlanePhase
             {
                 plan.Refuse(StepKind.JoinControlPlane, host, string.Join("; ", problems));
             }
+            else if (joining is not null)
+            {
+                // The kubeadm HA guide still joins control planes one at a time with external etcd.
+                plan.Defer(StepKind.JoinControlPlane, host, $"not initialized; {joining} joins in this plan, and with external etcd control planes join one at a time");
+            }
             else
             {
+                joining = host;
                 plan.Step(StepKind.JoinControlPlane, [host], $"not initialized (no {KnownPaths.AdminConf})");
             }
         }

@@ -63,7 +63,8 @@ internal static class Clusters
         {
             var names = new List<string> { "ca.crt", "ca.key", "sa.key", "sa.pub", "front-proxy-ca.crt", "front-proxy-ca.key", "etcd/ca.crt" };
             names.AddRange(stacked ? ["etcd/ca.key"] : ["apiserver-etcd-client.crt", "apiserver-etcd-client.key"]);
-            var list = names.Select(n => File(cp.Name, $"{KnownPaths.Pki}/{n}", StepKind.DistributeCertificateAuthorities)).ToList();
+            // The authorities are one set for the whole cluster: the same content on every control plane.
+            var list = names.Select(n => File("cluster", $"{KnownPaths.Pki}/{n}", StepKind.DistributeCertificateAuthorities)).ToList();
             if (cp == spec.ControlPlanes()[0] && spec.Networking.Cni == CniPlugin.Calico)
             {
                 list.Add(File("cluster", PodNetworkFile, StepKind.InstallPodNetwork));

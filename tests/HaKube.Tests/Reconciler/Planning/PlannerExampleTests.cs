@@ -74,7 +74,7 @@ public sealed class PlannerExampleTests
             (StepKind.BootstrapEtcd, "etcd1"),
             (StepKind.DistributeCertificateAuthorities, "cp1"), (StepKind.DistributeCertificateAuthorities, "cp2"), (StepKind.DistributeCertificateAuthorities, "cp3"),
             (StepKind.InitControlPlane, "cp1"),
-            (StepKind.JoinControlPlane, "cp2"), (StepKind.JoinControlPlane, "cp3"),
+            (StepKind.JoinControlPlane, "cp2"),
             (StepKind.InstallPodNetwork, "cp1"),
             (StepKind.JoinWorker, "w1"),
         }));
@@ -83,7 +83,7 @@ public sealed class PlannerExampleTests
             Assert.That(plan.Refusals, Is.Empty);
             Assert.That(plan.Steps[3].Reason, Is.EqualTo("etcd, etcdctl not installed"));
             Assert.That(plan.Steps[10].Reason, Is.EqualTo("etcd runs on none of etcd1, etcd2, etcd3: a new one-member cluster starts on etcd1"));
-            Assert.That(plan.Deferred.Select(d => (d.Kind, d.Host)), Is.EqualTo(new[] { (StepKind.AddEtcdMember, "etcd2"), (StepKind.AddEtcdMember, "etcd3") }));
+            Assert.That(plan.Deferred.Select(d => (d.Kind, d.Host)), Is.EqualTo(new[] { (StepKind.AddEtcdMember, "etcd2"), (StepKind.AddEtcdMember, "etcd3"), (StepKind.JoinControlPlane, "cp3") }));
         });
     }
 
@@ -136,6 +136,27 @@ public sealed class PlannerExampleTests
         Assert.That(plan.Steps.Select(Row), Is.EqualTo(new[] { (StepKind.DistributeCertificateAuthorities, "cp2") }));
         Assert.That(plan.Steps[0].Reason, Does.Match(@"^/etc/kubernetes/pki/front-proxy-ca\.crt differs \(sha256 [0-9a-f]{12}, want [0-9a-f]{12}\)$"));
         Assert.That(plan.Refusals, Is.Empty);
+    }
+
+    [Test]
+    public void Plan_EveryRunningControlPlaneHasAnotherClusterCa_RefusesToReplaceIt()
+    {
+        var cluster = Clusters.Spec();
+        var facts = Clusters.ConvergedFacts(cluster);
+        var path = KnownPaths.Pki + "/ca.crt";
+        foreach (var cp in new[] { "cp1", "cp2", "cp3" })
+        {
+            facts[cp] = facts[cp] with { Files = facts[cp].Files.With(path, Clusters.Present(Clusters.Sha("another cluster's CA"), "644")) };
+        }
+
+        var plan = Planner.Plan(cluster, facts, Clusters.Desired(cluster));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(plan.Steps, Is.Empty);
+            Assert.That(plan.Refusals.Select(r => r.Host), Is.EquivalentTo(new[] { "cp1", "cp2", "cp3" }));
+            Assert.That(plan.Refusals[0].Reason, Does.Contain("does not replace a live cluster's CA"));
+        });
     }
 
     [Test]

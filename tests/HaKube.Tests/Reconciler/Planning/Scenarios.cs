@@ -74,8 +74,12 @@ internal static class Scenarios
                 }
 
                 var file = files[b % files.Count];
-                facts[host] = f with { Files = f.Files.With(file.Path, blow == 1 ? Clusters.Present(Clusters.Sha("drift" + b), file.Mode) : null) };
-                return $"{file.Path} on {host} {(blow == 1 ? "drifted" : "missing")}";
+                // A CA file that differs on a running control plane is repaired only while another
+                // running control plane still holds HaKube's; otherwise the planner refuses (it cannot
+                // tell drift from another cluster's authority), so "repairable" damage removes it instead.
+                var drift = blow == 1 && !(repairable && file.Owner == StepKind.DistributeCertificateAuthorities);
+                facts[host] = f with { Files = f.Files.With(file.Path, drift ? Clusters.Present(Clusters.Sha("drift" + b), file.Mode) : null) };
+                return $"{file.Path} on {host} {(drift ? "drifted" : "missing")}";
             case 3 when f.Reachable:
                 facts[host] = f with { Versions = new KubeVersions("v1.29.9", f.Versions.Kubeadm, null) };
                 return $"{host} at another version";
