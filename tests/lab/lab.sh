@@ -519,7 +519,8 @@ bastion_down() {
     fi
     ip netns delete "$ns"
   done
-  if ip link show "$VETH_ROOT" >/dev/null 2>&1 && [ -z "$(lab_netns_list)" ]; then ip link delete "$VETH_ROOT"; fi
+  # The pair also dies with the bastion namespace, asynchronously: gone in between is fine.
+  if ip link show "$VETH_ROOT" >/dev/null 2>&1 && [ -z "$(lab_netns_list)" ]; then ip link delete "$VETH_ROOT" 2>/dev/null || true; fi
   if [ -z "$(lab_netns_list)" ]; then
     ip route del unreachable "$LAB_NET" 2>/dev/null || true
   fi
