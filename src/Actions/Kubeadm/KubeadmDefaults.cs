@@ -24,7 +24,9 @@ internal static class KubeadmDefaults
     public const string ExternalEtcdKeyFile = PkiPaths.ApiServerEtcdClientKey;
 
     // Go duration spelling (as kubeadm prints it), so the stored configuration reads back identically.
-    public const string BootstrapTokenTtl = "24h0m0s";
+    // HaKube joins with fresh short-lived tokens of its own, so the init token only has to outlive
+    // kubeadm init itself; kubeadm's 24 h default would leave a node-registration credential lying around.
+    public const string BootstrapTokenTtl = "15m0s";
 
     public const string BootstrapTokenGroup = "system:bootstrappers:kubeadm:default-node-token";
 

@@ -30,7 +30,15 @@ internal static class AtomicFile
     public static async Task WriteAsync(string path, string content, CancellationToken cancellationToken)
     {
         var temporary = await WriteTemporaryAsync(path, content, cancellationToken);
-        File.Move(temporary, path, overwrite: true);
+        try
+        {
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            // Only left behind when the move failed; it may hold CA keys.
+            File.Delete(temporary);
+        }
     }
 
     /// <summary>

@@ -118,15 +118,24 @@ internal static class HostCommands
                     failures.Add(e);
                 }
             }
+            catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
+            {
+                // Anything else is kept too: rethrown here it would cancel the other hosts' work
+                // mid-command (kubeadm, apt), which is worse than the failure itself.
+                lock (failures)
+                {
+                    failures.Add(new InvalidOperationException($"host {host}: {e.GetType().Name}: {e.Message}", e));
+                }
+            }
         });
-        if (failures.Count == 1)
+        if (failures is [StepFailedException single])
         {
-            throw failures[0];
+            throw single;
         }
 
-        if (failures.Count > 1)
+        if (failures.Count > 0)
         {
-            throw new AggregateException($"{failures.Count} hosts failed", failures);
+            throw new AggregateException($"{failures.Count} host(s) failed", failures);
         }
     }
 

@@ -43,7 +43,17 @@ public sealed class PlanExecutor(ClusterSession session, IExecutionObserver? obs
         {
             // Steps of one wave (same kind, no membership change) touch different hosts: they run together.
             var steps = wave.ToList();
-            await Task.WhenAll(steps.Select(step => RunStepAsync(context, step, cancellationToken)));
+            var all = Task.WhenAll(steps.Select(step => RunStepAsync(context, step, cancellationToken)));
+            try
+            {
+                await all;
+            }
+            catch when (all.Exception is { InnerExceptions.Count: > 1 } several)
+            {
+                // await rethrows only the first failure; every step that failed must reach the report.
+                throw several.Flatten();
+            }
+
             ran += steps.Count;
             if (steps.Any(step => step.ChangesEtcdMembership || ReplanAfter.Contains(step.Kind)))
             {

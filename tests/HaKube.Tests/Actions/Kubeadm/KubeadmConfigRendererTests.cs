@@ -88,7 +88,7 @@ public sealed class KubeadmConfigRendererTests
         Assert.Multiple(() =>
         {
             Assert.That(((YamlScalarNode)token["token"]).Value, Is.EqualTo(Token));
-            Assert.That(((YamlScalarNode)token["ttl"]).Value, Is.EqualTo("24h0m0s"));
+            Assert.That(((YamlScalarNode)token["ttl"]).Value, Is.EqualTo("15m0s"));
             Assert.That(((YamlSequenceNode)token["usages"]).Select(n => n.ToString()), Is.EqualTo(new[] { "signing", "authentication" }));
             Assert.That(((YamlSequenceNode)token["groups"]).Select(n => n.ToString()), Is.EqualTo(new[] { "system:bootstrappers:kubeadm:default-node-token" }));
         });
