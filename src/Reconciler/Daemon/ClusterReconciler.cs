@@ -17,8 +17,11 @@ namespace HaKube.Reconciler.Daemon;
 /// paused or observing only, run the plan's next steps with the executor and come back soon to
 /// re-observe. Steps are never trusted to have worked: the next pass probes again.
 /// </summary>
-public sealed class ClusterReconciler(SshConnectionPool pool, DaemonOptions options, TimeProvider time, ILogger<ClusterReconciler> logger) : IClusterReconciler
+public sealed class ClusterReconciler(SshConnectionPool pool, DaemonOptions options, TimeProvider time, ILogger<ClusterReconciler> logger, ISessionOpener? sessions = null) : IClusterReconciler
 {
+    // Without an opener the key comes from files, as directory mode has always read it.
+    private readonly ISessionOpener _sessions = sessions ?? new FileSessionOpener(pool, options);
+
     public async Task<ReconcileResult> ReconcileAsync(LoadedManifest manifest, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(manifest);
@@ -29,7 +32,7 @@ public sealed class ClusterReconciler(SshConnectionPool pool, DaemonOptions opti
         HaClusterStatus? observed = null;
         try
         {
-            var (session, key) = await SessionFactory.CreateAsync(manifest, pool, options.StateDirectory, cancellationToken);
+            var (session, key) = await _sessions.OpenAsync(manifest, cancellationToken);
             // The key is not disposed after the pass: pooled connections outlive it and sign with the
             // key object they were opened with (the pool reuses them by the key's public-key hash), so
             // disposing it would break every later reconnect. The GC frees it with its last connection.

@@ -8,6 +8,15 @@ namespace HaKube.Tests.Reconciler.Kubernetes;
 /// <summary>The stand-in's watch: history since a resourceVersion, then live events, bookmarks, 410 Gone.</summary>
 internal sealed partial class StandinApiServer
 {
+    private volatile bool _holdWatches;
+
+    /// <summary>While true, new watch requests wait before they are answered (so a test can act between a drop and the reconnect).</summary>
+    public bool HoldWatches
+    {
+        get => _holdWatches;
+        set => _holdWatches = value;
+    }
+
     // Under the gate: kept for resuming watches, and sent to the open ones.
     private void Record(string resource, string type, string ns, JsonObject obj)
     {
@@ -29,6 +38,11 @@ internal sealed partial class StandinApiServer
 
     private async Task StreamAsync(HttpListenerRequest request, HttpListenerResponse response, string ns)
     {
+        while (HoldWatches && !_stopping.IsCancellationRequested)
+        {
+            await Task.Delay(10); // a test is changing things while the client is between watches
+        }
+
         var asked = request.QueryString["resourceVersion"];
         var bookmarks = request.QueryString["allowWatchBookmarks"] is "true" or "1";
         Watch watch;

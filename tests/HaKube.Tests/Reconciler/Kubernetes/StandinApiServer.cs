@@ -29,7 +29,8 @@ namespace HaKube.Tests.Reconciler.Kubernetes;
 /// and JSON patch, label and field selectors, pagination (limit/continue), server-side apply,
 /// deleteCollection, other resources, watch timeouts other than the client's own.
 /// Test controls: <see cref="Compact"/> (older resourceVersions become 410 Gone), <see cref="DropWatches"/>
-/// (every open watch connection is cut, as a restarting API server or a load balancer would).
+/// (every open watch connection is cut, as a restarting API server or a load balancer would),
+/// <see cref="HoldWatches"/> (reconnecting watches wait, so a test can change things in between).
 /// </remarks>
 internal sealed partial class StandinApiServer : IAsyncDisposable
 {

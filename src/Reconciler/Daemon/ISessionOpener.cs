@@ -1,0 +1,23 @@
+using HaKube.Actions.Ssh;
+using HaKube.Model.Loading;
+using HaKube.Reconciler.Execution;
+
+namespace HaKube.Reconciler.Daemon;
+
+/// <summary>
+/// Where a reconcile pass gets its SSH session and client key: the only thing that differs between
+/// directory mode (a key file next to the manifest) and custom-resource mode (a Secret).
+/// </summary>
+public interface ISessionOpener
+{
+    /// <summary>The session, and the loaded client key (the caller disposes it).</summary>
+    /// <exception cref="InvalidOperationException">The key or host keys cannot be had; the message says which.</exception>
+    Task<(ClusterSession Session, SshPrivateKey Key)> OpenAsync(LoadedManifest manifest, CancellationToken cancellationToken);
+}
+
+/// <summary>Directory mode: key and known_hosts files relative to the manifest.</summary>
+public sealed class FileSessionOpener(SshConnectionPool pool, DaemonOptions options) : ISessionOpener
+{
+    public Task<(ClusterSession Session, SshPrivateKey Key)> OpenAsync(LoadedManifest manifest, CancellationToken cancellationToken) =>
+        SessionFactory.CreateAsync(manifest, pool, options.StateDirectory, cancellationToken);
+}
