@@ -7,7 +7,7 @@ namespace HaKube.Actions.State;
 /// read them: the content goes to a 0600 temporary file in the same folder, is flushed to disk,
 /// and is then renamed over (or linked to) the final name.
 /// </summary>
-internal static class AtomicFile
+public static class AtomicFile
 {
     public const UnixFileMode PrivateFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     public const UnixFileMode PrivateDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;

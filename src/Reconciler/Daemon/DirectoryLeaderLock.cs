@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using HaKube.Actions.State;
 using Microsoft.Extensions.Logging;
 
 namespace HaKube.Reconciler.Daemon;
@@ -46,11 +47,11 @@ public sealed partial class DirectoryLeaderLock : IAsyncDisposable
             return true;
         }
 
-        PrivateFiles.EnsureDirectory(Path.GetDirectoryName(_path)!);
+        AtomicFile.EnsurePrivateDirectory(Path.GetDirectoryName(_path)!);
         var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
         if (!OperatingSystem.IsWindows())
         {
-            options.UnixCreateMode = PrivateFiles.FileMode;
+            options.UnixCreateMode = AtomicFile.PrivateFile;
         }
 
         try

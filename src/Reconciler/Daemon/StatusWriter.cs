@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using HaKube.Actions.State;
 
 namespace HaKube.Reconciler.Daemon;
 
@@ -43,7 +44,7 @@ public sealed class StatusWriter
     public Task WriteAsync(StatusDocument document, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(document);
-        return PrivateFiles.WriteAsync(PathOf(document.Cluster), JsonSerializer.Serialize(document, Json) + "\n", cancellationToken);
+        return AtomicFile.WriteAsync(PathOf(document.Cluster), JsonSerializer.Serialize(document, Json) + "\n", cancellationToken);
     }
 
     /// <summary>The cluster's last status, or null if none was written (or the file cannot be read).</summary>
