@@ -2,21 +2,27 @@ using System.CommandLine;
 using System.Globalization;
 using HaKube.Actions.State;
 using HaKube.Reconciler.Daemon;
+using HaKube.Reconciler.Kubernetes;
 using HaKube.Reconciler.Telemetry;
+using k8s;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace HaKube.Reconciler.Cli;
 
 /// <summary>
 /// <c>hakube run --manifests DIR</c>: the daemon in directory mode, until stopped (SIGINT/SIGTERM).
-/// <c>--kubernetes</c> (custom-resource mode) is refused with exit 1 in this build.
+/// <c>hakube run --kubernetes [--kubeconfig PATH] [--namespace NS]</c>: the daemon on HaCluster custom
+/// resources, leader-elected through a Lease.
 /// </summary>
 internal static class RunCommand
 {
     public static Command Create()
     {
         var manifests = new Option<string>("--manifests") { Description = "Directory of HaCluster manifests (a GitOps checkout), watched recursively." };
-        var kubernetes = new Option<bool>("--kubernetes") { Description = "Custom-resource mode: HaCluster objects on a management cluster (not yet supported in this build)." };
+        var kubernetes = new Option<bool>("--kubernetes") { Description = "Custom-resource mode: HaCluster objects on a management cluster (in-cluster, or --kubeconfig)." };
+        var kubeconfig = new Option<string?>("--kubeconfig") { Description = "Custom-resource mode: the kubeconfig to use; default: the pod's service account in a pod, else $KUBECONFIG or ~/.kube/config." };
+        var ns = new Option<string?>("--namespace") { Description = "Custom-resource mode: the namespace whose HaClusters are managed and where the Lease is; default: POD_NAMESPACE, the pod's, the kubeconfig's, or default." };
         var stateDir = new Option<string>("--state-dir") { Description = "State directory: authorities, status files, the leader lock.", DefaultValueFactory = _ => ClusterStateStore.DefaultRoot };
         var resync = new Option<string>("--resync") { Description = "Reconcile every cluster at least this often, to find drift: 60s, 5m, 1h.", DefaultValueFactory = _ => "60s" };
         var maxParallel = new Option<int>("--max-parallel") { Description = "Clusters reconciled at once.", DefaultValueFactory = _ => 4 };
@@ -29,20 +35,26 @@ internal static class RunCommand
         logFormat.AcceptOnlyFromAmong("text", "json");
         var command = new Command("run", "Run the daemon: watch manifests, reconcile every cluster, repair drift, write status; until stopped.")
         {
-            manifests, kubernetes, stateDir, resync, maxParallel, metrics, otlp, otlpProtocol, dryRun, logFormat,
+            manifests, kubernetes, kubeconfig, ns, stateDir, resync, maxParallel, metrics, otlp, otlpProtocol, dryRun, logFormat,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var error = parse.InvocationConfiguration.Error;
-            if (parse.GetValue(kubernetes))
-            {
-                await error.WriteLineAsync("error: run --kubernetes (custom-resource mode) is not yet supported in this build; use run --manifests DIR");
-                return ExitCodes.Failure;
-            }
-
             var problems = new List<string>();
             var directory = parse.GetValue(manifests);
-            if (string.IsNullOrEmpty(directory))
+            var customResources = parse.GetValue(kubernetes) ? CustomResourceSetup(parse.GetValue(kubeconfig), parse.GetValue(ns), problems) : null;
+            if (parse.GetValue(kubernetes))
+            {
+                if (!string.IsNullOrEmpty(directory))
+                {
+                    problems.Add("--manifests: not with --kubernetes; choose directory mode or custom-resource mode");
+                }
+            }
+            else if (parse.GetValue(kubeconfig) is not null || parse.GetValue(ns) is not null)
+            {
+                problems.Add("--kubeconfig and --namespace: only with --kubernetes");
+            }
+            else if (string.IsNullOrEmpty(directory))
             {
                 problems.Add("--manifests: expected the directory of HaCluster manifests");
             }
@@ -90,13 +102,13 @@ internal static class RunCommand
 
             var options = new DaemonOptions
             {
-                ManifestsDirectory = directory!,
+                ManifestsDirectory = directory ?? "",
                 StateDirectory = parse.GetValue(stateDir)!,
                 Resync = period!.Value,
                 MaxParallel = parse.GetValue(maxParallel),
                 ObserveOnly = parse.GetValue(dryRun),
             };
-            using var host = DaemonHost.Build(options, address!, collector, parse.GetValue(otlpProtocol) == "http", parse.GetValue(logFormat) == "json");
+            using var host = DaemonHost.Build(options, address!, collector, parse.GetValue(otlpProtocol) == "http", parse.GetValue(logFormat) == "json", customResources);
             try
             {
                 await host.RunAsync(cancellationToken);
@@ -110,6 +122,24 @@ internal static class RunCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>Custom-resource mode's registrations, or null with the reasons in <paramref name="problems"/>.</summary>
+    private static Action<IServiceCollection>? CustomResourceSetup(string? kubeconfig, string? ns, List<string> problems)
+    {
+        KubernetesClientConfiguration config;
+        try
+        {
+            config = CustomResourceMode.ClientConfiguration(kubeconfig);
+        }
+        catch (InvalidOperationException e)
+        {
+            problems.Add(e.Message);
+            return null;
+        }
+
+        var options = CustomResourceMode.Options(ns, config, Environment.GetEnvironmentVariable, ParseDuration, problems);
+        return services => CustomResourceMode.Register(services, config, options);
     }
 
     /// <summary>"90s", "5m", "1h", "1500ms", or plain seconds ("60"); null when unreadable.</summary>

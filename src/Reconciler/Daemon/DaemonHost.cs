@@ -12,7 +12,8 @@ public static class DaemonHost
     /// <summary>Passes get this long to notice cancellation and record where they stopped.</summary>
     public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(30);
 
-    public static IHost Build(DaemonOptions options, MetricsAddress metrics, Uri? otlpEndpoint, bool otlpHttp, bool jsonLogs)
+    /// <summary>The host; <paramref name="customResources"/>, when given (custom-resource mode), registers its loop in place of the directory loop.</summary>
+    public static IHost Build(DaemonOptions options, MetricsAddress metrics, Uri? otlpEndpoint, bool otlpHttp, bool jsonLogs, Action<IServiceCollection>? customResources = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ApplicationName = "hakube" });
         builder.Logging.ClearProviders();
@@ -39,7 +40,14 @@ public static class DaemonHost
         builder.Services.AddSingleton(sp => new SshConnectionPool(null, sp.GetRequiredService<ILogger<SshConnectionPool>>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<IClusterReconciler, ClusterReconciler>();
         builder.Services.AddHostedService<MetricsServer>();
-        builder.Services.AddHostedService<ReconcileLoop>();
+        if (customResources is null)
+        {
+            builder.Services.AddHostedService<ReconcileLoop>();
+        }
+        else
+        {
+            customResources(builder.Services);
+        }
         if (otlpEndpoint is not null)
         {
             OtlpExport.Add(builder.Services, otlpEndpoint, otlpHttp);
