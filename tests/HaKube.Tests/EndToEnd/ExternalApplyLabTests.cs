@@ -1,7 +1,5 @@
-using System.CommandLine;
 using System.Runtime.Versioning;
 using System.Text.Json;
-using HaKube.Reconciler.Cli;
 using HaKube.Tests.Lab;
 
 namespace HaKube.Tests.EndToEnd;
@@ -18,10 +16,11 @@ namespace HaKube.Tests.EndToEnd;
 [SupportedOSPlatform("linux")]
 public sealed class ExternalApplyLabTests
 {
-    private LabHosts? _lab;
-    private string _folder = "";
+    private LabCluster? _cluster;
 
-    private LabHosts Lab => _lab ?? throw new InvalidOperationException("lab not started");
+    private LabCluster Cluster => _cluster ?? throw new InvalidOperationException("lab not started");
+
+    private LabHosts Lab => Cluster.Lab;
 
     private List<LabHost> ControlPlanes => Lab.Hosts.Take(3).ToList();
 
@@ -31,26 +30,13 @@ public sealed class ExternalApplyLabTests
 
     private LabHost LoadBalancer => Lab.Hosts[8];
 
-    private string Manifest => Path.Combine(_folder, "cluster.yaml");
+    private string Manifest => Cluster.Manifest;
 
-    private string StateDir => Path.Combine(_folder, "state");
+    private string StateDir => Cluster.StateDir;
 
     [OneTimeSetUp]
-    public async Task StartLab()
-    {
-        _lab = await LabHosts.StartAsync(9, new LabOptions("hke2ex", "127.0.63"), CancellationToken.None);
-        _folder = Directory.CreateTempSubdirectory("hakube-e2e-external-").FullName;
-        Directory.CreateDirectory(Path.Combine(_folder, "keys"));
-        File.Copy(_lab.ClientKeyPath, Path.Combine(_folder, "keys", "id_ed25519"));
-        File.Copy(_lab.KnownHostsPath, Path.Combine(_folder, "keys", "known_hosts"));
-        foreach (var host in _lab.Hosts)
-        {
-            // The lab has no network: a keyring in place means PrepareHost never fetches the key.
-            await _lab.ShellAsync(host, "mkdir -p /etc/apt/keyrings && echo lab > /etc/apt/keyrings/kubernetes-apt-keyring.gpg");
-        }
-
-        var h = _lab.Hosts;
-        await File.WriteAllTextAsync(Manifest, $$"""
+    public async Task StartLab() =>
+        _cluster = await LabCluster.StartAsync(9, new LabOptions("hke2ex", "127.0.63"), h => $$"""
             apiVersion: hakube.io/v1alpha1
             kind: HaCluster
             metadata: {name: e2e-external}
@@ -73,19 +59,13 @@ public sealed class ExternalApplyLabTests
               - {name: {{h[8].Name}}, address: "{{h[8].Address}}", roles: [LoadBalancer]}
 
             """);
-    }
 
     [OneTimeTearDown]
     public async Task StopLab()
     {
-        if (_lab is not null)
+        if (_cluster is not null)
         {
-            await _lab.DisposeAsync();
-        }
-
-        if (_folder.Length > 0)
-        {
-            Directory.Delete(_folder, recursive: true);
+            await _cluster.DisposeAsync();
         }
     }
 
@@ -168,11 +148,5 @@ public sealed class ExternalApplyLabTests
         });
     }
 
-    private static async Task<(int Exit, string Output, string Error)> RunAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = await HakubeCommand.Create().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
-        return (exit, output.ToString(), error.ToString());
-    }
+    private static Task<(int Exit, string Output, string Error)> RunAsync(params string[] args) => LabCluster.RunAsync(args);
 }

@@ -1,8 +1,6 @@
-using System.CommandLine;
 using System.Runtime.Versioning;
 using HaKube.Actions.Ssh;
 using HaKube.Model.Planning;
-using HaKube.Reconciler.Cli;
 using HaKube.Reconciler.Execution;
 using HaKube.Reconciler.Manifests;
 using HaKube.Tests.Lab;
@@ -24,33 +22,21 @@ public sealed class PowerOffDuringApplyLabTests
     // Bounds every apply and plan: a full bring-up takes under a minute on the lab.
     private static readonly TimeSpan ApplyLimit = TimeSpan.FromMinutes(5);
 
-    private LabHosts? _lab;
-    private string _folder = "";
+    private LabCluster? _cluster;
 
-    private LabHosts Lab => _lab ?? throw new InvalidOperationException("lab not started");
+    private LabCluster Cluster => _cluster ?? throw new InvalidOperationException("lab not started");
+
+    private LabHosts Lab => Cluster.Lab;
 
     private LabHost Worker => Lab.Hosts[3];
 
-    private string Manifest => Path.Combine(_folder, "cluster.yaml");
+    private string Manifest => Cluster.Manifest;
 
-    private string StateDir => Path.Combine(_folder, "state");
+    private string StateDir => Cluster.StateDir;
 
     [OneTimeSetUp]
-    public async Task StartLab()
-    {
-        _lab = await LabHosts.StartAsync(5, new LabOptions("hkpoff", "127.0.93"), CancellationToken.None);
-        _folder = Directory.CreateTempSubdirectory("hakube-e2e-poweroff-").FullName;
-        Directory.CreateDirectory(Path.Combine(_folder, "keys"));
-        File.Copy(_lab.ClientKeyPath, Path.Combine(_folder, "keys", "id_ed25519"));
-        File.Copy(_lab.KnownHostsPath, Path.Combine(_folder, "keys", "known_hosts"));
-        var h = _lab.Hosts;
-        foreach (var host in h.Take(4))
-        {
-            // The lab has no network: a keyring in place means PrepareHost never fetches the key.
-            await _lab.ShellAsync(host, "mkdir -p /etc/apt/keyrings && echo lab > /etc/apt/keyrings/kubernetes-apt-keyring.gpg");
-        }
-
-        await File.WriteAllTextAsync(Manifest, $$"""
+    public async Task StartLab() =>
+        _cluster = await LabCluster.StartAsync(5, new LabOptions("hkpoff", "127.0.93"), h => $$"""
             apiVersion: hakube.io/v1alpha1
             kind: HaCluster
             metadata: {name: e2e-poweroff}
@@ -69,19 +55,13 @@ public sealed class PowerOffDuringApplyLabTests
               - {name: {{h[4].Name}}, address: "{{h[4].Address}}", roles: [LoadBalancer]}
 
             """);
-    }
 
     [OneTimeTearDown]
     public async Task StopLab()
     {
-        if (_lab is not null)
+        if (_cluster is not null)
         {
-            await _lab.DisposeAsync();
-        }
-
-        if (_folder.Length > 0)
-        {
-            Directory.Delete(_folder, recursive: true);
+            await _cluster.DisposeAsync();
         }
     }
 
@@ -140,14 +120,7 @@ public sealed class PowerOffDuringApplyLabTests
         });
     }
 
-    private static async Task<(int Exit, string Output, string Error)> RunAsync(params string[] args)
-    {
-        using var limit = new CancellationTokenSource(ApplyLimit);
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = await HakubeCommand.Create().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, limit.Token);
-        return (exit, output.ToString(), error.ToString());
-    }
+    private static Task<(int Exit, string Output, string Error)> RunAsync(params string[] args) => LabCluster.RunAsync(args);
 
     /// <summary>Powers the worker off once, as soon as kubeadm init succeeded: the apply is then mid-way (joins still to come).</summary>
     private sealed class PowerOffAfterInit(LabHosts lab, LabHost worker) : IExecutionObserver

@@ -1,7 +1,5 @@
-using System.CommandLine;
 using System.Runtime.Versioning;
 using System.Text.Json;
-using HaKube.Reconciler.Cli;
 using HaKube.Tests.Lab;
 
 namespace HaKube.Tests.EndToEnd;
@@ -16,31 +14,19 @@ namespace HaKube.Tests.EndToEnd;
 [SupportedOSPlatform("linux")]
 public sealed class StackedApplyLabTests
 {
-    private LabHosts? _lab;
-    private string _folder = "";
+    private LabCluster? _cluster;
 
-    private LabHosts Lab => _lab ?? throw new InvalidOperationException("lab not started");
+    private LabCluster Cluster => _cluster ?? throw new InvalidOperationException("lab not started");
 
-    private string Manifest => Path.Combine(_folder, "cluster.yaml");
+    private LabHosts Lab => Cluster.Lab;
 
-    private string StateDir => Path.Combine(_folder, "state");
+    private string Manifest => Cluster.Manifest;
+
+    private string StateDir => Cluster.StateDir;
 
     [OneTimeSetUp]
-    public async Task StartLab()
-    {
-        _lab = await LabHosts.StartAsync(6, new LabOptions("hke2es", "127.0.62"), CancellationToken.None);
-        _folder = Directory.CreateTempSubdirectory("hakube-e2e-stacked-").FullName;
-        Directory.CreateDirectory(Path.Combine(_folder, "keys"));
-        File.Copy(_lab.ClientKeyPath, Path.Combine(_folder, "keys", "id_ed25519"));
-        File.Copy(_lab.KnownHostsPath, Path.Combine(_folder, "keys", "known_hosts"));
-        var h = _lab.Hosts;
-        foreach (var host in h.Take(5))
-        {
-            // The lab has no network: a keyring in place means PrepareHost never fetches the key.
-            await _lab.ShellAsync(host, "mkdir -p /etc/apt/keyrings && echo lab > /etc/apt/keyrings/kubernetes-apt-keyring.gpg");
-        }
-
-        await File.WriteAllTextAsync(Manifest, $$"""
+    public async Task StartLab() =>
+        _cluster = await LabCluster.StartAsync(6, new LabOptions("hke2es", "127.0.62"), h => $$"""
             apiVersion: hakube.io/v1alpha1
             kind: HaCluster
             metadata: {name: e2e-stacked}
@@ -60,19 +46,13 @@ public sealed class StackedApplyLabTests
               - {name: {{h[5].Name}}, address: "{{h[5].Address}}", roles: [LoadBalancer]}
 
             """);
-    }
 
     [OneTimeTearDown]
     public async Task StopLab()
     {
-        if (_lab is not null)
+        if (_cluster is not null)
         {
-            await _lab.DisposeAsync();
-        }
-
-        if (_folder.Length > 0)
-        {
-            Directory.Delete(_folder, recursive: true);
+            await _cluster.DisposeAsync();
         }
     }
 
@@ -151,11 +131,5 @@ public sealed class StackedApplyLabTests
         });
     }
 
-    private static async Task<(int Exit, string Output, string Error)> RunAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = await HakubeCommand.Create().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
-        return (exit, output.ToString(), error.ToString());
-    }
+    private static Task<(int Exit, string Output, string Error)> RunAsync(params string[] args) => LabCluster.RunAsync(args);
 }
