@@ -1,0 +1,240 @@
+using System.Diagnostics;
+using System.Runtime.Versioning;
+using System.Text.RegularExpressions;
+using HaKube.Actions.Ssh;
+using HaKube.Model.Status;
+using HaKube.Reconciler.Daemon;
+using HaKube.Reconciler.Telemetry;
+using HaKube.Tests.Lab;
+using HaKube.Tests.Reconciler.Daemon;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace HaKube.Tests.EndToEnd;
+
+/// <summary>
+/// Directory mode converging clusters by itself: two manifests in one directory (each a stacked
+/// control plane with one worker, the control plane's own address as an External endpoint), the
+/// real daemon loop in-process, not a dry run. The test only reads status files and the hosts'
+/// files; every change to a host is the daemon's.
+/// </summary>
+[TestFixture]
+[Category("Lab")]
+[NonParallelizable]
+[SupportedOSPlatform("linux")]
+public sealed partial class DaemonDirectoryLabTests
+{
+    private static readonly TimeSpan BringUp = TimeSpan.FromMinutes(6);
+    private static readonly TimeSpan Bound = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan Resync = TimeSpan.FromSeconds(3);
+    private LabHosts? _lab;
+    private string _manifests = "";
+    private string _state = "";
+    private SshConnectionPool? _pool;
+    private ReconcileLoop? _loop;
+    private StatusWriter? _statuses;
+
+    private LabHosts Lab => _lab ?? throw new InvalidOperationException("lab not started");
+
+    private StatusWriter Statuses => _statuses ?? throw new InvalidOperationException("daemon not started");
+
+    private LabHost ControlPlaneA => Lab.Hosts[0];
+
+    private LabHost WorkerA => Lab.Hosts[1];
+
+    private LabHost ControlPlaneB => Lab.Hosts[2];
+
+    private LabHost WorkerB => Lab.Hosts[3];
+
+    private string ManifestA => Path.Combine(_manifests, "a", "cluster.yaml");
+
+    [OneTimeSetUp]
+    public async Task StartLabAndDaemon()
+    {
+        _manifests = Directory.CreateTempSubdirectory("hakube-ddl-m-").FullName;
+        _state = Directory.CreateTempSubdirectory("hakube-ddl-s-").FullName;
+        _lab = await LabHosts.StartAsync(4, new LabOptions("hkdd", "127.0.95"), CancellationToken.None);
+        await WriteManifestAsync("a", Manifest("dd-a", ControlPlaneA, WorkerA));
+        await WriteManifestAsync("b", Manifest("dd-b", ControlPlaneB, WorkerB));
+        await Lab.PowerOffAsync(WorkerB);
+
+        var options = new DaemonOptions
+        {
+            ManifestsDirectory = _manifests,
+            StateDirectory = _state,
+            Resync = Resync,
+            ObserveOnly = false,
+        };
+        _pool = new SshConnectionPool(new SshSettings { ConnectTimeout = TimeSpan.FromSeconds(3) });
+        var reconciler = new ClusterReconciler(_pool, options, TimeProvider.System, NullLogger<ClusterReconciler>.Instance);
+        _loop = new ReconcileLoop(options, reconciler, new HealthState(), TimeProvider.System, NullLogger<ReconcileLoop>.Instance);
+        _statuses = new StatusWriter(_state);
+        await _loop.StartAsync(CancellationToken.None);
+    }
+
+    [OneTimeTearDown]
+    public async Task StopDaemonAndLab()
+    {
+        if (_loop is not null)
+        {
+            using var stop = new CancellationTokenSource(DaemonHost.ShutdownTimeout);
+            await _loop.StopAsync(stop.Token);
+            _loop.Dispose();
+        }
+
+        if (_pool is not null)
+        {
+            await _pool.DisposeAsync();
+        }
+
+        if (_lab is not null)
+        {
+            await _lab.DisposeAsync();
+        }
+
+        DaemonTestSupport.DeleteQuietly(_manifests);
+        DaemonTestSupport.DeleteQuietly(_state);
+    }
+
+    [Test, Order(1)]
+    public async Task Run_TwoManifests_ClusterAReachesReadyWithBothNodes()
+    {
+        var ready = await DaemonTestSupport.EventuallyAsync(async () => await StatusAsync("dd-a") is { Status.Phase: ClusterPhase.Ready }, BringUp);
+        var status = await StatusAsync("dd-a");
+        var nodes = await ClusterChecks.NodesAsync(Lab, ControlPlaneA);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ready, Is.True, Describe(status));
+            Assert.That(status!.Status.Hosts.Select(h => h.Name), Is.EquivalentTo(new[] { ControlPlaneA.Name, WorkerA.Name }));
+            Assert.That(status.Status.Hosts.Select(h => h.Reachable), Has.All.True);
+            Assert.That(status.Status.Plan, Is.Empty);
+            Assert.That(status.Errors, Is.Empty);
+            Assert.That(nodes, Is.EquivalentTo(new[] { ControlPlaneA.Name, WorkerA.Name }));
+        });
+    }
+
+    [Test, Order(2)]
+    public async Task Run_WorkerPoweredOff_StatusNamesItUnreachableWhileTheControlPlaneConverges()
+    {
+        var initialised = await DaemonTestSupport.EventuallyAsync(() => File.Exists(ControlPlaneB.PathOnMachine("/etc/kubernetes/admin.conf")), Bound);
+        var named = await DaemonTestSupport.EventuallyAsync(
+            async () => await StatusAsync("dd-b") is { } d && d.Status.Hosts.Any(h => h.Name == WorkerB.Name && !h.Reachable),
+            Bound);
+        var status = await StatusAsync("dd-b");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(initialised, Is.True, "the daemon ran kubeadm init on B's control plane: " + Describe(status));
+            Assert.That(named, Is.True, Describe(status));
+            Assert.That(status!.Status.Phase, Is.Not.EqualTo(ClusterPhase.Ready));
+            Assert.That(status.Status.Hosts.Single(h => h.Name == ControlPlaneB.Name).Reachable, Is.True);
+            Assert.That(Conditions.Get(status.Status.Conditions, ConditionTypes.HostsReachable)?.Status, Is.EqualTo(ConditionStatus.False));
+            Assert.That(Conditions.Get(status.Status.Conditions, ConditionTypes.HostsReachable)?.Message, Does.Contain(WorkerB.Name));
+        });
+    }
+
+    [Test, Order(3)]
+    public async Task Run_WorkerPoweredOn_ClusterBReachesReady()
+    {
+        await Lab.PowerOnAsync(WorkerB);
+
+        var ready = await DaemonTestSupport.EventuallyAsync(async () => await StatusAsync("dd-b") is { Status.Phase: ClusterPhase.Ready }, BringUp);
+        var status = await StatusAsync("dd-b");
+        var nodes = await ClusterChecks.NodesAsync(Lab, ControlPlaneB);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ready, Is.True, Describe(status));
+            Assert.That(status!.Status.Hosts.Select(h => h.Reachable), Has.All.True);
+            Assert.That(nodes, Is.EquivalentTo(new[] { ControlPlaneB.Name, WorkerB.Name }));
+        });
+    }
+
+    [Test, Order(4)]
+    public async Task Run_DriftOnA_IsRepairedByTheDaemonAlone()
+    {
+        var file = ControlPlaneA.PathOnMachine("/etc/kubernetes/pki/front-proxy-ca.crt");
+        var original = await File.ReadAllBytesAsync(file);
+        File.Delete(file);
+        var watch = Stopwatch.StartNew();
+
+        var repaired = await DaemonTestSupport.EventuallyAsync(() => File.Exists(file), Bound);
+        var took = watch.Elapsed;
+        var ready = await DaemonTestSupport.EventuallyAsync(async () => await StatusAsync("dd-a") is { Status.Phase: ClusterPhase.Ready }, Bound);
+        var status = await StatusAsync("dd-a");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(repaired, Is.True, "the daemon put the front-proxy CA back: " + Describe(status));
+            Assert.That(took, Is.LessThan(Resync * 10), "within a few resyncs");
+            Assert.That(File.ReadAllBytes(file), Is.EqualTo(original), "the same CA from the state store, not a new one");
+            Assert.That(ready, Is.True, Describe(status));
+        });
+    }
+
+    [Test, Order(5)]
+    public async Task Run_ManifestAInvalid_LocatedErrorInStatusNoSessionOnAAndBStillReconciled()
+    {
+        var text = await File.ReadAllTextAsync(ManifestA);
+        await File.WriteAllTextAsync(ManifestA, text.Replace("  allowNonHighlyAvailable: true\n", "  allowNonHighlyAvailable: true\n  bogusField: 1\n", StringComparison.Ordinal));
+
+        var failed = await DaemonTestSupport.EventuallyAsync(async () => await StatusAsync("dd-a") is { Errors.Count: > 0 }, Bound);
+        var status = await StatusAsync("dd-a");
+        var sessionsBefore = Lab.Hosts.Take(2).Select(LabHosts.CountSessions).ToList();
+        var bBefore = (await StatusAsync("dd-b"))?.UpdatedAt;
+        await Task.Delay(Resync * 3);
+        var bAdvanced = await DaemonTestSupport.EventuallyAsync(async () => (await StatusAsync("dd-b"))?.UpdatedAt > bBefore, Bound);
+        var sessionsAfter = Lab.Hosts.Take(2).Select(LabHosts.CountSessions).ToList();
+        var b = await StatusAsync("dd-b");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(failed, Is.True, Describe(status));
+            Assert.That(status!.Status.Phase, Is.EqualTo(ClusterPhase.Failed));
+            Assert.That(status.Errors, Has.Some.Matches<string>(e => LocatedError().IsMatch(e) && e.Contains("bogusField", StringComparison.Ordinal)), string.Join("\n", status.Errors));
+            Assert.That(Conditions.Get(status.Status.Conditions, ConditionTypes.Ready)?.Reason, Is.EqualTo(ConditionReasons.InvalidManifest));
+            Assert.That(sessionsBefore, Has.All.Positive, "the daemon did open sessions on A's hosts before (the count is not vacuous)");
+            Assert.That(sessionsAfter, Is.EqualTo(sessionsBefore), "no SSH session on A's hosts while its manifest is invalid");
+            Assert.That(bAdvanced, Is.True, "B keeps being reconciled");
+            Assert.That(b!.Status.Phase, Is.EqualTo(ClusterPhase.Ready), Describe(b));
+        });
+    }
+
+    [GeneratedRegex(@"cluster\.yaml:\d+:\d+: ")]
+    private static partial Regex LocatedError();
+
+    private Task<StatusDocument?> StatusAsync(string cluster) => Statuses.ReadAsync(cluster, CancellationToken.None);
+
+    private static string Describe(StatusDocument? document) =>
+        document is null
+            ? "no status yet"
+            : $"phase {document.Status.Phase}; " + string.Join("; ", document.Status.Conditions.Select(c => $"{c.Type}={c.Status} {c.Reason}: {c.Message}"))
+              + "; plan: " + string.Join(", ", document.Status.Plan.Select(s => s.Action)) + "; errors: " + string.Join(" | ", document.Errors);
+
+    private static string Manifest(string name, LabHost controlPlane, LabHost worker) => $$"""
+        apiVersion: hakube.io/v1alpha1
+        kind: HaCluster
+        metadata: {name: {{name}}}
+        spec:
+          kubernetesVersion: v1.31.4
+          controlPlaneEndpoint: {host: "{{controlPlane.Address}}", port: 6443}
+          loadBalancer: {provider: External}
+          etcd: {topology: Stacked}
+          networking: {podSubnet: 192.168.0.0/16, cni: Calico}
+          allowNonHighlyAvailable: true
+          ssh: {privateKeyFile: keys/id_ed25519, knownHostsFile: keys/known_hosts}
+          hosts:
+          - {name: {{controlPlane.Name}}, address: "{{controlPlane.Address}}", roles: [ControlPlane]}
+          - {name: {{worker.Name}}, address: "{{worker.Address}}", roles: [Worker]}
+
+        """;
+
+    private async Task WriteManifestAsync(string folderName, string manifest)
+    {
+        var folder = Path.Combine(_manifests, folderName);
+        Directory.CreateDirectory(Path.Combine(folder, "keys"));
+        File.Copy(Lab.ClientKeyPath, Path.Combine(folder, "keys", "id_ed25519"));
+        File.Copy(Lab.KnownHostsPath, Path.Combine(folder, "keys", "known_hosts"));
+        await File.WriteAllTextAsync(Path.Combine(folder, "cluster.yaml"), manifest);
+    }
+}
