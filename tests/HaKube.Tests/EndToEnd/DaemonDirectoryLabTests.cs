@@ -45,6 +45,9 @@ public sealed partial class DaemonDirectoryLabTests
 
     private LabHost WorkerB => Lab.Hosts[3];
 
+    // Not in any manifest at first: added to A's file by hand while the daemon runs.
+    private LabHost NewWorkerA => Lab.Hosts[4];
+
     private string ManifestA => Path.Combine(_manifests, "a", "cluster.yaml");
 
     [OneTimeSetUp]
@@ -52,7 +55,7 @@ public sealed partial class DaemonDirectoryLabTests
     {
         _manifests = Directory.CreateTempSubdirectory("hakube-ddl-m-").FullName;
         _state = Directory.CreateTempSubdirectory("hakube-ddl-s-").FullName;
-        _lab = await LabHosts.StartAsync(4, new LabOptions("hkdd", "127.0.95"), CancellationToken.None);
+        _lab = await LabHosts.StartAsync(5, new LabOptions("hkdd", "127.0.95"), CancellationToken.None);
         await WriteManifestAsync("a", Manifest("dd-a", ControlPlaneA, WorkerA));
         await WriteManifestAsync("b", Manifest("dd-b", ControlPlaneB, WorkerB));
         await Lab.PowerOffAsync(WorkerB);
@@ -173,6 +176,25 @@ public sealed partial class DaemonDirectoryLabTests
     }
 
     [Test, Order(5)]
+    public async Task Run_WorkerAddedToTheFile_JoinsClusterA()
+    {
+        var text = await File.ReadAllTextAsync(ManifestA);
+        await File.WriteAllTextAsync(ManifestA, text.TrimEnd('\n') + $"\n  - {{name: {NewWorkerA.Name}, address: \"{NewWorkerA.Address}\", roles: [Worker]}}\n");
+
+        var joined = await DaemonTestSupport.EventuallyAsync(
+            async () => await StatusAsync("dd-a") is { Status.Phase: ClusterPhase.Ready } d && d.Status.Hosts.Any(h => h.Name == NewWorkerA.Name),
+            BringUp);
+        var status = await StatusAsync("dd-a");
+        var nodes = await ClusterChecks.NodesAsync(Lab, ControlPlaneA);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(joined, Is.True, Describe(status));
+            Assert.That(nodes, Is.EquivalentTo(new[] { ControlPlaneA.Name, WorkerA.Name, NewWorkerA.Name }));
+        });
+    }
+
+    [Test, Order(6)]
     public async Task Run_ManifestAInvalid_LocatedErrorInStatusNoSessionOnAAndBStillReconciled()
     {
         var text = await File.ReadAllTextAsync(ManifestA);
@@ -180,11 +202,11 @@ public sealed partial class DaemonDirectoryLabTests
 
         var failed = await DaemonTestSupport.EventuallyAsync(async () => await StatusAsync("dd-a") is { Errors.Count: > 0 }, Bound);
         var status = await StatusAsync("dd-a");
-        var sessionsBefore = Lab.Hosts.Take(2).Select(LabHosts.CountSessions).ToList();
+        var sessionsBefore = new[] { ControlPlaneA, WorkerA, NewWorkerA }.Select(LabHosts.CountSessions).ToList();
         var bBefore = (await StatusAsync("dd-b"))?.UpdatedAt;
         await Task.Delay(Resync * 3);
         var bAdvanced = await DaemonTestSupport.EventuallyAsync(async () => (await StatusAsync("dd-b"))?.UpdatedAt > bBefore, Bound);
-        var sessionsAfter = Lab.Hosts.Take(2).Select(LabHosts.CountSessions).ToList();
+        var sessionsAfter = new[] { ControlPlaneA, WorkerA, NewWorkerA }.Select(LabHosts.CountSessions).ToList();
         var b = await StatusAsync("dd-b");
 
         Assert.Multiple(() =>
