@@ -24,11 +24,8 @@ if (!loaded.Succeeded)
 }
 
 var manifest = loaded.Manifests.Single();
-var folder = Path.GetDirectoryName(Path.GetFullPath(manifest.Source.File))!;
-var ssh = manifest.Cluster.Spec.Ssh;
-using var key = SshPrivateKey.FromFile(Path.Combine(folder, ssh.PrivateKeyFile!));
-var knownHosts = ssh.KnownHostsFile is null ? KnownHosts.Empty : await KnownHosts.LoadAsync(Path.Combine(folder, ssh.KnownHostsFile), timeout.Token);
-var targets = SshTargets.FromSpec(manifest.Cluster.Spec, key, knownHosts);
+var (targets, key) = await ManifestSsh.LoadAsync(manifest, timeout.Token);
+using var keyInUse = key;
 await using var pool = new SshConnectionPool(new SshSettings { MaxParallelHosts = 64 });
 var prober = new HostProber(pool);
 

@@ -72,31 +72,21 @@ internal static class ProbeCommand
 
     private static async Task<IReadOnlyList<HostFacts>?> ProbeAsync(LoadedManifest manifest, SshConnectionPool pool, TextWriter error, CancellationToken cancellationToken)
     {
-        var spec = manifest.Cluster.Spec;
-        var folder = Path.GetDirectoryName(Path.GetFullPath(manifest.Source.File))!;
-        if (spec.Ssh.PrivateKeyFile is not { } keyFile)
-        {
-            await error.WriteLineAsync($"{manifest.Source.File}: spec.ssh.privateKeyFile: probe reads the key from a file; this manifest has none");
-            return null;
-        }
-
-        KnownHosts knownHosts;
+        IReadOnlyList<SshTarget> targets;
         SshPrivateKey key;
         try
         {
-            knownHosts = spec.Ssh.KnownHostsFile is { } known ? await KnownHosts.LoadAsync(Path.Combine(folder, known), cancellationToken) : KnownHosts.Empty;
-            key = SshPrivateKey.FromFile(Path.Combine(folder, keyFile));
+            (targets, key) = await ManifestSsh.LoadAsync(manifest, cancellationToken);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        catch (InvalidOperationException e)
         {
-            await error.WriteLineAsync($"{manifest.Source.File}: {e.Message}");
+            await error.WriteLineAsync(e.Message);
             return null;
         }
 
         using (key)
         {
-            var prober = new HostProber(pool);
-            return await prober.ProbeAsync(SshTargets.FromSpec(spec, key, knownHosts), cancellationToken);
+            return await new HostProber(pool).ProbeAsync(targets, cancellationToken);
         }
     }
 
