@@ -82,9 +82,13 @@ public sealed class ClusterStateStore
     /// <summary>
     /// The external-etcd certificates of <paramref name="spec"/>: every member's set and the API
     /// server's client pair, each issued the first time it is needed and reused afterwards. A
-    /// member whose address changed gets a new set (its certificates name the address).
+    /// member whose address changed gets a new set (its certificates name the address). With
+    /// <paramref name="renewBefore"/>, a stored pair or member set with a certificate whose notAfter
+    /// is not later than it is reissued and replaces the stored one (renewal), unless the etcd CA
+    /// itself ends by then: a new certificate cannot outlive its CA, so reissuing would repeat on
+    /// every call.
     /// </summary>
-    public async Task<ExternalEtcdCertificates> GetOrIssueExternalEtcdAsync(HaClusterSpec spec, ClusterPkiIssuer issuer, ClusterAuthorities authorities, CancellationToken cancellationToken)
+    public async Task<ExternalEtcdCertificates> GetOrIssueExternalEtcdAsync(HaClusterSpec spec, ClusterPkiIssuer issuer, ClusterAuthorities authorities, CancellationToken cancellationToken, DateTimeOffset? renewBefore = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(issuer);
@@ -93,7 +97,15 @@ public sealed class ClusterStateStore
         try
         {
             var clientPath = Path.Combine(Directory, ApiServerEtcdClientFile);
+            var renewable = renewBefore is { } limit && authorities.EtcdCa.NotAfter > limit;
+            bool Due(CertificateKeyPair pair) => renewable && pair.NotAfter <= renewBefore;
             var client = await ReadAsync<StoredPair>(clientPath, cancellationToken);
+            if (client is not null && Due(client.ToPair()))
+            {
+                client = StoredPair.From(issuer.IssueApiServerEtcdClient(authorities.EtcdCa));
+                await AtomicFile.WriteAsync(clientPath, JsonSerializer.Serialize(client, Json), cancellationToken);
+            }
+
             if (client is null)
             {
                 client = StoredPair.From(issuer.IssueApiServerEtcdClient(authorities.EtcdCa));
@@ -108,7 +120,7 @@ public sealed class ClusterStateStore
             {
                 var path = Path.Combine(Directory, EtcdMembersFolder, host.Name + ".json");
                 var stored = await ReadAsync<StoredMemberFile>(path, cancellationToken);
-                if (stored is null || stored.Address != host.Address)
+                if (stored is null || stored.Address != host.Address || ExpiresBy(stored.Certificates.ToMember(), Due))
                 {
                     stored = new StoredMemberFile(host.Address, StoredEtcdMember.From(issuer.IssueEtcdMember(authorities.EtcdCa, host)));
                     await AtomicFile.WriteAsync(path, JsonSerializer.Serialize(stored, Json), cancellationToken);
@@ -124,6 +136,9 @@ public sealed class ClusterStateStore
             _gate.Release();
         }
     }
+
+    private static bool ExpiresBy(EtcdMemberCertificates member, Func<CertificateKeyPair, bool> due) =>
+        due(member.Server) || due(member.Peer) || due(member.HealthcheckClient);
 
     /// <summary>Keeps the admin kubeconfig (secret: it holds a client key).</summary>
     public Task SaveAdminKubeconfigAsync(string kubeconfig, CancellationToken cancellationToken) =>

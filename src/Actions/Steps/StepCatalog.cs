@@ -18,6 +18,8 @@ public static class StepCatalog
         new JoinControlPlaneStep(),
         new InstallPodNetworkStep(),
         new JoinWorkerStep(),
+        new RenewControlPlaneCertificatesStep(),
+        new UseRotatingKubeletCertificateStep(),
     }.ToDictionary(s => s.Kind);
 
     public static IStep For(StepKind kind) =>

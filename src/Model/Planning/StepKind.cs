@@ -38,4 +38,14 @@ public enum StepKind
 
     /// <summary>kubeadm join of workers, in parallel.</summary>
     JoinWorker,
+
+    /// <summary>
+    /// On one control plane whose certificates expire within spec.certificateRenewalDays (or whose
+    /// HaKube-issued apiserver-etcd-client pair was reissued): kubeadm certs renew all, then its static
+    /// pods restarted (manifests moved out and back); with Stacked etcd an etcd member restart, behind the quorum guard.
+    /// </summary>
+    RenewControlPlaneCertificates,
+
+    /// <summary>kubelet.conf with an embedded client certificate (which kubeadm certs renew never renews) pointed at the kubelet's rotating kubelet-client-current.pem.</summary>
+    UseRotatingKubeletCertificate,
 }

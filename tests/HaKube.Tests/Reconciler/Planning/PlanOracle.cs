@@ -15,6 +15,7 @@ internal static class PlanOracle
         StepKind.PrepareHost, StepKind.ConfigureLoadBalancer, StepKind.ConfigureEtcdMember, StepKind.BootstrapEtcd,
         StepKind.StartEtcdMember, StepKind.AddEtcdMember, StepKind.DistributeCertificateAuthorities, StepKind.InitControlPlane,
         StepKind.JoinControlPlane, StepKind.InstallPodNetwork, StepKind.JoinWorker,
+        StepKind.RenewControlPlaneCertificates, StepKind.UseRotatingKubeletCertificate,
     ];
 
     private static int Majority(int voting) => (voting / 2) + 1;
@@ -58,7 +59,8 @@ internal static class PlanOracle
             }
         }
 
-        var restarts = plan.Steps.Where(s => s.Kind == StepKind.ConfigureEtcdMember && IsHealthyRunningVoter(s.Hosts[0])).ToList();
+        // A stacked control plane's renewal restarts its etcd pod: a member restart like a reconfiguration.
+        var restarts = plan.Steps.Where(s => (s.Kind == StepKind.ConfigureEtcdMember || (stacked && s.Kind == StepKind.RenewControlPlaneCertificates)) && IsHealthyRunningVoter(s.Hosts[0])).ToList();
         if (restarts.Count > 1 || (restarts.Count == 1 && voting.Count > 1 && (!agree || healthy - 1 < Majority(voting.Count))))
         {
             yield return $"restarts of running members break quorum: {string.Join(" | ", restarts)}";
@@ -77,7 +79,7 @@ internal static class PlanOracle
         }
 
         bool IsHealthyRunningVoter(string host) =>
-            facts[host].Services.GetValueOrDefault("etcd") == ServiceState.Active && facts[host].Etcd is { Healthy: true } &&
+            (facts[host].Services.GetValueOrDefault("etcd") == ServiceState.Active || stacked) && facts[host].Etcd is { Healthy: true } &&
             voting.Any(m => m.Name == host);
     }
 
@@ -103,9 +105,10 @@ internal static class PlanOracle
                 StepKind.ConfigureLoadBalancer => lbs,
                 StepKind.ConfigureEtcdMember or StepKind.BootstrapEtcd or StepKind.AddEtcdMember or StepKind.StartEtcdMember => etcd,
                 StepKind.JoinWorker => workers,
+                StepKind.UseRotatingKubeletCertificate => [.. controlPlanes, .. workers],
                 _ => controlPlanes,
             };
-            if (step.Hosts.Count == 0 || step.Hosts.Distinct().Count() != step.Hosts.Count || (step.Kind != StepKind.JoinWorker && step.Hosts.Count != 1))
+            if (step.Hosts.Count == 0 || step.Hosts.Distinct().Count() != step.Hosts.Count || (step.Kind is not (StepKind.JoinWorker or StepKind.UseRotatingKubeletCertificate) && step.Hosts.Count != 1))
             {
                 yield return $"{step}: bad host list";
             }
@@ -142,7 +145,7 @@ internal static class PlanOracle
     public static string Fingerprint(HostFacts f) => string.Join("|",
         f.Reachable, f.Prerequisites, f.Versions, string.Join(",", f.Programs.Order(StringComparer.Ordinal)), f.EtcdDataPresent,
         string.Join(",", f.Services.OrderBy(s => s.Key).Select(s => $"{s.Key}={s.Value}")),
-        string.Join(",", f.Files.Where(p => p.Value.Present).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}:{p.Value.Sha256}:{p.Value.Mode}")),
+        string.Join(",", f.Files.Where(p => p.Value.Present).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}:{p.Value.Sha256}:{p.Value.Mode}:{p.Value.NotAfter:O}")),
         string.Join(",", f.ListeningPorts.Order()),
         f.Etcd is null ? "-" : $"{f.Etcd.Healthy}:{string.Join(",", f.Etcd.Members.Select(m => $"{m.Id}{m.IsLearner}").Order())}");
 }
