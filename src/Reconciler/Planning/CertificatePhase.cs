@@ -44,6 +44,20 @@ internal static class CertificatePhase
     public static bool Due(HaClusterSpec spec, HostFacts facts, DateTimeOffset notAfter) =>
         notAfter <= facts.ObservedAt.AddDays(spec.CertificateRenewalDays);
 
+    /// <summary>
+    /// Where files HaKube rewrites are certificates that expire within the window: "renewal:" and
+    /// each with its notAfter, to lead a reason; empty when none is (plain drift).
+    /// </summary>
+    public static string Renewal(HaClusterSpec spec, HostFacts facts, IEnumerable<DesiredFile> desired)
+    {
+        var due = desired
+            .Select(d => (d.Path, NotAfter: facts.Files.GetValueOrDefault(d.Path)?.NotAfter))
+            .Where(c => c.NotAfter is { } notAfter && Due(spec, facts, notAfter))
+            .Select(c => $"{c.Path} expires {When(c.NotAfter!.Value)}")
+            .ToList();
+        return due.Count == 0 ? "" : $"renewal: {Wording.List(due)} (within spec.certificateRenewalDays, {spec.CertificateRenewalDays} days), reissued by HaKube; ";
+    }
+
     private static void RenewControlPlanes(PlanBuilder plan, EtcdOutcome etcd)
     {
         var spec = plan.Spec;
@@ -57,13 +71,13 @@ internal static class CertificatePhase
                 continue;
             }
 
-            var needs = Needs(plan, facts);
-            if (needs.Count == 0)
+            var (expiring, reissued) = Needs(plan, facts);
+            if (expiring is null && reissued is null)
             {
                 continue;
             }
 
-            var reason = string.Join("; ", needs);
+            var reason = string.Join("; ", new[] { expiring, reissued }.OfType<string>());
             if (renewing is not null)
             {
                 plan.Defer(StepKind.RenewControlPlaneCertificates, host, $"{reason}; {renewing} renews in this plan, and control planes restart one at a time");
@@ -103,12 +117,13 @@ internal static class CertificatePhase
                 ? "no other control plane serves the API, so it is unavailable until this one is back"
                 : $"{serving} other control plane(s) serve the API meanwhile";
             renewing = host;
-            plan.Step(StepKind.RenewControlPlaneCertificates, [host], $"{reason}: kubeadm certs renew all, then its static pods restart one host at a time; {restart}; {availability}");
+            var action = expiring is null ? "the pair is written from the state store" : "kubeadm certs renew all";
+            plan.Step(StepKind.RenewControlPlaneCertificates, [host], $"{reason}: {action}, then its static pods restart, one control plane at a time; {restart}; {availability}");
         }
     }
 
-    /// <summary>What makes a renewal on this control plane necessary, one phrase each; empty when nothing does.</summary>
-    private static List<string> Needs(PlanBuilder plan, HostFacts facts)
+    /// <summary>What makes a renewal on this control plane necessary: certificates kubeadm renews that are due, and a reissued apiserver-etcd-client pair; null for each that does not.</summary>
+    private static (string? Expiring, string? Reissued) Needs(PlanBuilder plan, HostFacts facts)
     {
         var spec = plan.Spec;
         var stacked = spec.Etcd.Topology == EtcdTopology.Stacked;
@@ -118,12 +133,8 @@ internal static class CertificatePhase
             .Where(c => c.NotAfter is { } notAfter && Due(spec, facts, notAfter))
             .Select(c => $"{c.Path} expires {When(c.NotAfter!.Value)}")
             .ToList();
-        var needs = new List<string>();
-        if (due.Count > 0)
-        {
-            needs.Add($"{Wording.List(due)} (within spec.certificateRenewalDays, {spec.CertificateRenewalDays} days)");
-        }
-
+        var expiring = due.Count > 0 ? $"{Wording.List(due)} (within spec.certificateRenewalDays, {spec.CertificateRenewalDays} days)" : null;
+        string? changed = null;
         if (!stacked)
         {
             var reissued = plan.DesiredFiles(facts.Host, StepKind.DistributeCertificateAuthorities)
@@ -134,11 +145,11 @@ internal static class CertificatePhase
             if (reissued.Count > 0)
             {
                 var current = facts.Files.GetValueOrDefault(RenewedInPlace[0])?.NotAfter;
-                needs.Add($"{Wording.List(reissued)} differ from the pair HaKube's state store holds (reissued{(current is { } n ? $"; the host's expires {When(n)}" : "")})");
+                changed = $"{Wording.List(reissued)} differ from the pair HaKube's state store holds (reissued{(current is { } n ? $"; the host's expires {When(n)}" : "")})";
             }
         }
 
-        return needs;
+        return (expiring, changed);
     }
 
     private static void KubeletKubeconfigs(PlanBuilder plan)

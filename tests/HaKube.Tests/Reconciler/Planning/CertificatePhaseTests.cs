@@ -226,6 +226,30 @@ public sealed class CertificatePhaseTests
     }
 
     [Test]
+    public void Plan_ExternalMemberCertificatesReissued_RestartsOneMemberNamingTheExpiringCertificates()
+    {
+        var cluster = Clusters.Spec(EtcdTopology.External, workers: 1);
+        var facts = Converged(cluster);
+        var desired = Clusters.Desired(cluster);
+        var reissued = new Dictionary<string, IReadOnlyList<DesiredFile>>(desired.Files);
+        foreach (var member in new[] { "etcd1", "etcd2", "etcd3" })
+        {
+            Expire(facts, member, EtcdServerCrt, Now.AddDays(15));
+            reissued[member] = desired.FilesOf(member).Select(f => f.Path == EtcdServerCrt ? f with { Sha256 = Clusters.Sha("reissued" + member) } : f).ToList();
+        }
+
+        var plan = Planner.Plan(cluster, facts, new DesiredState(reissued));
+
+        Assert.That(plan.Steps.Select(Row), Is.EqualTo(new[] { (StepKind.ConfigureEtcdMember, "etcd1") }));
+        Assert.Multiple(() =>
+        {
+            Assert.That(plan.Steps[0].Reason, Does.StartWith("renewal: /etc/kubernetes/pki/etcd/server.crt expires 2026-12-14 14:00 UTC (within spec.certificateRenewalDays, 30 days), reissued by HaKube; /etc/kubernetes/pki/etcd/server.crt differs")
+                .And.Contain("etcd restarts: 2 of 3 voting members stay healthy"));
+            Assert.That(plan.Deferred.Select(d => (d.Kind, d.Host)), Is.EqualTo(new[] { (StepKind.ConfigureEtcdMember, "etcd2"), (StepKind.ConfigureEtcdMember, "etcd3") }));
+        });
+    }
+
+    [Test]
     public void Plan_ExternalEtcdWithoutQuorum_RefusesRenewal()
     {
         var cluster = Clusters.Spec(EtcdTopology.External, workers: 1);
