@@ -84,6 +84,12 @@ internal static class CertificatePhase
                 continue;
             }
 
+            if (!Wording.IsActive(facts, "kubelet"))
+            {
+                plan.Refuse(StepKind.RenewControlPlaneCertificates, host, $"{reason}, but the kubelet is {Wording.State(facts, "kubelet")}, and it is the kubelet that restarts the static pods");
+                continue;
+            }
+
             if (changingMembers)
             {
                 plan.Defer(StepKind.RenewControlPlaneCertificates, host, $"{reason}; a control plane is initialized or joins in this plan, and renewal restarts control planes only once that is done");

@@ -178,6 +178,20 @@ public sealed class CertificatePhaseTests
     }
 
     [Test]
+    public void Plan_KubeletStoppedOnTheControlPlane_RefusesRenewalThere()
+    {
+        var cluster = Clusters.Spec();
+        var facts = Converged(cluster);
+        Expire(facts, "cp1", ApiServerCrt, Now.AddDays(3));
+        facts["cp1"] = facts["cp1"] with { Services = facts["cp1"].Services.With("kubelet", ServiceState.Failed) };
+
+        var plan = Planner.Plan(cluster, facts, Clusters.Desired(cluster));
+
+        Assert.That(plan.Steps.Where(s => s.Kind == StepKind.RenewControlPlaneCertificates), Is.Empty);
+        Assert.That(plan.Refusals.Single(r => r.Host == "cp1").Reason, Does.Contain("the kubelet is failed"));
+    }
+
+    [Test]
     public void Plan_AuthorityExpiring_IsNotRenewed()
     {
         var cluster = Clusters.Spec();
