@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using HaKube.Actions.Kubeadm;
+using HaKube.Actions.Rendering;
 using HaKube.Actions.Ssh;
 using HaKube.Model.Facts;
 using HaKube.Model.Planning;
@@ -62,7 +63,7 @@ public sealed partial class InitControlPlaneStep : IStep
         }
 
         var endpoint = context.Spec.ControlPlaneEndpoint;
-        var kubeconfig = PointAt(System.Text.Encoding.UTF8.GetString(content), $"https://{HostAddressesForUrl(endpoint.Host)}:{endpoint.Port}");
+        var kubeconfig = PointAt(System.Text.Encoding.UTF8.GetString(content), UrlHost.Https(endpoint.Host, endpoint.Port));
         await context.Store.SaveAdminKubeconfigAsync(kubeconfig, cancellationToken);
     }
 
@@ -72,9 +73,6 @@ public sealed partial class InitControlPlaneStep : IStep
         ArgumentNullException.ThrowIfNull(kubeconfig);
         return ServerLine().Replace(kubeconfig, m => m.Groups[1].Value + server);
     }
-
-    private static string HostAddressesForUrl(string host) =>
-        host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host;
 
     [GeneratedRegex("^([ \\t]*server:[ \\t]*)\\S+[ \\t]*$", RegexOptions.Multiline)]
     private static partial Regex ServerLine();
