@@ -23,7 +23,8 @@ internal static class StaticPodRestart
     /// Shell functions: <c>restore</c> (staged manifests back), <c>listening HEXPORT</c> (something
     /// listens on the port on this host's address, read from /proc/net/tcp like the probe: no ss or
     /// netstat needed), <c>wait_gone HEXPORT WHAT SECONDS</c>, and <c>restart_static_pods</c>.
-    /// Needs <see cref="ShellSnippets.Prelude"/> and, for Stacked etcd, <see cref="ShellSnippets.Etcdctl"/>.
+    /// Needs <see cref="ShellSnippets.Prelude"/> and, for Stacked etcd, <see cref="ShellSnippets.Etcdctl"/> and
+    /// <see cref="EtcdLeadership.MoveAwayFunction"/> (a leading member hands leadership over before it stops).
     /// Sets traps that restore the manifests on exit.
     /// </summary>
     public static string Functions(HostSpec host, bool stackedEtcd) => $$"""
@@ -56,6 +57,7 @@ internal static class StaticPodRestart
         restart_static_pods() {
           if [ -f "$M/kube-apiserver.yaml" ]; then mv -f "$M/kube-apiserver.yaml" "$S/"; fi
           wait_gone 192B kube-apiserver 120
+          {{(stackedEtcd ? "move_leader_away" : ":")}}
           for f in "$M"/*.yaml; do if [ -f "$f" ]; then mv -f "$f" "$S/"; fi; done
           {{(stackedEtcd ? "wait_gone 094B etcd 120" : ":")}}
           for f in "$S"/*.yaml; do case $f in */kube-apiserver.yaml) ;; *) if [ -f "$f" ]; then mv -f "$f" "$M/"; fi;; esac; done

@@ -26,8 +26,9 @@
 #     O system:nodes), standing in for kube-controller-manager's approver and signer, with the
 #     CA key next to --client-ca-file (ca.key).
 #   * graceful termination on SIGTERM (what the kubelet sends when the manifest leaves
-#     /etc/kubernetes/manifests): the listener closes at once (new connections refused), requests
-#     in flight finish (at most 5 s), idle keep-alive connections are closed; then it exits 0.
+#     /etc/kubernetes/manifests): the listener closes within 0.1 s (new connections refused), connections
+#     already accepted get their TLS handshake and first request served, requests in flight finish
+#     (at most 5 s), idle keep-alive connections are closed; then it exits 0.
 #     No --shutdown-delay-duration (kubeadm leaves it at 0).
 # Does not reproduce: RBAC/admission (any verified client certificate may do anything; bootstrap
 # tokens may only create CSRs and read kube-public/cluster-info, kube-system/kubeadm-config and
@@ -237,7 +238,8 @@ def bootstrap_tokens():
 STOPPING = threading.Event()
 CONN_LOCK = threading.Lock()
 IDLE = set()
-BUSY = [0]
+BUSY = [0]  # connections in their TLS handshake or first request, and requests being served
+LOCAL = threading.local()  # LOCAL.counted: this thread's new connection is still counted in BUSY
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -247,18 +249,25 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass
 
     def handle_one_request(self):
-        with CONN_LOCK:
-            IDLE.add(self.connection)
+        # A new connection's first request is busy from the accept on (finish_request counted it);
+        # later ones are idle keep-alive connections until a request line arrives.
+        first = getattr(LOCAL, "counted", False)
+        if not first:
+            with CONN_LOCK:
+                IDLE.add(self.connection)
         try:
             self.raw_requestline = self.rfile.readline(65537)
         except OSError:
             self.close_connection = True
             return
         finally:
+            if not first:
+                with CONN_LOCK:
+                    IDLE.discard(self.connection)
+        if not first:
             with CONN_LOCK:
-                IDLE.discard(self.connection)
-        with CONN_LOCK:
-            BUSY[0] += 1
+                BUSY[0] += 1
+        LOCAL.counted = False  # the count is released when this request ends
         try:
             if len(self.raw_requestline) > 65536:
                 self.send_error(414)
@@ -532,20 +541,32 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
         sock, addr = self.socket.accept()
         return sock, addr
 
+    def process_request(self, request, client_address):
+        with CONN_LOCK:  # counted before the thread starts, so that a termination waits for it
+            BUSY[0] += 1
+        super().process_request(request, client_address)
+
     def finish_request(self, request, client_address):
+        LOCAL.counted = True
         try:
-            request.settimeout(10)
-            tls = self.ctx.wrap_socket(request, server_side=True)
-        except (ssl.SSLError, OSError):
-            request.close()
-            return
-        try:
-            Handler(tls, client_address, self)
-        finally:
             try:
-                tls.close()
-            except OSError:
-                pass
+                request.settimeout(10)
+                tls = self.ctx.wrap_socket(request, server_side=True)
+            except (ssl.SSLError, OSError):
+                request.close()
+                return
+            try:
+                Handler(tls, client_address, self)
+            finally:
+                try:
+                    tls.close()
+                except OSError:
+                    pass
+        finally:
+            if LOCAL.counted:
+                LOCAL.counted = False
+                with CONN_LOCK:
+                    BUSY[0] -= 1
 
 
 def main(argv):
@@ -586,6 +607,15 @@ def main(argv):
 
     signal.signal(signal.SIGTERM, terminate)
     srv.serve_forever(poll_interval=0.1)
+    # Connections the kernel completed since the last accept would be reset by the close: serve them.
+    srv.socket.setblocking(False)
+    while True:
+        try:
+            conn, peer = srv.socket.accept()
+        except OSError:
+            break
+        conn.setblocking(True)
+        srv.process_request(conn, peer)
     srv.server_close()
     with CONN_LOCK:
         idle = list(IDLE)
