@@ -21,7 +21,9 @@ namespace HaKube.Tests.Reconciler.Kubernetes;
 /// status subresource separately (the main resource ignores status; /status changes only status);
 /// metadata.generation starts at 1 and grows on spec changes only; delete with finalizers sets
 /// deletionTimestamp, and the object goes when its finalizers are emptied.</item>
-/// <item>core/v1 secrets: get (tests put them with <see cref="PutSecret"/>).</item>
+/// <item>core/v1 secrets: get, list, create (409 AlreadyExists when it exists), update (PUT, 409 on a
+/// stale resourceVersion; none given is an unconditional update, as for Secrets in Kubernetes); tests
+/// also put them with <see cref="PutSecret"/>. Data travels base64-encoded, as in the real API.</item>
 /// <item>coordination.k8s.io/v1 leases: get, create (409 when it exists), update (409 on a stale resourceVersion).</item>
 /// <item>core/v1 events: create (kept in <see cref="Events"/>).</item>
 /// </list>
@@ -121,6 +123,15 @@ internal sealed partial class StandinApiServer : IAsyncDisposable
             };
             Stamp(secret);
             _objects[Key(Secrets, ns, name)] = secret;
+        }
+    }
+
+    /// <summary>The Secrets of a namespace whose names start with <paramref name="prefix"/>, as stored.</summary>
+    public IReadOnlyList<JsonObject> SecretsNamed(string ns, string prefix)
+    {
+        lock (_gate)
+        {
+            return _objects.Where(o => o.Key.StartsWith(Key(Secrets, ns, prefix), StringComparison.Ordinal)).Select(o => (JsonObject)o.Value.DeepClone()).ToList();
         }
     }
 
