@@ -64,14 +64,7 @@ public sealed class CustomResourceLabTests
             ["known_hosts"] = await File.ReadAllBytesAsync(Lab.KnownHostsPath),
         });
         var kubeconfig = Path.Combine(_folder, "kubeconfig");
-        await File.WriteAllTextAsync(kubeconfig, $$$"""
-            apiVersion: v1
-            kind: Config
-            clusters: [{name: standin, cluster: {server: "{{{Server.Address}}}"}}]
-            users: [{name: tester, user: {token: not-checked}}]
-            contexts: [{name: standin, context: {cluster: standin, user: tester}}]
-            current-context: standin
-            """);
+        await KubeTestSupport.WriteKubeconfigAsync(Server, kubeconfig);
         _stop = new CancellationTokenSource();
         string[] args = ["run", "--kubernetes", "--kubeconfig", kubeconfig, "--namespace", Ns, "--state-dir", StateDir, "--resync", "5s", "--metrics-address", $"127.0.0.1:{FreePort()}"];
         _daemon = HakubeCommand.Create().Parse(args).InvokeAsync(new InvocationConfiguration { Output = TextWriter.Null, Error = _daemonErrors }, _stop.Token);
@@ -117,10 +110,13 @@ public sealed class CustomResourceLabTests
     {
         var ready = await DaemonTestSupport.EventuallyAsync(() => Status()?["phase"]?.GetValue<string>() == "Ready", BringUp);
         var status = Status();
+        var (exit, shown, error) = await LabCluster.RunAsync("status", "--kubernetes", "--kubeconfig", Path.Combine(_folder, "kubeconfig"), "--namespace", Ns, "--output", "json", Name);
 
         using (Assert.EnterMultipleScope())
         {
             Assert.That(ready, Is.True, Describe(status));
+            Assert.That(exit, Is.Zero, error);
+            Assert.That(JsonNode.Parse(shown)?["status"]?["hosts"]?.AsArray().Select(h => h?["reachable"]?.GetValue<bool>()), Is.EqualTo(Enumerable.Repeat<bool?>(true, 5)), "hakube status --kubernetes shows what the daemon wrote: " + shown);
             Assert.That(status?["observedGeneration"]?.ToJsonString(), Is.EqualTo("1"));
             Assert.That(Condition(status, "Ready"), Is.EqualTo(("True", "Converged")));
             Assert.That(Condition(status, "ControlPlaneAvailable"), Is.EqualTo(("True", "ApiServersListening")));
