@@ -25,7 +25,7 @@ public sealed class SecretStateBackend : IStateBackend
     public const string ItemAnnotation = "hakube.io/state-item";
     public const string SecretType = "hakube.io/state";
 
-    private const int WriteAttempts = 5;
+    private const int WriteAttempts = 10;
 
     private readonly IKubernetes _client;
     private readonly string _namespace;
@@ -105,7 +105,8 @@ public sealed class SecretStateBackend : IStateBackend
             }
             catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict && attempt < WriteAttempts)
             {
-                // Changed meanwhile; read again.
+                // Changed meanwhile: read again after a short jittered pause, so racing writers spread out.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(10, 50) * attempt), cancellationToken);
             }
         }
     }

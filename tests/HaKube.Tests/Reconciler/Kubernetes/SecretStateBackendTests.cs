@@ -98,6 +98,19 @@ public sealed class SecretStateBackendTests
     }
 
     [Test]
+    public async Task Write_TwoWritersAtOnce_EveryWriteLandsWholeDespiteConflicts()
+    {
+        await using var server = StandinApiServer.Start();
+        var one = Backend(server);
+        var two = Backend(server);
+
+        // Replace carries the resourceVersion read: a write between read and replace is a 409, retried.
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(i => (i % 2 == 0 ? one : two).WriteAsync("admin.conf", $"kind: Config\n# {i}\n", CancellationToken.None)));
+
+        Assert.That(await one.ReadAsync("admin.conf", CancellationToken.None), Does.Match(@"^kind: Config\n# [0-3]\n$"));
+    }
+
+    [Test]
     public async Task Read_SecretOfAnotherOwnerUnderTheName_RefusesToUseIt()
     {
         await using var server = StandinApiServer.Start();
