@@ -80,6 +80,10 @@ public sealed class SecretStateBackend : IStateBackend
         {
             return false; // AlreadyExists: another writer's value stands
         }
+        catch (HttpOperationException e)
+        {
+            throw Refused("create", name, e);
+        }
     }
 
     public async Task WriteAsync(string name, string content, CancellationToken cancellationToken)
@@ -108,6 +112,10 @@ public sealed class SecretStateBackend : IStateBackend
                 // Changed meanwhile: read again after a short jittered pause, so racing writers spread out.
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(10, 50) * attempt), cancellationToken);
             }
+            catch (HttpOperationException e)
+            {
+                throw Refused(existing is null ? "create" : "update", name, e);
+            }
         }
     }
 
@@ -123,6 +131,10 @@ public sealed class SecretStateBackend : IStateBackend
         {
             return null;
         }
+        catch (HttpOperationException e)
+        {
+            throw Refused("get", name, e);
+        }
 
         // Names can collide (cluster "a" item "b-c", cluster "a-b" item "c"); the annotations say whose it is.
         var annotations = secret.Metadata.Annotations;
@@ -131,6 +143,19 @@ public sealed class SecretStateBackend : IStateBackend
         return owner == _cluster && item == name
             ? secret
             : throw new InvalidDataException($"Secret {_namespace}/{secretName} is not HaKube's state item \"{name}\" of cluster {_cluster} (it says cluster \"{owner}\", item \"{item}\"); rename or remove it");
+    }
+
+    /// <summary>
+    /// The API server refused: a failed pass whose status says which Secret and why (the response
+    /// is a Status object, never the Secret's data). 403 is RBAC: the chart grants get, create, update.
+    /// </summary>
+    private InvalidOperationException Refused(string verb, string name, HttpOperationException e)
+    {
+        var code = (int)e.Response.StatusCode;
+        var hint = e.Response.StatusCode == HttpStatusCode.Forbidden
+            ? "; HaKube's service account needs get, create and update on Secrets in this namespace (the chart's RBAC grants them)"
+            : "";
+        return new InvalidOperationException($"state store: {verb} Secret {_namespace}/{SecretName(name)}: the API server answered {code} {e.Response.ReasonPhrase}{hint}", e);
     }
 
     private V1Secret New(string name, string content)

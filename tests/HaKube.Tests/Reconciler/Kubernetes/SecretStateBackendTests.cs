@@ -122,6 +122,19 @@ public sealed class SecretStateBackendTests
     }
 
     [Test]
+    public async Task GetOrCreateAuthorities_RbacForbidsSecrets_SaysWhichSecretAndWhatIsMissing()
+    {
+        await using var server = StandinApiServer.Start();
+        server.Forbidden = new HashSet<string> { StandinApiServer.Secrets };
+
+        var error = Assert.ThrowsAsync<InvalidOperationException>(() => Store(server).GetOrCreateAuthoritiesAsync(() => TestPki.Authorities, CancellationToken.None));
+
+        Assert.That(error?.Message, Is.EqualTo(
+            "state store: get Secret hakube-system/hakube-demo-authorities: the API server answered 403 Forbidden; " +
+            "HaKube's service account needs get, create and update on Secrets in this namespace (the chart's RBAC grants them)"));
+    }
+
+    [Test]
     public void SecretName_Items_NamedAfterClusterAndItem()
     {
         using var client = new k8s.Kubernetes(new k8s.KubernetesClientConfiguration { Host = "http://127.0.0.1:1/" });

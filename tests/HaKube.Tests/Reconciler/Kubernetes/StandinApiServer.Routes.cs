@@ -35,6 +35,14 @@ internal sealed partial class StandinApiServer
             return;
         }
 
+        if (Forbidden.Contains(resource))
+        {
+            // As RBAC answers a verb the caller's role lacks.
+            var verb = request.HttpMethod switch { "POST" => "create", "PUT" => "update", "PATCH" => "patch", "DELETE" => "delete", _ => name is null ? "list" : "get" };
+            await WriteAsync(response, HttpStatusCode.Forbidden, Status(HttpStatusCode.Forbidden, "Forbidden", $"{resource} is forbidden: User \"system:serviceaccount:{ns}:hakube\" cannot {verb} resource \"{resource}\" in API group \"{group}\" in the namespace \"{ns}\""));
+            return;
+        }
+
         var body = request.HasEntityBody ? await JsonNode.ParseAsync(request.InputStream) as JsonObject : null;
         var (code, answer) = (request.HttpMethod, name, resource) switch
         {

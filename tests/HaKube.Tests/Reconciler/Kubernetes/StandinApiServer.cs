@@ -32,7 +32,8 @@ namespace HaKube.Tests.Reconciler.Kubernetes;
 /// deleteCollection, other resources, watch timeouts other than the client's own.
 /// Test controls: <see cref="Compact"/> (older resourceVersions become 410 Gone), <see cref="DropWatches"/>
 /// (every open watch connection is cut, as a restarting API server or a load balancer would),
-/// <see cref="HoldWatches"/> (reconnecting watches wait, so a test can change things in between).
+/// <see cref="HoldWatches"/> (reconnecting watches wait, so a test can change things in between),
+/// <see cref="Forbidden"/> (resources answered 403 Forbidden, as RBAC would).
 /// </remarks>
 internal sealed partial class StandinApiServer : IAsyncDisposable
 {
@@ -144,6 +145,9 @@ internal sealed partial class StandinApiServer : IAsyncDisposable
             _history.Clear();
         }
     }
+
+    /// <summary>Resources every request on which is answered 403 Forbidden, as RBAC does when a role lacks them.</summary>
+    public IReadOnlySet<string> Forbidden { get; set; } = new HashSet<string>(); // replaced whole, never changed in place
 
     /// <summary>Cuts every open watch connection; the clients must reconnect.</summary>
     public void DropWatches()
