@@ -18,6 +18,7 @@ public static class StepCatalog
         new JoinControlPlaneStep(),
         new InstallPodNetworkStep(),
         new JoinWorkerStep(),
+        new StartKubeletStep(),
         new RenewControlPlaneCertificatesStep(),
         new UseRotatingKubeletCertificateStep(),
     }.ToDictionary(s => s.Kind);

@@ -39,6 +39,8 @@ public enum StepKind
     /// <summary>kubeadm join of workers, in parallel.</summary>
     JoinWorker,
 
+    /// <summary>A joined node's kubelet started again (drift: kubelet stopped, so nothing keeps its static pods - a stacked etcd member, the API server - running).</summary>
+    StartKubelet,
     /// <summary>
     /// On one control plane whose certificates expire within spec.certificateRenewalDays (or whose
     /// HaKube-issued apiserver-etcd-client pair was reissued): kubeadm certs renew all, then its static

@@ -84,6 +84,12 @@ internal static class CertificatePhase
                 continue;
             }
 
+            if (plan.IsPlanned(StepKind.StartKubelet, host))
+            {
+                plan.Defer(StepKind.RenewControlPlaneCertificates, host, $"{reason}; the kubelet, which restarts the static pods, starts in this plan");
+                continue;
+            }
+
             if (!Wording.IsActive(facts, "kubelet"))
             {
                 plan.Refuse(StepKind.RenewControlPlaneCertificates, host, $"{reason}, but the kubelet is {Wording.State(facts, "kubelet")}, and it is the kubelet that restarts the static pods");

@@ -178,7 +178,7 @@ public sealed class CertificatePhaseTests
     }
 
     [Test]
-    public void Plan_KubeletStoppedOnTheControlPlane_RefusesRenewalThere()
+    public void Plan_KubeletStoppedOnTheControlPlane_StartsItAndDefersRenewalThere()
     {
         var cluster = Clusters.Spec();
         var facts = Converged(cluster);
@@ -188,7 +188,8 @@ public sealed class CertificatePhaseTests
         var plan = Planner.Plan(cluster, facts, Clusters.Desired(cluster));
 
         Assert.That(plan.Steps.Where(s => s.Kind == StepKind.RenewControlPlaneCertificates), Is.Empty);
-        Assert.That(plan.Refusals.Single(r => r.Host == "cp1").Reason, Does.Contain("the kubelet is failed"));
+        Assert.That(plan.Steps.Select(Row), Does.Contain((StepKind.StartKubelet, "cp1")));
+        Assert.That(plan.Deferred.Single(d => d.Kind == StepKind.RenewControlPlaneCertificates).Reason, Does.Contain("the kubelet, which restarts the static pods, starts in this plan"));
     }
 
     [Test]

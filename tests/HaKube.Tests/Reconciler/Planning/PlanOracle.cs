@@ -12,7 +12,7 @@ internal static class PlanOracle
 {
     private static readonly StepKind[] Order =
     [
-        StepKind.PrepareHost, StepKind.ConfigureLoadBalancer, StepKind.ConfigureEtcdMember, StepKind.BootstrapEtcd,
+        StepKind.PrepareHost, StepKind.StartKubelet, StepKind.ConfigureLoadBalancer, StepKind.ConfigureEtcdMember, StepKind.BootstrapEtcd,
         StepKind.StartEtcdMember, StepKind.AddEtcdMember, StepKind.DistributeCertificateAuthorities, StepKind.InitControlPlane,
         StepKind.JoinControlPlane, StepKind.InstallPodNetwork, StepKind.JoinWorker,
         StepKind.RenewControlPlaneCertificates, StepKind.UseRotatingKubeletCertificate,
@@ -105,6 +105,7 @@ internal static class PlanOracle
                 StepKind.ConfigureLoadBalancer => lbs,
                 StepKind.ConfigureEtcdMember or StepKind.BootstrapEtcd or StepKind.AddEtcdMember or StepKind.StartEtcdMember => etcd,
                 StepKind.JoinWorker => workers,
+                StepKind.StartKubelet => controlPlanes.Union(workers).ToHashSet(),
                 StepKind.UseRotatingKubeletCertificate => [.. controlPlanes, .. workers],
                 _ => controlPlanes,
             };
@@ -132,6 +133,7 @@ internal static class PlanOracle
                 StepKind.JoinControlPlane => f?.ControlPlaneInitialized == true,
                 StepKind.JoinWorker => step.Hosts.Any(h => facts[h].KubeletConfigured),
                 StepKind.StartEtcdMember => f?.Services.GetValueOrDefault("etcd") == ServiceState.Active,
+                StepKind.StartKubelet => f is not { KubeletConfigured: true } || f.Services.GetValueOrDefault("kubelet") == ServiceState.Active,
                 _ => false,
             };
             if (needless)
