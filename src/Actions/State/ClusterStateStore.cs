@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using HaKube.Actions.Pki;
 using HaKube.Model.Api;
+using HaKube.Model.Inventory;
 
 namespace HaKube.Actions.State;
 
@@ -21,8 +23,11 @@ public sealed class ClusterStateStore
     private const string ApiServerEtcdClientFile = "apiserver-etcd-client.json";
     private const string EtcdMembersFolder = "etcd-members";
     private const string AdminKubeconfigFile = "admin.conf";
+    private const string InventoryFile = "inventory.json";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    // Roles by name: the inventory is read by people too.
+    private static readonly JsonSerializerOptions InventoryJson = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() }, WriteIndented = true };
     // One gate per cluster folder for the whole process, so two stores of one cluster never issue twice.
     private static readonly ConcurrentDictionary<string, SemaphoreSlim> Gates = new(StringComparer.Ordinal);
 
@@ -133,7 +138,34 @@ public sealed class ClusterStateStore
     public async Task<string?> LoadAdminKubeconfigAsync(CancellationToken cancellationToken) =>
         File.Exists(AdminKubeconfigPath) ? await File.ReadAllTextAsync(AdminKubeconfigPath, cancellationToken) : null;
 
-    private static async Task<T?> ReadAsync<T>(string path, CancellationToken cancellationToken)
+    /// <summary>The managed hosts HaKube remembers (see <see cref="ClusterInventory"/>); empty before the first reconcile.</summary>
+    public async Task<IReadOnlyList<ManagedHost>> LoadInventoryAsync(CancellationToken cancellationToken) =>
+        await ReadAsync<List<ManagedHost>>(Path.Combine(Directory, InventoryFile), cancellationToken, InventoryJson) ?? [];
+
+    /// <summary>
+    /// Changes the inventory under the store's gate, so a step forgetting a removed host and a
+    /// reconcile recording the reached ones never lose each other's write.
+    /// </summary>
+    public async Task UpdateInventoryAsync(Func<IReadOnlyList<ManagedHost>, IReadOnlyList<ManagedHost>> change, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var before = await LoadInventoryAsync(cancellationToken);
+            var after = change(before);
+            if (!ClusterInventory.Same(before, after))
+            {
+                await AtomicFile.WriteAsync(Path.Combine(Directory, InventoryFile), JsonSerializer.Serialize(after, InventoryJson), cancellationToken);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private static async Task<T?> ReadAsync<T>(string path, CancellationToken cancellationToken, JsonSerializerOptions? options = null)
         where T : class
     {
         if (!File.Exists(path))
@@ -142,7 +174,7 @@ public sealed class ClusterStateStore
         }
 
         await using var stream = File.OpenRead(path);
-        return await JsonSerializer.DeserializeAsync<T>(stream, Json, cancellationToken)
+        return await JsonSerializer.DeserializeAsync<T>(stream, options ?? Json, cancellationToken)
             ?? throw new InvalidDataException($"{path} is empty");
     }
 

@@ -25,6 +25,7 @@ public sealed class JoinControlPlaneStep : IStep
             var done = await HostCommands.TryRunAsync(context, name, Kind, "check whether the host has joined", $"[ -f {KnownPaths.AdminConf} ] && [ -f {KnownPaths.KubeletConf} ]", cancellationToken);
             if (!done.Succeeded)
             {
+                await HostRemoval.DeletePreviousNodeAsync(context, Kind, name, cancellationToken);
                 var token = await JoinTokens.CreateAsync(context, Kind, name, cancellationToken);
                 var config = KubeadmConfigRenderer.RenderJoinControlPlane(context.Cluster, host, token, JoinTokens.CaHash(context));
                 await KubeadmRun.RunAsync(context, Kind, config, "join", "join the control plane with kubeadm join --control-plane", [token.Value], cancellationToken);

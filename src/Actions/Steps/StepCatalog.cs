@@ -18,6 +18,10 @@ public static class StepCatalog
         new JoinControlPlaneStep(),
         new InstallPodNetworkStep(),
         new JoinWorkerStep(),
+        new RemoveWorkerStep(),
+        new RemoveControlPlaneStep(),
+        new RemoveEtcdMemberStep(),
+        new RemoveStaleEtcdMemberStep(),
     }.ToDictionary(s => s.Kind);
 
     public static IStep For(StepKind kind) =>
