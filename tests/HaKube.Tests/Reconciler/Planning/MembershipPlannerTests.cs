@@ -232,4 +232,50 @@ public sealed class MembershipPlannerTests
             Assert.That(plan.Refusals.Select(r => r.Reason), Has.Some.Contains("kubeadm init would start a second one"));
         });
     }
+
+    [Test]
+    public void Plan_DeadControlPlaneRemovedAndAnotherAdded_RemovesTheDeadMemberFirstThenTheNewOneJoins()
+    {
+        var before = Clusters.Spec(workers: 0);
+        var facts = Clusters.ConvergedFacts(before);
+        facts["cp3"] = Down("cp3");
+        var cp3 = before.Spec.Hosts.Single(h => h.Name == "cp3");
+        var cp4 = new HostSpec { Name = "cp4", Address = "10.0.0.44", Roles = [HostRole.ControlPlane] };
+        var after = before with { Spec = before.Spec with { Hosts = [.. before.Spec.Hosts.Where(h => h.Name != "cp3"), cp4] } };
+        facts["cp4"] = Clusters.Fresh("cp4") with
+        {
+            Prerequisites = new NodePrerequisites(false, true, true, true),
+            Versions = new KubeVersions(Clusters.Version, Clusters.Version, Clusters.Version),
+            Services = Clusters.Fresh("cp4").Services.With("containerd", ServiceState.Active),
+        };
+
+        var plan = Planner.Plan(after, facts, Clusters.Desired(after), null, [cp3]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(plan.Steps.Select(Row), Does.Contain((StepKind.RemoveControlPlane, "cp3")));
+            Assert.That(plan.Steps.Single(s => s.Kind == StepKind.RemoveControlPlane).Reason, Does.Contain("(an unhealthy voter) leaves 2 of 2"));
+            Assert.That(plan.Steps.Any(s => s.Kind == StepKind.JoinControlPlane), Is.False);
+            Assert.That(plan.Deferred.Select(d => (d.Kind, d.Host)), Does.Contain((StepKind.JoinControlPlane, "cp4")));
+        });
+
+        // Once cp3 is removed (its member gone, forgotten), cp4 joins behind the guard.
+        var cp3Member = Clusters.Member(before.Spec, "cp3").Id;
+        foreach (var host in new[] { "cp1", "cp2" })
+        {
+            facts[host] = facts[host] with { Etcd = facts[host].Etcd! with { Members = facts[host].Etcd!.Members.Where(m => m.Id != cp3Member).ToList() } };
+        }
+
+        var desired = Clusters.Desired(after);
+        foreach (var file in desired.FilesOf("cp4"))
+        {
+            facts["cp4"] = facts["cp4"] with { Files = facts["cp4"].Files.With(file.Path, Clusters.Present(file.Sha256, file.Mode)) };
+        }
+
+        facts["lb1"] = facts["lb1"] with { Files = facts["lb1"].Files.With(KnownPaths.HaproxyConfig, Clusters.Present(desired.FilesOf("lb1")[0].Sha256, "644")) };
+        var next = Planner.Plan(after, facts, desired, null, []);
+
+        Assert.That(next.Steps.Select(Row), Is.EqualTo(new[] { (StepKind.JoinControlPlane, "cp4") }));
+        Assert.That(next.Steps[0].Reason, Does.Contain("2 of 2 voting etcd members healthy; 3 of 3 once the new member starts"));
+    }
 }
