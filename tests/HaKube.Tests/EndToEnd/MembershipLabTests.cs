@@ -157,6 +157,9 @@ public sealed class MembershipLabTests
             // The load balancer stops sending to them before either leaves.
             Assert.That(rows.FindIndex(r => r.StartsWith("ConfigureLoadBalancer", StringComparison.Ordinal)), Is.LessThan(rows.FindIndex(r => r.StartsWith("RemoveControlPlane", StringComparison.Ordinal))), string.Join("\n", rows));
             Assert.That(rows.Count(r => r.StartsWith("RemoveControlPlane", StringComparison.Ordinal)), Is.EqualTo(2), string.Join("\n", rows));
+            // The powered-off one is removed all the same (etcd member, Node), and the plan says reset was skipped there.
+            Assert.That(run.Started.Where(s => s.Kind == StepKind.RemoveControlPlane).Last().Reason,
+                Does.Contain("is unreachable").And.Contain("kubeadm reset is skipped there").And.Contain("(an unhealthy voter)"));
         });
         await AssertClusterAsync(H.Take(3).Select(Cp).ToList(), [Worker]);
         await AssertResetAsync(H[3]);
