@@ -18,6 +18,7 @@ public static class StepCatalog
         new JoinControlPlaneStep(),
         new InstallPodNetworkStep(),
         new JoinWorkerStep(),
+        new StartKubeletStep(),
         new RemoveWorkerStep(),
         new RemoveControlPlaneStep(),
         new RemoveEtcdMemberStep(),

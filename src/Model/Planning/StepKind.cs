@@ -39,6 +39,9 @@ public enum StepKind
     /// <summary>kubeadm join of workers, in parallel.</summary>
     JoinWorker,
 
+    /// <summary>A joined node's kubelet started again (drift: kubelet stopped, so nothing keeps its static pods - a stacked etcd member, the API server - running).</summary>
+    StartKubelet,
+
     /// <summary>
     /// Workers that left the spec, in parallel: cordoned and drained (bounded; at the timeout the
     /// removal goes on), kubeadm reset -f where reachable, and their Node deleted.

@@ -12,7 +12,7 @@ internal static class PlanOracle
 {
     private static readonly StepKind[] Order =
     [
-        StepKind.PrepareHost, StepKind.ConfigureLoadBalancer,
+        StepKind.PrepareHost, StepKind.StartKubelet, StepKind.ConfigureLoadBalancer,
         StepKind.RemoveStaleEtcdMember, StepKind.RemoveControlPlane, StepKind.RemoveEtcdMember, StepKind.RemoveWorker,
         StepKind.ConfigureEtcdMember, StepKind.BootstrapEtcd,
         StepKind.StartEtcdMember, StepKind.AddEtcdMember, StepKind.DistributeCertificateAuthorities, StepKind.InitControlPlane,
@@ -127,6 +127,7 @@ internal static class PlanOracle
                 StepKind.ConfigureLoadBalancer => lbs,
                 StepKind.ConfigureEtcdMember or StepKind.BootstrapEtcd or StepKind.AddEtcdMember or StepKind.StartEtcdMember => etcd,
                 StepKind.JoinWorker => workers,
+                StepKind.StartKubelet => controlPlanes.Union(workers).ToHashSet(),
                 StepKind.RemoveStaleEtcdMember => spec.EtcdMembers().Select(h => h.Name).ToHashSet(),
                 StepKind.RemoveControlPlane => departing.Where(h => h.Roles.Contains(HostRole.ControlPlane)).Select(h => h.Name).ToHashSet(),
                 StepKind.RemoveEtcdMember => departing.Where(h => h.Roles.Contains(HostRole.Etcd)).Select(h => h.Name).ToHashSet(),
@@ -158,6 +159,7 @@ internal static class PlanOracle
                 StepKind.JoinControlPlane => f?.ControlPlaneInitialized == true,
                 StepKind.JoinWorker => step.Hosts.Any(h => facts[h].KubeletConfigured),
                 StepKind.StartEtcdMember => f?.Services.GetValueOrDefault("etcd") == ServiceState.Active,
+                StepKind.StartKubelet => f is not { KubeletConfigured: true } || f.Services.GetValueOrDefault("kubelet") == ServiceState.Active,
                 _ => false,
             };
             if (needless)

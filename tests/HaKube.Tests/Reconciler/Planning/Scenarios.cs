@@ -23,8 +23,8 @@ internal sealed record Scenario(HaCluster Cluster, IReadOnlyDictionary<string, H
 /// </summary>
 internal static class Scenarios
 {
-    private const int Blows = 14;
-    private static readonly int[] Repairable = [1, 2, 4, 5, 6, 10, 11, 13];
+    private const int Blows = 15;
+    private static readonly int[] Repairable = [1, 2, 4, 5, 6, 10, 11, 13, 14];
 
     public static readonly Gen<HaCluster> Spec =
         Gen.Select(Gen.Bool, Gen.OneOfConst(1, 3, 5), Gen.Int[0, 3], Gen.Int[0, 2], Gen.OneOfConst(1, 3, 5), Gen.Int[30, 33], Gen.Int[0, 19])
@@ -132,9 +132,19 @@ internal static class Scenarios
             case 12 when f.Reachable:
                 facts[host] = f with { Files = f.Files.With(KnownPaths.AdminConf, null) };
                 return $"{host} lost admin.conf";
+            case 13 when f is { Reachable: true, KubeletConfigured: true }:
+                // Nothing runs a node's static pods without its kubelet: a stacked member stops with it.
+                var staticEtcd = stacked && spec.ControlPlanes().Any(c => c.Name == host) && f.Etcd is not null;
+                facts[host] = f with
+                {
+                    Services = f.Services.With("kubelet", ServiceState.Inactive),
+                    Etcd = staticEtcd ? null : f.Etcd,
+                    ListeningPorts = staticEtcd ? new HashSet<int>() : f.ListeningPorts,
+                };
+                return $"kubelet stopped on {host}{(staticEtcd ? " (its etcd member with it)" : "")}";
             // Repairable only while the spec still has the cluster: with no control plane of the spec
             // initialized, a dead departing one may be where the cluster lived, and init is refused.
-            case 13 when departing.Count > 0 && !(repairable && !spec.ControlPlanes().Any(c => facts[c.Name].ControlPlaneInitialized)):
+            case 14 when departing.Count > 0 && !(repairable && !spec.ControlPlanes().Any(c => facts[c.Name].ControlPlaneInitialized)):
                 // A host that left the spec dies: it is removed all the same (it is gone).
                 var leaving = departing[b % departing.Count].Name;
                 facts[leaving] = HostFacts.Unreachable(leaving, ProbeErrorKind.Unreachable, "connection refused", default);
