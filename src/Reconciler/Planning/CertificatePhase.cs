@@ -62,7 +62,7 @@ internal static class CertificatePhase
     {
         var spec = plan.Spec;
         var controlPlanes = spec.ControlPlanes().Select(h => h.Name).ToList();
-        var changingMembers = controlPlanes.Any(h => plan.IsPlanned(StepKind.InitControlPlane, h) || plan.IsPlanned(StepKind.JoinControlPlane, h));
+        var changingMembers = plan.MembershipChange is not null || controlPlanes.Any(h => plan.IsPlanned(StepKind.InitControlPlane, h) || plan.IsPlanned(StepKind.JoinControlPlane, h));
         string? renewing = null;
         foreach (var host in controlPlanes)
         {
@@ -98,7 +98,7 @@ internal static class CertificatePhase
 
             if (changingMembers)
             {
-                plan.Defer(StepKind.RenewControlPlaneCertificates, host, $"{reason}; a control plane is initialized or joins in this plan, and renewal restarts control planes only once that is done");
+                plan.Defer(StepKind.RenewControlPlaneCertificates, host, $"{reason}; the etcd membership or the control planes change in this plan (init, join or removal), and renewal restarts control planes only once that is done");
                 continue;
             }
 
