@@ -18,6 +18,8 @@ public static class StepCatalog
         new JoinControlPlaneStep(),
         new InstallPodNetworkStep(),
         new JoinWorkerStep(),
+        new UpgradeControlPlaneStep(),
+        new UpgradeWorkerStep(),
     }.ToDictionary(s => s.Kind);
 
     public static IStep For(StepKind kind) =>

@@ -18,6 +18,12 @@ internal sealed class PlanBuilder(HaClusterSpec spec, IReadOnlyDictionary<string
 
     public HaClusterSpec Spec => spec;
 
+    /// <summary>The steps planned so far.</summary>
+    public IReadOnlyList<PlanStep> Steps => _steps;
+
+    /// <summary>The refusals so far.</summary>
+    public IReadOnlyList<Refusal> Refusals => _refusals;
+
     /// <summary>The user-provided load balancer as observed; null when not observed (HAProxy, or not asked).</summary>
     public EndpointFacts? Endpoint => endpoint;
 
