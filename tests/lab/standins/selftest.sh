@@ -414,6 +414,8 @@ check "certs check-expiration" on cp1 "kubeadm certs check-expiration | grep -qE
 check "certs renew all changes the apiserver cert" on cp2 \
   "a=\$(openssl x509 -noout -serial -in /etc/kubernetes/pki/apiserver.crt); kubeadm certs renew all | grep -q 'Done renewing certificates' && [ \"\$(openssl x509 -noout -serial -in /etc/kubernetes/pki/apiserver.crt)\" != \"\$a\" ]"
 expect_fail "upgrade apply past the kubeadm version" 'is higher than the kubeadm version "v1.31.4"' on cp1 kubeadm upgrade apply v1.32.0 -y
+expect_fail "upgrade apply to the cluster's own version" 'is equal to or lower than the cluster version "v1.31.4"' on cp1 kubeadm upgrade apply v1.31.4 -y
+expect_fail "upgrade apply below the cluster's version" 'Downgrades are not supported yet' on cp1 kubeadm upgrade apply v1.31.3 -y
 
 # ---------------------------------------------------------------- etcd health and the manifest shuffle
 
