@@ -86,6 +86,8 @@ public sealed class StackedApplyLabTests
             Assert.That(backends.Values, Has.All.StartsWith("UP"), string.Join(", ", backends));
             Assert.That(nodes, Is.EquivalentTo(Lab.Hosts.Take(5).Select(h => h.Name)));
         });
+        var tokens = await Lab.ShellAsync(controlPlanes[0], "kubeadm token list --kubeconfig /etc/kubernetes/admin.conf");
+        Assert.That(tokens.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1), Is.Empty, "bootstrap tokens left after init and joins: " + tokens.StandardOutput + tokens.StandardError);
         foreach (var host in controlPlanes)
         {
             Assert.That(await ClusterChecks.PkiFilesAsync(Lab, host), Is.EqualTo(ClusterChecks.ControlPlanePki(stacked: true)), host.Name);
