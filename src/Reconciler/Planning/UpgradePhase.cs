@@ -129,6 +129,13 @@ internal static class UpgradePhase
 
         foreach (var (name, have) in new[] { ("kubelet", facts.Versions.Kubelet), ("kubeadm", facts.Versions.Kubeadm), ("kubectl", facts.Versions.Kubectl) })
         {
+            if (have is null && facts.Programs.Contains(name))
+            {
+                // Present, but its version was not read this cycle (the binary changed under the probe):
+                // the next probe asks again; an upgrade is never started on a guess.
+                continue;
+            }
+
             if (have is null)
             {
                 lacks.Add($"{name} not installed");

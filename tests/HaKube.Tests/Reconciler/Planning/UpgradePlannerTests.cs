@@ -94,6 +94,18 @@ public sealed class UpgradePlannerTests
         Assert.That(plan.Steps[0].Reason, Does.StartWith("an earlier upgrade of this node did not finish"));
     }
 
+    [Test]
+    public void Plan_KubeletVersionUnreadThisCycle_StartsNoUpgradeOnAGuess()
+    {
+        var cluster = Clusters.Spec();
+        var facts = Clusters.ConvergedFacts(cluster);
+        facts["w1"] = facts["w1"] with { Versions = facts["w1"].Versions with { Kubelet = null } };
+
+        var plan = PlanOf(cluster, facts);
+
+        Assert.That(plan.IsConverged, Is.True, string.Join("; ", plan.Steps));
+    }
+
     [TestCase("v1.31.4", "v1.31.3", "cp1 control plane v1.31.4")]
     [TestCase("v1.32.1", "v1.31.9", "cp1 control plane v1.32.1")]
     public void Plan_Downgrade_IsRefusedAndNothingIsPlanned(string from, string to, string named)
