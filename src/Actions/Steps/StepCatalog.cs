@@ -18,6 +18,7 @@ public static class StepCatalog
         new JoinControlPlaneStep(),
         new InstallPodNetworkStep(),
         new JoinWorkerStep(),
+        new StartKubeletStep(),
         new UpgradeControlPlaneStep(),
         new UpgradeWorkerStep(),
     }.ToDictionary(s => s.Kind);

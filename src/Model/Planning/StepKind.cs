@@ -39,6 +39,9 @@ public enum StepKind
     /// <summary>kubeadm join of workers, in parallel.</summary>
     JoinWorker,
 
+    /// <summary>A joined node's kubelet started again (drift: kubelet stopped, so nothing keeps its static pods - a stacked etcd member, the API server - running).</summary>
+    StartKubelet,
+
     /// <summary>
     /// Kubernetes upgrade of one control plane to spec.kubernetesVersion: kubeadm installed at the
     /// target, then `kubeadm upgrade plan` and `kubeadm upgrade apply` on the first one to upgrade

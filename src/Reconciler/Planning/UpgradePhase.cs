@@ -253,6 +253,12 @@ internal static class UpgradePhase
                 continue;
             }
 
+            if (plan.IsPlanned(StepKind.StartKubelet, host.Name))
+            {
+                // Being repaired by this plan: the upgrade is deferred behind that step, not refused.
+                continue;
+            }
+
             if (!Wording.IsActive(facts, "kubelet"))
             {
                 problems.Add($"the kubelet on control plane {host.Name} is {Wording.State(facts, "kubelet")}");

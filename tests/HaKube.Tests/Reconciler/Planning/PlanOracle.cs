@@ -12,7 +12,7 @@ internal static class PlanOracle
 {
     private static readonly StepKind[] Order =
     [
-        StepKind.PrepareHost, StepKind.ConfigureLoadBalancer, StepKind.ConfigureEtcdMember, StepKind.BootstrapEtcd,
+        StepKind.PrepareHost, StepKind.StartKubelet, StepKind.ConfigureLoadBalancer, StepKind.ConfigureEtcdMember, StepKind.BootstrapEtcd,
         StepKind.StartEtcdMember, StepKind.AddEtcdMember, StepKind.DistributeCertificateAuthorities, StepKind.InitControlPlane,
         StepKind.JoinControlPlane, StepKind.InstallPodNetwork, StepKind.JoinWorker, StepKind.UpgradeControlPlane, StepKind.UpgradeWorker,
     ];
@@ -110,6 +110,7 @@ internal static class PlanOracle
                 StepKind.ConfigureLoadBalancer => lbs,
                 StepKind.ConfigureEtcdMember or StepKind.BootstrapEtcd or StepKind.AddEtcdMember or StepKind.StartEtcdMember => etcd,
                 StepKind.JoinWorker or StepKind.UpgradeWorker => workers,
+                StepKind.StartKubelet => controlPlanes.Union(workers).ToHashSet(),
                 _ => controlPlanes,
             };
             if (step.Hosts.Count == 0 || step.Hosts.Distinct().Count() != step.Hosts.Count || (step.Kind != StepKind.JoinWorker && step.Hosts.Count != 1))
@@ -138,6 +139,7 @@ internal static class PlanOracle
                 StepKind.StartEtcdMember => f?.Services.GetValueOrDefault("etcd") == ServiceState.Active,
                 StepKind.UpgradeControlPlane or StepKind.UpgradeWorker => plan.Steps.Count > 1 || (f is not null && f.Versions == new KubeVersions(spec.KubernetesVersion, spec.KubernetesVersion, spec.KubernetesVersion) &&
                     !f.IsPresent(KnownPaths.UpgradeMarker) && (step.Kind == StepKind.UpgradeWorker || f.ControlPlaneVersion?.ToString() == spec.KubernetesVersion)),
+                StepKind.StartKubelet => f is not { KubeletConfigured: true } || f.Services.GetValueOrDefault("kubelet") == ServiceState.Active,
                 _ => false,
             };
             if (needless)

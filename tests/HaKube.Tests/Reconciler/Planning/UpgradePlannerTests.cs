@@ -221,19 +221,32 @@ public sealed class UpgradePlannerTests
         Assert.That(plan.Refusals.Single().Reason, Does.Contain("etcd members not all healthy voters"));
     }
 
-    [TestCase(true, "the kubelet on control plane cp2 is inactive")]
-    [TestCase(false, "kube-apiserver on control plane cp2 does not listen on 6443")]
-    public void Plan_ControlPlaneNotReady_UpgradeWaits(bool kubeletDown, string expected)
+    [Test]
+    public void Plan_ApiServerNotListening_UpgradeWaits()
     {
         var (cluster, facts) = Raised("v1.31.4", "v1.31.5");
-        facts["cp2"] = kubeletDown
-            ? facts["cp2"] with { Services = facts["cp2"].Services.With("kubelet", ServiceState.Inactive) }
-            : facts["cp2"] with { ListeningPorts = new HashSet<int> { 2379, 2380 } };
+        facts["cp2"] = facts["cp2"] with { ListeningPorts = new HashSet<int> { 2379, 2380 } };
 
         var plan = PlanOf(cluster, facts);
 
         Assert.That(plan.Steps, Is.Empty);
-        Assert.That(plan.Refusals.Single().Reason, Does.Contain(expected));
+        Assert.That(plan.Refusals.Single().Reason, Does.Contain("kube-apiserver on control plane cp2 does not listen on 6443"));
+    }
+
+    [Test]
+    public void Plan_KubeletStoppedOnAControlPlane_IsStartedFirstAndTheUpgradeWaitsForIt()
+    {
+        var (cluster, facts) = Raised("v1.31.4", "v1.31.5");
+        facts["cp2"] = facts["cp2"] with { Services = facts["cp2"].Services.With("kubelet", ServiceState.Inactive) };
+
+        var plan = PlanOf(cluster, facts);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(plan.Steps.Select(Row), Is.EqualTo(new[] { (StepKind.StartKubelet, "cp2") }));
+            Assert.That(plan.Refusals, Is.Empty);
+            Assert.That(plan.Deferred.Select(d => d.Kind).Distinct(), Is.EqualTo(new[] { StepKind.UpgradeControlPlane, StepKind.UpgradeWorker }));
+        });
     }
 
     [Test]
