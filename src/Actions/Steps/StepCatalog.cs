@@ -25,6 +25,8 @@ public static class StepCatalog
         new RemoveStaleEtcdMemberStep(),
         new RenewControlPlaneCertificatesStep(),
         new UseRotatingKubeletCertificateStep(),
+        new UpgradeControlPlaneStep(),
+        new UpgradeWorkerStep(),
     }.ToDictionary(s => s.Kind);
 
     public static IStep For(StepKind kind) =>

@@ -70,4 +70,19 @@ public enum StepKind
 
     /// <summary>kubelet.conf with an embedded client certificate (which kubeadm certs renew never renews) pointed at the kubelet's rotating kubelet-client-current.pem.</summary>
     UseRotatingKubeletCertificate,
+
+    /// <summary>
+    /// Kubernetes upgrade of one control plane to spec.kubernetesVersion: kubeadm installed at the
+    /// target, then `kubeadm upgrade plan` and `kubeadm upgrade apply` on the first one to upgrade
+    /// (the cluster's kubeadm-config is still older) or `kubeadm upgrade node` on the others; then
+    /// drained, kubelet and kubectl upgraded, kubelet restarted, uncordoned. One host per plan.
+    /// </summary>
+    UpgradeControlPlane,
+
+    /// <summary>
+    /// Kubernetes upgrade of one worker, once every control plane runs the target: drained (bounded),
+    /// kubeadm installed at the target, `kubeadm upgrade node`, kubelet and kubectl upgraded, kubelet
+    /// restarted, uncordoned. One host per plan.
+    /// </summary>
+    UpgradeWorker,
 }
