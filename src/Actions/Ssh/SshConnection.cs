@@ -106,7 +106,21 @@ internal sealed class SshConnection : IHostConnection, IAsyncDisposable
             : raw.StdOut.ToArray();
     }
 
-    private async Task<RawResult> RunRawAsync(string script, CommandOptions options, int captureLimit, CancellationToken cancellationToken)
+    public async Task<long?> DownloadToAsync(string path, Stream destination, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        var name = "download " + path;
+        var raw = await RunRawAsync(RemoteFiles.DownloadScript(path), new CommandOptions { Name = name }, _settings.MaxCaptureBytes, cancellationToken, destination);
+        if (raw.ExitStatus == RemoteFiles.MissingExitStatus)
+        {
+            return null;
+        }
+
+        raw.ToResult().EnsureSuccess(Host, name);
+        return raw.StdOut.Total;
+    }
+
+    private async Task<RawResult> RunRawAsync(string script, CommandOptions options, int captureLimit, CancellationToken cancellationToken, Stream? stdoutTo = null)
     {
         await EnsureConnectedAsync(cancellationToken);
         var client = _client ?? throw new HostUnreachableException(Host, $"host {Host}: not connected");
@@ -115,7 +129,8 @@ internal sealed class SshConnection : IHostConnection, IAsyncDisposable
         using var timeoutSource = new CancellationTokenSource(timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
         using var command = client.CreateCommand(text);
-        var stdout = new BoundedCapture(captureLimit);
+        // A streamed download keeps none of stdout in memory: it all goes to stdoutTo.
+        var stdout = stdoutTo is null ? new BoundedCapture(captureLimit) : new BoundedCapture(0, stdoutTo);
         var stderr = new BoundedCapture(captureLimit);
         var started = _time.GetTimestamp();
         // Ends when the command's output is drained or it failed: the span the remote side was busy.
