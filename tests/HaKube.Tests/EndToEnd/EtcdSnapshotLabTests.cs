@@ -114,6 +114,36 @@ public sealed class EtcdSnapshotLabTests
         DaemonTestSupport.DeleteQuietly(_scratch);
     }
 
+    [Test, Order(0)]
+    public async Task DownloadToAsync_FileFourTimesTheDownloadCap_StreamsEveryByteUnchanged()
+    {
+        var settings = new SshSettings();
+        var bytes = settings.MaxDownloadBytes * 4L;
+        var made = await Lab.ShellAsync(ControlPlane, $"head -c {bytes} /dev/urandom > /var/tmp/hakube-big && sha256sum /var/tmp/hakube-big");
+        Assert.That(made.Succeeded, Is.True, made.StandardError);
+        var target = Path.Combine(_scratch, "big");
+        using var key = SshPrivateKey.FromFile(Lab.ClientKeyPath);
+        await using var pool = new SshConnectionPool(settings);
+        var connection = pool.Get(HaKube.Tests.Actions.Ssh.LabTargets.Pinned(ControlPlane, key));
+
+        var watch = Stopwatch.StartNew();
+        long? copied;
+        await using (var file = File.Create(target))
+        {
+            copied = await connection.DownloadToAsync("/var/tmp/hakube-big", file, CancellationToken.None);
+        }
+
+        var elapsed = watch.Elapsed;
+        await Lab.ShellAsync(ControlPlane, "rm -f /var/tmp/hakube-big");
+        TestContext.Out.WriteLine($"streamed {bytes} bytes in {elapsed.TotalMilliseconds:0} ms ({bytes / 1048576.0 / elapsed.TotalSeconds:0.0} MiB/s)");
+        Assert.Multiple(() =>
+        {
+            Assert.That(copied, Is.EqualTo(bytes));
+            Assert.That(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(target))), Is.EqualTo(made.StandardOutput.Split(' ')[0]));
+        });
+        File.Delete(target);
+    }
+
     [Test, Order(1)]
     public async Task Run_EtcdHealthy_FirstScheduledSnapshotAppearsAtOnceAndRetentionKeepsTwo()
     {
