@@ -26,7 +26,7 @@ namespace HaKube.Tests.EndToEnd;
 public sealed class EtcdSnapshotLabTests
 {
     private const string Name = "snap-lab";
-    private const string RestoreAddress = "127.0.141.1";
+    private const string RestoreAddress = "127.0.141.200";
     private static readonly TimeSpan BringUp = TimeSpan.FromMinutes(6);
     private static readonly TimeSpan Resync = TimeSpan.FromSeconds(3);
     private static readonly DateTimeOffset[] Seeded =
