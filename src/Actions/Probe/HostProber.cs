@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using HaKube.Actions.Ssh;
+using HaKube.Actions.Steps;
 using HaKube.Model.Facts;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -65,7 +66,15 @@ public sealed class HostProber(SshConnectionPool pool, ILogger<HostProber>? logg
 
     private HostFacts Failed(SshTarget target, ProbeErrorKind kind, string reason)
     {
-        Log.ProbeUnreachable(_logger, target.Name, kind.ToString(), reason);
-        return HostFacts.Unreachable(target.Name, kind, reason, _time.GetUtcNow());
+        var facts = FailedFacts(target.Name, kind, reason, _time.GetUtcNow());
+        Log.ProbeUnreachable(_logger, target.Name, kind.ToString(), facts.Error!);
+        return facts;
     }
+
+    /// <summary>
+    /// The facts of a failed probe. The reason quotes what the host printed, which goes into logs and
+    /// status: it is scrubbed like a failed step's output (keys, tokens), since a broken probe may print anything.
+    /// </summary>
+    internal static HostFacts FailedFacts(string host, ProbeErrorKind kind, string reason, DateTimeOffset observedAt) =>
+        HostFacts.Unreachable(host, kind, SecretScrubber.Scrub(reason), observedAt);
 }

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using HaKube.Actions.Pki;
 using HaKube.Model.Api;
@@ -100,7 +98,6 @@ public static class EtcdUnitRenderer
     private static string Url(HostSpec member, int port)
     {
         ArgumentNullException.ThrowIfNull(member);
-        var host = IPAddress.TryParse(member.Address, out var ip) && ip.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{member.Address}]" : member.Address;
-        return $"https://{host}:{port}";
+        return UrlHost.Https(member.Address, port);
     }
 }

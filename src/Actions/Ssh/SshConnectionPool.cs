@@ -7,11 +7,15 @@ namespace HaKube.Actions.Ssh;
 /// <summary>
 /// Long-lived sessions keyed by host, shared by every cycle and every cluster of the daemon,
 /// plus one bound on how many hosts are worked on at once. A session is opened on first use
-/// and kept (with keep-alives) until the host leaves the spec or the pool is disposed.
+/// and kept (with keep-alives) until no target has used it for <see cref="SshSettings.IdleRetirement"/>
+/// (the host left the spec, or its target changed: a revoked host key gives a new target, and the
+/// session opened under the old trust is closed), or the pool is disposed.
 /// </summary>
 public sealed class SshConnectionPool : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, SshConnection> _connections = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _lastUsed = new(StringComparer.Ordinal);
+    private long _lastSweep;
     private readonly SemaphoreSlim _hostSlots;
     private readonly SshSettings _settings;
     private readonly TimeProvider _time;
@@ -23,12 +27,16 @@ public sealed class SshConnectionPool : IAsyncDisposable
         _time = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger<SshConnectionPool>.Instance;
         _hostSlots = new SemaphoreSlim(_settings.MaxParallelHosts, _settings.MaxParallelHosts);
+        _lastSweep = _time.GetTimestamp();
     }
 
     public SshSettings Settings => _settings;
 
     /// <summary>Sessions currently open.</summary>
     public int OpenConnections => _connections.Values.Count(c => c.IsConnected);
+
+    /// <summary>Connections the pool holds, connected or not.</summary>
+    internal int Pooled => _connections.Count;
 
     /// <summary>Sessions opened since the pool was created, reconnects included.</summary>
     public int TotalConnects => _connections.Values.Sum(c => c.Connects);
@@ -37,6 +45,7 @@ public sealed class SshConnectionPool : IAsyncDisposable
     public IHostConnection Get(SshTarget target)
     {
         // A connection holds nothing until it connects, so a losing duplicate from a race is just garbage.
+        _lastUsed[target.PoolKey] = _time.GetTimestamp();
         return _connections.GetOrAdd(target.PoolKey, static (_, state) => new SshConnection(state.target, state.pool._settings, state.pool._time, state.pool._logger), (target, pool: this));
     }
 
@@ -46,6 +55,7 @@ public sealed class SshConnectionPool : IAsyncDisposable
     /// </summary>
     public async Task<T> WithHostAsync<T>(SshTarget target, Func<IHostConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
+        await RetireIdleAsync();
         await _hostSlots.WaitAsync(cancellationToken);
         try
         {
@@ -67,8 +77,40 @@ public sealed class SshConnectionPool : IAsyncDisposable
         {
             if (_connections.TryRemove(key, out var connection))
             {
+                _lastUsed.TryRemove(key, out _);
                 await connection.DisposeAsync();
             }
+        }
+    }
+
+    /// <summary>
+    /// Closes sessions no target used for <see cref="SshSettings.IdleRetirement"/>; runs at most once
+    /// a minute, from the work that uses the pool, so an idle daemon needs no timer for it.
+    /// </summary>
+    public async Task RetireIdleAsync()
+    {
+        var now = _time.GetTimestamp();
+        var last = Interlocked.Read(ref _lastSweep);
+        if (_time.GetElapsedTime(last, now) < TimeSpan.FromMinutes(1) || Interlocked.CompareExchange(ref _lastSweep, now, last) != last)
+        {
+            return;
+        }
+
+        foreach (var (key, used) in _lastUsed.ToList())
+        {
+            if (_time.GetElapsedTime(used, now) < _settings.IdleRetirement || !_connections.TryRemove(key, out var connection))
+            {
+                continue;
+            }
+
+            // Used again between the check and the removal: keep it.
+            if (_lastUsed.TryGetValue(key, out var again) && again != used && _connections.TryAdd(key, connection))
+            {
+                continue;
+            }
+
+            _lastUsed.TryRemove(key, out _);
+            await connection.DisposeAsync();
         }
     }
 

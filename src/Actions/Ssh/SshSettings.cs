@@ -17,6 +17,13 @@ public sealed record SshSettings
     /// <summary>Hosts worked on at once, across all clusters sharing the pool (handshakes are CPU-bound).</summary>
     public int MaxParallelHosts { get; init; } = 32;
 
+    /// <summary>
+    /// A pooled session no target has used for this long is closed: its host left every spec, or its
+    /// target changed (another user, key, or host keys, say a key revoked in known_hosts), so that no
+    /// session outlives the trust it was opened under. Far above any resync interval.
+    /// </summary>
+    public TimeSpan IdleRetirement { get; init; } = TimeSpan.FromMinutes(10);
+
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Cap on stdout and on stderr kept per command.</summary>

@@ -12,10 +12,11 @@ public sealed record SshEndpoint(string Address, int Port, string User, HostKeyP
 /// </summary>
 public sealed record SshTarget(string Name, SshEndpoint Endpoint, SshEndpoint? Bastion, SshPrivateKey Key)
 {
-    /// <summary>Identity of the session: changing user, port, bastion, key or expected host keys opens a new connection.</summary>
+    /// <summary>Identity of the session: changing user, port, bastion, key, expected or revoked host keys opens a new connection.</summary>
     public string PoolKey =>
-        string.Join('|', Name, Endpoint, Expected(Endpoint), Bastion?.ToString() ?? "-", Bastion is null ? "-" : Expected(Bastion), Key.Id);
+        string.Join('|', Name, Endpoint, Trust(Endpoint), Bastion?.ToString() ?? "-", Bastion is null ? "-" : Trust(Bastion), Key.Id);
 
-    private static string Expected(SshEndpoint endpoint) =>
-        string.Join(',', endpoint.HostKeys.Expected.Select(k => HostKeyPolicy.Fingerprint(k.Blob)));
+    private static string Trust(SshEndpoint endpoint) =>
+        string.Join(',', endpoint.HostKeys.Expected.Select(k => HostKeyPolicy.Fingerprint(k.Blob))) + "!" +
+        string.Join(',', endpoint.HostKeys.Revoked.Select(k => HostKeyPolicy.Fingerprint(k.Blob)));
 }

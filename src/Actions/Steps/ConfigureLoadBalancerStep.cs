@@ -51,11 +51,11 @@ public sealed class ConfigureLoadBalancerStep : IStep
           systemctl start haproxy || fail "systemctl start haproxy failed"
         fi
         n=0
-        until systemctl is-active -q haproxy && ss -Hltn {{ShellQuote.Quote($"src {address} and sport = :{port.ToString(CultureInfo.InvariantCulture)}")}} | grep -q .; do
+        until systemctl is-active -q haproxy && ss -Hltn {{ShellQuote.Quote($"src {UrlHost.For(address)} and sport = :{port.ToString(CultureInfo.InvariantCulture)}")}} | grep -q .; do
           n=$((n + 1))
           if [ "$n" -ge 75 ]; then
             systemctl status haproxy --no-pager -n 15 >&2 || true
-            fail "haproxy is not active and listening on {{address}}:{{port.ToString(CultureInfo.InvariantCulture)}} after 15 s"
+            fail "haproxy is not active and listening on {{UrlHost.For(address)}}:{{port.ToString(CultureInfo.InvariantCulture)}} after 15 s"
           fi
           sleep 0.2
         done

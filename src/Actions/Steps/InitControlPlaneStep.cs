@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using HaKube.Actions.Kubeadm;
+using HaKube.Actions.Rendering;
 using HaKube.Actions.Ssh;
 using HaKube.Model.Facts;
 using HaKube.Model.Planning;
@@ -7,8 +8,8 @@ using HaKube.Model.Planning;
 namespace HaKube.Actions.Steps;
 
 /// <summary>
-/// kubeadm init on the first control plane, with a fresh bootstrap token and HaKube's CAs
-/// already in place; skipped where admin.conf shows init has run. Ends when the local API server
+/// kubeadm init on the first control plane, with a fresh bootstrap token (deleted right after: each
+/// join gets its own) and HaKube's CAs already in place; skipped where admin.conf shows init has run. Ends when the local API server
 /// is ready, and keeps the admin kubeconfig (server: the control-plane endpoint) in the state store.
 /// </summary>
 public sealed partial class InitControlPlaneStep : IStep
@@ -24,14 +25,21 @@ public sealed partial class InitControlPlaneStep : IStep
             var host = context.Host(name);
             await DistributeCertificateAuthoritiesStep.SyncAsync(context, name, cancellationToken);
             var done = await HostCommands.TryRunAsync(context, name, Kind, "check whether kubeadm init has run", $"[ -f {KnownPaths.AdminConf} ]", cancellationToken);
+            BootstrapToken? token = null;
             if (!done.Succeeded)
             {
-                var token = BootstrapTokens.Generate();
+                token = BootstrapTokens.Generate();
                 var config = KubeadmConfigRenderer.RenderInit(context.Cluster, host, token);
                 await KubeadmRun.RunAsync(context, Kind, config, "init", "initialize the first control plane with kubeadm init", [token.Value], cancellationToken);
             }
 
             await HostCommands.RunAsync(context, name, Kind, "wait for the new API server to be ready", ShellSnippets.Prelude + KubeadmRun.WaitApiServerReady(host.Address, 120), cancellationToken, context.KubeadmTimeout);
+            if (token is not null)
+            {
+                // kubeadm init creates the config's token; HaKube never joins with it (each join gets its own).
+                await JoinTokens.DeleteAsync(context, Kind, token, name);
+            }
+
             await SaveAdminKubeconfigAsync(context, name, cancellationToken);
         }
     }
@@ -55,7 +63,7 @@ public sealed partial class InitControlPlaneStep : IStep
         }
 
         var endpoint = context.Spec.ControlPlaneEndpoint;
-        var kubeconfig = PointAt(System.Text.Encoding.UTF8.GetString(content), $"https://{HostAddressesForUrl(endpoint.Host)}:{endpoint.Port}");
+        var kubeconfig = PointAt(System.Text.Encoding.UTF8.GetString(content), UrlHost.Https(endpoint.Host, endpoint.Port));
         await context.Store.SaveAdminKubeconfigAsync(kubeconfig, cancellationToken);
     }
 
@@ -65,9 +73,6 @@ public sealed partial class InitControlPlaneStep : IStep
         ArgumentNullException.ThrowIfNull(kubeconfig);
         return ServerLine().Replace(kubeconfig, m => m.Groups[1].Value + server);
     }
-
-    private static string HostAddressesForUrl(string host) =>
-        host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host;
 
     [GeneratedRegex("^([ \\t]*server:[ \\t]*)\\S+[ \\t]*$", RegexOptions.Multiline)]
     private static partial Regex ServerLine();

@@ -7,8 +7,8 @@ namespace HaKube.Actions.Steps;
 /// <summary>
 /// kubeadm join --control-plane, one host at a time (with Stacked etcd each join adds an etcd
 /// member). HaKube's CAs are made sure of first, so kubeadm needs no certificate key. Skipped
-/// where admin.conf and kubelet.conf show the host already joined. Ends when the host's own API
-/// server is ready.
+/// where admin.conf and kubelet.conf show the host already joined. The join's token is deleted
+/// right after it. Ends when the host's own API server is ready.
 /// </summary>
 public sealed class JoinControlPlaneStep : IStep
 {
@@ -26,8 +26,15 @@ public sealed class JoinControlPlaneStep : IStep
             if (!done.Succeeded)
             {
                 var token = await JoinTokens.CreateAsync(context, Kind, name, cancellationToken);
-                var config = KubeadmConfigRenderer.RenderJoinControlPlane(context.Cluster, host, token, JoinTokens.CaHash(context));
-                await KubeadmRun.RunAsync(context, Kind, config, "join", "join the control plane with kubeadm join --control-plane", [token.Value], cancellationToken);
+                try
+                {
+                    var config = KubeadmConfigRenderer.RenderJoinControlPlane(context.Cluster, host, token, JoinTokens.CaHash(context));
+                    await KubeadmRun.RunAsync(context, Kind, config, "join", "join the control plane with kubeadm join --control-plane", [token.Value], cancellationToken);
+                }
+                finally
+                {
+                    await JoinTokens.DeleteAsync(context, Kind, token);
+                }
             }
 
             await HostCommands.RunAsync(context, name, Kind, "wait for the joined API server to be ready", ShellSnippets.Prelude + KubeadmRun.WaitApiServerReady(host.Address, 120), cancellationToken, context.KubeadmTimeout);

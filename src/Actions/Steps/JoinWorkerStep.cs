@@ -5,8 +5,9 @@ using HaKube.Model.Planning;
 namespace HaKube.Actions.Steps;
 
 /// <summary>
-/// kubeadm join of workers, all hosts of the step in parallel with one fresh token. Skipped where
-/// kubelet.conf shows the host joined. Ends when the kubelet runs with its kubeconfig.
+/// kubeadm join of workers, all hosts of the step in parallel with one fresh token, deleted once
+/// every host of the step is done. Skipped where kubelet.conf shows the host joined. Ends when the
+/// kubelet runs with its kubeconfig.
 /// </summary>
 public sealed class JoinWorkerStep : IStep
 {
@@ -18,6 +19,21 @@ public sealed class JoinWorkerStep : IStep
         ArgumentNullException.ThrowIfNull(planStep);
         var token = new Lazy<Task<BootstrapToken>>(() => JoinTokens.CreateAsync(context, Kind, planStep.Hosts[0], cancellationToken));
         var hash = JoinTokens.CaHash(context);
+        try
+        {
+            await JoinAllAsync(context, planStep, token, hash, cancellationToken);
+        }
+        finally
+        {
+            if (token.IsValueCreated && token.Value.IsCompletedSuccessfully)
+            {
+                await JoinTokens.DeleteAsync(context, Kind, token.Value.Result);
+            }
+        }
+    }
+
+    private async Task JoinAllAsync(StepContext context, PlanStep planStep, Lazy<Task<BootstrapToken>> token, CaCertHash hash, CancellationToken cancellationToken)
+    {
         await HostCommands.ForEachHostAsync(context, planStep.Hosts, async (name, ct) =>
         {
             var done = await HostCommands.TryRunAsync(context, name, Kind, "check whether the host has joined", $"[ -f {KnownPaths.KubeletConf} ]", ct);

@@ -1,4 +1,5 @@
 using HaKube.Actions.Kubeadm;
+using HaKube.Actions.Rendering;
 using HaKube.Actions.Ssh;
 using HaKube.Model.Planning;
 
@@ -29,11 +30,11 @@ internal static class KubeadmRun
     /// <summary>A bounded wait for the API server on <paramref name="address"/> to answer /readyz, using the host's admin.conf.</summary>
     public static string WaitApiServerReady(string address, int seconds) => $$"""
         n=0
-        until kubectl --kubeconfig /etc/kubernetes/admin.conf --server {{ShellQuote.Quote($"https://{address}:6443")}} --request-timeout=5s get --raw /readyz >/dev/null 2>&1; do
+        until kubectl --kubeconfig /etc/kubernetes/admin.conf --server {{ShellQuote.Quote(UrlHost.Https(address, 6443))}} --request-timeout=5s get --raw /readyz >/dev/null 2>&1; do
           n=$((n + 1))
           if [ "$n" -ge {{seconds}} ]; then
-            kubectl --kubeconfig /etc/kubernetes/admin.conf --server {{ShellQuote.Quote($"https://{address}:6443")}} --request-timeout=5s get --raw /readyz >&2 || true
-            fail "the API server on {{address}}:6443 is not ready after {{seconds}} s"
+            kubectl --kubeconfig /etc/kubernetes/admin.conf --server {{ShellQuote.Quote(UrlHost.Https(address, 6443))}} --request-timeout=5s get --raw /readyz >&2 || true
+            fail "the API server on {{UrlHost.For(address)}}:6443 is not ready after {{seconds}} s"
           fi
           sleep 1
         done

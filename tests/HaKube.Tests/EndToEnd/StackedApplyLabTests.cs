@@ -86,6 +86,8 @@ public sealed class StackedApplyLabTests
             Assert.That(backends.Values, Has.All.StartsWith("UP"), string.Join(", ", backends));
             Assert.That(nodes, Is.EquivalentTo(Lab.Hosts.Take(5).Select(h => h.Name)));
         });
+        var tokens = await Lab.ShellAsync(controlPlanes[0], "kubeadm token list --kubeconfig /etc/kubernetes/admin.conf");
+        Assert.That(tokens.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1), Is.Empty, "bootstrap tokens left after init and joins: " + tokens.StandardOutput + tokens.StandardError);
         foreach (var host in controlPlanes)
         {
             Assert.That(await ClusterChecks.PkiFilesAsync(Lab, host), Is.EqualTo(ClusterChecks.ControlPlanePki(stacked: true)), host.Name);
@@ -129,6 +131,72 @@ public sealed class StackedApplyLabTests
             Assert.That(applyExit, Is.Zero, output + error);
             Assert.That(afterExit, Is.Zero, after);
         });
+    }
+
+    // The watchers the day-two lab tests rely on must be able to fail: they are proven here, on this
+    // converged cluster, against a real outage (processes paused with SIGSTOP, so nothing restarts them).
+    [Test, Order(5)]
+    public async Task EtcdQuorumWatcher_QuietClusterThenTwoOfThreeMembersPaused_HoldsThenReportsQuorumLost()
+    {
+        var controlPlanes = Lab.Hosts.Take(3).ToList();
+        await using var quiet = await EtcdQuorumWatcher.StartAsync(controlPlanes[0], controlPlanes);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var held = await quiet.StopAsync();
+
+        await using var watcher = await EtcdQuorumWatcher.StartAsync(controlPlanes[0], controlPlanes);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        try
+        {
+            foreach (var host in controlPlanes.Skip(1))
+            {
+                var paused = await Lab.ShellAsync(host, "pkill -STOP -x etcd");
+                Assert.That(paused.Succeeded, Is.True, $"pkill on {host.Name}: {paused.StandardError}");
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(3));
+        }
+        finally
+        {
+            await Lab.ShellAsync(controlPlanes[1], "pkill -CONT -x etcd");
+            await Lab.ShellAsync(controlPlanes[2], "pkill -CONT -x etcd");
+        }
+
+        var lost = await watcher.StopAsync();
+
+        held.AssertHeld();
+        TestContext.Out.WriteLine($"quiet: {held}; paused: {lost}; {string.Join("; ", lost.QuorumLost.Take(3))}");
+        Assert.Multiple(() =>
+        {
+            Assert.That(held.MaxVoting, Is.EqualTo(3), held.ToString());
+            Assert.That(lost.QuorumLost, Is.Not.Empty, lost.ToString());
+            Assert.That(lost.MissingKeys, Is.Empty, lost.ToString());
+        });
+    }
+
+    [Test, Order(6)]
+    public async Task ApiEndpointWatcher_LoadBalancerPaused_ReportsTheOutage()
+    {
+        var loadBalancer = Lab.Hosts[5];
+        await using var quiet = ApiEndpointWatcher.Start(Lab.Hosts[0], loadBalancer.Address);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var up = await quiet.StopAsync();
+
+        await using var watcher = ApiEndpointWatcher.Start(Lab.Hosts[0], loadBalancer.Address);
+        try
+        {
+            var paused = await Lab.ShellAsync(loadBalancer, "pkill -STOP -x haproxy");
+            Assert.That(paused.Succeeded, Is.True, $"pkill on {loadBalancer.Name}: {paused.StandardError}");
+            await Task.Delay(TimeSpan.FromSeconds(3));
+        }
+        finally
+        {
+            await Lab.ShellAsync(loadBalancer, "pkill -CONT -x haproxy");
+        }
+
+        var down = await watcher.StopAsync();
+
+        up.AssertNoOutage();
+        Assert.That(down.Failures, Is.Not.Empty, down.ToString());
     }
 
     private static Task<(int Exit, string Output, string Error)> RunAsync(params string[] args) => LabCluster.RunAsync(args);

@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Security.Cryptography.X509Certificates;
+using HaKube.Tests.Lab;
+
+namespace HaKube.Tests.EndToEnd;
+
+/// <summary>
+/// Polls a control-plane endpoint (the load balancer, as every client of the cluster reaches it)
+/// with GET /readyz every 100 ms while a day-two operation runs, and records every probe that did
+/// not answer 200. The server's chain must lead to the cluster CA (read from a control plane); the
+/// name is not checked, since the question is only whether the API answered. Bounded:
+/// it ends on <see cref="StopAsync"/>, on dispose, or after 20 minutes.
+/// </summary>
+internal sealed class ApiEndpointWatcher : IAsyncDisposable
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
+
+    private readonly HttpClient _http;
+    private readonly Uri _readyz;
+    private readonly CancellationTokenSource _stop = new(TimeSpan.FromMinutes(20));
+    private readonly List<string> _failures = [];
+    private Task? _loop;
+    private int _samples;
+
+    private ApiEndpointWatcher(X509Certificate2 clusterCa, string host, int port)
+    {
+        _readyz = new Uri($"https://{host}:{port}/readyz");
+        var handler = new SocketsHttpHandler
+        {
+            ConnectTimeout = TimeSpan.FromSeconds(1),
+            SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => ChainsTo(clusterCa, certificate) },
+        };
+        _http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(2) };
+    }
+
+    /// <param name="caSource">A control plane whose /etc/kubernetes/pki/ca.crt is the cluster CA.</param>
+    /// <param name="host">The endpoint's address (the load balancer).</param>
+    /// <param name="port">The endpoint's port.</param>
+    public static ApiEndpointWatcher Start(LabHost caSource, string host, int port = 6443)
+    {
+        ArgumentNullException.ThrowIfNull(caSource);
+        var ca = X509Certificate2.CreateFromPem(File.ReadAllText(caSource.PathOnMachine("/etc/kubernetes/pki/ca.crt")));
+        var watcher = new ApiEndpointWatcher(ca, host, port);
+        watcher._loop = Task.Run(() => watcher.LoopAsync(watcher._stop.Token), CancellationToken.None);
+        return watcher;
+    }
+
+    public async Task<ApiWatchReport> StopAsync()
+    {
+        await _stop.CancelAsync();
+        if (_loop is not null)
+        {
+            await _loop;
+        }
+
+        return new ApiWatchReport(_samples, _failures.ToList());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        if (_loop is not null)
+        {
+            await _loop;
+        }
+
+        _stop.Dispose();
+        _http.Dispose();
+    }
+
+    private async Task LoopAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(Interval);
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            do
+            {
+                var failure = await ProbeAsync(cancellationToken);
+                _samples++;
+                if (failure is not null)
+                {
+                    _failures.Add($"+{clock.Elapsed.TotalSeconds:0.0}s {failure}");
+                }
+            }
+            while (await timer.WaitForNextTickAsync(cancellationToken));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped, or the bound was reached.
+        }
+    }
+
+    private static bool ChainsTo(X509Certificate2 ca, X509Certificate? certificate)
+    {
+        if (certificate is null)
+        {
+            return false;
+        }
+
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(ca);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        using var leaf = new X509Certificate2(certificate);
+        return chain.Build(leaf);
+    }
+
+    private async Task<string?> ProbeAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await _http.GetAsync(_readyz, cancellationToken);
+            return response.IsSuccessStatusCode ? null : $"{(int)response.StatusCode} {response.ReasonPhrase}";
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return e.GetBaseException().Message;
+        }
+    }
+}
+
+/// <summary>What <see cref="ApiEndpointWatcher"/> saw: how many probes, and each that failed.</summary>
+internal sealed record ApiWatchReport(int Samples, IReadOnlyList<string> Failures)
+{
+    /// <summary>Fails the test if any probe failed or the watcher barely sampled.</summary>
+    public void AssertNoOutage()
+    {
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(Samples, Is.GreaterThan(5), "the watcher took almost no samples: the check proves nothing");
+            Assert.That(Failures, Is.Empty, "readyz probes through the endpoint that failed");
+        }
+    }
+
+    public override string ToString() => $"{Samples} probes, {Failures.Count} failed";
+}
