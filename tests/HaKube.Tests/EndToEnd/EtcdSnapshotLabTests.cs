@@ -17,7 +17,8 @@ namespace HaKube.Tests.EndToEnd;
 /// etcd snapshots on the lab: a one-control-plane stacked cluster (real etcd under the stand-in
 /// kubelet) brought up by the daemon, whose first scheduled snapshot appears with retention
 /// applied; then `hakube etcd snapshot` on demand, proven good with the machine's real etcdctl:
-/// snapshot status, and snapshot restore into a throwaway etcd that serves a key written before.
+/// snapshot status, and snapshot restore into a throwaway etcd that serves a key written before,
+/// while a quorum watcher samples the cluster's etcd every 100 ms (a snapshot is a read).
 /// </summary>
 [TestFixture]
 [Category("Lab")]
@@ -181,6 +182,7 @@ public sealed class EtcdSnapshotLabTests
         var put = await Lab.ShellAsync(ControlPlane, $"{HostEtcdctl} put hakube/snapshot-test {value}");
         Assert.That(put.Succeeded, Is.True, "wrote the key on the cluster's etcd: " + put.StandardError);
         var copy = Path.Combine(_scratch, "copy.db");
+        await using var watcher = await EtcdQuorumWatcher.StartAsync(ControlPlane, [ControlPlane]);
 
         var (exit, output, error) = await LabCluster.RunAsync("etcd", "snapshot", "-f", Manifest, "--state-dir", _state, "--output", copy);
 
@@ -189,6 +191,9 @@ public sealed class EtcdSnapshotLabTests
         var status = await EtcdctlStatusAsync(copy);
         var leftovers = await Lab.ShellAsync(ControlPlane, "ls -d /var/tmp/hakube-etcd-snapshot.* 2>/dev/null | wc -l");
         var restored = await RestoreAndReadAsync(copy, "hakube/snapshot-test");
+        var watched = await watcher.StopAsync();
+        TestContext.Out.WriteLine("quorum watcher: " + watched);
+        watched.AssertHeld();
         Assert.Multiple(() =>
         {
             Assert.That(output, Does.Contain($"etcd snapshot from {ControlPlane.Name} kept at {newest.Path}"));
