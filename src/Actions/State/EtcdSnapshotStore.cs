@@ -86,9 +86,10 @@ public sealed partial class EtcdSnapshotStore
         var final = PathFor(takenAt);
         try
         {
-            await AtomicFile.WriteAsync(final + ChecksumExtension, $"{sha256}  {Path.GetFileName(final)}\n", cancellationToken);
-            // No overwrite: two snapshots in the same second keep the first, and the second reports it.
+            // No overwrite: two snapshots in the same second keep the first, and the second fails (and
+            // so writes no checksum over the first's).
             File.Move(partialPath, final, overwrite: false);
+            await AtomicFile.WriteAsync(final + ChecksumExtension, $"{sha256}  {Path.GetFileName(final)}\n", cancellationToken);
         }
         finally
         {

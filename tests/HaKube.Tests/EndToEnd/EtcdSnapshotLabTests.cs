@@ -158,6 +158,7 @@ public sealed class EtcdSnapshotLabTests
         var newest = document?.Status.LastEtcdSnapshot;
         var condition = document is null ? null : Conditions.Get(document.Status.Conditions, SnapshotConditions.Type);
         var leftovers = await Lab.ShellAsync(ControlPlane, "ls -d /var/tmp/hakube-etcd-snapshot.* 2>/dev/null | wc -l");
+        var (_, shown, _) = await LabCluster.RunAsync("status", Name, "--state-dir", _state);
 
         Assert.That(taken, Is.True, "no scheduled snapshot in status: " + Describe(document));
         var status = await EtcdctlStatusAsync(newest!.File);
@@ -172,6 +173,7 @@ public sealed class EtcdSnapshotLabTests
             Assert.That(File.GetUnixFileMode(Snapshots.Directory), Is.EqualTo(AtomicFile.PrivateDirectory));
             Assert.That(status.Succeeded, Is.True, "the machine's etcdctl reads the daemon's snapshot: " + status.StandardError);
             Assert.That(leftovers.StandardOutput.Trim(), Is.EqualTo("0"), "no temporary snapshot folder left on the host");
+            Assert.That(shown, Does.Contain($"last etcd snapshot: {newest.File} ({newest.Size} bytes"), "hakube status shows it");
         });
     }
 

@@ -41,6 +41,21 @@ public sealed class EtcdSnapshotterTests
     }
 
     [Test]
+    public async Task TakeAsync_TwoInTheSameSecond_TheSecondFailsAndTheFirstKeepsItsChecksum()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 29, 14, 5, 9, TimeSpan.Zero));
+        var first = await new EtcdSnapshotter(time).TakeAsync(new FakeSnapshotHost("cp1"), "10.0.0.1", Store, null, CancellationToken.None);
+
+        Assert.ThrowsAsync<IOException>(() => new EtcdSnapshotter(time).TakeAsync(new FakeSnapshotHost("cp2"), "10.0.0.2", Store, null, CancellationToken.None));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(File.ReadAllText(first.Stored.Path + ".sha256"), Does.StartWith(first.Sha256));
+            Assert.That(Directory.GetFiles(Store.Directory), Has.Length.EqualTo(2), "no partial file is left");
+        });
+    }
+
+    [Test]
     public void TakeAsync_CopyDiffersFromTheHost_KeepsNothingAndStillRemovesTheHostFolder()
     {
         var host = new FakeSnapshotHost("cp1");
