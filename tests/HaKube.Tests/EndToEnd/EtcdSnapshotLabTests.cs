@@ -15,8 +15,8 @@ namespace HaKube.Tests.EndToEnd;
 
 /// <summary>
 /// etcd snapshots on the lab: a one-control-plane stacked cluster (real etcd under the stand-in
-/// kubelet) brought up by the daemon, whose first scheduled snapshot appears with retention
-/// applied; then `hakube etcd snapshot` on demand, proven good with the machine's real etcdctl:
+/// kubelet) and an External one (one etcd host run by HaKube, one control plane), both brought up
+/// by the daemon, whose first scheduled snapshots appear (with retention applied on the first); then `hakube etcd snapshot` on demand, proven good with the machine's real etcdctl:
 /// snapshot status, and snapshot restore into a throwaway etcd that serves a key written before,
 /// while a quorum watcher samples the cluster's etcd every 100 ms (a snapshot is a read).
 /// </summary>
@@ -27,6 +27,7 @@ namespace HaKube.Tests.EndToEnd;
 public sealed class EtcdSnapshotLabTests
 {
     private const string Name = "snap-lab";
+    private const string ExternalName = "snap-ext";
     private const string RestoreAddress = "127.0.141.200";
     private static readonly TimeSpan BringUp = TimeSpan.FromMinutes(6);
     private static readonly TimeSpan Resync = TimeSpan.FromSeconds(3);
@@ -48,7 +49,14 @@ public sealed class EtcdSnapshotLabTests
 
     private LabHost ControlPlane => Lab.Hosts[0];
 
+    // The External cluster: one etcd host run by HaKube, one control plane.
+    private LabHost EtcdHost => Lab.Hosts[1];
+
+    private LabHost ExternalControlPlane => Lab.Hosts[2];
+
     private string Manifest => Path.Combine(_manifests, "snap", "cluster.yaml");
+
+    private string ExternalManifest => Path.Combine(_manifests, "snap-ext", "cluster.yaml");
 
     private EtcdSnapshotStore Snapshots => new(new ClusterStateStore(_state, Name), Name);
 
@@ -58,12 +66,8 @@ public sealed class EtcdSnapshotLabTests
         _manifests = Directory.CreateTempSubdirectory("hakube-snap-m-").FullName;
         _state = Directory.CreateTempSubdirectory("hakube-snap-s-").FullName;
         _scratch = Directory.CreateTempSubdirectory("hakube-snap-x-").FullName;
-        _lab = await LabHosts.StartAsync(1, new LabOptions("snap1", "127.0.140"), CancellationToken.None);
-        var folder = Path.GetDirectoryName(Manifest)!;
-        Directory.CreateDirectory(Path.Combine(folder, "keys"));
-        File.Copy(Lab.ClientKeyPath, Path.Combine(folder, "keys", "id_ed25519"));
-        File.Copy(Lab.KnownHostsPath, Path.Combine(folder, "keys", "known_hosts"));
-        await File.WriteAllTextAsync(Manifest, $$"""
+        _lab = await LabHosts.StartAsync(3, new LabOptions("snap1", "127.0.140"), CancellationToken.None);
+        await WriteManifestAsync(Manifest, $$"""
             apiVersion: hakube.io/v1alpha1
             kind: HaCluster
             metadata: {name: {{Name}}}
@@ -79,6 +83,26 @@ public sealed class EtcdSnapshotLabTests
               ssh: {privateKeyFile: keys/id_ed25519, knownHostsFile: keys/known_hosts}
               hosts:
               - {name: {{ControlPlane.Name}}, address: "{{ControlPlane.Address}}", roles: [ControlPlane]}
+
+            """);
+        await WriteManifestAsync(ExternalManifest, $$"""
+            apiVersion: hakube.io/v1alpha1
+            kind: HaCluster
+            metadata: {name: {{ExternalName}}}
+            spec:
+              kubernetesVersion: v1.31.4
+              controlPlaneEndpoint: {host: "{{ExternalControlPlane.Address}}", port: 6443}
+              loadBalancer: {provider: External}
+              etcd:
+                topology: External
+                hosts: [{{EtcdHost.Name}}]
+                snapshots: {interval: 1h, keep: 3}
+              networking: {podSubnet: 192.168.0.0/16, cni: Calico}
+              allowNonHighlyAvailable: true
+              ssh: {privateKeyFile: keys/id_ed25519, knownHostsFile: keys/known_hosts}
+              hosts:
+              - {name: {{ExternalControlPlane.Name}}, address: "{{ExternalControlPlane.Address}}", roles: [ControlPlane]}
+              - {name: {{EtcdHost.Name}}, address: "{{EtcdHost.Address}}", roles: [Etcd]}
 
             """);
 
@@ -153,7 +177,6 @@ public sealed class EtcdSnapshotLabTests
             async () => await statuses.ReadAsync(Name, CancellationToken.None) is { Status.LastEtcdSnapshot.TakenAt.Year: > 2020 },
             BringUp);
         var document = await statuses.ReadAsync(Name, CancellationToken.None);
-        await StopDaemonAsync();
         var kept = Snapshots.List();
         var newest = document?.Status.LastEtcdSnapshot;
         var condition = document is null ? null : Conditions.Get(document.Status.Conditions, SnapshotConditions.Type);
@@ -178,8 +201,31 @@ public sealed class EtcdSnapshotLabTests
     }
 
     [Test, Order(2)]
+    public async Task Run_ExternalEtcd_ScheduledSnapshotComesFromTheEtcdHost()
+    {
+        var statuses = new StatusWriter(_state);
+        var taken = await DaemonTestSupport.EventuallyAsync(
+            async () => await statuses.ReadAsync(ExternalName, CancellationToken.None) is { Status.LastEtcdSnapshot: not null },
+            BringUp);
+        var document = await statuses.ReadAsync(ExternalName, CancellationToken.None);
+        await StopDaemonAsync();
+
+        Assert.That(taken, Is.True, "no scheduled snapshot in status: " + Describe(document));
+        var condition = Conditions.Get(document!.Status.Conditions, SnapshotConditions.Type);
+        var status = await EtcdctlStatusAsync(document.Status.LastEtcdSnapshot!.File);
+        Assert.Multiple(() =>
+        {
+            Assert.That(condition?.Message, Does.Contain($"from {EtcdHost.Name}"), Describe(document));
+            Assert.That(status.Succeeded, Is.True, "the machine's etcdctl reads it: " + status.StandardError);
+            Assert.That(File.GetUnixFileMode(document.Status.LastEtcdSnapshot.File), Is.EqualTo(AtomicFile.PrivateFile));
+        });
+    }
+
+    [Test, Order(3)]
     public async Task EtcdSnapshot_OnDemand_RestoresIntoAThrowawayEtcdThatServesAKeyWrittenBefore()
     {
+        // The daemon must not take snapshots of its own meanwhile.
+        await StopDaemonAsync();
         var value = "before-snapshot-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
         var put = await Lab.ShellAsync(ControlPlane, $"{HostEtcdctl} put hakube/snapshot-test {value}");
         Assert.That(put.Succeeded, Is.True, "wrote the key on the cluster's etcd: " + put.StandardError);
@@ -210,7 +256,7 @@ public sealed class EtcdSnapshotLabTests
         Assert.That(json.RootElement.GetProperty("totalKey").GetInt64(), Is.GreaterThan(0));
     }
 
-    [Test, Order(3)]
+    [Test, Order(4)]
     public async Task EtcdSnapshot_MemberHostDown_FailsWithTheReasonAndKeepsNothing()
     {
         var before = Snapshots.List();
@@ -225,6 +271,15 @@ public sealed class EtcdSnapshotLabTests
             Assert.That(Snapshots.List(), Is.EqualTo(before));
             Assert.That(Directory.GetFiles(Snapshots.Directory, ".partial-*"), Is.Empty);
         });
+    }
+
+    private async Task WriteManifestAsync(string path, string manifest)
+    {
+        var folder = Path.GetDirectoryName(path)!;
+        Directory.CreateDirectory(Path.Combine(folder, "keys"));
+        File.Copy(Lab.ClientKeyPath, Path.Combine(folder, "keys", "id_ed25519"));
+        File.Copy(Lab.KnownHostsPath, Path.Combine(folder, "keys", "known_hosts"));
+        await File.WriteAllTextAsync(path, manifest);
     }
 
     private string HostEtcdctl =>
