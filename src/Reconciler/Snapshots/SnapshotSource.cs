@@ -20,7 +20,11 @@ public static class SnapshotSource
         var view = EtcdView.Observe(members, name => byHost.GetValueOrDefault(name));
         if (!view.Answering)
         {
-            return (null, "no etcd member answered a health check");
+            // The probe asks etcd through etcdctl: on a host without it (kubeadm does not install it) etcd cannot answer.
+            var running = view.Running;
+            return running.Count > 0 && running.All(h => !byHost[h].Programs.Contains("etcdctl"))
+                ? (null, $"etcd runs on {string.Join(", ", running)} but etcdctl is not installed there; HaKube reads and snapshots etcd through it")
+                : (null, "no etcd member answered a health check");
         }
 
         if (!view.HasQuorum)

@@ -57,6 +57,22 @@ public sealed class SnapshotSourceTests
     }
 
     [Test]
+    public void Pick_NoEtcdctlOnAnyMemberHost_NoneAndSaysSo()
+    {
+        var cluster = Clusters.Spec();
+        var facts = Clusters.ConvergedFacts(cluster);
+        foreach (var name in new[] { "cp1", "cp2", "cp3" })
+        {
+            facts[name] = facts[name] with { Etcd = null, Programs = new HashSet<string> { "kubelet", "kubeadm" } };
+        }
+
+        var (host, reason) = SnapshotSource.Pick(cluster.Spec, facts.Values.ToList());
+
+        Assert.That(host, Is.Null);
+        Assert.That(reason, Does.Contain("etcd runs on cp1, cp2, cp3 but etcdctl is not installed there"));
+    }
+
+    [Test]
     public void Pick_NoEtcdYet_NoneWithTheReason()
     {
         var cluster = Clusters.Spec();
