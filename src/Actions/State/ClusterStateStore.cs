@@ -6,12 +6,19 @@ using HaKube.Model.Api;
 namespace HaKube.Actions.State;
 
 /// <summary>
-/// File-mode state store: one 0700 folder per cluster holding 0600 files - the cluster's
-/// authorities (generated once, then reused for ever: they are the cluster's identity), the
-/// external-etcd certificates (issued once per member), and the admin kubeconfig. Writes are
-/// atomic; generate-once values survive two processes racing (the loser reads the winner's).
-/// Nothing here is ever logged.
+/// A cluster's state store: the cluster's authorities (generated once, then reused for ever: they
+/// are the cluster's identity), the external-etcd certificates (issued once per member), and the
+/// admin kubeconfig. Where they live is the backend's business: a 0700 folder of 0600 files in
+/// file mode (<see cref="FileStateBackend"/>), Secrets in custom-resource mode. Writes are atomic;
+/// generate-once values survive two processes racing (the loser reads the winner's). Nothing here
+/// is ever logged.
 /// </summary>
+/// <remarks>
+/// New kinds of state go through the private helpers <see cref="ReadAsync{T}"/>,
+/// <see cref="WriteAsync{T}"/> and <see cref="CreateOnceAsync{T}"/> with an item name relative to the
+/// store (such as <c>snapshots/latest.json</c>), never through File or AtomicFile directly, so they
+/// land in Secrets in custom-resource mode too.
+/// </remarks>
 public sealed class ClusterStateStore
 {
     /// <summary>Where file mode keeps its state unless told otherwise.</summary>
@@ -23,29 +30,39 @@ public sealed class ClusterStateStore
     private const string AdminKubeconfigFile = "admin.conf";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    // One gate per cluster folder for the whole process, so two stores of one cluster never issue twice.
+    // One gate per store location for the whole process, so two stores of one cluster never issue twice.
     private static readonly ConcurrentDictionary<string, SemaphoreSlim> Gates = new(StringComparer.Ordinal);
 
+    private readonly IStateBackend _backend;
+    private readonly SemaphoreSlim _gate;
+
+    /// <summary>A file-mode store.</summary>
     /// <param name="root">The store's root (default <see cref="DefaultRoot"/>); the cluster's folder is root/NAME.</param>
     /// <param name="cluster">The cluster's name (metadata.name, a DNS-1123 name, so safe as a folder name).</param>
     public ClusterStateStore(string root, string cluster)
+        : this(new FileStateBackend(Path.Combine(Path.GetFullPath(CheckRoot(root)), CheckCluster(cluster))))
     {
-        ArgumentException.ThrowIfNullOrEmpty(root);
-        ArgumentException.ThrowIfNullOrEmpty(cluster);
-        if (cluster.Contains('/', StringComparison.Ordinal) || cluster is "." or "..")
-        {
-            throw new ArgumentException($"\"{cluster}\" cannot name a folder", nameof(cluster));
-        }
-
-        Directory = Path.Combine(Path.GetFullPath(root), cluster);
-        _gate = Gates.GetOrAdd(Directory, _ => new SemaphoreSlim(1, 1));
     }
 
-    private readonly SemaphoreSlim _gate;
+    /// <summary>A store over any backend (custom-resource mode passes its Secret backend).</summary>
+    public ClusterStateStore(IStateBackend backend)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        _backend = backend;
+        Directory = backend is FileStateBackend files ? files.Directory : backend.Location;
+        _gate = Gates.GetOrAdd(backend.GetType().Name + ":" + backend.Location, _ => new SemaphoreSlim(1, 1));
+    }
 
-    /// <summary>The cluster's folder.</summary>
+    /// <summary>
+    /// The cluster's folder with the file backend; with another backend its <see cref="IStateBackend.Location"/>,
+    /// which names items are relative to but which is not a folder.
+    /// </summary>
     public string Directory { get; }
 
+    /// <summary>Where the state lives, for messages: a folder, or a namespace's Secrets.</summary>
+    public string Location => _backend.Location;
+
+    /// <summary>The admin kubeconfig's file with the file backend.</summary>
     public string AdminKubeconfigPath => Path.Combine(Directory, AdminKubeconfigFile);
 
     /// <summary>The cluster's authorities, created by <paramref name="create"/> the first time and read back ever after.</summary>
@@ -55,16 +72,15 @@ public sealed class ClusterStateStore
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            var path = Path.Combine(Directory, AuthoritiesFile);
-            if (await ReadAsync<StoredAuthorities>(path, cancellationToken) is { } stored)
+            if (await ReadAsync<StoredAuthorities>(AuthoritiesFile, cancellationToken) is { } stored)
             {
                 return stored.ToAuthorities();
             }
 
             var created = StoredAuthorities.From(create());
-            if (!await AtomicFile.CreateOnceAsync(path, JsonSerializer.Serialize(created, Json), cancellationToken))
+            if (!await CreateOnceAsync(AuthoritiesFile, created, cancellationToken))
             {
-                created = await ReadAsync<StoredAuthorities>(path, cancellationToken) ?? throw new InvalidDataException($"{path} vanished while being read");
+                created = await ReadAsync<StoredAuthorities>(AuthoritiesFile, cancellationToken) ?? throw new InvalidDataException($"{AuthoritiesFile} in {Location} vanished while being read");
             }
 
             return created.ToAuthorities();
@@ -77,7 +93,7 @@ public sealed class ClusterStateStore
 
     /// <summary>The authorities if they were created; null before the first plan or apply.</summary>
     public async Task<ClusterAuthorities?> LoadAuthoritiesAsync(CancellationToken cancellationToken) =>
-        (await ReadAsync<StoredAuthorities>(Path.Combine(Directory, AuthoritiesFile), cancellationToken))?.ToAuthorities();
+        (await ReadAsync<StoredAuthorities>(AuthoritiesFile, cancellationToken))?.ToAuthorities();
 
     /// <summary>
     /// The external-etcd certificates of <paramref name="spec"/>: every member's set and the API
@@ -92,26 +108,25 @@ public sealed class ClusterStateStore
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            var clientPath = Path.Combine(Directory, ApiServerEtcdClientFile);
-            var client = await ReadAsync<StoredPair>(clientPath, cancellationToken);
+            var client = await ReadAsync<StoredPair>(ApiServerEtcdClientFile, cancellationToken);
             if (client is null)
             {
                 client = StoredPair.From(issuer.IssueApiServerEtcdClient(authorities.EtcdCa));
-                if (!await AtomicFile.CreateOnceAsync(clientPath, JsonSerializer.Serialize(client, Json), cancellationToken))
+                if (!await CreateOnceAsync(ApiServerEtcdClientFile, client, cancellationToken))
                 {
-                    client = await ReadAsync<StoredPair>(clientPath, cancellationToken);
+                    client = await ReadAsync<StoredPair>(ApiServerEtcdClientFile, cancellationToken);
                 }
             }
 
             var members = new Dictionary<string, EtcdMemberCertificates>(StringComparer.Ordinal);
             foreach (var host in spec.EtcdMembers())
             {
-                var path = Path.Combine(Directory, EtcdMembersFolder, host.Name + ".json");
-                var stored = await ReadAsync<StoredMemberFile>(path, cancellationToken);
+                var name = EtcdMembersFolder + "/" + host.Name + ".json";
+                var stored = await ReadAsync<StoredMemberFile>(name, cancellationToken);
                 if (stored is null || stored.Address != host.Address)
                 {
                     stored = new StoredMemberFile(host.Address, StoredEtcdMember.From(issuer.IssueEtcdMember(authorities.EtcdCa, host)));
-                    await AtomicFile.WriteAsync(path, JsonSerializer.Serialize(stored, Json), cancellationToken);
+                    await WriteAsync(name, stored, cancellationToken);
                 }
 
                 members[host.Name] = stored.Certificates.ToMember();
@@ -127,23 +142,50 @@ public sealed class ClusterStateStore
 
     /// <summary>Keeps the admin kubeconfig (secret: it holds a client key).</summary>
     public Task SaveAdminKubeconfigAsync(string kubeconfig, CancellationToken cancellationToken) =>
-        AtomicFile.WriteAsync(AdminKubeconfigPath, kubeconfig, cancellationToken);
+        _backend.WriteAsync(AdminKubeconfigFile, kubeconfig, cancellationToken);
 
     /// <summary>The admin kubeconfig, or null before the first control plane was initialized.</summary>
-    public async Task<string?> LoadAdminKubeconfigAsync(CancellationToken cancellationToken) =>
-        File.Exists(AdminKubeconfigPath) ? await File.ReadAllTextAsync(AdminKubeconfigPath, cancellationToken) : null;
+    public Task<string?> LoadAdminKubeconfigAsync(CancellationToken cancellationToken) =>
+        _backend.ReadAsync(AdminKubeconfigFile, cancellationToken);
 
-    private static async Task<T?> ReadAsync<T>(string path, CancellationToken cancellationToken)
+    /// <summary>An item read back as JSON; null when it does not exist. The name is relative to the store (a path under <see cref="Directory"/> is accepted too).</summary>
+    private async Task<T?> ReadAsync<T>(string name, CancellationToken cancellationToken)
         where T : class
     {
-        if (!File.Exists(path))
+        var item = ItemName(name);
+        var text = await _backend.ReadAsync(item, cancellationToken);
+        if (text is null)
         {
             return null;
         }
 
-        await using var stream = File.OpenRead(path);
-        return await JsonSerializer.DeserializeAsync<T>(stream, Json, cancellationToken)
-            ?? throw new InvalidDataException($"{path} is empty");
+        return JsonSerializer.Deserialize<T>(text, Json) ?? throw new InvalidDataException($"{item} in {Location} is empty");
+    }
+
+    /// <summary>Creates or replaces an item, as JSON.</summary>
+    private Task WriteAsync<T>(string name, T value, CancellationToken cancellationToken) =>
+        _backend.WriteAsync(ItemName(name), JsonSerializer.Serialize(value, Json), cancellationToken);
+
+    /// <summary>Creates an item, as JSON, unless it exists; false when another writer won (read theirs).</summary>
+    private Task<bool> CreateOnceAsync<T>(string name, T value, CancellationToken cancellationToken) =>
+        _backend.CreateOnceAsync(ItemName(name), JsonSerializer.Serialize(value, Json), cancellationToken);
+
+    // Callers written against the file layout pass full paths; every backend takes names relative to the store.
+    private string ItemName(string name) =>
+        name.StartsWith(Directory + "/", StringComparison.Ordinal) ? name[(Directory.Length + 1)..] : name;
+
+    private static string CheckRoot(string root)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(root);
+        return root;
+    }
+
+    private static string CheckCluster(string cluster)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(cluster);
+        return cluster.Contains('/', StringComparison.Ordinal) || cluster is "." or ".."
+            ? throw new ArgumentException($"\"{cluster}\" cannot name a folder", nameof(cluster))
+            : cluster;
     }
 
     private sealed record StoredMemberFile(string Address, StoredEtcdMember Certificates)

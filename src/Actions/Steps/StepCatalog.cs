@@ -18,6 +18,7 @@ public static class StepCatalog
         new JoinControlPlaneStep(),
         new InstallPodNetworkStep(),
         new JoinWorkerStep(),
+        new StartKubeletStep(),
     }.ToDictionary(s => s.Kind);
 
     public static IStep For(StepKind kind) =>

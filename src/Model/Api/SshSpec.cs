@@ -22,6 +22,9 @@ public sealed record SshSpec
     [Description("known_hosts file, relative to the manifest, used for hosts without a pinned hostKey. Host keys are always verified.")]
     public string? KnownHostsFile { get; init; }
 
+    [Description("Custom-resource mode: the Secret key holding a known_hosts file, used for hosts without a pinned hostKey.")]
+    public SecretKeyRef? KnownHostsSecretRef { get; init; }
+
     [Description("Optional jump host every connection goes through.")]
     public BastionSpec? Bastion { get; init; }
 }

@@ -38,4 +38,7 @@ public enum StepKind
 
     /// <summary>kubeadm join of workers, in parallel.</summary>
     JoinWorker,
+
+    /// <summary>A joined node's kubelet started again (drift: kubelet stopped, so nothing keeps its static pods - a stacked etcd member, the API server - running).</summary>
+    StartKubelet,
 }

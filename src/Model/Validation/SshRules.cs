@@ -34,6 +34,10 @@ internal static class SshRules
             {
                 scope.Error("spec.ssh", "no SSH key source; expected privateKeySecretRef: {name, key} naming a Secret in the HaCluster's namespace");
             }
+            else
+            {
+                CheckSecretRef(scope, ssh.PrivateKeySecretRef, "spec.ssh.privateKeySecretRef");
+            }
 
             return;
         }
@@ -49,6 +53,12 @@ internal static class SshRules
 
     private static void CheckHostKeySource(ValidationScope scope, SshSpec ssh)
     {
+        if (scope.Options.Mode == ManifestMode.CustomResource && ssh.KnownHostsSecretRef is { } knownHosts)
+        {
+            CheckSecretRef(scope, knownHosts, "spec.ssh.knownHostsSecretRef");
+            return;
+        }
+
         if (ssh.KnownHostsFile is not null)
         {
             if (scope.Options.Mode == ManifestMode.File)
@@ -64,13 +74,30 @@ internal static class SshRules
         {
             if (scope.Spec.Hosts[i].HostKey is null)
             {
-                scope.Error($"spec.hosts[{i}]", $"host \"{scope.Spec.Hosts[i].Name}\" has no hostKey and spec.ssh.knownHostsFile is not set; expected one of them, host keys are always verified");
+                scope.Error($"spec.hosts[{i}]", $"host \"{scope.Spec.Hosts[i].Name}\" has no hostKey and spec.ssh.knownHostsFile is not set; expected one of them, host keys are always verified{KnownHostsHint(scope)}");
             }
         }
 
         if (ssh.Bastion is { HostKey: null })
         {
-            scope.Error("spec.ssh.bastion", "the bastion has no hostKey and spec.ssh.knownHostsFile is not set; expected one of them, host keys are always verified");
+            scope.Error("spec.ssh.bastion", $"the bastion has no hostKey and spec.ssh.knownHostsFile is not set; expected one of them, host keys are always verified{KnownHostsHint(scope)}");
+        }
+    }
+
+    // A custom resource has no files beside it: there the known_hosts comes from a Secret.
+    private static string KnownHostsHint(ValidationScope scope) =>
+        scope.Options.Mode == ManifestMode.CustomResource ? " (or spec.ssh.knownHostsSecretRef: {name, key} naming a Secret in the HaCluster's namespace)" : "";
+
+    private static void CheckSecretRef(ValidationScope scope, SecretKeyRef reference, string field)
+    {
+        if (!Syntax.IsDns1123Subdomain(reference.Name))
+        {
+            scope.Error(field + ".name", $"\"{reference.Name}\" is not a Secret name; expected a DNS-1123 subdomain (lower-case letters, digits, '-' and '.')");
+        }
+
+        if (!Syntax.IsSecretDataKey(reference.Key))
+        {
+            scope.Error(field + ".key", $"\"{reference.Key}\" is not a Secret data key; expected letters, digits, '-', '_' and '.'");
         }
     }
 

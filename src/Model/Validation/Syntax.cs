@@ -34,11 +34,17 @@ public static partial class Syntax
     /// <summary>A Kubernetes label value: empty, or at most 63 alphanumerics, '-', '_' and '.', starting and ending alphanumeric.</summary>
     public static bool IsLabelValue(string value) => value.Length == 0 || (value.Length <= 63 && LabelValue().IsMatch(value));
 
+    /// <summary>A key of a Secret's data, as the API server accepts it.</summary>
+    public static bool IsSecretDataKey(string value) => value.Length is > 0 and <= 253 && value is not ("." or "..") && SecretDataKey().IsMatch(value);
+
     /// <summary>A POSIX login name, as useradd accepts by default.</summary>
     public static bool IsUserName(string value) => value.Length <= 32 && UserName().IsMatch(value);
 
     /// <summary>A port number.</summary>
     public static bool IsPort(int port) => port is >= 1 and <= 65535;
+
+    [GeneratedRegex(@"^[-._a-zA-Z0-9]+\z")]
+    private static partial Regex SecretDataKey();
 
     [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\z")]
     private static partial Regex Dns1123Subdomain();

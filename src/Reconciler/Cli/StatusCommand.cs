@@ -2,13 +2,18 @@ using System.CommandLine;
 using HaKube.Actions.State;
 using HaKube.Model.Status;
 using HaKube.Reconciler.Daemon;
+using HaKube.Reconciler.Kubernetes;
+using k8s;
+using k8s.Autorest;
 using Spectre.Console;
 
 namespace HaKube.Reconciler.Cli;
 
 /// <summary>
 /// <c>hakube status [NAME] [--state-dir DIR] [--output json]</c>: what the daemon last saw and did,
-/// read from the status files it writes. Exit 0; 1 when NAME has no status.
+/// read from the status files it writes; with <c>--kubernetes [--kubeconfig PATH] [--namespace NS]</c>,
+/// from the HaClusters' status subresource instead. Same output either way. Exit 0; 1 when NAME has
+/// no status or the API server cannot be read.
 /// </summary>
 internal static class StatusCommand
 {
@@ -18,17 +23,33 @@ internal static class StatusCommand
         var stateDir = new Option<string>("--state-dir") { Description = "The daemon's state directory.", DefaultValueFactory = _ => ClusterStateStore.DefaultRoot };
         var output = new Option<string>("--output", "-o") { Description = "table (default) or json.", DefaultValueFactory = _ => "table" };
         output.AcceptOnlyFromAmong("table", "json");
-        var command = new Command("status", "Show what the daemon last observed and did, per cluster.") { name, stateDir, output };
+        var kubernetes = new Option<bool>("--kubernetes") { Description = "Custom-resource mode: read the HaClusters' status from the API server (in-cluster, or --kubeconfig)." };
+        var kubeconfig = new Option<string?>("--kubeconfig") { Description = "With --kubernetes: the kubeconfig to use; default: the pod's service account in a pod, else $KUBECONFIG or ~/.kube/config." };
+        var ns = new Option<string?>("--namespace", "-n") { Description = "With --kubernetes: the HaClusters' namespace; default: POD_NAMESPACE, the pod's, the kubeconfig's, or default." };
+        var command = new Command("status", "Show what the daemon last observed and did, per cluster.") { name, stateDir, output, kubernetes, kubeconfig, ns };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var writer = parse.InvocationConfiguration.Output;
-            var statuses = new StatusWriter(parse.GetValue(stateDir)!);
-            var all = await statuses.ReadAllAsync(cancellationToken);
+            var error = parse.InvocationConfiguration.Error;
+            if (!parse.GetValue(kubernetes) && (parse.GetValue(kubeconfig) is not null || parse.GetValue(ns) is not null))
+            {
+                await error.WriteLineAsync("error: --kubeconfig and --namespace: only with --kubernetes");
+                return ExitCodes.Failure;
+            }
+
+            var (all, where) = parse.GetValue(kubernetes)
+                ? await FromApiServerAsync(parse.GetValue(kubeconfig), parse.GetValue(ns), error, cancellationToken)
+                : await FromStateDirectoryAsync(parse.GetValue(stateDir)!, cancellationToken);
+            if (all is null)
+            {
+                return ExitCodes.Failure;
+            }
+
             var wanted = parse.GetValue(name);
             var shown = wanted is null ? all : all.Where(d => d.Cluster == wanted).ToList();
             if (wanted is not null && shown.Count == 0)
             {
-                await parse.InvocationConfiguration.Error.WriteLineAsync($"error: no status for cluster \"{wanted}\" in {statuses.Directory}");
+                await error.WriteLineAsync($"error: no status for cluster \"{wanted}\" in {where}");
                 return ExitCodes.Failure;
             }
 
@@ -40,7 +61,7 @@ internal static class StatusCommand
 
             if (shown.Count == 0)
             {
-                await writer.WriteLineAsync($"no cluster status in {statuses.Directory} (is hakube run using this --state-dir?)");
+                await writer.WriteLineAsync(parse.GetValue(kubernetes) ? $"no HaCluster in {where}" : $"no cluster status in {where} (is hakube run using this --state-dir?)");
                 return ExitCodes.Success;
             }
 
@@ -62,6 +83,40 @@ internal static class StatusCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    private static async Task<(IReadOnlyList<StatusDocument>? All, string Where)> FromStateDirectoryAsync(string stateDir, CancellationToken cancellationToken)
+    {
+        var statuses = new StatusWriter(stateDir);
+        return (await statuses.ReadAllAsync(cancellationToken), statuses.Directory);
+    }
+
+    private static async Task<(IReadOnlyList<StatusDocument>? All, string Where)> FromApiServerAsync(string? kubeconfig, string? ns, TextWriter error, CancellationToken cancellationToken)
+    {
+        KubernetesClientConfiguration config;
+        try
+        {
+            config = CustomResourceMode.ClientConfiguration(kubeconfig);
+        }
+        catch (InvalidOperationException e)
+        {
+            await error.WriteLineAsync("error: " + e.Message);
+            return (null, "");
+        }
+
+        var chosen = CustomResourceMode.Namespace(ns, config, Environment.GetEnvironmentVariable);
+        var where = $"namespace {chosen} on {config.Host}";
+        try
+        {
+            using var client = new k8s.Kubernetes(config);
+            return (await CustomResourceStatusReader.ReadAllAsync(client, chosen, cancellationToken), where);
+        }
+        catch (Exception e) when (e is HttpOperationException or HttpRequestException or IOException)
+        {
+            var reason = e is HttpOperationException http ? $"{(int)http.Response.StatusCode} {http.Response.ReasonPhrase}" : e.Message;
+            await error.WriteLineAsync($"error: cannot list HaClusters in {where}: {reason}");
+            return (null, where);
+        }
     }
 
     private static void WriteSummary(IAnsiConsole console, IReadOnlyList<StatusDocument> documents)

@@ -73,9 +73,9 @@ public sealed class ClusterSession
             if (holders.Count > 0)
             {
                 throw new ForeignClusterCaException(
-                    $"the state store {Store.Directory} holds no certificate authorities, but {string.Join(", ", holders)} already " +
+                    $"the state store ({Store.Location}) holds no certificate authorities, but {string.Join(", ", holders)} already " +
                     $"{(holders.Count == 1 ? "has" : "have")} a cluster CA ({PkiPaths.ClusterCaCertificate}): HaKube will not create a new CA over an existing " +
-                    "cluster. Point --state-dir at the store that built this cluster, or reset those hosts.");
+                    "cluster. Point HaKube at the state store that built this cluster (--state-dir, or the namespace whose Secrets hold it), or reset those hosts.");
             }
         }
 

@@ -32,6 +32,17 @@ public static class CustomResourceMode
         }
     }
 
+    /// <summary>The namespace: the flag, else POD_NAMESPACE, the pod's own, the kubeconfig context's, or default.</summary>
+    public static string Namespace(string? ns, KubernetesClientConfiguration config, Func<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(environment);
+        return ns ?? environment("POD_NAMESPACE")
+            ?? (File.Exists(ServiceAccountNamespace) ? File.ReadAllText(ServiceAccountNamespace).Trim() : null)
+            ?? config.Namespace
+            ?? "default";
+    }
+
     /// <summary>The mode's settings; problems say which flag or variable is wrong.</summary>
     public static KubernetesOptions Options(string? ns, KubernetesClientConfiguration config, Func<string, string?> environment, Func<string, TimeSpan?> parseDuration, List<string> problems)
     {
@@ -39,10 +50,7 @@ public static class CustomResourceMode
         ArgumentNullException.ThrowIfNull(environment);
         ArgumentNullException.ThrowIfNull(parseDuration);
         ArgumentNullException.ThrowIfNull(problems);
-        var chosen = ns ?? environment("POD_NAMESPACE")
-            ?? (File.Exists(ServiceAccountNamespace) ? File.ReadAllText(ServiceAccountNamespace).Trim() : null)
-            ?? config.Namespace
-            ?? "default";
+        var chosen = Namespace(ns, config, environment);
         // Two daemons must never share an identity, or both would think they hold the Lease.
         var identity = environment("POD_NAME") ?? $"{Environment.MachineName}-{Guid.NewGuid().ToString("N")[..8]}";
         var options = new KubernetesOptions { Namespace = chosen, Identity = identity };
@@ -83,7 +91,7 @@ public static class CustomResourceMode
         services.AddSingleton(options);
         services.AddSingleton<IKubernetes>(_ => new k8s.Kubernetes(config));
         services.AddSingleton(sp => new HaClusterApi(sp.GetRequiredService<IKubernetes>(), sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton<ISessionOpener>(sp => new SecretSessionOpener(sp.GetRequiredService<HaClusterApi>(), sp.GetRequiredService<SshConnectionPool>(), sp.GetRequiredService<DaemonOptions>()));
+        services.TryAddSingleton<ISessionOpener>(sp => new SecretSessionOpener(sp.GetRequiredService<HaClusterApi>(), sp.GetRequiredService<SshConnectionPool>()));
         services.AddHostedService<CustomResourceLoop>();
     }
 }

@@ -10,7 +10,7 @@ namespace HaKube.Reconciler.Kubernetes;
 
 /// <summary>
 /// The daemon's writes to the management cluster: status through the status subresource, the
-/// finalizer, Events, and the SSH key Secret. Every object write is a JSON merge patch carrying the
+/// finalizer, Events, and the Secrets the spec names (SSH key, known_hosts). Every object write is a JSON merge patch carrying the
 /// resourceVersion it was based on, so a concurrent change is a 409 and the pass is retried.
 /// </summary>
 public sealed class HaClusterApi(IKubernetes client, TimeProvider time)
@@ -92,9 +92,9 @@ public sealed class HaClusterApi(IKubernetes client, TimeProvider time)
         await client.CoreV1.CreateNamespacedEventAsync(item, resource.Namespace, cancellationToken: cancellationToken);
     }
 
-    /// <summary>One key of a Secret in the namespace, as bytes.</summary>
+    /// <summary>One key of a Secret in the namespace, as bytes; <paramref name="field"/> is the spec field that named it, for errors.</summary>
     /// <exception cref="InvalidOperationException">The Secret or the key is missing; the message names them.</exception>
-    public async Task<byte[]> ReadSecretAsync(string ns, string name, string key, CancellationToken cancellationToken)
+    public async Task<byte[]> ReadSecretAsync(string field, string ns, string name, string key, CancellationToken cancellationToken)
     {
         V1Secret secret;
         try
@@ -103,11 +103,11 @@ public sealed class HaClusterApi(IKubernetes client, TimeProvider time)
         }
         catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
         {
-            throw new InvalidOperationException($"spec.ssh.privateKeySecretRef: Secret {ns}/{name} does not exist", e);
+            throw new InvalidOperationException($"{field}: Secret {ns}/{name} does not exist", e);
         }
 
         return secret.Data?.TryGetValue(key, out var value) == true
             ? value
-            : throw new InvalidOperationException($"spec.ssh.privateKeySecretRef: Secret {ns}/{name} has no key \"{key}\"");
+            : throw new InvalidOperationException($"{field}: Secret {ns}/{name} has no key \"{key}\"");
     }
 }

@@ -1,5 +1,8 @@
+using System.Security.Cryptography;
+using System.Text;
 using HaKube.Actions.Ssh;
 using HaKube.Actions.State;
+using HaKube.Model.Api;
 using HaKube.Model.Loading;
 using HaKube.Reconciler.Daemon;
 using HaKube.Reconciler.Execution;
@@ -8,23 +11,28 @@ namespace HaKube.Reconciler.Kubernetes;
 
 /// <summary>
 /// Custom-resource mode's sessions: the client key from the Secret named by
-/// spec.ssh.privateKeySecretRef, in the HaCluster's namespace, read on every pass so a rotated key is
-/// used at once; host keys from the pins on each host (a custom resource has no files beside it).
+/// spec.ssh.privateKeySecretRef, and host keys from the pins on each host and from the known_hosts
+/// in the Secret named by spec.ssh.knownHostsSecretRef (a custom resource has no files beside it),
+/// both in the HaCluster's namespace and read on every pass, so a rotated key is used at once. The
+/// state store is Secrets in that namespace too (<see cref="SecretStateBackend"/>), not the state
+/// directory.
 /// </summary>
-public sealed class SecretSessionOpener(HaClusterApi api, SshConnectionPool pool, DaemonOptions options) : ISessionOpener
+public sealed class SecretSessionOpener(HaClusterApi api, SshConnectionPool pool) : ISessionOpener
 {
     public async Task<(ClusterSession Session, SshPrivateKey Key)> OpenAsync(LoadedManifest manifest, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         var cluster = manifest.Cluster;
+        var ns = cluster.Metadata.Namespace ?? "";
         var reference = cluster.Spec.Ssh.PrivateKeySecretRef
             ?? throw new InvalidOperationException($"{manifest.Source.File}: spec.ssh.privateKeySecretRef: custom-resource mode reads the key from a Secret; this HaCluster names none");
-        var material = await api.ReadSecretAsync(cluster.Metadata.Namespace ?? "", reference.Name, reference.Key, cancellationToken);
+        var knownHosts = await KnownHostsAsync(manifest, cluster.Spec.Ssh.KnownHostsSecretRef, cancellationToken);
+        var material = await api.ReadSecretAsync("spec.ssh.privateKeySecretRef", ns, reference.Name, reference.Key, cancellationToken);
         try
         {
-            var key = SshPrivateKey.FromMemory(material, $"Secret {cluster.Metadata.Namespace}/{reference.Name}[{reference.Key}]");
-            var store = new ClusterStateStore(options.StateDirectory, cluster.Metadata.Name);
-            return (new ClusterSession(cluster, SshTargets.FromSpec(cluster.Spec, key, KnownHosts.Empty), pool, store), key);
+            var key = SshPrivateKey.FromMemory(material, $"Secret {ns}/{reference.Name}[{reference.Key}]");
+            var store = new ClusterStateStore(new SecretStateBackend(api.Client, ns, cluster.Metadata.Name));
+            return (new ClusterSession(cluster, SshTargets.FromSpec(cluster.Spec, key, knownHosts), pool, store), key);
         }
         catch (Exception e) when (e is ArgumentException or IOException)
         {
@@ -32,7 +40,25 @@ public sealed class SecretSessionOpener(HaClusterApi api, SshConnectionPool pool
         }
         finally
         {
-            System.Security.Cryptography.CryptographicOperations.ZeroMemory(material);
+            CryptographicOperations.ZeroMemory(material);
+        }
+    }
+
+    private async Task<KnownHosts> KnownHostsAsync(LoadedManifest manifest, SecretKeyRef? reference, CancellationToken cancellationToken)
+    {
+        if (reference is null)
+        {
+            return KnownHosts.Empty; // every host is pinned (validation made sure)
+        }
+
+        var bytes = await api.ReadSecretAsync("spec.ssh.knownHostsSecretRef", manifest.Cluster.Metadata.Namespace ?? "", reference.Name, reference.Key, cancellationToken);
+        try
+        {
+            return KnownHosts.Parse(new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes));
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw new InvalidOperationException($"{manifest.Source.File}: spec.ssh.knownHostsSecretRef: Secret {manifest.Cluster.Metadata.Namespace}/{reference.Name}[{reference.Key}] is not UTF-8 text, so not a known_hosts file", e);
         }
     }
 }

@@ -7,7 +7,7 @@ namespace HaKube.Reconciler.Planning;
 /// <summary>
 /// The planner: a pure, deterministic function from (spec, host facts, desired files) to a
 /// <see cref="Model.Planning.Plan"/>. Steps come in the order the kubeadm HA guide needs them:
-/// PrepareHost, ConfigureLoadBalancer, the etcd steps, DistributeCertificateAuthorities,
+/// PrepareHost, StartKubelet, ConfigureLoadBalancer, the etcd steps, DistributeCertificateAuthorities,
 /// InitControlPlane, JoinControlPlane, InstallPodNetwork, JoinWorker. Each phase lives in its
 /// own class with its rules; the ones that hold across phases are here:
 /// <list type="bullet">
@@ -39,6 +39,7 @@ public static class Planner
         }
 
         HostPreparation.Plan(plan);
+        KubeletPhase.Plan(plan);
         LoadBalancerPhase.Plan(plan);
         var etcd = EtcdPhase.Plan(plan);
         var anchor = ControlPlanePhase.Plan(plan, etcd);

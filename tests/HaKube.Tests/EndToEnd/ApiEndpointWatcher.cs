@@ -28,6 +28,9 @@ internal sealed class ApiEndpointWatcher : IAsyncDisposable
         var handler = new SocketsHttpHandler
         {
             ConnectTimeout = TimeSpan.FromSeconds(1),
+            // A new connection per probe: HAProxy balances connections, not requests, so only fresh
+            // connections reach every control plane behind it the way new clients do.
+            PooledConnectionLifetime = TimeSpan.Zero,
             SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => ChainsTo(clusterCa, certificate) },
         };
         _http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(2) };

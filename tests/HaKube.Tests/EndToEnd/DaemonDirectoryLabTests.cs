@@ -15,7 +15,7 @@ namespace HaKube.Tests.EndToEnd;
 /// Directory mode converging clusters by itself: two manifests in one directory (each a stacked
 /// control plane with one worker, the control plane's own address as an External endpoint), the
 /// real daemon loop in-process, not a dry run. The test only reads status files and the hosts'
-/// files; every change to a host is the daemon's.
+/// files; every change to a host is the daemon's, except the drift the tests introduce by hand.
 /// </summary>
 [TestFixture]
 [Category("Lab")]
@@ -221,6 +221,49 @@ public sealed partial class DaemonDirectoryLabTests
             Assert.That(b!.Status.Phase, Is.EqualTo(ClusterPhase.Ready), Describe(b));
         });
     }
+
+    [Test, Order(7)]
+    public async Task Run_StackedEtcdStoppedOnB_IsRestartedByTheDaemonAlone()
+    {
+        // By hand, as an operator or a crash would: the kubelet stopped, then the etcd static pod's
+        // process killed. Nothing on the host restarts either (the systemctl stand-in does not
+        // restart a stopped unit; only the kubelet runs static pods), so only HaKube can. A pass
+        // may already repair it while this script still waits for etcd to exit, so what proves the
+        // stop is the kubelet found inactive at the end and a new etcd process afterwards.
+        var stopped = await Lab.ShellAsync(ControlPlaneB, $$"""
+            set -eu
+            systemctl stop kubelet
+            pid=$({{EtcdPodPid}})
+            kill -TERM -- "-$pid"
+            for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+            ! kill -0 "$pid" 2>/dev/null
+            ! systemctl is-active -q kubelet
+            echo "$pid"
+            """);
+        var watch = Stopwatch.StartNew();
+
+        var repaired = await DaemonTestSupport.EventuallyAsync(async () => (await ClusterChecks.EtcdAsync(Lab, ControlPlaneB, [ControlPlaneB])).Healthy, Bound);
+        var took = watch.Elapsed;
+        TestContext.Out.WriteLine($"stacked etcd on {ControlPlaneB.Name} healthy again {took.TotalSeconds:F1} s after it was stopped (resync {Resync.TotalSeconds} s)");
+        var ready = await DaemonTestSupport.EventuallyAsync(async () => await StatusAsync("dd-b") is { Status.Phase: ClusterPhase.Ready }, Bound);
+        var status = await StatusAsync("dd-b");
+        var kubelet = await Lab.ShellAsync(ControlPlaneB, "systemctl is-active kubelet");
+        var newPid = await Lab.ShellAsync(ControlPlaneB, EtcdPodPid);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(stopped.Succeeded, Is.True, "etcd and the kubelet were stopped: " + stopped.StandardError);
+            Assert.That(repaired, Is.True, "the daemon started the kubelet, which ran the etcd static pod again: " + Describe(status));
+            Assert.That(took, Is.LessThan(Resync * 10), "within a few resyncs");
+            Assert.That(kubelet.StandardOutput.Trim(), Is.EqualTo("active"), "started again, and only HaKube starts it");
+            Assert.That(newPid.StandardOutput.Trim(), Is.Not.Empty.And.Not.EqualTo(stopped.StandardOutput.Trim()), "a new etcd process");
+            Assert.That(ready, Is.True, Describe(status));
+            Assert.That(Conditions.Get(status!.Status.Conditions, ConditionTypes.EtcdHealthy)?.Status, Is.EqualTo(ConditionStatus.True));
+        });
+    }
+
+    // The kubelet stand-in records each static pod's process (its session leader) here.
+    private const string EtcdPodPid = """python3 -c 'import json; print(json.load(open("/run/hakube-standins/pods/etcd.yaml.json"))["pid"])'""";
 
     [GeneratedRegex(@"cluster\.yaml:\d+:\d+: ")]
     private static partial Regex LocatedError();

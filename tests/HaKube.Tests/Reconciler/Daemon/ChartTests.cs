@@ -38,7 +38,7 @@ public sealed class ChartTests
         {
             ["haclusters"] = ["get", "list", "watch"],
             ["haclusters/status"] = ["get", "patch", "update"],
-            ["secrets"] = ["get"],
+            ["secrets"] = ["create", "get", "update"],
             ["events"] = ["create", "patch"],
             ["leases"] = ["create", "get", "update"],
         }));

@@ -13,6 +13,16 @@ internal static class KubeTestSupport
 
     public static k8s.Kubernetes Client(StandinApiServer server) => new(new KubernetesClientConfiguration { Host = server.Address.ToString() });
 
+    /// <summary>Writes a kubeconfig pointing at the stand-in (the token is not checked), for the CLI's --kubeconfig.</summary>
+    public static Task WriteKubeconfigAsync(StandinApiServer server, string path) => File.WriteAllTextAsync(path, $$$"""
+        apiVersion: v1
+        kind: Config
+        clusters: [{name: standin, cluster: {server: "{{{server.Address}}}"}}]
+        users: [{name: tester, user: {token: not-checked}}]
+        contexts: [{name: standin, context: {cluster: standin, user: tester}}]
+        current-context: standin
+        """);
+
     public static async Task CreateAsync(IKubernetes client, string name, JsonObject spec, IReadOnlyList<string>? finalizers = null)
     {
         var metadata = new JsonObject { ["name"] = name };

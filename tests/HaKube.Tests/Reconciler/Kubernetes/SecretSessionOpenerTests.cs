@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using HaKube.Actions.Ssh;
 using HaKube.Model.Loading;
-using HaKube.Reconciler.Daemon;
 using HaKube.Reconciler.Kubernetes;
 using HaKube.Tests.Reconciler.Daemon;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -48,14 +47,68 @@ public sealed class SecretSessionOpenerTests
         Assert.That(error?.Message, Does.Contain("Secret hakube-system/demo-ssh does not exist"));
     }
 
-    private SecretSessionOpener Opener(StandinApiServer server, SshConnectionPool pool) =>
-        new(new HaClusterApi(KubeTestSupport.Client(server), TimeProvider.System), pool, new DaemonOptions { ManifestsDirectory = "", StateDirectory = _folder });
+    private static SecretSessionOpener Opener(StandinApiServer server, SshConnectionPool pool) =>
+        new(new HaClusterApi(KubeTestSupport.Client(server), TimeProvider.System), pool);
 
-    private static LoadedManifest Manifest()
+    [Test]
+    public async Task OpenAsync_KnownHostsSecret_UnpinnedHostExpectsItsKey()
     {
-        var json = $$"""{"apiVersion":"hakube.io/v1alpha1","kind":"HaCluster","metadata":{"name":"demo","namespace":"{{KubeTestSupport.Namespace}}"},"spec":{{KubeLoopSupport.Spec().ToJsonString()}}}""";
+        await using var server = StandinApiServer.Start();
+        server.PutSecret(KubeTestSupport.Namespace, "demo-ssh", new Dictionary<string, byte[]> { ["id_ed25519"] = await NewKeyAsync() });
+        server.PutSecret(KubeTestSupport.Namespace, "demo-hosts", new Dictionary<string, byte[]> { ["known_hosts"] = System.Text.Encoding.UTF8.GetBytes($"127.0.99.1 {HostKey}\n") });
+        await using var pool = new SshConnectionPool(null, NullLogger<SshConnectionPool>.Instance, TimeProvider.System);
+
+        var (session, key) = await Opener(server, pool).OpenAsync(Manifest(knownHostsSecret: true), CancellationToken.None);
+        using (key)
+        {
+            var expected = session.Targets.Single().Endpoint.HostKeys.Expected;
+            Assert.That(expected.Select(k => k.Algorithm + " " + Convert.ToBase64String(k.Blob)), Is.EqualTo(new[] { HostKey }));
+        }
+    }
+
+    [Test]
+    public async Task OpenAsync_KnownHostsSecretMissing_SaysWhichField()
+    {
+        await using var server = StandinApiServer.Start();
+        server.PutSecret(KubeTestSupport.Namespace, "demo-ssh", new Dictionary<string, byte[]> { ["id_ed25519"] = await NewKeyAsync() });
+        await using var pool = new SshConnectionPool(null, NullLogger<SshConnectionPool>.Instance, TimeProvider.System);
+
+        var error = Assert.ThrowsAsync<InvalidOperationException>(() => Opener(server, pool).OpenAsync(Manifest(knownHostsSecret: true), CancellationToken.None));
+
+        Assert.That(error?.Message, Does.StartWith("spec.ssh.knownHostsSecretRef: Secret hakube-system/demo-hosts does not exist"));
+    }
+
+    [Test]
+    public async Task OpenAsync_StateStore_IsSecretsInTheNamespace()
+    {
+        await using var server = StandinApiServer.Start();
+        server.PutSecret(KubeTestSupport.Namespace, "demo-ssh", new Dictionary<string, byte[]> { ["id_ed25519"] = await NewKeyAsync() });
+        await using var pool = new SshConnectionPool(null, NullLogger<SshConnectionPool>.Instance, TimeProvider.System);
+
+        var (session, key) = await Opener(server, pool).OpenAsync(Manifest(), CancellationToken.None);
+        using (key)
+        {
+            await session.Store.SaveAdminKubeconfigAsync("kind: Config\n", CancellationToken.None);
+            Assert.That(server.Get(StandinApiServer.Secrets, KubeTestSupport.Namespace, "hakube-demo-admin-conf"), Is.Not.Null);
+        }
+    }
+
+    private const string HostKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIO9teL6ozH91OxOpa9m5hs9zLang/LmYoW7v58EbFC//";
+
+    private static LoadedManifest Manifest(bool knownHostsSecret = false)
+    {
+        var spec = KubeLoopSupport.Spec();
+        if (knownHostsSecret)
+        {
+            spec["ssh"]!["knownHostsSecretRef"] = new System.Text.Json.Nodes.JsonObject { ["name"] = "demo-hosts", ["key"] = "known_hosts" };
+            spec["hosts"]![0]!.AsObject().Remove("hostKey");
+        }
+
+        var json = $$"""{"apiVersion":"hakube.io/v1alpha1","kind":"HaCluster","metadata":{"name":"demo","namespace":"{{KubeTestSupport.Namespace}}"},"spec":{{spec.ToJsonString()}}}""";
         var resource = HaClusterObject.From(System.Text.Json.JsonDocument.Parse(json).RootElement);
-        return CustomResourceBinder.Bind(resource).Manifests.Single();
+        var bound = CustomResourceBinder.Bind(resource);
+        Assert.That(bound.Errors, Is.Empty);
+        return bound.Manifests.Single();
     }
 
     private async Task<byte[]> NewKeyAsync()

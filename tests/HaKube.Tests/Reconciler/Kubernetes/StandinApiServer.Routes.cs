@@ -35,6 +35,14 @@ internal sealed partial class StandinApiServer
             return;
         }
 
+        if (Forbidden.Contains(resource))
+        {
+            // As RBAC answers a verb the caller's role lacks.
+            var verb = request.HttpMethod switch { "POST" => "create", "PUT" => "update", "PATCH" => "patch", "DELETE" => "delete", _ => name is null ? "list" : "get" };
+            await WriteAsync(response, HttpStatusCode.Forbidden, Status(HttpStatusCode.Forbidden, "Forbidden", $"{resource} is forbidden: User \"system:serviceaccount:{ns}:hakube\" cannot {verb} resource \"{resource}\" in API group \"{group}\" in the namespace \"{ns}\""));
+            return;
+        }
+
         var body = request.HasEntityBody ? await JsonNode.ParseAsync(request.InputStream) as JsonObject : null;
         var (code, answer) = (request.HttpMethod, name, resource) switch
         {
@@ -42,8 +50,9 @@ internal sealed partial class StandinApiServer
             ("GET", null, HaClusters) => List(ns),
             ("GET", not null, _) => Read(resource, ns, name),
             ("POST", null, "events") => CreateEvent(body),
-            ("POST", null, HaClusters or Leases) => Create(resource, ns, body),
-            ("PUT", not null, HaClusters or Leases) => Update(resource, ns, name, body, status, merge: false),
+            ("GET", null, Secrets) => ListSecrets(ns),
+            ("POST", null, HaClusters or Leases or Secrets) => Create(resource, ns, body),
+            ("PUT", not null, HaClusters or Leases or Secrets) => Update(resource, ns, name, body, status, merge: false),
             ("PATCH", not null, HaClusters) when request.ContentType?.StartsWith("application/merge-patch+json", StringComparison.Ordinal) == true
                 => Update(resource, ns, name, body, status, merge: true),
             ("PATCH", not null, HaClusters) => (HttpStatusCode.UnsupportedMediaType, Status(HttpStatusCode.UnsupportedMediaType, "UnsupportedMediaType", $"the stand-in takes merge patches only, not {request.ContentType}")),
@@ -79,6 +88,27 @@ internal sealed partial class StandinApiServer
             {
                 ["apiVersion"] = "hakube.io/v1alpha1",
                 ["kind"] = "HaClusterList",
+                ["metadata"] = new JsonObject { ["resourceVersion"] = _version.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+                ["items"] = items,
+            });
+        }
+    }
+
+    // Secrets are listed by tests and status tools, never watched here.
+    private (HttpStatusCode, JsonObject) ListSecrets(string ns)
+    {
+        lock (_gate)
+        {
+            var items = new JsonArray();
+            foreach (var item in _objects.Where(o => o.Key.StartsWith(Key(Secrets, ns, ""), StringComparison.Ordinal)).OrderBy(o => o.Key, StringComparer.Ordinal))
+            {
+                items.Add(item.Value.DeepClone());
+            }
+
+            return (HttpStatusCode.OK, new JsonObject
+            {
+                ["apiVersion"] = "v1",
+                ["kind"] = "SecretList",
                 ["metadata"] = new JsonObject { ["resourceVersion"] = _version.ToString(System.Globalization.CultureInfo.InvariantCulture) },
                 ["items"] = items,
             });

@@ -21,7 +21,9 @@ namespace HaKube.Tests.Reconciler.Kubernetes;
 /// status subresource separately (the main resource ignores status; /status changes only status);
 /// metadata.generation starts at 1 and grows on spec changes only; delete with finalizers sets
 /// deletionTimestamp, and the object goes when its finalizers are emptied.</item>
-/// <item>core/v1 secrets: get (tests put them with <see cref="PutSecret"/>).</item>
+/// <item>core/v1 secrets: get, list, create (409 AlreadyExists when it exists), update (PUT, 409 on a
+/// stale resourceVersion; none given is an unconditional update, as for Secrets in Kubernetes); tests
+/// also put them with <see cref="PutSecret"/>. Data travels base64-encoded, as in the real API.</item>
 /// <item>coordination.k8s.io/v1 leases: get, create (409 when it exists), update (409 on a stale resourceVersion).</item>
 /// <item>core/v1 events: create (kept in <see cref="Events"/>).</item>
 /// </list>
@@ -30,7 +32,8 @@ namespace HaKube.Tests.Reconciler.Kubernetes;
 /// deleteCollection, other resources, watch timeouts other than the client's own.
 /// Test controls: <see cref="Compact"/> (older resourceVersions become 410 Gone), <see cref="DropWatches"/>
 /// (every open watch connection is cut, as a restarting API server or a load balancer would),
-/// <see cref="HoldWatches"/> (reconnecting watches wait, so a test can change things in between).
+/// <see cref="HoldWatches"/> (reconnecting watches wait, so a test can change things in between),
+/// <see cref="Forbidden"/> (resources answered 403 Forbidden, as RBAC would).
 /// </remarks>
 internal sealed partial class StandinApiServer : IAsyncDisposable
 {
@@ -124,6 +127,15 @@ internal sealed partial class StandinApiServer : IAsyncDisposable
         }
     }
 
+    /// <summary>The Secrets of a namespace whose names start with <paramref name="prefix"/>, as stored.</summary>
+    public IReadOnlyList<JsonObject> SecretsNamed(string ns, string prefix)
+    {
+        lock (_gate)
+        {
+            return _objects.Where(o => o.Key.StartsWith(Key(Secrets, ns, prefix), StringComparison.Ordinal)).Select(o => (JsonObject)o.Value.DeepClone()).ToList();
+        }
+    }
+
     /// <summary>Forgets the watch history up to now: a watch resuming from an older resourceVersion gets 410 Gone.</summary>
     public void Compact()
     {
@@ -133,6 +145,9 @@ internal sealed partial class StandinApiServer : IAsyncDisposable
             _history.Clear();
         }
     }
+
+    /// <summary>Resources every request on which is answered 403 Forbidden, as RBAC does when a role lacks them.</summary>
+    public IReadOnlySet<string> Forbidden { get; set; } = new HashSet<string>(); // replaced whole, never changed in place
 
     /// <summary>Cuts every open watch connection; the clients must reconnect.</summary>
     public void DropWatches()

@@ -115,4 +115,27 @@ public sealed class StandinApiServerTests
 
         Assert.That(error?.Response.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
     }
+
+    [Test]
+    public async Task Secrets_CreateTwiceThenReplaceStale_AlreadyExistsAndConflict()
+    {
+        await using var server = StandinApiServer.Start();
+        using var client = KubeTestSupport.Client(server);
+        var secret = new V1Secret { Metadata = new V1ObjectMeta { Name = "state" }, Data = new Dictionary<string, byte[]> { ["k"] = [1, 2, 3] } };
+        var created = await client.CoreV1.CreateNamespacedSecretAsync(secret, KubeTestSupport.Namespace);
+
+        var again = Assert.ThrowsAsync<HttpOperationException>(() => client.CoreV1.CreateNamespacedSecretAsync(secret, KubeTestSupport.Namespace));
+        created.Data["k"] = [4];
+        var replaced = await client.CoreV1.ReplaceNamespacedSecretAsync(created, "state", KubeTestSupport.Namespace);
+        var stale = Assert.ThrowsAsync<HttpOperationException>(() => client.CoreV1.ReplaceNamespacedSecretAsync(created, "state", KubeTestSupport.Namespace));
+        var read = await client.CoreV1.ReadNamespacedSecretAsync("state", KubeTestSupport.Namespace);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(again?.Response.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
+            Assert.That(replaced.Metadata.ResourceVersion, Is.Not.EqualTo(created.Metadata.ResourceVersion));
+            Assert.That(stale?.Response.StatusCode, Is.EqualTo(HttpStatusCode.Conflict), "replaced against an old resourceVersion");
+            Assert.That(read.Data["k"], Is.EqualTo(new byte[] { 4 }), "data travels base64-encoded and back");
+        }
+    }
 }

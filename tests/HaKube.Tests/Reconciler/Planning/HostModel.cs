@@ -111,6 +111,14 @@ internal sealed class HostModel(HaCluster cluster, DesiredState desired, IReadOn
                     Services = f.Services.With("kubelet", ServiceState.Active),
                 });
                 break;
+            case StepKind.StartKubelet:
+                Update(host, f => f with { Services = f.Services.With("kubelet", ServiceState.Active) });
+                if (stacked && _facts[host] is { EtcdDataPresent: true, Etcd: null } && Spec.ControlPlanes().Any(h => h.Name == host))
+                {
+                    StartEtcd(host, Membership(), systemd: false); // the kubelet runs the etcd static pod again
+                }
+
+                break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, null);
         }

@@ -12,7 +12,7 @@ internal static class PlanOracle
 {
     private static readonly StepKind[] Order =
     [
-        StepKind.PrepareHost, StepKind.ConfigureLoadBalancer, StepKind.ConfigureEtcdMember, StepKind.BootstrapEtcd,
+        StepKind.PrepareHost, StepKind.StartKubelet, StepKind.ConfigureLoadBalancer, StepKind.ConfigureEtcdMember, StepKind.BootstrapEtcd,
         StepKind.StartEtcdMember, StepKind.AddEtcdMember, StepKind.DistributeCertificateAuthorities, StepKind.InitControlPlane,
         StepKind.JoinControlPlane, StepKind.InstallPodNetwork, StepKind.JoinWorker,
     ];
@@ -103,6 +103,7 @@ internal static class PlanOracle
                 StepKind.ConfigureLoadBalancer => lbs,
                 StepKind.ConfigureEtcdMember or StepKind.BootstrapEtcd or StepKind.AddEtcdMember or StepKind.StartEtcdMember => etcd,
                 StepKind.JoinWorker => workers,
+                StepKind.StartKubelet => controlPlanes.Union(workers).ToHashSet(),
                 _ => controlPlanes,
             };
             if (step.Hosts.Count == 0 || step.Hosts.Distinct().Count() != step.Hosts.Count || (step.Kind != StepKind.JoinWorker && step.Hosts.Count != 1))
@@ -129,6 +130,7 @@ internal static class PlanOracle
                 StepKind.JoinControlPlane => f?.ControlPlaneInitialized == true,
                 StepKind.JoinWorker => step.Hosts.Any(h => facts[h].KubeletConfigured),
                 StepKind.StartEtcdMember => f?.Services.GetValueOrDefault("etcd") == ServiceState.Active,
+                StepKind.StartKubelet => f is not { KubeletConfigured: true } || f.Services.GetValueOrDefault("kubelet") == ServiceState.Active,
                 _ => false,
             };
             if (needless)

@@ -20,8 +20,8 @@ internal sealed record Scenario(HaCluster Cluster, IReadOnlyDictionary<string, H
 /// </summary>
 internal static class Scenarios
 {
-    private const int Blows = 13;
-    private static readonly int[] Repairable = [1, 2, 4, 5, 6, 10, 11];
+    private const int Blows = 14;
+    private static readonly int[] Repairable = [1, 2, 4, 5, 6, 10, 11, 13];
 
     public static readonly Gen<HaCluster> Spec =
         Gen.Select(Gen.Bool, Gen.OneOfConst(1, 3, 5), Gen.Int[0, 3], Gen.Int[0, 2], Gen.OneOfConst(1, 3, 5), Gen.Int[30, 33], Gen.Int[0, 19])
@@ -114,6 +114,16 @@ internal static class Scenarios
             case 12 when f.Reachable:
                 facts[host] = f with { Files = f.Files.With(KnownPaths.AdminConf, null) };
                 return $"{host} lost admin.conf";
+            case 13 when f is { Reachable: true, KubeletConfigured: true }:
+                // Nothing runs a node's static pods without its kubelet: a stacked member stops with it.
+                var staticEtcd = stacked && spec.ControlPlanes().Any(c => c.Name == host) && f.Etcd is not null;
+                facts[host] = f with
+                {
+                    Services = f.Services.With("kubelet", ServiceState.Inactive),
+                    Etcd = staticEtcd ? null : f.Etcd,
+                    ListeningPorts = staticEtcd ? new HashSet<int>() : f.ListeningPorts,
+                };
+                return $"kubelet stopped on {host}{(staticEtcd ? " (its etcd member with it)" : "")}";
             default:
                 return "-";
         }

@@ -1,0 +1,39 @@
+namespace HaKube.Actions.State;
+
+/// <summary>File mode's backend: one 0700 folder per cluster, one 0600 file per item, written atomically.</summary>
+public sealed class FileStateBackend : IStateBackend
+{
+    /// <param name="directory">The cluster's folder (created on the first write).</param>
+    public FileStateBackend(string directory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        Directory = Path.GetFullPath(directory);
+    }
+
+    /// <summary>The cluster's folder.</summary>
+    public string Directory { get; }
+
+    public string Location => Directory;
+
+    public async Task<string?> ReadAsync(string name, CancellationToken cancellationToken)
+    {
+        var path = PathOf(name);
+        return File.Exists(path) ? await File.ReadAllTextAsync(path, cancellationToken) : null;
+    }
+
+    public Task WriteAsync(string name, string content, CancellationToken cancellationToken) =>
+        AtomicFile.WriteAsync(PathOf(name), content, cancellationToken);
+
+    public Task<bool> CreateOnceAsync(string name, string content, CancellationToken cancellationToken) =>
+        AtomicFile.CreateOnceAsync(PathOf(name), content, cancellationToken);
+
+    /// <summary>The item's file; names may not climb out of the folder.</summary>
+    public string PathOf(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        var path = Path.GetFullPath(Path.Combine(Directory, name));
+        return path.StartsWith(Directory + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+            ? path
+            : throw new ArgumentException($"state item \"{name}\" is outside {Directory}", nameof(name));
+    }
+}

@@ -1,0 +1,44 @@
+using HaKube.Model.Planning;
+
+namespace HaKube.Actions.Steps;
+
+/// <summary>
+/// A joined node whose kubelet is not running gets it enabled and started again. The kubelet then
+/// runs the node's static pods again from /etc/kubernetes/manifests - on a stacked control plane
+/// its etcd member and API server - which nothing else restarts. Post-condition: the kubelet is
+/// active. Whether etcd came back healthy is the next probe's to say (a member can rejoin only
+/// while its peers have quorum, which this step cannot wait for on one host).
+/// </summary>
+public sealed class StartKubeletStep : IStep
+{
+    public StepKind Kind => StepKind.StartKubelet;
+
+    public Task RunAsync(StepContext context, PlanStep planStep, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(planStep);
+        return HostCommands.ForEachHostAsync(context, planStep.Hosts, async (name, token) =>
+        {
+            const string script = ShellSnippets.Prelude + """
+                [ -f /etc/kubernetes/kubelet.conf ] || fail "no /etc/kubernetes/kubelet.conf: this node is not joined; it must join, not just start its kubelet"
+                systemctl daemon-reload
+                systemctl enable kubelet >/dev/null 2>&1 || fail "systemctl enable kubelet failed"
+                if ! systemctl is-active -q kubelet; then
+                  systemctl reset-failed kubelet >/dev/null 2>&1 || true
+                  systemctl restart kubelet || fail "systemctl restart kubelet failed"
+                fi
+                n=0
+                until systemctl is-active -q kubelet; do
+                  n=$((n + 1))
+                  if [ "$n" -ge 30 ]; then
+                    systemctl status kubelet --no-pager -n 15 >&2 || true
+                    fail "kubelet is not active 30 s after it was started"
+                  fi
+                  sleep 1
+                done
+
+                """;
+            await HostCommands.RunAsync(context, name, Kind, "start the kubelet and wait until it is active", script, token);
+        }, cancellationToken);
+    }
+}
