@@ -5,8 +5,8 @@ using System.Text.RegularExpressions;
 namespace HaKube.Actions.State;
 
 /// <summary>
-/// The etcd snapshots of one cluster, in the state store: STATE/CLUSTER/snapshots/CLUSTER-UTCSTAMP.db,
-/// 0600 in a 0700 folder (a snapshot holds every Secret of the cluster), each with a
+/// The etcd snapshots of one cluster, as files: STATE/CLUSTER/snapshots/CLUSTER-UTCSTAMP.db in file
+/// mode, 0600 in a 0700 folder (a snapshot holds every Secret of the cluster), each with a
 /// <c>.sha256</c> file in sha256sum's format beside it. The time a snapshot was taken is in its
 /// name, so listing, scheduling and retention need nothing but the folder.
 /// </summary>
@@ -15,15 +15,33 @@ public sealed partial class EtcdSnapshotStore
     private const string StampFormat = "yyyyMMdd'T'HHmmss'Z'";
     private const string Extension = ".db";
     private const string ChecksumExtension = ".sha256";
+    private const string FolderName = "snapshots";
 
     private readonly string _cluster;
 
-    public EtcdSnapshotStore(ClusterStateStore store, string cluster)
+    /// <param name="directory">The snapshots folder.</param>
+    /// <param name="cluster">The cluster's name, the prefix of every file name.</param>
+    public EtcdSnapshotStore(string directory, string cluster)
     {
-        ArgumentNullException.ThrowIfNull(store);
+        ArgumentException.ThrowIfNullOrEmpty(directory);
         ArgumentException.ThrowIfNullOrEmpty(cluster);
         _cluster = cluster;
-        Directory = Path.Combine(store.Directory, "snapshots");
+        Directory = Path.GetFullPath(directory);
+    }
+
+    /// <summary>
+    /// The snapshots of the cluster whose state is <paramref name="store"/>: its folder's snapshots/
+    /// in file mode. When the state lives in Secrets (custom-resource mode), snapshots are still
+    /// files, under STATE_ROOT/NAMESPACE/CLUSTER/snapshots: a Secret holds at most 1 MiB, and a
+    /// snapshot is a backup that must not live only inside what it backs up.
+    /// </summary>
+    public static EtcdSnapshotStore For(ClusterStateStore store, string stateRoot, string? clusterNamespace, string cluster)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var directory = store.FileDirectory is { } folder
+            ? Path.Combine(folder, FolderName)
+            : Path.Combine(stateRoot, string.IsNullOrEmpty(clusterNamespace) ? "default" : clusterNamespace, cluster, FolderName);
+        return new EtcdSnapshotStore(directory, cluster);
     }
 
     /// <summary>The snapshots folder.</summary>

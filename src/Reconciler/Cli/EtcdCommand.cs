@@ -92,7 +92,7 @@ internal static class EtcdCommand
                 throw new EtcdSnapshotException($"no snapshot taken: {reason}");
             }
 
-            var store = new EtcdSnapshotStore(session.Store, session.Cluster.Metadata.Name);
+            var store = EtcdSnapshotStore.For(session.Store, stateRoot, session.Cluster.Metadata.Namespace, session.Cluster.Metadata.Name);
             return await new EtcdSnapshotter(session.Time).TakeAsync(session.Connect(host.Name), host.Address, store, null, cancellationToken);
         }
     }

@@ -21,10 +21,13 @@ namespace HaKube.Reconciler.Snapshots;
 /// </summary>
 /// <param name="time">The daemon clock.</param>
 /// <param name="logger">Where snapshot events are logged.</param>
+/// <param name="stateRoot">The daemon's --state-dir: where snapshots go when the state store is not a folder (Secrets).</param>
 /// <param name="connect">How to reach a member host; null: the session's pooled connection (tests pass a fake host).</param>
-public sealed class ScheduledSnapshots(TimeProvider time, ILogger logger, Func<ClusterSession, string, IHostConnection>? connect = null)
+public sealed class ScheduledSnapshots(TimeProvider time, ILogger logger, string stateRoot, Func<ClusterSession, string, IHostConnection>? connect = null)
 {
     private readonly ConcurrentDictionary<string, Failure> _failures = new(StringComparer.Ordinal);
+    // Which member each snapshot this daemon took came from (the file name does not say); by path.
+    private readonly ConcurrentDictionary<string, string> _takenFrom = new(StringComparer.Ordinal);
     private readonly EtcdSnapshotter _snapshotter = new(time, logger);
     private readonly Func<ClusterSession, string, IHostConnection> _connect = connect ?? ((session, host) => session.Connect(host));
 
@@ -40,7 +43,7 @@ public sealed class ScheduledSnapshots(TimeProvider time, ILogger logger, Func<C
             return status;
         }
 
-        var store = new EtcdSnapshotStore(session.Store, cluster);
+        var store = EtcdSnapshotStore.For(session.Store, stateRoot, session.Cluster.Metadata.Namespace, cluster);
         var now = time.GetUtcNow();
         var failure = _failures.GetValueOrDefault(cluster);
         var newest = store.Newest();
@@ -49,7 +52,7 @@ public sealed class ScheduledSnapshots(TimeProvider time, ILogger logger, Func<C
         {
             condition = failure is not null && (newest is null || newest.TakenAt < failure.At)
                 ? Make(ConditionStatus.False, SnapshotConditions.Failed, $"{failure.Message}; retried at {Stamp(SnapshotSchedule.NextDue(newest?.TakenAt, interval, now, failure.At))}", now)
-                : Make(ConditionStatus.True, SnapshotConditions.Current, $"newest {Path.GetFileName(newest!.Path)}; next due at {Stamp(newest.TakenAt + interval)}", now);
+                : Make(ConditionStatus.True, SnapshotConditions.Current, $"newest {Path.GetFileName(newest!.Path)}{From(newest)}; next due at {Stamp(newest.TakenAt + interval)}", now);
         }
         else if (observeOnly)
         {
@@ -65,6 +68,7 @@ public sealed class ScheduledSnapshots(TimeProvider time, ILogger logger, Func<C
             foreach (var pruned in store.Prune(spec.Keep))
             {
                 Log.Pruned(logger, cluster, Path.GetFileName(pruned.Path));
+                _takenFrom.TryRemove(pruned.Path, out _);
             }
         }
 
@@ -90,6 +94,7 @@ public sealed class ScheduledSnapshots(TimeProvider time, ILogger logger, Func<C
         {
             var taken = await _snapshotter.TakeAsync(_connect(session, host.Name), host.Address, store, null, cancellationToken);
             _failures.TryRemove(cluster, out _);
+            _takenFrom[taken.Stored.Path] = taken.Host;
             var message = $"{Path.GetFileName(taken.Stored.Path)} from {taken.Host}: {taken.Stored.Size} bytes, revision {taken.Status.Revision}, {taken.Status.TotalKeys} keys";
             return (Make(ConditionStatus.True, SnapshotConditions.Taken, message, now), taken.Stored);
         }
@@ -100,6 +105,8 @@ public sealed class ScheduledSnapshots(TimeProvider time, ILogger logger, Func<C
             return (Make(ConditionStatus.False, SnapshotConditions.Failed, e.Message, now), newest);
         }
     }
+
+    private string From(StoredSnapshot snapshot) => _takenFrom.TryGetValue(snapshot.Path, out var host) ? " from " + host : "";
 
     private static Condition Make(string status, string reason, string message, DateTimeOffset now) =>
         Conditions.Make(SnapshotConditions.Type, status, reason, message, now, null);

@@ -17,7 +17,7 @@ public sealed class EtcdSnapshotterTests
     [TearDown]
     public void DeleteRoot() => Directory.Delete(_root, recursive: true);
 
-    private EtcdSnapshotStore Store => new(new ClusterStateStore(_root, "demo"), "demo");
+    private EtcdSnapshotStore Store => EtcdSnapshotStore.For(new ClusterStateStore(_root, "demo"), _root, null, "demo");
 
     [Test]
     public async Task TakeAsync_HealthyHost_KeepsAPrivateVerifiedCopyNamedByTimeAndRemovesTheHostFolder()

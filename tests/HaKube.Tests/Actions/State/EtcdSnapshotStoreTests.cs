@@ -16,7 +16,7 @@ public sealed class EtcdSnapshotStoreTests
     [Test]
     public void List_MixedFiles_OnlyThisClustersSnapshotsOldestFirst()
     {
-        var store = new EtcdSnapshotStore(new ClusterStateStore(_root, "demo"), "demo");
+        var store = EtcdSnapshotStore.For(new ClusterStateStore(_root, "demo"), _root, null, "demo");
         Directory.CreateDirectory(store.Directory);
         foreach (var name in new[] { "demo-20261129T120000Z.db", "demo-20250101T000000Z.db", "other-20261129T120000Z.db", "demo-latest.db", ".partial-1.db", "demo-20261129T120000Z.db.sha256" })
         {
@@ -32,7 +32,7 @@ public sealed class EtcdSnapshotStoreTests
     [Test]
     public void Prune_FourSnapshotsKeepTwo_DeletesTheTwoOldestWithTheirChecksums()
     {
-        var store = new EtcdSnapshotStore(new ClusterStateStore(_root, "demo"), "demo");
+        var store = EtcdSnapshotStore.For(new ClusterStateStore(_root, "demo"), _root, null, "demo");
         Directory.CreateDirectory(store.Directory);
         var times = Enumerable.Range(1, 4).Select(d => new DateTimeOffset(2026, 11, d, 0, 0, 0, TimeSpan.Zero)).ToList();
         foreach (var time in times)
@@ -52,6 +52,26 @@ public sealed class EtcdSnapshotStoreTests
     }
 
     [Test]
+    public void For_FileStore_TheClusterFoldersSnapshots() =>
+        Assert.That(EtcdSnapshotStore.For(new ClusterStateStore(_root, "demo"), "/elsewhere", "ns", "demo").Directory, Is.EqualTo(Path.Combine(_root, "demo", "snapshots")));
+
+    [Test]
+    public void For_StateInSecrets_FilesUnderTheStateRootByNamespace() =>
+        Assert.That(EtcdSnapshotStore.For(new ClusterStateStore(new SecretsLike()), _root, "team-a", "demo").Directory, Is.EqualTo(Path.Combine(_root, "team-a", "demo", "snapshots")));
+
+    [Test]
     public void Expired_FewerThanKeep_NothingExpires() =>
         Assert.That(SnapshotRetention.Expired([new StoredSnapshot("/a", DateTimeOffset.UnixEpoch, 1)], 7), Is.Empty);
+
+    /// <summary>A store that is not a folder, as custom-resource mode's Secrets are.</summary>
+    private sealed class SecretsLike : IStateBackend
+    {
+        public string Location => "Secrets team-a/hakube-demo-*";
+
+        public Task<string?> ReadAsync(string name, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
+
+        public Task WriteAsync(string name, string content, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task<bool> CreateOnceAsync(string name, string content, CancellationToken cancellationToken) => Task.FromResult(true);
+    }
 }

@@ -88,7 +88,7 @@ public sealed class ScheduledSnapshotsTests
         {
             Assert.That(savesEarly, Is.EqualTo(1));
             Assert.That(Conditions.Get(early.Conditions, SnapshotConditions.Type)?.Reason, Is.EqualTo(SnapshotConditions.Current));
-            Assert.That(Conditions.Get(early.Conditions, SnapshotConditions.Type)?.Message, Does.Contain("next due at 2026-11-29 18:00:00 UTC"));
+            Assert.That(Conditions.Get(early.Conditions, SnapshotConditions.Type)?.Message, Does.Contain("newest demo-20261129T120000Z.db from cp1; next due at 2026-11-29 18:00:00 UTC"));
             Assert.That(_host.Saves, Is.EqualTo(2));
             Assert.That(due.LastEtcdSnapshot?.TakenAt, Is.EqualTo(Start.AddHours(6)));
         });
@@ -105,7 +105,7 @@ public sealed class ScheduledSnapshotsTests
             _time.Advance(TimeSpan.FromHours(1));
         }
 
-        var kept = new EtcdSnapshotStore(session.Store, "demo").List();
+        var kept = EtcdSnapshotStore.For(session.Store, _root, null, "demo").List();
 
         Assert.That(_host.Saves, Is.EqualTo(4));
         Assert.That(kept.Select(s => s.TakenAt), Is.EqualTo(new[] { Start.AddHours(2), Start.AddHours(3) }));
@@ -181,7 +181,7 @@ public sealed class ScheduledSnapshotsTests
     }
 
     private ScheduledSnapshots Scheduler() =>
-        new(_time, NullLogger.Instance, (_, host) => host == _host.Host ? _host : throw new InvalidOperationException($"no fake for {host}"));
+        new(_time, NullLogger.Instance, _root, (_, host) => host == _host.Host ? _host : throw new InvalidOperationException($"no fake for {host}"));
 
     private (ClusterSession Session, IReadOnlyList<HostFacts> Facts) Session(EtcdSnapshotsSpec? snapshots)
     {
