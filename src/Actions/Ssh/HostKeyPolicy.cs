@@ -26,6 +26,9 @@ public sealed class HostKeyPolicy
 
     public static HostKeyPolicy Pinned(SshHostKey key) => new([key], [], "pinned hostKey");
 
+    /// <summary>The keys a host was trusted with while it was in the spec (remembered in the state store once it left).</summary>
+    public static HostKeyPolicy Remembered(IReadOnlyList<SshHostKey> keys) => new(keys, [], "host keys remembered from when it was in the spec");
+
     /// <summary>The keys known_hosts lists for the address (and, failing that, the name) on <paramref name="port"/>.</summary>
     public static HostKeyPolicy FromKnownHosts(KnownHosts knownHosts, string address, string? name, int port)
     {

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using HaKube.Actions.Pki;
 using HaKube.Model.Api;
+using HaKube.Model.Inventory;
 
 namespace HaKube.Actions.State;
 
@@ -28,8 +30,11 @@ public sealed class ClusterStateStore
     private const string ApiServerEtcdClientFile = "apiserver-etcd-client.json";
     private const string EtcdMembersFolder = "etcd-members";
     private const string AdminKubeconfigFile = "admin.conf";
+    private const string InventoryFile = "inventory.json";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    // Roles by name: the inventory is read by people too.
+    private static readonly JsonSerializerOptions InventoryJson = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() }, WriteIndented = true };
     // One gate per store location for the whole process, so two stores of one cluster never issue twice.
     private static readonly ConcurrentDictionary<string, SemaphoreSlim> Gates = new(StringComparer.Ordinal);
 
@@ -151,8 +156,35 @@ public sealed class ClusterStateStore
     public Task<string?> LoadAdminKubeconfigAsync(CancellationToken cancellationToken) =>
         _backend.ReadAsync(AdminKubeconfigFile, cancellationToken);
 
+    /// <summary>The managed hosts HaKube remembers (see <see cref="ClusterInventory"/>); empty before the first reconcile.</summary>
+    public async Task<IReadOnlyList<ManagedHost>> LoadInventoryAsync(CancellationToken cancellationToken) =>
+        await ReadAsync<List<ManagedHost>>(InventoryFile, cancellationToken, InventoryJson) ?? [];
+
+    /// <summary>
+    /// Changes the inventory under the store's gate, so a step forgetting a removed host and a
+    /// reconcile recording the reached ones never lose each other's write. Unchanged, nothing is written.
+    /// </summary>
+    public async Task UpdateInventoryAsync(Func<IReadOnlyList<ManagedHost>, IReadOnlyList<ManagedHost>> change, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var before = await LoadInventoryAsync(cancellationToken);
+            var after = change(before);
+            if (!ClusterInventory.Same(before, after))
+            {
+                await _backend.WriteAsync(InventoryFile, JsonSerializer.Serialize(after, InventoryJson), cancellationToken);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     /// <summary>An item read back as JSON; null when it does not exist. The name is relative to the store (a path under <see cref="Directory"/> is accepted too).</summary>
-    private async Task<T?> ReadAsync<T>(string name, CancellationToken cancellationToken)
+    private async Task<T?> ReadAsync<T>(string name, CancellationToken cancellationToken, JsonSerializerOptions? options = null)
         where T : class
     {
         var item = ItemName(name);
@@ -162,7 +194,7 @@ public sealed class ClusterStateStore
             return null;
         }
 
-        return JsonSerializer.Deserialize<T>(text, Json) ?? throw new InvalidDataException($"{item} in {Location} is empty");
+        return JsonSerializer.Deserialize<T>(text, options ?? Json) ?? throw new InvalidDataException($"{item} in {Location} is empty");
     }
 
     /// <summary>Creates or replaces an item, as JSON.</summary>

@@ -25,6 +25,7 @@ public sealed class JoinControlPlaneStep : IStep
             var done = await HostCommands.TryRunAsync(context, name, Kind, "check whether the host has joined", $"[ -f {KnownPaths.AdminConf} ] && [ -f {KnownPaths.KubeletConf} ]", cancellationToken);
             if (!done.Succeeded)
             {
+                await HostRemoval.DeletePreviousNodeAsync(context, Kind, name, cancellationToken);
                 var token = await JoinTokens.CreateAsync(context, Kind, name, cancellationToken);
                 try
                 {

@@ -39,6 +39,7 @@ public sealed class JoinWorkerStep : IStep
             var done = await HostCommands.TryRunAsync(context, name, Kind, "check whether the host has joined", $"[ -f {KnownPaths.KubeletConf} ]", ct);
             if (!done.Succeeded)
             {
+                await HostRemoval.DeletePreviousNodeAsync(context, Kind, name, ct);
                 var fresh = await token.Value;
                 var config = KubeadmConfigRenderer.RenderJoinWorker(context.Cluster, context.Host(name), fresh, hash);
                 await KubeadmRun.RunAsync(context, Kind, config, "join", "join the cluster as a worker with kubeadm join", [fresh.Value], ct);

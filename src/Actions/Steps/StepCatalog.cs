@@ -19,6 +19,10 @@ public static class StepCatalog
         new InstallPodNetworkStep(),
         new JoinWorkerStep(),
         new StartKubeletStep(),
+        new RemoveWorkerStep(),
+        new RemoveControlPlaneStep(),
+        new RemoveEtcdMemberStep(),
+        new RemoveStaleEtcdMemberStep(),
     }.ToDictionary(s => s.Kind);
 
     public static IStep For(StepKind kind) =>

@@ -35,6 +35,17 @@ public sealed class StepContext
     /// <summary>Upper bound for package installation.</summary>
     public TimeSpan PackageTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>Hosts HaKube set up that left the spec (from the state store's inventory), which removal steps work on.</summary>
+    public IReadOnlyList<HostSpec> Departing { get; init; } = [];
+
+    /// <summary>
+    /// How long a departing node's drain may take. At the timeout the removal goes on (reset, Node
+    /// deleted) with the pods that did not leave, as Cluster API's nodeDrainTimeout does: a host
+    /// removed from the spec is leaving either way, and a drain that cannot finish (a dead kubelet,
+    /// a PodDisruptionBudget that never allows it) must not hold the cluster's reconcile for ever.
+    /// </summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Upper bound for everything else (each command waits for its own post-condition within this).</summary>
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
@@ -42,6 +53,10 @@ public sealed class StepContext
 
     public HostSpec Host(string name) =>
         Spec.Hosts.FirstOrDefault(h => h.Name == name) ?? throw new ArgumentException($"host {name} is not in the spec", nameof(name));
+
+    /// <summary>A departing host (see <see cref="Departing"/>) by name.</summary>
+    public HostSpec DepartingHost(string name) =>
+        Departing.FirstOrDefault(h => h.Name == name) ?? throw new ArgumentException($"host {name} is not a departing host", nameof(name));
 
     public HostFacts? FactsOf(string name) => Facts.GetValueOrDefault(name);
 

@@ -7,5 +7,8 @@ namespace HaKube.Model.Planning;
 /// <param name="ChangesEtcdMembership">The step adds or removes a voting etcd member: it runs alone, behind the quorum guard.</param>
 public sealed record PlanStep(StepKind Kind, IReadOnlyList<string> Hosts, string Reason, bool ChangesEtcdMembership = false)
 {
+    /// <summary>The etcd member a removal takes out, by ID, when that member is on no host (stale); null otherwise.</summary>
+    public ulong? EtcdMemberId { get; init; }
+
     public override string ToString() => $"{Kind} [{string.Join(", ", Hosts)}]: {Reason}";
 }

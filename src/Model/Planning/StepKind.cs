@@ -41,4 +41,23 @@ public enum StepKind
 
     /// <summary>A joined node's kubelet started again (drift: kubelet stopped, so nothing keeps its static pods - a stacked etcd member, the API server - running).</summary>
     StartKubelet,
+
+    /// <summary>
+    /// Workers that left the spec, in parallel: cordoned and drained (bounded; at the timeout the
+    /// removal goes on), kubeadm reset -f where reachable, and their Node deleted.
+    /// </summary>
+    RemoveWorker,
+
+    /// <summary>
+    /// A control plane that left the spec (after the load balancer stopped sending to it): drained,
+    /// its stacked etcd member removed through a healthy member (a membership change), kubeadm reset
+    /// -f where reachable, and its Node deleted.
+    /// </summary>
+    RemoveControlPlane,
+
+    /// <summary>External etcd: a member host that left the spec: member removed through a healthy member (a membership change), etcd stopped and its data moved aside where reachable.</summary>
+    RemoveEtcdMember,
+
+    /// <summary>An etcd member that runs on no spec host (left over from a dead or replaced host) removed through a healthy member. A membership change.</summary>
+    RemoveStaleEtcdMember,
 }

@@ -79,9 +79,10 @@ public sealed class ClusterReconciler(SshConnectionPool pool, DaemonOptions opti
     {
         using var activity = HaKubeTelemetry.Source.StartActivity("probe");
         activity?.SetTag(HaKubeTelemetry.ClusterTag, session.Cluster.Metadata.Name);
-        var targets = session.Targets.ToDictionary(t => t.Name, StringComparer.Ordinal);
-        var facts = await Task.WhenAll(session.Cluster.Spec.Hosts.Select(h => ProbeHostAsync(session, targets[h.Name], cancellationToken)));
+        // Departing hosts (remembered, no longer in the spec) are probed too, so their removal can be planned.
+        var facts = await Task.WhenAll((await session.ProbeTargetsAsync(cancellationToken)).Select(t => ProbeHostAsync(session, t, cancellationToken)));
         activity?.SetTag("hakube.hosts.unreachable", facts.Count(f => !f.Reachable));
+        await session.RememberAsync(facts, cancellationToken);
         return facts;
     }
 
@@ -107,7 +108,7 @@ public sealed class ClusterReconciler(SshConnectionPool pool, DaemonOptions opti
         var endpoint = await session.ObserveEndpointAsync(cancellationToken);
         var cluster = session.Cluster;
         var unpaused = cluster with { Spec = cluster.Spec with { Paused = false } };
-        var plan = PlannerProvider.Default.Plan(unpaused, facts, desired, endpoint);
+        var plan = PlannerProvider.Default.Plan(unpaused, facts, desired, endpoint, session.Departing);
         activity?.SetTag("hakube.steps", plan.Steps.Count);
         activity?.SetTag("hakube.refusals", plan.Refusals.Count);
         return (material, plan);

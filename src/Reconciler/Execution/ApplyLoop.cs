@@ -84,6 +84,6 @@ public sealed class ApplyLoop(ClusterSession session, IPlanner planner, IExecuti
         var facts = await session.ProbeAsync(cancellationToken);
         var endpoint = await session.ObserveEndpointAsync(cancellationToken);
         var (material, desired) = await session.DesiredAsync(facts, cancellationToken);
-        return (facts, material, planner.Plan(session.Cluster, facts, desired, endpoint));
+        return (facts, material, planner.Plan(session.Cluster, facts, desired, endpoint, session.Departing));
     }
 }

@@ -5,7 +5,9 @@ using HaKube.Actions.State;
 using HaKube.Actions.Steps;
 using HaKube.Model.Api;
 using HaKube.Model.Facts;
+using HaKube.Model.Inventory;
 using HaKube.Model.Planning;
+using HaKube.Model.Validation;
 
 namespace HaKube.Reconciler.Execution;
 
@@ -16,6 +18,7 @@ namespace HaKube.Reconciler.Execution;
 public sealed class ClusterSession
 {
     private readonly Dictionary<string, SshTarget> _targets;
+    private Dictionary<string, SshTarget> _departing = new(StringComparer.Ordinal);
 
     public ClusterSession(HaCluster cluster, IReadOnlyList<SshTarget> targets, SshConnectionPool pool, ClusterStateStore store, TimeProvider? time = null)
     {
@@ -44,11 +47,57 @@ public sealed class ClusterSession
 
     public IReadOnlyCollection<SshTarget> Targets => _targets.Values;
 
-    public IHostConnection Connect(string host) =>
-        _targets.TryGetValue(host, out var target) ? Pool.Get(target) : throw new ArgumentException($"no SSH target for host {host}", nameof(host));
+    /// <summary>Hosts HaKube set up that are no longer in the spec, as of the last <see cref="ProbeTargetsAsync"/>: they are to be removed.</summary>
+    public IReadOnlyList<HostSpec> Departing { get; private set; } = [];
 
-    public Task<IReadOnlyList<HostFacts>> ProbeAsync(CancellationToken cancellationToken) =>
-        Prober.ProbeAsync(Cluster.Spec.Hosts.Select(h => _targets[h.Name]), cancellationToken);
+    public IHostConnection Connect(string host) =>
+        _targets.TryGetValue(host, out var target) || _departing.TryGetValue(host, out target)
+            ? Pool.Get(target)
+            : throw new ArgumentException($"no SSH target for host {host}", nameof(host));
+
+    /// <summary>
+    /// Every host to probe: the spec's, then the departing ones from the state store's inventory,
+    /// reached with the cluster's SSH user, bastion and key, on their remembered port, and verified
+    /// against the host keys they were trusted with while in the spec.
+    /// </summary>
+    public async Task<IReadOnlyList<SshTarget>> ProbeTargetsAsync(CancellationToken cancellationToken)
+    {
+        var departing = ClusterInventory.Departing(await Store.LoadInventoryAsync(cancellationToken), Cluster.Spec);
+        var template = _targets.Values.FirstOrDefault();
+        _departing = template is null
+            ? new(StringComparer.Ordinal)
+            : departing.ToDictionary(h => h.Name, h => DepartingTarget(h, template), StringComparer.Ordinal);
+        Departing = departing.Where(h => _departing.ContainsKey(h.Name)).Select(h => h.ToHostSpec()).ToList();
+        return [.. Cluster.Spec.Hosts.Select(h => _targets[h.Name]), .. _departing.Values];
+    }
+
+    /// <summary>Records the spec hosts that were reached in the inventory (see <see cref="ClusterInventory.Remember"/>).</summary>
+    public Task RememberAsync(IReadOnlyList<HostFacts> facts, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        var reached = facts.Where(f => f.Reachable && _targets.ContainsKey(f.Host)).Select(f => Managed(Cluster.Spec.Hosts.First(h => h.Name == f.Host))).ToList();
+        return Store.UpdateInventoryAsync(inventory => ClusterInventory.Remember(inventory, Cluster.Spec, reached), cancellationToken);
+    }
+
+    /// <summary>Probes the spec's hosts and the departing ones, and remembers the spec hosts that answered.</summary>
+    public async Task<IReadOnlyList<HostFacts>> ProbeAsync(CancellationToken cancellationToken)
+    {
+        var facts = await Prober.ProbeAsync(await ProbeTargetsAsync(cancellationToken), cancellationToken);
+        await RememberAsync(facts, cancellationToken);
+        return facts;
+    }
+
+    private ManagedHost Managed(HostSpec host)
+    {
+        var endpoint = _targets[host.Name].Endpoint;
+        return new ManagedHost(host.Name, endpoint.Address, host.Roles, endpoint.Port, endpoint.HostKeys.Expected.Select(k => k.ToString()).ToList());
+    }
+
+    private static SshTarget DepartingTarget(ManagedHost host, SshTarget template)
+    {
+        var keys = host.HostKeys.Select(k => SshHostKey.TryParse(k, out var key, out _) ? key : null).OfType<SshHostKey>().ToList();
+        return template with { Name = host.Name, Endpoint = template.Endpoint with { Address = host.Address, Port = host.SshPort, HostKeys = HostKeyPolicy.Remembered(keys) } };
+    }
 
     /// <summary>A user-provided (External) load balancer as seen from here; null with HAProxy, whose hosts the probe sees.</summary>
     public async Task<EndpointFacts?> ObserveEndpointAsync(CancellationToken cancellationToken)

@@ -8,4 +8,12 @@ namespace HaKube.Reconciler.Execution;
 public interface IPlanner
 {
     Plan Plan(HaCluster cluster, IReadOnlyList<HostFacts> facts, DesiredState desired, EndpointFacts? endpoint = null);
+
+    /// <summary>
+    /// The plan with <paramref name="departing"/>: hosts HaKube set up that are no longer in the
+    /// spec (their facts are among <paramref name="facts"/>), to be removed. A planner that does not
+    /// know about them plans as if there were none.
+    /// </summary>
+    Plan Plan(HaCluster cluster, IReadOnlyList<HostFacts> facts, DesiredState desired, EndpointFacts? endpoint, IReadOnlyList<HostSpec> departing) =>
+        Plan(cluster, facts, desired, endpoint);
 }

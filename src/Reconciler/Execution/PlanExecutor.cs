@@ -14,7 +14,7 @@ namespace HaKube.Reconciler.Execution;
 public sealed class PlanExecutor(ClusterSession session, IExecutionObserver? observer = null)
 {
     private static readonly HashSet<StepKind> ReplanAfter =
-        [StepKind.BootstrapEtcd, StepKind.AddEtcdMember, StepKind.InitControlPlane, StepKind.JoinControlPlane];
+        [StepKind.BootstrapEtcd, StepKind.AddEtcdMember, StepKind.InitControlPlane, StepKind.JoinControlPlane, StepKind.RemoveControlPlane];
 
     private readonly IExecutionObserver _observer = observer ?? SilentObserver.Instance;
 
@@ -36,6 +36,7 @@ public sealed class PlanExecutor(ClusterSession session, IExecutionObserver? obs
             Connect = session.Connect,
             Time = session.Time,
             MaxParallelHosts = MaxParallelHosts,
+            Departing = session.Departing,
         };
         var ran = 0;
         var waves = PlanFormatter.Waves(plan.Steps);

@@ -14,5 +14,8 @@ public static class PlannerProvider
     {
         public Plan Plan(HaCluster cluster, IReadOnlyList<HostFacts> facts, DesiredState desired, EndpointFacts? endpoint = null) =>
             Planner.Plan(cluster, facts.ToDictionary(f => f.Host, StringComparer.Ordinal), desired, endpoint);
+
+        public Plan Plan(HaCluster cluster, IReadOnlyList<HostFacts> facts, DesiredState desired, EndpointFacts? endpoint, IReadOnlyList<HostSpec> departing) =>
+            Planner.Plan(cluster, facts.ToDictionary(f => f.Host, StringComparer.Ordinal), desired, endpoint, departing);
     }
 }

@@ -142,6 +142,17 @@ internal static class ControlPlanePhase
             return null;
         }
 
+        // A departing control plane that is initialized (or cannot be seen) may be where the cluster
+        // lives now: a new cluster beside it would split it. Replace control planes while at least
+        // one of the current ones stays in the spec.
+        var leaving = plan.Departing.Where(h => h.Roles.Contains(HostRole.ControlPlane) && plan.Reachable(h.Name) is not { ControlPlaneInitialized: false }).Select(h => h.Name).ToList();
+        if (leaving.Count > 0)
+        {
+            plan.Refuse(StepKind.InitControlPlane, controlPlanes[0],
+                $"no control plane of the spec is initialized, but {Wording.List(leaving)}, which left the spec, may be (initialized or unreachable): the cluster may live there, and kubeadm init would start a second one; keep one of the current control planes in the spec until the new ones have joined");
+            return null;
+        }
+
         var first = controlPlanes[0];
         var problems = Prerequisites(plan, etcd, first);
         var leftovers = Leftovers(plan.Reachable(first)!, etcd.View, first);
@@ -227,6 +238,11 @@ internal static class ControlPlanePhase
             {
                 plan.Refuse(StepKind.JoinControlPlane, host,
                     $"not initialized, yet the etcd cluster lists member {Wording.Member(stale)} for it (a join that failed half-way): remove it (etcdctl member remove {stale.Id:x}) before it joins again");
+            }
+            else if (plan.MembershipChange is { } change && problems.Count == 0)
+            {
+                // The guard is judged again on the next plan's view, once this change is made.
+                plan.Defer(StepKind.JoinControlPlane, host, $"not initialized; {change} in this plan, and a stacked join adds an etcd member: one membership change at a time");
             }
             else if (!guard.Allowed)
             {

@@ -26,8 +26,9 @@ internal sealed record EtcdOutcome(EtcdView View, bool Available, string? Proble
 /// quorum comes back).</item>
 /// <item>AddEtcdMember for the first spec member missing from the membership, behind the guard;
 /// the others are deferred (one membership change per plan). Never in the plan that bootstraps.</item>
-/// <item>Members that match no spec host, and learners, are refused, not removed: HaKube plans no
-/// removals or promotions, and they count against quorum until a person acts.</item>
+/// <item>Members that match no host are removed by <see cref="MembershipPhase"/>, which runs first
+/// and may take the plan's one membership change: an add then waits. Learners are refused, not
+/// promoted: they count against quorum until a person acts.</item>
 /// </list>
 /// </summary>
 internal static class EtcdPhase
@@ -36,7 +37,7 @@ internal static class EtcdPhase
     {
         var spec = plan.Spec;
         var hosts = spec.EtcdMembers();
-        var view = EtcdView.Observe(hosts, plan.Reachable);
+        var view = EtcdView.Observe(plan.EtcdMemberHosts(), plan.Reachable);
         ReportStrangers(plan, view);
         if (spec.Etcd.Topology == EtcdTopology.Stacked)
         {
@@ -114,7 +115,8 @@ internal static class EtcdPhase
             return false;
         }
 
-        var unseen = hosts.Where(h => plan.Reachable(h.Name) is null).Select(h => h.Name).ToList();
+        // Departing member hosts count too: until they are removed they may hold the cluster's data.
+        var unseen = plan.EtcdMemberHosts().Where(h => plan.Reachable(h.Name) is null).Select(h => h.Name).ToList();
         if (unseen.Count > 0)
         {
             plan.Refuse(null, $"etcd runs on none of the reachable members and {Wording.List(unseen)} cannot be probed: no new cluster is bootstrapped beside one that may run there");
@@ -177,7 +179,12 @@ internal static class EtcdPhase
         foreach (var host in missing)
         {
             var facts = plan.Reachable(host)!;
-            if (!guard.Allowed)
+            if (plan.MembershipChange is { } change && Configured(plan, host) && !Wording.IsActive(facts, "etcd") && facts.Etcd is null)
+            {
+                // The guard is judged again on the next plan's view, once this change is made.
+                plan.Defer(StepKind.AddEtcdMember, host, $"{host} is not an etcd member; {change} in this plan, one membership change at a time");
+            }
+            else if (!guard.Allowed)
             {
                 plan.Refuse(StepKind.AddEtcdMember, host, $"{host} is not an etcd member, but {guard.Reason}");
             }
@@ -205,13 +212,6 @@ internal static class EtcdPhase
 
     private static void ReportStrangers(PlanBuilder plan, EtcdView view)
     {
-        var where = plan.Spec.Etcd.Topology == EtcdTopology.Stacked ? "control plane" : "host in spec.etcd.hosts";
-        foreach (var member in view.Strangers)
-        {
-            plan.Refuse(null,
-                $"etcd member {Wording.Member(member)} at {Wording.List(member.PeerUrls)} runs on no {where}; it counts against quorum, and HaKube removes no members: if it is gone, remove it with etcdctl member remove {member.Id:x}");
-        }
-
         foreach (var member in view.Members.Where(m => m.IsLearner && view.HostOfMember.ContainsKey(m.Id)))
         {
             plan.Refuse(view.HostOfMember[member.Id],

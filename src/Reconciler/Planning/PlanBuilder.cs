@@ -8,7 +8,7 @@ namespace HaKube.Reconciler.Planning;
 /// The plan under construction, and what the later phases ask about the earlier ones: is a step
 /// planned on a host, was it refused there, will a host's files be in place once the plan ran.
 /// </summary>
-internal sealed class PlanBuilder(HaClusterSpec spec, IReadOnlyDictionary<string, HostFacts> facts, DesiredState desired, EndpointFacts? endpoint = null)
+internal sealed class PlanBuilder(HaClusterSpec spec, IReadOnlyDictionary<string, HostFacts> facts, DesiredState desired, EndpointFacts? endpoint = null, IReadOnlyList<HostSpec>? departing = null)
 {
     private readonly List<PlanStep> _steps = [];
     private readonly List<Refusal> _refusals = [];
@@ -17,6 +17,19 @@ internal sealed class PlanBuilder(HaClusterSpec spec, IReadOnlyDictionary<string
     private readonly HashSet<(StepKind, string)> _blocked = [];
 
     public HaClusterSpec Spec => spec;
+
+    /// <summary>Hosts HaKube set up that left the spec; their facts are among the others.</summary>
+    public IReadOnlyList<HostSpec> Departing { get; } = departing ?? [];
+
+    /// <summary>The etcd membership change this plan makes (kind and host), or null: there is at most one per plan.</summary>
+    public string? MembershipChange { get; private set; }
+
+    /// <summary>Hosts whose etcd members the view matches: the spec's member hosts, then departing hosts of the same role.</summary>
+    public IReadOnlyList<HostSpec> EtcdMemberHosts()
+    {
+        var role = spec.Etcd.Topology == EtcdTopology.Stacked ? HostRole.ControlPlane : HostRole.Etcd;
+        return [.. spec.EtcdMembers(), .. Departing.Where(h => h.Roles.Contains(role))];
+    }
 
     /// <summary>The user-provided load balancer as observed; null when not observed (HAProxy, or not asked).</summary>
     public EndpointFacts? Endpoint => endpoint;
@@ -31,9 +44,14 @@ internal sealed class PlanBuilder(HaClusterSpec spec, IReadOnlyDictionary<string
     public IReadOnlyList<DesiredFile> DesiredFiles(string host, StepKind owner) =>
         desired.FilesOf(host).Where(f => f.Owner == owner).ToList();
 
-    public void Step(StepKind kind, IReadOnlyList<string> hosts, string reason, bool changesEtcdMembership = false)
+    public void Step(StepKind kind, IReadOnlyList<string> hosts, string reason, bool changesEtcdMembership = false, ulong? etcdMember = null)
     {
-        _steps.Add(new PlanStep(kind, hosts, reason, changesEtcdMembership));
+        _steps.Add(new PlanStep(kind, hosts, reason, changesEtcdMembership) { EtcdMemberId = etcdMember });
+        if (changesEtcdMembership)
+        {
+            MembershipChange ??= $"{kind} on {string.Join(", ", hosts)}";
+        }
+
         foreach (var host in hosts)
         {
             _planned.Add((kind, host));

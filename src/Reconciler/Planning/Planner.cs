@@ -26,10 +26,11 @@ public static class Planner
     /// <param name="facts">What the probe saw on each host.</param>
     /// <param name="desired">The files HaKube keeps on each host, by hash.</param>
     /// <param name="endpoint">A user-provided (External) load balancer as observed from HaKube; null when not observed.</param>
-    public static Plan Plan(HaCluster cluster, IReadOnlyDictionary<string, HostFacts> facts, DesiredState desired, EndpointFacts? endpoint = null)
+    /// <param name="departing">Hosts HaKube set up that left the spec (their facts are in <paramref name="facts"/>): removed by <see cref="MembershipPhase"/>.</param>
+    public static Plan Plan(HaCluster cluster, IReadOnlyDictionary<string, HostFacts> facts, DesiredState desired, EndpointFacts? endpoint = null, IReadOnlyList<HostSpec>? departing = null)
     {
         var spec = cluster.Spec;
-        var plan = new PlanBuilder(spec, facts, desired, endpoint);
+        var plan = new PlanBuilder(spec, facts, desired, endpoint, departing);
         foreach (var host in spec.Hosts)
         {
             if (plan.Reachable(host.Name) is null)
@@ -41,6 +42,7 @@ public static class Planner
         HostPreparation.Plan(plan);
         KubeletPhase.Plan(plan);
         LoadBalancerPhase.Plan(plan);
+        MembershipPhase.Plan(plan);
         var etcd = EtcdPhase.Plan(plan);
         var anchor = ControlPlanePhase.Plan(plan, etcd);
         WorkloadPhase.Plan(plan, anchor);

@@ -72,6 +72,44 @@ public static class QuorumGuard
             : new GuardDecision(false, $"restarting etcd on {host} leaves {remaining} of {voting} voting members healthy, below the majority of {needed} ({Unhealthy(view)})");
     }
 
+    /// <summary>
+    /// Removing the member <paramref name="memberId"/>. The projection is the membership without it:
+    /// the healthy voters left must be a majority of the voters left. Removing a healthy voter costs
+    /// one healthy vote and one vote; removing an unhealthy (dead, stale) voter or a learner costs no
+    /// healthy vote, which is why a dead member is replaced by removing it first and adding the new
+    /// one after. etcd needs quorum to commit the removal, and a healthy member to ask; the last
+    /// member is never removed.
+    /// </summary>
+    public static GuardDecision CheckRemove(EtcdView view, ulong memberId)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        var member = view.Members.FirstOrDefault(m => m.Id == memberId);
+        if (member is null)
+        {
+            return new GuardDecision(false, $"etcd lists no member {memberId:x}");
+        }
+
+        if (Refusal(view) is { } refused)
+        {
+            return refused;
+        }
+
+        var voting = view.Voting;
+        if (!member.IsLearner && voting == 1)
+        {
+            return new GuardDecision(false, $"{Wording.Member(member)} is the only voting etcd member; removing it would end the cluster");
+        }
+
+        var healthyVoter = !member.IsLearner && view.HealthyMembers.Contains(memberId);
+        var votingAfter = member.IsLearner ? voting : voting - 1;
+        var healthyAfter = view.HealthyVoting - (healthyVoter ? 1 : 0);
+        var needed = Majority(votingAfter);
+        var what = member.IsLearner ? "a learner" : healthyVoter ? "a healthy voter" : "an unhealthy voter";
+        return healthyAfter >= needed
+            ? new GuardDecision(true, $"removing {Wording.Member(member)} ({what}) leaves {healthyAfter} of {votingAfter} voting members healthy (majority {needed})")
+            : new GuardDecision(false, $"removing {Wording.Member(member)} ({what}) would leave {healthyAfter} of {votingAfter} voting members healthy, below the majority of {needed} ({Unhealthy(view)})");
+    }
+
     private static GuardDecision? Refusal(EtcdView view)
     {
         if (view.Disagreement is not null)

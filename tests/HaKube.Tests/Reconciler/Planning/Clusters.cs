@@ -73,9 +73,11 @@ internal static class Clusters
             files[cp.Name] = list;
         }
 
+        // HAProxy's backends are the control planes: its file changes with them.
+        var backends = "lb:" + string.Join(",", spec.ControlPlanes().Select(h => h.Address));
         foreach (var lb in spec.LoadBalancer.Hosts)
         {
-            files[lb] = [File("lb", KnownPaths.HaproxyConfig, StepKind.ConfigureLoadBalancer)];
+            files[lb] = [File(backends, KnownPaths.HaproxyConfig, StepKind.ConfigureLoadBalancer)];
         }
 
         foreach (var member in spec.Etcd.Hosts)
@@ -177,11 +179,36 @@ internal static class Clusters
         return programs;
     }
 
-    public static EtcdMember Member(HaClusterSpec spec, string host)
+    public static EtcdMember Member(HaClusterSpec spec, string host) => Member(spec.Hosts.Single(h => h.Name == host));
+
+    /// <summary>The member a host runs; its ID follows from the address (10.0.0.10 is 1000), so a host keeps it when hosts around it leave the spec.</summary>
+    public static EtcdMember Member(HostSpec host)
     {
-        var index = spec.Hosts.ToList().FindIndex(h => h.Name == host);
-        var address = spec.Hosts[index].Address;
-        return new EtcdMember(0x1000UL + (ulong)index, host, [$"https://{address}:2380"], [$"https://{address}:2379"], false);
+        var index = ulong.Parse(host.Address.Split('.')[3], System.Globalization.CultureInfo.InvariantCulture) - 10;
+        return new EtcdMember(0x1000UL + index, host.Name, [$"https://{host.Address}:2380"], [$"https://{host.Address}:2379"], false);
+    }
+
+    /// <summary>
+    /// The cluster after some hosts left its spec: five control planes or etcd hosts become three,
+    /// and the last worker goes. Addresses stay as they were. (Three never become one here: with
+    /// every member that holds the data leaving at once there is nothing left to repair from.)
+    /// </summary>
+    public static (HaCluster Smaller, IReadOnlyList<HostSpec> Departing) Shrink(HaCluster cluster)
+    {
+        var spec = cluster.Spec;
+        var leaving = new List<HostSpec>();
+        var controlPlanes = spec.ControlPlanes();
+        leaving.AddRange(controlPlanes.Skip(3));
+        var etcd = spec.HostsWithRole(HostRole.Etcd);
+        leaving.AddRange(etcd.Skip(3));
+        leaving.AddRange(spec.HostsWithRole(HostRole.Worker).TakeLast(1));
+        var names = leaving.Select(h => h.Name).ToHashSet();
+        var smaller = spec with
+        {
+            Hosts = spec.Hosts.Where(h => !names.Contains(h.Name)).ToList(),
+            Etcd = spec.Etcd with { Hosts = spec.Etcd.Hosts.Where(h => !names.Contains(h)).ToList() },
+        };
+        return (cluster with { Spec = smaller }, leaving);
     }
 
     public static IReadOnlyDictionary<string, ServiceState> Services(ServiceState kubelet, ServiceState etcd, ServiceState haproxy, ServiceState containerd) =>

@@ -9,14 +9,22 @@ namespace HaKube.Tests.Reconciler.Planning;
 /// next probe would see, as the actions promise (every action checks its post-condition).
 /// Unreachable hosts stay unreachable and unchanged. After each step etcd "settles": the members
 /// whose etcd runs are healthy exactly when they are a majority of the voting membership.
+/// Departing hosts (left the spec) are removed by the removal steps whether they answer or not:
+/// their member leaves every member's list, a reachable one is reset, and the host is forgotten.
 /// </summary>
-internal sealed class HostModel(HaCluster cluster, DesiredState desired, IReadOnlyDictionary<string, HostFacts> facts)
+internal sealed class HostModel(HaCluster cluster, DesiredState desired, IReadOnlyDictionary<string, HostFacts> facts, IReadOnlyList<HostSpec>? departing = null)
 {
+    private static readonly HashSet<StepKind> Removals = [StepKind.RemoveWorker, StepKind.RemoveControlPlane, StepKind.RemoveEtcdMember];
+
     private readonly Dictionary<string, HostFacts> _facts = new(facts);
+    private readonly List<HostSpec> _departing = [.. departing ?? []];
 
     private HaClusterSpec Spec => cluster.Spec;
 
     public IReadOnlyDictionary<string, HostFacts> Facts => _facts;
+
+    /// <summary>Departing hosts not removed yet.</summary>
+    public IReadOnlyList<HostSpec> Departing => _departing;
 
     public void Apply(Plan plan)
     {
@@ -28,6 +36,24 @@ internal sealed class HostModel(HaCluster cluster, DesiredState desired, IReadOn
 
     public void Apply(PlanStep step)
     {
+        if (Removals.Contains(step.Kind))
+        {
+            foreach (var host in step.Hosts)
+            {
+                Remove(_departing.Single(h => h.Name == host));
+            }
+
+            Settle();
+            return;
+        }
+
+        if (step.Kind == StepKind.RemoveStaleEtcdMember)
+        {
+            Shrink(step.EtcdMemberId!.Value);
+            Settle();
+            return;
+        }
+
         foreach (var host in step.Hosts)
         {
             if (!_facts[host].Reachable)
@@ -124,6 +150,27 @@ internal sealed class HostModel(HaCluster cluster, DesiredState desired, IReadOn
         }
     }
 
+    private void Remove(HostSpec host)
+    {
+        Shrink(Clusters.Member(host).Id);
+        if (_facts[host.Name].Reachable)
+        {
+            // kubeadm reset, or etcd stopped with its data moved aside: a machine as it comes.
+            _facts[host.Name] = Clusters.Fresh(host.Name);
+        }
+
+        _departing.Remove(host);
+    }
+
+    /// <summary>member remove: every running member forgets it.</summary>
+    private void Shrink(ulong id)
+    {
+        foreach (var member in MemberHosts().Where(h => _facts[h] is { Reachable: true, Etcd: not null }))
+        {
+            Update(member, f => f with { Etcd = f.Etcd! with { Members = f.Etcd.Members.Where(m => m.Id != id).ToList() } });
+        }
+    }
+
     private void Write(string host, StepKind owner) =>
         Update(host, f => f with
         {
@@ -158,10 +205,15 @@ internal sealed class HostModel(HaCluster cluster, DesiredState desired, IReadOn
         var best = reports.FirstOrDefault(e => e.Healthy) ?? reports.FirstOrDefault();
         // A cluster stopped everywhere still has its membership, in the members' data.
         return best?.Members.ToList()
-            ?? MemberHosts().Where(h => _facts[h] is { Reachable: true, EtcdDataPresent: true }).Select(h => Clusters.Member(Spec, h)).ToList();
+            ?? MemberHosts().Where(h => _facts[h] is { Reachable: true, EtcdDataPresent: true }).Select(MemberOf).ToList();
     }
 
-    private IEnumerable<string> MemberHosts() => Spec.EtcdMembers().Select(h => h.Name);
+    private IEnumerable<string> MemberHosts() => MemberSpecs().Select(h => h.Name);
+
+    private IEnumerable<HostSpec> MemberSpecs() =>
+        Spec.EtcdMembers().Concat(_departing.Where(h => h.Roles.Contains(Spec.Etcd.Topology == EtcdTopology.Stacked ? HostRole.ControlPlane : HostRole.Etcd)));
+
+    private EtcdMember MemberOf(string host) => Clusters.Member(MemberSpecs().Single(h => h.Name == host));
 
     /// <summary>
     /// etcd's physics, for the members this model can see: every running member takes the
@@ -179,7 +231,7 @@ internal sealed class HostModel(HaCluster cluster, DesiredState desired, IReadOn
 
         var members = _facts[running[0]].Etcd!.Members;
         var voting = members.Where(m => !m.IsLearner).ToList();
-        var up = voting.Count(m => running.Any(h => Clusters.Member(Spec, h).Id == m.Id && IsUp(h)));
+        var up = voting.Count(m => running.Any(h => MemberOf(h).Id == m.Id && IsUp(h)));
         var quorum = up >= (voting.Count / 2) + 1;
         foreach (var host in running.Where(IsUp))
         {

@@ -12,7 +12,9 @@ internal static class PlanOracle
 {
     private static readonly StepKind[] Order =
     [
-        StepKind.PrepareHost, StepKind.StartKubelet, StepKind.ConfigureLoadBalancer, StepKind.ConfigureEtcdMember, StepKind.BootstrapEtcd,
+        StepKind.PrepareHost, StepKind.StartKubelet, StepKind.ConfigureLoadBalancer,
+        StepKind.RemoveStaleEtcdMember, StepKind.RemoveControlPlane, StepKind.RemoveEtcdMember, StepKind.RemoveWorker,
+        StepKind.ConfigureEtcdMember, StepKind.BootstrapEtcd,
         StepKind.StartEtcdMember, StepKind.AddEtcdMember, StepKind.DistributeCertificateAuthorities, StepKind.InitControlPlane,
         StepKind.JoinControlPlane, StepKind.InstallPodNetwork, StepKind.JoinWorker,
     ];
@@ -20,10 +22,25 @@ internal static class PlanOracle
     private static int Majority(int voting) => (voting / 2) + 1;
 
     /// <summary>Property 1: one membership change at most, and only where healthy voters stay a majority through it.</summary>
-    public static IEnumerable<string> QuorumViolations(HaCluster cluster, IReadOnlyDictionary<string, HostFacts> facts, Plan plan)
+    public static IEnumerable<string> QuorumViolations(HaCluster cluster, IReadOnlyDictionary<string, HostFacts> facts, Plan plan, IReadOnlyList<HostSpec>? departing = null)
     {
+        departing ??= [];
         var spec = cluster.Spec;
         var stacked = spec.Etcd.Topology == EtcdTopology.Stacked;
+        var hosts = spec.EtcdMembers().Concat(departing.Where(h => h.Roles.Contains(stacked ? HostRole.ControlPlane : HostRole.Etcd))).ToList();
+        var healthyReports = hosts.Select(h => facts.GetValueOrDefault(h.Name)).Where(f => f is { Reachable: true, Etcd: { Healthy: true, Members.Count: > 0 } }).Select(f => f!.Etcd!).ToList();
+        var members = healthyReports.FirstOrDefault()?.Members ?? [];
+        var voting = members.Where(m => !m.IsLearner).ToList();
+        bool Runs(EtcdMember m, HostSpec h) => m.PeerUrls.Contains($"https://{h.Address}:2380") || (m.Name == h.Name && m.PeerUrls.Count == 0);
+        bool IsHealthy(EtcdMember m) => hosts.Any(h => Runs(m, h) && facts.GetValueOrDefault(h.Name) is { Reachable: true, Etcd.Healthy: true });
+        EtcdMember? MemberOf(string host) => departing.FirstOrDefault(h => h.Name == host) is { } d ? members.FirstOrDefault(m => Runs(m, d)) : null;
+        EtcdMember? Removed(PlanStep step) => step.Kind switch
+        {
+            StepKind.RemoveStaleEtcdMember => members.FirstOrDefault(m => m.Id == step.EtcdMemberId),
+            StepKind.RemoveEtcdMember => MemberOf(step.Hosts[0]),
+            StepKind.RemoveControlPlane when stacked => MemberOf(step.Hosts[0]),
+            _ => null,
+        };
         var changes = plan.Steps.Where(s => s.ChangesEtcdMembership).ToList();
         if (changes.Count > 1)
         {
@@ -32,25 +49,30 @@ internal static class PlanOracle
 
         foreach (var step in plan.Steps)
         {
-            var shouldChange = step.Kind == StepKind.AddEtcdMember || (stacked && step.Kind == StepKind.JoinControlPlane);
+            var shouldChange = step.Kind == StepKind.AddEtcdMember || (stacked && step.Kind == StepKind.JoinControlPlane) || Removed(step) is not null;
             if (shouldChange != step.ChangesEtcdMembership)
             {
                 yield return $"{step}: ChangesEtcdMembership is {step.ChangesEtcdMembership}";
             }
         }
 
-        var hosts = spec.EtcdMembers();
-        var healthyReports = hosts.Select(h => facts.GetValueOrDefault(h.Name)).Where(f => f is { Reachable: true, Etcd: { Healthy: true, Members.Count: > 0 } }).Select(f => f!.Etcd!).ToList();
-        var members = healthyReports.FirstOrDefault()?.Members ?? [];
-        var voting = members.Where(m => !m.IsLearner).ToList();
-        var healthy = voting.Count(m => hosts.Any(h =>
-            (m.Name == h.Name || m.PeerUrls.Contains($"https://{h.Address}:2380")) && facts.GetValueOrDefault(h.Name) is { Reachable: true, Etcd.Healthy: true }));
+        var healthy = voting.Count(IsHealthy);
         var agree = healthyReports.Select(e => string.Join(",", e.Members.Select(m => $"{m.Id}{m.IsLearner}").Order())).Distinct().Count() == 1;
         foreach (var change in changes)
         {
             if (!agree)
             {
                 yield return $"{change}: planned without one agreed membership among healthy members";
+            }
+            else if (Removed(change) is { } removed)
+            {
+                // After the removal: the voters left, and the healthy ones among them.
+                var votingAfter = voting.Count(m => m.Id != removed.Id);
+                var healthyAfter = voting.Count(m => m.Id != removed.Id && IsHealthy(m));
+                if (votingAfter == 0 || healthyAfter < Majority(votingAfter) || healthy < Majority(voting.Count))
+                {
+                    yield return $"{change}: removing {removed.Name} leaves {healthyAfter} of {votingAfter} voters healthy";
+                }
             }
             else if (healthy < Majority(voting.Count) || (healthy < Majority(voting.Count + 1) && !(voting.Count == 1 && healthy == 1)))
             {
@@ -82,9 +104,11 @@ internal static class PlanOracle
     }
 
     /// <summary>Property 2: every step on reachable hosts its kind is for, in plan order.</summary>
-    public static IEnumerable<string> ScopeViolations(HaCluster cluster, IReadOnlyDictionary<string, HostFacts> facts, Plan plan)
+    public static IEnumerable<string> ScopeViolations(HaCluster cluster, IReadOnlyDictionary<string, HostFacts> facts, Plan plan, IReadOnlyList<HostSpec>? departing = null)
     {
+        departing ??= [];
         var spec = cluster.Spec;
+        var leaving = departing.Select(h => h.Name).ToHashSet();
         if (spec.Paused && plan.Steps.Count > 0)
         {
             yield return "steps on a paused cluster";
@@ -104,14 +128,19 @@ internal static class PlanOracle
                 StepKind.ConfigureEtcdMember or StepKind.BootstrapEtcd or StepKind.AddEtcdMember or StepKind.StartEtcdMember => etcd,
                 StepKind.JoinWorker => workers,
                 StepKind.StartKubelet => controlPlanes.Union(workers).ToHashSet(),
+                StepKind.RemoveStaleEtcdMember => spec.EtcdMembers().Select(h => h.Name).ToHashSet(),
+                StepKind.RemoveControlPlane => departing.Where(h => h.Roles.Contains(HostRole.ControlPlane)).Select(h => h.Name).ToHashSet(),
+                StepKind.RemoveEtcdMember => departing.Where(h => h.Roles.Contains(HostRole.Etcd)).Select(h => h.Name).ToHashSet(),
+                StepKind.RemoveWorker => departing.Where(h => h.Roles.Contains(HostRole.Worker)).Select(h => h.Name).ToHashSet(),
                 _ => controlPlanes,
             };
-            if (step.Hosts.Count == 0 || step.Hosts.Distinct().Count() != step.Hosts.Count || (step.Kind != StepKind.JoinWorker && step.Hosts.Count != 1))
+            if (step.Hosts.Count == 0 || step.Hosts.Distinct().Count() != step.Hosts.Count || (step.Kind is not (StepKind.JoinWorker or StepKind.RemoveWorker) && step.Hosts.Count != 1))
             {
                 yield return $"{step}: bad host list";
             }
 
-            foreach (var host in step.Hosts.Where(h => !allowed.Contains(h) || facts.GetValueOrDefault(h) is not { Reachable: true }))
+            // Departing hosts are removed whether they answer or not: a dead host is gone all the same.
+            foreach (var host in step.Hosts.Where(h => !allowed.Contains(h) || (!leaving.Contains(h) && facts.GetValueOrDefault(h) is not { Reachable: true })))
             {
                 yield return $"{step}: {host} is not a reachable host of its kind";
             }

@@ -32,26 +32,34 @@ public sealed class PlannerPropertyTests
     public void Plan_RandomFacts_NeverBreaksTheQuorumGuard() =>
         Scenarios.Chaos.Sample(s =>
         {
-            var plan = Planner.Plan(s.Cluster, s.Facts, s.Desired);
-            Assert.That(PlanOracle.QuorumViolations(s.Cluster, s.Facts, plan), Is.Empty, Show(plan));
+            var plan = Planner.Plan(s.Cluster, s.Facts, s.Desired, null, s.Departing);
+            Assert.That(PlanOracle.QuorumViolations(s.Cluster, s.Facts, plan, s.Departing), Is.Empty, Show(plan));
         }, iter: Iterations);
 
     [Test]
     public void Plan_RandomFacts_TouchesOnlyReachableHostsItsStepsAreFor() =>
         Scenarios.Chaos.Sample(s =>
         {
-            var plan = Planner.Plan(s.Cluster, s.Facts, s.Desired);
-            Assert.That(PlanOracle.ScopeViolations(s.Cluster, s.Facts, plan), Is.Empty, Show(plan));
+            var plan = Planner.Plan(s.Cluster, s.Facts, s.Desired, null, s.Departing);
+            Assert.That(PlanOracle.ScopeViolations(s.Cluster, s.Facts, plan, s.Departing), Is.Empty, Show(plan));
         }, iter: Iterations);
 
     [Test]
     public void Plan_RandomFacts_EveryStepChangesTheHostsItRunsOn() =>
         Scenarios.Chaos.Sample(s =>
         {
-            var plan = Planner.Plan(s.Cluster, s.Facts, s.Desired);
-            var model = new HostModel(s.Cluster, s.Desired, s.Facts);
+            var plan = Planner.Plan(s.Cluster, s.Facts, s.Desired, null, s.Departing);
+            var model = new HostModel(s.Cluster, s.Desired, s.Facts, s.Departing);
             foreach (var step in plan.Steps)
             {
+                if (step.Kind is StepKind.RemoveWorker or StepKind.RemoveControlPlane or StepKind.RemoveEtcdMember)
+                {
+                    // A removal's effect is the host leaving the inventory (a dead one changes nowhere else).
+                    model.Apply(step);
+                    Assert.That(model.Departing.Select(h => h.Name).Intersect(step.Hosts), Is.Empty, $"{step} left its hosts departing\n{Show(plan)}");
+                    continue;
+                }
+
                 var before = step.Hosts.Select(h => PlanOracle.Fingerprint(model.Facts[h])).ToList();
                 model.Apply(step);
                 var after = step.Hosts.Select(h => PlanOracle.Fingerprint(model.Facts[h])).ToList();
@@ -83,14 +91,14 @@ public sealed class PlannerPropertyTests
     /// <summary>Plans and applies until a plan has no steps, checking properties 1 and 2 on every round's plan.</summary>
     private static Plan Converge(Scenario s)
     {
-        var model = new HostModel(s.Cluster, s.Desired, s.Facts);
+        var model = new HostModel(s.Cluster, s.Desired, s.Facts, s.Departing);
         var history = new List<string>();
         for (var round = 1; round <= Rounds; round++)
         {
-            var plan = Planner.Plan(s.Cluster, model.Facts, s.Desired);
+            var plan = Planner.Plan(s.Cluster, model.Facts, s.Desired, null, model.Departing);
             history.Add($"round {round}:\n{Show(plan)}");
-            Assert.That(PlanOracle.QuorumViolations(s.Cluster, model.Facts, plan), Is.Empty, string.Join("\n", history));
-            Assert.That(PlanOracle.ScopeViolations(s.Cluster, model.Facts, plan), Is.Empty, string.Join("\n", history));
+            Assert.That(PlanOracle.QuorumViolations(s.Cluster, model.Facts, plan, model.Departing), Is.Empty, string.Join("\n", history));
+            Assert.That(PlanOracle.ScopeViolations(s.Cluster, model.Facts, plan, model.Departing), Is.Empty, string.Join("\n", history));
             if (plan.Steps.Count == 0)
             {
                 return plan;

@@ -8,6 +8,9 @@ namespace HaKube.Tests.Reconciler.Planning;
 /// <summary>A random cluster, what the probes saw, and what HaKube would write.</summary>
 internal sealed record Scenario(HaCluster Cluster, IReadOnlyDictionary<string, HostFacts> Facts, DesiredState Desired, string Story)
 {
+    /// <summary>Hosts that left the spec (their facts are in <see cref="Facts"/>).</summary>
+    public IReadOnlyList<HostSpec> Departing { get; init; } = [];
+
     public override string ToString() => Story;
 }
 
@@ -20,8 +23,8 @@ internal sealed record Scenario(HaCluster Cluster, IReadOnlyDictionary<string, H
 /// </summary>
 internal static class Scenarios
 {
-    private const int Blows = 14;
-    private static readonly int[] Repairable = [1, 2, 4, 5, 6, 10, 11, 13];
+    private const int Blows = 15;
+    private static readonly int[] Repairable = [1, 2, 4, 5, 6, 10, 11, 13, 14];
 
     public static readonly Gen<HaCluster> Spec =
         Gen.Select(Gen.Bool, Gen.OneOfConst(1, 3, 5), Gen.Int[0, 3], Gen.Int[0, 2], Gen.OneOfConst(1, 3, 5), Gen.Int[30, 33], Gen.Int[0, 19])
@@ -33,8 +36,8 @@ internal static class Scenarios
     public static Gen<Scenario> Clean { get; } = Make(repairable: true);
 
     private static Gen<Scenario> Make(bool repairable) =>
-        Gen.Select(Spec, Gen.Bool, Gen.Select(Gen.Int[0, Blows - 1], Gen.Int[0, 99], Gen.Int[0, 99]).Array[0, 6])
-            .Select((cluster, converged, blows) =>
+        Gen.Select(Spec, Gen.Bool, Gen.Select(Gen.Int[0, Blows - 1], Gen.Int[0, 99], Gen.Int[0, 99]).Array[0, 6], Gen.Int[0, 3])
+            .Select((cluster, converged, blows, shrink) =>
             {
                 if (repairable && cluster.Spec.Paused)
                 {
@@ -42,22 +45,37 @@ internal static class Scenarios
                 }
 
                 var facts = converged ? Clusters.ConvergedFacts(cluster) : Clusters.FreshFacts(cluster);
+                IReadOnlyList<HostSpec> departing = [];
+                if (shrink == 0)
+                {
+                    // Hosts leave the spec of the cluster the facts were made for.
+                    (cluster, departing) = Clusters.Shrink(cluster);
+                }
+
                 var desired = Clusters.Desired(cluster);
                 var story = new List<string> { $"{cluster.Spec.Etcd.Topology}, {cluster.Spec.ControlPlanes().Count} cp, {cluster.Spec.Hosts.Count} hosts, {(converged ? "converged" : "fresh")}" };
+                if (departing.Count > 0)
+                {
+                    story.Add($"leaving: {string.Join(", ", departing.Select(h => h.Name))}");
+                }
+
                 foreach (var (kind, a, b) in blows)
                 {
                     var blow = repairable ? Repairable[kind % Repairable.Length] : kind;
-                    story.Add(Hit(cluster, desired, facts, blow, a, b, repairable));
+                    story.Add(Hit(cluster, desired, facts, blow, a, b, repairable, departing));
                 }
 
-                return new Scenario(cluster, facts, desired, string.Join("; ", story));
+                return new Scenario(cluster, facts, desired, string.Join("; ", story)) { Departing = departing };
             });
 
-    private static string Hit(HaCluster cluster, DesiredState desired, Dictionary<string, HostFacts> facts, int blow, int a, int b, bool repairable)
+    private static string Hit(HaCluster cluster, DesiredState desired, Dictionary<string, HostFacts> facts, int blow, int a, int b, bool repairable, IReadOnlyList<HostSpec> departing)
     {
         var spec = cluster.Spec;
         var host = spec.Hosts[a % spec.Hosts.Count].Name;
         var members = spec.EtcdMembers().Select(h => h.Name).ToList();
+        // Departing members run etcd until removed: they see membership changes like the others.
+        var everyone = members.Concat(departing.Where(h => h.Roles.Contains(stackedRole(spec))).Select(h => h.Name)).ToList();
+        static HostRole stackedRole(HaClusterSpec s) => s.Etcd.Topology == EtcdTopology.Stacked ? HostRole.ControlPlane : HostRole.Etcd;
         var member = members[a % members.Count];
         var stacked = spec.Etcd.Topology == EtcdTopology.Stacked;
         var f = facts[host];
@@ -91,19 +109,19 @@ internal static class Scenarios
                 return $"etcd stopped on {member}";
             case 6:
                 var gone = Clusters.Member(spec, member).Id;
-                Rewrite(facts, members, list => list.Where(m => m.Id != gone).ToList());
+                Rewrite(facts, everyone, list => list.Where(m => m.Id != gone).ToList());
                 facts[member] = Clusters.Fresh(member);
                 return $"{member} rebuilt and out of the membership";
             case 7:
                 var ghost = new EtcdMember(0x9000UL + (ulong)b, $"ghost{b}", [$"https://10.9.9.{b}:2380"], [$"https://10.9.9.{b}:2379"], false);
-                Rewrite(facts, b % 2 == 0 ? members : [member], list => [.. list, ghost]);
+                Rewrite(facts, b % 2 == 0 ? everyone : [member], list => [.. list, ghost]);
                 return $"stranger member ghost{b} ({(b % 2 == 0 ? "everywhere" : "on " + member)})";
             case 8 when facts[member] is { Reachable: true, Etcd: not null }:
                 facts[member] = facts[member] with { Etcd = facts[member].Etcd! with { Healthy = false } };
                 return $"etcd on {member} unhealthy";
             case 9:
                 var learner = Clusters.Member(spec, member).Id;
-                Rewrite(facts, members, list => list.Select(m => m.Id == learner ? m with { IsLearner = true } : m).ToList());
+                Rewrite(facts, everyone, list => list.Select(m => m.Id == learner ? m with { IsLearner = true } : m).ToList());
                 return $"{member} a learner";
             case 10 when !(repairable && stacked && spec.ControlPlanes().Any(c => c.Name == host)):
                 facts[host] = Clusters.Fresh(host);
@@ -124,6 +142,13 @@ internal static class Scenarios
                     ListeningPorts = staticEtcd ? new HashSet<int>() : f.ListeningPorts,
                 };
                 return $"kubelet stopped on {host}{(staticEtcd ? " (its etcd member with it)" : "")}";
+            // Repairable only while the spec still has the cluster: with no control plane of the spec
+            // initialized, a dead departing one may be where the cluster lived, and init is refused.
+            case 14 when departing.Count > 0 && !(repairable && !spec.ControlPlanes().Any(c => facts[c.Name].ControlPlaneInitialized)):
+                // A host that left the spec dies: it is removed all the same (it is gone).
+                var leaving = departing[b % departing.Count].Name;
+                facts[leaving] = HostFacts.Unreachable(leaving, ProbeErrorKind.Unreachable, "connection refused", default);
+                return $"{leaving} (leaving) down";
             default:
                 return "-";
         }

@@ -1,0 +1,163 @@
+using HaKube.Actions.Rendering;
+using HaKube.Actions.Ssh;
+using HaKube.Model.Api;
+using HaKube.Model.Facts;
+using HaKube.Model.Inventory;
+using HaKube.Model.Planning;
+
+namespace HaKube.Actions.Steps;
+
+/// <summary>
+/// The parts the removal steps share: drain and Node deletion through a control plane's admin.conf,
+/// kubeadm reset on the leaving host, etcd member removal through a healthy member, and forgetting
+/// the host once it is removed. Each part is idempotent: a removal interrupted half-way runs again
+/// from the start on the next plan.
+/// </summary>
+internal static class HostRemoval
+{
+    private const string Kubectl = $$"""
+        k() { kubectl --kubeconfig {{KnownPaths.AdminConf}} --request-timeout=10s "$@"; }
+        gone() { out=$(k get node "$1" -o name 2>&1) && return 1; case $out in *NotFound*|*"not found"*) return 0;; esac; return 1; }
+
+        """;
+
+    /// <summary>Cordons and drains <paramref name="node"/> through <paramref name="anchor"/>. At <see cref="StepContext.DrainTimeout"/> the removal goes on (logged).</summary>
+    public static async Task DrainAsync(StepContext context, StepKind kind, string anchor, string node, CancellationToken cancellationToken)
+    {
+        var seconds = (int)Math.Ceiling(context.DrainTimeout.TotalSeconds);
+        var q = ShellQuote.Quote(node);
+        var script = ShellSnippets.Prelude + Kubectl + $$"""
+            if gone {{q}}; then echo absent; exit 0; fi
+            k cordon {{q}} >/dev/null || fail "kubectl cordon {{node}} failed"
+            if ! out=$(k drain {{q}} --ignore-daemonsets --delete-emptydir-data --timeout={{seconds}}s 2>&1); then
+              echo drain-unfinished; printf '%s\n' "$out" | tail -n 3
+            fi
+
+            """;
+        var result = await HostCommands.RunAsync(context, anchor, kind, $"cordon and drain the Node {node} (through {anchor})", script, cancellationToken, context.DrainTimeout + context.CommandTimeout);
+        if (result.StdOut.Contains("drain-unfinished", StringComparison.Ordinal))
+        {
+            var detail = string.Join(" / ", result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Skip(1));
+            MembershipLog.DrainTimedOut(context.Logger, node, context.DrainTimeout.TotalSeconds, detail.Length == 0 ? "kubectl drain failed" : detail);
+        }
+    }
+
+    /// <summary>Deletes the Node object and waits (bounded) until kube-apiserver no longer has it.</summary>
+    public static Task DeleteNodeAsync(StepContext context, StepKind kind, string anchor, string node, CancellationToken cancellationToken)
+    {
+        var q = ShellQuote.Quote(node);
+        var script = ShellSnippets.Prelude + Kubectl + $$"""
+            gone {{q}} && exit 0
+            k delete node {{q}} --ignore-not-found >/dev/null || fail "kubectl delete node {{node}} failed"
+            n=0
+            until gone {{q}}; do
+              n=$((n + 1)); [ "$n" -lt 30 ] || { printf '%s\n' "$out" >&2; fail "the Node {{node}} still exists 30 s after it was deleted"; }; sleep 1
+            done
+
+            """;
+        return HostCommands.RunAsync(context, anchor, kind, $"delete the Node {node} (through {anchor})", script, cancellationToken);
+    }
+
+    /// <summary>
+    /// Before a host joins: a Node of its name that exists already belongs to an earlier machine of
+    /// that name (the host itself has not joined), which kubeadm join refuses while it looks Ready and
+    /// which would otherwise keep the old machine's addresses and taints. It is deleted.
+    /// </summary>
+    public static async Task DeletePreviousNodeAsync(StepContext context, StepKind kind, string node, CancellationToken cancellationToken)
+    {
+        if (context.InitializedControlPlane(except: node) is { } anchor)
+        {
+            await DeleteNodeAsync(context, kind, anchor.Name, node, cancellationToken);
+        }
+    }
+
+    /// <summary>kubeadm reset -f on a reachable leaving host, then checks that kubeadm's files are gone and the kubelet stopped; skipped (logged) where the last probe could not reach it.</summary>
+    public static async Task ResetAsync(StepContext context, StepKind kind, string host, CancellationToken cancellationToken)
+    {
+        if (context.FactsOf(host) is not { Reachable: true })
+        {
+            MembershipLog.ResetSkipped(context.Logger, host);
+            return;
+        }
+
+        var script = ShellSnippets.Prelude + $$"""
+            if command -v kubeadm >/dev/null 2>&1; then
+              kubeadm reset -f >/dev/null 2>/run/hakube-reset.err || { tail -n 5 /run/hakube-reset.err >&2; fail "kubeadm reset -f failed"; }
+            fi
+            for f in {{KnownPaths.AdminConf}} {{KnownPaths.KubeletConf}}; do [ ! -e "$f" ] || fail "$f is still there after kubeadm reset"; done
+            ! systemctl is-active -q kubelet || fail "the kubelet still runs after kubeadm reset"
+
+            """;
+        await HostCommands.RunAsync(context, host, kind, "reset the host with kubeadm reset -f", script, cancellationToken, context.KubeadmTimeout);
+    }
+
+    /// <summary>
+    /// Removes the etcd member <paramref name="match"/> picks, through <paramref name="through"/>'s
+    /// etcd (etcdctl with its healthcheck-client certificate); nothing when no member matches
+    /// (removed already). etcd refuses a removal while a peer is freshly connected: retried, bounded.
+    /// </summary>
+    public static async Task RemoveMemberAsync(StepContext context, StepKind kind, HostSpec through, Func<EtcdListedMember, bool> match, string what, CancellationToken cancellationToken)
+    {
+        var list = ShellSnippets.Prelude + ShellSnippets.Etcdctl(through) + "ec member list -w json\n";
+        var listed = await HostCommands.RunAsync(context, through.Name, kind, $"list the etcd members (through {through.Name})", list, cancellationToken);
+        if (EtcdListedMember.Parse(listed.StdOut).FirstOrDefault(match) is not { } member)
+        {
+            return;
+        }
+
+        var id = member.Id.ToString("x", System.Globalization.CultureInfo.InvariantCulture);
+        var remove = ShellSnippets.Prelude + ShellSnippets.Etcdctl(through) + $$"""
+            n=0
+            until out=$(ec member remove {{id}} 2>&1); do
+              case $out in *"not found"*) break;; esac
+              n=$((n + 1)); [ "$n" -lt 30 ] || { printf '%s\n' "$out" | tail -n 5 >&2; fail "etcdctl member remove {{id}} failed"; }; sleep 1
+            done
+            n=0
+            while ec member list | grep -q '^{{id}},'; do
+              n=$((n + 1)); [ "$n" -lt 10 ] || fail "member {{id}} is still listed after its removal"; sleep 1
+            done
+
+            """;
+        await HostCommands.RunAsync(context, through.Name, kind, $"remove etcd member {what} ({id}) through {through.Name}", remove, cancellationToken);
+        MembershipLog.MemberRemoved(context.Logger, $"{what} ({id})", through.Name);
+    }
+
+    /// <summary>A spec etcd member whose etcd was healthy in the last probe, other than <paramref name="except"/>.</summary>
+    public static HostSpec HealthyMember(StepContext context, StepKind kind, string except) =>
+        context.Spec.EtcdMembers().FirstOrDefault(h => h.Name != except && context.FactsOf(h.Name) is { Reachable: true, Etcd.Healthy: true })
+        ?? throw new StepFailedException(except, kind, "find a healthy etcd member to remove the member through", "no healthy member", ["no etcd member of the spec was healthy in the last probe"]);
+
+    /// <summary>The member a (departing) host ran: named after it, or peering at its address.</summary>
+    public static bool IsMemberOf(EtcdListedMember member, HostSpec host) =>
+        member.Name == host.Name || member.PeerUrls.Any(u => PeersAt(u, host.Address));
+
+    public static bool PeersAt(string url, string address) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && string.Equals(uri.Host.Trim('[', ']'), address.Trim('[', ']'), StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Stops etcd on a reachable leaving member host and moves its data aside (kept, never deleted).</summary>
+    public static async Task StopEtcdAsync(StepContext context, StepKind kind, string host, CancellationToken cancellationToken)
+    {
+        if (context.FactsOf(host) is not { Reachable: true })
+        {
+            MembershipLog.ResetSkipped(context.Logger, host);
+            return;
+        }
+
+        var data = EtcdUnitRenderer.DataDirectory;
+        var script = ShellSnippets.Prelude + $$"""
+            systemctl disable etcd >/dev/null 2>&1 || true
+            systemctl stop etcd >/dev/null 2>&1 || true
+            ! systemctl is-active -q etcd || fail "etcd still runs after systemctl stop"
+            if [ -d {{data}}/member ]; then mv {{data}}/member "{{data}}/member.removed-$(date +%s)"; fi
+
+            """;
+        await HostCommands.RunAsync(context, host, kind, "stop etcd and move its data aside", script, cancellationToken);
+    }
+
+    /// <summary>The host is removed: the inventory lets it go, so it is no longer probed or planned for.</summary>
+    public static async Task ForgetAsync(StepContext context, string host, CancellationToken cancellationToken)
+    {
+        await context.Store.UpdateInventoryAsync(inventory => ClusterInventory.Forget(inventory, host), cancellationToken);
+        MembershipLog.Forgotten(context.Logger, host);
+    }
+}

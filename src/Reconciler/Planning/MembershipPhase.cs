@@ -1,0 +1,208 @@
+using HaKube.Model.Api;
+using HaKube.Model.Planning;
+
+namespace HaKube.Reconciler.Planning;
+
+/// <summary>
+/// Hosts leaving the cluster: stale etcd members removed, departing control planes, external etcd
+/// members and workers removed. Planned before the etcd and control-plane phases, so that a
+/// removal takes the plan's one membership change and the joins and adds wait for the next plan
+/// (a dead member is replaced by removing it first). Rules:
+/// <list type="bullet">
+/// <item>An etcd member that matches no spec host and no departing host is stale (its host died or
+/// was replaced at a new address): RemoveStaleEtcdMember through a healthy spec member, behind
+/// <see cref="QuorumGuard.CheckRemove"/>, the first (by ID) per plan.</item>
+/// <item>At most one etcd membership change per plan: a removal that would be a second one waits.</item>
+/// <item>A departing control plane (RemoveControlPlane, one per plan) needs another initialized,
+/// reachable control plane to drain and delete its Node from, and must have left the load
+/// balancer's backends first: every reachable HAProxy host is reconfigured from the spec earlier in
+/// the same plan (or already is), or the removal waits. With stacked etcd its member is removed
+/// behind the guard.</item>
+/// <item>A departing external etcd host (RemoveEtcdMember): its member removed behind the guard, then
+/// etcd stopped and its data moved aside if the host is reachable.</item>
+/// <item>Departing workers (RemoveWorker, all in one step): drained, reset and their Node deleted
+/// through an initialized, reachable control plane.</item>
+/// <item>An unreachable departing host is removed all the same (etcd member, Node): it is gone. The
+/// reason says that kubeadm reset is skipped on it.</item>
+/// </list>
+/// </summary>
+internal static class MembershipPhase
+{
+    public static void Plan(PlanBuilder plan)
+    {
+        var view = EtcdView.Observe(plan.EtcdMemberHosts(), plan.Reachable);
+        Stale(plan, view);
+        var anchor = plan.Spec.ControlPlanes().Select(h => h.Name).FirstOrDefault(h => plan.Reachable(h)?.ControlPlaneInitialized == true);
+        ControlPlanes(plan, view, anchor);
+        EtcdMembers(plan, view);
+        Workers(plan, anchor);
+    }
+
+    private static void Stale(PlanBuilder plan, EtcdView view)
+    {
+        var stale = view.Strangers.OrderBy(m => m.Id).ToList();
+        if (stale.Count == 0)
+        {
+            return;
+        }
+
+        var where = plan.Spec.Etcd.Topology == EtcdTopology.Stacked ? "control plane" : "host in spec.etcd.hosts";
+        var through = Through(plan, view);
+        foreach (var member in stale)
+        {
+            var what = $"etcd member {Wording.Member(member)} at {Wording.List(member.PeerUrls)} runs on no {where} and on no departing host (its host is gone or was replaced)";
+            var guard = QuorumGuard.CheckRemove(view, member.Id);
+            if (!guard.Allowed)
+            {
+                plan.Refuse(null, $"{what}; it is not removed: {guard.Reason}");
+            }
+            else if (through is null)
+            {
+                plan.Refuse(null, $"{what}; it is not removed: no reachable spec member is healthy to remove it through");
+            }
+            else if (plan.MembershipChange is { } change)
+            {
+                plan.Defer(StepKind.RemoveStaleEtcdMember, through, $"{what}; {change} in this plan, one membership change at a time");
+            }
+            else
+            {
+                plan.Step(StepKind.RemoveStaleEtcdMember, [through], $"{what}: removed through {through}; {guard.Reason}", changesEtcdMembership: true, etcdMember: member.Id);
+            }
+        }
+    }
+
+    private static void ControlPlanes(PlanBuilder plan, EtcdView view, string? anchor)
+    {
+        string? removing = null;
+        foreach (var host in plan.Departing.Where(h => h.Roles.Contains(HostRole.ControlPlane)).Select(h => h.Name))
+        {
+            var problems = new List<string>();
+            if (anchor is null)
+            {
+                problems.Add("no initialized control plane of the spec is reachable to drain it and delete its Node from");
+            }
+
+            if (plan.Spec.LoadBalancer.Provider == LoadBalancerProvider.HAProxy)
+            {
+                var stuck = plan.Spec.LoadBalancer.Hosts.Where(lb => plan.Reachable(lb) is not null && plan.IsBlocked(StepKind.ConfigureLoadBalancer, lb)).ToList();
+                if (stuck.Count > 0)
+                {
+                    problems.Add($"HAProxy on {Wording.List(stuck)} cannot be reconfigured, and a departing control plane leaves the backends before it is reset");
+                }
+            }
+
+            var member = plan.Spec.Etcd.Topology == EtcdTopology.Stacked ? view.MemberOf(host) : null;
+            var membership = "";
+            if (member is not null)
+            {
+                var guard = QuorumGuard.CheckRemove(view, member.Id);
+                if (!guard.Allowed)
+                {
+                    problems.Add($"its etcd member cannot be removed: {guard.Reason}");
+                }
+                else if (Through(plan, view) is null)
+                {
+                    problems.Add("no reachable spec member is healthy to remove its etcd member through");
+                }
+                else if (plan.MembershipChange is { } change)
+                {
+                    plan.Defer(StepKind.RemoveControlPlane, host, $"left the spec; {change} in this plan, one membership change at a time");
+                    continue;
+                }
+
+                membership = $"; its etcd member {Wording.Member(member)} is removed: {guard.Reason}";
+            }
+
+            if (problems.Count > 0)
+            {
+                plan.Refuse(StepKind.RemoveControlPlane, host, "left the spec, but " + string.Join("; ", problems));
+            }
+            else if (removing is not null)
+            {
+                plan.Defer(StepKind.RemoveControlPlane, host, $"left the spec; {removing} is removed in this plan, control planes leave one at a time");
+            }
+            else
+            {
+                removing = host;
+                var backends = plan.Spec.LoadBalancer.Provider == LoadBalancerProvider.HAProxy ? "; it has left the HAProxy backends (configured from the spec) before this step" : "";
+                plan.Step(StepKind.RemoveControlPlane, [host], $"{host} left the spec: drained{backends}{membership}; {Reset(plan, host)}; its Node is deleted through {anchor}",
+                    changesEtcdMembership: member is not null);
+            }
+        }
+    }
+
+    private static void EtcdMembers(PlanBuilder plan, EtcdView view)
+    {
+        if (plan.Spec.Etcd.Topology != EtcdTopology.External)
+        {
+            return;
+        }
+
+        foreach (var host in plan.Departing.Where(h => h.Roles.Contains(HostRole.Etcd) && !h.Roles.Contains(HostRole.ControlPlane)).Select(h => h.Name))
+        {
+            if (view.MemberOf(host) is not { } member)
+            {
+                var leftovers = plan.Reachable(host) is { } facts && (Wording.IsActive(facts, "etcd") || facts.EtcdDataPresent)
+                    ? "etcd is stopped and its data moved aside"
+                    : plan.Reachable(host) is null ? "it is unreachable, so nothing is done on it" : "nothing is left on it";
+                plan.Step(StepKind.RemoveEtcdMember, [host], $"{host} left the spec and is no longer an etcd member: {leftovers}");
+                continue;
+            }
+
+            var guard = QuorumGuard.CheckRemove(view, member.Id);
+            var through = Through(plan, view);
+            if (!guard.Allowed)
+            {
+                plan.Refuse(StepKind.RemoveEtcdMember, host, $"left the spec, but {guard.Reason}");
+            }
+            else if (through is null)
+            {
+                plan.Refuse(StepKind.RemoveEtcdMember, host, "left the spec, but no reachable spec member is healthy to remove it through");
+            }
+            else if (plan.MembershipChange is { } change)
+            {
+                plan.Defer(StepKind.RemoveEtcdMember, host, $"left the spec; {change} in this plan, one membership change at a time");
+            }
+            else
+            {
+                var after = plan.Reachable(host) is null ? "it is unreachable, so etcd is not stopped there (it is gone)" : "then etcd is stopped there and its data moved aside";
+                plan.Step(StepKind.RemoveEtcdMember, [host], $"{host} left the spec: member {Wording.Member(member)} removed through {through}, {guard.Reason}; {after}", changesEtcdMembership: true);
+            }
+        }
+    }
+
+    private static void Workers(PlanBuilder plan, string? anchor)
+    {
+        var workers = plan.Departing
+            .Where(h => h.Roles.Contains(HostRole.Worker) && !h.Roles.Contains(HostRole.ControlPlane))
+            .Select(h => h.Name)
+            .ToList();
+        if (workers.Count == 0)
+        {
+            return;
+        }
+
+        if (anchor is null)
+        {
+            foreach (var host in workers)
+            {
+                plan.Refuse(StepKind.RemoveWorker, host, "left the spec, but no initialized control plane of the spec is reachable to drain it and delete its Node from");
+            }
+
+            return;
+        }
+
+        plan.Step(StepKind.RemoveWorker, workers, $"{Wording.List(workers)} left the spec: cordoned and drained through {anchor}; {string.Join("; ", workers.Select(h => Reset(plan, h)))}; their Nodes are deleted");
+    }
+
+    /// <summary>A reachable spec member whose etcd is healthy, to run etcdctl member remove on.</summary>
+    private static string? Through(PlanBuilder plan, EtcdView view) =>
+        plan.Spec.EtcdMembers().Select(h => h.Name).FirstOrDefault(h => view.MemberOf(h) is { } m && view.HealthyMembers.Contains(m.Id));
+
+    private static string Reset(PlanBuilder plan, string host) => plan.Reachable(host) switch
+    {
+        null => $"{host} is unreachable ({plan.Observed(host)?.Error ?? "not probed"}): kubeadm reset is skipped there, the host is gone",
+        { KubeletConfigured: false, ControlPlaneInitialized: false } => $"{host} holds no kubeadm state: nothing to reset",
+        _ => $"kubeadm reset -f on {host}",
+    };
+}

@@ -1,0 +1,208 @@
+using System.Runtime.Versioning;
+using HaKube.Actions.Ssh;
+using HaKube.Actions.State;
+using HaKube.Actions.Steps;
+using HaKube.Model.Api;
+using HaKube.Model.Facts;
+using HaKube.Model.Inventory;
+using HaKube.Model.Planning;
+using HaKube.Tests.Actions.Kubeadm;
+using HaKube.Tests.Actions.Pki;
+
+namespace HaKube.Tests.Actions.Steps;
+
+/// <summary>
+/// The removal steps against scripted hosts: which host runs what, in which order, what an
+/// unreachable host is spared, and that the inventory lets the host go only at the end.
+/// </summary>
+[TestFixture]
+[SupportedOSPlatform("linux")]
+public sealed class RemovalStepTests
+{
+    private const string MemberList = """{"members":[{"ID":4096,"name":"cp1","peerURLs":["https://10.0.0.7:2380"]},{"ID":4660,"name":"cp4","peerURLs":["https://10.0.0.40:2380"]}]}""";
+
+    private string _root = "";
+
+    [SetUp]
+    public void CreateRoot() => _root = Directory.CreateTempSubdirectory("hakube-removal-").FullName;
+
+    [TearDown]
+    public void DeleteRoot() => Directory.Delete(_root, recursive: true);
+
+    private static HostFacts Initialized(string host, bool etcdHealthy) => new()
+    {
+        Host = host,
+        Reachable = true,
+        Files = new Dictionary<string, FileFact>
+        {
+            [KnownPaths.AdminConf] = new(true, "a", "600", 0, 0, 1, null),
+            [KnownPaths.KubeletConf] = new(true, "k", "600", 0, 0, 1, null),
+        },
+        Etcd = etcdHealthy ? new EtcdFacts(true, [], null) : null,
+    };
+
+    private async Task<(StepContext Context, ScriptedHosts Hosts, ClusterStateStore Store)> ContextAsync(HostSpec leaving, bool reachable, Func<string, string, CommandResult>? answer = null)
+    {
+        var cluster = KubeadmTestClusters.Demo(EtcdTopology.Stacked, "v1.31.4");
+        var store = new ClusterStateStore(_root, "demo");
+        await store.UpdateInventoryAsync(_ => [new ManagedHost(leaving.Name, leaving.Address, leaving.Roles, 22, [])], CancellationToken.None);
+        var hosts = new ScriptedHosts(answer);
+        var facts = new Dictionary<string, HostFacts>
+        {
+            ["cp1"] = Initialized("cp1", etcdHealthy: true),
+            [leaving.Name] = reachable ? Initialized(leaving.Name, etcdHealthy: true) : HostFacts.Unreachable(leaving.Name, ProbeErrorKind.Unreachable, "connection refused", default),
+        };
+        var context = new StepContext
+        {
+            Cluster = cluster,
+            Material = new ClusterMaterial(TestPki.Authorities, null),
+            Store = store,
+            Facts = facts,
+            Connect = hosts.Connect,
+            Departing = [leaving],
+        };
+        return (context, hosts, store);
+    }
+
+    [Test]
+    public async Task RemoveWorker_UnreachableWorker_DrainsAndDeletesItsNodeThroughAControlPlaneNeverTouchesItAndForgetsIt()
+    {
+        var worker = new HostSpec { Name = "w9", Address = "10.0.0.99", Roles = [HostRole.Worker] };
+        var (context, hosts, store) = await ContextAsync(worker, reachable: false);
+
+        await new RemoveWorkerStep().RunAsync(context, new PlanStep(StepKind.RemoveWorker, ["w9"], "left the spec"), CancellationToken.None);
+
+        var inventory = await store.LoadInventoryAsync(CancellationToken.None);
+        Assert.Multiple(() =>
+        {
+            Assert.That(hosts.Ran.Select(r => r.Host), Has.All.EqualTo("cp1"));
+            Assert.That(hosts.Ran[0].Script, Does.Contain("k cordon 'w9'").Or.Contain("k cordon w9"));
+            Assert.That(hosts.Ran[0].Script, Does.Contain("drain").And.Contain("--timeout=120s"));
+            Assert.That(hosts.Ran[^1].Script, Does.Contain("delete node"));
+            Assert.That(inventory, Is.Empty);
+        });
+    }
+
+    [Test]
+    public async Task RemoveWorker_DrainDoesNotFinish_TheRemovalGoesOnAsWithNodeDrainTimeout()
+    {
+        var worker = new HostSpec { Name = "w9", Address = "10.0.0.99", Roles = [HostRole.Worker] };
+        var (context, hosts, store) = await ContextAsync(worker, reachable: true, (host, script) =>
+            script.Contains(" drain ", StringComparison.Ordinal) ? new CommandResult(0, null, "drain-unfinished\nerror: timed out waiting for the condition\n", "", false) : Ok());
+
+        await new RemoveWorkerStep().RunAsync(context, new PlanStep(StepKind.RemoveWorker, ["w9"], "left the spec"), CancellationToken.None);
+
+        var inventory = await store.LoadInventoryAsync(CancellationToken.None);
+        Assert.Multiple(() =>
+        {
+            Assert.That(hosts.Ran.Select(r => r.Host), Is.EqualTo(new[] { "cp1", "w9", "cp1" }), "drain (cp1), kubeadm reset (w9), Node deleted (cp1)");
+            Assert.That(hosts.Ran[1].Script, Does.Contain("kubeadm reset -f"));
+            Assert.That(inventory, Is.Empty);
+        });
+    }
+
+    [Test]
+    public async Task RemoveWorker_ResetFails_TheHostStaysInTheInventory()
+    {
+        var worker = new HostSpec { Name = "w9", Address = "10.0.0.99", Roles = [HostRole.Worker] };
+        var (context, _, store) = await ContextAsync(worker, reachable: true, (host, script) =>
+            host == "w9" ? new CommandResult(1, null, "", "hakube: kubeadm reset -f failed\n", false) : Ok());
+
+        var error = Assert.ThrowsAsync<StepFailedException>(() => new RemoveWorkerStep().RunAsync(context, new PlanStep(StepKind.RemoveWorker, ["w9"], "left the spec"), CancellationToken.None));
+
+        Assert.That(error!.Host, Is.EqualTo("w9"));
+        Assert.That((await store.LoadInventoryAsync(CancellationToken.None)).Select(h => h.Name), Is.EqualTo(new[] { "w9" }));
+    }
+
+    [Test]
+    public async Task RemoveControlPlane_Stacked_DrainsRemovesItsMemberThroughAHealthyOneResetsThenDeletesTheNode()
+    {
+        var leaving = new HostSpec { Name = "cp4", Address = "10.0.0.40", Roles = [HostRole.ControlPlane] };
+        var (context, hosts, store) = await ContextAsync(leaving, reachable: true, (host, script) =>
+            script.Contains("member list -w json", StringComparison.Ordinal) ? new CommandResult(0, null, MemberList, "", false) : Ok());
+
+        await new RemoveControlPlaneStep().RunAsync(context, new PlanStep(StepKind.RemoveControlPlane, ["cp4"], "left the spec", true), CancellationToken.None);
+
+        var order = hosts.Ran.Select(r => (r.Host, What(r.Script))).ToList();
+        var inventory = await store.LoadInventoryAsync(CancellationToken.None);
+        Assert.Multiple(() =>
+        {
+            Assert.That(order, Is.EqualTo(new[] { ("cp1", "drain"), ("cp1", "member list"), ("cp1", "member remove 1234"), ("cp4", "reset"), ("cp1", "delete node") }));
+            Assert.That(inventory, Is.Empty);
+        });
+    }
+
+    [Test]
+    public async Task RemoveStaleEtcdMember_MemberThatNamesASpecHostAtItsAddress_IsNeverRemoved()
+    {
+        var leaving = new HostSpec { Name = "cp4", Address = "10.0.0.40", Roles = [HostRole.ControlPlane] };
+        var (context, hosts, _) = await ContextAsync(leaving, reachable: true, (host, script) =>
+            script.Contains("member list -w json", StringComparison.Ordinal) ? new CommandResult(0, null, MemberList, "", false) : Ok());
+
+        await new RemoveStaleEtcdMemberStep().RunAsync(context, new PlanStep(StepKind.RemoveStaleEtcdMember, ["cp1"], "stale", true) { EtcdMemberId = 4096 }, CancellationToken.None);
+
+        Assert.That(hosts.Ran.Select(r => What(r.Script)), Is.EqualTo(new[] { "member list" }));
+    }
+
+    [Test]
+    public async Task RemoveStaleEtcdMember_StaleMember_IsRemovedById()
+    {
+        var leaving = new HostSpec { Name = "cp4", Address = "10.0.0.40", Roles = [HostRole.ControlPlane] };
+        var (context, hosts, _) = await ContextAsync(leaving, reachable: true, (host, script) =>
+            script.Contains("member list -w json", StringComparison.Ordinal) ? new CommandResult(0, null, MemberList, "", false) : Ok());
+
+        await new RemoveStaleEtcdMemberStep().RunAsync(context, new PlanStep(StepKind.RemoveStaleEtcdMember, ["cp1"], "stale", true) { EtcdMemberId = 4660 }, CancellationToken.None);
+
+        Assert.That(hosts.Ran.Select(r => (r.Host, What(r.Script))), Is.EqualTo(new[] { ("cp1", "member list"), ("cp1", "member remove 1234") }));
+    }
+
+    private static CommandResult Ok() => new(0, null, "", "", false);
+
+    private static string What(string script) =>
+        script.Contains("member remove", StringComparison.Ordinal) ? "member remove " + script.Split("member remove ")[1].Split(' ')[0]
+        : script.Contains("member list -w json", StringComparison.Ordinal) ? "member list"
+        : script.Contains("kubeadm reset", StringComparison.Ordinal) ? "reset"
+        : script.Contains(" drain ", StringComparison.Ordinal) ? "drain"
+        : script.Contains("delete node", StringComparison.Ordinal) ? "delete node"
+        : "other";
+
+    /// <summary>Hosts that record every script and answer as told (success by default).</summary>
+    private sealed class ScriptedHosts(Func<string, string, CommandResult>? answer)
+    {
+        private readonly List<(string Host, string Script)> _ran = [];
+
+        public IReadOnlyList<(string Host, string Script)> Ran
+        {
+            get
+            {
+                lock (_ran)
+                {
+                    return [.. _ran];
+                }
+            }
+        }
+
+        public IHostConnection Connect(string host) => new Connection(this, host);
+
+        private CommandResult Run(string host, string script)
+        {
+            lock (_ran)
+            {
+                _ran.Add((host, script));
+            }
+
+            return answer?.Invoke(host, script) ?? new CommandResult(0, null, "", "", false);
+        }
+
+        private sealed class Connection(ScriptedHosts hosts, string host) : IHostConnection
+        {
+            public string Host => host;
+
+            public Task<CommandResult> RunAsync(string script, CommandOptions? options, CancellationToken cancellationToken) => Task.FromResult(hosts.Run(host, script));
+
+            public Task UploadAsync(string path, ReadOnlyMemory<byte> content, RemoteFileOptions options, CancellationToken cancellationToken) => Task.CompletedTask;
+
+            public Task<byte[]?> DownloadAsync(string path, CancellationToken cancellationToken) => Task.FromResult<byte[]?>(null);
+        }
+    }
+}

@@ -1,0 +1,157 @@
+using System.Runtime.Versioning;
+using HaKube.Model.Planning;
+using HaKube.Tests.Lab;
+
+namespace HaKube.Tests.EndToEnd;
+
+/// <summary>
+/// External etcd members added, removed and replaced in the lab, each by apply while
+/// <see cref="EtcdQuorumWatcher"/> samples the real etcd every 100 ms. One cluster (three etcd
+/// hosts, one control plane, HAProxy), operations in order: 3 to 5 members; 5 to 3 (the leaving
+/// hosts' etcd stopped and their data moved aside); a dead member replaced by the same name at a
+/// new address (the stale member removed first, then the new one added).
+/// </summary>
+[TestFixture]
+[Category("Lab")]
+[NonParallelizable]
+[SupportedOSPlatform("linux")]
+public sealed class ExternalEtcdMembershipLabTests
+{
+    private static readonly TimeSpan ApplyLimit = TimeSpan.FromMinutes(8);
+
+    private LabCluster? _cluster;
+    private (int Worker, int Io) _threads;
+
+    private LabCluster Cluster => _cluster ?? throw new InvalidOperationException("lab not started");
+
+    private LabHosts Lab => Cluster.Lab;
+
+    private IReadOnlyList<LabHost> H => Lab.Hosts;
+
+    private LabHost ControlPlane => H[6];
+
+    [OneTimeSetUp]
+    public async Task StartLab()
+    {
+        _threads = MembershipRun.ReserveThreads();
+        _cluster = await LabCluster.StartAsync(8, new LabOptions("mem2", "127.0.111"), h => Manifest(h, [(h[0].Name, h[0]), (h[1].Name, h[1]), (h[2].Name, h[2])]));
+    }
+
+    [OneTimeTearDown]
+    public async Task StopLab()
+    {
+        MembershipRun.RestoreThreads(_threads);
+        if (_cluster is not null)
+        {
+            await _cluster.DisposeAsync();
+        }
+    }
+
+    private static string Manifest(IReadOnlyList<LabHost> h, IReadOnlyList<(string Name, LabHost Host)> etcd)
+    {
+        var lines = etcd.Select(e => $"  - {{name: {e.Name}, address: \"{e.Host.Address}\", roles: [Etcd]}}")
+            .Append($"  - {{name: {h[6].Name}, address: \"{h[6].Address}\", roles: [ControlPlane]}}")
+            .Append($"  - {{name: {h[7].Name}, address: \"{h[7].Address}\", roles: [LoadBalancer]}}");
+        return $$"""
+            apiVersion: hakube.io/v1alpha1
+            kind: HaCluster
+            metadata: {name: e2e-external-members}
+            spec:
+              kubernetesVersion: v1.31.4
+              controlPlaneEndpoint: {host: "{{h[7].Address}}", port: 6443}
+              loadBalancer: {provider: HAProxy, hosts: [{{h[7].Name}}]}
+              etcd: {topology: External, hosts: [{{string.Join(", ", etcd.Select(e => e.Name))}}]}
+              networking: {podSubnet: 192.168.0.0/16, cni: None}
+              ssh: {privateKeyFile: keys/id_ed25519, knownHostsFile: keys/known_hosts}
+              allowNonHighlyAvailable: true
+              hosts:
+
+            """ + string.Join("\n", lines) + "\n";
+    }
+
+    private Task WriteManifestAsync(IReadOnlyList<(string Name, LabHost Host)> etcd) => File.WriteAllTextAsync(Cluster.Manifest, Manifest(H, etcd));
+
+    private static (string Name, LabHost Host) Member(LabHost host) => (host.Name, host);
+
+    private async Task AssertEtcdAsync(IReadOnlyList<(string Name, LabHost Host)> members)
+    {
+        var etcd = await ClusterChecks.EtcdAsync(Lab, members[0].Host, members.Select(m => m.Host));
+        var backends = await ClusterChecks.HaproxyBackendsAsync(Lab, H[7]);
+        Assert.Multiple(() =>
+        {
+            Assert.That(etcd.Members, Is.EquivalentTo(members.Select(m => m.Name)), etcd.Output);
+            Assert.That(etcd.Healthy, Is.True, etcd.Output);
+            Assert.That(backends.Keys, Is.EquivalentTo(new[] { ControlPlane.Name }));
+        });
+    }
+
+    [Test, Order(1)]
+    public async Task Apply_ThreeMembers_Converges()
+    {
+        var (result, _) = await MembershipRun.ApplyAsync(Cluster, ApplyLimit);
+
+        Assert.That(result.Converged, Is.True, result.Error);
+        await AssertEtcdAsync(H.Take(3).Select(Member).ToList());
+    }
+
+    [Test, Order(2)]
+    public async Task Apply_ThreeToFiveMembers_AddsOneAtATimeWithQuorumHeld()
+    {
+        await using var watcher = await EtcdQuorumWatcher.StartAsync(H[0], H.Take(3));
+        await WriteManifestAsync(H.Take(5).Select(Member).ToList());
+
+        var (result, run) = await MembershipRun.ApplyAsync(Cluster, ApplyLimit);
+        var report = await watcher.StopAsync();
+        await TestContext.Out.WriteLineAsync(report.ToString());
+
+        Assert.That(result.Converged, Is.True, result.Error);
+        report.AssertHeld();
+        Assert.That(run.StartedRows.Where(r => r.StartsWith("AddEtcdMember", StringComparison.Ordinal)), Is.EqualTo(new[] { $"AddEtcdMember {H[3].Name}", $"AddEtcdMember {H[4].Name}" }));
+        await AssertEtcdAsync(H.Take(5).Select(Member).ToList());
+    }
+
+    [Test, Order(3)]
+    public async Task Apply_FiveToThreeMembers_RemovesThemOneAtATimeStopsEtcdAndKeepsTheirData()
+    {
+        await using var watcher = await EtcdQuorumWatcher.StartAsync(H[0], H.Take(5));
+        await WriteManifestAsync(H.Take(3).Select(Member).ToList());
+
+        var (result, run) = await MembershipRun.ApplyAsync(Cluster, ApplyLimit);
+        var report = await watcher.StopAsync();
+        await TestContext.Out.WriteLineAsync(report.ToString());
+
+        Assert.That(result.Converged, Is.True, result.Error);
+        report.AssertHeld();
+        Assert.That(run.Started.Where(s => s.Kind == StepKind.RemoveEtcdMember).Select(s => (s.Hosts[0], s.ChangesEtcdMembership)),
+            Is.EqualTo(new[] { (H[3].Name, true), (H[4].Name, true) }));
+        await AssertEtcdAsync(H.Take(3).Select(Member).ToList());
+        foreach (var gone in new[] { H[3], H[4] })
+        {
+            var state = await Lab.ShellAsync(gone, "/usr/local/sbin/systemctl is-active etcd; ls -d /var/lib/etcd/member /var/lib/etcd/member.removed-* 2>/dev/null || true");
+            Assert.That(state.StandardOutput, Does.StartWith("inactive").And.Contain("/var/lib/etcd/member.removed-").And.Not.Contain("/var/lib/etcd/member\n"), gone.Name);
+        }
+    }
+
+    [Test, Order(4)]
+    public async Task Apply_DeadMemberReplacedAtANewAddress_StaleMemberRemovedThenTheNewOneAdded()
+    {
+        await using var watcher = await EtcdQuorumWatcher.StartAsync(H[0], H.Take(3));
+        await Lab.PowerOffAsync(H[2]);
+        (string, LabHost)[] members = [Member(H[0]), Member(H[1]), (H[2].Name, H[5])];
+        await WriteManifestAsync(members);
+
+        var (result, run) = await MembershipRun.ApplyAsync(Cluster, ApplyLimit);
+        var report = await watcher.StopAsync();
+        await TestContext.Out.WriteLineAsync(report.ToString());
+
+        Assert.That(result.Converged, Is.True, result.Error);
+        report.AssertHeld();
+        var rows = run.StartedRows.ToList();
+        Assert.That(rows.FindIndex(r => r.StartsWith("RemoveStaleEtcdMember", StringComparison.Ordinal)), Is.LessThan(rows.IndexOf($"AddEtcdMember {H[2].Name}")).And.Not.EqualTo(-1), string.Join("\n", rows));
+        await AssertEtcdAsync(members);
+        var list = await Lab.ShellAsync(H[0],
+            "ETCDCTL_API=3 etcdctl --endpoints=https://" + H[0].Address + ":2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt " +
+            "--key=/etc/kubernetes/pki/etcd/healthcheck-client.key member list");
+        Assert.That(list.StandardOutput, Does.Contain($"{H[2].Name}, https://{H[5].Address}:2380"));
+    }
+}
