@@ -24,7 +24,7 @@ public static class RemoteShell
 
     /// <param name="script">A POSIX sh script.</param>
     /// <param name="useSudo">Run it through sudo -n (a user other than root).</param>
-    /// <param name="deadline">Ends the script on the host after this long (whole seconds, rounded up); null: no host-side limit.</param>
+    /// <param name="deadline">Ends the script on the host after this long (whole seconds, rounded up); null or infinite: no host-side limit.</param>
     public static string CommandLine(string script, bool useSudo, TimeSpan? deadline = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(script);
@@ -34,7 +34,8 @@ public static class RemoteShell
         }
 
         var shell = "/bin/sh -c " + ShellQuote.Quote(script);
-        if (deadline is { } limit)
+        // A negative budget is Timeout.InfiniteTimeSpan: no deadline on either side.
+        if (deadline is { } limit && limit >= TimeSpan.Zero)
         {
             var seconds = Math.Max(1, (long)Math.Ceiling(limit.TotalSeconds));
             shell = $"timeout -k {KillAfterSeconds} {seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)} {shell}";

@@ -29,6 +29,7 @@ public sealed class RemoteShellTests
             Assert.That(RemoteShell.CommandLine("id", useSudo: false, TimeSpan.FromSeconds(90)), Is.EqualTo("exec timeout -k 5 90 /bin/sh -c id"));
             Assert.That(RemoteShell.CommandLine("id", useSudo: true, TimeSpan.FromMilliseconds(1500)), Is.EqualTo("exec sudo -n timeout -k 5 2 /bin/sh -c id"));
             Assert.That(RemoteShell.CommandLine("id", useSudo: false, TimeSpan.Zero), Is.EqualTo("exec timeout -k 5 1 /bin/sh -c id"));
+            Assert.That(RemoteShell.CommandLine("id", useSudo: false, Timeout.InfiniteTimeSpan), Is.EqualTo("exec /bin/sh -c id"));
         });
     }
 
