@@ -40,6 +40,7 @@ public static partial class ProbeParser
             Programs = ProbeScript.VersionedBinaries.Concat(ProbeScript.PresenceBinaries).Where(b => raw.Value("bin." + b) is not null).ToHashSet(StringComparer.Ordinal),
             EtcdDataPresent = raw.Value("etcd_data") == "1",
             Etcd = ReadEtcd(raw),
+            StaticPodImages = ReadStaticPodImages(raw),
         };
         return new ProbeOutput(facts, binaries);
     }
@@ -74,6 +75,21 @@ public static partial class ProbeParser
         }
 
         return result;
+    }
+
+    private static Dictionary<string, string> ReadStaticPodImages(RawOutput raw)
+    {
+        var images = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var component in HostFacts.ControlPlaneComponents)
+        {
+            // YAML may quote the scalar; the tag is what matters.
+            if (raw.Value("image." + component)?.Trim('"', '\'', ' ') is { Length: > 0 } image)
+            {
+                images[component] = image;
+            }
+        }
+
+        return images;
     }
 
     private static Dictionary<string, ServiceState> ReadServices(RawOutput raw)

@@ -56,7 +56,9 @@ public static class ProbeScript
             .Replace("@PORTS@", ports, StringComparison.Ordinal)
             .Replace("@UNITS@", string.Join(' ', Units), StringComparison.Ordinal)
             .Replace("@BINS@", string.Join(' ', VersionedBinaries), StringComparison.Ordinal)
-            .Replace("@PRESENT@", string.Join(' ', PresenceBinaries), StringComparison.Ordinal)).ToString();
+            .Replace("@PRESENT@", string.Join(' ', PresenceBinaries), StringComparison.Ordinal)
+            .Replace("@STATICPODS@", string.Join(' ', HostFacts.ControlPlaneComponents), StringComparison.Ordinal)
+            .Replace("@MANIFESTS@", KnownPaths.Manifests, StringComparison.Ordinal)).ToString();
     }
 
     /// <summary>
@@ -95,6 +97,8 @@ public static class ProbeScript
     // - The stat output is kept in a variable so binary identities can be compared in shell.
     // - grep prints only certificate lines of *.crt files (PEM armour and base64 lines) and the
     //   client-certificate-data line of kubeconfigs; client-key-data never leaves the host.
+    // - The control plane's version is the image of its static pod manifests, read with the
+    //   shell's own read (no fork): the first "image:" line of each, as "image.<component>".
     private const string Body = """
         export LC_ALL=C PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/opt/bin
         o() { printf '%s=%s\n' "$1" "$2"; }
@@ -173,6 +177,12 @@ public static class ProbeScript
         else
           o services none
         fi
+        for c in @STATICPODS@; do
+          [ -r "@MANIFESTS@/$c.yaml" ] || continue
+          while IFS= read -r l; do
+            case $l in *image:*) set -f; set -- ${l#*image:}; set +f; o "image.$c" "${1-}"; break;; esac
+          done < "@MANIFESTS@/$c.yaml"
+        done
         if [ -n "$etcd" ] && command -v etcdctl >/dev/null 2>&1; then
           p=/etc/kubernetes/pki/etcd
           if [ -r $p/healthcheck-client.crt ]; then n=healthcheck-client; else n=server; fi

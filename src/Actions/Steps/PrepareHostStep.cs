@@ -2,6 +2,7 @@ using System.Text;
 using HaKube.Actions.Rendering;
 using HaKube.Actions.Ssh;
 using HaKube.Model.Api;
+using HaKube.Model.Facts;
 using HaKube.Model.Planning;
 
 namespace HaKube.Actions.Steps;
@@ -11,7 +12,9 @@ namespace HaKube.Actions.Steps;
 /// loaded (checked in /sys/module and the built-in list: a module that cannot be loaded is an
 /// error, not a warning, because kubeadm and the pod network fail later and less clearly),
 /// ip_forward on, containerd with the systemd cgroup driver, and kubelet/kubeadm/kubectl from the
-/// spec's pkgs.k8s.io minor repository at exactly the spec's version, held. LoadBalancer hosts get
+/// spec's pkgs.k8s.io minor repository at exactly the spec's version, held (only on a node not yet
+/// joined: on a joined one a version change is an upgrade, the upgrade steps' work, so the
+/// packages are left as they are). LoadBalancer hosts get
 /// HAProxy, external etcd hosts etcd. Each part does nothing when already true, then re-checks.
 /// </summary>
 public sealed class PrepareHostStep : IStep
@@ -113,7 +116,8 @@ public sealed class PrepareHostStep : IStep
 
         """;
 
-    private static string Repository(HaClusterSpec spec)
+    /// <summary>The pkgs.k8s.io source of the spec's minor and its signing key, in place (the upgrade steps switch minors with it too).</summary>
+    internal static string Repository(HaClusterSpec spec)
     {
         var minor = spec.Version().MinorTag;
         var source = HostPrerequisiteFiles.AptSource(minor);
@@ -161,6 +165,10 @@ public sealed class PrepareHostStep : IStep
         var version = spec.Version().PackageVersion;
         var v = ShellQuote.Quote(version);
         return $$"""
+            if [ -f {{KnownPaths.KubeletConf}} ]; then
+              # A joined node: its Kubernetes packages change only through an upgrade step (kubeadm upgrade, drain).
+              apt-mark hold kubelet kubeadm kubectl >/dev/null 2>&1 || true
+            else
             v={{v}}
             need=
             for p in kubelet kubeadm kubectl; do
@@ -178,6 +186,7 @@ public sealed class PrepareHostStep : IStep
             kubelet --version | grep -q "v$v\$" || fail "kubelet reports $(kubelet --version 2>&1), expected v$v"
             held=$(apt-mark showhold)
             for p in kubelet kubeadm kubectl; do echo "$held" | grep -qx "$p" || fail "$p is not held"; done
+            fi
 
             """;
     }

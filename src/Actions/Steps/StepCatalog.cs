@@ -23,6 +23,8 @@ public static class StepCatalog
         new RemoveControlPlaneStep(),
         new RemoveEtcdMemberStep(),
         new RemoveStaleEtcdMemberStep(),
+        new UpgradeControlPlaneStep(),
+        new UpgradeWorkerStep(),
     }.ToDictionary(s => s.Kind);
 
     public static IStep For(StepKind kind) =>

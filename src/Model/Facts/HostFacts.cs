@@ -1,3 +1,5 @@
+using HaKube.Model.Api;
+
 namespace HaKube.Model.Facts;
 
 /// <summary>
@@ -44,6 +46,39 @@ public sealed record HostFacts
     /// <summary>Membership and health as the local etcd reports them; null where no etcd listens.</summary>
     public EtcdFacts? Etcd { get; init; }
 
+    /// <summary>
+    /// Control-plane component (kube-apiserver, kube-controller-manager, kube-scheduler) to the image
+    /// of its static pod manifest (registry.k8s.io/kube-apiserver:v1.31.4): the version this
+    /// control plane runs, which kubeadm init, join and upgrade write.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> StaticPodImages { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// The version this control plane's static pods run: the oldest image tag of kube-apiserver,
+    /// kube-controller-manager and kube-scheduler; null unless all three manifests name a release.
+    /// </summary>
+    public KubernetesVersion? ControlPlaneVersion
+    {
+        get
+        {
+            KubernetesVersion? oldest = null;
+            foreach (var component in ControlPlaneComponents)
+            {
+                if (!StaticPodImages.TryGetValue(component, out var image) || !KubernetesVersion.TryParse(ImageTag(image), out var version))
+                {
+                    return null;
+                }
+
+                oldest = oldest is { } o && o < version ? o : version;
+            }
+
+            return oldest;
+        }
+    }
+
+    /// <summary>The static pods whose images make up <see cref="ControlPlaneVersion"/>.</summary>
+    public static readonly IReadOnlyList<string> ControlPlaneComponents = ["kube-apiserver", "kube-controller-manager", "kube-scheduler"];
+
     /// <summary>kubeadm's marker for a joined or initialized node.</summary>
     public bool KubeletConfigured => IsPresent(KnownPaths.KubeletConf);
 
@@ -53,6 +88,15 @@ public sealed record HostFacts
     /// <summary>The earliest notAfter among the certificates the probe read.</summary>
     public DateTimeOffset? EarliestCertificateExpiry =>
         Files.Values.Where(f => f.NotAfter is not null).Select(f => f.NotAfter).Min();
+
+    /// <summary>The tag of an image reference (after the last colon that follows the last slash); empty when it has none.</summary>
+    public static string ImageTag(string image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var name = image[(image.LastIndexOf('/') + 1)..];
+        var colon = name.LastIndexOf(':');
+        return colon < 0 ? "" : name[(colon + 1)..];
+    }
 
     public bool IsPresent(string path) => Files.TryGetValue(path, out var file) && file.Present;
 

@@ -15,6 +15,13 @@ public static class KnownPaths
     public const string HaproxyConfig = "/etc/haproxy/haproxy.cfg";
     public const string EtcdUnit = "/etc/systemd/system/etcd.service";
 
+    /// <summary>
+    /// Written by an upgrade step before it drains a node and removed once the node is uncordoned
+    /// with its kubelet restarted: while present, the node's upgrade is unfinished (a host lost
+    /// mid-upgrade comes back cordoned), whatever its package versions say.
+    /// </summary>
+    public const string UpgradeMarker = HaKubeConfig + "/upgrade-in-progress.yaml";
+
     /// <summary>kubeconfigs kubeadm writes; their client certificates expire too.</summary>
     public static readonly IReadOnlyList<string> KubeConfigs =
         [AdminConf, SuperAdminConf, KubeletConf, ControllerManagerConf, SchedulerConf];

@@ -60,4 +60,19 @@ public enum StepKind
 
     /// <summary>An etcd member that runs on no spec host (left over from a dead or replaced host) removed through a healthy member. A membership change.</summary>
     RemoveStaleEtcdMember,
+
+    /// <summary>
+    /// Kubernetes upgrade of one control plane to spec.kubernetesVersion: kubeadm installed at the
+    /// target, then `kubeadm upgrade plan` and `kubeadm upgrade apply` on the first one to upgrade
+    /// (the cluster's kubeadm-config is still older) or `kubeadm upgrade node` on the others; then
+    /// drained, kubelet and kubectl upgraded, kubelet restarted, uncordoned. One host per plan.
+    /// </summary>
+    UpgradeControlPlane,
+
+    /// <summary>
+    /// Kubernetes upgrade of one worker, once every control plane runs the target: drained (bounded),
+    /// kubeadm installed at the target, `kubeadm upgrade node`, kubelet and kubectl upgraded, kubelet
+    /// restarted, uncordoned. One host per plan.
+    /// </summary>
+    UpgradeWorker,
 }

@@ -81,6 +81,11 @@ internal static class ControlPlanePhase
             problems.Add($"external etcd cannot serve kube-apiserver: {etcd.Problem}");
         }
 
+        if (UpgradePhase.JoinsWait(plan) is { } upgrading)
+        {
+            problems.Add(upgrading);
+        }
+
         return problems;
     }
 

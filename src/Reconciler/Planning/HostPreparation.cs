@@ -12,9 +12,9 @@ namespace HaKube.Reconciler.Planning;
 /// <item>LoadBalancer (HAProxy): the haproxy program is installed.</item>
 /// <item>Etcd (External): the etcd and etcdctl programs are installed.</item>
 /// </list>
-/// A joined node (kubelet.conf present) whose Kubernetes packages are at another version is
-/// refused, not prepared: installing other packages under a running node is an upgrade, which
-/// takes kubeadm upgrade and drains, and the planner does not plan upgrades.
+/// On a joined node (kubelet.conf present) the Kubernetes packages are not PrepareHost's:
+/// changing them under a running node is an upgrade (kubeadm upgrade, drain, kubelet restart),
+/// which <see cref="UpgradePhase"/> plans one host at a time; PrepareHost never changes them there.
 /// </summary>
 internal static class HostPreparation
 {
@@ -36,15 +36,10 @@ internal static class HostPreparation
             if (host.Roles.Contains(HostRole.ControlPlane) || host.Roles.Contains(HostRole.Worker))
             {
                 reasons.AddRange(NodePrerequisites(facts));
-                var versions = VersionDrift(facts, spec.KubernetesVersion);
-                if (versions.Count > 0 && facts.KubeletConfigured && versions.Any(v => !v.Missing))
+                if (!facts.KubeletConfigured)
                 {
-                    plan.Refuse(StepKind.PrepareHost, host.Name,
-                        $"{Wording.List(versions.Select(v => v.Text))} on a joined node: changing Kubernetes packages under a running node is an upgrade (kubeadm upgrade, drain), which HaKube does not plan");
-                    continue;
+                    reasons.AddRange(VersionDrift(facts, spec.KubernetesVersion));
                 }
-
-                reasons.AddRange(versions.Select(v => v.Text));
             }
 
             if (loadBalancers.Contains(host.Name) && !facts.Programs.Contains("haproxy"))
@@ -98,25 +93,25 @@ internal static class HostPreparation
         }
     }
 
-    private static List<(string Text, bool Missing)> VersionDrift(HostFacts facts, string wanted)
+    private static List<string> VersionDrift(HostFacts facts, string wanted)
     {
-        var drift = new List<(string, bool)>();
+        var drift = new List<string>();
         foreach (var (name, have) in new[] { ("kubelet", facts.Versions.Kubelet), ("kubeadm", facts.Versions.Kubeadm), ("kubectl", facts.Versions.Kubectl) })
         {
             if (have is null)
             {
-                drift.Add(($"{name} not installed, spec wants {wanted}", true));
+                drift.Add($"{name} not installed, spec wants {wanted}");
             }
             else if (!SameVersion(have, wanted))
             {
-                drift.Add(($"{name} {have} installed, spec wants {wanted}", false));
+                drift.Add($"{name} {have} installed, spec wants {wanted}");
             }
         }
 
         return drift;
     }
 
-    // Binaries may print build suffixes ("v1.31.4+abc"); the release is what counts.
-    private static bool SameVersion(string have, string wanted) =>
+    /// <summary>Binaries may print build suffixes ("v1.31.4+abc"); the release is what counts.</summary>
+    public static bool SameVersion(string have, string wanted) =>
         have == wanted || (have.StartsWith(wanted, StringComparison.Ordinal) && have.Length > wanted.Length && have[wanted.Length] is '+' or '-');
 }

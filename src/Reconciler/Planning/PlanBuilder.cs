@@ -31,6 +31,12 @@ internal sealed class PlanBuilder(HaClusterSpec spec, IReadOnlyDictionary<string
         return [.. spec.EtcdMembers(), .. Departing.Where(h => h.Roles.Contains(role))];
     }
 
+    /// <summary>The steps planned so far.</summary>
+    public IReadOnlyList<PlanStep> Steps => _steps;
+
+    /// <summary>The refusals so far.</summary>
+    public IReadOnlyList<Refusal> Refusals => _refusals;
+
     /// <summary>The user-provided load balancer as observed; null when not observed (HAProxy, or not asked).</summary>
     public EndpointFacts? Endpoint => endpoint;
 

@@ -8,7 +8,8 @@ namespace HaKube.Reconciler.Planning;
 /// The planner: a pure, deterministic function from (spec, host facts, desired files) to a
 /// <see cref="Model.Planning.Plan"/>. Steps come in the order the kubeadm HA guide needs them:
 /// PrepareHost, StartKubelet, ConfigureLoadBalancer, the etcd steps, DistributeCertificateAuthorities,
-/// InitControlPlane, JoinControlPlane, InstallPodNetwork, JoinWorker. Each phase lives in its
+/// InitControlPlane, JoinControlPlane, InstallPodNetwork, JoinWorker, then the upgrade steps
+/// (UpgradeControlPlane, UpgradeWorker) once nothing else is left. Each phase lives in its
 /// own class with its rules; the ones that hold across phases are here:
 /// <list type="bullet">
 /// <item>Nothing is planned on a host whose probe failed; it gets a refusal with the probe's
@@ -46,6 +47,7 @@ public static class Planner
         var etcd = EtcdPhase.Plan(plan);
         var anchor = ControlPlanePhase.Plan(plan, etcd);
         WorkloadPhase.Plan(plan, anchor);
+        UpgradePhase.Plan(plan, etcd);
         var result = plan.Build();
         if (!spec.Paused)
         {

@@ -84,6 +84,12 @@ internal static class WorkloadPhase
             return;
         }
 
+        if (UpgradePhase.JoinsWait(plan) is { } upgrading)
+        {
+            waiting.ForEach(w => plan.Refuse(StepKind.JoinWorker, w, upgrading));
+            return;
+        }
+
         plan.Step(StepKind.JoinWorker, waiting, $"{Wording.List(waiting)}: no {KnownPaths.KubeletConf} (not joined); they join in parallel");
     }
 }

@@ -20,7 +20,6 @@ public sealed class ExternalEtcdMembershipLabTests
     private static readonly TimeSpan ApplyLimit = TimeSpan.FromMinutes(8);
 
     private LabCluster? _cluster;
-    private (int Worker, int Io) _threads;
 
     private LabCluster Cluster => _cluster ?? throw new InvalidOperationException("lab not started");
 
@@ -33,14 +32,12 @@ public sealed class ExternalEtcdMembershipLabTests
     [OneTimeSetUp]
     public async Task StartLab()
     {
-        _threads = MembershipRun.ReserveThreads();
         _cluster = await LabCluster.StartAsync(8, new LabOptions("mem2", "127.0.111"), h => Manifest(h, [(h[0].Name, h[0]), (h[1].Name, h[1]), (h[2].Name, h[2])]));
     }
 
     [OneTimeTearDown]
     public async Task StopLab()
     {
-        MembershipRun.RestoreThreads(_threads);
         if (_cluster is not null)
         {
             await _cluster.DisposeAsync();

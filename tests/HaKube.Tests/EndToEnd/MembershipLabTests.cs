@@ -23,7 +23,6 @@ public sealed class MembershipLabTests
     private static readonly TimeSpan ApplyLimit = TimeSpan.FromMinutes(8);
 
     private LabCluster? _cluster;
-    private (int Worker, int Io) _threads;
 
     private LabCluster Cluster => _cluster ?? throw new InvalidOperationException("lab not started");
 
@@ -38,14 +37,12 @@ public sealed class MembershipLabTests
     [OneTimeSetUp]
     public async Task StartLab()
     {
-        _threads = MembershipRun.ReserveThreads();
         _cluster = await LabCluster.StartAsync(8, new LabOptions("mem1", "127.0.110"), h => Manifest(h, [h[0], h[1], h[2]], [h[5]]));
     }
 
     [OneTimeTearDown]
     public async Task StopLab()
     {
-        MembershipRun.RestoreThreads(_threads);
         if (_cluster is not null)
         {
             await _cluster.DisposeAsync();

@@ -28,23 +28,6 @@ internal sealed class MembershipRun : IExecutionObserver
         }
     }
 
-    /// <summary>
-    /// The watchers sample etcd from this test process, with a 1 s timeout per request, while the
-    /// apply runs in the same process. SSH handshakes hold thread-pool threads while they wait, and
-    /// on a 2-core machine the pool starts with 2 threads and grows about one per half second: the
-    /// first probe of eight hosts then delays the watcher's answers past its timeout, and a healthy
-    /// etcd looks lost for a sample. More threads up front keep the watcher measuring etcd, not
-    /// this process. Returns the previous minimum, for <see cref="RestoreThreads"/>.
-    /// </summary>
-    public static (int Worker, int Io) ReserveThreads()
-    {
-        ThreadPool.GetMinThreads(out var worker, out var io);
-        ThreadPool.SetMinThreads(Math.Max(worker, 64), Math.Max(io, 64));
-        return (worker, io);
-    }
-
-    public static void RestoreThreads((int Worker, int Io) previous) => ThreadPool.SetMinThreads(previous.Worker, previous.Io);
-
     /// <summary>"Kind host,host" per started step, in order.</summary>
     public IReadOnlyList<string> StartedRows => Started.Select(s => $"{s.Kind} {string.Join(",", s.Hosts)}").ToList();
 

@@ -396,6 +396,11 @@ log "kubectl"
 check "label node" on cp1 "kubectl label node w1 zone=a | grep -qx 'node/w1 labeled' && [ \"\$(kubectl get node w1 -o jsonpath='{.metadata.labels.zone}')\" = a ]"
 expect_fail "label without --overwrite" "already has a value \(a\), and --overwrite is false" on cp1 kubectl label node w1 zone=b
 check "cordon shows SchedulingDisabled" on cp1 "kubectl cordon w1 >/dev/null && kubectl get nodes | grep -qE '^w1 +Ready,SchedulingDisabled'"
+check "kubelet upgraded to 1.31.5 on w1 and restarted" on w1 \
+  "apt-get install -y -q --allow-change-held-packages kubelet=1.31.5-1.1 >/dev/null && systemctl restart kubelet"
+eventually 6 "the restarted kubelet reports v1.31.5 at once (not a heartbeat later)" on cp1 \
+  "kubectl get node w1 -o jsonpath='{.status.nodeInfo.kubeletVersion}' | grep -qx v1.31.5"
+check "upgrade node on a worker skips the control-plane phase" on w1 "kubeadm upgrade node | grep -q 'Skipping phase. Not a control plane node.'"
 check "drain then uncordon" on cp1 "kubectl drain w1 --ignore-daemonsets --delete-emptydir-data --force | grep -q 'node/w1 drained' && kubectl uncordon w1 | grep -qx 'node/w1 uncordoned'"
 check "get nodes -o json" on cp2 "kubectl get nodes -o json | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); assert sorted(i[\"metadata\"][\"name\"] for i in d[\"items\"])==[\"cp1\",\"cp2\",\"w1\"]'"
 on cp1 "cat > /root/calico.yaml" <<'EOF'
@@ -414,6 +419,8 @@ check "certs check-expiration" on cp1 "kubeadm certs check-expiration | grep -qE
 check "certs renew all changes the apiserver cert" on cp2 \
   "a=\$(openssl x509 -noout -serial -in /etc/kubernetes/pki/apiserver.crt); kubeadm certs renew all | grep -q 'Done renewing certificates' && [ \"\$(openssl x509 -noout -serial -in /etc/kubernetes/pki/apiserver.crt)\" != \"\$a\" ]"
 expect_fail "upgrade apply past the kubeadm version" 'is higher than the kubeadm version "v1.31.4"' on cp1 kubeadm upgrade apply v1.32.0 -y
+expect_fail "upgrade apply to the cluster's own version" 'is equal to or lower than the cluster version "v1.31.4"' on cp1 kubeadm upgrade apply v1.31.4 -y
+expect_fail "upgrade apply below the cluster's version" 'Downgrades are not supported yet' on cp1 kubeadm upgrade apply v1.31.3 -y
 
 # ---------------------------------------------------------------- etcd health and the manifest shuffle
 

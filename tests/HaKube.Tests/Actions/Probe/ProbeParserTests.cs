@@ -49,6 +49,31 @@ public sealed class ProbeParserTests
     }
 
     [Test]
+    public void Parse_Golden_ControlPlaneVersionIsTheOldestStaticPodImageTag()
+    {
+        var facts = Golden().Facts;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(facts.StaticPodImages["kube-controller-manager"], Is.EqualTo("registry.k8s.io/kube-controller-manager:v1.31.4"), "YAML quotes are dropped");
+            Assert.That(facts.ControlPlaneVersion?.ToString(), Is.EqualTo("v1.31.3"));
+        });
+    }
+
+    [Test]
+    public void ControlPlaneVersion_ManifestMissingOrTagNotARelease_IsNull()
+    {
+        var facts = Golden().Facts;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((facts with { StaticPodImages = new Dictionary<string, string> { ["kube-apiserver"] = "registry.k8s.io/kube-apiserver:v1.31.4" } }).ControlPlaneVersion, Is.Null);
+            Assert.That((facts with { StaticPodImages = HostFacts.ControlPlaneComponents.ToDictionary(c => c, c => $"registry:5000/{c}:latest") }).ControlPlaneVersion, Is.Null);
+            Assert.That(HostFacts.ImageTag("registry:5000/kube-apiserver"), Is.Empty);
+        });
+    }
+
+    [Test]
     public void Parse_BinaryChangedWithoutVersionBlock_VersionUnknownAndAskedAgain()
     {
         var inputs = Inputs with { KnownBinaries = new Dictionary<string, KnownBinary> { ["kubectl"] = new("1:2:3", "v1.30.0") } };

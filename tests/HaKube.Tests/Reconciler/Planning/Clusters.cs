@@ -148,7 +148,8 @@ internal static class Clusters
                     haproxy: spec.LoadBalancer.Hosts.Contains(host.Name) ? ServiceState.Active : ServiceState.Inactive,
                     containerd: kube ? ServiceState.Active : ServiceState.Inactive),
                 Files = files,
-                ListeningPorts = etcd ? new HashSet<int> { 2379, 2380 } : new HashSet<int>(),
+                ListeningPorts = Ports(etcd, host.Roles.Contains(HostRole.ControlPlane)),
+                StaticPodImages = host.Roles.Contains(HostRole.ControlPlane) ? Images(spec.KubernetesVersion) : new Dictionary<string, string>(),
                 Etcd = etcd ? new EtcdFacts(true, members, null) : null,
                 EtcdDataPresent = etcd,
                 Programs = Programs(kube, spec.LoadBalancer.Hosts.Contains(host.Name), etcd && spec.Etcd.Topology == EtcdTopology.External),
@@ -156,6 +157,26 @@ internal static class Clusters
         }
 
         return facts;
+    }
+
+    /// <summary>The control-plane static pods' images at <paramref name="version"/>, as kubeadm writes them.</summary>
+    public static IReadOnlyDictionary<string, string> Images(string version) =>
+        HostFacts.ControlPlaneComponents.ToDictionary(c => c, c => $"registry.k8s.io/{c}:{version}");
+
+    private static HashSet<int> Ports(bool etcd, bool controlPlane)
+    {
+        var ports = new HashSet<int>();
+        if (etcd)
+        {
+            ports.UnionWith([2379, 2380]);
+        }
+
+        if (controlPlane)
+        {
+            ports.Add(6443);
+        }
+
+        return ports;
     }
 
     private static HashSet<string> Programs(bool kube, bool loadBalancer, bool externalEtcd)

@@ -119,6 +119,8 @@ internal sealed class HostModel(HaCluster cluster, DesiredState desired, IReadOn
                         .With(KnownPaths.AdminConf, Clusters.Present(Clusters.Sha(host + "admin.conf"), "600"))
                         .With(KnownPaths.KubeletConf, Clusters.Present(Clusters.Sha(host + "kubelet.conf"), "600")),
                     Services = f.Services.With("kubelet", ServiceState.Active),
+                    StaticPodImages = Clusters.Images(Spec.KubernetesVersion),
+                    ListeningPorts = new HashSet<int>(f.ListeningPorts) { 6443 },
                 });
                 if (stacked)
                 {
@@ -135,6 +137,15 @@ internal sealed class HostModel(HaCluster cluster, DesiredState desired, IReadOn
                 {
                     Files = f.Files.With(KnownPaths.KubeletConf, Clusters.Present(Clusters.Sha(host + "kubelet.conf"), "600")),
                     Services = f.Services.With("kubelet", ServiceState.Active),
+                });
+                break;
+            case StepKind.UpgradeControlPlane or StepKind.UpgradeWorker:
+                var target = Spec.KubernetesVersion;
+                Update(host, f => f with
+                {
+                    Versions = new KubeVersions(target, target, target),
+                    StaticPodImages = kind == StepKind.UpgradeControlPlane ? Clusters.Images(target) : f.StaticPodImages,
+                    Files = f.Files.With(KnownPaths.UpgradeMarker, null),
                 });
                 break;
             case StepKind.StartKubelet:

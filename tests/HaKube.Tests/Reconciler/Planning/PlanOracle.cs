@@ -16,7 +16,7 @@ internal static class PlanOracle
         StepKind.RemoveStaleEtcdMember, StepKind.RemoveControlPlane, StepKind.RemoveEtcdMember, StepKind.RemoveWorker,
         StepKind.ConfigureEtcdMember, StepKind.BootstrapEtcd,
         StepKind.StartEtcdMember, StepKind.AddEtcdMember, StepKind.DistributeCertificateAuthorities, StepKind.InitControlPlane,
-        StepKind.JoinControlPlane, StepKind.InstallPodNetwork, StepKind.JoinWorker,
+        StepKind.JoinControlPlane, StepKind.InstallPodNetwork, StepKind.JoinWorker, StepKind.UpgradeControlPlane, StepKind.UpgradeWorker,
     ];
 
     private static int Majority(int voting) => (voting / 2) + 1;
@@ -86,6 +86,13 @@ internal static class PlanOracle
             yield return $"restarts of running members break quorum: {string.Join(" | ", restarts)}";
         }
 
+        // A stacked control plane's upgrade restarts its etcd member (new manifest): one at a time, and never below a majority.
+        var upgrades = plan.Steps.Where(s => stacked && s.Kind == StepKind.UpgradeControlPlane && facts[s.Hosts[0]].Etcd is { Healthy: true }).ToList();
+        if (upgrades.Count > 1 || (upgrades.Count == 1 && voting.Count > 1 && (!agree || healthy - 1 < Majority(voting.Count))))
+        {
+            yield return $"upgrades restart members below quorum: {string.Join(" | ", upgrades)}";
+        }
+
         if (plan.Steps.Any(s => s.Kind == StepKind.BootstrapEtcd) &&
             hosts.Any(h => facts.GetValueOrDefault(h.Name) is not { Reachable: true } f || f.Etcd is not null || f.Services.GetValueOrDefault("etcd") == ServiceState.Active || f.ListeningPorts.Contains(2379)))
         {
@@ -126,7 +133,7 @@ internal static class PlanOracle
                 StepKind.PrepareHost => spec.Hosts.Select(h => h.Name).ToHashSet(),
                 StepKind.ConfigureLoadBalancer => lbs,
                 StepKind.ConfigureEtcdMember or StepKind.BootstrapEtcd or StepKind.AddEtcdMember or StepKind.StartEtcdMember => etcd,
-                StepKind.JoinWorker => workers,
+                StepKind.JoinWorker or StepKind.UpgradeWorker => workers,
                 StepKind.StartKubelet => controlPlanes.Union(workers).ToHashSet(),
                 StepKind.RemoveStaleEtcdMember => spec.EtcdMembers().Select(h => h.Name).ToHashSet(),
                 StepKind.RemoveControlPlane => departing.Where(h => h.Roles.Contains(HostRole.ControlPlane)).Select(h => h.Name).ToHashSet(),
@@ -159,6 +166,8 @@ internal static class PlanOracle
                 StepKind.JoinControlPlane => f?.ControlPlaneInitialized == true,
                 StepKind.JoinWorker => step.Hosts.Any(h => facts[h].KubeletConfigured),
                 StepKind.StartEtcdMember => f?.Services.GetValueOrDefault("etcd") == ServiceState.Active,
+                StepKind.UpgradeControlPlane or StepKind.UpgradeWorker => plan.Steps.Count > 1 || (f is not null && f.Versions == new KubeVersions(spec.KubernetesVersion, spec.KubernetesVersion, spec.KubernetesVersion) &&
+                    !f.IsPresent(KnownPaths.UpgradeMarker) && (step.Kind == StepKind.UpgradeWorker || f.ControlPlaneVersion?.ToString() == spec.KubernetesVersion)),
                 StepKind.StartKubelet => f is not { KubeletConfigured: true } || f.Services.GetValueOrDefault("kubelet") == ServiceState.Active,
                 _ => false,
             };
@@ -175,5 +184,6 @@ internal static class PlanOracle
         string.Join(",", f.Services.OrderBy(s => s.Key).Select(s => $"{s.Key}={s.Value}")),
         string.Join(",", f.Files.Where(p => p.Value.Present).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}:{p.Value.Sha256}:{p.Value.Mode}")),
         string.Join(",", f.ListeningPorts.Order()),
+        string.Join(",", f.StaticPodImages.OrderBy(i => i.Key, StringComparer.Ordinal).Select(i => i.Value)),
         f.Etcd is null ? "-" : $"{f.Etcd.Healthy}:{string.Join(",", f.Etcd.Members.Select(m => $"{m.Id}{m.IsLearner}").Order())}");
 }

@@ -37,8 +37,13 @@
 #   * `token create [TOKEN] [--ttl D] [--print-join-command] [--description]`, `token list`,
 #     `token delete ID`, `certs renew all|NAME`, `certs check-expiration`,
 #     `certs certificate-key`, `upgrade plan`, `upgrade apply vX.Y.Z [-y] [--certificate-renewal]`
-#     (one minor at a time, never past the kubeadm version; rewrites the control-plane manifests'
-#     images, renews certs, updates kubeadm-config), `upgrade node`, `version [-o short|json|yaml]`.
+#     (kubeadm's version policy: one minor at a time, never past the kubeadm version, no target equal
+#     to or below the cluster version, no kubelet more than three minors older than the target,
+#     each "Can be bypassed if you pass the --force flag"; rewrites the control-plane manifests'
+#     images (etcd's to the target minor's etcd) and waits, up to 5m, until the kubelet runs each
+#     rewritten static pod, renews certs, updates kubeadm-config's kubernetesVersion),
+#     `upgrade node` (the version kubeadm-config names; control planes' manifests as above,
+#     workers only print), `version [-o short|json|yaml]`.
 # Does not reproduce: --upload-certs / --certificate-key (kubeadm-certs Secret), external-CA mode
 # detection beyond "ca.key missing", phases (`init phase ...`), kube-proxy and CoreDNS addons
 # (reported as applied, nothing runs), RBAC objects, patches, dry-run, image pulls, crictl,
@@ -1661,10 +1666,34 @@ def rewrite_manifest_images(version, etcd=True):
             os.makedirs(backup, exist_ok=True)
             shutil.copy2(path, os.path.join(backup, f"{comp}.yaml"))
             c["image"] = new
-            common.write_file(path, common.dump_yaml(m), 0o600)
+            text = common.dump_yaml(m)
+            common.write_file(path, text, 0o600)
             changed.append(comp)
             out(f"[upgrade/staticpods] Moving new manifest to \"{path}\" and backing up old manifest to \"{backup}/{comp}.yaml\"")
+            wait_static_pod(comp, text)
     return changed
+
+
+def wait_static_pod(comp, text, timeout=300):
+    """As kubeadm upgrade does, wait (timeouts.upgradeManifests, 5m) until the kubelet runs the new manifest: the
+    kubelet stand-in records the hash of the manifest each pod was started from."""
+    out(f"[upgrade/staticpods] Waiting for the kubelet to restart the component\n[upgrade/staticpods] This can take up "
+        f"to {timeout // 60}m0s")
+    want = hashlib.sha256(text.encode() if isinstance(text, str) else text).hexdigest()
+    rec = f"/run/hakube-standins/pods/{comp}.yaml.json"
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            if json.load(open(rec)).get("hash") == want:
+                out(f"[apiclient] Found 1 Pods for label selector component={comp}\n[upgrade/staticpods] Component "
+                    f"\"{comp}\" upgraded successfully!")
+                return
+        except (OSError, ValueError):
+            pass
+        time.sleep(0.25)
+    raise Fail(f"[upgrade/apply] FATAL: couldn't upgrade control plane. kubeadm has tried to recover everything into "
+               f"the earlier state. Errors faced: timed out waiting for the condition: static Pod hash for component "
+               f"{comp} on Node did not change after {timeout // 60}m0s")
 
 
 def cluster_version(api):
@@ -1706,6 +1735,18 @@ def cmd_upgrade(argv):
             raise Fail(f"[upgrade/version] FATAL: the --version argument is invalid due to these fatal errors:\n\n\t- "
                        f"Specified version to downgrade to \"{target}\" is not supported\n\nCan be bypassed if you pass "
                        f"the --force flag")
+        if tv[:3] <= cur[:3] and flags.get("force") != "true":
+            raise Fail(f"[upgrade/version] FATAL: the --version argument is invalid due to these fatal errors:\n\n\t- "
+                       f"Specified version to upgrade to \"{target}\" is equal to or lower than the cluster version "
+                       f"\"{cc['kubernetesVersion']}\". Downgrades are not supported yet\n\nCan be bypassed if you pass "
+                       f"the --force flag")
+        st, nodes = api.call("GET", "/api/v1/nodes")
+        old_kubelets = sorted({n["status"]["nodeInfo"]["kubeletVersion"] for n in (nodes.get("items") or []) if st == 200
+                               and common.version_info((n.get("status") or {}).get("nodeInfo", {}).get("kubeletVersion", "v0.0.0"))[1] + 3 < tv[1]})
+        if old_kubelets:
+            raise Fail(f"[upgrade/version] FATAL: the --version argument is invalid due to these fatal errors:\n\n\t- "
+                       f"There are kubelets in this cluster that are too old that have these versions {old_kubelets}"
+                       f"\n\nCan be bypassed if you pass the --force flag")
         kv = kubelet_version()
         out(f"[upgrade] Running cluster health checks")
         if flags.get("yes") != "true":

@@ -15,7 +15,9 @@
 #     writes --kubeconfig pointing at it (what `kubeadm join` waits for).
 #   * node registration (name = --hostname-override or the hostname, labels kubernetes.io/hostname,
 #     os, arch, + --node-labels, taints from --register-with-taints, InternalIP = --node-ip or the
-#     host's address, nodeInfo.kubeletVersion) and a status heartbeat every 10 s.
+#     host's address, nodeInfo.kubeletVersion) and a status heartbeat every 10 s; a kubelet that
+#     starts on a node already registered (restarted, e.g. after a package upgrade) posts its status,
+#     with its new nodeInfo.kubeletVersion, at once.
 #   * static pods from staticPodPath (config) / --pod-manifest-path, checked every second: each
 #     pod runs as one process in its own session (so it outlives a kubelet stop, as containers
 #     do, and is adopted again by the next kubelet); a changed manifest restarts the pod, a removed
@@ -360,7 +362,9 @@ def api_loop(f, cfg):
                     st, obj = api.call("POST", "/api/v1/nodes", node_object(f, cfg))
                     if st in (201, 409):
                         registered = True
-                        last_beat = time.time()
+                        # Like the kubelet, a node already registered (a restarted kubelet) gets its
+                        # status, nodeInfo.kubeletVersion included, at once, not a heartbeat later.
+                        last_beat = time.time() if st == 201 else 0.0
                         log("I", f"Successfully registered node {name}" if st == 201 else f"node {name} already registered")
                     else:
                         log("E", f"Unable to register node with API server: {st} {obj.get('message', '')}")

@@ -1,0 +1,102 @@
+using HaKube.Actions.Ssh;
+using HaKube.Model.Api;
+using HaKube.Model.Facts;
+
+namespace HaKube.Actions.Steps;
+
+/// <summary>
+/// The shell parts both upgrade steps share, in the kubeadm upgrade guide's order: packages from
+/// the target minor's pkgs.k8s.io repository (unheld, installed at exactly the target, held
+/// again), the unfinished-upgrade marker, drain and uncordon through a control plane's admin
+/// kubeconfig, and the kubelet restart with its post-condition (the Node reports the new
+/// kubelet version). Every wait is bounded.
+/// </summary>
+internal static class NodeUpgrade
+{
+    /// <summary>How long a drain may take before the step fails (kubectl drain --timeout).</summary>
+    public static readonly TimeSpan DrainTimeout = TimeSpan.FromMinutes(5);
+
+    private const string Kubectl = "kubectl --kubeconfig " + KnownPaths.AdminConf + " --request-timeout=20s";
+
+    /// <summary>Marks the node's upgrade as unfinished until <see cref="Finished"/> removes the mark.</summary>
+    public static string Started(KubernetesVersion target) =>
+        ShellSnippets.Prelude + ShellSnippets.WriteFile(KnownPaths.UpgradeMarker, $"# HaKube: this node's upgrade to {target} has not finished (drained, kubelet not yet restarted, or not uncordoned)\ntarget: {target}\n", "0644");
+
+    /// <summary>Removes the unfinished-upgrade mark.</summary>
+    public static string Finished => ShellSnippets.Prelude + $"rm -f {KnownPaths.UpgradeMarker}\n";
+
+    /// <summary>
+    /// Installs <paramref name="packages"/> at the target from the target minor's repository, then
+    /// holds all three and checks what the binaries report. A target the repository lacks fails
+    /// before anything is installed.
+    /// </summary>
+    public static string Packages(HaClusterSpec spec, IReadOnlyList<string> packages)
+    {
+        var target = spec.Version();
+        var version = ShellQuote.Quote(target.PackageVersion);
+        var names = string.Join(' ', packages);
+        var checks = string.Join('\n', packages.Select(p => p switch
+        {
+            "kubeadm" => "[ \"$(kubeadm version -o short)\" = \"v$v\" ] || fail \"kubeadm reports $(kubeadm version -o short 2>&1), expected v$v\"",
+            "kubelet" => "kubelet --version | grep -q \"v$v\\$\" || fail \"kubelet reports $(kubelet --version 2>&1), expected v$v\"",
+            _ => "kubectl version --client 2>/dev/null | grep -q \"v$v\" || fail \"kubectl reports $(kubectl version --client 2>&1 | head -n 1), expected v$v\"",
+        }));
+        return ShellSnippets.Prelude + "updated=\n" +
+            "apt_update() { [ -n \"$updated\" ] || apt-get update -q >/dev/null || fail \"apt-get update failed\"; updated=1; }\n" +
+            PrepareHostStep.Repository(spec) + $$"""
+            set -f
+            v={{version}}
+            need=
+            for p in {{names}}; do
+              case "$(dpkg-query -W -f='${Version}' "$p" 2>/dev/null || true)" in "$v"-*) ;; *) need="$need $p=$v-*" ;; esac
+            done
+            if [ -n "$need" ]; then
+              apt_update
+              apt-cache madison kubeadm 2>/dev/null | grep -q "| *$v-" || fail "the package repository has no kubeadm $v: is spec.kubernetesVersion a published release?"
+              apt-mark unhold kubelet kubeadm kubectl >/dev/null 2>&1 || true
+              apt-get install -y -q --allow-change-held-packages $need >/dev/null || fail "apt-get install of$need failed"
+            fi
+            apt-mark hold kubelet kubeadm kubectl >/dev/null 2>&1 || fail "apt-mark hold failed"
+            {{checks}}
+
+            """;
+    }
+
+    /// <summary>kubectl drain of <paramref name="node"/> through the admin kubeconfig of the host it runs on (bounded by <see cref="DrainTimeout"/>).</summary>
+    public static string Drain(string node) => ShellSnippets.Prelude + $"""
+        {Kubectl} drain {ShellQuote.Quote(node)} --ignore-daemonsets --delete-emptydir-data --timeout={(int)DrainTimeout.TotalSeconds}s >/dev/null \
+          || fail "kubectl drain {node} did not finish within {(int)DrainTimeout.TotalSeconds} s"
+
+        """;
+
+    /// <summary>daemon-reload and a kubelet restart on the node itself, then a bounded wait for it to be active.</summary>
+    public const string RestartKubelet = ShellSnippets.Prelude + """
+        systemctl daemon-reload || fail "systemctl daemon-reload failed"
+        systemctl restart kubelet || fail "systemctl restart kubelet failed"
+        n=0
+        until systemctl is-active -q kubelet; do
+          n=$((n + 1)); [ "$n" -lt 60 ] || fail "the kubelet is not active 60 s after its restart"; sleep 1
+        done
+
+        """;
+
+    /// <summary>
+    /// Through a control plane: waits (bounded) for the Node to report the target kubelet version,
+    /// which the restarted kubelet posts, then uncordons it and checks that it is schedulable.
+    /// </summary>
+    public static string Uncordon(string node, KubernetesVersion target)
+    {
+        var n = ShellQuote.Quote(node);
+        return ShellSnippets.Prelude + $$"""
+            i=0
+            until [ "$({{Kubectl}} get node {{n}} -o jsonpath='{.status.nodeInfo.kubeletVersion}' 2>/dev/null)" = {{ShellQuote.Quote(target.ToString())}} ]; do
+              i=$((i + 1))
+              [ "$i" -lt 120 ] || fail "node {{node}} does not report kubelet {{target}} 120 s after the kubelet restart (it reports $({{Kubectl}} get node {{n}} -o jsonpath='{.status.nodeInfo.kubeletVersion}' 2>&1))"
+              sleep 1
+            done
+            {{Kubectl}} uncordon {{n}} >/dev/null || fail "kubectl uncordon {{node}} failed"
+            [ -z "$({{Kubectl}} get node {{n}} -o jsonpath='{.spec.unschedulable}')" ] || fail "node {{node}} is still unschedulable after kubectl uncordon"
+
+            """;
+    }
+}

@@ -1,0 +1,73 @@
+using HaKube.Actions.Ssh;
+using HaKube.Model.Api;
+using HaKube.Model.Facts;
+using HaKube.Model.Planning;
+
+namespace HaKube.Actions.Steps;
+
+/// <summary>
+/// Upgrades one control plane to spec.kubernetesVersion, as the kubeadm upgrade guide does: the
+/// unfinished-upgrade mark; kubeadm from the target minor's repository; if the cluster's
+/// kubeadm-config still names an older version, this is the first control plane, so
+/// `kubeadm upgrade plan` and `kubeadm upgrade apply vX.Y.Z -y`, otherwise `kubeadm upgrade node`
+/// (asked of the cluster at run time, so a re-run after an interrupted apply does the right one);
+/// a bounded wait for the local API server (and stacked etcd member); drain; kubelet and kubectl;
+/// kubelet restarted; the Node reporting the new kubelet; uncordon; the mark removed. Each part
+/// is idempotent: kubeadm is skipped where the static pods already run the target.
+/// </summary>
+public sealed class UpgradeControlPlaneStep : IStep
+{
+    public StepKind Kind => StepKind.UpgradeControlPlane;
+
+    public async Task RunAsync(StepContext context, PlanStep planStep, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(planStep);
+        var target = context.Spec.Version();
+        foreach (var name in planStep.Hosts)
+        {
+            var host = context.Host(name);
+            await HostCommands.RunAsync(context, name, Kind, "mark the upgrade as started", NodeUpgrade.Started(target), cancellationToken);
+            await HostCommands.RunAsync(context, name, Kind, $"install kubeadm {target}", NodeUpgrade.Packages(context.Spec, ["kubeadm"]), cancellationToken, context.PackageTimeout);
+            await HostCommands.RunAsync(context, name, Kind, $"upgrade the control plane to {target} with kubeadm upgrade", KubeadmUpgrade(target), cancellationToken, context.KubeadmTimeout);
+            await HostCommands.RunAsync(context, name, Kind, "wait for the upgraded control plane", ShellSnippets.Prelude + KubeadmRun.WaitApiServerReady(host.Address, 180) + EtcdWait(context, host), cancellationToken, context.KubeadmTimeout);
+            await HostCommands.RunAsync(context, name, Kind, $"drain {name}", NodeUpgrade.Drain(name), cancellationToken, NodeUpgrade.DrainTimeout + TimeSpan.FromMinutes(1));
+            await HostCommands.RunAsync(context, name, Kind, $"install kubelet and kubectl {target}", NodeUpgrade.Packages(context.Spec, ["kubelet", "kubectl"]), cancellationToken, context.PackageTimeout);
+            await HostCommands.RunAsync(context, name, Kind, "restart the kubelet", NodeUpgrade.RestartKubelet, cancellationToken);
+            await HostCommands.RunAsync(context, name, Kind, $"uncordon {name} once it reports kubelet {target}", NodeUpgrade.Uncordon(name, target), cancellationToken, TimeSpan.FromMinutes(4));
+            await HostCommands.RunAsync(context, name, Kind, "mark the upgrade as finished", NodeUpgrade.Finished, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// upgrade apply when the cluster's kubeadm-config names another version than the target (this
+    /// is the first control plane, or an apply was interrupted), else upgrade node unless this
+    /// host's three control-plane manifests already name the target.
+    /// </summary>
+    internal static string KubeadmUpgrade(KubernetesVersion target)
+    {
+        var t = ShellQuote.Quote(target.ToString());
+        var components = string.Join(' ', HostFacts.ControlPlaneComponents);
+        return ShellSnippets.Prelude + $$"""
+            t={{t}}
+            done=1
+            for c in {{components}}; do
+              grep -Eq "^[[:space:]-]*image:[[:space:]\"']*[^[:space:]]*:$t[\"']*[[:space:]]*\$" "{{KnownPaths.Manifests}}/$c.yaml" 2>/dev/null || done=
+            done
+            cc=$(kubectl --kubeconfig {{KnownPaths.AdminConf}} --request-timeout=20s -n kube-system get configmap kubeadm-config -o jsonpath='{.data.ClusterConfiguration}') \
+              || fail "cannot read the kubeadm-config ConfigMap"
+            cv=$(printf '%s\n' "$cc" | sed -n 's/^kubernetesVersion:[[:space:]]*["'\'']*\([^"'\'' ]*\).*/\1/p')
+            [ -n "$cv" ] || fail "the kubeadm-config ConfigMap names no kubernetesVersion"
+            if [ "$cv" != "$t" ]; then
+              kubeadm upgrade plan "$t" >/dev/null || fail "kubeadm upgrade plan failed (cluster at $cv)"
+              kubeadm upgrade apply "$t" -y >/dev/null || fail "kubeadm upgrade apply $t failed (cluster at $cv)"
+            elif [ -z "$done" ]; then
+              kubeadm upgrade node >/dev/null || fail "kubeadm upgrade node failed"
+            fi
+
+            """;
+    }
+
+    private static string EtcdWait(StepContext context, HostSpec host) =>
+        context.Spec.Etcd.Topology == EtcdTopology.Stacked ? ShellSnippets.Etcdctl(host) + "wait_healthy 120\n" : "";
+}
