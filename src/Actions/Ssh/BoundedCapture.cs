@@ -5,16 +5,18 @@ namespace HaKube.Actions.Ssh;
 
 /// <summary>
 /// Keeps the first <c>limit</c> bytes of a command's output and counts the rest, so a runaway
-/// command cannot exhaust the daemon's memory.
+/// command cannot exhaust the daemon's memory. With <paramref name="forwardTo"/>, every byte is
+/// also written there as it arrives (a streamed download of any size keeps <c>limit</c> 0).
 /// </summary>
-internal sealed class BoundedCapture(int limit)
+internal sealed class BoundedCapture(int limit, Stream? forwardTo = null)
 {
     private readonly ArrayBufferWriter<byte> _kept = new();
     private readonly byte[] _buffer = new byte[16 * 1024];
 
     public long Total { get; private set; }
 
-    public bool Truncated => Total > _kept.WrittenCount;
+    /// <summary>Bytes were dropped; never for a forwarded stream, which received them all.</summary>
+    public bool Truncated => forwardTo is null && Total > _kept.WrittenCount;
 
     /// <summary>
     /// Reads what <paramref name="stream"/> holds now. SSH.NET's output pipes block on an empty
@@ -32,6 +34,7 @@ internal sealed class BoundedCapture(int limit)
             }
 
             Total += read;
+            forwardTo?.Write(_buffer, 0, read);
             var room = Math.Min(read, limit - _kept.WrittenCount);
             if (room > 0)
             {

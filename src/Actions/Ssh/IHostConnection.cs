@@ -25,4 +25,22 @@ public interface IHostConnection
 
     /// <summary>The content of <paramref name="path"/>, or null when it does not exist. One exec.</summary>
     Task<byte[]?> DownloadAsync(string path, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Streams <paramref name="path"/> into <paramref name="destination"/> as it arrives, with no size
+    /// cap (etcd snapshots, which can be far larger than <see cref="DownloadAsync"/> allows). Returns the
+    /// bytes written, or null when the file does not exist. One exec; the content is never logged.
+    /// </summary>
+    /// <remarks>The default buffers through <see cref="DownloadAsync"/>, for connections that only fake a host.</remarks>
+    async Task<long?> DownloadToAsync(string path, Stream destination, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        if (await DownloadAsync(path, cancellationToken) is not { } content)
+        {
+            return null;
+        }
+
+        await destination.WriteAsync(content, cancellationToken);
+        return content.Length;
+    }
 }

@@ -12,6 +12,9 @@ namespace HaKube.Actions.Ssh;
 /// </summary>
 internal sealed class SshConnection : IHostConnection, IAsyncDisposable
 {
+    // The host's clock for a deadline starts a little after ours (channel open, exec), never much before.
+    private static readonly TimeSpan DeadlineSkew = TimeSpan.FromSeconds(1);
+
     private readonly SshTarget _target;
     private readonly SshSettings _settings;
     private readonly TimeProvider _time;
@@ -106,16 +109,32 @@ internal sealed class SshConnection : IHostConnection, IAsyncDisposable
             : raw.StdOut.ToArray();
     }
 
-    private async Task<RawResult> RunRawAsync(string script, CommandOptions options, int captureLimit, CancellationToken cancellationToken)
+    public async Task<long?> DownloadToAsync(string path, Stream destination, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        var name = "download " + path;
+        var raw = await RunRawAsync(RemoteFiles.DownloadScript(path), new CommandOptions { Name = name }, _settings.MaxCaptureBytes, cancellationToken, destination);
+        if (raw.ExitStatus == RemoteFiles.MissingExitStatus)
+        {
+            return null;
+        }
+
+        raw.ToResult().EnsureSuccess(Host, name);
+        return raw.StdOut.Total;
+    }
+
+    private async Task<RawResult> RunRawAsync(string script, CommandOptions options, int captureLimit, CancellationToken cancellationToken, Stream? stdoutTo = null)
     {
         await EnsureConnectedAsync(cancellationToken);
         var client = _client ?? throw new HostUnreachableException(Host, $"host {Host}: not connected");
-        var text = RemoteShell.CommandLine(script, RemoteShell.NeedsSudo(_target.Endpoint.User));
         var timeout = options.Timeout ?? _settings.CommandTimeout;
+        // The same budget on the host: what HaKube stopped waiting for stops there too.
+        var text = RemoteShell.CommandLine(script, RemoteShell.NeedsSudo(_target.Endpoint.User), timeout);
         using var timeoutSource = new CancellationTokenSource(timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
         using var command = client.CreateCommand(text);
-        var stdout = new BoundedCapture(captureLimit);
+        // A streamed download keeps none of stdout in memory: it all goes to stdoutTo.
+        var stdout = stdoutTo is null ? new BoundedCapture(captureLimit) : new BoundedCapture(0, stdoutTo);
         var stderr = new BoundedCapture(captureLimit);
         var started = _time.GetTimestamp();
         // Ends when the command's output is drained or it failed: the span the remote side was busy.
@@ -170,6 +189,13 @@ internal sealed class SshConnection : IHostConnection, IAsyncDisposable
         }
 
         var raw = new RawResult(command.ExitStatus, command.ExitSignal, stdout, stderr);
+        if (raw.ExitStatus == RemoteShell.DeadlineExitStatus && _time.GetElapsedTime(started) >= timeout - DeadlineSkew)
+        {
+            // The host's deadline fired a moment before ours: the same timeout, seen from the other side.
+            Log.CommandTimedOut(_logger, Host, options.Name, timeout.TotalMilliseconds);
+            throw new RemoteCommandTimeoutException(Host, options.Name, timeout);
+        }
+
         Log.CommandEnded(_logger, Host, options.Name, raw.ToResult().Outcome, _time.GetElapsedTime(started).TotalMilliseconds, stdout.Total, stderr.Total);
         if (stdout.Truncated || stderr.Truncated)
         {

@@ -64,6 +64,9 @@ public sealed class ClusterStateStore
     /// </summary>
     public string Directory { get; }
 
+    /// <summary>The cluster's folder with the file backend; null when the state lives elsewhere (Secrets).</summary>
+    public string? FileDirectory => _backend is FileStateBackend files ? files.Directory : null;
+
     /// <summary>Where the state lives, for messages: a folder, or a namespace's Secrets.</summary>
     public string Location => _backend.Location;
 

@@ -10,6 +10,9 @@ public sealed record EtcdSpec
 
     [Description("External only: names of hosts with role Etcd; an odd count.")]
     public IReadOnlyList<string> Hosts { get; init; } = [];
+
+    [Description("Scheduled snapshots into the state store (hakube run); none when absent. hakube etcd snapshot takes one on demand either way.")]
+    public EtcdSnapshotsSpec? Snapshots { get; init; }
 }
 
 /// <summary>The etcd topologies of the kubeadm HA guide.</summary>

@@ -22,6 +22,9 @@ public sealed record HaClusterStatus
 
     [Description("The steps still pending, each with its reason.")]
     public IReadOnlyList<PlanStepStatus> Plan { get; init; } = [];
+
+    [Description("The newest etcd snapshot in the state store, when spec.etcd.snapshots is set and one exists.")]
+    public EtcdSnapshotInfo? LastEtcdSnapshot { get; init; }
 }
 
 /// <summary>The cluster's phase, a summary of its conditions.</summary>

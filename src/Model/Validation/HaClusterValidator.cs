@@ -16,6 +16,7 @@ public static class HaClusterValidator
         HostRules.Check(scope);
         ControlPlaneRules.Check(scope);
         EtcdRules.Check(scope);
+        SnapshotRules.Check(scope);
         LoadBalancerRules.Check(scope);
         NetworkRules.Check(scope);
         SshRules.Check(scope);

@@ -13,6 +13,7 @@ internal static class HakubeCommand
             PlanCommand.Create(),
             ApplyCommand.Create(),
             KubeconfigCommand.Create(),
+            EtcdCommand.Create(),
             RunCommand.Create(),
             StatusCommand.Create(),
             GenerateCommand.Create(),

@@ -153,6 +153,11 @@ internal static class StatusCommand
         }
 
         console.Write(conditions);
+        if (d.Status.LastEtcdSnapshot is { } snapshot)
+        {
+            console.WriteLine($"last etcd snapshot: {snapshot.File} ({snapshot.Size} bytes, taken {snapshot.TakenAt:u})");
+        }
+
         var hosts = new Table().AddColumns("host", "reachable", "roles", "kubelet/kubeadm", "etcd member", "certificates until");
         foreach (var h in d.Status.Hosts)
         {

@@ -6,6 +6,7 @@ using HaKube.Model.Loading;
 using HaKube.Model.Planning;
 using HaKube.Model.Status;
 using HaKube.Reconciler.Execution;
+using HaKube.Reconciler.Snapshots;
 using HaKube.Reconciler.Telemetry;
 using Microsoft.Extensions.Logging;
 
@@ -21,6 +22,7 @@ public sealed class ClusterReconciler(SshConnectionPool pool, DaemonOptions opti
 {
     // Without an opener the key comes from files, as directory mode has always read it.
     private readonly ISessionOpener _sessions = sessions ?? new FileSessionOpener(pool, options);
+    private readonly ScheduledSnapshots _snapshots = new(time, logger, options.StateDirectory);
 
     public async Task<ReconcileResult> ReconcileAsync(LoadedManifest manifest, CancellationToken cancellationToken)
     {
@@ -42,6 +44,8 @@ public sealed class ClusterReconciler(SshConnectionPool pool, DaemonOptions opti
             stage = "planning";
             var (material, plan) = await PlanAsync(session, facts, cancellationToken);
             observed = StatusBuilder.Observed(cluster, facts, plan, options.ObserveOnly, null, time.GetUtcNow());
+            stage = "the etcd snapshot";
+            observed = await _snapshots.RunAsync(session, facts, observed, options.ObserveOnly, cancellationToken);
             if (cluster.Spec.Paused || options.ObserveOnly || plan.Steps.Count == 0)
             {
                 return new ReconcileResult { Status = observed };

@@ -22,6 +22,30 @@ public sealed class RemoteShellTests
     }
 
     [Test]
+    public void CommandLine_Deadline_TimeoutHoldsTheShellToItInWholeSecondsAfterSudo()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(RemoteShell.CommandLine("id", useSudo: false, TimeSpan.FromSeconds(90)), Is.EqualTo("exec timeout -k 5 90 /bin/sh -c id"));
+            Assert.That(RemoteShell.CommandLine("id", useSudo: true, TimeSpan.FromMilliseconds(1500)), Is.EqualTo("exec sudo -n timeout -k 5 2 /bin/sh -c id"));
+            Assert.That(RemoteShell.CommandLine("id", useSudo: false, TimeSpan.Zero), Is.EqualTo("exec timeout -k 5 1 /bin/sh -c id"));
+            Assert.That(RemoteShell.CommandLine("id", useSudo: false, Timeout.InfiniteTimeSpan), Is.EqualTo("exec /bin/sh -c id"));
+        });
+    }
+
+    [Test]
+    public async Task CommandLine_DeadlinePassed_ShellIsKilledWithExit124()
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        var result = await HaKube.Tests.Lab.LabProcess.RunAsync("/bin/sh", ["-c", RemoteShell.CommandLine("sleep 30; echo late", useSudo: false, TimeSpan.FromSeconds(1))], TimeSpan.FromSeconds(20));
+
+        Assert.That(result.ExitCode, Is.EqualTo(RemoteShell.DeadlineExitStatus));
+        Assert.That(result.StandardOutput, Is.Empty);
+        Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(15)));
+    }
+
+    [Test]
     public async Task CommandLine_MultiLineScriptWithQuotes_ReachesShUnchanged()
     {
         // The login shell is what sshd starts; sh stands in for it here.

@@ -1,0 +1,145 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+
+namespace HaKube.Actions.State;
+
+/// <summary>
+/// The etcd snapshots of one cluster, as files: STATE/CLUSTER/snapshots/CLUSTER-UTCSTAMP.db in file
+/// mode, 0600 in a 0700 folder (a snapshot holds every Secret of the cluster), each with a
+/// <c>.sha256</c> file in sha256sum's format beside it. The time a snapshot was taken is in its
+/// name, so listing, scheduling and retention need nothing but the folder.
+/// </summary>
+public sealed partial class EtcdSnapshotStore
+{
+    private const string StampFormat = "yyyyMMdd'T'HHmmss'Z'";
+    private const string Extension = ".db";
+    private const string ChecksumExtension = ".sha256";
+    private const string FolderName = "snapshots";
+
+    private readonly string _cluster;
+
+    /// <param name="directory">The snapshots folder.</param>
+    /// <param name="cluster">The cluster's name, the prefix of every file name.</param>
+    public EtcdSnapshotStore(string directory, string cluster)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        ArgumentException.ThrowIfNullOrEmpty(cluster);
+        _cluster = cluster;
+        Directory = Path.GetFullPath(directory);
+    }
+
+    /// <summary>
+    /// The snapshots of the cluster whose state is <paramref name="store"/>: its folder's snapshots/
+    /// in file mode. When the state lives in Secrets (custom-resource mode), snapshots are still
+    /// files, under STATE_ROOT/NAMESPACE/CLUSTER/snapshots: a Secret holds at most 1 MiB, and a
+    /// snapshot is a backup that must not live only inside what it backs up.
+    /// </summary>
+    public static EtcdSnapshotStore For(ClusterStateStore store, string stateRoot, string? clusterNamespace, string cluster)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var directory = store.FileDirectory is { } folder
+            ? Path.Combine(folder, FolderName)
+            : Path.Combine(stateRoot, string.IsNullOrEmpty(clusterNamespace) ? "default" : clusterNamespace, cluster, FolderName);
+        return new EtcdSnapshotStore(directory, cluster);
+    }
+
+    /// <summary>The snapshots folder.</summary>
+    public string Directory { get; }
+
+    /// <summary>The file a snapshot taken at <paramref name="takenAt"/> is kept in.</summary>
+    public string PathFor(DateTimeOffset takenAt) =>
+        Path.Combine(Directory, $"{_cluster}-{takenAt.UtcDateTime.ToString(StampFormat, CultureInfo.InvariantCulture)}{Extension}");
+
+    /// <summary>Every snapshot of the cluster, oldest first; files that do not follow the naming are ignored.</summary>
+    public IReadOnlyList<StoredSnapshot> List()
+    {
+        if (!System.IO.Directory.Exists(Directory))
+        {
+            return [];
+        }
+
+        var prefix = _cluster + "-";
+        var snapshots = new List<StoredSnapshot>();
+        foreach (var path in System.IO.Directory.EnumerateFiles(Directory, "*" + Extension))
+        {
+            var name = Path.GetFileName(path);
+            if (!name.StartsWith(prefix, StringComparison.Ordinal) || !StampPattern().IsMatch(name[prefix.Length..^Extension.Length]))
+            {
+                continue;
+            }
+
+            if (DateTimeOffset.TryParseExact(name[prefix.Length..^Extension.Length], StampFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var takenAt))
+            {
+                snapshots.Add(new StoredSnapshot(path, takenAt, new FileInfo(path).Length));
+            }
+        }
+
+        return snapshots.OrderBy(s => s.TakenAt).ToList();
+    }
+
+    /// <summary>The newest snapshot, or null when there is none.</summary>
+    public StoredSnapshot? Newest() => List() is [.., var newest] ? newest : null;
+
+    /// <summary>
+    /// Creates a 0600 file in the snapshots folder for a download in progress; <see cref="CommitAsync"/>
+    /// renames it to its final name once verified, and <see cref="Discard"/> removes it otherwise.
+    /// </summary>
+    public (string Path, FileStream Stream) CreatePartial()
+    {
+        AtomicFile.EnsurePrivateDirectory(Directory);
+        var path = Path.Combine(Directory, $".partial-{Guid.NewGuid():N}{Extension}");
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.ReadWrite };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = AtomicFile.PrivateFile;
+        }
+
+        return (path, new FileStream(path, options));
+    }
+
+    /// <summary>Gives the verified partial file its final name (and writes its .sha256 beside it); the partial file is gone either way.</summary>
+    public async Task<StoredSnapshot> CommitAsync(string partialPath, DateTimeOffset takenAt, string sha256, CancellationToken cancellationToken)
+    {
+        var final = PathFor(takenAt);
+        try
+        {
+            // No overwrite: two snapshots in the same second keep the first, and the second fails (and
+            // so writes no checksum over the first's).
+            File.Move(partialPath, final, overwrite: false);
+            await AtomicFile.WriteAsync(final + ChecksumExtension, $"{sha256}  {Path.GetFileName(final)}\n", cancellationToken);
+        }
+        finally
+        {
+            Discard(partialPath);
+        }
+
+        return new StoredSnapshot(final, takenAt, new FileInfo(final).Length);
+    }
+
+    /// <summary>Removes a partial file; nothing happens when it is already gone.</summary>
+    public static void Discard(string partialPath) => File.Delete(partialPath);
+
+    /// <summary>Deletes the oldest snapshots beyond the newest <paramref name="keep"/>; returns what it deleted.</summary>
+    public IReadOnlyList<StoredSnapshot> Prune(int keep)
+    {
+        var doomed = SnapshotRetention.Expired(List(), keep);
+        foreach (var snapshot in doomed)
+        {
+            File.Delete(snapshot.Path);
+            File.Delete(snapshot.Path + ChecksumExtension);
+        }
+
+        return doomed;
+    }
+
+    /// <summary>The SHA-256 of a file as lower-case hex, read in a stream.</summary>
+    public static async Task<string> Sha256Async(string path, CancellationToken cancellationToken)
+    {
+        await using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
+    }
+
+    [GeneratedRegex("^[0-9]{8}T[0-9]{6}Z$")]
+    private static partial Regex StampPattern();
+}

@@ -1,0 +1,29 @@
+using HaKube.Model.Api;
+
+namespace HaKube.Model.Validation;
+
+/// <summary>spec.etcd.snapshots: an interval the daemon can keep and a positive count to keep.</summary>
+internal static class SnapshotRules
+{
+    public static void Check(ValidationScope scope)
+    {
+        if (scope.Spec.Etcd.Snapshots is not { } snapshots)
+        {
+            return;
+        }
+
+        if (!Duration.TryParse(snapshots.Interval, out var interval))
+        {
+            scope.Error("spec.etcd.snapshots.interval", $"\"{snapshots.Interval}\" is not a duration; expected numbers with units s, m, h or d, such as 30m, 6h or 1d");
+        }
+        else if (interval < EtcdSnapshotsSpec.MinimumInterval)
+        {
+            scope.Error("spec.etcd.snapshots.interval", $"{snapshots.Interval} is shorter than the minimum; expected at least 1m");
+        }
+
+        if (snapshots.Keep is < 1 or > EtcdSnapshotsSpec.MaximumKeep)
+        {
+            scope.Error("spec.etcd.snapshots.keep", $"{snapshots.Keep} is out of range; expected 1 to {EtcdSnapshotsSpec.MaximumKeep} snapshots");
+        }
+    }
+}
