@@ -41,6 +41,11 @@ public static class HaproxyConfigRenderer
         text.Append("    timeout client 1h\n");
         text.Append("    timeout server 1h\n");
         text.Append("    timeout check 5s\n");
+        // A control plane whose API server restarts (certificate renewal, upgrade) refuses connections
+        // before the health checks mark it down: the retry goes to another server, as in kubeadm's
+        // HA load-balancer example, so clients never see it.
+        text.Append("    retries 1\n");
+        text.Append("    option redispatch 1\n");
         text.Append('\n');
         text.Append("frontend kube-apiserver\n");
         text.Append("    bind ").Append(Bind(loadBalancer.Address, port)).Append('\n');

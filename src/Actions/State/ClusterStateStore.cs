@@ -106,9 +106,13 @@ public sealed class ClusterStateStore
     /// <summary>
     /// The external-etcd certificates of <paramref name="spec"/>: every member's set and the API
     /// server's client pair, each issued the first time it is needed and reused afterwards. A
-    /// member whose address changed gets a new set (its certificates name the address).
+    /// member whose address changed gets a new set (its certificates name the address). With
+    /// <paramref name="renewBefore"/>, a stored pair or member set with a certificate whose notAfter
+    /// is not later than it is reissued and replaces the stored one (renewal), unless the etcd CA
+    /// itself ends by then: a new certificate cannot outlive its CA, so reissuing would repeat on
+    /// every call.
     /// </summary>
-    public async Task<ExternalEtcdCertificates> GetOrIssueExternalEtcdAsync(HaClusterSpec spec, ClusterPkiIssuer issuer, ClusterAuthorities authorities, CancellationToken cancellationToken)
+    public async Task<ExternalEtcdCertificates> GetOrIssueExternalEtcdAsync(HaClusterSpec spec, ClusterPkiIssuer issuer, ClusterAuthorities authorities, CancellationToken cancellationToken, DateTimeOffset? renewBefore = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(issuer);
@@ -116,7 +120,15 @@ public sealed class ClusterStateStore
         await _gate.WaitAsync(cancellationToken);
         try
         {
+            var renewable = renewBefore is { } limit && authorities.EtcdCa.NotAfter > limit;
+            bool Due(CertificateKeyPair pair) => renewable && pair.NotAfter <= renewBefore;
             var client = await ReadAsync<StoredPair>(ApiServerEtcdClientFile, cancellationToken);
+            if (client is not null && Due(client.ToPair()))
+            {
+                client = StoredPair.From(issuer.IssueApiServerEtcdClient(authorities.EtcdCa));
+                await WriteAsync(ApiServerEtcdClientFile, client, cancellationToken);
+            }
+
             if (client is null)
             {
                 client = StoredPair.From(issuer.IssueApiServerEtcdClient(authorities.EtcdCa));
@@ -131,7 +143,7 @@ public sealed class ClusterStateStore
             {
                 var name = EtcdMembersFolder + "/" + host.Name + ".json";
                 var stored = await ReadAsync<StoredMemberFile>(name, cancellationToken);
-                if (stored is null || stored.Address != host.Address)
+                if (stored is null || stored.Address != host.Address || ExpiresBy(stored.Certificates.ToMember(), Due))
                 {
                     stored = new StoredMemberFile(host.Address, StoredEtcdMember.From(issuer.IssueEtcdMember(authorities.EtcdCa, host)));
                     await WriteAsync(name, stored, cancellationToken);
@@ -147,6 +159,9 @@ public sealed class ClusterStateStore
             _gate.Release();
         }
     }
+
+    private static bool ExpiresBy(EtcdMemberCertificates member, Func<CertificateKeyPair, bool> due) =>
+        due(member.Server) || due(member.Peer) || due(member.HealthcheckClient);
 
     /// <summary>Keeps the admin kubeconfig (secret: it holds a client key).</summary>
     public Task SaveAdminKubeconfigAsync(string kubeconfig, CancellationToken cancellationToken) =>

@@ -7,15 +7,19 @@ namespace HaKube.Actions.Steps;
 /// <summary>The cluster's PKI as the state store holds it: the authorities and, for External etcd, the issued etcd certificates.</summary>
 public sealed record ClusterMaterial(ClusterAuthorities Authorities, ExternalEtcdCertificates? ExternalEtcd)
 {
-    /// <summary>Reads the material, generating the authorities and issuing etcd certificates the first time only.</summary>
-    public static async Task<ClusterMaterial> LoadAsync(HaClusterSpec spec, ClusterStateStore store, ClusterPkiIssuer issuer, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the material, generating the authorities and issuing etcd certificates the first time
+    /// only; with <paramref name="time"/>, external-etcd certificates that expire within
+    /// spec.certificateRenewalDays are reissued in the store (the planner then sees them differ on the hosts).
+    /// </summary>
+    public static async Task<ClusterMaterial> LoadAsync(HaClusterSpec spec, ClusterStateStore store, ClusterPkiIssuer issuer, CancellationToken cancellationToken, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(issuer);
         var authorities = await store.GetOrCreateAuthoritiesAsync(issuer.CreateAuthorities, cancellationToken);
         var etcd = spec.Etcd.Topology == EtcdTopology.External
-            ? await store.GetOrIssueExternalEtcdAsync(spec, issuer, authorities, cancellationToken)
+            ? await store.GetOrIssueExternalEtcdAsync(spec, issuer, authorities, cancellationToken, time?.GetUtcNow().AddDays(spec.CertificateRenewalDays))
             : null;
         return new ClusterMaterial(authorities, etcd);
     }

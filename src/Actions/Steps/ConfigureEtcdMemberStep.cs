@@ -25,10 +25,11 @@ public sealed class ConfigureEtcdMemberStep : IStep
                 .Where(f => f.Owner == Kind || f.Path == PkiPaths.EtcdCaCertificate)
                 .ToList();
             var changed = await HostCommands.SyncFilesAsync(context, name, Kind, files, token);
-            var script = ShellSnippets.Prelude + ShellSnippets.Etcdctl(host) + $"""
+            var script = ShellSnippets.Prelude + ShellSnippets.Etcdctl(host) + EtcdLeadership.MoveAwayFunction(host.Name) + $"""
                 mkdir -p {EtcdUnitRenderer.DataDirectory} && chmod 0700 {EtcdUnitRenderer.DataDirectory}
                 systemctl daemon-reload
                 if {(changed.Count > 0 ? "true" : "false")} && systemctl is-active -q etcd; then
+                  move_leader_away
                   systemctl restart etcd || fail "systemctl restart etcd failed"
                   wait_healthy 60
                 fi

@@ -45,7 +45,7 @@ public sealed partial class InitControlPlaneStep : IStep
     }
 
     /// <summary>Downloads admin.conf, points it at the control-plane endpoint, and keeps it in the state store.</summary>
-    internal static async Task SaveAdminKubeconfigAsync(StepContext context, string host, CancellationToken cancellationToken)
+    internal static async Task SaveAdminKubeconfigAsync(StepContext context, string host, CancellationToken cancellationToken, StepKind step = StepKind.InitControlPlane)
     {
         byte[]? content;
         try
@@ -54,12 +54,12 @@ public sealed partial class InitControlPlaneStep : IStep
         }
         catch (SshTransportException e)
         {
-            throw new StepFailedException(host, StepKind.InitControlPlane, "download admin.conf", "SSH failure", SecretScrubber.Tail(e.Message, 3), e);
+            throw new StepFailedException(host, step, "download admin.conf", "SSH failure", SecretScrubber.Tail(e.Message, 3), e);
         }
 
         if (content is null)
         {
-            throw new StepFailedException(host, StepKind.InitControlPlane, "download admin.conf", "file missing", [$"{KnownPaths.AdminConf} does not exist after kubeadm init"]);
+            throw new StepFailedException(host, step, "download admin.conf", "file missing", [$"{KnownPaths.AdminConf} does not exist"]);
         }
 
         var endpoint = context.Spec.ControlPlaneEndpoint;

@@ -23,6 +23,8 @@ public static class StepCatalog
         new RemoveControlPlaneStep(),
         new RemoveEtcdMemberStep(),
         new RemoveStaleEtcdMemberStep(),
+        new RenewControlPlaneCertificatesStep(),
+        new UseRotatingKubeletCertificateStep(),
         new UpgradeControlPlaneStep(),
         new UpgradeWorkerStep(),
     }.ToDictionary(s => s.Kind);

@@ -31,7 +31,7 @@ public sealed record HaClusterSpec
     [Description("Opt in to fewer than three control planes (no control-plane high availability), for development clusters.")]
     public bool AllowNonHighlyAvailable { get; init; }
 
-    [Description("Days before a certificate's notAfter from which HaKube reports it as expiring (condition CertificatesValid). Defaults to 30. Automatic renewal is not implemented yet.")]
+    [Description("Days before a certificate's notAfter from which HaKube reports it as expiring (condition CertificatesValid). Defaults to 30. Within it HaKube renews: kubeadm certs renew all and a static-pod restart on control planes one at a time, and reissues the external-etcd certificates it issued.")]
     [Range(1, 300)]
     public int CertificateRenewalDays { get; init; } = 30;
 

@@ -15,6 +15,23 @@ public static class KnownPaths
     public const string HaproxyConfig = "/etc/haproxy/haproxy.cfg";
     public const string EtcdUnit = "/etc/systemd/system/etcd.service";
 
+    /// <summary>The kubelet's rotating client certificate and key (one PEM file), which kubelet.conf should point at.</summary>
+    public const string KubeletClientCurrent = "/var/lib/kubelet/pki/kubelet-client-current.pem";
+
+    /// <summary>What `kubeadm certs renew all` renews on a control plane when kubeadm runs etcd (Stacked): never the CAs, never kubelet.conf.</summary>
+    public static readonly IReadOnlyList<string> KubeadmRenewable =
+    [
+        AdminConf, SuperAdminConf, ControllerManagerConf, SchedulerConf,
+        Pki + "/apiserver.crt", Pki + "/apiserver-kubelet-client.crt", Pki + "/front-proxy-client.crt",
+        Pki + "/apiserver-etcd-client.crt", Pki + "/etcd/server.crt", Pki + "/etcd/peer.crt", Pki + "/etcd/healthcheck-client.crt",
+    ];
+
+    /// <summary>The certificates HaKube issues for External etcd, which kubeadm leaves alone there (HaKube reissues them in its state store).</summary>
+    public static readonly IReadOnlyList<string> ExternalEtcdIssued =
+    [
+        Pki + "/apiserver-etcd-client.crt", Pki + "/etcd/server.crt", Pki + "/etcd/peer.crt", Pki + "/etcd/healthcheck-client.crt",
+    ];
+
     /// <summary>
     /// Written by an upgrade step before it drains a node and removed once the node is uncordoned
     /// with its kubelet restarted: while present, the node's upgrade is unfinished (a host lost

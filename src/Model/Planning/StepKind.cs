@@ -62,6 +62,16 @@ public enum StepKind
     RemoveStaleEtcdMember,
 
     /// <summary>
+    /// On one control plane whose certificates expire within spec.certificateRenewalDays (or whose
+    /// HaKube-issued apiserver-etcd-client pair was reissued): kubeadm certs renew all, then its static
+    /// pods restarted (manifests moved out and back); with Stacked etcd an etcd member restart, behind the quorum guard.
+    /// </summary>
+    RenewControlPlaneCertificates,
+
+    /// <summary>kubelet.conf with an embedded client certificate (which kubeadm certs renew never renews) pointed at the kubelet's rotating kubelet-client-current.pem.</summary>
+    UseRotatingKubeletCertificate,
+
+    /// <summary>
     /// Kubernetes upgrade of one control plane to spec.kubernetesVersion: kubeadm installed at the
     /// target, then `kubeadm upgrade plan` and `kubeadm upgrade apply` on the first one to upgrade
     /// (the cluster's kubeadm-config is still older) or `kubeadm upgrade node` on the others; then

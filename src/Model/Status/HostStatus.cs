@@ -28,4 +28,7 @@ public sealed record HostStatus
 
     [Description("The earliest notAfter of the certificates on the host.")]
     public DateTimeOffset? CertificatesNotAfter { get; init; }
+
+    [Description("Every certificate the probe read on the host, with its notAfter, by path.")]
+    public IReadOnlyList<CertificateStatus> Certificates { get; init; } = [];
 }

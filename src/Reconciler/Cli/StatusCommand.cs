@@ -171,6 +171,7 @@ internal static class StatusCommand
         }
 
         console.Write(hosts);
+        WriteCertificates(console, d);
         if (d.Status.Plan.Count == 0)
         {
             console.WriteLine("plan: nothing pending");
@@ -182,6 +183,29 @@ internal static class StatusCommand
         {
             console.WriteLine($"  {step.Action} [{string.Join(", ", step.Hosts)}]: {step.Reason}");
         }
+    }
+
+    // Every certificate the probe read, so that an operator sees which file expires when, not only the earliest per host.
+    private static void WriteCertificates(IAnsiConsole console, StatusDocument d)
+    {
+        var rows = d.Status.Hosts.SelectMany(h => h.Certificates.Select(c => (Host: h.Name, Certificate: c))).ToList();
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        var table = new Table().AddColumns("host", "certificate", "not after", "days left");
+        foreach (var (host, certificate) in rows)
+        {
+            var days = (certificate.NotAfter - d.UpdatedAt).TotalDays;
+            table.AddRow(
+                new Text(host),
+                new Text(certificate.Path),
+                new Text(certificate.NotAfter.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture)),
+                new Text(Math.Floor(days).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        console.Write(table);
     }
 
     private static string Phase(ClusterPhase? phase) => phase switch

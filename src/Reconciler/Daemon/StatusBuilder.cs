@@ -194,5 +194,10 @@ public static class StatusBuilder
         KubeadmVersion = facts.Versions.Kubeadm,
         EtcdMember = facts.Etcd?.Members.FirstOrDefault(m => m.Name == spec.Name) is { } member ? member.Id.ToString("x", CultureInfo.InvariantCulture) : null,
         CertificatesNotAfter = facts.EarliestCertificateExpiry,
+        Certificates = facts.Files
+            .Where(f => f.Value.NotAfter is not null)
+            .OrderBy(f => f.Key, StringComparer.Ordinal)
+            .Select(f => new CertificateStatus { Path = f.Key, NotAfter = f.Value.NotAfter!.Value })
+            .ToList(),
     };
 }

@@ -128,7 +128,7 @@ public sealed class ClusterSession
             }
         }
 
-        var material = await ClusterMaterial.LoadAsync(Cluster.Spec, Store, Issuer, cancellationToken);
+        var material = await ClusterMaterial.LoadAsync(Cluster.Spec, Store, Issuer, cancellationToken, Time);
         return (material, DesiredStateBuilder.Build(Cluster, material));
     }
 }

@@ -99,6 +99,12 @@ internal static class ControlPlanePhase
             }
 
             var desired = plan.DesiredFiles(host, StepKind.DistributeCertificateAuthorities);
+            if (facts.ControlPlaneInitialized)
+            {
+                // A reissued apiserver-etcd-client pair replaces the running one through renewal, which restarts kube-apiserver.
+                desired = desired.Where(d => !(CertificatePhase.RenewedInPlace.Contains(d.Path) && facts.IsPresent(d.Path))).ToList();
+            }
+
             if (desired.Count == 0)
             {
                 // An initialized control plane already has its CAs; only a host that still has to init or join needs them from HaKube.

@@ -84,7 +84,7 @@ internal static class EtcdPhase
                 continue;
             }
 
-            var reason = string.Join("; ", drift);
+            var reason = CertificatePhase.Renewal(plan.Spec, facts, desired) + string.Join("; ", drift);
             if (Wording.IsActive(facts, "etcd"))
             {
                 if (restarting is not null)

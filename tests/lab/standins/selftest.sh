@@ -310,6 +310,8 @@ check "files and modes (kubeconfigs 600, manifests 600, pki, kubelet config)" on
   for f in ca apiserver apiserver-kubelet-client front-proxy-ca front-proxy-client apiserver-etcd-client etcd/ca etcd/server etcd/peer etcd/healthcheck-client; do
     [ -s /etc/kubernetes/pki/$f.crt ] || { echo "missing $f.crt"; exit 1; }; done
   [ -s /etc/kubernetes/pki/sa.pub ] && [ -s /var/lib/kubelet/config.yaml ] && grep -q KUBELET_KUBEADM_ARGS /var/lib/kubelet/kubeadm-flags.env'
+check "kubelet-finalize: kubelet.conf names the rotating kubelet-client-current.pem" on cp1 \
+  'grep -q "client-certificate: /var/lib/kubelet/pki/kubelet-client-current.pem" /etc/kubernetes/kubelet.conf && ! grep -q client-certificate-data /etc/kubernetes/kubelet.conf && openssl x509 -noout -in /var/lib/kubelet/pki/kubelet-client-current.pem'
 check "apiserver cert SANs as kubeadm's" on cp1 \
   'openssl x509 -noout -ext subjectAltName -in /etc/kubernetes/pki/apiserver.crt | tr -d " " | grep -q "DNS:cp1,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,DNS:api.selftest.internal,IPAddress:10.96.0.1,IPAddress:127.0.200.1,IPAddress:127.0.200.10"'
 check "etcd server cert SANs and EKUs" on cp1 \
@@ -357,7 +359,10 @@ expect_fail "control-plane join without the shared CA files fails like kubeadm" 
 for f in ca.crt ca.key sa.key sa.pub front-proxy-ca.crt front-proxy-ca.key etcd/ca.crt etcd/ca.key; do
   on cp1 "cat /etc/kubernetes/pki/$f" | on cp2 "mkdir -p /etc/kubernetes/pki/etcd && cat > /etc/kubernetes/pki/$f && chmod 600 /etc/kubernetes/pki/$f"
 done
+on cp2 "mkdir -p /var/lib/hakube-standins && echo 480h > /var/lib/hakube-standins/kubeadm-certificate-validity"
 if out=$(on cp2 kubeadm join --config /root/join.yaml 2>&1); then ok "control-plane join succeeds"; else bad "control-plane join" "$out"; exit 1; fi
+check "lab-only validity setting: cp2's certificates expire in 20 days" on cp2 \
+  "! openssl x509 -noout -checkend $((21 * 86400)) -in /etc/kubernetes/pki/apiserver.crt >/dev/null && openssl x509 -noout -checkend $((19 * 86400)) -in /etc/kubernetes/pki/apiserver.crt >/dev/null"
 etcd_members() {
   on cp1 "ETCDCTL_API=3 etcdctl --endpoints=https://${ADDR[cp1]}:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt --key=/etc/kubernetes/pki/etcd/healthcheck-client.key member list"
 }
@@ -417,7 +422,7 @@ check "apply -f records the manifest" on cp1 "kubectl apply -f /root/calico.yaml
 check "token create --print-join-command" on cp1 "kubeadm token create --ttl 1h --print-join-command | grep -qE '^kubeadm join ${ADDR[lb]}:6443 --token [a-z0-9]{6}\.[a-z0-9]{16} --discovery-token-ca-cert-hash sha256:$HASH'"
 check "certs check-expiration" on cp1 "kubeadm certs check-expiration | grep -qE '^apiserver +[A-Z][a-z]{2} [0-9]{2}, [0-9]{4}.* +(364d|365d) +ca +no'"
 check "certs renew all changes the apiserver cert" on cp2 \
-  "a=\$(openssl x509 -noout -serial -in /etc/kubernetes/pki/apiserver.crt); kubeadm certs renew all | grep -q 'Done renewing certificates' && [ \"\$(openssl x509 -noout -serial -in /etc/kubernetes/pki/apiserver.crt)\" != \"\$a\" ]"
+  "a=\$(openssl x509 -noout -serial -in /etc/kubernetes/pki/apiserver.crt); kubeadm certs renew all | grep -q 'Done renewing certificates' && [ \"\$(openssl x509 -noout -serial -in /etc/kubernetes/pki/apiserver.crt)\" != \"\$a\" ] && openssl x509 -noout -checkend $((300 * 86400)) -in /etc/kubernetes/pki/apiserver.crt >/dev/null"
 expect_fail "upgrade apply past the kubeadm version" 'is higher than the kubeadm version "v1.31.4"' on cp1 kubeadm upgrade apply v1.32.0 -y
 expect_fail "upgrade apply to the cluster's own version" 'is equal to or lower than the cluster version "v1.31.4"' on cp1 kubeadm upgrade apply v1.31.4 -y
 expect_fail "upgrade apply below the cluster's version" 'Downgrades are not supported yet' on cp1 kubeadm upgrade apply v1.31.3 -y
@@ -430,6 +435,11 @@ eventually 20 "cp2's etcd stopped: 2-member cluster lost quorum, cp1 readyz 500"
   "[ \"\$(curl -ks -o /dev/null -w '%{http_code}' https://${ADDR[cp1]}:6443/readyz)\" = 500 ]"
 on cp2 "mv /root/etcd.yaml /etc/kubernetes/manifests/etcd.yaml"
 eventually 30 "etcd back: cp1 readyz 200 again" curl -ksf -o /dev/null "https://${ADDR[cp1]}:6443/readyz"
+on cp2 "mv /etc/kubernetes/manifests/kube-apiserver.yaml /root/kube-apiserver.yaml"
+apiserver_gone() { ! curl -ks -o /dev/null "https://${ADDR[cp2]}:6443/livez" && on cp2 "grep -q 'terminated gracefully' /run/hakube-standins/log/pods/kube-apiserver.yaml.log"; }
+eventually 20 "kube-apiserver manifest out: the pod terminates gracefully, 6443 refused" apiserver_gone
+on cp2 "mv /root/kube-apiserver.yaml /etc/kubernetes/manifests/kube-apiserver.yaml"
+eventually 30 "kube-apiserver manifest back: cp2 readyz 200 again" curl -ksf -o /dev/null "https://${ADDR[cp2]}:6443/readyz"
 on lb "systemctl stop haproxy && systemctl hakube-boot"
 eventually 10 "hakube-boot starts enabled units (power-on)" on lb "systemctl is-active -q haproxy"
 check "kubelet stop leaves static pods running (as containers)" on cp1 "systemctl stop kubelet && sleep 1 && pgrep -x etcd >/dev/null && curl -ksf -o /dev/null https://${ADDR[cp1]}:6443/livez && systemctl start kubelet"

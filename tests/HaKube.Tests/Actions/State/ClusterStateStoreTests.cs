@@ -4,6 +4,7 @@ using HaKube.Actions.State;
 using HaKube.Model.Api;
 using HaKube.Tests.Actions.Kubeadm;
 using HaKube.Tests.Actions.Pki;
+using Microsoft.Extensions.Time.Testing;
 
 namespace HaKube.Tests.Actions.State;
 
@@ -74,6 +75,48 @@ public sealed class ClusterStateStoreTests
             Assert.That(second.Members.Keys, Is.EquivalentTo(new[] { "etcd1", "etcd2", "etcd3" }));
             Assert.That(second.Members["etcd2"].Server.KeyPem, Is.EqualTo(first.Members["etcd2"].Server.KeyPem));
         });
+    }
+
+    [Test]
+    public async Task GetOrIssueExternalEtcd_StoredCertificatesWithinTheWindow_ReissuesAndReplacesThem()
+    {
+        var spec = KubeadmTestClusters.Demo(EtcdTopology.External, "v1.31.4").Spec;
+        var store = new ClusterStateStore(_root, "demo");
+        var authorities = await store.GetOrCreateAuthoritiesAsync(() => TestPki.Authorities, CancellationToken.None);
+        // Issued 350 days before "now" with a year's validity: 15 days left.
+        var old = new ClusterPkiIssuer(new CertificateFactory(new FakeTimeProvider(TestPki.Now.AddDays(-350))));
+        var first = await store.GetOrIssueExternalEtcdAsync(spec, old, authorities, CancellationToken.None);
+        var issuer = new ClusterPkiIssuer(TestPki.Factory());
+
+        var outside = await store.GetOrIssueExternalEtcdAsync(spec, issuer, authorities, CancellationToken.None, TestPki.Now.AddDays(10));
+        var within = await store.GetOrIssueExternalEtcdAsync(spec, issuer, authorities, CancellationToken.None, TestPki.Now.AddDays(30));
+        var reread = await new ClusterStateStore(_root, "demo").GetOrIssueExternalEtcdAsync(spec, issuer, authorities, CancellationToken.None, TestPki.Now.AddDays(30));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outside.ApiServerEtcdClient.CertificatePem, Is.EqualTo(first.ApiServerEtcdClient.CertificatePem));
+            Assert.That(outside.Members["etcd1"].Peer.CertificatePem, Is.EqualTo(first.Members["etcd1"].Peer.CertificatePem));
+            Assert.That(first.ApiServerEtcdClient.NotAfter, Is.EqualTo(TestPki.Now.AddDays(15)));
+            Assert.That(within.ApiServerEtcdClient.NotAfter, Is.EqualTo(TestPki.Now.AddDays(365)));
+            Assert.That(within.Members.Values.SelectMany(m => new[] { m.Server, m.Peer, m.HealthcheckClient }).Select(p => p.NotAfter), Has.All.EqualTo(TestPki.Now.AddDays(365)));
+            Assert.That(within.Members["etcd2"].Server.KeyPem, Is.Not.EqualTo(first.Members["etcd2"].Server.KeyPem));
+            Assert.That(reread.ApiServerEtcdClient.CertificatePem, Is.EqualTo(within.ApiServerEtcdClient.CertificatePem), "the store keeps the reissued pair");
+            Assert.That(reread.Members["etcd3"].HealthcheckClient.CertificatePem, Is.EqualTo(within.Members["etcd3"].HealthcheckClient.CertificatePem));
+        });
+    }
+
+    [Test]
+    public async Task GetOrIssueExternalEtcd_EtcdCaEndsWithinTheWindow_DoesNotReissueForEver()
+    {
+        var spec = KubeadmTestClusters.Demo(EtcdTopology.External, "v1.31.4").Spec;
+        var store = new ClusterStateStore(_root, "demo");
+        var authorities = await store.GetOrCreateAuthoritiesAsync(() => TestPki.Authorities, CancellationToken.None);
+        var issuer = new ClusterPkiIssuer(TestPki.Factory());
+        var first = await store.GetOrIssueExternalEtcdAsync(spec, issuer, authorities, CancellationToken.None);
+
+        var second = await store.GetOrIssueExternalEtcdAsync(spec, issuer, authorities, CancellationToken.None, authorities.EtcdCa.NotAfter.AddDays(1));
+
+        Assert.That(second.ApiServerEtcdClient.CertificatePem, Is.EqualTo(first.ApiServerEtcdClient.CertificatePem));
     }
 
     [Test]

@@ -34,6 +34,36 @@ public sealed class StatusBuilderTests
     }
 
     [Test]
+    public void Observed_CertificatesOnAHost_ListsEachWithItsNotAfterAndFlagsTheOneWithinTheWindow()
+    {
+        var cluster = Cluster();
+        FileFact Cert(DateTimeOffset? notAfter) => new(true, "ab", "644", 0, 0, 100, notAfter);
+        var cp1 = Up("cp1") with
+        {
+            Files = new Dictionary<string, FileFact>
+            {
+                ["/etc/kubernetes/pki/apiserver.crt"] = Cert(Now.AddDays(12)),
+                ["/etc/kubernetes/admin.conf"] = Cert(Now.AddDays(300)),
+                ["/etc/kubernetes/pki/ca.key"] = Cert(null),
+            },
+        };
+
+        var status = StatusBuilder.Observed(cluster, [cp1, Up("w1")], Plan.Empty, observeOnly: false, previous: null, Now);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(status.Hosts[0].Certificates.Select(c => (c.Path, c.NotAfter)), Is.EqualTo(new[]
+            {
+                ("/etc/kubernetes/admin.conf", Now.AddDays(300)),
+                ("/etc/kubernetes/pki/apiserver.crt", Now.AddDays(12)),
+            }));
+            Assert.That(status.Hosts[0].CertificatesNotAfter, Is.EqualTo(Now.AddDays(12)));
+            Assert.That(status.Hosts[1].Certificates, Is.Empty);
+            Assert.That(Reason(status, ConditionTypes.CertificatesValid), Is.EqualTo(ConditionReasons.ExpiringSoon));
+        });
+    }
+
+    [Test]
     public void Observed_PreviousConditionSameStatus_TransitionTimeKept()
     {
         var cluster = Cluster();

@@ -156,6 +156,20 @@ internal sealed class HostModel(HaCluster cluster, DesiredState desired, IReadOn
                 }
 
                 break;
+            case StepKind.RenewControlPlaneCertificates:
+                // HaKube's apiserver-etcd-client pair written; what kubeadm renews gets a year.
+                Update(host, f => f with
+                {
+                    Files = desired.FilesOf(host)
+                        .Where(d => d.Owner == StepKind.DistributeCertificateAuthorities && d.Path.Contains("apiserver-etcd-client", StringComparison.Ordinal))
+                        .Aggregate(f.Files, (all, d) => all.With(d.Path, Clusters.Present(d.Sha256, d.Mode)))
+                        .Select(p => KnownPaths.KubeadmRenewable.Contains(p.Key) && p.Value.NotAfter is not null ? KeyValuePair.Create(p.Key, p.Value with { NotAfter = f.ObservedAt.AddDays(365) }) : p)
+                        .ToDictionary(p => p.Key, p => p.Value),
+                });
+                break;
+            case StepKind.UseRotatingKubeletCertificate:
+                Update(host, f => f with { Files = f.Files.With(KnownPaths.KubeletConf, Clusters.Present(Clusters.Sha(host + "kubelet.conf rotating"), "600")) });
+                break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, null);
         }

@@ -16,7 +16,8 @@ internal static class PlanOracle
         StepKind.RemoveStaleEtcdMember, StepKind.RemoveControlPlane, StepKind.RemoveEtcdMember, StepKind.RemoveWorker,
         StepKind.ConfigureEtcdMember, StepKind.BootstrapEtcd,
         StepKind.StartEtcdMember, StepKind.AddEtcdMember, StepKind.DistributeCertificateAuthorities, StepKind.InitControlPlane,
-        StepKind.JoinControlPlane, StepKind.InstallPodNetwork, StepKind.JoinWorker, StepKind.UpgradeControlPlane, StepKind.UpgradeWorker,
+        StepKind.JoinControlPlane, StepKind.InstallPodNetwork, StepKind.JoinWorker,
+        StepKind.RenewControlPlaneCertificates, StepKind.UseRotatingKubeletCertificate, StepKind.UpgradeControlPlane, StepKind.UpgradeWorker,
     ];
 
     private static int Majority(int voting) => (voting / 2) + 1;
@@ -80,7 +81,8 @@ internal static class PlanOracle
             }
         }
 
-        var restarts = plan.Steps.Where(s => s.Kind == StepKind.ConfigureEtcdMember && IsHealthyRunningVoter(s.Hosts[0])).ToList();
+        // A stacked control plane's renewal restarts its etcd pod: a member restart like a reconfiguration.
+        var restarts = plan.Steps.Where(s => (s.Kind == StepKind.ConfigureEtcdMember || (stacked && s.Kind == StepKind.RenewControlPlaneCertificates)) && IsHealthyRunningVoter(s.Hosts[0])).ToList();
         if (restarts.Count > 1 || (restarts.Count == 1 && voting.Count > 1 && (!agree || healthy - 1 < Majority(voting.Count))))
         {
             yield return $"restarts of running members break quorum: {string.Join(" | ", restarts)}";
@@ -106,7 +108,7 @@ internal static class PlanOracle
         }
 
         bool IsHealthyRunningVoter(string host) =>
-            facts[host].Services.GetValueOrDefault("etcd") == ServiceState.Active && facts[host].Etcd is { Healthy: true } &&
+            (facts[host].Services.GetValueOrDefault("etcd") == ServiceState.Active || stacked) && facts[host].Etcd is { Healthy: true } &&
             voting.Any(m => m.Name == host);
     }
 
@@ -139,9 +141,10 @@ internal static class PlanOracle
                 StepKind.RemoveControlPlane => departing.Where(h => h.Roles.Contains(HostRole.ControlPlane)).Select(h => h.Name).ToHashSet(),
                 StepKind.RemoveEtcdMember => departing.Where(h => h.Roles.Contains(HostRole.Etcd)).Select(h => h.Name).ToHashSet(),
                 StepKind.RemoveWorker => departing.Where(h => h.Roles.Contains(HostRole.Worker)).Select(h => h.Name).ToHashSet(),
+                StepKind.UseRotatingKubeletCertificate => [.. controlPlanes, .. workers],
                 _ => controlPlanes,
             };
-            if (step.Hosts.Count == 0 || step.Hosts.Distinct().Count() != step.Hosts.Count || (step.Kind is not (StepKind.JoinWorker or StepKind.RemoveWorker) && step.Hosts.Count != 1))
+            if (step.Hosts.Count == 0 || step.Hosts.Distinct().Count() != step.Hosts.Count || (step.Kind is not (StepKind.JoinWorker or StepKind.RemoveWorker or StepKind.UseRotatingKubeletCertificate) && step.Hosts.Count != 1))
             {
                 yield return $"{step}: bad host list";
             }
@@ -182,7 +185,7 @@ internal static class PlanOracle
     public static string Fingerprint(HostFacts f) => string.Join("|",
         f.Reachable, f.Prerequisites, f.Versions, string.Join(",", f.Programs.Order(StringComparer.Ordinal)), f.EtcdDataPresent,
         string.Join(",", f.Services.OrderBy(s => s.Key).Select(s => $"{s.Key}={s.Value}")),
-        string.Join(",", f.Files.Where(p => p.Value.Present).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}:{p.Value.Sha256}:{p.Value.Mode}")),
+        string.Join(",", f.Files.Where(p => p.Value.Present).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}:{p.Value.Sha256}:{p.Value.Mode}:{p.Value.NotAfter:O}")),
         string.Join(",", f.ListeningPorts.Order()),
         string.Join(",", f.StaticPodImages.OrderBy(i => i.Key, StringComparer.Ordinal).Select(i => i.Value)),
         f.Etcd is null ? "-" : $"{f.Etcd.Healthy}:{string.Join(",", f.Etcd.Members.Select(m => $"{m.Id}{m.IsLearner}").Order())}");

@@ -11,7 +11,8 @@
 #     /version and GET of the kube-public/cluster-info ConfigMap (what join discovery reads).
 #   * /livez, /readyz, /healthz (also ?verbose, "[+]etcd ok"): 200 only while etcd is healthy
 #     (etcd's /health over HTTPS with --etcd-cafile/--etcd-certfile/--etcd-keyfile, any of
-#     --etcd-servers, cached 1 s), else 500; /version from the manifest's image tag.
+#     --etcd-servers, the one that answered last tried first, as etcd's client keeps to a working
+#     endpoint; cached 1 s), else 500; /version from the manifest's image tag.
 #   * Storage in the real etcd through its v3 JSON gateway (/v3/kv/range, /put, /deleterange,
 #     base64 keys) under --etcd-prefix (default /registry): nodes (/registry/minions/NAME),
 #     configmaps and secrets (/registry/{configmaps,secrets}/NS/NAME), so all control planes share
@@ -24,6 +25,11 @@
 #     node is approved and signed at once (kubelet client certs: CN system:node:NAME,
 #     O system:nodes), standing in for kube-controller-manager's approver and signer, with the
 #     CA key next to --client-ca-file (ca.key).
+#   * graceful termination on SIGTERM (what the kubelet sends when the manifest leaves
+#     /etc/kubernetes/manifests): the listener closes within 0.1 s (new connections refused), connections
+#     already accepted get their TLS handshake and first request served, requests in flight finish
+#     (at most 5 s), idle keep-alive connections are closed; then it exits 0.
+#     No --shutdown-delay-duration (kubeadm leaves it at 0).
 # Does not reproduce: RBAC/admission (any verified client certificate may do anything; bootstrap
 # tokens may only create CSRs and read kube-public/cluster-info, kube-system/kubeadm-config and
 # kubelet-config and nodes), watches, other resources, resourceVersion conflicts, protobuf
@@ -34,6 +40,8 @@ import http.server
 import json
 import os
 import re
+import signal
+import socket
 import socketserver
 import ssl
 import subprocess
@@ -65,13 +73,25 @@ class Etcd:
         self.prefix = F.get("etcd-prefix", "/registry").rstrip("/")
         self.lock = threading.Lock()
         self.cached = (0.0, False)
+        self.working = None
+
+    def ordered(self):
+        """The servers, the one that last answered first (etcd's client keeps to a working endpoint)."""
+        with self.lock:
+            first = self.working
+        return [first] + [s for s in self.servers if s != first] if first in self.servers else list(self.servers)
+
+    def answered(self, server):
+        with self.lock:
+            self.working = server
 
     def post(self, path, body, timeout=3.0):
         last = None
-        for s in self.servers:
+        for s in self.ordered():
             try:
                 st, data = common.https_request(s + path, "POST", body, self.ctx, timeout=timeout)
                 if st == 200:
+                    self.answered(s)
                     return json.loads(data)
                 last = RuntimeError(f"etcd {s}{path}: {st} {data[:200]!r}")
             except Exception as e:  # noqa: BLE001
@@ -84,11 +104,12 @@ class Etcd:
             if time.time() - t < 1.0:
                 return ok
         ok = False
-        for s in self.servers:
+        for s in self.ordered():
             try:
                 st, data = common.https_request(s + "/health", "GET", None, self.ctx, timeout=1.0)
                 if st == 200 and json.loads(data).get("health") in ("true", True):
                     ok = True
+                    self.answered(s)
                     break
             except Exception:  # noqa: BLE001
                 pass
@@ -211,16 +232,71 @@ def bootstrap_tokens():
     return out
 
 
+# Graceful termination, as the real server's: on SIGTERM the listener closes (new connections are
+# refused, which a load balancer retries elsewhere), requests in flight finish, and keep-alive
+# connections waiting for their next request are closed (clients retry those on a new connection).
+STOPPING = threading.Event()
+CONN_LOCK = threading.Lock()
+IDLE = set()
+BUSY = [0]  # connections in their TLS handshake or first request, and requests being served
+LOCAL = threading.local()  # LOCAL.counted: this thread's new connection is still counted in BUSY
+
+
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     def log_message(self, *a):
         pass
 
+    def handle_one_request(self):
+        # A new connection's first request is busy from the accept on (finish_request counted it);
+        # later ones are idle keep-alive connections until a request line arrives.
+        first = getattr(LOCAL, "counted", False)
+        if not first:
+            with CONN_LOCK:
+                IDLE.add(self.connection)
+        try:
+            self.raw_requestline = self.rfile.readline(65537)
+        except OSError:
+            self.close_connection = True
+            return
+        finally:
+            if not first:
+                with CONN_LOCK:
+                    IDLE.discard(self.connection)
+        if not first:
+            with CONN_LOCK:
+                BUSY[0] += 1
+        LOCAL.counted = False  # the count is released when this request ends
+        try:
+            if len(self.raw_requestline) > 65536:
+                self.send_error(414)
+                return
+            if not self.raw_requestline:
+                self.close_connection = True
+                return
+            if not self.parse_request():
+                return
+            method = getattr(self, "do_" + self.command, None)
+            if method is None:
+                self.send_error(501, f"Unsupported method ({self.command!r})")
+                return
+            method()
+            self.wfile.flush()
+        except (TimeoutError, OSError):
+            self.close_connection = True
+        finally:
+            with CONN_LOCK:
+                BUSY[0] -= 1
+            if STOPPING.is_set():
+                self.close_connection = True
+
     def send(self, code, obj, ctype="application/json"):
         body = obj if isinstance(obj, bytes) else (json.dumps(obj) + "\n").encode() if ctype == "application/json" \
             else obj.encode()
         self.send_response(code)
+        if STOPPING.is_set():
+            self.send_header("Connection", "close")
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -465,20 +541,32 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
         sock, addr = self.socket.accept()
         return sock, addr
 
+    def process_request(self, request, client_address):
+        with CONN_LOCK:  # counted before the thread starts, so that a termination waits for it
+            BUSY[0] += 1
+        super().process_request(request, client_address)
+
     def finish_request(self, request, client_address):
+        LOCAL.counted = True
         try:
-            request.settimeout(10)
-            tls = self.ctx.wrap_socket(request, server_side=True)
-        except (ssl.SSLError, OSError):
-            request.close()
-            return
-        try:
-            Handler(tls, client_address, self)
-        finally:
             try:
-                tls.close()
-            except OSError:
-                pass
+                request.settimeout(10)
+                tls = self.ctx.wrap_socket(request, server_side=True)
+            except (ssl.SSLError, OSError):
+                request.close()
+                return
+            try:
+                Handler(tls, client_address, self)
+            finally:
+                try:
+                    tls.close()
+                except OSError:
+                    pass
+        finally:
+            if LOCAL.counted:
+                LOCAL.counted = False
+                with CONN_LOCK:
+                    BUSY[0] -= 1
 
 
 def main(argv):
@@ -512,7 +600,35 @@ def main(argv):
         print(f"failed to listen on {addr}:{port}: {err}", file=sys.stderr)
         return 1
     print(f"kube-apiserver stand-in {VERSION} serving on https://{addr}:{port}, etcd {ETCD.servers}", flush=True)
-    srv.serve_forever()
+
+    def terminate(*_):
+        STOPPING.set()
+        threading.Thread(target=srv.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, terminate)
+    srv.serve_forever(poll_interval=0.1)
+    # Connections the kernel completed since the last accept would be reset by the close: serve them.
+    srv.socket.setblocking(False)
+    while True:
+        try:
+            conn, peer = srv.socket.accept()
+        except OSError:
+            break
+        conn.setblocking(True)
+        srv.process_request(conn, peer)
+    srv.server_close()
+    with CONN_LOCK:
+        idle = list(IDLE)
+    for conn in idle:
+        try:
+            conn.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+    deadline = time.time() + 5  # bounded, well inside the kubelet's grace period
+    while BUSY[0] and time.time() < deadline:
+        time.sleep(0.05)
+    print("kube-apiserver stand-in: terminated gracefully", flush=True)
+    return 0
 
 
 if __name__ == "__main__":

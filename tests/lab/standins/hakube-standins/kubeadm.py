@@ -44,6 +44,13 @@
 #     rewritten static pod, renews certs, updates kubeadm-config's kubernetesVersion),
 #     `upgrade node` (the version kubeadm-config names; control planes' manifests as above,
 #     workers only print), `version [-o short|json|yaml]`.
+#   * kubelet-finalize at the end of init: kubelet.conf's embedded client pair moves to
+#     /var/lib/kubelet/pki/kubelet-client-<time>.pem (+ the -current.pem link, as the kubelet stores
+#     its initial certificate) and kubelet.conf names that file (kubeadm >= 1.17).
+#   * lab-only setting: /var/lib/hakube-standins/kubeadm-certificate-validity (a Go duration, whole
+#     days count) replaces certificateValidityPeriod for the leaf certificates and kubeconfigs that
+#     init and join issue, so that the lab can make certificates that expire soon; `certs renew`
+#     ignores it (renewed certificates get the default 8760h).
 # Does not reproduce: --upload-certs / --certificate-key (kubeadm-certs Secret), external-CA mode
 # detection beyond "ca.key missing", phases (`init phase ...`), kube-proxy and CoreDNS addons
 # (reported as applied, nothing runs), RBAC objects, patches, dry-run, image pulls, crictl,
@@ -76,6 +83,7 @@ KUBELET_DIR = "/var/lib/kubelet"
 CRI_DEFAULT = "unix:///var/run/containerd/containerd.sock"
 ETCD_IMAGES = {28: "3.5.15-0", 29: "3.5.16-0", 30: "3.5.15-0", 31: "3.5.15-0", 32: "3.5.16-0", 33: "3.5.21-0",
                34: "3.6.4-0", 35: "3.6.5-0"}
+LAB_VALIDITY = "/var/lib/hakube-standins/kubeadm-certificate-validity"
 KNOWN_TOP = {
     "InitConfiguration": {"apiVersion", "kind", "bootstrapTokens", "dryRun", "nodeRegistration", "localAPIEndpoint",
                           "certificateKey", "skipPhases", "patches", "timeouts"},
@@ -246,6 +254,8 @@ class Ctx:
             self.extra(comp)  # decoding errors surface at load time, as kubeadm's
         self.ca_days = int((common.parse_duration(self.cc.get("caCertificateValidityPeriod", "87600h")) or 315360000)
                            // 86400)
+        if os.path.exists(LAB_VALIDITY):  # lab-only: short-lived certificates from init/join, to exercise renewal
+            self.days = max(1, int(common.parse_duration(open(LAB_VALIDITY).read().strip()) // 86400))
 
     def timeout(self, key, default):
         v = self.timeouts.get(key)
@@ -996,6 +1006,7 @@ def cmd_init(argv):
     upsert_configmap(api, "kube-public", "cluster-info", {"kubeconfig": common.dump_yaml(ki)})
     out("[kubelet-finalize] Updating \"/etc/kubernetes/kubelet.conf\" to point to a rotatable kubelet client "
         "certificate and key")
+    kubelet_finalize()
     if "addon/coredns" not in ctx.skip and not ctx.cc["dns"].get("disabled"):
         out("[addons] Applied essential addon: CoreDNS")
     if "addon/kube-proxy" not in ctx.skip and not ctx.cc["proxy"].get("disabled"):
@@ -1019,6 +1030,33 @@ def cmd_init(argv):
 
 
 # ---------------------------------------------------------------- join
+
+def kubelet_finalize():
+    """kubelet-finalize/experimental-cert-rotation: kubelet.conf names the rotating client certificate file
+    instead of embedding the pair. The file is what the kubelet's certificate manager stores at start-up
+    from the kubeconfig's pair (the kubelet stand-in does not rotate), written here."""
+    path = f"{K}/kubelet.conf"
+    kc = common.Kubeconfig(path)
+    user = next((u.get("user") or {} for u in kc.doc.get("users", [])), {})
+    if not user.get("client-certificate-data"):
+        return
+    pki = f"{KUBELET_DIR}/pki"
+    current = f"{pki}/kubelet-client-current.pem"
+    if not os.path.exists(current):
+        os.makedirs(pki, exist_ok=True)
+        pem = f"{pki}/kubelet-client-{time.strftime('%Y-%m-%d-%H-%M-%S')}.pem"
+        common.write_file(pem, kc.cert_data + kc.key_data, 0o600)
+        if os.path.lexists(current):
+            os.unlink(current)
+        os.symlink(pem, current)
+    for u in kc.doc.get("users", []):
+        u = u.get("user") or {}
+        if u.pop("client-certificate-data", None) is not None:
+            u["client-certificate"] = current
+        if u.pop("client-key-data", None) is not None:
+            u["client-key"] = current
+    common.write_file(path, common.dump_yaml(kc.doc), 0o600)
+
 
 def discovery(ctx, flags, endpoint_arg):
     d = (ctx.joincfg or {}).get("discovery") or {}

@@ -1,0 +1,85 @@
+using HaKube.Actions.Probe;
+using HaKube.Actions.Ssh;
+using HaKube.Model.Api;
+using HaKube.Model.Facts;
+
+namespace HaKube.Actions.Steps;
+
+/// <summary>
+/// Restarting a control plane's static pods the way kubeadm documents it (there is no hot reload of
+/// certificates): the manifests move out of /etc/kubernetes/manifests, the kubelet stops the pods,
+/// the manifests move back, the kubelet starts them. The order keeps the API honest while it
+/// happens: kube-apiserver stops first and starts last, so it never answers while its local etcd
+/// (Stacked) is down, and the load balancer only ever sees it refuse connections (which HAProxy
+/// retries on another control plane) or answer ready. Every wait is bounded. Manifests left in the
+/// staging folder by an interrupted run are moved back first, and on any failure.
+/// </summary>
+internal static class StaticPodRestart
+{
+    /// <summary>Where manifests wait while their pods are stopped (same file system as the manifests, so moves are atomic).</summary>
+    public const string Staging = KnownPaths.Kubernetes + "/tmp/hakube-static-pods";
+
+    /// <summary>
+    /// Shell functions: <c>restore</c> (staged manifests back), <c>listening HEXPORT</c> (something
+    /// listens on the port on this host's address, read from /proc/net/tcp like the probe: no ss or
+    /// netstat needed), <c>wait_gone HEXPORT WHAT SECONDS</c>, and <c>restart_static_pods</c>.
+    /// Needs <see cref="ShellSnippets.Prelude"/> and, for Stacked etcd, <see cref="ShellSnippets.Etcdctl"/> and
+    /// <see cref="EtcdLeadership.MoveAwayFunction"/> (a leading member hands leadership over before it stops).
+    /// Sets traps that restore the manifests on exit.
+    /// </summary>
+    public static string Functions(HostSpec host, bool stackedEtcd) => $$"""
+        M={{KnownPaths.Manifests}}
+        S={{Staging}}
+        A={{ProbeScript.AddressPattern(host.Address)}}
+        mkdir -p "$S"
+        restore() { for f in "$S"/*.yaml; do if [ -f "$f" ]; then mv -f "$f" "$M/"; fi; done; return 0; }
+        trap restore EXIT
+        trap 'restore; exit 1' HUP INT TERM
+        restore
+        listening() {
+          for t in /proc/net/tcp /proc/net/tcp6; do
+            [ -r "$t" ] || continue
+            while read -r _ l _ s _; do
+              [ "$s" = 0A ] || continue
+              case $l in "$A:$1"|"00000000:$1"|"00000000000000000000000000000000:$1") return 0;; esac
+            done < "$t"
+          done
+          return 1
+        }
+        wait_gone() {
+          n=0
+          while listening "$1"; do
+            n=$((n + 1))
+            [ "$n" -lt $(($3 * 5)) ] || fail "$2 still listens $3 s after its manifest left $M: the kubelet did not stop the pod"
+            sleep 0.2
+          done
+        }
+        restart_static_pods() {
+          if [ -f "$M/kube-apiserver.yaml" ]; then mv -f "$M/kube-apiserver.yaml" "$S/"; fi
+          wait_gone 192B kube-apiserver 120
+          {{(stackedEtcd ? "move_leader_away" : ":")}}
+          for f in "$M"/*.yaml; do if [ -f "$f" ]; then mv -f "$f" "$S/"; fi; done
+          {{(stackedEtcd ? "wait_gone 094B etcd 120" : ":")}}
+          for f in "$S"/*.yaml; do case $f in */kube-apiserver.yaml) ;; *) if [ -f "$f" ]; then mv -f "$f" "$M/"; fi;; esac; done
+          {{(stackedEtcd ? "wait_healthy 180" : ":")}}
+          if [ -f "$S/kube-apiserver.yaml" ]; then mv -f "$S/kube-apiserver.yaml" "$M/"; fi
+        }
+
+        """;
+
+    /// <summary>Whether the certificate in a file (a PEM file, or a kubeconfig's client-certificate-data) expires within <c>$WINDOW</c> seconds; unreadable counts as expiring, a kubeconfig without an embedded certificate as not.</summary>
+    public static string DueFunction(string scratch) => $$"""
+        due() {
+          case $1 in
+            *.conf)
+              d=$(sed -n 's/^ *client-certificate-data: *//p' "$1" | head -n 1)
+              [ -n "$d" ] || return 1
+              printf '%s' "$d" | base64 -d > {{ShellQuote.Quote(scratch)}} 2>/dev/null || return 0
+              c={{ShellQuote.Quote(scratch)}};;
+            *) c=$1;;
+          esac
+          ! openssl x509 -noout -checkend "$WINDOW" -in "$c" >/dev/null 2>&1
+        }
+
+        """;
+}
