@@ -27,13 +27,15 @@ internal sealed class ApiEndpointWatcher : IAsyncDisposable
         _readyz = new Uri($"https://{host}:{port}/readyz");
         var handler = new SocketsHttpHandler
         {
-            ConnectTimeout = TimeSpan.FromSeconds(1),
+            // A new TLS connection through HAProxy to a Python stand-in on a loaded two-core machine can
+            // take over a second; a refused or reset backend fails at once whatever the bound.
+            ConnectTimeout = TimeSpan.FromSeconds(2),
             // A new connection per probe: HAProxy balances connections, not requests, so only fresh
             // connections reach every control plane behind it the way new clients do.
             PooledConnectionLifetime = TimeSpan.Zero,
             SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => ChainsTo(clusterCa, certificate) },
         };
-        _http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(2) };
+        _http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(3) };
     }
 
     /// <param name="caSource">A control plane whose /etc/kubernetes/pki/ca.crt is the cluster CA.</param>
