@@ -1,3 +1,4 @@
+using HaKube.Model.Facts;
 using HaKube.Model.Planning;
 
 namespace HaKube.Actions.Steps;
@@ -22,6 +23,12 @@ public sealed class DistributeCertificateAuthoritiesStep : IStep
     internal static async Task SyncAsync(StepContext context, string name, CancellationToken cancellationToken)
     {
         var files = ManagedFiles.OwnedBy(context.Cluster, context.Host(name), context.Material, StepKind.DistributeCertificateAuthorities);
+        if (context.FactsOf(name) is { ControlPlaneInitialized: true })
+        {
+            // Renewal replaces a running control plane's apiserver-etcd-client pair and restarts kube-apiserver with it.
+            files = files.Where(f => !KnownPaths.ApiServerEtcdClientPair.Contains(f.Path)).ToList();
+        }
+
         await HostCommands.SyncFilesAsync(context, name, StepKind.DistributeCertificateAuthorities, files, cancellationToken);
         await HostCommands.VerifyFilesAsync(context, name, StepKind.DistributeCertificateAuthorities, files, cancellationToken);
     }

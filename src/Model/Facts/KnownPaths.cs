@@ -27,6 +27,14 @@ public static class KnownPaths
     ];
 
     /// <summary>The certificates HaKube issues for External etcd, which kubeadm leaves alone there (HaKube reissues them in its state store).</summary>
+    /// <summary>
+    /// External etcd: kube-apiserver's client pair, issued by HaKube. A running control plane gets it
+    /// only through certificate renewal (which restarts kube-apiserver to load it), never by a plain
+    /// push: a pair written under a running kube-apiserver would not be used until some later restart.
+    /// </summary>
+    public static readonly IReadOnlyList<string> ApiServerEtcdClientPair =
+        [Pki + "/apiserver-etcd-client.crt", Pki + "/apiserver-etcd-client.key"];
+
     public static readonly IReadOnlyList<string> ExternalEtcdIssued =
     [
         Pki + "/apiserver-etcd-client.crt", Pki + "/etcd/server.crt", Pki + "/etcd/peer.crt", Pki + "/etcd/healthcheck-client.crt",

@@ -31,8 +31,7 @@ namespace HaKube.Reconciler.Planning;
 internal static class CertificatePhase
 {
     /// <summary>Files a running control plane gets from HaKube's store and replaces by renewal (restarting kube-apiserver), never by a plain push.</summary>
-    public static readonly IReadOnlyList<string> RenewedInPlace =
-        [KnownPaths.Pki + "/apiserver-etcd-client.crt", KnownPaths.Pki + "/apiserver-etcd-client.key"];
+    public static readonly IReadOnlyList<string> RenewedInPlace = KnownPaths.ApiServerEtcdClientPair;
 
     public static void Plan(PlanBuilder plan, EtcdOutcome etcd)
     {
@@ -150,14 +149,14 @@ internal static class CertificatePhase
         if (!stacked)
         {
             var reissued = plan.DesiredFiles(facts.Host, StepKind.DistributeCertificateAuthorities)
-                .Where(d => RenewedInPlace.Contains(d.Path) && facts.Files.TryGetValue(d.Path, out var have) && have.Present
-                    && !string.Equals(have.Sha256, d.Sha256, StringComparison.OrdinalIgnoreCase))
+                .Where(d => RenewedInPlace.Contains(d.Path) && !(facts.Files.TryGetValue(d.Path, out var have) && have.Present
+                    && string.Equals(have.Sha256, d.Sha256, StringComparison.OrdinalIgnoreCase)))
                 .Select(d => d.Path)
                 .ToList();
             if (reissued.Count > 0)
             {
                 var current = facts.Files.GetValueOrDefault(RenewedInPlace[0])?.NotAfter;
-                changed = $"{Wording.List(reissued)} differ from the pair HaKube's state store holds (reissued{(current is { } n ? $"; the host's expires {When(n)}" : "")})";
+                changed = $"{Wording.List(reissued)} missing or not the pair HaKube's state store holds (reissued{(current is { } n ? $"; the host's expires {When(n)}" : "")})";
             }
         }
 

@@ -102,7 +102,7 @@ internal static class ControlPlanePhase
             if (facts.ControlPlaneInitialized)
             {
                 // A reissued apiserver-etcd-client pair replaces the running one through renewal, which restarts kube-apiserver.
-                desired = desired.Where(d => !(CertificatePhase.RenewedInPlace.Contains(d.Path) && facts.IsPresent(d.Path))).ToList();
+                desired = desired.Where(d => !CertificatePhase.RenewedInPlace.Contains(d.Path)).ToList();
             }
 
             if (desired.Count == 0)

@@ -234,7 +234,7 @@ public sealed class CertificatePhaseTests
         Assert.Multiple(() =>
         {
             Assert.That(plan.Refusals, Is.Empty);
-            Assert.That(plan.Steps[0].Reason, Does.Contain("apiserver-etcd-client.crt, /etc/kubernetes/pki/apiserver-etcd-client.key differ from the pair HaKube's state store holds")
+            Assert.That(plan.Steps[0].Reason, Does.Contain("apiserver-etcd-client.crt, /etc/kubernetes/pki/apiserver-etcd-client.key missing or not the pair HaKube's state store holds")
                 .And.Contain("kube-apiserver restarts; etcd is external"));
             Assert.That(plan.Deferred.Select(d => d.Host), Is.EqualTo(new[] { "cp2", "cp3" }));
         });

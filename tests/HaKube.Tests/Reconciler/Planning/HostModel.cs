@@ -100,8 +100,12 @@ internal sealed class HostModel(HaCluster cluster, DesiredState desired, IReadOn
                 Write(host, kind);
                 Update(host, f => f with { Services = f.Services.With("haproxy", ServiceState.Active) });
                 break;
-            case StepKind.ConfigureEtcdMember or StepKind.DistributeCertificateAuthorities:
+            case StepKind.ConfigureEtcdMember:
                 Write(host, kind);
+                break;
+            case StepKind.DistributeCertificateAuthorities:
+                // A running control plane's apiserver-etcd-client pair is renewal's to replace.
+                Write(host, kind, Facts[host].ControlPlaneInitialized ? KnownPaths.ApiServerEtcdClientPair : []);
                 break;
             case StepKind.BootstrapEtcd:
                 StartEtcd(host, [Clusters.Member(Spec, host)], systemd: true);
@@ -196,10 +200,10 @@ internal sealed class HostModel(HaCluster cluster, DesiredState desired, IReadOn
         }
     }
 
-    private void Write(string host, StepKind owner) =>
+    private void Write(string host, StepKind owner, IReadOnlyList<string>? except = null) =>
         Update(host, f => f with
         {
-            Files = desired.FilesOf(host).Where(d => d.Owner == owner).Aggregate(f.Files, (all, d) => all.With(d.Path, Clusters.Present(d.Sha256, d.Mode))),
+            Files = desired.FilesOf(host).Where(d => d.Owner == owner && !(except ?? []).Contains(d.Path)).Aggregate(f.Files, (all, d) => all.With(d.Path, Clusters.Present(d.Sha256, d.Mode))),
         });
 
     private void StartEtcd(string host, IReadOnlyList<EtcdMember> members, bool systemd) =>

@@ -66,7 +66,36 @@ internal static class Scenarios
                 }
 
                 return new Scenario(cluster, facts, desired, string.Join("; ", story)) { Departing = departing };
-            });
+            })
+            .Where(s => !repairable || (QuorumCanReturn(s) && ClusterStaysInTheSpec(s)));
+
+    /// <summary>
+    /// With every control plane of the spec rebuilt while one that left the spec may still hold the
+    /// cluster, the planner rightly refuses kubeadm init (it would start a second cluster): only a
+    /// person can say which is right, so such damage is not "repairable".
+    /// </summary>
+    private static bool ClusterStaysInTheSpec(Scenario s) =>
+        !s.Departing.Any(h => h.Roles.Contains(HostRole.ControlPlane) && s.Facts.GetValueOrDefault(h.Name) is not { Reachable: true, ControlPlaneInitialized: false })
+        || s.Cluster.Spec.ControlPlanes().Any(c => s.Facts.GetValueOrDefault(c.Name) is { ControlPlaneInitialized: true });
+
+    /// <summary>
+    /// Whether the members that can still vote are a majority: a departing host that is down never
+    /// comes back, so with dead departing voters at half the membership or more, quorum is lost for
+    /// good and only a person can recover it (no generated blow alone does that, but several do).
+    /// </summary>
+    private static bool QuorumCanReturn(Scenario s)
+    {
+        var role = s.Cluster.Spec.Etcd.Topology == EtcdTopology.Stacked ? HostRole.ControlPlane : HostRole.Etcd;
+        var hosts = s.Cluster.Spec.EtcdMembers().Concat(s.Departing.Where(h => h.Roles.Contains(role))).ToList();
+        var members = hosts
+            .SelectMany(h => s.Facts.GetValueOrDefault(h.Name)?.Etcd?.Members ?? [])
+            .Where(m => !m.IsLearner)
+            .Select(m => m.Name)
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        var dead = s.Departing.Count(h => members.Contains(h.Name) && s.Facts.GetValueOrDefault(h.Name) is not { Reachable: true });
+        return members.Count - dead >= (members.Count / 2) + 1;
+    }
 
     private static string Hit(HaCluster cluster, DesiredState desired, Dictionary<string, HostFacts> facts, int blow, int a, int b, bool repairable, IReadOnlyList<HostSpec> departing)
     {
