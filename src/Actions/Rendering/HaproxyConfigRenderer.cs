@@ -42,9 +42,11 @@ public static class HaproxyConfigRenderer
         text.Append("    timeout server 1h\n");
         text.Append("    timeout check 5s\n");
         // A control plane whose API server restarts (certificate renewal, upgrade) refuses connections
-        // before the health checks mark it down: the retry goes to another server, as in kubeadm's
-        // HA load-balancer example, so clients never see it.
-        text.Append("    retries 1\n");
+        // before the health checks mark it down, and so does one just added to the spec that has not
+        // joined yet (HAProxy starts new servers UP until their checks fail): each retry goes to the
+        // next server, as in kubeadm's HA load-balancer example, so clients never see it. Three
+        // retries get past the control planes a scale-up adds before they have joined.
+        text.Append("    retries 3\n");
         text.Append("    option redispatch 1\n");
         text.Append('\n');
         text.Append("frontend kube-apiserver\n");

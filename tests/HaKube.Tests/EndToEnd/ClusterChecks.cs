@@ -27,8 +27,24 @@ internal static class ClusterChecks
         return (names, list.Succeeded && health.Succeeded, list.StandardOutput + list.StandardError + health.StandardOutput + health.StandardError);
     }
 
-    /// <summary>Backend server name to status (UP, DOWN, ...) as HAProxy's stats socket reports it.</summary>
+    /// <summary>
+    /// Backend server name to status (UP, DOWN, ...) as HAProxy's stats socket reports it, once no
+    /// server is between states ("DOWN 1/2": a server that just came up passes its rise checks in a
+    /// few seconds), or after 20 s (bounded) with whatever it says then.
+    /// </summary>
     public static async Task<IReadOnlyDictionary<string, string>> HaproxyBackendsAsync(LabHosts lab, LabHost loadBalancer)
+    {
+        var servers = await HaproxyBackendsNowAsync(lab, loadBalancer);
+        for (var attempt = 0; attempt < 40 && servers.Values.Any(status => status.Contains('/', StringComparison.Ordinal)); attempt++)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            servers = await HaproxyBackendsNowAsync(lab, loadBalancer);
+        }
+
+        return servers;
+    }
+
+    private static async Task<IReadOnlyDictionary<string, string>> HaproxyBackendsNowAsync(LabHosts lab, LabHost loadBalancer)
     {
         var stats = await lab.ShellAsync(loadBalancer,
             """/usr/bin/python3 -c 'import socket; s = socket.socket(socket.AF_UNIX); s.connect("/run/haproxy/admin.sock"); s.sendall(b"show stat\n"); print(s.makefile().read())'""");
