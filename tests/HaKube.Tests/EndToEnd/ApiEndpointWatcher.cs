@@ -96,7 +96,8 @@ internal sealed class ApiEndpointWatcher : IAsyncDisposable
         }
     }
 
-    private static bool ChainsTo(X509Certificate2 ca, X509Certificate? certificate)
+    /// <summary>The server certificate chains to <paramref name="ca"/> (the name is not checked: lab hosts are dialled by address).</summary>
+    internal static bool ChainsTo(X509Certificate2 ca, X509Certificate? certificate)
     {
         if (certificate is null)
         {

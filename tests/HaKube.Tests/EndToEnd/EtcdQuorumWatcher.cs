@@ -248,20 +248,7 @@ internal sealed class EtcdQuorumWatcher : IAsyncDisposable
             {
                 ClientCertificates = [client],
                 // The chain must lead to the cluster's etcd CA; the name is not checked, since members are dialled by the address their certificate names anyway.
-                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-                {
-                    if (certificate is null)
-                    {
-                        return false;
-                    }
-
-                    using var chain = new X509Chain();
-                    chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                    chain.ChainPolicy.CustomTrustStore.Add(ca);
-                    chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                    using var leaf = new X509Certificate2(certificate);
-                    return chain.Build(leaf);
-                },
+                RemoteCertificateValidationCallback = (_, certificate, _, _) => ApiEndpointWatcher.ChainsTo(ca, certificate),
             },
         };
         return new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
