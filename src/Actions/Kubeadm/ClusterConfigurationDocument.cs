@@ -1,3 +1,4 @@
+using HaKube.Actions.Rendering;
 using HaKube.Model.Api;
 
 namespace HaKube.Actions.Kubeadm;
@@ -31,7 +32,7 @@ internal static class ClusterConfigurationDocument
     {
         EtcdTopology.Stacked => Yaml.Map(("local", Yaml.Map(("dataDir", Yaml.Str(KubeadmDefaults.EtcdDataDir))))),
         EtcdTopology.External => Yaml.Map(("external", Yaml.Map(
-            ("endpoints", Yaml.Strings(spec.EtcdMembers().Select(h => "https://" + HostAddresses.HostPort(h.Address, KubeadmDefaults.EtcdClientPort)))),
+            ("endpoints", Yaml.Strings(EtcdUnitRenderer.ClientUrls(spec))),
             ("caFile", Yaml.Str(KubeadmDefaults.ExternalEtcdCaFile)),
             ("certFile", Yaml.Str(KubeadmDefaults.ExternalEtcdCertFile)),
             ("keyFile", Yaml.Str(KubeadmDefaults.ExternalEtcdKeyFile))))),

@@ -41,6 +41,7 @@ public static partial class ProbeParser
             EtcdDataPresent = raw.Value("etcd_data") == "1",
             Etcd = ReadEtcd(raw),
             StaticPodImages = ReadStaticPodImages(raw),
+            ApiServerEtcdServers = ReadEtcdServers(raw),
         };
         return new ProbeOutput(facts, binaries);
     }
@@ -91,6 +92,11 @@ public static partial class ProbeParser
 
         return images;
     }
+
+    private static string[]? ReadEtcdServers(RawOutput raw) =>
+        raw.Value("etcd_servers")?.Trim('"', '\'', ' ') is { Length: > 0 } servers
+            ? servers.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : null;
 
     private static Dictionary<string, ServiceState> ReadServices(RawOutput raw)
     {

@@ -99,6 +99,8 @@ public static class ProbeScript
     //   client-certificate-data line of kubeconfigs; client-key-data never leaves the host.
     // - The control plane's version is the image of its static pod manifests, read with the
     //   shell's own read (no fork): the first "image:" line of each, as "image.<component>".
+    //   kube-apiserver's is read to the end for its --etcd-servers flag (External etcd: where the
+    //   control plane looks for etcd, which must follow the spec's etcd hosts).
     private const string Body = """
         export LC_ALL=C PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/opt/bin
         o() { printf '%s=%s\n' "$1" "$2"; }
@@ -180,7 +182,10 @@ public static class ProbeScript
         for c in @STATICPODS@; do
           [ -r "@MANIFESTS@/$c.yaml" ] || continue
           while IFS= read -r l; do
-            case $l in *image:*) set -f; set -- ${l#*image:}; set +f; o "image.$c" "${1-}"; break;; esac
+            case $l in
+              *--etcd-servers=*) set -f; set -- ${l#*--etcd-servers=}; set +f; o etcd_servers "${1-}";;
+              *image:*) set -f; set -- ${l#*image:}; set +f; o "image.$c" "${1-}"; [ "$c" = kube-apiserver ] || break;;
+            esac
           done < "@MANIFESTS@/$c.yaml"
         done
         if [ -n "$etcd" ] && command -v etcdctl >/dev/null 2>&1; then

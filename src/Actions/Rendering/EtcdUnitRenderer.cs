@@ -93,6 +93,17 @@ public static class EtcdUnitRenderer
 
     public static string ClientUrl(HostSpec member) => Url(member, ClientPort);
 
+    /// <summary>
+    /// The client URLs of the cluster's etcd members in spec order: kubeadm's etcd.external.endpoints,
+    /// and the kube-apiserver --etcd-servers kubeadm writes from it (UpdateEtcdServers keeps running
+    /// control planes in line when spec.etcd.hosts change).
+    /// </summary>
+    public static IReadOnlyList<string> ClientUrls(HaClusterSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return spec.EtcdMembers().Select(ClientUrl).ToList();
+    }
+
     public static string PeerUrl(HostSpec member) => Url(member, PeerPort);
 
     private static string Url(HostSpec member, int port)

@@ -93,8 +93,8 @@ internal static class HostRemoval
 
     /// <summary>
     /// Removes the etcd member <paramref name="match"/> picks, through <paramref name="through"/>'s
-    /// etcd (etcdctl with its healthcheck-client certificate); nothing when no member matches
-    /// (removed already). etcd refuses a removal while a peer is freshly connected: retried, bounded.
+    /// etcd (etcdctl with its healthcheck-client certificate), handing its leadership (if it leads)
+    /// to <paramref name="through"/> first; nothing when no member matches (removed already). etcd refuses a removal while a peer is freshly connected: retried, bounded.
     /// </summary>
     public static async Task RemoveMemberAsync(StepContext context, StepKind kind, HostSpec through, Func<EtcdListedMember, bool> match, string what, CancellationToken cancellationToken)
     {
@@ -106,7 +106,8 @@ internal static class HostRemoval
         }
 
         var id = member.Id.ToString("x", System.Globalization.CultureInfo.InvariantCulture);
-        var remove = ShellSnippets.Prelude + ShellSnippets.Etcdctl(through) + $$"""
+        var remove = ShellSnippets.Prelude + ShellSnippets.Etcdctl(through) + EtcdLeadership.HandOverFunction + $$"""
+            hand_over_leadership {{id}}
             n=0
             until out=$(ec member remove {{id}} 2>&1); do
               case $out in *"not found"*) break;; esac

@@ -25,6 +25,7 @@ public static class StepCatalog
         new RemoveStaleEtcdMemberStep(),
         new RenewControlPlaneCertificatesStep(),
         new UseRotatingKubeletCertificateStep(),
+        new UpdateEtcdServersStep(),
         new UpgradeControlPlaneStep(),
         new UpgradeWorkerStep(),
     }.ToDictionary(s => s.Kind);

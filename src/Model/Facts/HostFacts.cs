@@ -54,6 +54,13 @@ public sealed record HostFacts
     public IReadOnlyDictionary<string, string> StaticPodImages { get; init; } = new Dictionary<string, string>();
 
     /// <summary>
+    /// The etcd endpoints in this control plane's kube-apiserver manifest (--etcd-servers), in their
+    /// order; null without the manifest or the flag. With External etcd they must follow
+    /// spec.etcd.hosts, since kubeadm writes them once, at init or join, from kubeadm-config.
+    /// </summary>
+    public IReadOnlyList<string>? ApiServerEtcdServers { get; init; }
+
+    /// <summary>
     /// The version this control plane's static pods run: the oldest image tag of kube-apiserver,
     /// kube-controller-manager and kube-scheduler; null unless all three manifests name a release.
     /// </summary>

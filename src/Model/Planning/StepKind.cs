@@ -72,6 +72,13 @@ public enum StepKind
     UseRotatingKubeletCertificate,
 
     /// <summary>
+    /// External etcd: control planes whose kube-apiserver --etcd-servers are not spec.etcd.hosts
+    /// (hosts added, removed or replaced): kubeadm-config's etcd.external.endpoints updated, then each
+    /// control plane's manifest, one at a time, each waiting for its API server to be ready.
+    /// </summary>
+    UpdateEtcdServers,
+
+    /// <summary>
     /// Kubernetes upgrade of one control plane to spec.kubernetesVersion: kubeadm installed at the
     /// target, then `kubeadm upgrade plan` and `kubeadm upgrade apply` on the first one to upgrade
     /// (the cluster's kubeadm-config is still older) or `kubeadm upgrade node` on the others; then

@@ -1,4 +1,5 @@
 using HaKube.Model.Api;
+using HaKube.Model.Facts;
 using HaKube.Model.Planning;
 
 namespace HaKube.Reconciler.Planning;
@@ -20,6 +21,12 @@ namespace HaKube.Reconciler.Planning;
 /// behind the guard.</item>
 /// <item>A departing external etcd host (RemoveEtcdMember): its member removed behind the guard, then
 /// etcd stopped and its data moved aside if the host is reachable.</item>
+/// <item>External etcd: a healthy departing member leaves only once every reachable spec etcd host
+/// has joined (replacements surge first, so the cluster never shrinks below its size on the way),
+/// and a healthy member (departing or stale) that a control plane's kube-apiserver still names in
+/// --etcd-servers waits while <see cref="EtcdServersPhase"/> points them at spec.etcd.hosts (when
+/// every spec host is a member); when they cannot move yet, it is refused while it is the only
+/// healthy member such a kube-apiserver names.</item>
 /// <item>Departing workers (RemoveWorker, all in one step): drained, reset and their Node deleted
 /// through an initialized, reachable control plane.</item>
 /// <item>An unreachable departing host is removed all the same (etcd member, Node): it is gone. The
@@ -63,6 +70,14 @@ internal static class MembershipPhase
             else if (plan.MembershipChange is { } change)
             {
                 plan.Defer(StepKind.RemoveStaleEtcdMember, through, $"{what}; {change} in this plan, one membership change at a time");
+            }
+            else if (Follow(plan, view, member) is { } follow)
+            {
+                plan.Defer(StepKind.RemoveStaleEtcdMember, through, $"{what}; {follow}");
+            }
+            else if (Stranded(plan, view, member) is { } stranded)
+            {
+                plan.Refuse(StepKind.RemoveStaleEtcdMember, through, $"{what}; {stranded}");
             }
             else
             {
@@ -163,6 +178,18 @@ internal static class MembershipPhase
             {
                 plan.Defer(StepKind.RemoveEtcdMember, host, $"left the spec; {change} in this plan, one membership change at a time");
             }
+            else if (view.HealthyMembers.Contains(member.Id) && Joining(plan, view) is { Count: > 0 } joining)
+            {
+                plan.Defer(StepKind.RemoveEtcdMember, host, $"left the spec; {Wording.List(joining)} join(s) the cluster first, so that replacing members never shrinks it below its size (a healthy member leaves only once its replacement is in)");
+            }
+            else if (Follow(plan, view, member) is { } follow)
+            {
+                plan.Defer(StepKind.RemoveEtcdMember, host, $"left the spec; {follow}");
+            }
+            else if (Stranded(plan, view, member) is { } stranded)
+            {
+                plan.Refuse(StepKind.RemoveEtcdMember, host, $"left the spec, but {stranded}");
+            }
             else
             {
                 var after = plan.Reachable(host) is null ? "it is unreachable, so etcd is not stopped there (it is gone)" : "then etcd is stopped there and its data moved aside";
@@ -193,6 +220,68 @@ internal static class MembershipPhase
         }
 
         plan.Step(StepKind.RemoveWorker, workers, $"{Wording.List(workers)} left the spec: cordoned and drained through {anchor}; {string.Join("; ", workers.Select(h => Reset(plan, h)))}; their Nodes are deleted");
+    }
+
+    /// <summary>
+    /// Spec etcd hosts (External) that are not members yet and can join now (reachable, host
+    /// preparation not refused, the guard allows an add): they are added before a healthy departing
+    /// member leaves. One that cannot join does not hold the removal up.
+    /// </summary>
+    private static List<string> Joining(PlanBuilder plan, EtcdView view) =>
+        QuorumGuard.CheckAdd(view).Allowed
+            ? plan.Spec.EtcdMembers().Select(h => h.Name).Where(h => view.MemberOf(h) is null && plan.Reachable(h) is not null && !plan.IsBlocked(StepKind.PrepareHost, h)).ToList()
+            : [];
+
+    /// <summary>
+    /// External etcd: the control planes that still name a healthy leaving <paramref name="member"/>
+    /// in --etcd-servers and can be pointed at spec.etcd.hosts now (every spec host is a member, etcd
+    /// has quorum, their kubelet runs): they move first, in this plan, so that an API server never
+    /// leans on fewer members than the spec has (worded as a reason to wait); null otherwise.
+    /// </summary>
+    private static string? Follow(PlanBuilder plan, EtcdView view, EtcdMember member)
+    {
+        if (plan.Spec.Etcd.Topology != EtcdTopology.External || !view.HealthyMembers.Contains(member.Id) || !view.HasQuorum
+            || plan.Spec.EtcdMembers().Any(h => view.MemberOf(h.Name) is null))
+        {
+            return null;
+        }
+
+        var urls = member.ClientUrls.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var naming = plan.Spec.ControlPlanes()
+            .Select(h => plan.Reachable(h.Name))
+            .Where(f => f is { ControlPlaneInitialized: true, ApiServerEtcdServers: { } servers } && servers.Any(urls.Contains) && Wording.IsActive(f, "kubelet"))
+            .Select(f => f!.Host)
+            .ToList();
+        return naming.Count == 0
+            ? null
+            : $"kube-apiserver on {Wording.List(naming)} still names it in --etcd-servers, and UpdateEtcdServers points the control planes at spec.etcd.hosts first";
+    }
+
+    /// <summary>
+    /// External etcd: the control planes whose kube-apiserver would be left with no healthy member in
+    /// its --etcd-servers once <paramref name="member"/> is gone (worded as a reason to wait for
+    /// UpdateEtcdServers); null when none would, the member is not healthy (nobody reaches etcd
+    /// through it now), or etcd is stacked.
+    /// </summary>
+    private static string? Stranded(PlanBuilder plan, EtcdView view, EtcdMember member)
+    {
+        if (plan.Spec.Etcd.Topology != EtcdTopology.External || !view.HealthyMembers.Contains(member.Id))
+        {
+            return null;
+        }
+
+        var others = view.Members
+            .Where(m => m.Id != member.Id && view.HealthyMembers.Contains(m.Id))
+            .SelectMany(m => m.ClientUrls)
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var stranded = plan.Spec.ControlPlanes()
+            .Select(h => plan.Reachable(h.Name))
+            .Where(f => f is { ControlPlaneInitialized: true, ApiServerEtcdServers: { } servers } && !servers.Any(others.Contains))
+            .Select(f => f!.Host)
+            .ToList();
+        return stranded.Count == 0
+            ? null
+            : $"kube-apiserver on {Wording.List(stranded)} reaches etcd only through {Wording.Member(member)} (--etcd-servers names no other healthy member), so it stays until UpdateEtcdServers points the control planes at spec.etcd.hosts";
     }
 
     /// <summary>A reachable spec member whose etcd is healthy, to run etcdctl member remove on.</summary>

@@ -8,7 +8,7 @@ namespace HaKube.Reconciler.Planning;
 /// The planner: a pure, deterministic function from (spec, host facts, desired files) to a
 /// <see cref="Model.Planning.Plan"/>. Steps come in the order the kubeadm HA guide needs them:
 /// PrepareHost, StartKubelet, ConfigureLoadBalancer, the etcd steps, DistributeCertificateAuthorities,
-/// InitControlPlane, JoinControlPlane, InstallPodNetwork, JoinWorker, certificate renewal, then the upgrade steps
+/// InitControlPlane, JoinControlPlane, InstallPodNetwork, JoinWorker, certificate renewal, UpdateEtcdServers, then the upgrade steps
 /// (UpgradeControlPlane, UpgradeWorker) once nothing else is left. Each phase lives in its
 /// own class with its rules; the ones that hold across phases are here:
 /// <list type="bullet">
@@ -48,6 +48,7 @@ public static class Planner
         var anchor = ControlPlanePhase.Plan(plan, etcd);
         WorkloadPhase.Plan(plan, anchor);
         CertificatePhase.Plan(plan, etcd);
+        EtcdServersPhase.Plan(plan, etcd);
         UpgradePhase.Plan(plan, etcd);
         var result = plan.Build();
         if (!spec.Paused)

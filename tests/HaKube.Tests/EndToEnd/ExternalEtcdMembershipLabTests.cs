@@ -7,9 +7,14 @@ namespace HaKube.Tests.EndToEnd;
 /// <summary>
 /// External etcd members added, removed and replaced in the lab, each by apply while
 /// <see cref="EtcdQuorumWatcher"/> samples the real etcd every 100 ms. One cluster (three etcd
-/// hosts, one control plane, HAProxy), operations in order: 3 to 5 members; 5 to 3 (the leaving
+/// hosts, two control planes, HAProxy), operations in order: 3 to 5 members; 5 to 3 (the leaving
 /// hosts' etcd stopped and their data moved aside); a dead member replaced by the same name at a
-/// new address (the stale member removed first, then the new one added).
+/// new address (the stale member removed first, then the new one added); then the two remaining
+/// original members replaced by other hosts while <see cref="ApiEndpointWatcher"/> probes /readyz
+/// through the load balancer every 100 ms. After each operation both control planes'
+/// kube-apiserver --etcd-servers and kubeadm-config's etcd.external.endpoints name exactly the
+/// members (the stand-in kube-apiserver really reads etcd through that flag, so an API server left
+/// pointing at removed members stops being ready).
 /// </summary>
 [TestFixture]
 [Category("Lab")]
@@ -27,12 +32,12 @@ public sealed class ExternalEtcdMembershipLabTests
 
     private IReadOnlyList<LabHost> H => Lab.Hosts;
 
-    private LabHost ControlPlane => H[6];
+    private LabHost[] ControlPlanes => [H[6], H[8]];
 
     [OneTimeSetUp]
     public async Task StartLab()
     {
-        _cluster = await LabCluster.StartAsync(8, new LabOptions("mem2", "127.0.111"), h => Manifest(h, [(h[0].Name, h[0]), (h[1].Name, h[1]), (h[2].Name, h[2])]));
+        _cluster = await LabCluster.StartAsync(9, new LabOptions("mem2", "127.0.111"), h => Manifest(h, [(h[0].Name, h[0]), (h[1].Name, h[1]), (h[2].Name, h[2])]));
     }
 
     [OneTimeTearDown]
@@ -48,6 +53,7 @@ public sealed class ExternalEtcdMembershipLabTests
     {
         var lines = etcd.Select(e => $"  - {{name: {e.Name}, address: \"{e.Host.Address}\", roles: [Etcd]}}")
             .Append($"  - {{name: {h[6].Name}, address: \"{h[6].Address}\", roles: [ControlPlane]}}")
+            .Append($"  - {{name: {h[8].Name}, address: \"{h[8].Address}\", roles: [ControlPlane]}}")
             .Append($"  - {{name: {h[7].Name}, address: \"{h[7].Address}\", roles: [LoadBalancer]}}");
         return $$"""
             apiVersion: hakube.io/v1alpha1
@@ -78,8 +84,25 @@ public sealed class ExternalEtcdMembershipLabTests
         {
             Assert.That(etcd.Members, Is.EquivalentTo(members.Select(m => m.Name)), etcd.Output);
             Assert.That(etcd.Healthy, Is.True, etcd.Output);
-            Assert.That(backends.Keys, Is.EquivalentTo(new[] { ControlPlane.Name }));
+            Assert.That(backends.Keys, Is.EquivalentTo(ControlPlanes.Select(c => c.Name)));
         });
+        await AssertApiServersFollowAsync(members);
+    }
+
+    /// <summary>Both control planes' kube-apiserver --etcd-servers, and kubeadm-config (which later joins and upgrades read), name exactly the members' client URLs.</summary>
+    private async Task AssertApiServersFollowAsync(IReadOnlyList<(string Name, LabHost Host)> members)
+    {
+        var want = members.Select(m => $"https://{m.Host.Address}:2379").Order(StringComparer.Ordinal).ToList();
+        var config = await Lab.ShellAsync(ControlPlanes[0],
+            "kubectl --kubeconfig /etc/kubernetes/admin.conf -n kube-system get configmap kubeadm-config -o jsonpath='{.data.ClusterConfiguration}'");
+        var inConfig = config.StandardOutput.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("- https://", StringComparison.Ordinal)).Select(l => l[2..]).Order(StringComparer.Ordinal).ToList();
+        Assert.That(inConfig, Is.EqualTo(want), config.StandardOutput);
+        foreach (var controlPlane in ControlPlanes)
+        {
+            var flag = await Lab.ShellAsync(controlPlane, "grep -o -e '--etcd-servers=[^\"]*' /etc/kubernetes/manifests/kube-apiserver.yaml");
+            var servers = flag.StandardOutput.Trim().Replace("--etcd-servers=", "", StringComparison.Ordinal).Split(',').Order(StringComparer.Ordinal).ToList();
+            Assert.That(servers, Is.EqualTo(want), $"{controlPlane.Name}: {flag.StandardOutput}{flag.StandardError}");
+        }
     }
 
     [Test, Order(1)]
@@ -103,7 +126,8 @@ public sealed class ExternalEtcdMembershipLabTests
 
         Assert.That(result.Converged, Is.True, result.Error);
         report.AssertHeld();
-        Assert.That(run.StartedRows.Where(r => r.StartsWith("AddEtcdMember", StringComparison.Ordinal)), Is.EqualTo(new[] { $"AddEtcdMember {H[3].Name}", $"AddEtcdMember {H[4].Name}" }));
+        Assert.That(run.StartedRows.Where(r => r.StartsWith("AddEtcdMember", StringComparison.Ordinal) || r.StartsWith("UpdateEtcdServers", StringComparison.Ordinal)),
+            Is.EqualTo(new[] { $"AddEtcdMember {H[3].Name}", $"AddEtcdMember {H[4].Name}", $"UpdateEtcdServers {H[6].Name},{H[8].Name}" }));
         await AssertEtcdAsync(H.Take(5).Select(Member).ToList());
     }
 
@@ -150,5 +174,33 @@ public sealed class ExternalEtcdMembershipLabTests
             "ETCDCTL_API=3 etcdctl --endpoints=https://" + H[0].Address + ":2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt " +
             "--key=/etc/kubernetes/pki/etcd/healthcheck-client.key member list");
         Assert.That(list.StandardOutput, Does.Contain($"{H[2].Name}, https://{H[5].Address}:2380"));
+    }
+
+    [Test, Order(5)]
+    public async Task Apply_OriginalMembersReplacedByOtherHosts_NewOnesJoinFirstControlPlanesFollowAndTheApiStaysReady()
+    {
+        (string, LabHost)[] before = [Member(H[0]), Member(H[1]), (H[2].Name, H[5])];
+        (string, LabHost)[] after = [Member(H[3]), Member(H[4]), (H[2].Name, H[5])];
+        await using var watcher = await EtcdQuorumWatcher.StartAsync(H[0], before.Select(m => m.Item2));
+        await using var api = ApiEndpointWatcher.Start(ControlPlanes[0], H[7].Address);
+        await WriteManifestAsync(after);
+
+        var (result, run) = await MembershipRun.ApplyAsync(Cluster, ApplyLimit);
+        var report = await watcher.StopAsync();
+        var apiReport = await api.StopAsync();
+        await TestContext.Out.WriteLineAsync($"{report}\napi: {apiReport}\n{string.Join("\n", run.StartedRows)}");
+
+        Assert.That(result.Converged, Is.True, result.Error);
+        report.AssertHeld();
+        apiReport.AssertNoOutage();
+        var rows = run.StartedRows.ToList();
+        int At(string row) => rows.IndexOf(row) is var i and >= 0 ? i : throw new AssertionException($"{row} did not run:\n{string.Join("\n", rows)}");
+        Assert.Multiple(() =>
+        {
+            // The replacements surge in first; the API servers move to them before the last original member they use leaves.
+            Assert.That(Math.Max(At($"AddEtcdMember {H[3].Name}"), At($"AddEtcdMember {H[4].Name}")), Is.LessThan(Math.Min(At($"RemoveEtcdMember {H[0].Name}"), At($"RemoveEtcdMember {H[1].Name}"))));
+            Assert.That(At($"UpdateEtcdServers {H[6].Name},{H[8].Name}"), Is.LessThan(Math.Max(At($"RemoveEtcdMember {H[0].Name}"), At($"RemoveEtcdMember {H[1].Name}"))));
+        });
+        await AssertEtcdAsync(after);
     }
 }

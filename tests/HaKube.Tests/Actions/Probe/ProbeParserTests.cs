@@ -61,6 +61,23 @@ public sealed class ProbeParserTests
     }
 
     [Test]
+    public void Parse_Golden_ReadsKubeApiServerEtcdServersWithoutQuotes()
+    {
+        Assert.That(Golden().Facts.ApiServerEtcdServers, Is.EqualTo(new[] { "https://127.0.0.1:2379" }));
+    }
+
+    [Test]
+    public void Parse_SeveralEtcdServers_SplitInTheirOrder()
+    {
+        var text = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Data", "probe", "cp1.out"))
+            .Replace("etcd_servers=\"https://127.0.0.1:2379\"", "etcd_servers=https://10.0.0.21:2379,https://10.0.0.22:2379, https://10.0.0.23:2379", StringComparison.Ordinal);
+
+        var facts = ProbeParser.Parse("cp1", text, Inputs, Now).Facts;
+
+        Assert.That(facts.ApiServerEtcdServers, Is.EqualTo(new[] { "https://10.0.0.21:2379", "https://10.0.0.22:2379", "https://10.0.0.23:2379" }));
+    }
+
+    [Test]
     public void ControlPlaneVersion_ManifestMissingOrTagNotARelease_IsNull()
     {
         var facts = Golden().Facts;

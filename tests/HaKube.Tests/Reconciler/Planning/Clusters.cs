@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using HaKube.Actions.Rendering;
 using HaKube.Model.Api;
 using HaKube.Model.Facts;
 using HaKube.Model.Planning;
@@ -150,6 +151,7 @@ internal static class Clusters
                 Files = files,
                 ListeningPorts = Ports(etcd, host.Roles.Contains(HostRole.ControlPlane)),
                 StaticPodImages = host.Roles.Contains(HostRole.ControlPlane) ? Images(spec.KubernetesVersion) : new Dictionary<string, string>(),
+                ApiServerEtcdServers = host.Roles.Contains(HostRole.ControlPlane) ? EtcdServers(spec) : null,
                 Etcd = etcd ? new EtcdFacts(true, members, null) : null,
                 EtcdDataPresent = etcd,
                 Programs = Programs(kube, spec.LoadBalancer.Hosts.Contains(host.Name), etcd && spec.Etcd.Topology == EtcdTopology.External),
@@ -158,6 +160,10 @@ internal static class Clusters
 
         return facts;
     }
+
+    /// <summary>kube-apiserver's --etcd-servers as kubeadm writes it: the local member (Stacked) or spec.etcd.hosts (External).</summary>
+    public static IReadOnlyList<string> EtcdServers(HaClusterSpec spec) =>
+        spec.Etcd.Topology == EtcdTopology.Stacked ? ["https://127.0.0.1:2379"] : EtcdUnitRenderer.ClientUrls(spec);
 
     /// <summary>The control-plane static pods' images at <paramref name="version"/>, as kubeadm writes them.</summary>
     public static IReadOnlyDictionary<string, string> Images(string version) =>

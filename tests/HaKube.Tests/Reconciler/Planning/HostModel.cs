@@ -124,6 +124,7 @@ internal sealed class HostModel(HaCluster cluster, DesiredState desired, IReadOn
                         .With(KnownPaths.KubeletConf, Clusters.Present(Clusters.Sha(host + "kubelet.conf"), "600")),
                     Services = f.Services.With("kubelet", ServiceState.Active),
                     StaticPodImages = Clusters.Images(Spec.KubernetesVersion),
+                    ApiServerEtcdServers = Clusters.EtcdServers(Spec),
                     ListeningPorts = new HashSet<int>(f.ListeningPorts) { 6443 },
                 });
                 if (stacked)
@@ -170,6 +171,9 @@ internal sealed class HostModel(HaCluster cluster, DesiredState desired, IReadOn
                         .Select(p => KnownPaths.KubeadmRenewable.Contains(p.Key) && p.Value.NotAfter is not null ? KeyValuePair.Create(p.Key, p.Value with { NotAfter = f.ObservedAt.AddDays(365) }) : p)
                         .ToDictionary(p => p.Key, p => p.Value),
                 });
+                break;
+            case StepKind.UpdateEtcdServers:
+                Update(host, f => f with { ApiServerEtcdServers = Clusters.EtcdServers(Spec) });
                 break;
             case StepKind.UseRotatingKubeletCertificate:
                 Update(host, f => f with { Files = f.Files.With(KnownPaths.KubeletConf, Clusters.Present(Clusters.Sha(host + "kubelet.conf rotating"), "600")) });

@@ -182,6 +182,11 @@ public sealed class MembershipPlannerTests
     public void Plan_ExternalFiveToThree_RemovesOneMemberHostPerPlan()
     {
         var (cluster, facts, departing) = Shrunk(EtcdTopology.External, workers: 0);
+        foreach (var cp in cluster.Spec.ControlPlanes())
+        {
+            // The API servers already follow the smaller spec (UpdateEtcdServers ran).
+            facts[cp.Name] = facts[cp.Name] with { ApiServerEtcdServers = Clusters.EtcdServers(cluster.Spec) };
+        }
 
         var plan = Planner.Plan(cluster, facts, Clusters.Desired(cluster), null, departing);
 
@@ -202,6 +207,11 @@ public sealed class MembershipPlannerTests
         foreach (var host in facts.Keys.ToList().Where(h => facts[h].Etcd is not null))
         {
             facts[host] = facts[host] with { Etcd = facts[host].Etcd! with { Members = facts[host].Etcd!.Members.Where(m => m.Id != etcd4).ToList() } };
+        }
+
+        foreach (var cp in cluster.Spec.ControlPlanes())
+        {
+            facts[cp.Name] = facts[cp.Name] with { ApiServerEtcdServers = Clusters.EtcdServers(cluster.Spec) };
         }
 
         var plan = Planner.Plan(cluster, facts, Clusters.Desired(cluster), null, departing);

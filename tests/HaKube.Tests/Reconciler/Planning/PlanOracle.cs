@@ -1,3 +1,4 @@
+using HaKube.Actions.Rendering;
 using HaKube.Model.Api;
 using HaKube.Model.Facts;
 using HaKube.Model.Planning;
@@ -17,7 +18,7 @@ internal static class PlanOracle
         StepKind.ConfigureEtcdMember, StepKind.BootstrapEtcd,
         StepKind.StartEtcdMember, StepKind.AddEtcdMember, StepKind.DistributeCertificateAuthorities, StepKind.InitControlPlane,
         StepKind.JoinControlPlane, StepKind.InstallPodNetwork, StepKind.JoinWorker,
-        StepKind.RenewControlPlaneCertificates, StepKind.UseRotatingKubeletCertificate, StepKind.UpgradeControlPlane, StepKind.UpgradeWorker,
+        StepKind.RenewControlPlaneCertificates, StepKind.UseRotatingKubeletCertificate, StepKind.UpdateEtcdServers, StepKind.UpgradeControlPlane, StepKind.UpgradeWorker,
     ];
 
     private static int Majority(int voting) => (voting / 2) + 1;
@@ -144,7 +145,7 @@ internal static class PlanOracle
                 StepKind.UseRotatingKubeletCertificate => [.. controlPlanes, .. workers],
                 _ => controlPlanes,
             };
-            if (step.Hosts.Count == 0 || step.Hosts.Distinct().Count() != step.Hosts.Count || (step.Kind is not (StepKind.JoinWorker or StepKind.RemoveWorker or StepKind.UseRotatingKubeletCertificate) && step.Hosts.Count != 1))
+            if (step.Hosts.Count == 0 || step.Hosts.Distinct().Count() != step.Hosts.Count || (step.Kind is not (StepKind.JoinWorker or StepKind.RemoveWorker or StepKind.UseRotatingKubeletCertificate or StepKind.UpdateEtcdServers) && step.Hosts.Count != 1))
             {
                 yield return $"{step}: bad host list";
             }
@@ -172,6 +173,8 @@ internal static class PlanOracle
                 StepKind.UpgradeControlPlane or StepKind.UpgradeWorker => plan.Steps.Count > 1 || (f is not null && f.Versions == new KubeVersions(spec.KubernetesVersion, spec.KubernetesVersion, spec.KubernetesVersion) &&
                     !f.IsPresent(KnownPaths.UpgradeMarker) && (step.Kind == StepKind.UpgradeWorker || f.ControlPlaneVersion?.ToString() == spec.KubernetesVersion)),
                 StepKind.StartKubelet => f is not { KubeletConfigured: true } || f.Services.GetValueOrDefault("kubelet") == ServiceState.Active,
+                StepKind.UpdateEtcdServers => spec.Etcd.Topology != EtcdTopology.External
+                    || step.Hosts.Any(h => facts[h] is not { ControlPlaneInitialized: true, ApiServerEtcdServers: { } servers } || servers.ToHashSet().SetEquals(EtcdUnitRenderer.ClientUrls(spec))),
                 _ => false,
             };
             if (needless)
@@ -188,5 +191,6 @@ internal static class PlanOracle
         string.Join(",", f.Files.Where(p => p.Value.Present).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}:{p.Value.Sha256}:{p.Value.Mode}:{p.Value.NotAfter:O}")),
         string.Join(",", f.ListeningPorts.Order()),
         string.Join(",", f.StaticPodImages.OrderBy(i => i.Key, StringComparer.Ordinal).Select(i => i.Value)),
+        string.Join(",", f.ApiServerEtcdServers ?? []),
         f.Etcd is null ? "-" : $"{f.Etcd.Healthy}:{string.Join(",", f.Etcd.Members.Select(m => $"{m.Id}{m.IsLearner}").Order())}");
 }

@@ -15,6 +15,8 @@
 #     ("node/x cordoned"), `drain NAME [--ignore-daemonsets] [--delete-emptydir-data] [--force]
 #     [--timeout]` (cordons; there are no pods to evict in the lab), `delete node NAME...
 #     [--ignore-not-found]`, `wait --for=condition=Ready node/NAME|nodes --all [--timeout]`.
+#   * `patch node|configmap NAME [-n NS] [--type merge|strategic|json] -p JSON|--patch-file FILE`
+#     (sent as that patch type; "configmap/NAME patched", "(no change)" when nothing changed).
 #   * `apply|create -f FILE|URL|-` (also -k is refused): every document is recorded, with the
 #     file name and time, under /var/lib/hakube-standins/applied/ (one numbered YAML per call,
 #     and index.tsv); output "<kind>.<group>/<name> created|configured" per object.
@@ -43,7 +45,7 @@ class Fail(Exception):
 def parse(argv):
     flags, pos, multi = {}, [], {"f": [], "l": []}
     takes = {"kubeconfig", "server", "s", "o", "output", "n", "namespace", "f", "filename", "l", "selector", "timeout",
-             "for", "raw", "grace-period", "context", "request-timeout"}
+             "for", "raw", "grace-period", "context", "request-timeout", "p", "patch", "patch-file", "type"}
     i = 0
     while i < len(argv):
         a = argv[i]
@@ -60,7 +62,7 @@ def parse(argv):
             if v is None and k in takes and i + 1 < len(argv):
                 v = argv[i + 1]
                 i += 1
-            k = {"output": "o", "namespace": "n", "filename": "f", "selector": "l", "s": "server"}.get(k, k)
+            k = {"output": "o", "namespace": "n", "filename": "f", "selector": "l", "s": "server", "patch": "p"}.get(k, k)
             if k in multi:
                 multi[k].append(v)
             else:
@@ -319,6 +321,47 @@ def cmd_taint(api, flags, pos):
     return 0
 
 
+def cmd_patch(api, flags, pos):
+    """kubectl patch (node|configmap) NAME [-n NS] [--type merge|strategic|json] (-p JSON | --patch-file FILE)."""
+    if len(pos) == 1 and "/" in pos[0]:
+        pos = pos[0].split("/", 1)
+    if len(pos) != 2:
+        raise Fail("error: resource(s) were provided, but no name was specified")
+    res = {"node": "nodes", "no": "nodes", "nodes": "nodes", "configmap": "configmaps", "cm": "configmaps",
+           "configmaps": "configmaps"}.get(pos[0].lower())
+    if not res:
+        raise Fail(f"error: the server doesn't have a resource type \"{pos[0]}\" (lab stand-in: nodes and configmaps)")
+    if flags.get("p") is not None and flags.get("patch-file") is not None:
+        raise Fail("error: both patch and patch-file cannot be specified")
+    text = flags.get("p")
+    if flags.get("patch-file") is not None:
+        with open(flags["patch-file"]) as f:
+            text = f.read()
+    if text is None:
+        raise Fail("error: must specify --patch or --patch-file containing the contents of the patch")
+    try:
+        body = json.loads(text)
+    except ValueError as e:
+        raise Fail(f"error: unable to parse \"{text[:40]}\": {e}")
+    kind = flags.get("type", "strategic")
+    ctype = {"merge": "application/merge-patch+json", "strategic": "application/strategic-merge-patch+json",
+             "json": "application/json-patch+json"}.get(kind)
+    if ctype is None:
+        raise Fail(f"error: --type must be one of [json merge strategic], not \"{kind}\"")
+    path = f"/api/v1/nodes/{pos[1]}" if res == "nodes" else f"/api/v1/namespaces/{flags.get('n', 'default')}/{res}/{pos[1]}"
+    st, before = call(api, "GET", path)
+    if st != 200:
+        if st == 404:
+            raise Fail(f"Error from server (NotFound): {res} \"{pos[1]}\" not found")
+        raise server_error(st, before)
+    st, after = call(api, "PATCH", path, body, ctype)
+    if st != 200:
+        raise server_error(st, after)
+    changed = {k: v for k, v in after.items() if k != "metadata"} != {k: v for k, v in before.items() if k != "metadata"}
+    print(f"{res[:-1]}/{pos[1]} {'patched' if changed else 'patched (no change)'}")
+    return 0
+
+
 def cmd_cordon(api, flags, pos, on):
     name, _ = node_arg(pos, "cordon")
     node = get_node(api, name)
@@ -507,6 +550,8 @@ def main(argv):
             return cmd_taint(api, flags, rest)
         if verb in ("cordon", "uncordon"):
             return cmd_cordon(api, flags, rest, verb == "cordon")
+        if verb == "patch":
+            return cmd_patch(api, flags, rest)
         if verb == "drain":
             return cmd_drain(api, flags, rest)
         if verb == "delete":

@@ -1,0 +1,102 @@
+using System.Text.Json;
+using HaKube.Actions.Kubeadm;
+using HaKube.Actions.Rendering;
+using HaKube.Actions.Ssh;
+using HaKube.Model.Facts;
+using HaKube.Model.Planning;
+
+namespace HaKube.Actions.Steps;
+
+/// <summary>
+/// External etcd: points the control planes at spec.etcd.hosts. First kube-system/kubeadm-config's
+/// etcd.external.endpoints (through the first host of the step), so that later joins and upgrades
+/// write the same list; then, one control plane after the other, kube-apiserver's manifest gets the
+/// new --etcd-servers and its pod is restarted the way <see cref="StaticPodRestart"/> does it: the new
+/// manifest is staged, the old one leaves /etc/kubernetes/manifests, the kubelet stops the pod, the
+/// new manifest goes back in, and the next host waits until this API server answers /readyz. Only the
+/// one flag changes; the rest of the manifest stays as kubeadm wrote it. Idempotent: a host whose
+/// manifest already names the list is only checked for readiness.
+/// </summary>
+public sealed class UpdateEtcdServersStep : IStep
+{
+    private const string ReadClusterConfiguration = ShellSnippets.Prelude + $$"""
+        kubectl --kubeconfig {{KnownPaths.AdminConf}} --request-timeout=20s -n kube-system get configmap kubeadm-config -o jsonpath='{.data.ClusterConfiguration}'
+
+        """;
+
+    public StepKind Kind => StepKind.UpdateEtcdServers;
+
+    public async Task RunAsync(StepContext context, PlanStep planStep, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(planStep);
+        var endpoints = EtcdUnitRenderer.ClientUrls(context.Spec);
+        await UpdateKubeadmConfigAsync(context, planStep.Hosts[0], endpoints, cancellationToken);
+        foreach (var name in planStep.Hosts)
+        {
+            var host = context.Host(name);
+            await HostCommands.RunAsync(context, name, Kind, $"point kube-apiserver at {string.Join(",", endpoints)}",
+                ShellSnippets.Prelude + StaticPodRestart.Functions(host, stackedEtcd: false) + ManifestScript(endpoints) + KubeadmRun.WaitApiServerReady(host.Address, 180),
+                cancellationToken, context.KubeadmTimeout);
+        }
+    }
+
+    /// <summary>kubeadm-config's etcd.external.endpoints set to <paramref name="endpoints"/> (a merge patch of the one data key), then read back.</summary>
+    private async Task UpdateKubeadmConfigAsync(StepContext context, string host, IReadOnlyList<string> endpoints, CancellationToken cancellationToken)
+    {
+        var current = (await HostCommands.RunAsync(context, host, Kind, "read the kubeadm-config ConfigMap", ReadClusterConfiguration, cancellationToken)).StdOut;
+        if (Parse(host, current, ExternalEtcdEndpointsEdit.Read) is { } have && have.SequenceEqual(endpoints, StringComparer.Ordinal))
+        {
+            return;
+        }
+
+        var updated = Parse(host, current, text => ExternalEtcdEndpointsEdit.Replace(text, endpoints));
+        var patch = JsonSerializer.Serialize(new Dictionary<string, Dictionary<string, string>> { ["data"] = new() { ["ClusterConfiguration"] = updated } });
+        await HostCommands.RunAsync(context, host, Kind, "update etcd.external.endpoints in the kubeadm-config ConfigMap",
+            ShellSnippets.Prelude + $"kubectl --kubeconfig {KnownPaths.AdminConf} --request-timeout=20s -n kube-system patch configmap kubeadm-config --type merge -p {ShellQuote.Quote(patch)} >/dev/null\n",
+            cancellationToken);
+        var after = (await HostCommands.RunAsync(context, host, Kind, "read the kubeadm-config ConfigMap back", ReadClusterConfiguration, cancellationToken)).StdOut;
+        var got = Parse(host, after, ExternalEtcdEndpointsEdit.Read);
+        if (got is null || !got.SequenceEqual(endpoints, StringComparer.Ordinal))
+        {
+            throw new StepFailedException(host, Kind, "update etcd.external.endpoints in the kubeadm-config ConfigMap", "exit 0",
+                [$"the ConfigMap names {(got is null ? "no endpoints" : string.Join(",", got))} after the patch, not {string.Join(",", endpoints)}"]);
+        }
+    }
+
+    private T Parse<T>(string host, string clusterConfiguration, Func<string, T> read)
+    {
+        try
+        {
+            return read(clusterConfiguration);
+        }
+        catch (FormatException e)
+        {
+            throw new StepFailedException(host, Kind, "read etcd.external.endpoints from the kubeadm-config ConfigMap", "exit 0", [e.Message], e);
+        }
+    }
+
+    /// <summary>
+    /// Stages the manifest with the new flag value and swaps it in through a pod stop (no-op when it
+    /// already has it). Needs <see cref="StaticPodRestart.Functions"/>: its EXIT trap puts a staged
+    /// manifest back if anything fails, so the host never stays without its API server.
+    /// </summary>
+    internal static string ManifestScript(IReadOnlyList<string> endpoints) => $$"""
+        want={{ShellQuote.Quote(string.Join(",", endpoints))}}
+        m="$M/kube-apiserver.yaml"
+        [ -f "$m" ] || fail "$m is missing: this control plane has no API server manifest"
+        grep -q -e '--etcd-servers=' "$m" || fail "$m has no --etcd-servers flag"
+        sed "s|--etcd-servers=[^\"' ]*|--etcd-servers=$want|" "$m" > "$S/kube-apiserver.yaml.new"
+        if cmp -s "$S/kube-apiserver.yaml.new" "$m"; then
+          rm -f "$S/kube-apiserver.yaml.new"
+        else
+          chmod 0600 "$S/kube-apiserver.yaml.new"
+          mv -f "$S/kube-apiserver.yaml.new" "$S/kube-apiserver.yaml"
+          rm -f "$m"
+          wait_gone 192B kube-apiserver 120
+          mv -f "$S/kube-apiserver.yaml" "$M/"
+        fi
+        grep -q -e "--etcd-servers=$want\([\"' ]\|\$\)" "$m" || fail "$m does not name --etcd-servers=$want after the update"
+
+        """;
+}
