@@ -10,8 +10,9 @@ namespace HaKube.Tests.EndToEnd;
 /// <see cref="EtcdQuorumWatcher"/> (the real etcd sampled every 100 ms: no majority lost, no key
 /// written before missing after): the old member is removed by ID as stale, the old machine is
 /// reset (kubelet stopped, no manifests, no etcd) without its Node being deleted, the new machine
-/// joins under the same name, and the Node of that name is Ready at the new address. Hosts 0-2
-/// control planes, 3 a worker, 4 HAProxy, 5 the new machine.
+/// joins under the same name, and the Node of that name is Ready at the new address. Then a worker
+/// is added under the watcher too. Hosts 0-2 control planes, 3 a worker, 4 HAProxy, 5 the new
+/// machine, 6 the added worker.
 /// </summary>
 [TestFixture]
 [Category("Lab")]
@@ -32,7 +33,7 @@ public sealed class PreviousMachineLabTests
     [OneTimeSetUp]
     public async Task StartLab()
     {
-        _cluster = await LabCluster.StartAsync(6, new LabOptions("old1", "127.0.160"), h => Manifest(h, [(h[0].Name, h[0]), (h[1].Name, h[1]), (h[2].Name, h[2])]));
+        _cluster = await LabCluster.StartAsync(7, new LabOptions("old1", "127.0.160"), h => Manifest(h, [(h[0].Name, h[0]), (h[1].Name, h[1]), (h[2].Name, h[2])]));
     }
 
     [OneTimeTearDown]
@@ -44,10 +45,10 @@ public sealed class PreviousMachineLabTests
         }
     }
 
-    private static string Manifest(IReadOnlyList<LabHost> h, IEnumerable<(string Name, LabHost Host)> controlPlanes)
+    private static string Manifest(IReadOnlyList<LabHost> h, IEnumerable<(string Name, LabHost Host)> controlPlanes, IEnumerable<LabHost>? moreWorkers = null)
     {
         var lines = controlPlanes.Select(c => $"  - {{name: {c.Name}, address: \"{c.Host.Address}\", roles: [ControlPlane]}}")
-            .Append($"  - {{name: {h[3].Name}, address: \"{h[3].Address}\", roles: [Worker]}}")
+            .Concat(new[] { h[3] }.Concat(moreWorkers ?? []).Select(w => $"  - {{name: {w.Name}, address: \"{w.Address}\", roles: [Worker]}}"))
             .Append($"  - {{name: {h[4].Name}, address: \"{h[4].Address}\", roles: [LoadBalancer]}}");
         return $$"""
             apiVersion: hakube.io/v1alpha1
@@ -139,6 +140,28 @@ public sealed class PreviousMachineLabTests
         {
             Assert.That(ready, Is.EqualTo("True"), node.StandardOutput);
             Assert.That(internalIp, Is.EqualTo(newMachine.Address), "the Node of that name is the new machine's");
+        });
+    }
+
+    [Test, Order(3)]
+    public async Task Apply_WorkerAdded_JoinsWithQuorumHeld()
+    {
+        (string, LabHost)[] controlPlanes = [(H[0].Name, H[0]), (H[1].Name, H[1]), (H[2].Name, H[5])];
+        await using var watcher = await EtcdQuorumWatcher.StartAsync(H[0], [H[0], H[1], H[5]]);
+        await File.WriteAllTextAsync(Cluster.Manifest, Manifest(H, controlPlanes, [H[6]]));
+
+        var (result, run) = await MembershipRun.ApplyAsync(Cluster, ApplyLimit);
+        var report = await watcher.StopAsync();
+        await TestContext.Out.WriteLineAsync(report.ToString());
+
+        Assert.That(result.Converged, Is.True, result.Error);
+        report.AssertHeld();
+        var nodes = await ClusterChecks.NodesAsync(Lab, H[0]);
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.StartedRows, Does.Contain($"JoinWorker {H[6].Name}"));
+            Assert.That(run.StartedRows, Has.None.StartsWith("Remove").And.None.StartsWith("ResetPreviousMachine"));
+            Assert.That(nodes, Is.EquivalentTo(new[] { H[0].Name, H[1].Name, H[2].Name, H[3].Name, H[6].Name }));
         });
     }
 }
