@@ -8,7 +8,10 @@ namespace HaKube.Actions.State;
 /// The etcd snapshots of one cluster, as files: STATE/CLUSTER/snapshots/CLUSTER-UTCSTAMP.db in file
 /// mode, 0600 in a 0700 folder (a snapshot holds every Secret of the cluster), each with a
 /// <c>.sha256</c> file in sha256sum's format beside it. The time a snapshot was taken is in its
-/// name, so listing, scheduling and retention need nothing but the folder.
+/// name, so listing, scheduling and retention need nothing but the folder. The stamp is to the
+/// second; a second snapshot within the same second (an on-demand run beside a scheduled one, or
+/// two runs in a row) gets CLUSTER-UTCSTAMP-1.db, then -2, ...: names never collide, and the
+/// sequence orders them.
 /// </summary>
 public sealed partial class EtcdSnapshotStore
 {
@@ -16,6 +19,9 @@ public sealed partial class EtcdSnapshotStore
     private const string Extension = ".db";
     private const string ChecksumExtension = ".sha256";
     private const string FolderName = "snapshots";
+
+    // Bounds the search for a free name within one second; far more snapshots than one second holds.
+    private const int MaxPerSecond = 1000;
 
     private readonly string _cluster;
 
@@ -47,11 +53,15 @@ public sealed partial class EtcdSnapshotStore
     /// <summary>The snapshots folder.</summary>
     public string Directory { get; }
 
-    /// <summary>The file a snapshot taken at <paramref name="takenAt"/> is kept in.</summary>
-    public string PathFor(DateTimeOffset takenAt) =>
-        Path.Combine(Directory, $"{_cluster}-{takenAt.UtcDateTime.ToString(StampFormat, CultureInfo.InvariantCulture)}{Extension}");
+    /// <summary>The file the <paramref name="sequence"/>th snapshot (from 0) taken within the second of <paramref name="takenAt"/> is kept in.</summary>
+    public string PathFor(DateTimeOffset takenAt, int sequence = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(sequence);
+        var suffix = sequence == 0 ? "" : "-" + sequence.ToString(CultureInfo.InvariantCulture);
+        return Path.Combine(Directory, $"{_cluster}-{takenAt.UtcDateTime.ToString(StampFormat, CultureInfo.InvariantCulture)}{suffix}{Extension}");
+    }
 
-    /// <summary>Every snapshot of the cluster, oldest first; files that do not follow the naming are ignored.</summary>
+    /// <summary>Every snapshot of the cluster, oldest first (by time, then sequence); files that do not follow the naming are ignored.</summary>
     public IReadOnlyList<StoredSnapshot> List()
     {
         if (!System.IO.Directory.Exists(Directory))
@@ -64,18 +74,19 @@ public sealed partial class EtcdSnapshotStore
         foreach (var path in System.IO.Directory.EnumerateFiles(Directory, "*" + Extension))
         {
             var name = Path.GetFileName(path);
-            if (!name.StartsWith(prefix, StringComparison.Ordinal) || !StampPattern().IsMatch(name[prefix.Length..^Extension.Length]))
+            if (!name.StartsWith(prefix, StringComparison.Ordinal) || StampPattern().Match(name[prefix.Length..^Extension.Length]) is not { Success: true } match)
             {
                 continue;
             }
 
-            if (DateTimeOffset.TryParseExact(name[prefix.Length..^Extension.Length], StampFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var takenAt))
+            var sequence = match.Groups["sequence"].Success ? int.Parse(match.Groups["sequence"].Value, CultureInfo.InvariantCulture) : 0;
+            if (DateTimeOffset.TryParseExact(match.Groups["stamp"].Value, StampFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var takenAt))
             {
-                snapshots.Add(new StoredSnapshot(path, takenAt, new FileInfo(path).Length));
+                snapshots.Add(new StoredSnapshot(path, takenAt, new FileInfo(path).Length, sequence));
             }
         }
 
-        return snapshots.OrderBy(s => s.TakenAt).ToList();
+        return snapshots.OrderBy(s => s.TakenAt).ThenBy(s => s.Sequence).ToList();
     }
 
     /// <summary>The newest snapshot, or null when there is none.</summary>
@@ -98,23 +109,38 @@ public sealed partial class EtcdSnapshotStore
         return (path, new FileStream(path, options));
     }
 
-    /// <summary>Gives the verified partial file its final name (and writes its .sha256 beside it); the partial file is gone either way.</summary>
+    /// <summary>
+    /// Gives the verified partial file its final name, the first free one of its second (and writes
+    /// its .sha256 beside it); the partial file is gone either way.
+    /// </summary>
     public async Task<StoredSnapshot> CommitAsync(string partialPath, DateTimeOffset takenAt, string sha256, CancellationToken cancellationToken)
     {
-        var final = PathFor(takenAt);
         try
         {
-            // No overwrite: two snapshots in the same second keep the first, and the second fails (and
-            // so writes no checksum over the first's).
-            File.Move(partialPath, final, overwrite: false);
-            await AtomicFile.WriteAsync(final + ChecksumExtension, $"{sha256}  {Path.GetFileName(final)}\n", cancellationToken);
+            for (var sequence = 0; sequence < MaxPerSecond; sequence++)
+            {
+                var final = PathFor(takenAt, sequence);
+                try
+                {
+                    // Never overwrite: the move fails when the name is taken (by this process or
+                    // another one, atomically), and the next sequence number is tried.
+                    File.Move(partialPath, final, overwrite: false);
+                }
+                catch (IOException) when (File.Exists(final) && File.Exists(partialPath))
+                {
+                    continue;
+                }
+
+                await AtomicFile.WriteAsync(final + ChecksumExtension, $"{sha256}  {Path.GetFileName(final)}\n", cancellationToken);
+                return new StoredSnapshot(final, takenAt, new FileInfo(final).Length, sequence);
+            }
+
+            throw new IOException($"{MaxPerSecond} snapshots were already taken at {PathFor(takenAt)} within one second; none is overwritten");
         }
         finally
         {
             Discard(partialPath);
         }
-
-        return new StoredSnapshot(final, takenAt, new FileInfo(final).Length);
     }
 
     /// <summary>Removes a partial file; nothing happens when it is already gone.</summary>
@@ -140,6 +166,6 @@ public sealed partial class EtcdSnapshotStore
         return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
     }
 
-    [GeneratedRegex("^[0-9]{8}T[0-9]{6}Z$")]
+    [GeneratedRegex("^(?<stamp>[0-9]{8}T[0-9]{6}Z)(-(?<sequence>[1-9][0-9]{0,8}))?$")]
     private static partial Regex StampPattern();
 }

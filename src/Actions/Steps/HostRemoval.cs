@@ -155,10 +155,15 @@ internal static class HostRemoval
         await HostCommands.RunAsync(context, host, kind, "stop etcd and move its data aside", script, cancellationToken);
     }
 
-    /// <summary>The host is removed: the inventory lets it go, so it is no longer probed or planned for.</summary>
+    /// <summary>
+    /// The host is removed: the inventory lets that machine go (by name and address, so a previous
+    /// machine of the same name stays remembered until it is reset), and it is no longer probed or planned for.
+    /// </summary>
     public static async Task ForgetAsync(StepContext context, string host, CancellationToken cancellationToken)
     {
-        await context.Store.UpdateInventoryAsync(inventory => ClusterInventory.Forget(inventory, host), cancellationToken);
+        var address = context.DepartingHost(host).Address;
+        var name = PreviousMachine.TryParse(host, out var previousOf, out _) ? previousOf : host;
+        await context.Store.UpdateInventoryAsync(inventory => ClusterInventory.Forget(inventory, name, address), cancellationToken);
         MembershipLog.Forgotten(context.Logger, host);
     }
 }

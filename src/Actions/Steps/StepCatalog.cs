@@ -23,6 +23,7 @@ public static class StepCatalog
         new RemoveControlPlaneStep(),
         new RemoveEtcdMemberStep(),
         new RemoveStaleEtcdMemberStep(),
+        new ResetPreviousMachineStep(),
         new RenewControlPlaneCertificatesStep(),
         new UseRotatingKubeletCertificateStep(),
         new UpdateEtcdServersStep(),

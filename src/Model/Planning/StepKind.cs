@@ -62,6 +62,15 @@ public enum StepKind
     RemoveStaleEtcdMember,
 
     /// <summary>
+    /// The previous machine of a host replaced at a new address, still running at the old one:
+    /// kubeadm reset -f, kubelet and etcd stopped and disabled, static pods gone, an external etcd
+    /// member's data moved aside; then forgotten by the inventory. Never the Node (its name belongs to
+    /// the new machine) and never an etcd member (the old one is removed by ID as stale first).
+    /// Unreachable: only forgotten.
+    /// </summary>
+    ResetPreviousMachine,
+
+    /// <summary>
     /// On one control plane whose certificates expire within spec.certificateRenewalDays (or whose
     /// HaKube-issued apiserver-etcd-client pair was reissued): kubeadm certs renew all, then its static
     /// pods restarted (manifests moved out and back); with Stacked etcd an etcd member restart, behind the quorum guard.

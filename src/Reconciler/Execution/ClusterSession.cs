@@ -47,7 +47,11 @@ public sealed class ClusterSession
 
     public IReadOnlyCollection<SshTarget> Targets => _targets.Values;
 
-    /// <summary>Hosts HaKube set up that are no longer in the spec, as of the last <see cref="ProbeTargetsAsync"/>: they are to be removed.</summary>
+    /// <summary>
+    /// Hosts HaKube set up that are no longer in the spec, as of the last <see cref="ProbeTargetsAsync"/>:
+    /// they are to be removed. Previous machines of a host replaced at a new address are among them,
+    /// named by <see cref="PreviousMachine.Key"/>: they are to be reset.
+    /// </summary>
     public IReadOnlyList<HostSpec> Departing { get; private set; } = [];
 
     public IHostConnection Connect(string host) =>
@@ -56,18 +60,23 @@ public sealed class ClusterSession
             : throw new ArgumentException($"no SSH target for host {host}", nameof(host));
 
     /// <summary>
-    /// Every host to probe: the spec's, then the departing ones from the state store's inventory,
-    /// reached with the cluster's SSH user, bastion and key, on their remembered port, and verified
-    /// against the host keys they were trusted with while in the spec.
+    /// Every host to probe: the spec's, then the departing ones and the previous machines from the
+    /// state store's inventory, reached with the cluster's SSH user, bastion and key, on their
+    /// remembered port, and verified against the host keys they were trusted with while in the spec.
     /// </summary>
     public async Task<IReadOnlyList<SshTarget>> ProbeTargetsAsync(CancellationToken cancellationToken)
     {
-        var departing = ClusterInventory.Departing(await Store.LoadInventoryAsync(cancellationToken), Cluster.Spec);
+        var inventory = await Store.LoadInventoryAsync(cancellationToken);
+        var departing = ClusterInventory.Departing(inventory, Cluster.Spec)
+            .Select(h => (Key: h.Name, Host: h))
+            .Concat(ClusterInventory.Previous(inventory, Cluster.Spec).Select(h => (Key: PreviousMachine.Key(h.Name, h.Address), Host: h)))
+            .DistinctBy(d => d.Key, StringComparer.Ordinal)
+            .ToList();
         var template = _targets.Values.FirstOrDefault();
         _departing = template is null
             ? new(StringComparer.Ordinal)
-            : departing.ToDictionary(h => h.Name, h => DepartingTarget(h, template), StringComparer.Ordinal);
-        Departing = departing.Where(h => _departing.ContainsKey(h.Name)).Select(h => h.ToHostSpec()).ToList();
+            : departing.ToDictionary(d => d.Key, d => DepartingTarget(d.Key, d.Host, template), StringComparer.Ordinal);
+        Departing = departing.Where(d => _departing.ContainsKey(d.Key)).Select(d => d.Host.ToHostSpec() with { Name = d.Key }).ToList();
         return [.. Cluster.Spec.Hosts.Select(h => _targets[h.Name]), .. _departing.Values];
     }
 
@@ -93,10 +102,10 @@ public sealed class ClusterSession
         return new ManagedHost(host.Name, endpoint.Address, host.Roles, endpoint.Port, endpoint.HostKeys.Expected.Select(k => k.ToString()).ToList());
     }
 
-    private static SshTarget DepartingTarget(ManagedHost host, SshTarget template)
+    private static SshTarget DepartingTarget(string name, ManagedHost host, SshTarget template)
     {
         var keys = host.HostKeys.Select(k => SshHostKey.TryParse(k, out var key, out _) ? key : null).OfType<SshHostKey>().ToList();
-        return template with { Name = host.Name, Endpoint = template.Endpoint with { Address = host.Address, Port = host.SshPort, HostKeys = HostKeyPolicy.Remembered(keys) } };
+        return template with { Name = name, Endpoint = template.Endpoint with { Address = host.Address, Port = host.SshPort, HostKeys = HostKeyPolicy.Remembered(keys) } };
     }
 
     /// <summary>A user-provided (External) load balancer as seen from here; null with HAProxy, whose hosts the probe sees.</summary>

@@ -1,5 +1,6 @@
 using HaKube.Model.Api;
 using HaKube.Model.Facts;
+using HaKube.Model.Inventory;
 using HaKube.Model.Planning;
 
 namespace HaKube.Reconciler.Planning;
@@ -31,14 +32,25 @@ namespace HaKube.Reconciler.Planning;
 /// through an initialized, reachable control plane.</item>
 /// <item>An unreachable departing host is removed all the same (etcd member, Node): it is gone. The
 /// reason says that kubeadm reset is skipped on it.</item>
+/// <item>A previous machine of a host replaced at a new address (ResetPreviousMachine), still
+/// running at the old address: reset (kubeadm reset -f, kubelet and etcd stopped, static pods gone)
+/// once no etcd member peers at its address any more (the stale rule removes that member by ID
+/// first: a reset with the member still there would be a second, unguarded membership change, as
+/// kubeadm reset removes the local member) and, with HAProxy, once the backends are configured from
+/// the spec. Its Node is never deleted and no member is removed by name: both now belong to the new
+/// machine. Unreachable (or answering with another host key): only forgotten, as departing hosts
+/// are. Never planned at an address a spec host has.</item>
 /// </list>
 /// </summary>
 internal static class MembershipPhase
 {
+    private static readonly string[] ResetUnits = ["kubelet", "etcd"];
+
     public static void Plan(PlanBuilder plan)
     {
         var view = EtcdView.Observe(plan.EtcdMemberHosts(), plan.Reachable);
         Stale(plan, view);
+        PreviousMachines(plan, view);
         var anchor = plan.Spec.ControlPlanes().Select(h => h.Name).FirstOrDefault(h => plan.Reachable(h)?.ControlPlaneInitialized == true);
         ControlPlanes(plan, view, anchor);
         EtcdMembers(plan, view);
@@ -85,6 +97,53 @@ internal static class MembershipPhase
             }
         }
     }
+
+    private static void PreviousMachines(PlanBuilder plan, EtcdView view)
+    {
+        var specAddresses = plan.Spec.Hosts.Select(h => h.Address).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var machine in plan.Previous)
+        {
+            if (!PreviousMachine.TryParse(machine.Name, out var name, out _) || specAddresses.Contains(machine.Address))
+            {
+                // The inventory never yields these; the planner checks once more, as resetting a spec host's machine cannot be undone.
+                plan.Refuse(StepKind.ResetPreviousMachine, machine.Name, $"{machine.Address} is the address of a host in the spec: that machine is never reset as a previous one");
+                continue;
+            }
+
+            var what = $"{name} now lives at {plan.Spec.Hosts.FirstOrDefault(h => h.Name == name)?.Address ?? "no address (it left the spec)"}; its previous machine at {machine.Address}";
+            if (plan.Reachable(machine.Name) is not { } facts)
+            {
+                var error = plan.Observed(machine.Name) is { } seen ? $"{seen.ErrorKind?.ToString() ?? "probe failed"}: {seen.Error}" : "not probed";
+                plan.Step(StepKind.ResetPreviousMachine, [machine.Name], $"{what} is unreachable ({error}): nothing is done on it, it is forgotten (the machine is gone, or another one answers there)");
+                continue;
+            }
+
+            if (view.Members.FirstOrDefault(m => m.PeerUrls.Any(u => PeersAt(u, machine.Address))) is { } member)
+            {
+                plan.Defer(StepKind.ResetPreviousMachine, machine.Name, $"{what} still runs etcd member {Wording.Member(member)}, which is removed first by ID as a stale member; kubeadm reset would remove it outside the quorum guard");
+                continue;
+            }
+
+            if (plan.Spec.LoadBalancer.Provider == LoadBalancerProvider.HAProxy)
+            {
+                var stuck = plan.Spec.LoadBalancer.Hosts.Where(lb => plan.Reachable(lb) is not null && plan.IsBlocked(StepKind.ConfigureLoadBalancer, lb)).ToList();
+                if (stuck.Count > 0)
+                {
+                    plan.Refuse(StepKind.ResetPreviousMachine, machine.Name, $"{what} is reset only once the HAProxy backends are configured from the spec, and HAProxy on {Wording.List(stuck)} cannot be reconfigured");
+                    continue;
+                }
+            }
+
+            var running = ResetUnits.Where(unit => Wording.IsActive(facts, unit)).ToList();
+            var left = facts.KubeletConfigured || facts.ControlPlaneInitialized || facts.StaticPodImages.Count > 0 || facts.EtcdDataPresent || facts.Etcd is not null || running.Count > 0
+                ? $"still holds {(running.Count > 0 ? Wording.List(running) + " running and " : "")}kubeadm or etcd state: kubeadm reset -f there, kubelet and etcd stopped and disabled, static pods gone"
+                : "holds nothing of the cluster any more: checked and forgotten";
+            plan.Step(StepKind.ResetPreviousMachine, [machine.Name], $"{what} {left}; the Node {name} is kept (it is the new machine's) and no etcd member is touched");
+        }
+    }
+
+    private static bool PeersAt(string url, string address) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && string.Equals(uri.Host.Trim('[', ']'), address.Trim('[', ']'), StringComparison.OrdinalIgnoreCase);
 
     private static void ControlPlanes(PlanBuilder plan, EtcdView view, string? anchor)
     {

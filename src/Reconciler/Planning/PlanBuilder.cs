@@ -1,5 +1,6 @@
 using HaKube.Model.Api;
 using HaKube.Model.Facts;
+using HaKube.Model.Inventory;
 using HaKube.Model.Planning;
 
 namespace HaKube.Reconciler.Planning;
@@ -19,7 +20,14 @@ internal sealed class PlanBuilder(HaClusterSpec spec, IReadOnlyDictionary<string
     public HaClusterSpec Spec => spec;
 
     /// <summary>Hosts HaKube set up that left the spec; their facts are among the others.</summary>
-    public IReadOnlyList<HostSpec> Departing { get; } = departing ?? [];
+    public IReadOnlyList<HostSpec> Departing { get; } = (departing ?? []).Where(h => !PreviousMachine.IsKey(h.Name)).ToList();
+
+    /// <summary>
+    /// Previous machines of hosts replaced at a new address (named by <see cref="PreviousMachine.Key"/>,
+    /// their facts among the others). Kept apart from <see cref="Departing"/>: the Node and the etcd
+    /// member names they ran under now belong to the new machine, so no removal rule by name may see them.
+    /// </summary>
+    public IReadOnlyList<HostSpec> Previous { get; } = (departing ?? []).Where(h => PreviousMachine.IsKey(h.Name)).ToList();
 
     /// <summary>The etcd membership change this plan makes (kind and host), or null: there is at most one per plan.</summary>
     public string? MembershipChange { get; private set; }

@@ -41,18 +41,32 @@ public sealed class EtcdSnapshotterTests
     }
 
     [Test]
-    public async Task TakeAsync_TwoInTheSameSecond_TheSecondFailsAndTheFirstKeepsItsChecksum()
+    public async Task TakeAsync_ThreeInTheSameSecond_EachKeptUnderItsOwnNameInOrderWithItsOwnChecksum()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 29, 14, 5, 9, TimeSpan.Zero));
         var first = await new EtcdSnapshotter(time).TakeAsync(new FakeSnapshotHost("cp1"), "10.0.0.1", Store, null, CancellationToken.None);
+        time.Advance(TimeSpan.FromMilliseconds(300));
+        var second = await new EtcdSnapshotter(time).TakeAsync(new FakeSnapshotHost("cp2"), "10.0.0.2", Store, null, CancellationToken.None);
+        time.Advance(TimeSpan.FromMilliseconds(300));
+        var third = await new EtcdSnapshotter(time).TakeAsync(new FakeSnapshotHost("cp3"), "10.0.0.3", Store, null, CancellationToken.None);
 
-        Assert.ThrowsAsync<IOException>(() => new EtcdSnapshotter(time).TakeAsync(new FakeSnapshotHost("cp2"), "10.0.0.2", Store, null, CancellationToken.None));
-
+        var listed = Store.List();
         Assert.Multiple(() =>
         {
-            Assert.That(File.ReadAllText(first.Stored.Path + ".sha256"), Does.StartWith(first.Sha256));
-            Assert.That(Directory.GetFiles(Store.Directory), Has.Length.EqualTo(2), "no partial file is left");
+            Assert.That(new[] { first, second, third }.Select(t => Path.GetFileName(t.Stored.Path)), Is.EqualTo(new[] { "demo-20261129T140509Z.db", "demo-20261129T140509Z-1.db", "demo-20261129T140509Z-2.db" }));
+            Assert.That(listed.Select(s => s.Path), Is.EqualTo(new[] { first.Stored.Path, second.Stored.Path, third.Stored.Path }), "oldest first, by sequence within the second");
+            Assert.That(Store.Newest()?.Path, Is.EqualTo(third.Stored.Path));
+            foreach (var taken in new[] { first, second, third })
+            {
+                Assert.That(File.ReadAllText(taken.Stored.Path + ".sha256"), Is.EqualTo($"{taken.Sha256}  {Path.GetFileName(taken.Stored.Path)}\n"));
+            }
+
+            Assert.That(Directory.GetFiles(Store.Directory), Has.Length.EqualTo(6), "three snapshots with their checksums, no partial file");
         });
+
+        // Retention keeps the newest two of that second: the first one goes.
+        var pruned = Store.Prune(2);
+        Assert.That(pruned.Select(s => s.Path), Is.EqualTo(new[] { first.Stored.Path }));
     }
 
     [Test]

@@ -52,6 +52,26 @@ public sealed class EtcdSnapshotStoreTests
     }
 
     [Test]
+    public void List_SnapshotsWithinOneSecond_OrderedBySequenceAfterOlderSeconds()
+    {
+        var store = EtcdSnapshotStore.For(new ClusterStateStore(_root, "demo"), _root, null, "demo");
+        Directory.CreateDirectory(store.Directory);
+        // Written out of order on purpose: the listing orders by time, then by the sequence number (10 after 2, not before).
+        foreach (var name in new[] { "demo-20261129T120000Z-10.db", "demo-20261129T120000Z.db", "demo-20261129T120000Z-2.db", "demo-20261129T115959Z.db", "demo-20261129T120000Z-0.db", "demo-20261129T120000Z-x.db" })
+        {
+            File.WriteAllText(Path.Combine(store.Directory, name), "x");
+        }
+
+        var listed = store.List();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(listed.Select(s => Path.GetFileName(s.Path)), Is.EqualTo(new[] { "demo-20261129T115959Z.db", "demo-20261129T120000Z.db", "demo-20261129T120000Z-2.db", "demo-20261129T120000Z-10.db" }));
+            Assert.That(SnapshotRetention.Expired(listed.Reverse().ToList(), 2).Select(s => Path.GetFileName(s.Path)), Is.EqualTo(new[] { "demo-20261129T115959Z.db", "demo-20261129T120000Z.db" }));
+        });
+    }
+
+    [Test]
     public void For_FileStore_TheClusterFoldersSnapshots() =>
         Assert.That(EtcdSnapshotStore.For(new ClusterStateStore(_root, "demo"), "/elsewhere", "ns", "demo").Directory, Is.EqualTo(Path.Combine(_root, "demo", "snapshots")));
 

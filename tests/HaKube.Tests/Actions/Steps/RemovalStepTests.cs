@@ -41,11 +41,11 @@ public sealed class RemovalStepTests
         Etcd = etcdHealthy ? new EtcdFacts(true, [], null) : null,
     };
 
-    private async Task<(StepContext Context, ScriptedHosts Hosts, ClusterStateStore Store)> ContextAsync(HostSpec leaving, bool reachable, Func<string, string, CommandResult>? answer = null)
+    private async Task<(StepContext Context, ScriptedHosts Hosts, ClusterStateStore Store)> ContextAsync(HostSpec leaving, bool reachable, Func<string, string, CommandResult>? answer = null, IReadOnlyList<ManagedHost>? inventory = null)
     {
         var cluster = KubeadmTestClusters.Demo(EtcdTopology.Stacked, "v1.31.4");
         var store = new ClusterStateStore(_root, "demo");
-        await store.UpdateInventoryAsync(_ => [new ManagedHost(leaving.Name, leaving.Address, leaving.Roles, 22, [])], CancellationToken.None);
+        await store.UpdateInventoryAsync(_ => inventory ?? [new ManagedHost(leaving.Name, leaving.Address, leaving.Roles, 22, [])], CancellationToken.None);
         var hosts = new ScriptedHosts(answer);
         var facts = new Dictionary<string, HostFacts>
         {
@@ -154,6 +154,75 @@ public sealed class RemovalStepTests
         await new RemoveStaleEtcdMemberStep().RunAsync(context, new PlanStep(StepKind.RemoveStaleEtcdMember, ["cp1"], "stale", true) { EtcdMemberId = 4660 }, CancellationToken.None);
 
         Assert.That(hosts.Ran.Select(r => (r.Host, What(r.Script))), Is.EqualTo(new[] { ("cp1", "member list"), ("cp1", "member remove 1234") }));
+    }
+
+    /// <summary>cp3 of the spec (now at 10.0.0.9) and its previous machine at 10.0.0.39, both remembered.</summary>
+    private Task<(StepContext Context, ScriptedHosts Hosts, ClusterStateStore Store)> PreviousContextAsync(string oldAddress, bool reachable, Func<string, string, CommandResult>? answer = null)
+    {
+        var key = PreviousMachine.Key("cp3", oldAddress);
+        var old = new HostSpec { Name = key, Address = oldAddress, Roles = [HostRole.ControlPlane] };
+        return ContextAsync(old, reachable, answer,
+            [new ManagedHost("cp3", oldAddress, [HostRole.ControlPlane], 22, ["ssh-ed25519 AAAAold"]), new ManagedHost("cp3", "10.0.0.9", [HostRole.ControlPlane], 22, ["ssh-ed25519 AAAAnew"])]);
+    }
+
+    [Test]
+    public async Task ResetPreviousMachine_Reachable_ResetsOnlyThatMachineAndForgetsOnlyIt()
+    {
+        var (context, hosts, store) = await PreviousContextAsync("10.0.0.39", reachable: true);
+
+        await new ResetPreviousMachineStep().RunAsync(context, new PlanStep(StepKind.ResetPreviousMachine, ["cp3@10.0.0.39"], "replaced"), CancellationToken.None);
+
+        var inventory = await store.LoadInventoryAsync(CancellationToken.None);
+        Assert.Multiple(() =>
+        {
+            Assert.That(hosts.Ran.Select(r => r.Host), Is.EqualTo(new[] { "cp3@10.0.0.39" }));
+            Assert.That(hosts.Ran[0].Script, Does.Contain("kubeadm reset -f").And.Contain("systemctl disable \"$unit\"").And.Contain("pgrep -x etcd"));
+            // Neither the Node (whose name is the new machine's) nor any etcd member is touched.
+            Assert.That(hosts.Ran[0].Script, Does.Not.Contain("delete node").And.Not.Contain("member remove").And.Not.Contain("kubectl"));
+            Assert.That(inventory.Select(h => (h.Name, h.Address)), Is.EqualTo(new[] { ("cp3", "10.0.0.9") }));
+        });
+    }
+
+    [Test]
+    public async Task ResetPreviousMachine_Unreachable_RunsNothingAndForgetsIt()
+    {
+        var (context, hosts, store) = await PreviousContextAsync("10.0.0.39", reachable: false);
+
+        await new ResetPreviousMachineStep().RunAsync(context, new PlanStep(StepKind.ResetPreviousMachine, ["cp3@10.0.0.39"], "replaced"), CancellationToken.None);
+
+        var inventory = await store.LoadInventoryAsync(CancellationToken.None);
+        Assert.Multiple(() =>
+        {
+            Assert.That(hosts.Ran, Is.Empty);
+            Assert.That(inventory.Select(h => h.Address), Is.EqualTo(new[] { "10.0.0.9" }));
+        });
+    }
+
+    [Test]
+    public async Task ResetPreviousMachine_AtASpecHostsAddress_IsRefusedAndRunsNothing()
+    {
+        // 10.0.0.8 is cp2's address: whatever the inventory says, that machine is never reset.
+        var (context, hosts, store) = await PreviousContextAsync("10.0.0.8", reachable: true);
+
+        var error = Assert.ThrowsAsync<StepFailedException>(() => new ResetPreviousMachineStep().RunAsync(context, new PlanStep(StepKind.ResetPreviousMachine, ["cp3@10.0.0.8"], "replaced"), CancellationToken.None));
+
+        var inventory = await store.LoadInventoryAsync(CancellationToken.None);
+        Assert.Multiple(() =>
+        {
+            Assert.That(error!.Message, Does.Contain("10.0.0.8 is the address of cp2 in the spec"));
+            Assert.That(hosts.Ran, Is.Empty);
+            Assert.That(inventory, Has.Count.EqualTo(2));
+        });
+    }
+
+    [Test]
+    public async Task ResetPreviousMachine_ResetFails_TheMachineStaysRemembered()
+    {
+        var (context, _, store) = await PreviousContextAsync("10.0.0.39", reachable: true, (_, _) => new CommandResult(1, null, "", "hakube: the kubelet still runs after systemctl stop\n", false));
+
+        Assert.ThrowsAsync<StepFailedException>(() => new ResetPreviousMachineStep().RunAsync(context, new PlanStep(StepKind.ResetPreviousMachine, ["cp3@10.0.0.39"], "replaced"), CancellationToken.None));
+
+        Assert.That(await store.LoadInventoryAsync(CancellationToken.None), Has.Count.EqualTo(2));
     }
 
     private static CommandResult Ok() => new(0, null, "", "", false);

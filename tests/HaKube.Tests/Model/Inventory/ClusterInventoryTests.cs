@@ -23,11 +23,99 @@ public sealed class ClusterInventoryTests
     public void Remember_ReachedSpecHosts_AddsNewOnesReplacesChangedOnesAndKeepsDepartingOnes()
     {
         var spec = Clusters.Spec(controlPlanes: 3, workers: 1).Spec;
-        IReadOnlyList<ManagedHost> inventory = [Host("cp1", "10.0.0.1", HostRole.ControlPlane), Host("cp9", "10.0.0.90", HostRole.ControlPlane)];
+        IReadOnlyList<ManagedHost> inventory = [Host("cp1", "10.0.0.10", HostRole.ControlPlane) with { Roles = [HostRole.Worker] }, Host("cp9", "10.0.0.90", HostRole.ControlPlane)];
 
         var after = ClusterInventory.Remember(inventory, spec, [Host("cp1", "10.0.0.10", HostRole.ControlPlane), Host("cp2", "10.0.0.11", HostRole.ControlPlane)]);
 
-        Assert.That(after.Select(h => (h.Name, h.Address)), Is.EqualTo(new[] { ("cp1", "10.0.0.10"), ("cp9", "10.0.0.90"), ("cp2", "10.0.0.11") }));
+        Assert.Multiple(() =>
+        {
+            Assert.That(after.Select(h => (h.Name, h.Address)), Is.EqualTo(new[] { ("cp1", "10.0.0.10"), ("cp9", "10.0.0.90"), ("cp2", "10.0.0.11") }));
+            Assert.That(after[0].Roles, Is.EqualTo(new[] { HostRole.ControlPlane }));
+        });
+    }
+
+    [Test]
+    public void Remember_SpecHostReachedAtANewAddress_KeepsTheOldMachineAsAPreviousOne()
+    {
+        var spec = Clusters.Spec(controlPlanes: 3, workers: 1).Spec;
+        IReadOnlyList<ManagedHost> inventory = [Host("cp1", "10.0.0.1", HostRole.ControlPlane), Host("cp9", "10.0.0.90", HostRole.ControlPlane)];
+
+        var after = ClusterInventory.Remember(inventory, spec, [Host("cp1", "10.0.0.10", HostRole.ControlPlane) with { HostKeys = ["ssh-ed25519 AAAAnew"] }]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(after.Select(h => (h.Name, h.Address)), Is.EqualTo(new[] { ("cp1", "10.0.0.1"), ("cp9", "10.0.0.90"), ("cp1", "10.0.0.10") }));
+            Assert.That(ClusterInventory.Previous(after, spec).Select(h => (h.Name, h.Address)), Is.EqualTo(new[] { ("cp1", "10.0.0.1") }));
+            Assert.That(ClusterInventory.Departing(after, spec).Select(h => h.Name), Is.EqualTo(new[] { "cp9" }));
+        });
+    }
+
+    [Test]
+    public void Remember_OldAddressPresentsTheNewEntrysHostKey_IsTheSameMachineAndIsDropped()
+    {
+        var spec = Clusters.Spec(controlPlanes: 3, workers: 1).Spec;
+        IReadOnlyList<ManagedHost> inventory = [Host("cp1", "10.0.0.1", HostRole.ControlPlane)];
+
+        // The same key at both addresses: one machine with two addresses, never reset as an old one.
+        var after = ClusterInventory.Remember(inventory, spec, [Host("cp1", "10.0.0.10", HostRole.ControlPlane)]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(after.Select(h => (h.Name, h.Address)), Is.EqualTo(new[] { ("cp1", "10.0.0.10") }));
+            Assert.That(ClusterInventory.Previous(after, spec), Is.Empty);
+        });
+    }
+
+    [Test]
+    public void Remember_OldAddressNowAnotherSpecHosts_IsDropped()
+    {
+        var spec = Clusters.Spec(controlPlanes: 3, workers: 1).Spec;
+        // cp1 used to be at cp2's address (10.0.0.11): that address is cp2's machine now.
+        IReadOnlyList<ManagedHost> inventory = [Host("cp1", "10.0.0.11", HostRole.ControlPlane) with { HostKeys = ["ssh-ed25519 AAAAold"] }];
+
+        var after = ClusterInventory.Remember(inventory, spec, [Host("cp1", "10.0.0.10", HostRole.ControlPlane)]);
+
+        Assert.That(after.Select(h => (h.Name, h.Address)), Is.EqualTo(new[] { ("cp1", "10.0.0.10") }));
+    }
+
+    [Test]
+    public void Previous_NewAddressNeverAnswered_OldMachineIsNotPrevious()
+    {
+        var spec = Clusters.Spec(controlPlanes: 3, workers: 1).Spec;
+        // The spec says 10.0.0.10 for cp1 (perhaps a typo), nothing answered there yet: the machine at 10.0.0.1 is left alone.
+        IReadOnlyList<ManagedHost> inventory = [Host("cp1", "10.0.0.1", HostRole.ControlPlane)];
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ClusterInventory.Previous(inventory, spec), Is.Empty);
+            Assert.That(ClusterInventory.Departing(inventory, spec), Is.Empty);
+        });
+    }
+
+    [Test]
+    public void Previous_AtASpecAddressOrOnlyALoadBalancer_IsNeverPrevious()
+    {
+        var spec = Clusters.Spec(controlPlanes: 3, workers: 1).Spec;
+        IReadOnlyList<ManagedHost> inventory =
+        [
+            Host("cp1", "10.0.0.12", HostRole.ControlPlane), Host("cp1", "10.0.0.10", HostRole.ControlPlane),
+            Host("lb1", "10.0.0.99", HostRole.LoadBalancer), Host("lb1", spec.Hosts.Single(h => h.Name == "lb1").Address, HostRole.LoadBalancer),
+        ];
+
+        Assert.That(ClusterInventory.Previous(inventory, spec), Is.Empty);
+    }
+
+    [Test]
+    public void Departing_NameWithTwoMachines_TheLastIsDepartingTheOtherPrevious()
+    {
+        var spec = Clusters.Spec(controlPlanes: 3, workers: 1).Spec;
+        IReadOnlyList<ManagedHost> inventory = [Host("w9", "10.0.0.98", HostRole.Worker), Host("cp1", "10.0.0.10", HostRole.ControlPlane), Host("w9", "10.0.0.99", HostRole.Worker)];
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ClusterInventory.Departing(inventory, spec).Select(h => (h.Name, h.Address)), Is.EqualTo(new[] { ("w9", "10.0.0.99") }));
+            Assert.That(ClusterInventory.Previous(inventory, spec).Select(h => (h.Name, h.Address)), Is.EqualTo(new[] { ("w9", "10.0.0.98") }));
+        });
     }
 
     [Test]
@@ -52,15 +140,15 @@ public sealed class ClusterInventoryTests
     }
 
     [Test]
-    public void Forget_RemovedHost_LeavesTheOthers()
+    public void Forget_OneMachineOfAName_LeavesTheOthersOfThatName()
     {
-        IReadOnlyList<ManagedHost> inventory = [Host("cp1", "10.0.0.10", HostRole.ControlPlane), Host("w9", "10.0.0.99", HostRole.Worker)];
+        IReadOnlyList<ManagedHost> inventory = [Host("cp1", "10.0.0.10", HostRole.ControlPlane), Host("w9", "10.0.0.98", HostRole.Worker), Host("w9", "10.0.0.99", HostRole.Worker)];
 
-        var after = ClusterInventory.Forget(inventory, "w9");
+        var after = ClusterInventory.Forget(inventory, "w9", "10.0.0.99");
 
         Assert.Multiple(() =>
         {
-            Assert.That(after.Select(h => h.Name), Is.EqualTo(new[] { "cp1" }));
+            Assert.That(after.Select(h => (h.Name, h.Address)), Is.EqualTo(new[] { ("cp1", "10.0.0.10"), ("w9", "10.0.0.98") }));
             Assert.That(ClusterInventory.Same(after, inventory), Is.False);
             Assert.That(ClusterInventory.Same(inventory, [.. inventory]), Is.True);
         });

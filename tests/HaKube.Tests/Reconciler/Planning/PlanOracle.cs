@@ -14,7 +14,7 @@ internal static class PlanOracle
     private static readonly StepKind[] Order =
     [
         StepKind.PrepareHost, StepKind.StartKubelet, StepKind.ConfigureLoadBalancer,
-        StepKind.RemoveStaleEtcdMember, StepKind.RemoveControlPlane, StepKind.RemoveEtcdMember, StepKind.RemoveWorker,
+        StepKind.RemoveStaleEtcdMember, StepKind.ResetPreviousMachine, StepKind.RemoveControlPlane, StepKind.RemoveEtcdMember, StepKind.RemoveWorker,
         StepKind.ConfigureEtcdMember, StepKind.BootstrapEtcd,
         StepKind.StartEtcdMember, StepKind.AddEtcdMember, StepKind.DistributeCertificateAuthorities, StepKind.InitControlPlane,
         StepKind.JoinControlPlane, StepKind.InstallPodNetwork, StepKind.JoinWorker,
