@@ -125,7 +125,7 @@ internal static class MembershipPhase
             {
                 removing = host;
                 var backends = plan.Spec.LoadBalancer.Provider == LoadBalancerProvider.HAProxy ? "; it has left the HAProxy backends (configured from the spec) before this step" : "";
-                plan.Step(StepKind.RemoveControlPlane, [host], $"{host} left the spec: drained{backends}{membership}; {Reset(plan, host)}; its Node is deleted through {anchor}",
+                plan.Step(StepKind.RemoveControlPlane, [host], $"{host} left the spec: {Wording.Drained(plan.Spec)}{backends}{membership}; {Reset(plan, host)}; its Node is deleted through {anchor}",
                     changesEtcdMembership: member is not null);
             }
         }
@@ -192,7 +192,7 @@ internal static class MembershipPhase
             return;
         }
 
-        plan.Step(StepKind.RemoveWorker, workers, $"{Wording.List(workers)} left the spec: cordoned and drained through {anchor}; {string.Join("; ", workers.Select(h => Reset(plan, h)))}; their Nodes are deleted");
+        plan.Step(StepKind.RemoveWorker, workers, $"{Wording.List(workers)} left the spec: cordoned and {Wording.Drained(plan.Spec)} through {anchor}; {string.Join("; ", workers.Select(h => Reset(plan, h)))}; their Nodes are deleted");
     }
 
     /// <summary>A reachable spec member whose etcd is healthy, to run etcdctl member remove on.</summary>

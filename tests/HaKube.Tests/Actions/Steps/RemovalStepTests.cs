@@ -41,9 +41,14 @@ public sealed class RemovalStepTests
         Etcd = etcdHealthy ? new EtcdFacts(true, [], null) : null,
     };
 
-    private async Task<(StepContext Context, ScriptedHosts Hosts, ClusterStateStore Store)> ContextAsync(HostSpec leaving, bool reachable, Func<string, string, CommandResult>? answer = null)
+    private async Task<(StepContext Context, ScriptedHosts Hosts, ClusterStateStore Store)> ContextAsync(HostSpec leaving, bool reachable, Func<string, string, CommandResult>? answer = null, string? drainTimeout = null)
     {
         var cluster = KubeadmTestClusters.Demo(EtcdTopology.Stacked, "v1.31.4");
+        if (drainTimeout is not null)
+        {
+            cluster = cluster with { Spec = cluster.Spec with { DrainTimeout = drainTimeout } };
+        }
+
         var store = new ClusterStateStore(_root, "demo");
         await store.UpdateInventoryAsync(_ => [new ManagedHost(leaving.Name, leaving.Address, leaving.Roles, 22, [])], CancellationToken.None);
         var hosts = new ScriptedHosts(answer);
@@ -81,6 +86,29 @@ public sealed class RemovalStepTests
             Assert.That(hosts.Ran[^1].Script, Does.Contain("delete node"));
             Assert.That(inventory, Is.Empty);
         });
+    }
+
+    [Test]
+    public async Task RemoveWorker_SpecDrainTimeout_BoundsTheDrainCommand()
+    {
+        var worker = new HostSpec { Name = "w9", Address = "10.0.0.99", Roles = [HostRole.Worker] };
+        var (context, hosts, _) = await ContextAsync(worker, reachable: true, drainTimeout: "7m30s");
+
+        await new RemoveWorkerStep().RunAsync(context, new PlanStep(StepKind.RemoveWorker, ["w9"], "left the spec"), CancellationToken.None);
+
+        Assert.That(hosts.Ran[0].Script, Does.Contain("k drain 'w9' --ignore-daemonsets --delete-emptydir-data --timeout=450s").Or.Contain("k drain w9 --ignore-daemonsets --delete-emptydir-data --timeout=450s"));
+    }
+
+    [Test]
+    public async Task RemoveControlPlane_SpecDrainTimeout_BoundsTheDrainCommand()
+    {
+        var leaving = new HostSpec { Name = "cp4", Address = "10.0.0.40", Roles = [HostRole.ControlPlane] };
+        var (context, hosts, _) = await ContextAsync(leaving, reachable: true, (host, script) =>
+            script.Contains("member list", StringComparison.Ordinal) ? new CommandResult(0, null, MemberList, "", false) : Ok(), drainTimeout: "45s");
+
+        await new RemoveControlPlaneStep().RunAsync(context, new PlanStep(StepKind.RemoveControlPlane, ["cp4"], "left the spec", ChangesEtcdMembership: true), CancellationToken.None);
+
+        Assert.That(hosts.Ran.Single(r => r.Script.Contains(" drain ", StringComparison.Ordinal)).Script, Does.Contain("--timeout=45s"));
     }
 
     [Test]
