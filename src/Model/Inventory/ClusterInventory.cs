@@ -22,8 +22,8 @@ public static class ClusterInventory
     /// <summary>
     /// The inventory after a probe: every reached spec host recorded as the spec has it now (new
     /// address, roles and keys replace the old entry of that name); unreached spec hosts and
-    /// departing hosts kept as they were. A departing host that was only a load balancer is let go:
-    /// no step removes anything from it (HAProxy is left running there, and no backend list names it).
+    /// departing hosts kept as they were - load balancers too, since RemoveLoadBalancer stops HAProxy
+    /// on them and forgets them only then.
     /// </summary>
     public static IReadOnlyList<ManagedHost> Remember(IReadOnlyList<ManagedHost> inventory, HaClusterSpec spec, IEnumerable<ManagedHost> reached)
     {
@@ -31,9 +31,7 @@ public static class ClusterInventory
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(reached);
         var names = spec.Hosts.Select(h => h.Name).ToHashSet(StringComparer.Ordinal);
-        var result = inventory
-            .Where(h => names.Contains(h.Name) || h.Roles.Any(r => r != HostRole.LoadBalancer))
-            .ToList();
+        var result = inventory.ToList();
         foreach (var host in reached.Where(h => names.Contains(h.Name)))
         {
             var at = result.FindIndex(h => h.Name == host.Name);

@@ -1,4 +1,6 @@
+using System.Net;
 using HaKube.Model.Api;
+using HaKube.Model.Facts;
 using HaKube.Model.Planning;
 
 namespace HaKube.Reconciler.Planning;
@@ -24,6 +26,19 @@ namespace HaKube.Reconciler.Planning;
 /// through an initialized, reachable control plane.</item>
 /// <item>An unreachable departing host is removed all the same (etcd member, Node): it is gone. The
 /// reason says that kubeadm reset is skipped on it.</item>
+/// <item>A departing HAProxy host (RemoveLoadBalancer, planned first, so a host with another role
+/// too has HAProxy stopped before its other removal forgets it): while haproxy runs there, it is
+/// stopped only when a load balancer of the spec serves the endpoint - reachable, haproxy active in
+/// the last probe, and its haproxy.cfg as HaKube renders it (or reconfigured earlier in this plan,
+/// whose step checks that it listens). A load balancer that only this plan starts (host A replaced
+/// by host B) is not enough: the endpoint moves first, so A's removal waits for a probe that sees B
+/// serving, as a KubeOne or Cluster API user swapping load balancers expects the new one up and
+/// verified before the old one goes. None serving: refused, HAProxy keeps running. An endpoint
+/// that is the departing host's own IP address is refused as well: stopping it would take the API's
+/// address away whatever else serves (a DNS name or virtual IP HaKube cannot see behind; users of
+/// several HAProxy hosts put one of those in front, as kubeadm's HA guide says). Unreachable: the
+/// step only forgets it (nothing is done on it). While its removal is refused or deferred, the
+/// host's other removals wait.</item>
 /// </list>
 /// </summary>
 internal static class MembershipPhase
@@ -31,11 +46,87 @@ internal static class MembershipPhase
     public static void Plan(PlanBuilder plan)
     {
         var view = EtcdView.Observe(plan.EtcdMemberHosts(), plan.Reachable);
+        LoadBalancers(plan);
         Stale(plan, view);
         var anchor = plan.Spec.ControlPlanes().Select(h => h.Name).FirstOrDefault(h => plan.Reachable(h)?.ControlPlaneInitialized == true);
         ControlPlanes(plan, view, anchor);
         EtcdMembers(plan, view);
         Workers(plan, anchor);
+    }
+
+    private static void LoadBalancers(PlanBuilder plan)
+    {
+        foreach (var host in plan.Departing.Where(h => h.Roles.Contains(HostRole.LoadBalancer)))
+        {
+            var onlyLoadBalancer = host.Roles.All(r => r == HostRole.LoadBalancer);
+            if (plan.Reachable(host.Name) is not { } facts)
+            {
+                if (onlyLoadBalancer)
+                {
+                    plan.Step(StepKind.RemoveLoadBalancer, [host.Name], $"{host.Name} left the spec and is unreachable ({plan.Observed(host.Name)?.Error ?? "not probed"}): HAProxy cannot be stopped there, the host is gone; it is forgotten");
+                }
+
+                continue;
+            }
+
+            var running = facts.Services.TryGetValue("haproxy", out var state) && state is ServiceState.Active or ServiceState.Activating or ServiceState.Reloading;
+            var configured = facts.IsPresent(KnownPaths.HaproxyConfig);
+            if (!running)
+            {
+                // Nothing serves there: stopping it cannot cost the endpoint anything.
+                if (onlyLoadBalancer || configured)
+                {
+                    plan.Step(StepKind.RemoveLoadBalancer, [host.Name], $"{host.Name} left the spec: haproxy {Wording.State(facts, "haproxy")} there; it is disabled{(configured ? " and its HaKube-written haproxy.cfg moved aside" : "")}");
+                }
+
+                continue;
+            }
+
+            var endpoint = plan.Spec.ControlPlaneEndpoint;
+            if (IPAddress.TryParse(endpoint.Host, out var endpointAddress) && IPAddress.TryParse(host.Address, out var address) && endpointAddress.Equals(address))
+            {
+                plan.Refuse(StepKind.RemoveLoadBalancer, host.Name, $"left the spec, but spec.controlPlaneEndpoint.host {endpoint.Host} is its address: every kubeconfig and join reaches the API there, so HAProxy keeps running on it; put it back in the spec, or give the endpoint an address that stays (a DNS name or virtual IP on the remaining load balancers)");
+                continue;
+            }
+
+            var serving = plan.Spec.LoadBalancer.Hosts.Where(lb => Serves(plan, lb)).ToList();
+            if (serving.Count > 0)
+            {
+                plan.Step(StepKind.RemoveLoadBalancer, [host.Name], $"{host.Name} left the spec: HAProxy there is stopped and disabled and its HaKube-written haproxy.cfg moved aside; {Wording.List(serving)} {(serving.Count == 1 ? "serves" : "serve")} the endpoint {endpoint.Host}:{endpoint.Port}");
+                continue;
+            }
+
+            var starting = plan.Spec.LoadBalancer.Hosts.Where(lb => plan.IsPlanned(StepKind.ConfigureLoadBalancer, lb)).ToList();
+            if (starting.Count > 0)
+            {
+                plan.Defer(StepKind.RemoveLoadBalancer, host.Name, $"left the spec; HAProxy keeps running there until a probe sees {Wording.List(starting)} (configured in this plan) serve the endpoint: the endpoint moves first");
+            }
+            else
+            {
+                plan.Refuse(StepKind.RemoveLoadBalancer, host.Name, $"left the spec, but no load balancer of the spec ({Wording.List(plan.Spec.LoadBalancer.Hosts)}) serves the endpoint {endpoint.Host}:{endpoint.Port} (reachable, configured by HaKube and haproxy active), so HAProxy keeps running there and the API keeps its endpoint");
+            }
+        }
+    }
+
+    /// <summary>
+    /// A load balancer of the spec that serves the endpoint: reachable, haproxy active when probed,
+    /// and its files as HaKube keeps them - or reconfigured earlier in this plan, whose step fails
+    /// the plan unless haproxy is then active and listening.
+    /// </summary>
+    private static bool Serves(PlanBuilder plan, string host) =>
+        plan.Reachable(host) is { } facts && Wording.IsActive(facts, "haproxy") &&
+        (plan.IsPlanned(StepKind.ConfigureLoadBalancer, host) || FileDrift.Describe(facts, plan.DesiredFiles(host, StepKind.ConfigureLoadBalancer)).Count == 0);
+
+    /// <summary>A departing host whose HAProxy is not stopped yet keeps its other removals waiting: they forget it.</summary>
+    private static bool WaitsForLoadBalancer(PlanBuilder plan, StepKind kind, string host)
+    {
+        if (!plan.IsBlocked(StepKind.RemoveLoadBalancer, host))
+        {
+            return false;
+        }
+
+        plan.Defer(kind, host, "left the spec; HAProxy there is stopped first (RemoveLoadBalancer waits), and this removal forgets the host");
+        return true;
     }
 
     private static void Stale(PlanBuilder plan, EtcdView view)
@@ -76,6 +167,11 @@ internal static class MembershipPhase
         string? removing = null;
         foreach (var host in plan.Departing.Where(h => h.Roles.Contains(HostRole.ControlPlane)).Select(h => h.Name))
         {
+            if (WaitsForLoadBalancer(plan, StepKind.RemoveControlPlane, host))
+            {
+                continue;
+            }
+
             var problems = new List<string>();
             if (anchor is null)
             {
@@ -140,6 +236,11 @@ internal static class MembershipPhase
 
         foreach (var host in plan.Departing.Where(h => h.Roles.Contains(HostRole.Etcd) && !h.Roles.Contains(HostRole.ControlPlane)).Select(h => h.Name))
         {
+            if (WaitsForLoadBalancer(plan, StepKind.RemoveEtcdMember, host))
+            {
+                continue;
+            }
+
             if (view.MemberOf(host) is not { } member)
             {
                 var leftovers = plan.Reachable(host) is { } facts && (Wording.IsActive(facts, "etcd") || facts.EtcdDataPresent)
@@ -176,6 +277,7 @@ internal static class MembershipPhase
         var workers = plan.Departing
             .Where(h => h.Roles.Contains(HostRole.Worker) && !h.Roles.Contains(HostRole.ControlPlane))
             .Select(h => h.Name)
+            .Where(h => !WaitsForLoadBalancer(plan, StepKind.RemoveWorker, h))
             .ToList();
         if (workers.Count == 0)
         {
