@@ -21,13 +21,16 @@ public static class HaproxyConfigRenderer
     /// <summary>The port API servers listen on (kubeadm's bindPort default, which HaKube keeps).</summary>
     public const int ApiServerPort = 6443;
 
+    /// <summary>The start of the first line of every haproxy.cfg HaKube writes: how a departing load balancer's file is told from one HaKube did not write.</summary>
+    public const string Header = "# HAProxy for the control-plane endpoint of this cluster, written by HaKube";
+
     public static string Render(HaClusterSpec spec, HostSpec loadBalancer)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(loadBalancer);
         var port = spec.ControlPlaneEndpoint.Port.ToString(CultureInfo.InvariantCulture);
         var text = new StringBuilder();
-        text.Append("# HAProxy for the control-plane endpoint of this cluster, written by HaKube; local edits are reverted.\n");
+        text.Append(Header).Append("; local edits are reverted.\n");
         text.Append("global\n");
         text.Append("    maxconn 4096\n");
         text.Append("    stats socket ").Append(StatsSocket).Append(" mode 600 level admin\n");

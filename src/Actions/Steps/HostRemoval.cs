@@ -24,7 +24,7 @@ internal static class HostRemoval
     /// <summary>Cordons and drains <paramref name="node"/> through <paramref name="anchor"/>. At <see cref="StepContext.DrainTimeout"/> the removal goes on (logged).</summary>
     public static async Task DrainAsync(StepContext context, StepKind kind, string anchor, string node, CancellationToken cancellationToken)
     {
-        var seconds = (int)Math.Ceiling(context.DrainTimeout.TotalSeconds);
+        var seconds = NodeUpgrade.DrainSeconds(context.DrainTimeout);
         var q = ShellQuote.Quote(node);
         var script = ShellSnippets.Prelude + Kubectl + $$"""
             if gone {{q}}; then echo absent; exit 0; fi

@@ -11,6 +11,9 @@ internal static partial class MembershipLog
     [LoggerMessage(6102, LogLevel.Warning, "{Host}: unreachable in the last probe; kubeadm reset is skipped there (the host is gone)")]
     public static partial void ResetSkipped(ILogger logger, string host);
 
+    [LoggerMessage(6105, LogLevel.Warning, "{Host}: unreachable in the last probe; HAProxy is not stopped there (the host is gone)")]
+    public static partial void LoadBalancerStopSkipped(ILogger logger, string host);
+
     [LoggerMessage(6103, LogLevel.Information, "{Host}: removed from the cluster and forgotten by the inventory")]
     public static partial void Forgotten(ILogger logger, string host);
 

@@ -13,9 +13,6 @@ namespace HaKube.Actions.Steps;
 /// </summary>
 internal static class NodeUpgrade
 {
-    /// <summary>How long a drain may take before the step fails (kubectl drain --timeout).</summary>
-    public static readonly TimeSpan DrainTimeout = TimeSpan.FromMinutes(5);
-
     private const string Kubectl = "kubectl --kubeconfig " + KnownPaths.AdminConf + " --request-timeout=20s";
 
     /// <summary>Marks the node's upgrade as unfinished until <see cref="Finished"/> removes the mark.</summary>
@@ -62,12 +59,19 @@ internal static class NodeUpgrade
             """;
     }
 
-    /// <summary>kubectl drain of <paramref name="node"/> through the admin kubeconfig of the host it runs on (bounded by <see cref="DrainTimeout"/>).</summary>
-    public static string Drain(string node) => ShellSnippets.Prelude + $"""
-        {Kubectl} drain {ShellQuote.Quote(node)} --ignore-daemonsets --delete-emptydir-data --timeout={(int)DrainTimeout.TotalSeconds}s >/dev/null \
-          || fail "kubectl drain {node} did not finish within {(int)DrainTimeout.TotalSeconds} s"
+    /// <summary>kubectl drain of <paramref name="node"/> through the admin kubeconfig of the host it runs on, bounded by <paramref name="timeout"/> (spec.drainTimeout); the step fails at the timeout.</summary>
+    public static string Drain(string node, TimeSpan timeout)
+    {
+        var seconds = DrainSeconds(timeout);
+        return ShellSnippets.Prelude + $"""
+            {Kubectl} drain {ShellQuote.Quote(node)} --ignore-daemonsets --delete-emptydir-data --timeout={seconds}s >/dev/null \
+              || fail "kubectl drain {node} did not finish within {seconds} s (spec.drainTimeout)"
 
-        """;
+            """;
+    }
+
+    /// <summary>kubectl drain's --timeout in whole seconds, rounded up so that a bound is never shortened.</summary>
+    public static long DrainSeconds(TimeSpan timeout) => (long)Math.Ceiling(timeout.TotalSeconds);
 
     /// <summary>daemon-reload and a kubelet restart on the node itself, then a bounded wait for it to be active.</summary>
     public const string RestartKubelet = ShellSnippets.Prelude + """

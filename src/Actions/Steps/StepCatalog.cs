@@ -22,6 +22,7 @@ public static class StepCatalog
         new RemoveWorkerStep(),
         new RemoveControlPlaneStep(),
         new RemoveEtcdMemberStep(),
+        new RemoveLoadBalancerStep(),
         new RemoveStaleEtcdMemberStep(),
         new ResetPreviousMachineStep(),
         new RenewControlPlaneCertificatesStep(),

@@ -39,12 +39,15 @@ public sealed class StepContext
     public IReadOnlyList<HostSpec> Departing { get; init; } = [];
 
     /// <summary>
-    /// How long a departing node's drain may take. At the timeout the removal goes on (reset, Node
-    /// deleted) with the pods that did not leave, as Cluster API's nodeDrainTimeout does: a host
-    /// removed from the spec is leaving either way, and a drain that cannot finish (a dead kubelet,
-    /// a PodDisruptionBudget that never allows it) must not hold the cluster's reconcile for ever.
+    /// How long a node's drain may take: spec.drainTimeout, the one bound of all four drains
+    /// (RemoveWorker, RemoveControlPlane, UpgradeWorker, UpgradeControlPlane). At the timeout a
+    /// removal goes on (reset, Node deleted) with the pods that did not leave, as Cluster API's
+    /// nodeDrainTimeout does: a host removed from the spec is leaving either way, and a drain that
+    /// cannot finish (a dead kubelet, a PodDisruptionBudget that never allows it) must not hold the
+    /// cluster's reconcile for ever. An upgrade fails there instead (the node stays cordoned and
+    /// marked, and the next pass resumes it): it must not restart a kubelet under pods that stayed.
     /// </summary>
-    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromMinutes(2);
+    public TimeSpan DrainTimeout => Spec.DrainTimeout();
 
     /// <summary>Upper bound for everything else (each command waits for its own post-condition within this).</summary>
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromMinutes(2);

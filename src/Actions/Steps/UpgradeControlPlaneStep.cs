@@ -31,7 +31,7 @@ public sealed class UpgradeControlPlaneStep : IStep
             await HostCommands.RunAsync(context, name, Kind, $"install kubeadm {target}", NodeUpgrade.Packages(context.Spec, ["kubeadm"]), cancellationToken, context.PackageTimeout);
             await HostCommands.RunAsync(context, name, Kind, $"upgrade the control plane to {target} with kubeadm upgrade", KubeadmUpgrade(target), cancellationToken, context.KubeadmTimeout);
             await HostCommands.RunAsync(context, name, Kind, "wait for the upgraded control plane", ShellSnippets.Prelude + KubeadmRun.WaitApiServerReady(host.Address, 180) + EtcdWait(context, host), cancellationToken, context.KubeadmTimeout);
-            await HostCommands.RunAsync(context, name, Kind, $"drain {name}", NodeUpgrade.Drain(name), cancellationToken, NodeUpgrade.DrainTimeout + TimeSpan.FromMinutes(1));
+            await HostCommands.RunAsync(context, name, Kind, $"drain {name}", NodeUpgrade.Drain(name, context.DrainTimeout), cancellationToken, context.DrainTimeout + TimeSpan.FromMinutes(1));
             await HostCommands.RunAsync(context, name, Kind, $"install kubelet and kubectl {target}", NodeUpgrade.Packages(context.Spec, ["kubelet", "kubectl"]), cancellationToken, context.PackageTimeout);
             await HostCommands.RunAsync(context, name, Kind, "restart the kubelet", NodeUpgrade.RestartKubelet, cancellationToken);
             await HostCommands.RunAsync(context, name, Kind, $"uncordon {name} once it reports kubelet {target}", NodeUpgrade.Uncordon(name, target), cancellationToken, TimeSpan.FromMinutes(4));

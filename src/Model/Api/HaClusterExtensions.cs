@@ -16,6 +16,12 @@ public static class HaClusterExtensions
             ? spec.ControlPlanes()
             : spec.Etcd.Hosts.Select(name => spec.Hosts.First(h => h.Name == name)).ToList();
 
+    /// <summary>spec.drainTimeout as a span (the spec must have been validated): the one bound of every drain HaKube runs.</summary>
+    public static TimeSpan DrainTimeout(this HaClusterSpec spec) =>
+        Duration.TryParse(spec.DrainTimeout, out var timeout)
+            ? timeout
+            : throw new ArgumentException($"spec.drainTimeout \"{spec.DrainTimeout}\" is not a duration; the spec was not validated", nameof(spec));
+
     /// <summary>The parsed Kubernetes version (the spec must have been validated).</summary>
     public static KubernetesVersion Version(this HaClusterSpec spec) => KubernetesVersion.Parse(spec.KubernetesVersion);
 }

@@ -6,6 +6,13 @@ namespace HaKube.Model.Api;
 /// <summary>The desired state of one HA cluster.</summary>
 public sealed record HaClusterSpec
 {
+    /// <summary>
+    /// The longest drain accepted: a drain that has not finished in a day waits on something no
+    /// timeout will fix (a PodDisruptionBudget that never allows it), and the pass holds the
+    /// cluster's reconcile for as long.
+    /// </summary>
+    public static readonly TimeSpan MaximumDrainTimeout = TimeSpan.FromHours(24);
+
     [Description("Kubernetes version, vMAJOR.MINOR.PATCH, v1.30 or newer (v1.31+ gets kubeadm v1beta4 configuration, v1.30 v1beta3).")]
     [RegularExpression(@"^v[0-9]+\.[0-9]+\.[0-9]+$")]
     public required string KubernetesVersion { get; init; }
@@ -34,6 +41,10 @@ public sealed record HaClusterSpec
     [Description("Days before a certificate's notAfter from which HaKube reports it as expiring (condition CertificatesValid). Defaults to 30. Within it HaKube renews: kubeadm certs renew all and a static-pod restart on control planes one at a time, and reissues the external-etcd certificates it issued.")]
     [Range(1, 300)]
     public int CertificateRenewalDays { get; init; } = 30;
+
+    [Description("How long kubectl drain may take on a node that leaves the spec or is upgraded, as a duration: 90s, 2m, 1h30m (units s, m, h, d; more than 0, at most 24h). At the timeout a leaving node's removal goes on (as Cluster API's nodeDrainTimeout), while an upgrade stops and is retried on the next pass. Defaults to 2m.")]
+    [RegularExpression("^([0-9]+[smhd])+$")]
+    public string DrainTimeout { get; init; } = "2m";
 
     [Description("The machines of the cluster and their roles.")]
     public required IReadOnlyList<HostSpec> Hosts { get; init; }

@@ -54,9 +54,8 @@ public static class ClusterInventory
     /// addresses are kept, as previous machines to reset, except where nothing is to be done: a
     /// load balancer only, a machine presenting one of the new entry's host keys (the same machine,
     /// reached at another address), or an address some spec host has now (that host's machine).
-    /// Unreached spec hosts and departing hosts are kept as they were. A departing host that was only
-    /// a load balancer is let go: no step removes anything from it (HAProxy is left running there,
-    /// and no backend list names it).
+    /// Unreached spec hosts and departing hosts are kept as they were, load balancers too, since
+    /// RemoveLoadBalancer stops HAProxy on them and forgets them only then.
     /// </summary>
     public static IReadOnlyList<ManagedHost> Remember(IReadOnlyList<ManagedHost> inventory, HaClusterSpec spec, IEnumerable<ManagedHost> reached)
     {
@@ -66,9 +65,7 @@ public static class ClusterInventory
         var names = spec.Hosts.Select(h => h.Name).ToHashSet(StringComparer.Ordinal);
         var current = spec.Hosts.ToDictionary(h => h.Name, h => h.Address, StringComparer.Ordinal);
         var addresses = spec.Hosts.Select(h => h.Address).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var result = inventory
-            .Where(h => names.Contains(h.Name) || !LoadBalancerOnly(h))
-            .ToList();
+        var result = inventory.ToList();
         foreach (var host in reached.Where(h => names.Contains(h.Name)))
         {
             var at = result.FindIndex(h => h.Name == host.Name && SameAddress(h.Address, host.Address));

@@ -58,6 +58,14 @@ public enum StepKind
     /// <summary>External etcd: a member host that left the spec: member removed through a healthy member (a membership change), etcd stopped and its data moved aside where reachable.</summary>
     RemoveEtcdMember,
 
+    /// <summary>
+    /// A HAProxy host that left the spec (spec.loadBalancer.hosts with it), once another load
+    /// balancer of the spec serves the endpoint: haproxy stopped and disabled there, its
+    /// HaKube-written haproxy.cfg moved aside (kept); nothing is done on an unreachable one. It is
+    /// forgotten by the inventory unless another removal step still has to run on it.
+    /// </summary>
+    RemoveLoadBalancer,
+
     /// <summary>An etcd member that runs on no spec host (left over from a dead or replaced host) removed through a healthy member. A membership change.</summary>
     RemoveStaleEtcdMember,
 

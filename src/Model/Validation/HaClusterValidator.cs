@@ -17,6 +17,7 @@ public static class HaClusterValidator
         ControlPlaneRules.Check(scope);
         EtcdRules.Check(scope);
         SnapshotRules.Check(scope);
+        DrainRules.Check(scope);
         LoadBalancerRules.Check(scope);
         NetworkRules.Check(scope);
         SshRules.Check(scope);

@@ -9,7 +9,9 @@ namespace HaKube.Reconciler.Cli;
 /// <summary>
 /// <c>hakube plan -f PATH [--output json] [--state-dir DIR]</c>: probe every host, plan, print
 /// the steps with their reasons; changes no host. Exit 0 nothing to do, 2 changes pending, 1 error.
-/// The state store may be initialized (the cluster's CAs are generated once, on first use).
+/// It does not record the hosts it reached in the state store's inventory (only apply and run, which
+/// set them up, do); the state store is only written when it has no CAs yet (generated once, on
+/// first use) or, with external etcd, when an issued certificate is due for renewal.
 /// </summary>
 internal static class PlanCommand
 {

@@ -38,7 +38,7 @@ public sealed class ApplyLoop(ClusterSession session, IPlanner planner, IExecuti
         List<string>? previous = null;
         for (var round = 1; round <= MaxRounds; round++)
         {
-            var (facts, material, current) = await PlanOnceAsync(cancellationToken);
+            var (facts, material, current) = await ProbeAndPlanAsync(remember: true, cancellationToken);
             plan = current;
             _observer.RoundPlanned(round, plan);
             if (plan.IsConverged)
@@ -78,10 +78,14 @@ public sealed class ApplyLoop(ClusterSession session, IPlanner planner, IExecuti
         return new ApplyResult(false, MaxRounds, stepsRun, plan, $"not converged after {MaxRounds} rounds");
     }
 
-    /// <summary>One probe and plan, as <c>hakube plan</c> shows it.</summary>
-    public async Task<(IReadOnlyList<HostFacts> Facts, ClusterMaterial Material, Plan Plan)> PlanOnceAsync(CancellationToken cancellationToken)
+    /// <summary>One probe and plan, as <c>hakube plan</c> shows it: read-only, the inventory is left as it is.</summary>
+    public Task<(IReadOnlyList<HostFacts> Facts, ClusterMaterial Material, Plan Plan)> PlanOnceAsync(CancellationToken cancellationToken) =>
+        ProbeAndPlanAsync(remember: false, cancellationToken);
+
+    /// <summary>Probe (remembering the reached spec hosts in the inventory only when <paramref name="remember"/>: a run that acts on them), then plan.</summary>
+    private async Task<(IReadOnlyList<HostFacts> Facts, ClusterMaterial Material, Plan Plan)> ProbeAndPlanAsync(bool remember, CancellationToken cancellationToken)
     {
-        var facts = await session.ProbeAsync(cancellationToken);
+        var facts = remember ? await session.ProbeAsync(cancellationToken) : await session.ObserveAsync(cancellationToken);
         var endpoint = await session.ObserveEndpointAsync(cancellationToken);
         var (material, desired) = await session.DesiredAsync(facts, cancellationToken);
         return (facts, material, planner.Plan(session.Cluster, facts, desired, endpoint, session.Departing));

@@ -88,13 +88,21 @@ public sealed class ClusterSession
         return Store.UpdateInventoryAsync(inventory => ClusterInventory.Remember(inventory, Cluster.Spec, reached), cancellationToken);
     }
 
-    /// <summary>Probes the spec's hosts and the departing ones, and remembers the spec hosts that answered.</summary>
+    /// <summary>Probes the spec's hosts and the departing ones, and remembers the spec hosts that answered (apply and the daemon, which act on them).</summary>
     public async Task<IReadOnlyList<HostFacts>> ProbeAsync(CancellationToken cancellationToken)
     {
-        var facts = await Prober.ProbeAsync(await ProbeTargetsAsync(cancellationToken), cancellationToken);
+        var facts = await ObserveAsync(cancellationToken);
         await RememberAsync(facts, cancellationToken);
         return facts;
     }
+
+    /// <summary>
+    /// Probes the spec's hosts and the departing ones and writes nothing: `hakube plan` is a dry run,
+    /// and a host it merely reached has had nothing set up by HaKube, so it must not enter the
+    /// inventory (which would make it a host to drain and reset once it leaves the spec).
+    /// </summary>
+    public async Task<IReadOnlyList<HostFacts>> ObserveAsync(CancellationToken cancellationToken) =>
+        await Prober.ProbeAsync(await ProbeTargetsAsync(cancellationToken), cancellationToken);
 
     private ManagedHost Managed(HostSpec host)
     {

@@ -1,3 +1,4 @@
+using System.Net;
 using HaKube.Model.Api;
 using HaKube.Model.Facts;
 using HaKube.Model.Inventory;
@@ -40,6 +41,19 @@ namespace HaKube.Reconciler.Planning;
 /// the spec. Its Node is never deleted and no member is removed by name: both now belong to the new
 /// machine. Unreachable (or answering with another host key): only forgotten, as departing hosts
 /// are. Never planned at an address a spec host has.</item>
+/// <item>A departing HAProxy host (RemoveLoadBalancer, planned first, so a host with another role
+/// too has HAProxy stopped before its other removal forgets it): while haproxy runs there, it is
+/// stopped only when a load balancer of the spec serves the endpoint - reachable, haproxy active in
+/// the last probe, and its haproxy.cfg as HaKube renders it (or reconfigured earlier in this plan,
+/// whose step checks that it listens). A load balancer that only this plan starts (host A replaced
+/// by host B) is not enough: the endpoint moves first, so A's removal waits for a probe that sees B
+/// serving, as a KubeOne or Cluster API user swapping load balancers expects the new one up and
+/// verified before the old one goes. None serving: refused, HAProxy keeps running. An endpoint
+/// that is the departing host's own IP address is refused as well: stopping it would take the API's
+/// address away whatever else serves (a DNS name or virtual IP HaKube cannot see behind; users of
+/// several HAProxy hosts put one of those in front, as kubeadm's HA guide says). Unreachable: the
+/// step only forgets it (nothing is done on it). While its removal is refused or deferred, the
+/// host's other removals wait.</item>
 /// </list>
 /// </summary>
 internal static class MembershipPhase
@@ -49,12 +63,88 @@ internal static class MembershipPhase
     public static void Plan(PlanBuilder plan)
     {
         var view = EtcdView.Observe(plan.EtcdMemberHosts(), plan.Reachable);
+        LoadBalancers(plan);
         Stale(plan, view);
         PreviousMachines(plan, view);
         var anchor = plan.Spec.ControlPlanes().Select(h => h.Name).FirstOrDefault(h => plan.Reachable(h)?.ControlPlaneInitialized == true);
         ControlPlanes(plan, view, anchor);
         EtcdMembers(plan, view);
         Workers(plan, anchor);
+    }
+
+    private static void LoadBalancers(PlanBuilder plan)
+    {
+        foreach (var host in plan.Departing.Where(h => h.Roles.Contains(HostRole.LoadBalancer)))
+        {
+            var onlyLoadBalancer = host.Roles.All(r => r == HostRole.LoadBalancer);
+            if (plan.Reachable(host.Name) is not { } facts)
+            {
+                if (onlyLoadBalancer)
+                {
+                    plan.Step(StepKind.RemoveLoadBalancer, [host.Name], $"{host.Name} left the spec and is unreachable ({plan.Observed(host.Name)?.Error ?? "not probed"}): HAProxy cannot be stopped there, the host is gone; it is forgotten");
+                }
+
+                continue;
+            }
+
+            var running = facts.Services.TryGetValue("haproxy", out var state) && state is ServiceState.Active or ServiceState.Activating or ServiceState.Reloading;
+            var configured = facts.IsPresent(KnownPaths.HaproxyConfig);
+            if (!running)
+            {
+                // Nothing serves there: stopping it cannot cost the endpoint anything.
+                if (onlyLoadBalancer || configured)
+                {
+                    plan.Step(StepKind.RemoveLoadBalancer, [host.Name], $"{host.Name} left the spec: haproxy {Wording.State(facts, "haproxy")} there; it is disabled{(configured ? " and its HaKube-written haproxy.cfg moved aside" : "")}");
+                }
+
+                continue;
+            }
+
+            var endpoint = plan.Spec.ControlPlaneEndpoint;
+            if (IPAddress.TryParse(endpoint.Host, out var endpointAddress) && IPAddress.TryParse(host.Address, out var address) && endpointAddress.Equals(address))
+            {
+                plan.Refuse(StepKind.RemoveLoadBalancer, host.Name, $"left the spec, but spec.controlPlaneEndpoint.host {endpoint.Host} is its address: every kubeconfig and join reaches the API there, so HAProxy keeps running on it; put it back in the spec, or give the endpoint an address that stays (a DNS name or virtual IP on the remaining load balancers)");
+                continue;
+            }
+
+            var serving = plan.Spec.LoadBalancer.Hosts.Where(lb => Serves(plan, lb)).ToList();
+            if (serving.Count > 0)
+            {
+                plan.Step(StepKind.RemoveLoadBalancer, [host.Name], $"{host.Name} left the spec: HAProxy there is stopped and disabled and its HaKube-written haproxy.cfg moved aside; {Wording.List(serving)} {(serving.Count == 1 ? "serves" : "serve")} the endpoint {endpoint.Host}:{endpoint.Port}");
+                continue;
+            }
+
+            var starting = plan.Spec.LoadBalancer.Hosts.Where(lb => plan.IsPlanned(StepKind.ConfigureLoadBalancer, lb)).ToList();
+            if (starting.Count > 0)
+            {
+                plan.Defer(StepKind.RemoveLoadBalancer, host.Name, $"left the spec; HAProxy keeps running there until a probe sees {Wording.List(starting)} (configured in this plan) serve the endpoint: the endpoint moves first");
+            }
+            else
+            {
+                plan.Refuse(StepKind.RemoveLoadBalancer, host.Name, $"left the spec, but no load balancer of the spec ({Wording.List(plan.Spec.LoadBalancer.Hosts)}) serves the endpoint {endpoint.Host}:{endpoint.Port} (reachable, configured by HaKube and haproxy active), so HAProxy keeps running there and the API keeps its endpoint");
+            }
+        }
+    }
+
+    /// <summary>
+    /// A load balancer of the spec that serves the endpoint: reachable, haproxy active when probed,
+    /// and its files as HaKube keeps them - or reconfigured earlier in this plan, whose step fails
+    /// the plan unless haproxy is then active and listening.
+    /// </summary>
+    private static bool Serves(PlanBuilder plan, string host) =>
+        plan.Reachable(host) is { } facts && Wording.IsActive(facts, "haproxy") &&
+        (plan.IsPlanned(StepKind.ConfigureLoadBalancer, host) || FileDrift.Describe(facts, plan.DesiredFiles(host, StepKind.ConfigureLoadBalancer)).Count == 0);
+
+    /// <summary>A departing host whose HAProxy is not stopped yet keeps its other removals waiting: they forget it.</summary>
+    private static bool WaitsForLoadBalancer(PlanBuilder plan, StepKind kind, string host)
+    {
+        if (!plan.IsBlocked(StepKind.RemoveLoadBalancer, host))
+        {
+            return false;
+        }
+
+        plan.Defer(kind, host, "left the spec; HAProxy there is stopped first (RemoveLoadBalancer waits), and this removal forgets the host");
+        return true;
     }
 
     private static void Stale(PlanBuilder plan, EtcdView view)
@@ -150,6 +240,11 @@ internal static class MembershipPhase
         string? removing = null;
         foreach (var host in plan.Departing.Where(h => h.Roles.Contains(HostRole.ControlPlane)).Select(h => h.Name))
         {
+            if (WaitsForLoadBalancer(plan, StepKind.RemoveControlPlane, host))
+            {
+                continue;
+            }
+
             var problems = new List<string>();
             if (anchor is null)
             {
@@ -199,7 +294,7 @@ internal static class MembershipPhase
             {
                 removing = host;
                 var backends = plan.Spec.LoadBalancer.Provider == LoadBalancerProvider.HAProxy ? "; it has left the HAProxy backends (configured from the spec) before this step" : "";
-                plan.Step(StepKind.RemoveControlPlane, [host], $"{host} left the spec: drained{backends}{membership}; {Reset(plan, host)}; its Node is deleted through {anchor}",
+                plan.Step(StepKind.RemoveControlPlane, [host], $"{host} left the spec: {Wording.Drained(plan.Spec)}{backends}{membership}; {Reset(plan, host)}; its Node is deleted through {anchor}",
                     changesEtcdMembership: member is not null);
             }
         }
@@ -214,6 +309,11 @@ internal static class MembershipPhase
 
         foreach (var host in plan.Departing.Where(h => h.Roles.Contains(HostRole.Etcd) && !h.Roles.Contains(HostRole.ControlPlane)).Select(h => h.Name))
         {
+            if (WaitsForLoadBalancer(plan, StepKind.RemoveEtcdMember, host))
+            {
+                continue;
+            }
+
             if (view.MemberOf(host) is not { } member)
             {
                 var leftovers = plan.Reachable(host) is { } facts && (Wording.IsActive(facts, "etcd") || facts.EtcdDataPresent)
@@ -262,6 +362,7 @@ internal static class MembershipPhase
         var workers = plan.Departing
             .Where(h => h.Roles.Contains(HostRole.Worker) && !h.Roles.Contains(HostRole.ControlPlane))
             .Select(h => h.Name)
+            .Where(h => !WaitsForLoadBalancer(plan, StepKind.RemoveWorker, h))
             .ToList();
         if (workers.Count == 0)
         {
@@ -278,7 +379,7 @@ internal static class MembershipPhase
             return;
         }
 
-        plan.Step(StepKind.RemoveWorker, workers, $"{Wording.List(workers)} left the spec: cordoned and drained through {anchor}; {string.Join("; ", workers.Select(h => Reset(plan, h)))}; their Nodes are deleted");
+        plan.Step(StepKind.RemoveWorker, workers, $"{Wording.List(workers)} left the spec: cordoned and {Wording.Drained(plan.Spec)} through {anchor}; {string.Join("; ", workers.Select(h => Reset(plan, h)))}; their Nodes are deleted");
     }
 
     /// <summary>

@@ -289,15 +289,16 @@ internal static class UpgradePhase
 
     private static string Procedure(PlanBuilder plan, StepKind kind, KubernetesVersion target)
     {
+        var drain = Wording.Drain(plan.Spec);
         if (kind == StepKind.UpgradeWorker)
         {
-            return $"drain, kubeadm {target}, kubeadm upgrade node, kubelet and kubectl {target}, kubelet restarted, uncordon";
+            return $"{drain}, kubeadm {target}, kubeadm upgrade node, kubelet and kubectl {target}, kubelet restarted, uncordon";
         }
 
         var started = plan.Spec.ControlPlanes().Any(h => plan.Reachable(h.Name)?.ControlPlaneVersion == target);
         return started
-            ? $"kubeadm {target}, kubeadm upgrade node, then drain, kubelet and kubectl {target}, kubelet restarted, uncordon"
-            : $"kubeadm {target}, kubeadm upgrade plan and kubeadm upgrade apply {target} (the first control plane to upgrade), then drain, kubelet and kubectl {target}, kubelet restarted, uncordon";
+            ? $"kubeadm {target}, kubeadm upgrade node, then {drain}, kubelet and kubectl {target}, kubelet restarted, uncordon"
+            : $"kubeadm {target}, kubeadm upgrade plan and kubeadm upgrade apply {target} (the first control plane to upgrade), then {drain}, kubelet and kubectl {target}, kubelet restarted, uncordon";
     }
 
     /// <summary>The release a binary reported ("v1.31.4+abc" is v1.31.4); null when none.</summary>

@@ -1,3 +1,4 @@
+using HaKube.Model.Api;
 using HaKube.Model.Facts;
 
 namespace HaKube.Reconciler.Planning;
@@ -15,6 +16,12 @@ internal static class Wording
 
     public static bool IsActive(HostFacts facts, string unit) =>
         facts.Services.TryGetValue(unit, out var state) && state == ServiceState.Active;
+
+    /// <summary>A leaving node's drain with its bound, as the step runs it: at the timeout the removal goes on.</summary>
+    public static string Drained(HaClusterSpec spec) => $"drained (at most {spec.DrainTimeout}, spec.drainTimeout; the removal goes on after it)";
+
+    /// <summary>An upgrading node's drain with its bound: at the timeout the upgrade stops and is resumed by the next pass.</summary>
+    public static string Drain(HaClusterSpec spec) => $"drain (at most {spec.DrainTimeout}, spec.drainTimeout)";
 
     public static string Member(EtcdMember member) =>
         member.Name.Length > 0 ? $"{member.Name} ({member.Id:x})" : $"unstarted member {member.Id:x}";

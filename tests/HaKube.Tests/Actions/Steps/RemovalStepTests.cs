@@ -41,9 +41,14 @@ public sealed class RemovalStepTests
         Etcd = etcdHealthy ? new EtcdFacts(true, [], null) : null,
     };
 
-    private async Task<(StepContext Context, ScriptedHosts Hosts, ClusterStateStore Store)> ContextAsync(HostSpec leaving, bool reachable, Func<string, string, CommandResult>? answer = null, IReadOnlyList<ManagedHost>? inventory = null)
+    private async Task<(StepContext Context, ScriptedHosts Hosts, ClusterStateStore Store)> ContextAsync(HostSpec leaving, bool reachable, Func<string, string, CommandResult>? answer = null, IReadOnlyList<ManagedHost>? inventory = null, string? drainTimeout = null)
     {
         var cluster = KubeadmTestClusters.Demo(EtcdTopology.Stacked, "v1.31.4");
+        if (drainTimeout is not null)
+        {
+            cluster = cluster with { Spec = cluster.Spec with { DrainTimeout = drainTimeout } };
+        }
+
         var store = new ClusterStateStore(_root, "demo");
         await store.UpdateInventoryAsync(_ => inventory ?? [new ManagedHost(leaving.Name, leaving.Address, leaving.Roles, 22, [])], CancellationToken.None);
         var hosts = new ScriptedHosts(answer);
@@ -81,6 +86,29 @@ public sealed class RemovalStepTests
             Assert.That(hosts.Ran[^1].Script, Does.Contain("delete node"));
             Assert.That(inventory, Is.Empty);
         });
+    }
+
+    [Test]
+    public async Task RemoveWorker_SpecDrainTimeout_BoundsTheDrainCommand()
+    {
+        var worker = new HostSpec { Name = "w9", Address = "10.0.0.99", Roles = [HostRole.Worker] };
+        var (context, hosts, _) = await ContextAsync(worker, reachable: true, drainTimeout: "7m30s");
+
+        await new RemoveWorkerStep().RunAsync(context, new PlanStep(StepKind.RemoveWorker, ["w9"], "left the spec"), CancellationToken.None);
+
+        Assert.That(hosts.Ran[0].Script, Does.Contain("k drain 'w9' --ignore-daemonsets --delete-emptydir-data --timeout=450s").Or.Contain("k drain w9 --ignore-daemonsets --delete-emptydir-data --timeout=450s"));
+    }
+
+    [Test]
+    public async Task RemoveControlPlane_SpecDrainTimeout_BoundsTheDrainCommand()
+    {
+        var leaving = new HostSpec { Name = "cp4", Address = "10.0.0.40", Roles = [HostRole.ControlPlane] };
+        var (context, hosts, _) = await ContextAsync(leaving, reachable: true, (host, script) =>
+            script.Contains("member list", StringComparison.Ordinal) ? new CommandResult(0, null, MemberList, "", false) : Ok(), drainTimeout: "45s");
+
+        await new RemoveControlPlaneStep().RunAsync(context, new PlanStep(StepKind.RemoveControlPlane, ["cp4"], "left the spec", ChangesEtcdMembership: true), CancellationToken.None);
+
+        Assert.That(hosts.Ran.Single(r => r.Script.Contains(" drain ", StringComparison.Ordinal)).Script, Does.Contain("--timeout=45s"));
     }
 
     [Test]
@@ -223,6 +251,74 @@ public sealed class RemovalStepTests
         Assert.ThrowsAsync<StepFailedException>(() => new ResetPreviousMachineStep().RunAsync(context, new PlanStep(StepKind.ResetPreviousMachine, ["cp3@10.0.0.39"], "replaced"), CancellationToken.None));
 
         Assert.That(await store.LoadInventoryAsync(CancellationToken.None), Has.Count.EqualTo(2));
+    }
+
+    [Test]
+    public async Task RemoveLoadBalancer_ReachableHost_StopsAndDisablesHaproxyMovesItsConfigAsideChecksAndForgetsIt()
+    {
+        var lb = new HostSpec { Name = "lb9", Address = "10.0.0.95", Roles = [HostRole.LoadBalancer] };
+        var (context, hosts, store) = await ContextAsync(lb, reachable: true);
+
+        await new RemoveLoadBalancerStep().RunAsync(context, new PlanStep(StepKind.RemoveLoadBalancer, ["lb9"], "left the spec"), CancellationToken.None);
+
+        var script = hosts.Ran.Single().Script;
+        var inventory = await store.LoadInventoryAsync(CancellationToken.None);
+        Assert.Multiple(() =>
+        {
+            Assert.That(hosts.Ran.Single().Host, Is.EqualTo("lb9"));
+            Assert.That(script, Does.Contain("systemctl disable haproxy").And.Contain("systemctl stop haproxy"));
+            Assert.That(script, Does.Contain("! systemctl is-active -q haproxy || fail").And.Contain("! systemctl is-enabled -q haproxy"));
+            Assert.That(script, Does.Contain("head -n 1 \"$cfg\" | grep -qF '# HAProxy for the control-plane endpoint of this cluster, written by HaKube'"));
+            Assert.That(script, Does.Contain("mv -f \"$cfg\" \"$cfg.removed-$(date +%s)\""));
+            Assert.That(script, Does.Contain("ss -Hltn 'src 10.0.0.95 and sport = :6443'"));
+            Assert.That(inventory, Is.Empty);
+        });
+    }
+
+    [Test]
+    public async Task RemoveLoadBalancer_Script_IsValidPosixSh()
+    {
+        var path = Path.Combine(_root, "remove-lb.sh");
+        await File.WriteAllTextAsync(path, RemoveLoadBalancerStep.Script("fd00::5", 8443));
+
+        var result = await HaKube.Tests.Lab.LabProcess.RunAsync("/bin/sh", ["-n", path], TimeSpan.FromSeconds(10));
+
+        Assert.That(result.Succeeded, Is.True, result.StandardError);
+    }
+
+    [Test]
+    public async Task RemoveLoadBalancer_UnreachableHost_IsNeverTouchedAndIsForgotten()
+    {
+        var lb = new HostSpec { Name = "lb9", Address = "10.0.0.95", Roles = [HostRole.LoadBalancer] };
+        var (context, hosts, store) = await ContextAsync(lb, reachable: false);
+
+        await new RemoveLoadBalancerStep().RunAsync(context, new PlanStep(StepKind.RemoveLoadBalancer, ["lb9"], "left the spec"), CancellationToken.None);
+
+        Assert.That(hosts.Ran, Is.Empty);
+        Assert.That(await store.LoadInventoryAsync(CancellationToken.None), Is.Empty);
+    }
+
+    [Test]
+    public async Task RemoveLoadBalancer_HostWithAnotherRole_StaysInTheInventoryForItsOtherRemoval()
+    {
+        var lb = new HostSpec { Name = "w9", Address = "10.0.0.99", Roles = [HostRole.Worker, HostRole.LoadBalancer] };
+        var (context, _, store) = await ContextAsync(lb, reachable: true);
+
+        await new RemoveLoadBalancerStep().RunAsync(context, new PlanStep(StepKind.RemoveLoadBalancer, ["w9"], "left the spec"), CancellationToken.None);
+
+        Assert.That((await store.LoadInventoryAsync(CancellationToken.None)).Select(h => h.Name), Is.EqualTo(new[] { "w9" }));
+    }
+
+    [Test]
+    public async Task RemoveLoadBalancer_HaproxyWillNotStop_FailsAndTheHostStaysInTheInventory()
+    {
+        var lb = new HostSpec { Name = "lb9", Address = "10.0.0.95", Roles = [HostRole.LoadBalancer] };
+        var (context, _, store) = await ContextAsync(lb, reachable: true, (host, script) => new CommandResult(1, null, "", "hakube: haproxy still runs after systemctl stop\n", false));
+
+        var error = Assert.ThrowsAsync<StepFailedException>(() => new RemoveLoadBalancerStep().RunAsync(context, new PlanStep(StepKind.RemoveLoadBalancer, ["lb9"], "left the spec"), CancellationToken.None));
+
+        Assert.That(error!.Host, Is.EqualTo("lb9"));
+        Assert.That((await store.LoadInventoryAsync(CancellationToken.None)).Select(h => h.Name), Is.EqualTo(new[] { "lb9" }));
     }
 
     private static CommandResult Ok() => new(0, null, "", "", false);

@@ -18,7 +18,7 @@ public sealed class UpgradeScriptTests
         yield return new TestCaseData(NodeUpgrade.Finished).SetArgDisplayNames("finished");
         yield return new TestCaseData(NodeUpgrade.Packages(Spec, ["kubeadm"])).SetArgDisplayNames("kubeadm package");
         yield return new TestCaseData(NodeUpgrade.Packages(Spec, ["kubelet", "kubectl"])).SetArgDisplayNames("kubelet packages");
-        yield return new TestCaseData(NodeUpgrade.Drain("w1")).SetArgDisplayNames("drain");
+        yield return new TestCaseData(NodeUpgrade.Drain("w1", Spec.DrainTimeout())).SetArgDisplayNames("drain");
         yield return new TestCaseData(NodeUpgrade.RestartKubelet).SetArgDisplayNames("restart");
         yield return new TestCaseData(NodeUpgrade.Uncordon("w1", target)).SetArgDisplayNames("uncordon");
         yield return new TestCaseData(UpgradeControlPlaneStep.KubeadmUpgrade(target)).SetArgDisplayNames("kubeadm upgrade");
@@ -72,9 +72,17 @@ public sealed class UpgradeScriptTests
     }
 
     [Test]
-    public void Drain_Node_IsBoundedByItsTimeout()
+    public void Drain_DefaultSpec_IsBoundedByTwoMinutes()
     {
-        Assert.That(NodeUpgrade.Drain("w1"), Does.Contain("drain w1 --ignore-daemonsets --delete-emptydir-data --timeout=300s"));
+        Assert.That(NodeUpgrade.Drain("w1", Spec.DrainTimeout()), Does.Contain("drain w1 --ignore-daemonsets --delete-emptydir-data --timeout=120s"));
+    }
+
+    [Test]
+    public void Drain_SpecDrainTimeout_IsTheKubectlTimeout()
+    {
+        var spec = Spec with { DrainTimeout = "1h30m" };
+
+        Assert.That(NodeUpgrade.Drain("w1", spec.DrainTimeout()), Does.Contain("--timeout=5400s").And.Contain("within 5400 s (spec.drainTimeout)"));
     }
 
     [Test]

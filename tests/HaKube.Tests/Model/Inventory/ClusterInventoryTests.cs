@@ -129,14 +129,15 @@ public sealed class ClusterInventoryTests
     }
 
     [Test]
-    public void Remember_DepartingLoadBalancerOnly_IsLetGo()
+    public void Remember_DepartingLoadBalancerOnly_IsKeptUntilItsRemovalForgetsIt()
     {
         var spec = Clusters.Spec().Spec;
         IReadOnlyList<ManagedHost> inventory = [Host("lb9", "10.0.0.95", HostRole.LoadBalancer), Host("w9", "10.0.0.99", HostRole.Worker)];
 
         var after = ClusterInventory.Remember(inventory, spec, []);
 
-        Assert.That(after.Select(h => h.Name), Is.EqualTo(new[] { "w9" }));
+        Assert.That(after.Select(h => h.Name), Is.EqualTo(new[] { "lb9", "w9" }));
+        Assert.That(ClusterInventory.Departing(after, spec).Select(h => h.Name), Is.EqualTo(new[] { "lb9", "w9" }));
     }
 
     [Test]

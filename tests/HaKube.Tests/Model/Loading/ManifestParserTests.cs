@@ -35,7 +35,23 @@ public sealed class ManifestParserTests
             Assert.That(spec.Networking.ServiceSubnet, Is.EqualTo("10.96.0.0/12"));
             Assert.That(spec.Networking.DnsDomain, Is.EqualTo("cluster.local"));
             Assert.That(spec.CertificateRenewalDays, Is.EqualTo(30));
+            Assert.That(spec.DrainTimeout, Is.EqualTo("2m"));
+            Assert.That(spec.DrainTimeout(), Is.EqualTo(TimeSpan.FromMinutes(2)));
             Assert.That(spec.Paused, Is.False);
+        });
+    }
+
+    [Test]
+    public void Parse_DrainTimeout_IsBoundAsTheDurationItNames()
+    {
+        var result = ManifestParser.Parse(Minimal.Replace("  ssh:", "  drainTimeout: 1h30m\n  ssh:", StringComparison.Ordinal), "drain.yaml");
+
+        var manifest = result.Manifests.Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Errors, Is.Empty);
+            Assert.That(manifest.Cluster.Spec.DrainTimeout(), Is.EqualTo(TimeSpan.FromMinutes(90)));
+            Assert.That(manifest.Source.Locate("spec.drainTimeout"), Is.EqualTo(new SourcePosition(8, 17)));
         });
     }
 

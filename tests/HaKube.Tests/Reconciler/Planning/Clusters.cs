@@ -229,11 +229,13 @@ internal static class Clusters
         var etcd = spec.HostsWithRole(HostRole.Etcd);
         leaving.AddRange(etcd.Skip(3));
         leaving.AddRange(spec.HostsWithRole(HostRole.Worker).TakeLast(1));
+        leaving.AddRange(spec.HostsWithRole(HostRole.LoadBalancer).Skip(1));
         var names = leaving.Select(h => h.Name).ToHashSet();
         var smaller = spec with
         {
             Hosts = spec.Hosts.Where(h => !names.Contains(h.Name)).ToList(),
             Etcd = spec.Etcd with { Hosts = spec.Etcd.Hosts.Where(h => !names.Contains(h)).ToList() },
+            LoadBalancer = spec.LoadBalancer with { Hosts = spec.LoadBalancer.Hosts.Where(h => !names.Contains(h)).ToList() },
         };
         return (cluster with { Spec = smaller }, leaving);
     }

@@ -14,7 +14,7 @@ namespace HaKube.Tests.Reconciler.Planning;
 /// </summary>
 internal sealed class HostModel(HaCluster cluster, DesiredState desired, IReadOnlyDictionary<string, HostFacts> facts, IReadOnlyList<HostSpec>? departing = null)
 {
-    private static readonly HashSet<StepKind> Removals = [StepKind.RemoveWorker, StepKind.RemoveControlPlane, StepKind.RemoveEtcdMember];
+    private static readonly HashSet<StepKind> Removals = [StepKind.RemoveWorker, StepKind.RemoveControlPlane, StepKind.RemoveEtcdMember, StepKind.RemoveLoadBalancer];
 
     private readonly Dictionary<string, HostFacts> _facts = new(facts);
     private readonly List<HostSpec> _departing = [.. departing ?? []];

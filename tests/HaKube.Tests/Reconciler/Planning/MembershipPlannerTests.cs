@@ -51,8 +51,19 @@ public sealed class MembershipPlannerTests
         Assert.Multiple(() =>
         {
             Assert.That(step.ChangesEtcdMembership, Is.False);
-            Assert.That(step.Reason, Is.EqualTo("w2 left the spec: cordoned and drained through cp1; kubeadm reset -f on w2; their Nodes are deleted"));
+            Assert.That(step.Reason, Is.EqualTo("w2 left the spec: cordoned and drained (at most 2m, spec.drainTimeout; the removal goes on after it) through cp1; kubeadm reset -f on w2; their Nodes are deleted"));
         });
+    }
+
+    [Test]
+    public void Plan_DrainTimeoutInSpec_IsInTheReasonOfEveryRemovalThatDrains()
+    {
+        var (cluster, facts, departing) = Shrunk();
+        cluster = cluster with { Spec = cluster.Spec with { DrainTimeout = "15m" } };
+
+        var plan = Planner.Plan(cluster, facts, Clusters.Desired(cluster), null, departing);
+
+        Assert.That(plan.Steps.Where(s => s.Kind is StepKind.RemoveWorker or StepKind.RemoveControlPlane).Select(s => s.Reason).ToList(), Has.Count.EqualTo(2).And.All.Contain("drained (at most 15m, spec.drainTimeout; the removal goes on after it)"));
     }
 
     [Test]

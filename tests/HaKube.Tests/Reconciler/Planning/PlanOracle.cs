@@ -13,7 +13,7 @@ internal static class PlanOracle
 {
     private static readonly StepKind[] Order =
     [
-        StepKind.PrepareHost, StepKind.StartKubelet, StepKind.ConfigureLoadBalancer,
+        StepKind.PrepareHost, StepKind.StartKubelet, StepKind.ConfigureLoadBalancer, StepKind.RemoveLoadBalancer,
         StepKind.RemoveStaleEtcdMember, StepKind.ResetPreviousMachine, StepKind.RemoveControlPlane, StepKind.RemoveEtcdMember, StepKind.RemoveWorker,
         StepKind.ConfigureEtcdMember, StepKind.BootstrapEtcd,
         StepKind.StartEtcdMember, StepKind.AddEtcdMember, StepKind.DistributeCertificateAuthorities, StepKind.InitControlPlane,
@@ -142,6 +142,7 @@ internal static class PlanOracle
                 StepKind.RemoveControlPlane => departing.Where(h => h.Roles.Contains(HostRole.ControlPlane)).Select(h => h.Name).ToHashSet(),
                 StepKind.RemoveEtcdMember => departing.Where(h => h.Roles.Contains(HostRole.Etcd)).Select(h => h.Name).ToHashSet(),
                 StepKind.RemoveWorker => departing.Where(h => h.Roles.Contains(HostRole.Worker)).Select(h => h.Name).ToHashSet(),
+                StepKind.RemoveLoadBalancer => departing.Where(h => h.Roles.Contains(HostRole.LoadBalancer)).Select(h => h.Name).ToHashSet(),
                 StepKind.UseRotatingKubeletCertificate => [.. controlPlanes, .. workers],
                 _ => controlPlanes,
             };

@@ -52,7 +52,7 @@ public sealed class PlannerPropertyTests
             var model = new HostModel(s.Cluster, s.Desired, s.Facts, s.Departing);
             foreach (var step in plan.Steps)
             {
-                if (step.Kind is StepKind.RemoveWorker or StepKind.RemoveControlPlane or StepKind.RemoveEtcdMember)
+                if (step.Kind is StepKind.RemoveWorker or StepKind.RemoveControlPlane or StepKind.RemoveEtcdMember or StepKind.RemoveLoadBalancer)
                 {
                     // A removal's effect is the host leaving the inventory (a dead one changes nowhere else).
                     model.Apply(step);

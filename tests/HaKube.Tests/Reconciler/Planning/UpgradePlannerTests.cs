@@ -33,7 +33,7 @@ public sealed class UpgradePlannerTests
         Assert.Multiple(() =>
         {
             Assert.That(plan.Steps[0].Reason, Is.EqualTo(
-                "control plane v1.31.4, kubelet v1.31.4, kubeadm v1.31.4, kubectl v1.31.4; spec wants v1.31.5: kubeadm v1.31.5, kubeadm upgrade plan and kubeadm upgrade apply v1.31.5 (the first control plane to upgrade), then drain, kubelet and kubectl v1.31.5, kubelet restarted, uncordon; its etcd member restarts: 2 of 3 voting members stay healthy while it restarts (majority 2)"));
+                "control plane v1.31.4, kubelet v1.31.4, kubeadm v1.31.4, kubectl v1.31.4; spec wants v1.31.5: kubeadm v1.31.5, kubeadm upgrade plan and kubeadm upgrade apply v1.31.5 (the first control plane to upgrade), then drain (at most 2m, spec.drainTimeout), kubelet and kubectl v1.31.5, kubelet restarted, uncordon; its etcd member restarts: 2 of 3 voting members stay healthy while it restarts (majority 2)"));
             Assert.That(plan.Steps[0].ChangesEtcdMembership, Is.False);
             Assert.That(plan.Refusals, Is.Empty);
             Assert.That(plan.Deferred.Select(d => (d.Kind, d.Host)), Is.EqualTo(new[]
@@ -42,6 +42,17 @@ public sealed class UpgradePlannerTests
             }));
             Assert.That(plan.Deferred[2].Reason, Does.Contain("workers follow the control planes"));
         });
+    }
+
+    [Test]
+    public void Plan_DrainTimeoutInSpec_IsInTheUpgradeReason()
+    {
+        var (cluster, facts) = Raised("v1.31.4", "v1.31.5");
+        cluster = cluster with { Spec = cluster.Spec with { DrainTimeout = "1h" } };
+
+        var plan = PlanOf(cluster, facts);
+
+        Assert.That(plan.Steps.Single().Reason, Does.Contain("then drain (at most 1h, spec.drainTimeout), kubelet and kubectl v1.31.5"));
     }
 
     [Test]
@@ -74,7 +85,7 @@ public sealed class UpgradePlannerTests
         Assert.Multiple(() =>
         {
             Assert.That(first.Steps.Select(Row), Is.EqualTo(new[] { (StepKind.UpgradeWorker, "w1") }));
-            Assert.That(first.Steps[0].Reason, Does.Contain("drain, kubeadm v1.32.1, kubeadm upgrade node"));
+            Assert.That(first.Steps[0].Reason, Does.Contain("drain (at most 2m, spec.drainTimeout), kubeadm v1.32.1, kubeadm upgrade node"));
             Assert.That(first.Deferred.Select(d => d.Host), Is.EqualTo(new[] { "w2" }));
             Assert.That(second.Steps.Select(Row), Is.EqualTo(new[] { (StepKind.UpgradeWorker, "w2") }));
             Assert.That(done.IsConverged, Is.True, string.Join("; ", done.Refusals));

@@ -1,0 +1,157 @@
+using System.Runtime.Versioning;
+using HaKube.Model.Planning;
+using HaKube.Tests.Lab;
+
+namespace HaKube.Tests.EndToEnd;
+
+/// <summary>
+/// A HAProxy host leaving a stacked cluster in the lab: three control planes behind HAProxy on two
+/// hosts (lb-a, lb-b), then lb-a leaves the spec while a new one (lb-c) joins it. `hakube plan`
+/// leaves the state directory byte-identical; apply stops and disables HAProxy on lb-a and moves
+/// its haproxy.cfg aside, while <see cref="ApiEndpointWatcher"/> polls /readyz through lb-b every
+/// 100 ms and <see cref="EtcdQuorumWatcher"/> samples the real etcd; the next plan is empty.
+/// The lab has no DNS name or virtual IP over several load balancers, so the endpoint is lb-b's
+/// address (the one that stays); a departing host at the endpoint's address is refused by the
+/// planner (unit-tested in LoadBalancerRemovalPlannerTests).
+/// </summary>
+[TestFixture]
+[Category("Lab")]
+[NonParallelizable]
+[SupportedOSPlatform("linux")]
+public sealed class LoadBalancerRemovalLabTests
+{
+    // Bounds each apply: a stacked bring-up takes a minute or two on a loaded two-core machine.
+    private static readonly TimeSpan ApplyLimit = TimeSpan.FromMinutes(8);
+
+    private LabCluster? _cluster;
+
+    private LabCluster Cluster => _cluster ?? throw new InvalidOperationException("lab not started");
+
+    private LabHosts Lab => Cluster.Lab;
+
+    private IReadOnlyList<LabHost> H => Lab.Hosts;
+
+    private LabHost Leaving => H[3];
+
+    private LabHost Staying => H[4];
+
+    private LabHost Joining => H[5];
+
+    [OneTimeSetUp]
+    public async Task StartLab()
+    {
+        _cluster = await LabCluster.StartAsync(6, new LabOptions("lbd1", "127.0.150"), h => Manifest(h, [h[3], h[4]]));
+    }
+
+    [OneTimeTearDown]
+    public async Task StopLab()
+    {
+        if (_cluster is not null)
+        {
+            await _cluster.DisposeAsync();
+        }
+    }
+
+    /// <summary>Three stacked control planes (hosts 0 to 2) and HAProxy on <paramref name="loadBalancers"/>; the endpoint is host 4's address.</summary>
+    private static string Manifest(IReadOnlyList<LabHost> h, IReadOnlyList<LabHost> loadBalancers)
+    {
+        var lines = h.Take(3).Select(c => $"  - {{name: {c.Name}, address: \"{c.Address}\", roles: [ControlPlane]}}")
+            .Concat(loadBalancers.Select(lb => $"  - {{name: {lb.Name}, address: \"{lb.Address}\", roles: [LoadBalancer]}}"));
+        return $$"""
+            apiVersion: hakube.io/v1alpha1
+            kind: HaCluster
+            metadata: {name: e2e-lbdrain}
+            spec:
+              kubernetesVersion: v1.31.4
+              controlPlaneEndpoint: {host: "{{h[4].Address}}", port: 6443}
+              loadBalancer: {provider: HAProxy, hosts: [{{string.Join(", ", loadBalancers.Select(lb => lb.Name))}}]}
+              etcd: {topology: Stacked}
+              networking: {podSubnet: 192.168.0.0/16, cni: None}
+              drainTimeout: 90s
+              ssh: {privateKeyFile: keys/id_ed25519, knownHostsFile: keys/known_hosts}
+              hosts:
+
+            """ + string.Join("\n", lines) + "\n";
+    }
+
+    private async Task<string> HaproxyStateAsync(LabHost host)
+    {
+        var state = await Lab.ShellAsync(host, "/usr/local/sbin/systemctl is-active haproxy; /usr/local/sbin/systemctl is-enabled haproxy; ls /etc/haproxy");
+        return state.StandardOutput.Trim();
+    }
+
+    /// <summary>Every file under the state directory with its bytes and mode: what "byte-identical" compares.</summary>
+    private Dictionary<string, string> StateSnapshot() =>
+        Directory.EnumerateFileSystemEntries(Cluster.StateDir, "*", SearchOption.AllDirectories)
+            .Order(StringComparer.Ordinal)
+            .ToDictionary(
+                path => Path.GetRelativePath(Cluster.StateDir, path),
+                path => File.GetUnixFileMode(path) + ":" + (File.Exists(path) ? Convert.ToHexString(File.ReadAllBytes(path)) : "dir"),
+                StringComparer.Ordinal);
+
+    [Test, Order(1)]
+    public async Task Apply_TwoHaproxyHosts_ConvergesWithBothServing()
+    {
+        var (result, _) = await MembershipRun.ApplyAsync(Cluster, ApplyLimit);
+
+        Assert.That(result.Converged, Is.True, result.Error);
+        foreach (var lb in new[] { Leaving, Staying })
+        {
+            var backends = await ClusterChecks.HaproxyBackendsAsync(Lab, lb);
+            Assert.That(backends.Keys, Is.EquivalentTo(H.Take(3).Select(c => c.Name)), lb.Name);
+            Assert.That(await HaproxyStateAsync(lb), Does.StartWith("active\nenabled"), lb.Name);
+        }
+    }
+
+    [Test, Order(2)]
+    public async Task Plan_LoadBalancerLeavesAndAnotherJoins_LeavesTheStateDirectoryByteIdentical()
+    {
+        await File.WriteAllTextAsync(Cluster.Manifest, Manifest(H, [Staying, Joining]));
+        var before = StateSnapshot();
+
+        var (exit, output, error) = await LabCluster.RunAsync("plan", "-f", Cluster.Manifest, "--state-dir", Cluster.StateDir);
+
+        var after = StateSnapshot();
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(2), output + error);
+            Assert.That(output, Does.Contain("RemoveLoadBalancer").And.Contain("ConfigureLoadBalancer"));
+            Assert.That(before, Is.Not.Empty);
+            // Without the fix, plan recorded the joining host in inventory.json.
+            Assert.That(after, Is.EqualTo(before));
+        });
+    }
+
+    [Test, Order(3)]
+    public async Task Apply_LoadBalancerLeaves_HaproxyStopsThereWhileTheOtherKeepsServingTheEndpoint()
+    {
+        await File.WriteAllTextAsync(Cluster.Manifest, Manifest(H, [Staying, Joining]));
+        await using var quorum = await EtcdQuorumWatcher.StartAsync(H[0], H.Take(3));
+        await using var api = ApiEndpointWatcher.Start(H[0], Staying.Address);
+
+        var (result, run) = await MembershipRun.ApplyAsync(Cluster, ApplyLimit);
+        var etcd = await quorum.StopAsync();
+        var outage = await api.StopAsync();
+        await TestContext.Out.WriteLineAsync($"{etcd}\n{outage}");
+
+        Assert.That(result.Converged, Is.True, result.Error);
+        etcd.AssertHeld();
+        outage.AssertNoOutage();
+        var leaving = await HaproxyStateAsync(Leaving);
+        var listening = await Lab.ShellAsync(Leaving, $"ss -Hltn 'src {Leaving.Address} and sport = :6443'");
+        var inventory = await File.ReadAllTextAsync(Path.Combine(Cluster.StateDir, "e2e-lbdrain", "inventory.json"));
+        var joining = await HaproxyStateAsync(Joining);
+        var (exit, output, error) = await LabCluster.RunAsync("plan", "-f", Cluster.Manifest, "--state-dir", Cluster.StateDir);
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.StartedRows, Does.Contain($"RemoveLoadBalancer {Leaving.Name}"));
+            Assert.That(run.Started.Single(s => s.Kind == StepKind.RemoveLoadBalancer).Reason, Does.Contain($"{Staying.Name} serves the endpoint"));
+            Assert.That(leaving, Does.Match(@"^(inactive|failed)\ndisabled\n"), "haproxy on the departing host");
+            Assert.That(leaving, Does.Contain("haproxy.cfg.removed-").And.Not.Match("(^|\n)haproxy.cfg(\n|$)"), "its haproxy.cfg is moved aside");
+            Assert.That(listening.StandardOutput.Trim(), Is.Empty, "nothing listens on the departing host's endpoint port");
+            Assert.That(inventory, Does.Not.Contain($"\"{Leaving.Name}\""), "the departing host is forgotten");
+            Assert.That(joining, Does.StartWith("active\nenabled"), "the joining load balancer");
+            Assert.That(exit, Is.EqualTo(0), "the next plan is empty:\n" + output + error);
+        });
+    }
+}
