@@ -64,6 +64,9 @@ public sealed class ClusterStateStore
     /// </summary>
     public string Directory { get; }
 
+    /// <summary>This store seen through a <see cref="ReadOnlyStateBackend"/>: what it generates or reissues is kept in memory only.</summary>
+    public ClusterStateStore ReadOnly() => new(new ReadOnlyStateBackend(_backend));
+
     /// <summary>The cluster's folder with the file backend; null when the state lives elsewhere (Secrets).</summary>
     public string? FileDirectory => _backend is FileStateBackend files ? files.Directory : null;
 

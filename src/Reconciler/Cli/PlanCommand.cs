@@ -9,9 +9,10 @@ namespace HaKube.Reconciler.Cli;
 /// <summary>
 /// <c>hakube plan -f PATH [--output json] [--state-dir DIR]</c>: probe every host, plan, print
 /// the steps with their reasons; changes no host. Exit 0 nothing to do, 2 changes pending, 1 error.
-/// It does not record the hosts it reached in the state store's inventory (only apply and run, which
-/// set them up, do); the state store is only written when it has no CAs yet (generated once, on
-/// first use) or, with external etcd, when an issued certificate is due for renewal.
+/// It never writes the state store: not the inventory of hosts it reached (only apply and run, which
+/// set them up, record them), and authorities or certificates it would generate or reissue are
+/// generated in memory only (<see cref="ReadOnlyStateBackend"/>), so the plan shows what apply would
+/// do and the store stays byte-identical.
 /// </summary>
 internal static class PlanCommand
 {
@@ -43,7 +44,7 @@ internal static class PlanCommand
             {
                 try
                 {
-                    var (session, key) = await SessionFactory.CreateAsync(manifest, pool, parse.GetValue(stateDir)!, cancellationToken);
+                    var (session, key) = await SessionFactory.CreateAsync(manifest, pool, parse.GetValue(stateDir)!, cancellationToken, readOnlyState: true);
                     using (key)
                     {
                         var (_, _, plan) = await new ApplyLoop(session, PlannerProvider.Default).PlanOnceAsync(cancellationToken);

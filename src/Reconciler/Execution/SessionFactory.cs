@@ -8,12 +8,21 @@ namespace HaKube.Reconciler.Execution;
 /// <summary>Builds a <see cref="ClusterSession"/> from a manifest in directory mode: key and known_hosts relative to the manifest.</summary>
 public static class SessionFactory
 {
-    /// <summary>The session, and the loaded client key (dispose it when done).</summary>
+    /// <summary>
+    /// The session, and the loaded client key (dispose it when done). With
+    /// <paramref name="readOnlyState"/> the session never writes the state store (`hakube plan`):
+    /// see <see cref="ReadOnlyStateBackend"/>.
+    /// </summary>
     /// <exception cref="InvalidOperationException">The manifest names no key file, or the key or known_hosts cannot be read; the message says which.</exception>
-    public static async Task<(ClusterSession Session, SshPrivateKey Key)> CreateAsync(LoadedManifest manifest, SshConnectionPool pool, string stateRoot, CancellationToken cancellationToken)
+    public static async Task<(ClusterSession Session, SshPrivateKey Key)> CreateAsync(LoadedManifest manifest, SshConnectionPool pool, string stateRoot, CancellationToken cancellationToken, bool readOnlyState = false)
     {
         var (targets, key) = await ManifestSsh.LoadAsync(manifest, cancellationToken);
         var store = new ClusterStateStore(stateRoot, manifest.Cluster.Metadata.Name);
+        if (readOnlyState)
+        {
+            store = store.ReadOnly();
+        }
+
         return (new ClusterSession(manifest.Cluster, targets, pool, store), key);
     }
 }
