@@ -10,7 +10,8 @@ namespace HaKube.Tests.EndToEnd;
 /// key written before and missing after fails the test). One cluster, operations in order:
 /// three control planes and a worker built; 3 to 5 control planes; 5 to 3 with a leaving host
 /// powered off in the middle; the worker removed; a stale member removed; a dead control plane
-/// replaced by the same name at a new address. After each: etcd membership, HAProxy backends and
+/// replaced by the same name at a new address; a dead control plane removed from the spec while
+/// another host is added in its place. After each: etcd membership, HAProxy backends and
 /// Nodes checked with the real tools.
 /// </summary>
 [TestFixture]
@@ -223,5 +224,27 @@ public sealed class MembershipLabTests
             Assert.That(peers.StandardOutput, Does.Contain($"{H[2].Name}, https://{H[7].Address}:2380"));
             Assert.That(backends.Values, Has.All.StartsWith("UP"), string.Join(", ", backends));
         });
+    }
+
+    [Test, Order(7)]
+    public async Task Apply_DeadControlPlaneRemovedAndAnotherAdded_RemovedFirstThenTheNewOneJoins()
+    {
+        await using var watcher = await EtcdQuorumWatcher.StartAsync(H[0], [H[0], H[1], H[7]]);
+        await Lab.PowerOffAsync(H[1]);
+        // H[1] leaves the spec dead; H[3] (a control plane reset in the 5-to-3 step) comes in instead.
+        (string, LabHost)[] controlPlanes = [Cp(H[0]), (H[2].Name, H[7]), Cp(H[3])];
+        await WriteManifestAsync(controlPlanes, []);
+
+        var (result, run) = await MembershipRun.ApplyAsync(Cluster, ApplyLimit);
+        var report = await watcher.StopAsync();
+        await TestContext.Out.WriteLineAsync($"{report}\n{string.Join("\n", run.StartedRows)}");
+
+        Assert.That(result.Converged, Is.True, result.Error);
+        report.AssertHeld();
+        var rows = run.StartedRows.ToList();
+        Assert.That(rows.IndexOf($"RemoveControlPlane {H[1].Name}"), Is.LessThan(rows.IndexOf($"JoinControlPlane {H[3].Name}")).And.Not.EqualTo(-1), string.Join("\n", rows));
+        await AssertClusterAsync(controlPlanes, []);
+        var backends = await ClusterChecks.HaproxyBackendsAsync(Lab, LoadBalancer);
+        Assert.That(backends.Values, Has.All.StartsWith("UP"), string.Join(", ", backends));
     }
 }

@@ -63,6 +63,10 @@ public sealed class UpgradePowerOffLabTests
         var powerOff = new PowerOffDuringUpgrade(Lab, victim);
 
         var interrupted = await new ApplyLoop(session.Session, PlannerProvider.Default, powerOff).RunAsync(limit.Token);
+        // The power-off starts two seconds into the victim's step; an apply that ended without ever
+        // starting it failed elsewhere: say so now rather than wait out the limit.
+        await Task.WhenAny(powerOff.Done, Task.Delay(TimeSpan.FromSeconds(10), limit.Token));
+        Assert.That(powerOff.Done.IsCompleted, Is.True, $"the apply ended before {victim.Name}'s upgrade started: {interrupted.Error}");
         await powerOff.Done.WaitAsync(limit.Token);
         var (_, _, whileOff) = await new ApplyLoop(session.Session, PlannerProvider.Default).PlanOnceAsync(limit.Token);
         await Lab.PowerOnAsync(victim, limit.Token);
