@@ -99,8 +99,10 @@ public static class ProbeScript
     //   client-certificate-data line of kubeconfigs; client-key-data never leaves the host.
     // - The control plane's version is the image of its static pod manifests, read with the
     //   shell's own read (no fork): the first "image:" line of each, as "image.<component>".
-    //   kube-apiserver's is read to the end for its --etcd-servers flag (External etcd: where the
-    //   control plane looks for etcd, which must follow the spec's etcd hosts).
+    //   kube-apiserver's is also read for its --etcd-servers flag (External etcd: where the control
+    //   plane looks for etcd, which must follow the spec's etcd hosts); kubeadm writes the command
+    //   before the image, so the read stops at the image there too, and goes on only if it has not
+    //   seen the flag yet.
     private const string Body = """
         export LC_ALL=C PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/opt/bin
         o() { printf '%s=%s\n' "$1" "$2"; }
@@ -181,10 +183,11 @@ public static class ProbeScript
         fi
         for c in @STATICPODS@; do
           [ -r "@MANIFESTS@/$c.yaml" ] || continue
+          es=; [ "$c" = kube-apiserver ] || es=1
           while IFS= read -r l; do
             case $l in
-              *--etcd-servers=*) set -f; set -- ${l#*--etcd-servers=}; set +f; o etcd_servers "${1-}";;
-              *image:*) set -f; set -- ${l#*image:}; set +f; o "image.$c" "${1-}"; [ "$c" = kube-apiserver ] || break;;
+              *--etcd-servers=*) set -f; set -- ${l#*--etcd-servers=}; set +f; o etcd_servers "${1-}"; es=1;;
+              *image:*) set -f; set -- ${l#*image:}; set +f; o "image.$c" "${1-}"; [ -z "$es" ] || break;;
             esac
           done < "@MANIFESTS@/$c.yaml"
         done

@@ -19,10 +19,12 @@ namespace HaKube.Actions.Steps;
 /// </summary>
 public sealed class UpdateEtcdServersStep : IStep
 {
-    private const string ReadClusterConfiguration = ShellSnippets.Prelude + $$"""
+    private const string PrintClusterConfiguration = $$"""
         kubectl --kubeconfig {{KnownPaths.AdminConf}} --request-timeout=20s -n kube-system get configmap kubeadm-config -o jsonpath='{.data.ClusterConfiguration}'
 
         """;
+
+    private const string ReadClusterConfiguration = ShellSnippets.Prelude + PrintClusterConfiguration;
 
     public StepKind Kind => StepKind.UpdateEtcdServers;
 
@@ -52,10 +54,11 @@ public sealed class UpdateEtcdServersStep : IStep
 
         var updated = Parse(host, current, text => ExternalEtcdEndpointsEdit.Replace(text, endpoints));
         var patch = JsonSerializer.Serialize(new Dictionary<string, Dictionary<string, string>> { ["data"] = new() { ["ClusterConfiguration"] = updated } });
-        await HostCommands.RunAsync(context, host, Kind, "update etcd.external.endpoints in the kubeadm-config ConfigMap",
-            ShellSnippets.Prelude + $"kubectl --kubeconfig {KnownPaths.AdminConf} --request-timeout=20s -n kube-system patch configmap kubeadm-config --type merge -p {ShellQuote.Quote(patch)} >/dev/null\n",
-            cancellationToken);
-        var after = (await HostCommands.RunAsync(context, host, Kind, "read the kubeadm-config ConfigMap back", ReadClusterConfiguration, cancellationToken)).StdOut;
+        // Patch and read back in one exec: the read-back is the post-condition.
+        var after = (await HostCommands.RunAsync(context, host, Kind, "update etcd.external.endpoints in the kubeadm-config ConfigMap",
+            ShellSnippets.Prelude + $"kubectl --kubeconfig {KnownPaths.AdminConf} --request-timeout=20s -n kube-system patch configmap kubeadm-config --type merge -p {ShellQuote.Quote(patch)} >/dev/null\n"
+            + PrintClusterConfiguration,
+            cancellationToken)).StdOut;
         var got = Parse(host, after, ExternalEtcdEndpointsEdit.Read);
         if (got is null || !got.SequenceEqual(endpoints, StringComparer.Ordinal))
         {

@@ -1,5 +1,6 @@
 using HaKube.Actions.Rendering;
 using HaKube.Model.Api;
+using HaKube.Model.Facts;
 using HaKube.Model.Planning;
 
 namespace HaKube.Reconciler.Planning;
@@ -39,11 +40,7 @@ internal static class EtcdServersPhase
         }
 
         var desired = EtcdUnitRenderer.ClientUrls(spec);
-        var stale = spec.ControlPlanes()
-            .Select(h => plan.Reachable(h.Name))
-            .Where(f => f is { ControlPlaneInitialized: true, ApiServerEtcdServers: { } servers } && !SameSet(servers, desired))
-            .Select(f => f!)
-            .ToList();
+        var stale = ApiServers(plan).Where(a => !SameSet(a.Servers, desired)).ToList();
         if (stale.Count == 0)
         {
             return;
@@ -54,10 +51,10 @@ internal static class EtcdServersPhase
         var joining = notMembers.Any(h => Setup.Any(kind => plan.IsPlanned(kind, h)));
         var renewing = spec.ControlPlanes().Select(h => h.Name).FirstOrDefault(h => plan.IsPlanned(StepKind.RenewControlPlaneCertificates, h));
         var ready = new List<string>();
-        foreach (var facts in stale)
+        foreach (var (facts, servers) in stale)
         {
             var host = facts.Host;
-            var reason = $"kube-apiserver on {host} looks for etcd at {Wording.List(facts.ApiServerEtcdServers!)}, but {wanted}";
+            var reason = $"kube-apiserver on {host} looks for etcd at {Wording.List(servers)}, but {wanted}";
             if (notMembers.Count > 0 && joining)
             {
                 plan.Defer(StepKind.UpdateEtcdServers, host, $"{reason}; {Wording.List(notMembers)} must join the etcd cluster first (set up in this plan), so that no control plane is pointed at a member that is not there");
@@ -94,6 +91,13 @@ internal static class EtcdServersPhase
                 $"kube-apiserver on {Wording.List(ready)} looks for etcd elsewhere than spec.etcd.hosts ({Wording.List(desired)}, every one a healthy member): kubeadm-config's etcd.external.endpoints updated, then each control plane's --etcd-servers, one at a time, each waiting for its API server to be ready");
         }
     }
+
+    /// <summary>The spec's reachable, initialized control planes whose probe read kube-apiserver's --etcd-servers, with that list.</summary>
+    public static IEnumerable<(HostFacts Facts, IReadOnlyList<string> Servers)> ApiServers(PlanBuilder plan) =>
+        plan.Spec.ControlPlanes()
+            .Select(h => plan.Reachable(h.Name))
+            .Where(f => f is { ControlPlaneInitialized: true, ApiServerEtcdServers: not null })
+            .Select(f => (f!, f!.ApiServerEtcdServers!));
 
     /// <summary>The same endpoints, in any order (etcd's client balances over them; order carries no meaning).</summary>
     public static bool SameSet(IReadOnlyList<string> have, IReadOnlyList<string> want) =>

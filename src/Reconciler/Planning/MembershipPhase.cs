@@ -407,10 +407,9 @@ internal static class MembershipPhase
         }
 
         var urls = member.ClientUrls.ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var naming = plan.Spec.ControlPlanes()
-            .Select(h => plan.Reachable(h.Name))
-            .Where(f => f is { ControlPlaneInitialized: true, ApiServerEtcdServers: { } servers } && servers.Any(urls.Contains) && Wording.IsActive(f, "kubelet"))
-            .Select(f => f!.Host)
+        var naming = EtcdServersPhase.ApiServers(plan)
+            .Where(a => a.Servers.Any(urls.Contains) && Wording.IsActive(a.Facts, "kubelet"))
+            .Select(a => a.Facts.Host)
             .ToList();
         return naming.Count == 0
             ? null
@@ -434,10 +433,9 @@ internal static class MembershipPhase
             .Where(m => m.Id != member.Id && view.HealthyMembers.Contains(m.Id))
             .SelectMany(m => m.ClientUrls)
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var stranded = plan.Spec.ControlPlanes()
-            .Select(h => plan.Reachable(h.Name))
-            .Where(f => f is { ControlPlaneInitialized: true, ApiServerEtcdServers: { } servers } && !servers.Any(others.Contains))
-            .Select(f => f!.Host)
+        var stranded = EtcdServersPhase.ApiServers(plan)
+            .Where(a => !a.Servers.Any(others.Contains))
+            .Select(a => a.Facts.Host)
             .ToList();
         return stranded.Count == 0
             ? null
