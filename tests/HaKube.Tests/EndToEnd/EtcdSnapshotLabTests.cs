@@ -28,7 +28,7 @@ public sealed class EtcdSnapshotLabTests
 {
     private const string Name = "snap-lab";
     private const string ExternalName = "snap-ext";
-    private const string RestoreAddress = "127.0.141.200";
+    private static readonly string RestoreAddress = LabOptions.Isolated("127.0.141.200");
     private static readonly TimeSpan BringUp = TimeSpan.FromMinutes(6);
     private static readonly TimeSpan Resync = TimeSpan.FromSeconds(3);
     private static readonly DateTimeOffset[] Seeded =

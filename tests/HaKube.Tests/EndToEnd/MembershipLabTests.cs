@@ -185,7 +185,7 @@ public sealed class MembershipLabTests
         await using var watcher = await EtcdQuorumWatcher.StartAsync(H[0], H.Take(3));
         var added = await Lab.ShellAsync(H[0],
             "ETCDCTL_API=3 etcdctl --endpoints=https://" + H[0].Address + ":2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt " +
-            "--key=/etc/kubernetes/pki/etcd/healthcheck-client.key member add ghost --peer-urls=https://127.0.110.250:2380");
+            "--key=/etc/kubernetes/pki/etcd/healthcheck-client.key member add ghost --peer-urls=https://" + LabOptions.Isolated("127.0.110.250") + ":2380");
         Assert.That(added.Succeeded, Is.True, added.StandardError);
 
         var (result, run) = await MembershipRun.ApplyAsync(Cluster, ApplyLimit);

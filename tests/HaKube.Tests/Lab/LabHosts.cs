@@ -36,11 +36,42 @@ public sealed record LabHost(
 
 /// <summary>How to start a lab: host names PREFIX1.., addresses BASE.1.., its own folder.</summary>
 /// <param name="Prefix">Host name prefix; also names the folder /tmp/hakube-lab-PREFIX by default.</param>
-/// <param name="AddressBase">Three octets 127.A.B; pick one no other lab of the test run uses.</param>
+/// <param name="Base">Three octets 127.0.B; pick one no other lab of the test run uses.</param>
 /// <param name="Directory">The lab folder; null for /tmp/hakube-lab-PREFIX.</param>
-public sealed record LabOptions(string Prefix = "lab", string AddressBase = "127.0.10", string? Directory = null)
+public sealed record LabOptions(string Prefix = "lab", string Base = "127.0.10", string? Directory = null)
 {
-    public string LabDirectory => Directory ?? $"/tmp/hakube-lab-{Prefix}";
+    /// <summary>
+    /// HAKUBE_LAB_OCTET (1-254) moves every lab of this test run from 127.0.B to 127.OCTET.B and into
+    /// folders of its own, so that two checkouts (or two runs) can run lab tests side by side.
+    /// </summary>
+    public static int Octet { get; } = ReadOctet();
+
+    /// <summary>The three octets the hosts' addresses start with, after <see cref="Octet"/>.</summary>
+    public string AddressBase => Isolated(Base);
+
+    public string LabDirectory => Directory ?? (Octet == 0 ? $"/tmp/hakube-lab-{Prefix}" : $"/tmp/hakube-lab-{Octet}-{Prefix}");
+
+    /// <summary>An address or base of the form 127.0.B[.H], moved as <see cref="Octet"/> says.</summary>
+    public static string Isolated(string address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        return Octet != 0 && address.StartsWith("127.0.", StringComparison.Ordinal)
+            ? string.Create(CultureInfo.InvariantCulture, $"127.{Octet}.{address["127.0.".Length..]}")
+            : address;
+    }
+
+    private static int ReadOctet()
+    {
+        var text = Environment.GetEnvironmentVariable("HAKUBE_LAB_OCTET");
+        if (string.IsNullOrEmpty(text))
+        {
+            return 0;
+        }
+
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var octet) && octet is >= 1 and <= 254
+            ? octet
+            : throw new LabException($"HAKUBE_LAB_OCTET must be a number from 1 to 254, not \"{text}\"");
+    }
 }
 
 /// <summary>

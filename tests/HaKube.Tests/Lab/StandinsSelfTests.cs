@@ -21,7 +21,9 @@ public sealed class StandinsSelfTests
     {
         var script = RepositoryPaths.Of("tests", "lab", "standins", "selftest.sh");
 
-        var result = await LabProcess.RunAsync("bash", [script], TimeSpan.FromMinutes(5), cancellationToken: TestContext.CurrentContext.CancellationToken);
+        var environment = new Dictionary<string, string> { ["HAKUBE_SELFTEST_NET"] = LabOptions.Isolated("127.0.200") };
+
+        var result = await LabProcess.RunAsync("bash", [script], TimeSpan.FromMinutes(5), environment, TestContext.CurrentContext.CancellationToken);
 
         var summary = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "";
         Assert.Multiple(() =>

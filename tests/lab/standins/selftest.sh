@@ -17,7 +17,7 @@ set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 [ "$(id -u)" = 0 ] || { echo "selftest: needs root" >&2; exit 2; }
 WORK=$(mktemp -d /tmp/hakube-standins-selftest.XXXXXX)
-NET=127.0.200
+NET=${HAKUBE_SELFTEST_NET:-127.0.200}
 declare -A ADDR=([lb]=$NET.10 [cp1]=$NET.1 [cp2]=$NET.2 [w1]=$NET.3)
 declare -A UPID=()
 CREATED_MP=()

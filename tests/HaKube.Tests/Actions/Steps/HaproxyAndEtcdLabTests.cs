@@ -33,9 +33,9 @@ public sealed class HaproxyAndEtcdLabTests
           - {name: "{NAME2}", address: "{ADDR2}", roles: [Etcd]}
           - {name: "{NAME3}", address: "{ADDR3}", roles: [Etcd]}
           - {name: "{NAME4}", address: "{ADDR4}", roles: [Etcd]}
-          - {name: cp1, address: 127.0.61.201, roles: [ControlPlane]}
-          - {name: cp2, address: 127.0.61.202, roles: [ControlPlane]}
-          - {name: cp3, address: 127.0.61.203, roles: [ControlPlane]}
+          - {name: cp1, address: "{CP1}", roles: [ControlPlane]}
+          - {name: cp2, address: "{CP2}", roles: [ControlPlane]}
+          - {name: cp3, address: "{CP3}", roles: [ControlPlane]}
 
         """;
 

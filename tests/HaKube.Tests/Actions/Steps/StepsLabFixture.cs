@@ -52,6 +52,12 @@ internal sealed class StepsLabFixture : IAsyncDisposable
         var lab = await LabHosts.StartAsync(count, options, CancellationToken.None);
         try
         {
+            for (var i = 1; i <= 3; i++)
+            {
+                // Control planes that are not lab hosts: addresses of the lab's range that nobody serves.
+                manifest = manifest.Replace($"{{CP{i}}}", LabOptions.Isolated($"{options.Base}.{200 + i}"), StringComparison.Ordinal);
+            }
+
             for (var i = lab.Hosts.Count; i >= 1; i--)
             {
                 manifest = manifest.Replace($"{{ADDR{i}}}", lab.Hosts[i - 1].Address, StringComparison.Ordinal).Replace($"{{NAME{i}}}", lab.Hosts[i - 1].Name, StringComparison.Ordinal);
