@@ -41,7 +41,7 @@ public sealed class LabHostsTests
         {
             Assert.That(hosts.Select(h => h.Name), Is.EqualTo(new[] { "labt1", "labt2", "labt3" }));
             Assert.That(hostnames, Is.EqualTo(hosts.Select(h => h.Name)));
-            Assert.That(hosts.Select(h => h.Address), Is.EqualTo(new[] { "127.0.21.1", "127.0.21.2", "127.0.21.3" }));
+            Assert.That(hosts.Select(h => h.Address), Is.EqualTo(new[] { "127.0.21.1", "127.0.21.2", "127.0.21.3" }.Select(LabOptions.Isolated)));
             Assert.That(hosts.Select(h => h.HostKey), Is.Unique);
             Assert.That(hosts.Select(h => h.HostKey), Has.All.Match("^ssh-ed25519 [A-Za-z0-9+/=]+$"));
             Assert.That(knownHosts, Is.EquivalentTo(hosts.Select(h => $"{h.Address} {h.HostKey}")));
