@@ -361,12 +361,22 @@ host_kernel() {
   done
   echo 0 >"$dir/ip_forward"
   mount --bind "$dir/ip_forward" /proc/sys/net/ipv4/ip_forward
+  # Strict lab: IPv6 forwarding (kubeadm's check for IPv6 addresses) is per host as well.
+  local v6=/proc/sys/net/ipv6/conf/default/forwarding
+  if [ -d "$dir/hidden" ] && [ -e "$v6" ]; then
+    echo 0 >"$dir/ipv6_forwarding"
+    mount --bind "$dir/ipv6_forwarding" "$v6"
+  fi
   for f in "$dir"/fs/etc/sysctl.d/*.conf; do
     [ -f "$f" ] || continue
     while IFS='=' read -r key value; do
       key=${key//[[:space:]]/}
       value=${value//[[:space:]]/}
-      if [ "$key" = net.ipv4.ip_forward ] && [[ $value =~ ^[01]$ ]]; then echo "$value" >/proc/sys/net/ipv4/ip_forward; fi
+      [[ $value =~ ^[01]$ ]] || continue
+      if [ "$key" = net.ipv4.ip_forward ]; then echo "$value" >/proc/sys/net/ipv4/ip_forward; fi
+      if [ -d "$dir/hidden" ] && [ -e "$v6" ] && [[ $key == net.ipv6.conf.all.forwarding || $key == net.ipv6.conf.default.forwarding ]]; then
+        echo "$value" >"$v6"
+      fi
     done <"$f"
   done
   local kubectl

@@ -468,7 +468,7 @@ def time_scale():
 REAL_SECONDS = {
     "image-pull": 15.0,             # one control-plane image (kube-apiserver ~ 30 MB compressed)
     "static-pod-restart": 30.0,     # kubeadm upgrade: the kubelet notices the manifest (fileCheckFrequency 20 s) and restarts the pod
-    "drain-pod-eviction": 5.0,      # kubectl drain: one pod's eviction and termination grace
+    "drain": 30.0,                  # kubectl drain: the node's pods evicted, each within its 30 s default grace period
     "kubelet-start": 5.0,           # kubelet start until /healthz answers
 }
 

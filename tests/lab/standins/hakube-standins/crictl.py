@@ -64,7 +64,7 @@ def endpoint(flag):
     except OSError:
         pass
     sys.stderr.write(f'time="{common.now_rfc3339()}" level=warning msg="runtime connect using default endpoints: '
-                     f'{DEFAULT_ENDPOINTS}. As the default settings are now deprecated, you should set the '
+                     f'[{" ".join(DEFAULT_ENDPOINTS)}]. As the default settings are now deprecated, you should set the '
                      f'endpoint instead."\n')
     return DEFAULT_ENDPOINTS[0]
 

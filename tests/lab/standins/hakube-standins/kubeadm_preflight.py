@@ -306,7 +306,9 @@ def external_etcd_version(ext, kv, etcd_images):
                 body, err = data, None
                 break
             except (OSError, ValueError) as e:
-                err = f"Get \"{url}\": {e}"
+                host = url.split("://", 1)[-1].split("/", 1)[0]
+                why = "connect: connection refused" if isinstance(e, ConnectionRefusedError) else str(e)
+                err = f"Get \"{url}\": dial tcp {host}: {why}"
         if body is None:
             errors.append(err)
             continue
