@@ -463,14 +463,10 @@ def time_scale():
         return 0.0 if lenient() else 0.02
 
 
-# The real durations the stand-ins reproduce, in seconds of an unscaled run (FIDELITY.md lists
-# their sources). Typical values on a cloud VM with a warm registry mirror nearby.
-REAL_SECONDS = {
-    "image-pull": 15.0,             # one control-plane image (kube-apiserver ~ 30 MB compressed)
-    "static-pod-restart": 30.0,     # kubeadm upgrade: the kubelet notices the manifest (fileCheckFrequency 20 s) and restarts the pod
-    "drain": 30.0,                  # kubectl drain: the node's pods evicted, each within its 30 s default grace period
-    "kubelet-start": 5.0,           # kubelet start until /healthz answers
-}
+# The real durations the stand-ins reproduce, in seconds of an unscaled run: real-durations.json
+# (one list for the stand-ins and for tests that check budgets against them; FIDELITY.md).
+with open(os.path.join(LIBDIR, "real-durations.json")) as _f:
+    REAL_SECONDS = {k: float(v) for k, v in json.load(_f).items() if not k.startswith("_")}
 
 
 def real_wait(what, count=1):
