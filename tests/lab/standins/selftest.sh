@@ -33,7 +33,7 @@ HOST_DIRS=(etc/kubernetes var/lib/etcd var/lib/kubelet etc/systemd/system etc/ha
   var/lib/hakube-standins etc/apt/sources.list.d)
 TOKEN=abcdef.0123456789abcdef
 
-log() { printf '\n== %s\n' "$*"; }
+log() { printf '\n== %s (at %ss)\n' "$*" "$(($(date +%s) - T0))"; }
 ok() { PASS=$((PASS + 1)); printf '  ok   %s\n' "$1"; }
 bad() { FAIL=$((FAIL + 1)); printf '  FAIL %s\n' "$1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | head -n 30 | sed 's/^/       | /'; }
 
@@ -329,9 +329,9 @@ check "files and modes (kubeconfigs 600, manifests 600, pki, kubelet config)" on
 check "kubelet-finalize: kubelet.conf names the rotating kubelet-client-current.pem" on cp1 \
   'grep -q "client-certificate: /var/lib/kubelet/pki/kubelet-client-current.pem" /etc/kubernetes/kubelet.conf && ! grep -q client-certificate-data /etc/kubernetes/kubelet.conf && openssl x509 -noout -in /var/lib/kubelet/pki/kubelet-client-current.pem'
 check "apiserver cert SANs as kubeadm's" on cp1 \
-  'openssl x509 -noout -ext subjectAltName -in /etc/kubernetes/pki/apiserver.crt | tr -d " " | grep -q "DNS:cp1,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,DNS:api.selftest.internal,IPAddress:10.96.0.1,IPAddress:127.0.200.1,IPAddress:127.0.200.10"'
+  'openssl x509 -noout -ext subjectAltName -in /etc/kubernetes/pki/apiserver.crt | tr -d " " | grep -q "DNS:cp1,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,DNS:api.selftest.internal,IPAddress:10.96.0.1,IPAddress:'"${ADDR[cp1]}"',IPAddress:'"${ADDR[lb]}"'"'
 check "etcd server cert SANs and EKUs" on cp1 \
-  'x=$(openssl x509 -noout -ext subjectAltName,extendedKeyUsage -in /etc/kubernetes/pki/etcd/server.crt | tr -d " "); grep -q "DNS:cp1,DNS:localhost,IPAddress:127.0.200.1,IPAddress:127.0.0.1,IPAddress:0:0:0:0:0:0:0:1" <<<"$x" && grep -q "TLSWebServerAuthentication,TLSWebClientAuthentication" <<<"$x"'
+  'x=$(openssl x509 -noout -ext subjectAltName,extendedKeyUsage -in /etc/kubernetes/pki/etcd/server.crt | tr -d " "); grep -q "DNS:cp1,DNS:localhost,IPAddress:'"${ADDR[cp1]}"',IPAddress:127.0.0.1,IPAddress:0:0:0:0:0:0:0:1" <<<"$x" && grep -q "TLSWebServerAuthentication,TLSWebClientAuthentication" <<<"$x"'
 check "[kubelet.static-pods] kubelet runs the REAL etcd from etcd.yaml" on cp1 'pgrep -x etcd >/dev/null && tr "\0" " " < /proc/$(pgrep -x etcd)/cmdline | grep -q -- "--name=cp1"'
 check "[kubelet.etcd35] the stacked member is the real etcd 3.5.16 (/version)" on cp1 \
   "curl -s --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/healthcheck-client.crt --key /etc/kubernetes/pki/etcd/healthcheck-client.key https://${ADDR[cp1]}:2379/version | grep -q '\"etcdserver\":\"3.5.16\"'"
@@ -496,14 +496,14 @@ lon() {
 S1=$NET2.1 S2=$NET2.2 S3=$NET2.3
 check "[lab.hidden-commands] a fresh host has none of the packages' commands" lon st1 \
   'for c in etcd etcdctl haproxy conntrack socat ethtool ebtables iptables ip6tables curl gpg kubectl crictl; do if command -v $c; then exit 1; fi; done; command -v ip mount nsenter tc touch >/dev/null'
-check "[lab.fresh-etc] /etc/haproxy and /etc/systemd/system start empty" lon st1 '[ -z "$(ls -A /etc/haproxy /etc/systemd/system)" ]'
+check "[lab.fresh-etc] /etc/haproxy and /etc/systemd/system start empty" lon st1 '[ -z "$(ls -A /etc/haproxy)" ] && [ -z "$(ls -A /etc/systemd/system)" ]'
 check "[lab.time-scale] the default time scale 0.02 is on each host" lon st2 '[ "$(cat /var/lib/hakube-standins/time-scale)" = 0.02 ]'
 check "[apt.debian-commands] installing conntrack shows it on that host only" bash -c \
   "$(declare -f lon); lon st1 'apt-get install -y conntrack >/dev/null 2>&1 && [ \"\$(command -v conntrack)\" = /usr/sbin/conntrack ] && conntrack --version >/dev/null' && ! lon st2 'command -v conntrack'"
 check "[apt.lock] a second apt-get waits for the frontend lock, then fails like apt" lon st1 \
   '(flock /var/lib/hakube-standins/lock-frontend sleep 3 &) ; sleep 0.5; apt-get install -y socat 2>&1 | grep -q "E: Could not get lock /var/lib/dpkg/lock-frontend"; r=$?; sleep 3; exit $r'
 check "[apt.etcd-postinst] etcd-server starts Debian's default member (enabled, /var/lib/etcd/default, named after the host)" lon st2 \
-  "apt-get install -y etcd-server etcd-client >/dev/null 2>&1; for i in \$(seq 1 40); do etcdctl --endpoints=http://$S2:2379 member list 2>/dev/null | grep -q ', st2, http://$S2:2380' && break; sleep 0.25; done; systemctl is-active -q etcd && [ \"\$(systemctl is-enabled etcd)\" = enabled ] && [ -d /var/lib/etcd/default/member ] && [ \"\$(stat -c %a /var/lib/etcd)\" = 700 ] && curl -s http://$S2:2379/version | grep -q '\"etcdserver\":\"3.4.23\"'"
+  "apt-get install -y etcd-server etcd-client >/dev/null 2>&1; for i in \$(seq 1 40); do etcdctl --endpoints=http://$S2:2379 member list 2>/dev/null | grep -q ', st2, http://$S2:2380' && break; sleep 0.25; done; systemctl is-active -q etcd && [ \"\$(systemctl is-enabled etcd)\" = enabled ] && [ -d /var/lib/etcd/default/member ] && [ \"\$(stat -c %a /var/lib/etcd)\" = 700 ] && etcdctl --endpoints=http://$S2:2379 endpoint status -w json | grep -q '\"version\":\"3.4.23\"'"
 check "[apt.haproxy-postinst] haproxy starts with Debian's default configuration (enabled)" lon st3 \
   'apt-get install -y haproxy >/dev/null 2>&1; for i in $(seq 1 40); do systemctl is-active -q haproxy && break; sleep 0.25; done; systemctl is-active -q haproxy && [ "$(systemctl is-enabled haproxy)" = enabled ] && grep -q "chroot /var/lib/haproxy" /etc/haproxy/haproxy.cfg && ! grep -q frontend /etc/haproxy/haproxy.cfg'
 check "[apt.debian-commands] removing conntrack hides it again" lon st1 'apt-get remove -y conntrack >/dev/null 2>&1 && ! command -v conntrack'
@@ -526,7 +526,7 @@ check "[apt.kubeadm-dropin] kubelet alone runs without 10-kubeadm.conf; /etc/def
   'apt-get install -y --no-install-recommends containerd kubelet=1.32.2-1.1 >/dev/null 2>&1 && ! systemctl cat kubelet | grep -q 10-kubeadm.conf && grep -qx "KUBELET_EXTRA_ARGS=" /etc/default/kubelet'
 check "[apt.k8s-depends] kubeadm 1.32 brings nothing; --no-install-recommends leaves iptables out" lon st3 \
   'apt-get install -y --no-install-recommends kubeadm=1.32.2-1.1 >/dev/null 2>&1 && ! command -v crictl && ! command -v iptables && ! dpkg-query -W cri-tools 2>/dev/null'
-check "[apt.kubeadm-dropin] 10-kubeadm.conf comes with kubeadm" lon st3 'systemctl cat kubelet | grep -q 10-kubeadm.conf'
+check "[apt.kubeadm-dropin] 10-kubeadm.conf comes with kubeadm (seen after daemon-reload)" lon st3 'systemctl daemon-reload && systemctl cat kubelet | grep -q 10-kubeadm.conf'
 
 log "strict lab: kubeadm preflight"
 lon st1 "cat > /root/stacked.yaml" <<EOF
@@ -623,7 +623,7 @@ check "[crictl.images] crictl pull takes the scaled pull time (scale 0.1: at lea
 check "[kubeadm.config-images] config images list: kubeadm 1.31's images, etcd for local etcd" lon st1 \
   '[ "$(kubeadm config images list --kubernetes-version v1.31.4 | tr "\n" " ")" = "registry.k8s.io/kube-apiserver:v1.31.4 registry.k8s.io/kube-controller-manager:v1.31.4 registry.k8s.io/kube-scheduler:v1.31.4 registry.k8s.io/kube-proxy:v1.31.4 registry.k8s.io/coredns/coredns:v1.11.3 registry.k8s.io/pause:3.10 registry.k8s.io/etcd:3.5.15-0 " ]'
 check "[kubeadm.config-images] config images pull, then crictl images lists them" lon st1 \
-  'systemctl start containerd; kubeadm config images pull --kubernetes-version v1.31.4 | grep -q "\[config/images\] Pulled registry.k8s.io/kube-scheduler:v1.31.4" && crictl images 2>/dev/null | grep -qE "^registry.k8s.io/coredns/coredns +v1.11.3 "'
+  'systemctl start containerd; kubeadm config images pull --kubernetes-version v1.31.4 > /root/pull.log && grep -q "\[config/images\] Pulled registry.k8s.io/kube-scheduler:v1.31.4" /root/pull.log && crictl images 2>/dev/null | grep -qE "^registry.k8s.io/coredns/coredns +v1.11.3 "'
 
 log "strict lab: ExternalEtcdVersion"
 for f in ca.crt apiserver-etcd-client.crt apiserver-etcd-client.key; do

@@ -133,7 +133,7 @@ def vkey(v):
 
 
 def real_installed(name):
-    r = subprocess.run(["dpkg-query", "-W", "-f=${Status}\t${Version}", name], capture_output=True, text=True)
+    r = subprocess.run(["/usr/bin/dpkg-query", "-W", "-f=${Status}\t${Version}", name], capture_output=True, text=True)
     if r.returncode == 0 and r.stdout.startswith("install ok installed"):
         return r.stdout.split("\t", 1)[1]
     return None
