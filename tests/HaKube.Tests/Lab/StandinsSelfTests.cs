@@ -25,7 +25,7 @@ public sealed partial class StandinsSelfTests
 
         var environment = new Dictionary<string, string> { ["HAKUBE_SELFTEST_NET"] = LabOptions.Isolated("127.0.200") };
 
-        var result = await LabProcess.RunAsync("bash", [script], TimeSpan.FromMinutes(10), environment, TestContext.CurrentContext.CancellationToken);
+        var result = await LabProcess.RunAsync("bash", [script], TimeSpan.FromMinutes(20), environment, TestContext.CurrentContext.CancellationToken);
 
         var lines = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var summary = lines.LastOrDefault() ?? "";
