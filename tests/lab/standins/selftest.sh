@@ -547,6 +547,8 @@ grep -q "\[ERROR DirAvailable--var-lib-etcd\]: /var/lib/etcd is not empty" <<<"$
 grep -q "\[WARNING FileExisting-socat\]: socat not found in system path" <<<"$out" && grep -q "\[WARNING FileExisting-ebtables\]" <<<"$out" &&
   grep -q "\[WARNING FileExisting-ethtool\]" <<<"$out" && ! grep -q "FileExisting-iptables" <<<"$out" &&
   ok "[kubeadm.preflight.exec] socat, ebtables, ethtool missing: warnings; iptables present: no message" || bad "[kubeadm.preflight.exec] warnings" "$out"
+grep -q 'detected that the sandbox image "registry.k8s.io/pause:3.6" of the container runtime is inconsistent with that used by kubeadm. It is recommended to use "registry.k8s.io/pause:3.10" as the CRI sandbox image.' <<<"$out" &&
+  ok "[kubeadm.preflight.sandbox-image] Debian's containerd sandbox image pause:3.6: kubeadm 1.31 warns for pause:3.10" || bad "[kubeadm.preflight.sandbox-image]" "$out"
 grep -q "\[WARNING Service-Kubelet\]: kubelet service is not enabled, please run 'systemctl enable kubelet.service'" <<<"$out" &&
   ok "[kubeadm.preflight.kubelet] kubelet not enabled: WARNING Service-Kubelet" || bad "[kubeadm.preflight.kubelet]" "$out"
 lon st1 "rm -f /var/lib/etcd/leftover"
@@ -610,7 +612,7 @@ check "[kubeadm.phase-etcd-local] init phase etcd local writes etcd.yaml with ku
   "kubeadm init phase etcd local --config /root/etcd.yaml | grep -q 'Creating static Pod manifest for local etcd' && grep -q 'image: registry.k8s.io/etcd:3.5.16-0' /etc/kubernetes/manifests/etcd.yaml && grep -q -- '--initial-cluster-state=new' /etc/kubernetes/manifests/etcd.yaml && grep -q -- '--cert-file=/etc/kubernetes/pki/etcd/server.crt' /etc/kubernetes/manifests/etcd.yaml && [ \"\$(stat -c %a /var/lib/etcd)\" = 700 ]"
 eventually 20 "[crictl.ps] crictl ps lists the etcd container with crictl's columns" lon st3 \
   "crictl ps 2>/dev/null | head -1 | grep -qE '^CONTAINER +IMAGE +CREATED +STATE +NAME +ATTEMPT +POD ID +POD +NAMESPACE$' && crictl ps --name etcd 2>/dev/null | grep -qE '^[0-9a-f]{13} +[0-9a-f]{13} +.* Running +etcd +0 +[0-9a-f]{13} +etcd-st3 +kube-system$'"
-check "[kubelet.image-pull] the kubelet pulled the etcd image first" lon st3 "crictl images 2>/dev/null | grep -qE '^registry.k8s.io/etcd +3.5.16-0 '"
+check "[kubelet.image-pull] the kubelet pulled the sandbox image and the etcd image first" lon st3 "crictl images 2>/dev/null | grep -qE '^registry.k8s.io/etcd +3.5.16-0 ' && crictl images 2>/dev/null | grep -qE '^registry.k8s.io/pause +3.6 '"
 check "[kubelet.standalone] standalone kubelet: static pods, no API server" lon st3 "grep -q 'No API server defined - no node status update will be sent' /run/hakube-standins/log/kubelet.service.log && [ ! -e /etc/kubernetes/kubelet.conf ]"
 eventually 20 "[crictl.exec] etcdctl in the etcd container lists the member (https://127.0.0.1:2379 is the host)" lon st3 \
   "crictl exec \$(crictl ps -q --name etcd 2>/dev/null) etcdctl --endpoints=https://127.0.0.1:2379 --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/healthcheck-client.crt --key /etc/kubernetes/pki/etcd/healthcheck-client.key member list 2>/dev/null | grep -q ', started, st3, https://$S3:2380, https://$S3:2379, false'"

@@ -295,23 +295,12 @@ def cmd_pull(argv):
     return 0
 
 
-def sandbox_image():
-    try:
-        with open("/etc/containerd/config.toml") as f:
-            m = re.search(r'^\s*sandbox_image\s*=\s*"([^"]+)"', f.read(), re.M)
-            if m:
-                return m.group(1)
-    except OSError:
-        pass
-    return "registry.k8s.io/pause:3.6"
-
-
 def cmd_info(_argv):
     info = {"status": {"conditions": [
         {"type": "RuntimeReady", "status": True, "reason": "", "message": ""},
         {"type": "NetworkReady", "status": False, "reason": "NetworkPluginNotReady",
          "message": "Network plugin returns error: cni plugin not initialized"}]},
-        "config": {"sandboxImage": sandbox_image(), "containerd": {"defaultRuntimeName": "runc"}}}
+        "config": {"sandboxImage": images.sandbox_image(), "containerd": {"defaultRuntimeName": "runc"}}}
     print(json.dumps(info, indent=2))
     return 0
 

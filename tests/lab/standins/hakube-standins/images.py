@@ -58,3 +58,17 @@ def pull(image):
         store[image] = {"id": image_id(image), "size_mb": SIZES_MB.get(repo.rsplit("/", 1)[-1], 40.0)}
         common.write_file(_path(), json.dumps(store, indent=1, sort_keys=True))
     return True
+
+
+def sandbox_image():
+    """containerd's sandbox image: sandbox_image in /etc/containerd/config.toml, else Debian 12's
+    containerd 1.6.20 default registry.k8s.io/pause:3.6."""
+    import re
+    try:
+        with open("/etc/containerd/config.toml") as f:
+            m = re.search(r'^\s*sandbox_image\s*=\s*"([^"]+)"', f.read(), re.M)
+            if m:
+                return m.group(1)
+    except OSError:
+        pass
+    return "registry.k8s.io/pause:3.6"

@@ -984,6 +984,13 @@ def control_plane_images(cc, version=None):
 def pull_images(cc, prefix="[preflight]", version=None):
     """RunPullImagesCheck / `config images pull`: each image takes the scaled real pull time once."""
     if prefix == "[preflight]":
+        # checks.go ImagePullCheck: the runtime's sandbox image against kubeadm's pause image
+        minor = common.version_info(version or cc["kubernetesVersion"])[1]
+        wanted = f"{cc.get('imageRepository', 'registry.k8s.io')}/pause:{PAUSE.get(minor, '3.10')}"
+        if images.sandbox_image() != wanted:
+            warn(f"detected that the sandbox image \"{images.sandbox_image()}\" of the container runtime is "
+                 f"inconsistent with that used by kubeadm. It is recommended to use \"{wanted}\" as the CRI sandbox "
+                 f"image.")
         out("[preflight] Pulling images required for setting up a Kubernetes cluster")
         out("[preflight] This might take a minute or two, depending on the speed of your internet connection")
         out("[preflight] You can also perform this action beforehand using 'kubeadm config images pull'")

@@ -213,6 +213,10 @@ class Pods:
                     "pod_id": hashlib.sha256(f"{name}:{digest}:{pod}".encode()).hexdigest(),
                     "pod_name": f"{pod}-{socket.gethostname().lower()}",
                     "namespace": (manifest.get("metadata") or {}).get("namespace", "kube-system")})
+        if argv is not None and image and not common.lenient() and not images.present(images.sandbox_image()):
+            # containerd pulls its sandbox (pause) image for the pod's sandbox first
+            log("I", f"pulling sandbox image {images.sandbox_image()} for static pod {pod}")
+            images.pull(images.sandbox_image())
         if argv is not None and image and not common.lenient() and not images.present(image):
             log("I", f"pulling image {image} for static pod {pod}")
             images.pull(image)
