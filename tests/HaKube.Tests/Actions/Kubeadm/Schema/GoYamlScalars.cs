@@ -95,7 +95,8 @@ internal static partial class GoYamlScalars
         }
 
         var plain = text.Replace("_", "", StringComparison.Ordinal);
-        if (TryParseGoInteger(plain, allowSign: true, out var integer) && integer >= long.MinValue && integer <= long.MaxValue)
+        var isInteger = TryParseGoInteger(plain, allowSign: true, out var integer);
+        if (isInteger && integer >= long.MinValue && integer <= long.MaxValue)
         {
             return new GoScalarValue(GoScalarKind.Int, text, Integer: integer);
         }
@@ -110,7 +111,8 @@ internal static partial class GoYamlScalars
             return new GoScalarValue(GoScalarKind.Float, text, Float: number);
         }
 
-        return GoScalarValue.String(text);
+        // Out of 64-bit range and not float syntax (0x... with many digits): go-yaml keeps a big.Int.
+        return isInteger ? new GoScalarValue(GoScalarKind.Int, text, Integer: integer) : GoScalarValue.String(text);
     }
 
     /// <summary>Go's strconv.ParseInt/ParseUint with base 0, without the range check.</summary>

@@ -30,6 +30,20 @@ public sealed class GoYamlScalarsTests
         Assert.That((value.Kind, value.Integer), Is.EqualTo((GoScalarKind.Int, new BigInteger(expected))));
     }
 
+    [Test]
+    public void Resolve_HexBeyondUint64_IsBigInt()
+    {
+        var value = GoYamlScalars.Resolve(Plain("0x1FFFFFFFFFFFFFFFF"));
+
+        Assert.That((value.Kind, value.Integer), Is.EqualTo((GoScalarKind.Int, BigInteger.Pow(2, 65) - 1)));
+    }
+
+    [Test]
+    public void Resolve_DecimalBeyondUint64_IsFloat()
+    {
+        Assert.That(GoYamlScalars.Resolve(Plain("123456789012345678901234567890")).Kind, Is.EqualTo(GoScalarKind.Float));
+    }
+
     [TestCase("1.30", 1.3)]
     [TestCase("08", 8.0)]
     [TestCase("1e3", 1000.0)]
