@@ -587,8 +587,8 @@ class Universe:
 
 def main(argv):
     if len(argv) != 2:
-        print(__doc__.strip().split("\n\n")[-2], file=sys.stderr)
-        print("usage: extract.py SRC_DIR > kubeadm-types.json", file=sys.stderr)
+        print(__doc__.strip(), file=sys.stderr)
+        print("\nusage: extract.py SRC_DIR > kubeadm-types.json", file=sys.stderr)
         return 2
     universe = Universe(argv[1])
     documents = {}
