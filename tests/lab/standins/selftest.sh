@@ -241,6 +241,10 @@ for h in cp1 cp2 w1; do
 done
 check "versions: kubeadm version -o short, kubelet --version, kubectl version --client" on cp1 \
   '[ "$(kubeadm version -o short)" = v1.31.4 ] && [ "$(kubelet --version)" = "Kubernetes v1.31.4" ] && kubectl version --client | grep -qx "Client Version: v1.31.4"'
+check "the wrappers' shell answers to version queries equal the Python stand-ins' own" on cp1 \
+  'for q in "kubeadm version -o short" "kubelet --version" "kubectl version --client"; do set -- $q; b=$1; shift
+     [ "$("$b" "$@")" = "$(HAKUBE_PKG_VERSION=1.31.4-1.1 /usr/bin/python3 /usr/local/sbin/hakube-standins/$b.py "$@")" ] || exit 1
+   done'
 check "binaries installed in the host's /usr/local/sbin only" on cp1 '[ -x /usr/local/sbin/kubeadm ] && [ ! -e /usr/bin/kubeadm ] && [ ! -e /usr/bin/kubelet ]'
 check "apt-mark showhold" on cp1 '[ "$(apt-mark showhold | tr "\n" " ")" = "kubeadm kubectl kubelet " ]'
 expect_fail "[apt.pin-hold] held package at another version fails like apt" "E: Held packages were changed and -y was used without --allow-change-held-packages" \
