@@ -3,7 +3,7 @@
 # ansible (for the probe benchmark), sudo (non-root SSH users) and iproute2 (bastion namespaces).
 # Idempotent; services are not started by the packages (policy-rc.d), the lab starts its own.
 set -euo pipefail
-packages=(openssh-server openssh-client etcd-server etcd-client haproxy openssl sudo iproute2 python3-yaml util-linux procps)
+packages=(openssh-server openssh-client etcd-server etcd-client haproxy openssl sudo iproute2 python3-yaml util-linux procps time)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

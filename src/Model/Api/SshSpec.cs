@@ -6,6 +6,12 @@ namespace HaKube.Model.Api;
 /// <summary>How HaKube reaches every host.</summary>
 public sealed record SshSpec
 {
+    /// <summary>A private key is a few KiB; a "key" larger than this is not one.</summary>
+    public const long MaxPrivateKeyBytes = 64 * 1024;
+
+    /// <summary>A known_hosts file of thousands of hosts still fits.</summary>
+    public const long MaxKnownHostsBytes = 1024 * 1024;
+
     [Description("Login user. Defaults to root; any other user gets sudo -n.")]
     public string User { get; init; } = "root";
 
