@@ -31,11 +31,12 @@ internal static class RunCommand
         otlpProtocol.AcceptOnlyFromAmong("grpc", "http");
         var dryRun = new Option<bool>("--dry-run") { Description = "Probe and plan only; change no host (status shows the plan)." };
         var allow = AllowPathsOutsideOption.Create();
+        var maxSnapshot = MaxSnapshotSizeOption.Create();
         var logFormat = new Option<string>("--log-format") { Description = "text (one line per event) or json.", DefaultValueFactory = _ => "text" };
         logFormat.AcceptOnlyFromAmong("text", "json");
         var command = new Command("run", "Run the daemon: watch manifests, reconcile every cluster, repair drift, write status; until stopped.")
         {
-            manifests, kubernetes, kubeconfig, ns, stateDir, resync, maxParallel, metrics, otlp, otlpProtocol, dryRun, logFormat, allow,
+            manifests, kubernetes, kubeconfig, ns, stateDir, resync, maxParallel, metrics, otlp, otlpProtocol, dryRun, logFormat, allow, maxSnapshot,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -64,6 +65,7 @@ internal static class RunCommand
             }
 
             var allowed = AllowPathsOutsideOption.Folders(parse, allow, problems);
+            var maxSnapshotBytes = MaxSnapshotSizeOption.Bytes(parse, maxSnapshot, problems);
             var period = ParseDuration(parse.GetValue(resync)!);
             if (period is null || period < TimeSpan.FromSeconds(1))
             {
@@ -109,6 +111,7 @@ internal static class RunCommand
                 MaxParallel = parse.GetValue(maxParallel),
                 ObserveOnly = parse.GetValue(dryRun),
                 AllowPathsOutside = allowed,
+                MaxSnapshotBytes = maxSnapshotBytes,
             };
             using var host = DaemonHost.Build(options, address!, collector, parse.GetValue(otlpProtocol) == "http", parse.GetValue(logFormat) == "json", customResources);
             try
