@@ -115,7 +115,11 @@ public sealed partial class DirectorySource : IDisposable
     {
         foreach (var change in await _catalog.RefreshAsync(batch, noticed, cancellationToken))
         {
-            LogChange(_logger, change.Kind.ToString(), change.Cluster, HaKube.Model.Values.Printable.Escape(change.File ?? ""));
+            if (change.Kind != ManifestEventKind.Unattributed)
+            {
+                LogChange(_logger, change.Kind.ToString(), change.Cluster, HaKube.Model.Values.Printable.Escape(change.File ?? ""));
+            }
+
             await _events.Writer.WriteAsync(change, cancellationToken);
         }
     }
