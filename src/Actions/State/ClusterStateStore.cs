@@ -29,7 +29,7 @@ public sealed class ClusterStateStore
     private const string AuthoritiesFile = "authorities.json";
     private const string ApiServerEtcdClientFile = "apiserver-etcd-client.json";
     private const string EtcdMembersFolder = "etcd-members";
-    private const string AdminKubeconfigFile = "admin.conf";
+    public const string AdminKubeconfigFile = "admin.conf";
     private const string InventoryFile = "inventory.json";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
