@@ -9,7 +9,7 @@
 # Idempotent; services are not started by the packages (policy-rc.d), the lab starts its own.
 set -euo pipefail
 packages=(openssh-server openssh-client etcd-server etcd-client haproxy openssl sudo iproute2 python3-yaml util-linux procps
-  conntrack socat ethtool ebtables iptables curl gpg ca-certificates)
+  time conntrack socat ethtool ebtables iptables curl gpg ca-certificates)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
