@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using HaKube.Actions.Ssh;
 using HaKube.Actions.Steps;
 using HaKube.Model.Facts;
@@ -10,13 +9,14 @@ namespace HaKube.Actions.Probe;
 /// <summary>
 /// Probes hosts over the pool: one exec per host, hosts in parallel up to the pool's bound.
 /// Every host yields facts; a host that cannot be probed yields facts saying why.
-/// Remembers binary versions per host so unchanged binaries are not run again.
+/// Binary versions come from <paramref name="versions"/> (the daemon's, kept across passes) so
+/// unchanged binaries are not run again; without one, the prober keeps its own.
 /// </summary>
-public sealed class HostProber(SshConnectionPool pool, ILogger<HostProber>? logger = null, TimeProvider? time = null)
+public sealed class HostProber(SshConnectionPool pool, ILogger<HostProber>? logger = null, TimeProvider? time = null, BinaryVersionCache? versions = null)
 {
     private readonly ILogger _logger = logger ?? NullLogger<HostProber>.Instance;
     private readonly TimeProvider _time = time ?? TimeProvider.System;
-    private readonly ConcurrentDictionary<string, IReadOnlyDictionary<string, KnownBinary>> _binaries = new(StringComparer.Ordinal);
+    private readonly BinaryVersionCache _versions = versions ?? new BinaryVersionCache();
 
     /// <summary>Upper bound on one probe; it normally takes milliseconds.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
@@ -29,8 +29,7 @@ public sealed class HostProber(SshConnectionPool pool, ILogger<HostProber>? logg
         var started = _time.GetTimestamp();
         try
         {
-            var known = _binaries.GetValueOrDefault(target.PoolKey) ?? new Dictionary<string, KnownBinary>();
-            var inputs = new ProbeInputs(target.Endpoint.Address) { KnownBinaries = known };
+            var inputs = new ProbeInputs(target.Endpoint.Address) { KnownBinaries = _versions.For(target.PoolKey) };
             var result = await pool.WithHostAsync(
                 target,
                 (connection, token) => connection.RunAsync(ProbeScript.Render(inputs), new CommandOptions { Name = "probe", Timeout = Timeout }, token),
@@ -42,7 +41,7 @@ public sealed class HostProber(SshConnectionPool pool, ILogger<HostProber>? logg
             }
 
             var output = ProbeParser.Parse(target.Name, result.StdOut, inputs, _time.GetUtcNow());
-            _binaries[target.PoolKey] = output.Binaries;
+            _versions.Remember(target.PoolKey, output.Binaries);
             Log.Probed(_logger, target.Name, _time.GetElapsedTime(started).TotalMilliseconds);
             return output.Facts;
         }

@@ -1,3 +1,4 @@
+using HaKube.Actions.Probe;
 using HaKube.Actions.Ssh;
 using HaKube.Model.Loading;
 using HaKube.Reconciler.Execution;
@@ -15,9 +16,11 @@ public interface ISessionOpener
     Task<(ClusterSession Session, SshPrivateKey Key)> OpenAsync(LoadedManifest manifest, CancellationToken cancellationToken);
 }
 
-/// <summary>Directory mode: key and known_hosts files relative to the manifest.</summary>
+/// <summary>Directory mode: key and known_hosts files relative to the manifest; binary versions kept across passes.</summary>
 public sealed class FileSessionOpener(SshConnectionPool pool, DaemonOptions options) : ISessionOpener
 {
+    private readonly BinaryVersionCache _versions = new();
+
     public Task<(ClusterSession Session, SshPrivateKey Key)> OpenAsync(LoadedManifest manifest, CancellationToken cancellationToken) =>
-        SessionFactory.CreateAsync(manifest, pool, options.StateDirectory, cancellationToken, allowPathsOutside: options.AllowPathsOutside);
+        SessionFactory.CreateAsync(manifest, pool, options.StateDirectory, cancellationToken, allowPathsOutside: options.AllowPathsOutside, versions: _versions);
 }

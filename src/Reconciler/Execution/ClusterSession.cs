@@ -20,8 +20,12 @@ public sealed class ClusterSession
     private readonly Dictionary<string, SshTarget> _targets;
     private Dictionary<string, SshTarget> _departing = new(StringComparer.Ordinal);
 
-    /// <summary>A session; <paramref name="knownHosts"/> is the known_hosts the targets were built from, whose @revoked keys also bar the remembered keys of departing hosts and previous machines.</summary>
-    public ClusterSession(HaCluster cluster, IReadOnlyList<SshTarget> targets, SshConnectionPool pool, ClusterStateStore store, TimeProvider? time = null, KnownHosts? knownHosts = null)
+    /// <summary>
+    /// A session; <paramref name="knownHosts"/> is the known_hosts the targets were built from, whose
+    /// @revoked keys also bar the remembered keys of departing hosts and previous machines;
+    /// <paramref name="versions"/> is what earlier passes learnt of the hosts' binaries (the daemon's).
+    /// </summary>
+    public ClusterSession(HaCluster cluster, IReadOnlyList<SshTarget> targets, SshConnectionPool pool, ClusterStateStore store, TimeProvider? time = null, KnownHosts? knownHosts = null, BinaryVersionCache? versions = null)
     {
         KnownHosts = knownHosts ?? KnownHosts.Empty;
         ArgumentNullException.ThrowIfNull(cluster);
@@ -31,7 +35,7 @@ public sealed class ClusterSession
         Store = store;
         Time = time ?? TimeProvider.System;
         _targets = targets.ToDictionary(t => t.Name, StringComparer.Ordinal);
-        Prober = new HostProber(pool, time: Time);
+        Prober = new HostProber(pool, time: Time, versions: versions);
         Issuer = new ClusterPkiIssuer(new CertificateFactory(Time));
     }
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using HaKube.Actions.Probe;
 using HaKube.Actions.Ssh;
 using HaKube.Actions.State;
 using HaKube.Model.Api;
@@ -15,10 +16,12 @@ namespace HaKube.Reconciler.Kubernetes;
 /// in the Secret named by spec.ssh.knownHostsSecretRef (a custom resource has no files beside it),
 /// both in the HaCluster's namespace and read on every pass, so a rotated key is used at once. The
 /// state store is Secrets in that namespace too (<see cref="SecretStateBackend"/>), not the state
-/// directory.
+/// directory. Binary versions are kept across passes, as in directory mode.
 /// </summary>
 public sealed class SecretSessionOpener(HaClusterApi api, SshConnectionPool pool) : ISessionOpener
 {
+    private readonly BinaryVersionCache _versions = new();
+
     public async Task<(ClusterSession Session, SshPrivateKey Key)> OpenAsync(LoadedManifest manifest, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(manifest);
@@ -32,7 +35,7 @@ public sealed class SecretSessionOpener(HaClusterApi api, SshConnectionPool pool
         {
             var key = SshPrivateKey.FromMemory(material, $"Secret {ns}/{reference.Name}[{reference.Key}]");
             var store = new ClusterStateStore(new SecretStateBackend(api.Client, ns, cluster.Metadata.Name));
-            return (new ClusterSession(cluster, SshTargets.FromSpec(cluster.Spec, key, knownHosts), pool, store, knownHosts: knownHosts), key);
+            return (new ClusterSession(cluster, SshTargets.FromSpec(cluster.Spec, key, knownHosts), pool, store, knownHosts: knownHosts, versions: _versions), key);
         }
         catch (Exception e) when (e is ArgumentException or IOException)
         {

@@ -4,6 +4,7 @@ using System.Text.Json;
 using HaKube.Actions.Ssh;
 using HaKube.Reconciler.Cli;
 using HaKube.Reconciler.Daemon;
+using HaKube.Reconciler.Manifests;
 using HaKube.Reconciler.Telemetry;
 using HaKube.Tests.Lab;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -112,9 +113,86 @@ public sealed class DaemonLabTests
         }
     }
 
-    private async Task WriteManifestAsync(string name, LabHosts lab)
+    [Test]
+    public async Task ReconcileAsync_ManyPasses_EachVersionCommandRunsOncePerHostUntilTheBinaryChanges()
     {
-        var folder = Path.Combine(_manifests, name);
+        // A strict host of its own: its /usr/bin is an overlay, so counting binaries written there
+        // are its alone (a lenient host shares the machine's /usr/bin).
+        await using var lab = await LabHosts.StartAsync(1, new LabOptions("dmc", "127.0.83", Strictness: LabStrictness.Strict), CancellationToken.None);
+        var host = lab.Hosts[0];
+        const string Calls = "/tmp/hakube-version-calls";
+        await InstallCountingBinariesAsync(lab, host, Calls, "v1.31.4");
+        var manifests = Directory.CreateTempSubdirectory("hakube-daemon-lab-v-").FullName;
+        try
+        {
+            await WriteManifestAsync("versions", lab, manifests);
+            var options = new DaemonOptions { ManifestsDirectory = manifests, StateDirectory = _state, ObserveOnly = true };
+            await using var pool = new SshConnectionPool(new SshSettings { ConnectTimeout = TimeSpan.FromSeconds(3) });
+            var reconciler = new ClusterReconciler(pool, options, TimeProvider.System, NullLogger<ClusterReconciler>.Instance);
+            var loaded = await ManifestFiles.LoadAsync([Path.Combine(manifests, "versions", "cluster.yaml")], Token);
+            Assert.That(loaded.Manifests, Has.Count.EqualTo(1), string.Join("; ", loaded.Errors));
+            var manifest = loaded.Manifests[0];
+
+            for (var pass = 0; pass < 5; pass++)
+            {
+                var result = await reconciler.ReconcileAsync(manifest, Token);
+                Assert.That(result.Status.Hosts.Single().KubeadmVersion, Is.EqualTo("v1.31.4"), $"pass {pass}");
+            }
+
+            var steady = await CallsAsync(lab, host, Calls);
+
+            // A binary replaced on the host (an upgrade by hand) is read again, once.
+            await InstallCountingBinariesAsync(lab, host, Calls, "v1.31.5", only: "kubeadm");
+            for (var pass = 0; pass < 3; pass++)
+            {
+                var result = await reconciler.ReconcileAsync(manifest, Token);
+                Assert.That(result.Status.Hosts.Single().KubeadmVersion, Is.EqualTo("v1.31.5"), $"pass {pass} after the change");
+            }
+
+            var afterChange = await CallsAsync(lab, host, Calls);
+            Assert.Multiple(() =>
+            {
+                Assert.That(steady, Is.EquivalentTo(new[] { "kubeadm version -o short", "kubectl version --client", "kubelet --version" }), "five passes, one version command per binary");
+                Assert.That(afterChange.Skip(steady.Count), Is.EqualTo(new[] { "kubeadm version -o short" }), "only the replaced binary is asked again");
+            });
+        }
+        finally
+        {
+            DaemonTestSupport.DeleteQuietly(manifests);
+        }
+    }
+
+    private static CancellationToken Token => TestContext.CurrentContext.CancellationToken;
+
+    /// <summary>Shell scripts at /usr/bin that log each call to <paramref name="calls"/> and answer as the real binaries do.</summary>
+    private static async Task InstallCountingBinariesAsync(LabHosts lab, LabHost host, string calls, string version, string? only = null)
+    {
+        var answers = new Dictionary<string, string>
+        {
+            ["kubeadm"] = version,
+            ["kubelet"] = $"Kubernetes {version}",
+            ["kubectl"] = $"Client Version: {version}",
+        };
+        // A replacement carries a comment line, so its size differs even if the same second and a
+        // reused inode left size:mtime:inode alone (the identity the probe keys versions by).
+        var comment = only is null ? "" : " '# replaced by hand'";
+        var script = string.Concat(answers.Where(a => only is null || a.Key == only).Select(a =>
+            $"rm -f /usr/bin/{a.Key}; printf '%s\\n' '#!/bin/sh'{comment} 'echo \"${{0##*/}} $*\" >> {calls}' 'echo \"{a.Value}\"' > /usr/bin/{a.Key}; chmod 0755 /usr/bin/{a.Key}; "));
+        var result = await lab.SshAsync(host, script, cancellationToken: Token);
+        Assert.That(result.ExitCode, Is.Zero, result.StandardError);
+    }
+
+    private static async Task<IReadOnlyList<string>> CallsAsync(LabHosts lab, LabHost host, string calls)
+    {
+        var result = await lab.SshAsync(host, $"cat {calls} 2>/dev/null || true", cancellationToken: Token);
+        return result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    private Task WriteManifestAsync(string name, LabHosts lab) => WriteManifestAsync(name, lab, _manifests);
+
+    private static async Task WriteManifestAsync(string name, LabHosts lab, string manifests)
+    {
+        var folder = Path.Combine(manifests, name);
         Directory.CreateDirectory(Path.Combine(folder, "keys"));
         File.Copy(lab.ClientKeyPath, Path.Combine(folder, "keys", "id_ed25519"));
         File.Copy(lab.KnownHostsPath, Path.Combine(folder, "keys", "known_hosts"));
