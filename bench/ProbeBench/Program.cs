@@ -1,13 +1,22 @@
 using System.Diagnostics;
 using HaKube.Actions.Probe;
 using HaKube.Actions.Ssh;
+using HaKube.Bench;
 using HaKube.Reconciler.Manifests;
 
 // Probe-cycle benchmark: one cold cycle (connections opened) and CYCLES warm cycles over the
 // hosts of one manifest, printed as "name value unit" lines that bench/probe.sh reads.
+// With --write-scripts it writes instead, for every host of every manifest under PATH, the probe
+// script a warm pass sends (binary versions already known): the OpenSSH floor that
+// bench/fleet.sh times runs exactly these.
+if (args is ["--write-scripts", var source, var outDir])
+{
+    return await WarmScripts.WriteAsync(source, outDir);
+}
+
 if (args.Length != 2 || !int.TryParse(args[1], out var cycles) || cycles is < 1 or > 1000)
 {
-    await Console.Error.WriteLineAsync("usage: ProbeBench MANIFEST CYCLES(1-1000)");
+    await Console.Error.WriteLineAsync("usage: ProbeBench MANIFEST CYCLES(1-1000) | ProbeBench --write-scripts PATH OUTDIR");
     return 2;
 }
 

@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# Fleet benchmark (issue 14, DESIGN.md section 5): one daemon keeping many clusters. Starts
+# CLUSTERS x HOSTS lab hosts (default 30 x 10 = 300) as that many HaCluster manifests in one
+# directory, runs `hakube run --dry-run --resync 60s` on them (probe, plan and status every pass;
+# the hosts are fresh, so nothing is changed) and prints, as "name value unit" lines:
+#   cold_start            daemon start to every cluster's status written
+#   warm_pass_median/p90  one reconcile of one cluster after its first (the daemon's histogram)
+#   floor_median          the same warm probe scripts over already-open OpenSSH connections, one
+#                         cluster's hosts in parallel (median over clusters), and the ratio
+#   passes_per_minute     reconciles finished per minute at --resync 60s (target: one per cluster)
+#   rss, rss_peak         the daemon's resident memory
+#   idle_cpu_share        the daemon's CPU over the steady window, in % of one core
+# with the targets beside them. Usage: bash bench/fleet.sh [CLUSTERS [HOSTS]]   (as root)
+# HAKUBE_BENCH_WINDOW (seconds, default 150) is the steady window after the cold start.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+clusters=${1:-30}
+per=${2:-10}
+window=${HAKUBE_BENCH_WINDOW:-150}
+[ "$(id -u)" = 0 ] || { echo "fleet.sh: the lab needs root" >&2; exit 1; }
+[[ $clusters =~ ^[0-9]+$ ]] && [ "$clusters" -ge 1 ] && [ "$clusters" -le 30 ] || { echo "clusters must be 1..30" >&2; exit 2; }
+[[ $per =~ ^[0-9]+$ ]] && [ "$per" -ge 1 ] && [ "$per" -le 10 ] || { echo "hosts per cluster must be 1..10" >&2; exit 2; }
+[[ $window =~ ^[0-9]+$ ]] && [ "$window" -ge 60 ] && [ "$window" -le 900 ] || { echo "HAKUBE_BENCH_WINDOW must be 60..900" >&2; exit 2; }
+total=$((clusters * per))
+bash scripts/install-test-deps.sh
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+export HAKUBE_LAB_DIR=${HAKUBE_LAB_DIR:-/tmp/hakube-bench-fleet}
+metrics=127.0.0.1:${HAKUBE_BENCH_METRICS_PORT:-19464}
+lab() { bash tests/lab/lab.sh "$@"; }
+work=$(mktemp -d)
+daemon=
+cleanup() {
+  if [ -n "$daemon" ]; then kill "$daemon" 2>/dev/null || true; wait "$daemon" 2>/dev/null || true; fi
+  for ctl in "$work"/cp/*; do [ -S "$ctl" ] && ssh -S "$ctl" -O exit x >/dev/null 2>&1 || true; done
+  lab down >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+dotnet build src/Reconciler -c Release --nologo -v quiet
+dotnet build bench/ProbeBench -c Release --nologo -v quiet
+hakube=src/Reconciler/bin/Release/net10.0/hakube
+probebench=bench/ProbeBench/bin/Release/net10.0/ProbeBench
+
+echo "== $total lab hosts as $clusters clusters of $per"
+lab down >/dev/null 2>&1 || true
+up_start=$(date +%s%N)
+lab up "$total" --prefix fleet --base 127.0.44 >/dev/null
+echo "lab_up $((($(date +%s%N) - up_start) / 1000000)) ms"
+
+# One manifest folder per cluster: control planes first, then workers; the endpoint is a loopback
+# address where nothing listens (the dry run only observes it).
+mkdir -p "$work/manifests" "$work/state" "$work/cp"
+for c in $(seq 1 "$clusters"); do
+  folder=$work/manifests/fleet$c
+  mkdir -p "$folder/keys"
+  cp "$HAKUBE_LAB_DIR/client/id_ed25519" "$HAKUBE_LAB_DIR/known_hosts" "$folder/keys/"
+  {
+    printf 'apiVersion: hakube.io/v1alpha1\nkind: HaCluster\nmetadata: {name: fleet%s}\nspec:\n' "$c"
+    printf '  kubernetesVersion: v1.31.4\n  controlPlaneEndpoint: {host: 127.0.43.%s}\n  networking: {cni: None}\n' "$c"
+    printf '  allowNonHighlyAvailable: true\n  ssh: {privateKeyFile: keys/id_ed25519, knownHostsFile: keys/known_hosts}\n  hosts:\n'
+    awk -v c="$c" -v per="$per" 'NR > (c - 1) * per && NR <= c * per {
+      role = (NR - (c - 1) * per <= 3) ? "ControlPlane" : "Worker"
+      printf "  - {name: %s, address: %s, roles: [%s]}\n", $1, $2, role }' "$HAKUBE_LAB_DIR/hosts.tsv"
+  } >"$folder/cluster.yaml"
+done
+"$hakube" validate "$work/manifests" >/dev/null
+
+statuses() { find "$work/state/status" -maxdepth 1 -name 'fleet*.json' 2>/dev/null | wc -l; }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$daemon/stat"; }
+scrape() { curl -sf "http://$metrics/metrics"; }
+
+echo "== hakube run --dry-run --resync 60s"
+start=$(date +%s%N)
+"$hakube" run --manifests "$work/manifests" --state-dir "$work/state" --resync 60s --dry-run \
+  --metrics-address "$metrics" --log-format json >"$work/daemon.log" 2>&1 &
+daemon=$!
+deadline=$((SECONDS + 300))
+until [ "$(statuses)" -ge "$clusters" ]; do
+  kill -0 "$daemon" 2>/dev/null || { echo "the daemon exited:" >&2; tail -20 "$work/daemon.log" >&2; exit 1; }
+  [ $SECONDS -lt $deadline ] || { echo "not every cluster got a status within 300 s ($(statuses)/$clusters)" >&2; exit 1; }
+  sleep 0.1
+done
+cold_ms=$((($(date +%s%N) - start) / 1000000))
+echo "cold_start $cold_ms ms (target <= 20000)"
+
+# The steady window starts once every first pass has ended (each cluster's count is 1).
+first_passes_done() { scrape | python3 -c '
+import re, sys
+n = sum(float(m.group(1)) for m in re.finditer(r"^hakube_reconcile_duration_seconds_count\{[^}]*\} (\S+)$", sys.stdin.read(), re.M))
+sys.exit(0 if n >= int(sys.argv[1]) else 1)' "$clusters"; }
+until first_passes_done; do
+  [ $SECONDS -lt $deadline ] || { echo "first passes did not all end within 300 s" >&2; exit 1; }
+  sleep 0.2
+done
+scrape >"$work/metrics.0"
+ticks0=$(cpu_ticks)
+t0=$(date +%s%N)
+sleep "$window"
+scrape >"$work/metrics.1"
+ticks1=$(cpu_ticks)
+t1=$(date +%s%N)
+rss=$(awk '/^VmRSS/ { print int($2 / 1024) }' "/proc/$daemon/status")
+peak=$(awk '/^VmHWM/ { print int($2 / 1024) }' "/proc/$daemon/status")
+hz=$(getconf CLK_TCK)
+
+# Warm passes: the histogram's growth over the window, per cluster (a pass's duration is the mean
+# of that cluster's passes in the window; median and p90 across clusters).
+python3 - "$work/metrics.0" "$work/metrics.1" "$t0" "$t1" "$ticks0" "$ticks1" "$hz" "$clusters" >"$work/daemon.txt" <<'PY'
+import re, sys
+def series(path):
+    text = open(path).read()
+    out = {}
+    for kind in ("sum", "count"):
+        for m in re.finditer(r'^hakube_reconcile_duration_seconds_%s\{([^}]*)\} (\S+)$' % kind, text, re.M):
+            cluster = re.search(r'hakube_cluster="([^"]*)"', m.group(1)).group(1)
+            out.setdefault(cluster, {"sum": 0.0, "count": 0.0})[kind] += float(m.group(2))
+    return out
+a, b = series(sys.argv[1]), series(sys.argv[2])
+t0, t1, k0, k1, hz, clusters = int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]), int(sys.argv[7]), int(sys.argv[8])
+means, passes = [], 0
+for c, v in b.items():
+    dc = v["count"] - a.get(c, {"count": 0})["count"]
+    ds = v["sum"] - a.get(c, {"sum": 0})["sum"]
+    passes += dc
+    if dc > 0:
+        means.append(ds / dc * 1000)
+means.sort()
+minutes = (t1 - t0) / 60e9
+if not means:
+    sys.exit("no warm pass in the window: make HAKUBE_BENCH_WINDOW longer than the resync")
+print(f"warm_pass_median {means[len(means) // 2]:.1f} ms")
+print(f"warm_pass_p90 {means[min(len(means) - 1, int(len(means) * 0.9))]:.1f} ms")
+print(f"clusters_with_warm_passes {len(means)} count (of {clusters})")
+print(f"passes_per_minute {passes / minutes:.1f} count (target {clusters}: every cluster once a minute)")
+print(f"idle_cpu_share {(k1 - k0) / hz / ((t1 - t0) / 1e9) * 100:.2f} % (target <= 2)")
+PY
+cat "$work/daemon.txt"
+echo "rss $rss MiB (target <= 300)"
+echo "rss_peak $peak MiB"
+
+# The floor: the warm probe scripts of each cluster over open OpenSSH connections, its hosts in
+# parallel, three times; a cluster's floor is its median, the figure the median over clusters.
+kill "$daemon"; wait "$daemon" 2>/dev/null || true; daemon=
+"$probebench" --write-scripts "$work/manifests" "$work/scripts"
+ssh_to() { ssh -F "$HAKUBE_LAB_DIR/ssh_config" -o ControlMaster=auto -o ControlPersist=120 -o "ControlPath=$work/cp/%h" "root@$1" "${@:2}"; }
+floors=()
+for c in $(seq 1 "$clusters"); do
+  dir=$work/scripts/fleet$c
+  while read -r _ address; do ssh_to "$address" true; done <"$dir/hosts"
+  runs=()
+  for _ in 1 2 3; do
+    s=$(date +%s%N)
+    while read -r name address; do ssh_to "$address" sh -s <"$dir/$name.sh" >/dev/null & done <"$dir/hosts"
+    wait
+    runs+=($((($(date +%s%N) - s) / 1000)))
+  done
+  floors+=("$(printf '%s\n' "${runs[@]}" | sort -n | sed -n 2p)")
+done
+floor_us=$(printf '%s\n' "${floors[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+echo "floor_median $(awk -v f="$floor_us" 'BEGIN { printf "%.1f", f / 1000 }') ms"
+awk -v f="$floor_us" -v w="$(awk '$1 == "warm_pass_median" { print $2 }' "$work/daemon.txt")" \
+  'BEGIN { printf "ratio_warm_pass_to_floor %.2f x (target <= 1.3)\n", w / (f / 1000) }'
+echo "load_average_1m $(cut -d' ' -f1 /proc/loadavg)"
