@@ -23,29 +23,18 @@ internal static class StaticPodRestart
     /// Shell functions: <c>restore</c> (staged manifests back), <c>listening HEXPORT</c> (something
     /// listens on the port on this host's address, read from /proc/net/tcp like the probe: no ss or
     /// netstat needed), <c>wait_gone HEXPORT WHAT SECONDS</c>, and <c>restart_static_pods</c>.
-    /// Needs <see cref="ShellSnippets.Prelude"/> and, for Stacked etcd, <see cref="ShellSnippets.Etcdctl"/> and
+    /// Needs <see cref="ShellSnippets.Prelude"/> and, for Stacked etcd, <see cref="Etcd.EtcdGatewayShell.Functions"/> and
     /// <see cref="EtcdLeadership.MoveAwayFunction"/> (a leading member hands leadership over before it stops).
     /// Sets traps that restore the manifests on exit.
     /// </summary>
-    public static string Functions(HostSpec host, bool stackedEtcd) => $$"""
+    public static string Functions(HostSpec host, bool etcdMember) => Listening(host) + $$"""
         M={{KnownPaths.Manifests}}
         S={{Staging}}
-        A={{ProbeScript.AddressPattern(host.Address)}}
         mkdir -p "$S"
         restore() { for f in "$S"/*.yaml; do if [ -f "$f" ]; then mv -f "$f" "$M/"; fi; done; return 0; }
         trap restore EXIT
         trap 'restore; exit 1' HUP INT TERM
         restore
-        listening() {
-          for t in /proc/net/tcp /proc/net/tcp6; do
-            [ -r "$t" ] || continue
-            while read -r _ l _ s _; do
-              [ "$s" = 0A ] || continue
-              case $l in "$A:$1"|"00000000:$1"|"00000000000000000000000000000000:$1") return 0;; esac
-            done < "$t"
-          done
-          return 1
-        }
         wait_gone() {
           n=0
           while listening "$1"; do
@@ -57,12 +46,28 @@ internal static class StaticPodRestart
         restart_static_pods() {
           if [ -f "$M/kube-apiserver.yaml" ]; then mv -f "$M/kube-apiserver.yaml" "$S/"; fi
           wait_gone 192B kube-apiserver 120
-          {{(stackedEtcd ? "move_leader_away" : ":")}}
+          {{(etcdMember ? "move_leader_away" : ":")}}
           for f in "$M"/*.yaml; do if [ -f "$f" ]; then mv -f "$f" "$S/"; fi; done
-          {{(stackedEtcd ? "wait_gone 094B etcd 120" : ":")}}
+          {{(etcdMember ? "wait_gone 094B etcd 120" : ":")}}
           for f in "$S"/*.yaml; do case $f in */kube-apiserver.yaml) ;; *) if [ -f "$f" ]; then mv -f "$f" "$M/"; fi;; esac; done
-          {{(stackedEtcd ? "wait_healthy 180" : ":")}}
+          {{(etcdMember ? "wait_healthy 180" : ":")}}
           if [ -f "$S/kube-apiserver.yaml" ]; then mv -f "$S/kube-apiserver.yaml" "$M/"; fi
+        }
+
+        """;
+
+    /// <summary><c>listening HEXPORT</c>: something listens on the port on <paramref name="host"/>'s address (or on every address), read from /proc/net/tcp like the probe.</summary>
+    public static string Listening(HostSpec host) => $$"""
+        A={{ProbeScript.AddressPattern(host.Address)}}
+        listening() {
+          for t in /proc/net/tcp /proc/net/tcp6; do
+            [ -r "$t" ] || continue
+            while read -r _ l _ s _; do
+              [ "$s" = 0A ] || continue
+              case $l in "$A:$1"|"00000000:$1"|"00000000000000000000000000000000:$1") return 0;; esac
+            done < "$t"
+          done
+          return 1
         }
 
         """;

@@ -1,3 +1,4 @@
+using HaKube.Actions.Etcd;
 using HaKube.Actions.Ssh;
 using HaKube.Model.Api;
 using HaKube.Model.Facts;
@@ -69,5 +70,5 @@ public sealed class UpgradeControlPlaneStep : IStep
     }
 
     private static string EtcdWait(StepContext context, HostSpec host) =>
-        context.Spec.Etcd.Topology == EtcdTopology.Stacked ? ShellSnippets.Etcdctl(host) + "wait_healthy 120\n" : "";
+        context.Spec.Etcd.Topology == EtcdTopology.Stacked ? EtcdGatewayShell.Functions(host) + "wait_healthy 120\n" : "";
 }

@@ -175,7 +175,7 @@ internal static class PlanOracle
                     !f.IsPresent(KnownPaths.UpgradeMarker) && (step.Kind == StepKind.UpgradeWorker || f.ControlPlaneVersion?.ToString() == spec.KubernetesVersion)),
                 StepKind.StartKubelet => f is not { KubeletConfigured: true } || f.Services.GetValueOrDefault("kubelet") == ServiceState.Active,
                 StepKind.UpdateEtcdServers => spec.Etcd.Topology != EtcdTopology.External
-                    || step.Hosts.Any(h => facts[h] is not { ControlPlaneInitialized: true, ApiServerEtcdServers: { } servers } || servers.ToHashSet().SetEquals(EtcdUnitRenderer.ClientUrls(spec))),
+                    || step.Hosts.Any(h => facts[h] is not { ControlPlaneInitialized: true, ApiServerEtcdServers: { } servers } || servers.ToHashSet().SetEquals(EtcdMemberFiles.ClientUrls(spec))),
                 _ => false,
             };
             if (needless)
