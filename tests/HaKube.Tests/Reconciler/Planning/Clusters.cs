@@ -121,6 +121,19 @@ internal static class Clusters
         Files = facts.Files.With(KnownPaths.AptKeyring, Present(Sha("keyring"), "644")),
     };
 
+    /// <summary>A Kubernetes node PrepareHost has prepared at <paramref name="version"/> that has not joined.</summary>
+    public static HostFacts PreparedNode(string host, HaClusterSpec spec, string version)
+    {
+        var fresh = Fresh(host);
+        return Prepared(fresh, spec, node: true) with
+        {
+            Prerequisites = new NodePrerequisites(false, true, true, true),
+            Versions = new KubeVersions(version, version, version),
+            Services = fresh.Services.With("containerd", ServiceState.Active),
+            Files = NodeFiles(spec).Aggregate(Prepared(fresh, spec, node: true).Files, (all, d) => all.With(d.Path, Present(d.Sha256, d.Mode))),
+        };
+    }
+
     /// <summary>An external member's static pod as kubeadm rendered it, with HaKube's record of it.</summary>
     public static HostFacts WithEtcdManifest(HostFacts facts) => facts with
     {
