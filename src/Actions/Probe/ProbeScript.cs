@@ -22,7 +22,7 @@ public static class ProbeScript
     public static readonly IReadOnlyList<string> VersionedBinaries = ["kubelet", "kubeadm", "kubectl"];
 
     /// <summary>Binaries whose presence the probe reports (the packages of the other roles).</summary>
-    public static readonly IReadOnlyList<string> PresenceBinaries = ["containerd", "etcd", "etcdctl", "haproxy", "crictl", "curl", "gpg", "conntrack", "socat", "ethtool", "ebtables"];
+    public static readonly IReadOnlyList<string> PresenceBinaries = ["containerd", "etcd", "etcdctl", "haproxy", "crictl", "curl", "gpg", "conntrack", "iptables", "socat", "ethtool", "ebtables"];
 
     /// <summary>systemd units whose state the probe reports, in output order.</summary>
     public static readonly IReadOnlyList<string> Units = ["kubelet", "etcd", "haproxy", "containerd"];

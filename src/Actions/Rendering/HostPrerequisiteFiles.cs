@@ -36,10 +36,11 @@ public static class HostPrerequisiteFiles
     /// Tools a Kubernetes node needs that a minimal Debian lacks, as (program, Debian package):
     /// curl and gpg fetch and check the repository key (with ca-certificates), curl also reads etcd's
     /// gateway; kubeadm's preflight wants conntrack (an error before 1.32, and recent kubelet packages
-    /// no longer depend on it), and warns without socat, ethtool and ebtables (checks.go InPathCheck).
+    /// no longer depend on it) and iptables (an error; the kubelet package only recommends it), and
+    /// warns without socat, ethtool and ebtables (checks_linux.go addExecChecks).
     /// </summary>
     public static readonly IReadOnlyList<(string Program, string Package)> NodeTools =
-        [("curl", "curl"), ("gpg", "gpg"), ("conntrack", "conntrack"), ("socat", "socat"), ("ethtool", "ethtool"), ("ebtables", "ebtables")];
+        [("curl", "curl"), ("gpg", "gpg"), ("conntrack", "conntrack"), ("iptables", "iptables"), ("socat", "socat"), ("ethtool", "ethtool"), ("ebtables", "ebtables")];
 
     /// <summary>Tools an external etcd host needs: the repository key, and curl for etcd's gateway.</summary>
     public static readonly IReadOnlyList<(string Program, string Package)> EtcdHostTools = [("curl", "curl"), ("gpg", "gpg")];

@@ -242,6 +242,10 @@ public sealed class PrepareHostStep : IStep
         var names = string.Join(' ', packages);
         var pins = string.Join(' ', packages.Select(p => $"\"{p}=$v-*\""));
         return $$"""
+            # crictl: HaKube reaches the etcd container with it; kubeadm 1.32+ no longer depends on cri-tools.
+            if ! command -v crictl >/dev/null 2>&1; then
+              apt_update; apt-get install -y -q cri-tools >/dev/null || fail "apt-get install cri-tools failed"
+            fi
             if {{configured}}; then
               # Joined (or running an etcd member): its Kubernetes packages change only through an upgrade step.
               apt-mark hold {{names}} >/dev/null 2>&1 || true
@@ -261,10 +265,10 @@ public sealed class PrepareHostStep : IStep
             systemctl enable kubelet >/dev/null 2>&1 || fail "systemctl enable kubelet failed"
             [ "$(kubeadm version -o short)" = "v$v" ] || fail "kubeadm reports $(kubeadm version -o short 2>&1), expected v$v"
             kubelet --version | grep -q "v$v\$" || fail "kubelet reports $(kubelet --version 2>&1), expected v$v"
-            command -v crictl >/dev/null 2>&1 || fail "crictl (cri-tools, which kubeadm depends on) is not installed"
             held=$(apt-mark showhold)
             for p in {{names}}; do echo "$held" | grep -qx "$p" || fail "$p is not held"; done
             fi
+            command -v crictl >/dev/null 2>&1 || fail "crictl is still missing after apt-get install cri-tools"
 
             """;
     }

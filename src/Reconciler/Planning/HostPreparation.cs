@@ -58,6 +58,7 @@ internal static class HostPreparation
                     reasons.AddRange(VersionDrift(facts, spec.KubernetesVersion, ["kubelet", "kubeadm", "kubectl"]));
                 }
 
+                reasons.AddRange(Crictl(facts));
                 reasons.AddRange(Files(plan, facts, settled));
             }
             else if (etcdHost)
@@ -75,6 +76,7 @@ internal static class HostPreparation
                     reasons.AddRange(VersionDrift(facts, spec.KubernetesVersion, ["kubelet", "kubeadm"]));
                 }
 
+                reasons.AddRange(Crictl(facts));
                 reasons.AddRange(Files(plan, facts, settled));
             }
 
@@ -125,6 +127,15 @@ internal static class HostPreparation
         if (missing.Count > 0)
         {
             yield return $"{Wording.List(missing)} not installed";
+        }
+    }
+
+    // HaKube reaches the etcd container with crictl (snapshots); kubeadm 1.32+ no longer brings it.
+    private static IEnumerable<string> Crictl(HostFacts facts)
+    {
+        if (!facts.Programs.Contains("crictl"))
+        {
+            yield return "crictl (cri-tools) not installed";
         }
     }
 
@@ -216,11 +227,6 @@ internal static class HostPreparation
             {
                 drift.Add($"{name} {have} installed, spec wants {wanted}");
             }
-        }
-
-        if (facts.Versions.Kubeadm is not null && !facts.Programs.Contains("crictl"))
-        {
-            drift.Add("crictl (cri-tools) not installed");
         }
 
         return drift;

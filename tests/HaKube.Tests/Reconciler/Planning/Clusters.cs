@@ -117,7 +117,7 @@ internal static class Clusters
         CaBundlePresent = true,
         Containerd = new ContainerdFacts(true, true, HostPrerequisiteFiles.PauseImage(spec.Version())),
         Programs = new HashSet<string>(facts.Programs) { "containerd", "kubelet", "kubeadm", "crictl", "curl", "gpg" }
-            .Concat(node ? ["kubectl", "conntrack", "socat", "ethtool", "ebtables"] : Array.Empty<string>()).ToHashSet(StringComparer.Ordinal),
+            .Concat(node ? ["kubectl", "conntrack", "iptables", "socat", "ethtool", "ebtables"] : Array.Empty<string>()).ToHashSet(StringComparer.Ordinal),
         Files = facts.Files.With(KnownPaths.AptKeyring, Present(Sha("keyring"), "644")),
     };
 

@@ -32,8 +32,8 @@ public sealed class PlannerExampleTests
             Assert.That(plan.Refusals, Is.Empty);
             Assert.That(plan.Deferred.Select(d => (d.Kind, d.Host)), Is.EqualTo(new[] { (StepKind.JoinControlPlane, "cp2"), (StepKind.JoinControlPlane, "cp3") }));
             Assert.That(plan.Steps[0].Reason, Is.EqualTo(
-                "curl, gpg, conntrack, socat, ethtool, ebtables, ca-certificates not installed; swap is on; net.ipv4.ip_forward is 0; br_netfilter not loaded; containerd not installed; " +
-                "kubelet not installed, spec wants v1.31.4; kubeadm not installed, spec wants v1.31.4; kubectl not installed, spec wants v1.31.4; " +
+                "curl, gpg, conntrack, iptables, socat, ethtool, ebtables, ca-certificates not installed; swap is on; net.ipv4.ip_forward is 0; br_netfilter not loaded; containerd not installed; " +
+                "kubelet not installed, spec wants v1.31.4; kubeadm not installed, spec wants v1.31.4; kubectl not installed, spec wants v1.31.4; crictl (cri-tools) not installed; " +
                 "/etc/modules-load.d/hakube-kubernetes.conf missing; /etc/sysctl.d/99-hakube-kubernetes.conf missing; /etc/apt/sources.list.d/kubernetes.list missing; " +
                 "/etc/apt/keyrings/kubernetes-apt-keyring.gpg missing (the pkgs.k8s.io signing key)"));
             Assert.That(plan.Steps[5].Reason, Is.EqualTo("haproxy not installed"));
@@ -89,7 +89,7 @@ public sealed class PlannerExampleTests
             Assert.That(plan.Refusals, Is.Empty);
             Assert.That(plan.Steps[3].Reason, Is.EqualTo(
                 "curl, gpg, ca-certificates not installed; swap is on (the kubelet that runs the etcd member refuses to start with it); containerd not installed; " +
-                "kubelet not installed, spec wants v1.31.4; kubeadm not installed, spec wants v1.31.4; /etc/apt/sources.list.d/kubernetes.list missing; " +
+                "kubelet not installed, spec wants v1.31.4; kubeadm not installed, spec wants v1.31.4; crictl (cri-tools) not installed; /etc/apt/sources.list.d/kubernetes.list missing; " +
                 "/etc/apt/keyrings/kubernetes-apt-keyring.gpg missing (the pkgs.k8s.io signing key)"));
             Assert.That(plan.Steps[10].Reason, Is.EqualTo("etcd runs on none of etcd1, etcd2, etcd3: a new one-member cluster starts on etcd1"));
             Assert.That(plan.Deferred.Select(d => (d.Kind, d.Host)), Is.EqualTo(new[] { (StepKind.AddEtcdMember, "etcd2"), (StepKind.AddEtcdMember, "etcd3"), (StepKind.JoinControlPlane, "cp3") }));
