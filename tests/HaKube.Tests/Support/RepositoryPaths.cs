@@ -10,9 +10,6 @@ internal static class RepositoryPaths
 
     public static string Examples => Path.Combine(Root, "examples");
 
-    /// <summary>../shared beside the checkout, where CI puts it.</summary>
-    public static string Shared => Path.GetFullPath(Path.Combine(Root, "..", "shared"));
-
     public static string Of(params string[] parts) => Path.Combine([Root, .. parts]);
 
     private static string FindRoot()

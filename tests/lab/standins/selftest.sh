@@ -233,6 +233,10 @@ for h in cp1 cp2 w1; do
 done
 check "versions: kubeadm version -o short, kubelet --version, kubectl version --client" on cp1 \
   '[ "$(kubeadm version -o short)" = v1.31.4 ] && [ "$(kubelet --version)" = "Kubernetes v1.31.4" ] && kubectl version --client | grep -qx "Client Version: v1.31.4"'
+check "the wrappers' shell answers to version queries equal the Python stand-ins' own" on cp1 \
+  'for q in "kubeadm version -o short" "kubelet --version" "kubectl version --client"; do set -- $q; b=$1; shift
+     [ "$("$b" "$@")" = "$(HAKUBE_PKG_VERSION=1.31.4-1.1 /usr/bin/python3 /usr/local/sbin/hakube-standins/$b.py "$@")" ] || exit 1
+   done'
 check "binaries installed in the host's /usr/local/sbin only" on cp1 '[ -x /usr/local/sbin/kubeadm ] && [ ! -e /usr/bin/kubeadm ] && [ ! -e /usr/bin/kubelet ]'
 check "apt-mark showhold" on cp1 '[ "$(apt-mark showhold | tr "\n" " ")" = "kubeadm kubectl kubelet " ]'
 expect_fail "held package at another version fails like apt" "E: Held packages were changed and -y was used without --allow-change-held-packages" \
@@ -313,9 +317,9 @@ check "files and modes (kubeconfigs 600, manifests 600, pki, kubelet config)" on
 check "kubelet-finalize: kubelet.conf names the rotating kubelet-client-current.pem" on cp1 \
   'grep -q "client-certificate: /var/lib/kubelet/pki/kubelet-client-current.pem" /etc/kubernetes/kubelet.conf && ! grep -q client-certificate-data /etc/kubernetes/kubelet.conf && openssl x509 -noout -in /var/lib/kubelet/pki/kubelet-client-current.pem'
 check "apiserver cert SANs as kubeadm's" on cp1 \
-  'openssl x509 -noout -ext subjectAltName -in /etc/kubernetes/pki/apiserver.crt | tr -d " " | grep -q "DNS:cp1,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,DNS:api.selftest.internal,IPAddress:10.96.0.1,IPAddress:127.0.200.1,IPAddress:127.0.200.10"'
+  'openssl x509 -noout -ext subjectAltName -in /etc/kubernetes/pki/apiserver.crt | tr -d " " | grep -q "DNS:cp1,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,DNS:api.selftest.internal,IPAddress:10.96.0.1,IPAddress:'"$NET"'.1,IPAddress:'"$NET"'.10"'
 check "etcd server cert SANs and EKUs" on cp1 \
-  'x=$(openssl x509 -noout -ext subjectAltName,extendedKeyUsage -in /etc/kubernetes/pki/etcd/server.crt | tr -d " "); grep -q "DNS:cp1,DNS:localhost,IPAddress:127.0.200.1,IPAddress:127.0.0.1,IPAddress:0:0:0:0:0:0:0:1" <<<"$x" && grep -q "TLSWebServerAuthentication,TLSWebClientAuthentication" <<<"$x"'
+  'x=$(openssl x509 -noout -ext subjectAltName,extendedKeyUsage -in /etc/kubernetes/pki/etcd/server.crt | tr -d " "); grep -q "DNS:cp1,DNS:localhost,IPAddress:'"$NET"'.1,IPAddress:127.0.0.1,IPAddress:0:0:0:0:0:0:0:1" <<<"$x" && grep -q "TLSWebServerAuthentication,TLSWebClientAuthentication" <<<"$x"'
 check "kubelet runs the REAL etcd from etcd.yaml" on cp1 'pgrep -x etcd >/dev/null && tr "\0" " " < /proc/$(pgrep -x etcd)/cmdline | grep -q -- "--name=cp1"'
 check "readyz 200 on ${ADDR[cp1]}:6443 (curl -k)" curl -ksf -o /dev/null "https://${ADDR[cp1]}:6443/readyz"
 check "readyz 200 through HAProxy ${ADDR[lb]}:6443" curl -ksf -o /dev/null "https://${ADDR[lb]}:6443/readyz"

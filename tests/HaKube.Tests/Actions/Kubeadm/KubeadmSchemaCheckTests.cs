@@ -1,82 +1,51 @@
-using System.Diagnostics;
 using HaKube.Actions.Kubeadm;
 using HaKube.Model.Api;
-using HaKube.Tests.Support;
+using HaKube.Tests.Actions.Kubeadm.Schema;
 
 namespace HaKube.Tests.Actions.Kubeadm;
 
 /// <summary>
-/// Every golden file goes through kubeadm-schema (a field tree extracted from kubeadm's Go types):
-/// DESIGN.md requires that kubeadm gets only what kubeadm accepts. A missing checker fails the
-/// test; skipping would let an unchecked configuration through.
+/// Every golden file goes through the kubeadm schema check (field trees extracted from kubeadm's
+/// Go types, tests/tools/kubeadm-schema): DESIGN.md requires that kubeadm gets only what kubeadm
+/// accepts. The negative cases prove the check can fail.
 /// </summary>
 public sealed class KubeadmSchemaCheckTests
 {
-    private const string Python = "/usr/bin/python3";
+    private static IEnumerable<KubeadmGoldenCase> Cases => KubeadmGoldenCase.All;
 
-    private static string Checker => Path.Combine(RepositoryPaths.Shared, "tools", "kubeadm-schema", "check_kubeadm.py");
+    private static KubeadmSchemaChecker Checker => new(KubeadmSchema.Default);
 
-    [Test]
-    public void CheckKubeadm_AllGoldenFiles_ExitsZero()
+    [TestCaseSource(nameof(Cases))]
+    public void Check_GoldenFile_DecodesWithoutProblems(KubeadmGoldenCase goldenCase)
     {
-        Assert.That(File.Exists(Python), Is.True, $"{Python} is missing; the kubeadm schema check needs Python 3 with PyYAML");
-        Assert.That(File.Exists(Checker), Is.True, $"the kubeadm schema checker {Checker} is missing; ../shared must sit beside the repository");
-        var goldens = KubeadmGoldenCase.All.Select(KubeadmGolden.PathOf).ToList();
-        Assert.That(goldens.Where(f => !File.Exists(f)), Is.Empty, "golden files are missing");
+        var path = KubeadmGolden.PathOf(goldenCase);
+        Assert.That(File.Exists(path), Is.True, $"golden file {path} is missing");
 
-        var (exitCode, output) = Run(Python, [Checker, .. goldens]);
+        var report = Checker.CheckFile(path);
 
-        Assert.That(exitCode, Is.Zero, $"check_kubeadm.py found problems:\n{output}");
-        Assert.That(output, Does.Contain($"kubeadm-schema: {KubeadmGoldenCase.All.Sum(DocumentCount)} documents, 0 problems"));
+        Assert.That(report.Problems, Is.Empty, report.ToString());
+        Assert.That(report.Documents, Is.EqualTo(goldenCase.Kind == KubeadmConfigKind.Init ? 3 : 1), report.ToString());
     }
 
     [Test]
-    public void CheckKubeadm_MapExtraArgsUnderV1Beta4_Fails()
+    public void Check_V1Beta3MapArgsRelabelledV1Beta4_ReportsKubeletExtraArgsAndDiscoveryTimeout()
     {
-        // The checker must be able to fail, or passing the goldens proves nothing: v1beta3's map
-        // kubeletExtraArgs and discovery.timeout are errors under a v1beta4 apiVersion.
-        Assert.That(File.Exists(Checker), Is.True, $"the kubeadm schema checker {Checker} is missing");
-        var v1Beta3Text = new KubeadmGoldenCase(EtcdTopology.Stacked, "v1.30.8", KubeadmConfigKind.JoinWorker).Render().SensitiveYaml;
-        var mislabelled = Path.Combine(Path.GetTempPath(), $"hakube-kubeadm-{Guid.NewGuid():N}.yaml");
-        File.WriteAllText(mislabelled, v1Beta3Text.Replace("kubeadm.k8s.io/v1beta3", "kubeadm.k8s.io/v1beta4", StringComparison.Ordinal));
-        try
-        {
-            var (exitCode, output) = Run(Python, [Checker, mislabelled]);
+        // v1beta3's map kubeletExtraArgs and discovery.timeout are errors under a v1beta4 apiVersion.
+        var v1Beta3 = new KubeadmGoldenCase(EtcdTopology.Stacked, "v1.30.8", KubeadmConfigKind.JoinWorker).Render().SensitiveYaml;
+        Assert.That(v1Beta3, Does.Contain("kubeadm.k8s.io/v1beta3"));
+        var mislabelled = v1Beta3.Replace("kubeadm.k8s.io/v1beta3", "kubeadm.k8s.io/v1beta4", StringComparison.Ordinal);
 
-            Assert.That(exitCode, Is.EqualTo(1), output);
-            Assert.That(output, Does.Contain("nodeRegistration.kubeletExtraArgs").And.Contain("discovery.timeout"));
-        }
-        finally
-        {
-            File.Delete(mislabelled);
-        }
+        var report = Checker.Check("join.yaml", mislabelled);
+
+        Assert.That(report.Problems.Select(p => p.Path), Is.EquivalentTo(new[] { "nodeRegistration.kubeletExtraArgs", "discovery.timeout" }), report.ToString());
     }
 
-    private static int DocumentCount(KubeadmGoldenCase goldenCase) =>
-        goldenCase.Kind == KubeadmConfigKind.Init ? 3 : 1;
-
-    private static (int ExitCode, string Output) Run(string program, IReadOnlyList<string> arguments)
+    [Test]
+    public void Check_V1Beta3GoldenUnchanged_HasNoProblems()
     {
-        var start = new ProcessStartInfo(program)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
+        // The same rendering under its own apiVersion is fine: the failure above comes from the relabelling.
+        var v1Beta3 = new KubeadmGoldenCase(EtcdTopology.Stacked, "v1.30.8", KubeadmConfigKind.JoinWorker).Render().SensitiveYaml;
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {program}");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEnd();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(1)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{program} did not finish within a minute");
-        }
-
-        return (process.ExitCode, stdout.Result + stderr);
+        Assert.That(Checker.Check("join.yaml", v1Beta3).Problems, Is.Empty);
     }
 }

@@ -999,8 +999,7 @@ def cmd_init(argv):
     out("[bootstrap-token] Creating the \"cluster-info\" ConfigMap in the \"kube-public\" namespace")
     ca_pem = open(p(ctx, "ca.crt"), "rb").read()
     info = common.kubeconfig_yaml("", f"https://{ctx.cpe()}", ca_pem, "x")
-    import yaml
-    ki = yaml.safe_load(info)
+    ki = common.load_yaml(info)
     ki = {"apiVersion": "v1", "clusters": [{"cluster": ki["clusters"][0]["cluster"], "name": ""}], "contexts": None,
           "current-context": "", "kind": "Config", "preferences": {}, "users": None}
     upsert_configmap(api, "kube-public", "cluster-info", {"kubeconfig": common.dump_yaml(ki)})
@@ -1117,8 +1116,7 @@ def discovery(ctx, flags, endpoint_arg):
     if common.jws_detached(kc_text, tid, tsec) != sig:
         phase_error("preflight", "couldn't validate the identity of the API Server: failed to verify JWS signature of "
                                  "received cluster info object, can't trust this API Server")
-    import yaml
-    kc = yaml.safe_load(kc_text)
+    kc = common.load_yaml(kc_text)
     cluster = kc["clusters"][0]["cluster"]
     ca_pem = common.unb64(cluster["certificate-authority-data"])
     server = cluster["server"]
@@ -1266,14 +1264,13 @@ def cmd_join(argv):
     st, cm = boot.call("GET", "/api/v1/namespaces/kube-system/configmaps/kubeadm-config")
     if st != 200:
         phase_error("preflight", f"unable to fetch the kubeadm-config ConfigMap: {cm.get('message', st)}")
-    import yaml
-    cc = yaml.safe_load(cm["data"]["ClusterConfiguration"])
+    cc = common.load_yaml(cm["data"]["ClusterConfiguration"])
     ctx.cc = cluster_defaults(cc)
     ctx.cc_api = cc.get("apiVersion", "kubeadm.k8s.io/v1beta4").split("/")[-1]
     ctx.stacked = "local" in ctx.cc["etcd"]
     ctx.pki = ctx.cc["certificatesDir"]
     st, kcm = boot.call("GET", "/api/v1/namespaces/kube-system/configmaps/kubelet-config")
-    kubelet_cfg = yaml.safe_load(kcm["data"]["kubelet"]) if st == 200 else kubelet_config(ctx)
+    kubelet_cfg = common.load_yaml(kcm["data"]["kubelet"]) if st == 200 else kubelet_config(ctx)
     st, node = boot.call("GET", f"/api/v1/nodes/{ctx.name}")
     if st == 200 and any(c.get("type") == "Ready" and c.get("status") == "True"
                          for c in node.get("status", {}).get("conditions", [])):
@@ -1385,9 +1382,8 @@ def clean_dir(d):
 
 
 def remove_etcd_member(etcd_yaml):
-    import yaml
     try:
-        manifest = yaml.safe_load(open(etcd_yaml))
+        manifest = common.load_yaml(open(etcd_yaml))
         cmd = manifest["spec"]["containers"][0]["command"]
     except Exception:  # noqa: BLE001
         return None
@@ -1448,9 +1444,8 @@ def cmd_reset(argv):
     etcd_yaml = f"{MANIFESTS}/etcd.yaml"
     data_dir = None
     if os.path.exists(etcd_yaml):
-        import yaml
         try:
-            cmd = yaml.safe_load(open(etcd_yaml))["spec"]["containers"][0]["command"]
+            cmd = common.load_yaml(open(etcd_yaml))["spec"]["containers"][0]["command"]
             data_dir = next((a.split("=", 1)[1] for a in cmd if a.startswith("--data-dir=")), "/var/lib/etcd")
         except Exception:  # noqa: BLE001
             data_dir = "/var/lib/etcd"
@@ -1684,13 +1679,12 @@ def cmd_certs(argv):
 
 
 def rewrite_manifest_images(version, etcd=True):
-    import yaml
     changed = []
     for comp in ("kube-apiserver", "kube-controller-manager", "kube-scheduler") + (("etcd",) if etcd else ()):
         path = f"{MANIFESTS}/{comp}.yaml"
         if not os.path.exists(path):
             continue
-        m = yaml.safe_load(open(path))
+        m = common.load_yaml(open(path))
         c = m["spec"]["containers"][0]
         repo = c["image"].rsplit(":", 1)[0]
         if comp == "etcd":
@@ -1735,11 +1729,10 @@ def wait_static_pod(comp, text, timeout=300):
 
 
 def cluster_version(api):
-    import yaml
     st, cm = api.call("GET", "/api/v1/namespaces/kube-system/configmaps/kubeadm-config")
     if st != 200:
         raise Fail("unable to fetch the kubeadm-config ConfigMap: " + str(cm.get("message", st)))
-    return yaml.safe_load(cm["data"]["ClusterConfiguration"]), cm
+    return common.load_yaml(cm["data"]["ClusterConfiguration"]), cm
 
 
 def cmd_upgrade(argv):

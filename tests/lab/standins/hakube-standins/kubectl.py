@@ -437,7 +437,7 @@ def cmd_apply(api, flags, pos, verb):
                 print(f"(lab stand-in) recorded {src}")
                 continue
             try:
-                docs = [x for x in yaml.safe_load_all(text) if x]
+                docs = [x for x in common.load_yaml_all(text) if x]
             except yaml.YAMLError as e:
                 raise Fail(f"error: error parsing {src}: {e}")
             common.write_file(rec, f"# {verb} -f {src}\n" + text)

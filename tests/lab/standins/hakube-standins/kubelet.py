@@ -169,6 +169,7 @@ class Pods:
     def __init__(self, path):
         self.path = path
         self.recs = {}
+        self.parsed = {}
         os.makedirs(PODS, exist_ok=True)
         os.makedirs(PODLOG, exist_ok=True)
         for p in glob.glob(os.path.join(PODS, "*.json")):
@@ -222,6 +223,19 @@ class Pods:
         self.recs[name] = rec
         self.save(rec)
 
+    def read(self, path):
+        """The manifest's bytes and document, parsed again only when the file changed (the kubelet
+        looks every second; parsing every manifest each time was most of a lab host's CPU)."""
+        st = os.stat(path)
+        key = (st.st_ino, st.st_size, st.st_mtime_ns)
+        cached = self.parsed.get(path)
+        if cached is not None and cached[0] == key:
+            return cached[1], cached[2]
+        text = open(path, "rb").read()
+        manifest = common.load_yaml(text) or {}
+        self.parsed[path] = (key, text, manifest)
+        return text, manifest
+
     def sync(self):
         import yaml
         seen = set()
@@ -231,8 +245,7 @@ class Pods:
             if name.startswith(".") or not os.path.isfile(p):
                 continue
             try:
-                text = open(p, "rb").read()
-                manifest = yaml.safe_load(text) or {}
+                text, manifest = self.read(p)
             except (OSError, ValueError, yaml.YAMLError) as e:
                 log("E", f"could not process manifest file {p}: {e}")
                 continue
@@ -353,10 +366,12 @@ def conditions():
 def api_loop(f, cfg):
     registered = False
     last_beat = 0.0
+    api = None  # read again only when the kubeconfig or a file it names changes
     while not STOP.is_set():
         try:
             if tls_bootstrap(f) and f.get("kubeconfig") and os.path.exists(f["kubeconfig"]):
-                api = common.ApiClient.from_kubeconfig(f["kubeconfig"])
+                if api is None or api.files_changed():
+                    api = common.ApiClient.from_kubeconfig(f["kubeconfig"])
                 name = node_name(f)
                 if not registered:
                     st, obj = api.call("POST", "/api/v1/nodes", node_object(f, cfg))
@@ -435,8 +450,7 @@ def main(argv):
     cfg = {}
     if f.get("config"):
         try:
-            import yaml
-            cfg = yaml.safe_load(open(f["config"])) or {}
+            cfg = common.load_yaml(open(f["config"], "rb").read()) or {}
         except OSError as e:
             log("E", f"\"Failed to load kubelet config file\" err=\"failed to load Kubelet config file "
                      f"{f['config']}, error failed to read kubelet config file \\\"{f['config']}\\\", error: "
