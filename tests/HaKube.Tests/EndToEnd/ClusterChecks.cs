@@ -14,7 +14,7 @@ internal static class ClusterChecks
     public static async Task<(IReadOnlyList<string> Members, bool Healthy, string Output)> EtcdAsync(LabHosts lab, LabHost on, IEnumerable<LabHost> members)
     {
         var endpoints = string.Join(',', members.Select(m => $"https://{m.Address}:2379"));
-        var etcdctl = $"ETCDCTL_API=3 etcdctl --endpoints={endpoints} --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt --key=/etc/kubernetes/pki/etcd/healthcheck-client.key --dial-timeout=2s --command-timeout=5s";
+        var etcdctl = $"ETCDCTL_API=3 /opt/hakube-lab/etcd-3.5.16/etcdctl --endpoints={endpoints} --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt --key=/etc/kubernetes/pki/etcd/healthcheck-client.key --dial-timeout=2s --command-timeout=5s";
         var list = await lab.ShellAsync(on, $"{etcdctl} member list -w json");
         var health = await lab.ShellAsync(on, $"{etcdctl} endpoint health");
         var names = new List<string>();

@@ -148,7 +148,7 @@ public sealed class HaproxyAndEtcdLabTests
     [Test, Order(6)]
     public async Task EtcdClient_WithoutAClientCertificate_IsRefused()
     {
-        var result = await Lab.Lab.ShellAsync(Lab.Lab["hkstep2"], $"ETCDCTL_API=3 etcdctl --endpoints=https://{Lab.Lab["hkstep2"].Address}:2379 --cacert={PkiPaths.EtcdCaCertificate} --dial-timeout=2s --command-timeout=3s member list");
+        var result = await Lab.Lab.ShellAsync(Lab.Lab["hkstep2"], $"ETCDCTL_API=3 /opt/hakube-lab/etcd-3.5.16/etcdctl --endpoints=https://{Lab.Lab["hkstep2"].Address}:2379 --cacert={PkiPaths.EtcdCaCertificate} --dial-timeout=2s --command-timeout=3s member list");
 
         Assert.That(result.Succeeded, Is.False, "client-cert-auth is on");
     }
@@ -163,6 +163,6 @@ public sealed class HaproxyAndEtcdLabTests
         var endpoints = all
             ? string.Join(',', new[] { "hkstep2", "hkstep3", "hkstep4" }.Select(h => $"https://{Lab.Lab[h].Address}:2379"))
             : $"https://{Lab.Lab[host].Address}:2379";
-        return $"ETCDCTL_API=3 etcdctl --endpoints={endpoints} --cacert={PkiPaths.EtcdCaCertificate} --cert={PkiPaths.EtcdHealthcheckClientCertificate} --key={PkiPaths.EtcdHealthcheckClientKey} --dial-timeout=2s --command-timeout=5s";
+        return $"ETCDCTL_API=3 /opt/hakube-lab/etcd-3.5.16/etcdctl --endpoints={endpoints} --cacert={PkiPaths.EtcdCaCertificate} --cert={PkiPaths.EtcdHealthcheckClientCertificate} --key={PkiPaths.EtcdHealthcheckClientKey} --dial-timeout=2s --command-timeout=5s";
     }
 }
