@@ -190,6 +190,28 @@ public sealed class RealHostPlannerTests
         });
     }
 
+    [Test]
+    public void Plan_FreshControlPlanesWhileMembersRunTheFormerUnit_InitWaitsForTheirMove()
+    {
+        var cluster = Clusters.Spec(EtcdTopology.External, workers: 0, loadBalancers: 0);
+        var facts = Clusters.ConvergedFacts(cluster);
+        foreach (var host in cluster.Spec.Etcd.Hosts)
+        {
+            facts[host] = Former(facts[host]);
+        }
+
+        foreach (var cp in cluster.Spec.ControlPlanes())
+        {
+            facts[cp.Name] = Clusters.PreparedNode(cp.Name, cluster.Spec, Clusters.Version) with { Files = facts[cp.Name].Files.With(KnownPaths.AdminConf, null).With(KnownPaths.KubeletConf, null) };
+        }
+
+        var plan = PlanOf(cluster, facts);
+
+        Assert.That(plan.Steps.Select(s => s.Kind), Does.Not.Contain(StepKind.InitControlPlane));
+        Assert.That(plan.Refusals.Select(r => r.ToString()), Has.Some.Contains(
+            "etcd on etcd1, etcd2, etcd3 still runs under HaKube's former systemd unit (the distribution's etcd, older than kubeadm accepts): the members move to static pods first"));
+    }
+
     /// <summary>A member as an earlier HaKube built it: Debian's etcd under HaKube's unit, no kubelet or kubeadm, no static pod.</summary>
     private static HostFacts Former(HostFacts facts) => facts with
     {
