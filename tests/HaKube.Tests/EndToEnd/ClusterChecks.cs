@@ -27,6 +27,38 @@ internal static class ClusterChecks
         return (names, list.Succeeded && health.Succeeded, list.StandardOutput + list.StandardError + health.StandardOutput + health.StandardError);
     }
 
+    /// <summary>The hosts of `hakube probe --output json`, by name, wherever the output nests them.</summary>
+    public static IReadOnlyDictionary<string, JsonElement> ProbedHosts(JsonElement root)
+    {
+        var hosts = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        void Walk(JsonElement element)
+        {
+            if (element.ValueKind == JsonValueKind.Object)
+            {
+                if (element.TryGetProperty("host", out var name) && name.ValueKind == JsonValueKind.String && element.TryGetProperty("reachable", out _))
+                {
+                    hosts[name.GetString()!] = element.Clone();
+                    return;
+                }
+
+                foreach (var property in element.EnumerateObject())
+                {
+                    Walk(property.Value);
+                }
+            }
+            else if (element.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var item in element.EnumerateArray())
+                {
+                    Walk(item);
+                }
+            }
+        }
+
+        Walk(root);
+        return hosts;
+    }
+
     /// <summary>
     /// Backend server name to status (UP, DOWN, ...) as HAProxy's stats socket reports it, once no
     /// server is between states ("DOWN 1/2": a server that just came up passes its rise checks in a
