@@ -26,11 +26,12 @@ public static class HostPrerequisiteFiles
     /// <summary>overlay for containerd's snapshotter; br_netfilter so bridged pod traffic passes iptables.</summary>
     public static readonly IReadOnlyList<string> KernelModules = ["overlay", "br_netfilter"];
 
-    public const string Modules = "# Kernel modules for Kubernetes, written by HaKube.\noverlay\nbr_netfilter\n";
+    /// <summary>modules-load.d: one module a line.</summary>
+    public static readonly string Modules = ConfigLines.ModulesLoad("Kernel modules for Kubernetes, written by HaKube.", KernelModules);
 
     // ip_forward is the one setting kubeadm's preflight still checks (1.30+) for IPv4 hosts; IPv6
     // host addresses are refused by validation until they are supported end to end.
-    public const string Sysctl = "# Kernel settings for Kubernetes, written by HaKube.\nnet.ipv4.ip_forward = 1\n";
+    public static readonly string Sysctl = ConfigLines.SysctlD("Kernel settings for Kubernetes, written by HaKube.", [new("net.ipv4.ip_forward", "1")]);
 
     /// <summary>
     /// Tools a Kubernetes node needs that a minimal Debian lacks, as (program, Debian package):
