@@ -43,12 +43,28 @@ internal static class StaticPodRestart
             sleep 0.2
           done
         }
+        # The kubelet reads the manifest folder periodically: a manifest back before it looked again
+        # never stops its pod. So each staged pod (but etcd, watched on its port) is waited out in
+        # crictl's list of running containers (crictl's --name is a regular expression).
+        wait_stopped() {
+          command -v crictl >/dev/null 2>&1 || return 0
+          n=0
+          while [ -n "$(crictl ps --name "^$1\$" --state running -q 2>/dev/null)" ]; do
+            n=$((n + 1))
+            [ "$n" -lt $(($2 * 5)) ] || fail "$1 still runs $2 s after its manifest left $M: the kubelet did not stop the pod"
+            sleep 0.2
+          done
+        }
         restart_static_pods() {
           if [ -f "$M/kube-apiserver.yaml" ]; then mv -f "$M/kube-apiserver.yaml" "$S/"; fi
           wait_gone 192B kube-apiserver 120
           {{(etcdMember ? "move_leader_away" : ":")}}
           for f in "$M"/*.yaml; do if [ -f "$f" ]; then mv -f "$f" "$S/"; fi; done
           {{(etcdMember ? "wait_gone 094B etcd 120" : ":")}}
+          for f in "$S"/*.yaml; do
+            c=${f##*/}; c=${c%.yaml}
+            case $c in kube-apiserver|etcd) ;; *) if [ -f "$f" ]; then wait_stopped "$c" 120; fi;; esac
+          done
           for f in "$S"/*.yaml; do case $f in */kube-apiserver.yaml) ;; *) if [ -f "$f" ]; then mv -f "$f" "$M/"; fi;; esac; done
           {{(etcdMember ? "wait_healthy 180" : ":")}}
           if [ -f "$S/kube-apiserver.yaml" ]; then mv -f "$S/kube-apiserver.yaml" "$M/"; fi
