@@ -32,7 +32,7 @@ internal static class ClusterConfigurationDocument
     {
         EtcdTopology.Stacked => Yaml.Map(("local", Yaml.Map(("dataDir", Yaml.Str(KubeadmDefaults.EtcdDataDir))))),
         EtcdTopology.External => Yaml.Map(("external", Yaml.Map(
-            ("endpoints", Yaml.Strings(EtcdUnitRenderer.ClientUrls(spec))),
+            ("endpoints", Yaml.Strings(EtcdMemberFiles.ClientUrls(spec))),
             ("caFile", Yaml.Str(KubeadmDefaults.ExternalEtcdCaFile)),
             ("certFile", Yaml.Str(KubeadmDefaults.ExternalEtcdCertFile)),
             ("keyFile", Yaml.Str(KubeadmDefaults.ExternalEtcdKeyFile))))),

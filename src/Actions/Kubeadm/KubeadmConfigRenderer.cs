@@ -49,6 +49,26 @@ public static class KubeadmConfigRenderer
             [JoinConfigurationDocument.Render(api, cluster.Spec, node, token, caCertHash, controlPlane: false)]);
     }
 
+    /// <summary>
+    /// An external etcd member's configuration for <c>kubeadm init phase etcd local --config</c>. It
+    /// holds no secret. <paramref name="start"/> defaults to the configuration the member keeps
+    /// (<see cref="EtcdMemberStart.Kept"/>); the steps that create a member pass how it starts.
+    /// </summary>
+    /// <exception cref="ArgumentException">The host is not one of the cluster's external etcd hosts.</exception>
+    public static string RenderEtcdMember(HaCluster cluster, HostSpec member, EtcdMemberStart? start = null)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        RequireHost(cluster.Spec, member, HostRole.Etcd);
+        if (cluster.Spec.Etcd.Topology != EtcdTopology.External || !cluster.Spec.Etcd.Hosts.Contains(member.Name))
+        {
+            throw new ArgumentException($"host {member.Name} is not in spec.etcd.hosts of an External etcd", nameof(member));
+        }
+
+        var api = cluster.Spec.Version().KubeadmApi();
+        string[] header = [$"kubeadm configuration of etcd member {member.Name} (kubeadm init phase etcd local), written by HaKube; local edits are reverted."];
+        return YamlWriter.WriteDocuments(header, EtcdMemberConfigDocuments.Render(api, cluster, member, start ?? EtcdMemberStart.Kept(member)));
+    }
+
     private static KubeadmConfigFile Render(KubeadmConfigKind kind, HostSpec node, KubeadmApiVersion api, IReadOnlyList<YamlMapping> documents)
     {
         string[] header =

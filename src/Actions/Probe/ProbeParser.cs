@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using HaKube.Actions.Etcd;
 using HaKube.Model.Facts;
 
 namespace HaKube.Actions.Probe;
@@ -40,6 +41,10 @@ public static partial class ProbeParser
             Programs = ProbeScript.VersionedBinaries.Concat(ProbeScript.PresenceBinaries).Where(b => raw.Value("bin." + b) is not null).ToHashSet(StringComparer.Ordinal),
             EtcdDataPresent = raw.Value("etcd_data") == "1",
             Etcd = ReadEtcd(raw),
+            CaBundlePresent = raw.Value("ca_bundle") == "1",
+            Containerd = ReadContainerd(raw),
+            EtcdDefaultDataPresent = raw.Value("etcd_default") == "1",
+            EtcdManifestRecord = Empty(raw.Value("etcd_manifest_record")?.Trim()),
             StaticPodImages = ReadStaticPodImages(raw),
             ApiServerEtcdServers = ReadEtcdServers(raw),
         };
@@ -81,7 +86,7 @@ public static partial class ProbeParser
     private static Dictionary<string, string> ReadStaticPodImages(RawOutput raw)
     {
         var images = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var component in HostFacts.ControlPlaneComponents)
+        foreach (var component in HostFacts.StaticPodComponents)
         {
             // YAML may quote the scalar; the tag is what matters.
             if (raw.Value("image." + component)?.Trim('"', '\'', ' ') is { Length: > 0 } image)
@@ -163,35 +168,99 @@ public static partial class ProbeParser
         return ports;
     }
 
+    private static ContainerdFacts ReadContainerd(RawOutput raw)
+    {
+        if (raw.Value("containerd.config") != "1")
+        {
+            return ContainerdFacts.Absent;
+        }
+
+        // The first setting counts: containerd's default file has one of each.
+        var cgroup = raw.Values("containerd.systemd_cgroup").Select(TomlScalar).FirstOrDefault();
+        var sandbox = raw.Values("containerd.sandbox").Select(TomlScalar).FirstOrDefault();
+        return new ContainerdFacts(true, cgroup switch { "true" => true, "false" => false, _ => null }, string.IsNullOrEmpty(sandbox) ? null : sandbox);
+    }
+
+    /// <summary>A TOML value as config.toml writes these two: a bare word or a quoted string, maybe with a comment after it.</summary>
+    private static string TomlScalar(string value)
+    {
+        var v = value.Trim();
+        if (v.Length > 0 && (v[0] == '"' || v[0] == '\''))
+        {
+            var end = v.IndexOf(v[0], 1);
+            return end > 0 ? v[1..end] : v[1..];
+        }
+
+        var hash = v.IndexOf('#', StringComparison.Ordinal);
+        return (hash < 0 ? v : v[..hash]).Trim();
+    }
+
+    /// <summary>
+    /// The etcd block: three answers of etcd's JSON gateway (member list, health, version), each
+    /// closed by curl's "@@http CODE ERROR" line. A transfer that reached nothing has code 000 and
+    /// curl's error.
+    /// </summary>
     private static EtcdFacts? ReadEtcd(RawOutput raw)
     {
-        var members = raw.Sections("etcd.members").FirstOrDefault();
-        var health = raw.Sections("etcd.health").FirstOrDefault();
-        if (members is null && health is null)
+        if (raw.Value("etcd_nocurl") == "1")
+        {
+            return new EtcdFacts(false, [], "curl is not installed: HaKube reads etcd through its JSON gateway with curl (PrepareHost installs it)");
+        }
+
+        if (raw.Sections("etcd").FirstOrDefault() is not { } section)
         {
             return null;
         }
 
-        var healthText = health is null ? "" : string.Join('\n', health.Lines);
-        var healthy = health?.Status == 0 && (healthText.Contains("\"health\":true", StringComparison.Ordinal) || healthText.Contains("is healthy", StringComparison.Ordinal));
-        var memberText = members is null ? "" : string.Join('\n', members.Lines);
-        if (members?.Status != 0)
+        var answers = new List<(int Code, string Body, string Error)>();
+        var body = new List<string>();
+        foreach (var line in section.Lines)
         {
-            return new EtcdFacts(healthy, [], FirstLine(memberText) ?? "etcdctl member list failed");
+            if (line.StartsWith("@@http ", StringComparison.Ordinal))
+            {
+                var rest = line[7..];
+                var space = rest.IndexOf(' ', StringComparison.Ordinal);
+                var code = int.TryParse(space < 0 ? rest : rest[..space], out var c) ? c : 0;
+                answers.Add((code, string.Join('\n', body), space < 0 ? "" : rest[(space + 1)..].Trim()));
+                body.Clear();
+            }
+            else
+            {
+                body.Add(line);
+            }
+        }
+
+        if (answers.Count == 0)
+        {
+            return new EtcdFacts(false, [], "curl printed no answer from etcd's gateway");
+        }
+
+        var (listCode, listBody, listError) = answers[0];
+        var healthy = answers.Count > 1 && answers[1].Code == 200 && EtcdGatewayJson.Healthy(answers[1].Body);
+        var version = answers.Count > 2 && answers[2].Code == 200 ? EtcdGatewayJson.ServerVersion(answers[2].Body) : null;
+        if (listCode != 200)
+        {
+            var why = listCode == 0 ? $"curl: {listError}" : $"member list: HTTP {listCode}: {EtcdGatewayJson.Error(listBody)}";
+            return new EtcdFacts(healthy, [], why) { Version = version };
+        }
+
+        string? unhealthy = null;
+        if (!healthy)
+        {
+            unhealthy = answers.Count < 2 ? "no health answer"
+                : answers[1].Code == 0 ? $"curl: {answers[1].Error}"
+                : $"/health: HTTP {answers[1].Code}: {EtcdGatewayJson.Error(answers[1].Body)}";
         }
 
         try
         {
-            return new EtcdFacts(healthy, EtcdMembers.Parse(memberText), healthy ? null : FirstLine(healthText));
+            return new EtcdFacts(healthy, EtcdGatewayJson.Members(listBody), unhealthy) { Version = version };
         }
         catch (JsonException e)
         {
-            return new EtcdFacts(healthy, [], "unreadable etcdctl member list: " + e.Message);
+            return new EtcdFacts(healthy, [], "unreadable member list from etcd's gateway: " + e.Message) { Version = version };
         }
     }
-
-    private static string? FirstLine(string text) =>
-        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
 
     [GeneratedRegex(@"v[0-9]+\.[0-9]+\.[0-9]+[0-9A-Za-z.+-]*")]
     private static partial Regex VersionPattern();

@@ -12,7 +12,8 @@ namespace HaKube.Actions.Probe;
 /// cores: /proc, /sys and config files are read with shell builtins, and one stat, one
 /// sha256sum, one grep (certificate bodies) and one systemctl cover all files and units.
 /// Version commands run only when a binary changed since the daemon last asked
-/// (<see cref="ProbeInputs.KnownBinaries"/>); etcdctl runs only where etcd listens.
+/// (<see cref="ProbeInputs.KnownBinaries"/>); one curl reads etcd's member list, health and version
+/// through etcd's JSON gateway, only where etcd listens (a kubeadm host has no etcdctl).
 /// Output: "key=value" lines, and raw blocks between "@@name" and "@@end [status]".
 /// </summary>
 public static class ProbeScript
@@ -21,7 +22,7 @@ public static class ProbeScript
     public static readonly IReadOnlyList<string> VersionedBinaries = ["kubelet", "kubeadm", "kubectl"];
 
     /// <summary>Binaries whose presence the probe reports (the packages of the other roles).</summary>
-    public static readonly IReadOnlyList<string> PresenceBinaries = ["containerd", "etcd", "etcdctl", "haproxy"];
+    public static readonly IReadOnlyList<string> PresenceBinaries = ["containerd", "etcd", "etcdctl", "haproxy", "crictl", "curl", "gpg", "conntrack", "iptables", "socat", "ethtool", "ebtables"];
 
     /// <summary>systemd units whose state the probe reports, in output order.</summary>
     public static readonly IReadOnlyList<string> Units = ["kubelet", "etcd", "haproxy", "containerd"];
@@ -57,7 +58,9 @@ public static class ProbeScript
             .Replace("@UNITS@", string.Join(' ', Units), StringComparison.Ordinal)
             .Replace("@BINS@", string.Join(' ', VersionedBinaries), StringComparison.Ordinal)
             .Replace("@PRESENT@", string.Join(' ', PresenceBinaries), StringComparison.Ordinal)
-            .Replace("@STATICPODS@", string.Join(' ', HostFacts.ControlPlaneComponents), StringComparison.Ordinal)
+            .Replace("@STATICPODS@", string.Join(' ', HostFacts.StaticPodComponents), StringComparison.Ordinal)
+            .Replace("@RECORD@", KnownPaths.EtcdManifestRecord, StringComparison.Ordinal)
+            .Replace("@CONTAINERD@", KnownPaths.ContainerdConfig, StringComparison.Ordinal)
             .Replace("@MANIFESTS@", KnownPaths.Manifests, StringComparison.Ordinal)).ToString();
     }
 
@@ -103,6 +106,13 @@ public static class ProbeScript
     //   plane looks for etcd, which must follow the spec's etcd hosts); kubeadm writes the command
     //   before the image, so the read stops at the image there too, and goes on only if it has not
     //   seen the flag yet.
+    // - containerd's config.toml is read line by line with read (no fork): only "KEY = VALUE" lines
+    //   whose first word is SystemdCgroup, sandbox_image or (version 3 files) sandbox count, so
+    //   comments do not.
+    // - etcd: one curl with three transfers (--next) through etcd's JSON gateway on the local client
+    //   URL: POST /v3/cluster/member/list, GET /health, GET /version, each followed by a "@@http CODE
+    //   ERROR" line of its own (curl's --write-out), with the healthcheck-client pair (kubeadm's; the
+    //   server pair on hosts that have no healthcheck-client).
     private const string Body = """
         export LC_ALL=C PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/opt/bin
         o() { printf '%s=%s\n' "$1" "$2"; }
@@ -122,6 +132,20 @@ public static class ProbeScript
         r /proc/sys/net/ipv4/ip_forward; o ip_forward "$v"
         if [ -d /sys/module/br_netfilter ] || [ -e /proc/sys/net/bridge/bridge-nf-call-iptables ]; then o br_netfilter 1; else o br_netfilter 0; fi
         if [ -d /var/lib/etcd/member ]; then o etcd_data 1; else o etcd_data 0; fi
+        if [ -d /var/lib/etcd/default ]; then o etcd_default 1; fi
+        if [ -s /etc/ssl/certs/ca-certificates.crt ]; then o ca_bundle 1; fi
+        r @RECORD@; [ -z "$v" ] || o etcd_manifest_record "$v"
+        if [ -r @CONTAINERD@ ]; then
+          o containerd.config 1
+          while IFS= read -r l; do
+            case $l in *=*) ;; *) continue;; esac
+            k=${l%%=*}; set -f; set -- $k; set +f
+            case ${1-} in
+              SystemdCgroup) o containerd.systemd_cgroup "${l#*=}";;
+              sandbox_image|sandbox) o containerd.sandbox "${l#*=}";;
+            esac
+          done < @CONTAINERD@
+        fi
         etcd=
         for f in /proc/net/tcp /proc/net/tcp6; do
           [ -r "$f" ] || continue
@@ -191,12 +215,17 @@ public static class ProbeScript
             esac
           done < "@MANIFESTS@/$c.yaml"
         done
-        if [ -n "$etcd" ] && command -v etcdctl >/dev/null 2>&1; then
-          p=/etc/kubernetes/pki/etcd
-          if [ -r $p/healthcheck-client.crt ]; then n=healthcheck-client; else n=server; fi
-          set -- --endpoints="$HK_ETCD_ENDPOINT" --cacert=$p/ca.crt --cert=$p/$n.crt --key=$p/$n.key --dial-timeout=2s --command-timeout=3s -w json
-          printf '@@etcd.members\n'; ETCDCTL_API=3 etcdctl "$@" member list 2>&1; printf '\n@@end %s\n' "$?"
-          printf '@@etcd.health\n'; ETCDCTL_API=3 etcdctl "$@" endpoint health 2>&1; printf '\n@@end %s\n' "$?"
+        if [ -n "$etcd" ]; then
+          if command -v curl >/dev/null 2>&1; then
+            p=/etc/kubernetes/pki/etcd
+            if [ -r $p/healthcheck-client.crt ]; then n=healthcheck-client; else n=server; fi
+            set -- -s --cacert $p/ca.crt --cert $p/$n.crt --key $p/$n.key --connect-timeout 2 --max-time 3 -w '\n@@http %{http_code} %{errormsg}\n'
+            printf '@@etcd\n'
+            curl "$@" -H 'Content-Type: application/json' -d '{}' "$HK_ETCD_ENDPOINT/v3/cluster/member/list" --next "$@" "$HK_ETCD_ENDPOINT/health" --next "$@" "$HK_ETCD_ENDPOINT/version"
+            printf '@@end %s\n' "$?"
+          else
+            o etcd_nocurl 1
+          fi
         fi
         o done 1
         """;

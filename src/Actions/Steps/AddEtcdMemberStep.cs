@@ -1,17 +1,19 @@
-using HaKube.Actions.Rendering;
+using HaKube.Actions.Etcd;
+using HaKube.Actions.Kubeadm;
 using HaKube.Actions.Ssh;
 using HaKube.Model.Api;
+using HaKube.Model.Facts;
 using HaKube.Model.Planning;
 
 namespace HaKube.Actions.Steps;
 
 /// <summary>
-/// External etcd: one member added to the running cluster, the way etcd's runtime
-/// reconfiguration guide says - <c>member add</c> through a healthy member first, then the new
-/// member started with the resulting initial cluster and state "existing". Hosts are handled one
-/// at a time (one membership change at a time). A member already added by an earlier, interrupted
-/// run is not added twice; data left on the new host by an earlier membership is moved aside,
-/// never deleted.
+/// External etcd: one member added to the running cluster the way kubeadm adds a stacked one
+/// (etcdutil AddMemberAsLearner, then MemberPromote): added as a learner through a healthy member's
+/// gateway, its static pod rendered with the resulting initial cluster and state "existing", started
+/// by the kubelet, and promoted to a voter once it has caught up (etcd refuses to promote a learner
+/// that is not in sync: retried, bounded). A member already added by an earlier, interrupted run is
+/// not added twice; data left on the new host by an earlier membership is moved aside, never deleted.
 /// </summary>
 public sealed class AddEtcdMemberStep : IStep
 {
@@ -31,29 +33,34 @@ public sealed class AddEtcdMemberStep : IStep
     {
         var through = context.Spec.EtcdMembers().FirstOrDefault(h => h.Name != member.Name && context.FactsOf(h.Name)?.Etcd is { Healthy: true })
             ?? throw new StepFailedException(member.Name, Kind, "find a healthy etcd member to add it through", "no healthy member", ["no other etcd member was healthy in the last probe"]);
-        var peer = EtcdUnitRenderer.PeerUrl(member);
-        var list = ShellSnippets.Prelude + ShellSnippets.Etcdctl(through) + $$"""
-            if ! ec member list -w simple | grep -q {{ShellQuote.Quote($", {peer},")}}; then
-              # etcd refuses a new member until the last one has been connected for a few seconds
-              # ("unhealthy cluster"); that passes by itself, so it is retried, bounded.
-              n=0
-              until out=$(ec member add {{ShellQuote.Quote(member.Name)}} --peer-urls={{ShellQuote.Quote(peer)}} 2>&1); do
-                n=$((n + 1))
-                case $out in *"unhealthy cluster"*) [ "$n" -lt 30 ] && { sleep 1; continue; } ;; esac
-                printf '%s\n' "$out" | tail -n 5 >&2; fail "etcdctl member add failed"
-              done
-            fi
-            ec member list -w json
+        var peer = EtcdStaticPod.PeerUrl(member);
+        await EtcdStaticPod.SyncFilesAsync(context, Kind, member, cancellationToken);
+        await EtcdStaticPod.PullImageAsync(context, Kind, member.Name, cancellationToken);
+
+        var add = ShellSnippets.Prelude + EtcdGatewayShell.Functions(through) + $$"""
+            member_listed {{ShellQuote.Quote($"\"{peer}\"")}} && { printf '%s\n' "$out"; exit 0; }
+            # etcd refuses a new member until the last one has been connected for a few seconds
+            # ("unhealthy cluster"); that passes by itself, so it is retried, bounded.
+            n=0
+            until eg "$EP" /v3/cluster/member/add {{ShellQuote.Quote(EtcdGatewayJson.AddLearner(peer))}}; do
+              n=$((n + 1))
+              case $out in *"unhealthy cluster"*|*"not enough started members"*|*"too many learner"*) [ "$n" -lt 30 ] && { sleep 1; continue; } ;; esac
+              printf '%s\n' "$out" | tail -n 5 >&2; fail "etcd member add of {{peer}} failed (HTTP $code)"
+            done
+            eg "$EP" /v3/cluster/member/list '{}' || fail "etcd's member list did not answer after the add"
+            printf '%s\n' "$out"
 
             """;
-        var listed = await HostCommands.RunAsync(context, through.Name, Kind, $"add {member.Name} to the etcd cluster (through {through.Name})", list, cancellationToken);
-        var members = EtcdListedMember.Parse(listed.StdOut);
+        var listed = await HostCommands.RunAsync(context, through.Name, Kind, $"add {member.Name} to the etcd cluster as a learner (through {through.Name})", add, cancellationToken);
+        var members = EtcdGatewayJson.Members(listed.StdOut);
         var initial = new List<KeyValuePair<string, string>>();
+        ulong? id = null;
         var started = false;
         foreach (var listedMember in members)
         {
             if (listedMember.PeerUrls.Contains(peer))
             {
+                id = listedMember.Id;
                 started = listedMember.Name == member.Name;
                 initial.Add(new(member.Name, peer));
             }
@@ -68,22 +75,46 @@ public sealed class AddEtcdMemberStep : IStep
             }
         }
 
-        var environment = EtcdUnitRenderer.RenderInitialEnvironment(context.Cluster.Metadata.Name, initial, existing: true);
-        var data = EtcdUnitRenderer.DataDirectory;
-        var start = ShellSnippets.Prelude + ShellSnippets.Etcdctl(member) + $$"""
-            [ -f {{EtcdUnitRenderer.UnitPath}} ] || fail "{{EtcdUnitRenderer.UnitPath}} is missing (ConfigureEtcdMember writes it)"
+        if (id is not { } memberId)
+        {
+            throw new StepFailedException(member.Name, Kind, "add it to the etcd cluster", "not listed after the add", [$"no member peers at {peer}"]);
+        }
+
+        var start = ShellSnippets.Prelude + EtcdGatewayShell.Functions(member) + EtcdStaticPod.Functions + $$"""
             if {{(started ? "false" : "true")}}; then
-              systemctl stop etcd >/dev/null 2>&1 || true
+              if [ -f {{KnownPaths.EtcdManifest}} ]; then mkdir -p {{KnownPaths.Kubernetes}}/tmp; mv -f {{KnownPaths.EtcdManifest}} "{{KnownPaths.Kubernetes}}/tmp/etcd.yaml.replaced-$(date +%s)"; fi
               # Data from an earlier membership would make etcd refuse to join: keep it, out of the way.
-              if [ -d {{data}}/member ]; then mv {{data}}/member "{{data}}/member.replaced-$(date +%s)"; fi
-            {{ShellSnippets.WriteFile(EtcdUnitRenderer.InitialEnvironmentPath, environment, "0644")}}fi
-            systemctl daemon-reload
-            systemctl enable etcd >/dev/null 2>&1 || fail "systemctl enable etcd failed"
-            systemctl is-active -q etcd || systemctl start etcd || fail "systemctl start etcd failed"
-            wait_healthy 90
-            ec member list | grep -q {{ShellQuote.Quote($", started, {member.Name}, {peer},")}} || { ec member list >&2; fail "the member list does not show {{member.Name}} started"; }
+              n=0
+              while pgrep -x etcd >/dev/null 2>&1; do n=$((n + 1)); [ "$n" -lt 60 ] || fail "an old etcd still runs here"; sleep 1; done
+              if [ -d {{KnownPaths.EtcdDataDirectory}}/member ]; then mv {{KnownPaths.EtcdDataDirectory}}/member "{{KnownPaths.EtcdDataDirectory}}/member.replaced-$(date +%s)"; fi
+            {{EtcdStaticPod.WriteStartConfig(context.Cluster, member, new EtcdMemberStart(initial, Existing: true))}}  render_member {{EtcdStaticPod.StartConfig}}
+              rm -f {{EtcdStaticPod.StartConfig}}
+            elif [ ! -f {{KnownPaths.EtcdManifest}} ]; then
+              render_member {{KnownPaths.EtcdKubeadmConfig}}
+            fi
+            run_kubelet
 
             """;
-        await HostCommands.RunAsync(context, member.Name, Kind, "start the new etcd member with the existing cluster", start, cancellationToken);
+        await HostCommands.RunAsync(context, member.Name, Kind, "start the new etcd member's static pod with the existing cluster", start, cancellationToken, context.KubeadmTimeout);
+
+        var promote = ShellSnippets.Prelude + EtcdGatewayShell.Functions(through) + $$"""
+            n=0
+            until member_listed {{ShellQuote.Quote($"\"name\":\"{member.Name}\"")}}; do
+              n=$((n + 1)); [ "$n" -lt 120 ] || { printf '%s\n' "$out" | tail -n 3 >&2; fail "{{member.Name}} has not started as a member 120 s after its static pod was written"; }; sleep 1
+            done
+            n=0
+            until eg "$EP" /v3/cluster/member/promote {{ShellQuote.Quote(EtcdGatewayJson.Promote(memberId))}}; do
+              case $out in
+                *"in sync with leader"*) ;;
+                *"can only promote a learner member"*) break;;
+              esac
+              n=$((n + 1)); [ "$n" -lt 120 ] || { printf '%s\n' "$out" | tail -n 3 >&2; fail "etcd did not promote {{member.Name}} within 120 s"; }; sleep 1
+            done
+
+            """;
+        await HostCommands.RunAsync(context, through.Name, Kind, $"promote {member.Name} to a voting member (through {through.Name})", promote, cancellationToken, context.KubeadmTimeout);
+
+        var healthy = ShellSnippets.Prelude + EtcdGatewayShell.Functions(member) + "wait_healthy 120\n";
+        await HostCommands.RunAsync(context, member.Name, Kind, "wait for the new member to be healthy", healthy, cancellationToken);
     }
 }

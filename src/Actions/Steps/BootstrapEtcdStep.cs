@@ -1,14 +1,17 @@
-using HaKube.Actions.Rendering;
+using HaKube.Actions.Etcd;
+using HaKube.Actions.Kubeadm;
 using HaKube.Actions.Ssh;
+using HaKube.Model.Facts;
 using HaKube.Model.Planning;
 
 namespace HaKube.Actions.Steps;
 
 /// <summary>
-/// External etcd: the first member started as a new one-member cluster. The initial-cluster
-/// environment is written only if the member has no data yet, so running the step again (or on
-/// a member that already holds the cluster) only makes sure it runs. Ends when the member is
-/// healthy and lists itself.
+/// External etcd: the first member, started as a new one-member cluster: its files, its image, then
+/// <c>kubeadm init phase etcd local</c> with initial-cluster-state new and itself alone, and the
+/// kubelet that runs the static pod. Only a host without etcd data gets the new-cluster configuration,
+/// so running the step again (or on a member that already holds the cluster) only makes sure it runs.
+/// Ends when the member is healthy and lists itself.
 /// </summary>
 public sealed class BootstrapEtcdStep : IStep
 {
@@ -21,19 +24,22 @@ public sealed class BootstrapEtcdStep : IStep
         foreach (var name in planStep.Hosts)
         {
             var host = context.Host(name);
-            var environment = EtcdUnitRenderer.RenderInitialEnvironment(context.Cluster.Metadata.Name, [new(host.Name, EtcdUnitRenderer.PeerUrl(host))], existing: false);
-            var script = ShellSnippets.Prelude + ShellSnippets.Etcdctl(host) + $$"""
-                [ -f {{EtcdUnitRenderer.UnitPath}} ] || fail "{{EtcdUnitRenderer.UnitPath}} is missing (ConfigureEtcdMember writes it)"
-                if [ ! -d {{EtcdUnitRenderer.DataDirectory}}/member ]; then
-                {{ShellSnippets.WriteFile(EtcdUnitRenderer.InitialEnvironmentPath, environment, "0644")}}fi
-                systemctl daemon-reload
-                systemctl enable etcd >/dev/null 2>&1 || fail "systemctl enable etcd failed"
-                systemctl is-active -q etcd || systemctl start etcd || fail "systemctl start etcd failed"
-                wait_healthy 60
-                ec member list | grep -q {{ShellQuote.Quote($", {host.Name}, {EtcdUnitRenderer.PeerUrl(host)},")}} || { ec member list >&2; fail "the member list does not show {{host.Name}} started"; }
+            await EtcdStaticPod.SyncFilesAsync(context, Kind, host, cancellationToken);
+            await EtcdStaticPod.PullImageAsync(context, Kind, name, cancellationToken);
+            var start = new EtcdMemberStart([new(host.Name, EtcdStaticPod.PeerUrl(host))], Existing: false);
+            var script = ShellSnippets.Prelude + EtcdGatewayShell.Functions(host) + EtcdStaticPod.Functions + $$"""
+                if [ ! -d {{KnownPaths.EtcdDataDirectory}}/member ]; then
+                {{EtcdStaticPod.WriteStartConfig(context.Cluster, host, start)}}  render_member {{EtcdStaticPod.StartConfig}}
+                  rm -f {{EtcdStaticPod.StartConfig}}
+                elif [ ! -f {{KnownPaths.EtcdManifest}} ]; then
+                  render_member {{KnownPaths.EtcdKubeadmConfig}}
+                fi
+                run_kubelet
+                wait_healthy 120
+                member_listed {{ShellQuote.Quote($"\"name\":\"{host.Name}\"")}} || { printf '%s\n' "$out" >&2; fail "the member list does not show {{host.Name}} started"; }
 
                 """;
-            await HostCommands.RunAsync(context, name, Kind, "bootstrap the etcd cluster on its first member", script, cancellationToken);
+            await HostCommands.RunAsync(context, name, Kind, "bootstrap the etcd cluster on its first member", script, cancellationToken, context.KubeadmTimeout);
         }
     }
 }

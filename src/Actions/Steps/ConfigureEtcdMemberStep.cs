@@ -1,14 +1,19 @@
+using HaKube.Actions.Etcd;
 using HaKube.Actions.Pki;
-using HaKube.Actions.Rendering;
+using HaKube.Model.Facts;
 using HaKube.Model.Planning;
 
 namespace HaKube.Actions.Steps;
 
 /// <summary>
-/// External etcd: the member's HaKube-issued certificates (and the etcd CA certificate) and its
-/// systemd unit written where they differ from the state store's. A running member whose unit
-/// changed is restarted and must come back healthy; a member not yet created is left stopped
-/// (BootstrapEtcd or AddEtcdMember start it with the right initial cluster).
+/// External etcd: the member's files (HaKube-issued certificates and the etcd CA certificate, the
+/// kubelet drop-in and configuration that run its static pod, its kubeadm configuration) written
+/// where they differ from the state store's. The kubelet restarts when its own files changed (its
+/// pods go on running). A member that runs here is re-rendered (kubeadm init phase etcd local) when
+/// its kubeadm configuration changed or its etcd.yaml no longer matches the record, and restarted
+/// through its manifest when its certificates changed (etcd reads them at start), leadership handed
+/// over first, and must come back healthy. A member not created yet is left alone (BootstrapEtcd,
+/// AddEtcdMember and MigrateEtcdMember start it).
 /// </summary>
 public sealed class ConfigureEtcdMemberStep : IStep
 {
@@ -21,22 +26,33 @@ public sealed class ConfigureEtcdMemberStep : IStep
         return HostCommands.ForEachHostAsync(context, planStep.Hosts, async (name, token) =>
         {
             var host = context.Host(name);
-            var files = ManagedFiles.For(context.Cluster, host, context.Material)
-                .Where(f => f.Owner == Kind || f.Path == PkiPaths.EtcdCaCertificate)
-                .ToList();
-            var changed = await HostCommands.SyncFilesAsync(context, name, Kind, files, token);
-            var script = ShellSnippets.Prelude + ShellSnippets.Etcdctl(host) + EtcdLeadership.MoveAwayFunction(host.Name) + $"""
-                mkdir -p {EtcdUnitRenderer.DataDirectory} && chmod 0700 {EtcdUnitRenderer.DataDirectory}
-                systemctl daemon-reload
-                if {(changed.Count > 0 ? "true" : "false")} && systemctl is-active -q etcd; then
-                  move_leader_away
-                  systemctl restart etcd || fail "systemctl restart etcd failed"
-                  wait_healthy 60
+            var files = EtcdStaticPod.Files(context, host);
+            var changed = await EtcdStaticPod.SyncFilesAsync(context, Kind, host, token);
+            var facts = context.FactsOf(name);
+            var edited = facts is not null && facts.IsPresent(KnownPaths.EtcdManifest) &&
+                !string.Equals(facts.Files[KnownPaths.EtcdManifest].Sha256, facts.EtcdManifestRecord, StringComparison.OrdinalIgnoreCase);
+            var rerender = edited || changed.Contains(KnownPaths.EtcdKubeadmConfig);
+            var restart = rerender || changed.Any(p => p.StartsWith(PkiPaths.EtcdDirectory + "/", StringComparison.Ordinal));
+            var kubelet = changed.Contains(KnownPaths.EtcdKubeletDropIn) || changed.Contains(KnownPaths.EtcdKubeletConfig);
+            if (rerender)
+            {
+                await EtcdStaticPod.PullImageAsync(context, Kind, name, token);
+            }
+
+            var script = ShellSnippets.Prelude + EtcdGatewayShell.Functions(host) + EtcdLeadership.MoveAwayFunction(context, host) +
+                StaticPodRestart.Functions(host, etcdMember: true) + EtcdStaticPod.Functions + $$"""
+                mkdir -p {{KnownPaths.EtcdDataDirectory}} && chmod 0700 {{KnownPaths.EtcdDataDirectory}}
+                if {{Shell(kubelet)}} && { systemctl is-active -q kubelet || [ -f {{KnownPaths.EtcdManifest}} ]; }; then restart_kubelet; fi
+                if [ -f {{KnownPaths.EtcdManifest}} ]; then
+                  if {{Shell(rerender)}}; then render_member {{KnownPaths.EtcdKubeadmConfig}}; fi
+                  if {{Shell(restart)}}; then run_kubelet; restart_static_pods; fi
                 fi
 
                 """;
-            await HostCommands.RunAsync(context, name, Kind, "load the etcd unit (restarting a running member whose files changed)", script, token);
+            await HostCommands.RunAsync(context, name, Kind, "apply the etcd member's files (restarting a running member whose certificates or configuration changed)", script, token, context.KubeadmTimeout);
             await HostCommands.VerifyFilesAsync(context, name, Kind, files, token);
         }, cancellationToken);
     }
+
+    private static string Shell(bool value) => value ? "true" : "false";
 }

@@ -1,46 +1,43 @@
-using HaKube.Actions.Pki;
-using HaKube.Actions.Ssh;
+using HaKube.Actions.Etcd;
+using HaKube.Model.Api;
+using HaKube.Model.Facts;
 
 namespace HaKube.Actions.Steps;
 
 /// <summary>
-/// Before a planned restart or removal of an etcd member: if it leads, leadership moves to another started
-/// voting member first (etcdctl move-leader), so that the cluster never waits out an election
-/// timeout without a leader while the member is down. Best effort: if the move fails, the restart
-/// still goes ahead (the quorum guard already allowed it) and etcd elects a new leader itself.
+/// Who takes etcd leadership over before a planned restart or removal of a member, chosen from the
+/// facts the plan was made from (the members' own lists): another started voting member, one whose
+/// host reported etcd healthy first. The shell side (<see cref="EtcdGatewayShell"/>) moves
+/// leadership only if the member still leads when the step runs.
 /// </summary>
 internal static class EtcdLeadership
 {
-    /// <summary>Shell function <c>move_leader_away</c>; needs <see cref="ShellSnippets.Etcdctl"/>'s <c>ec</c> for the member named <paramref name="member"/>.</summary>
-    public static string MoveAwayFunction(string member) => $$"""
-        move_leader_away() {
-          if ec endpoint status 2>/dev/null | awk -F', ' '{ exit !($5 == "true") }'; then
-            t=$(ec member list 2>/dev/null | awk -F', ' -v me={{ShellQuote.Quote(member)}} '$2 == "started" && $3 != me && $6 == "false" { print $1; exit }')
-            if [ -n "$t" ]; then ec move-leader "$t" >/dev/null 2>&1 || echo "hakube: etcd move-leader to $t failed; etcd elects a new leader itself" >&2; fi
-          fi
-          return 0
-        }
+    /// <summary><c>move_leader_away</c> for a restart of the member on <paramref name="host"/> (needs <see cref="EtcdGatewayShell.Functions"/>).</summary>
+    public static string MoveAwayFunction(StepContext context, HostSpec host) =>
+        EtcdGatewayShell.MoveLeaderAway(Successor(context, m => !IsOn(m, host)));
 
-        """;
+    /// <summary><c>hand_over_leadership</c> before <paramref name="leaving"/> is removed through <paramref name="through"/> (needs <see cref="EtcdGatewayShell.Functions"/>).</summary>
+    public static string HandOverFunction(StepContext context, EtcdMember leaving, HostSpec through)
+    {
+        var target = Known(context).FirstOrDefault(m => IsOn(m, through) && m.ClientUrls.Count > 0 && !m.IsLearner)?.Id;
+        return EtcdGatewayShell.HandOver(leaving.ClientUrls.Count > 0 ? leaving.ClientUrls[0] : null, leaving.Id, target);
+    }
 
-    /// <summary>
-    /// Shell function <c>hand_over_leadership HEXID</c>: if member HEXID leads (asked of every member's
-    /// endpoint), leadership moves to the member <c>ec</c> talks to, through the leader's own endpoint
-    /// (etcd only takes move-leader from the leader). Removing the leader without this makes the
-    /// cluster elect a new one after the removal, a gap in which reads fail and kube-apiserver
-    /// reports etcd unhealthy. Best effort, like <see cref="MoveAwayFunction"/>. Needs
-    /// <see cref="ShellSnippets.Etcdctl"/>.
-    /// </summary>
-    public const string HandOverFunction = $$"""
-        hand_over_leadership() {
-          lead=$(ec endpoint status --cluster 2>/dev/null | awk -F', ' '$5 == "true" { print $2 " " $1; exit }')
-          [ "${lead%% *}" = "$1" ] || return 0
-          me=$(ec endpoint status 2>/dev/null | awk -F', ' '{ print $2; exit }')
-          [ -n "$me" ] && [ "$me" != "$1" ] || return 0
-          ETCDCTL_API=3 etcdctl --endpoints="${lead#* }" --cacert={{PkiPaths.EtcdCaCertificate}} --cert={{PkiPaths.EtcdHealthcheckClientCertificate}} --key={{PkiPaths.EtcdHealthcheckClientKey}} --dial-timeout=2s --command-timeout=5s move-leader "$me" >/dev/null 2>&1 \
-            || echo "hakube: etcd move-leader to $me failed; etcd elects a new leader itself" >&2
-          return 0
-        }
+    /// <summary>The member list as the facts have it: a healthy member's, else any member's.</summary>
+    public static IReadOnlyList<EtcdMember> Known(StepContext context)
+    {
+        var reports = context.Spec.EtcdMembers().Select(h => context.FactsOf(h.Name)?.Etcd).OfType<EtcdFacts>().Where(e => e.Members.Count > 0).ToList();
+        return (reports.FirstOrDefault(e => e.Healthy) ?? reports.FirstOrDefault())?.Members ?? [];
+    }
 
-        """;
+    /// <summary>The member runs on <paramref name="host"/>: its peer URL is the host's (or, not started yet, it bears its name).</summary>
+    public static bool IsOn(EtcdMember member, HostSpec host) =>
+        member.PeerUrls.Contains(EtcdGatewayShell.PeerUrl(host), StringComparer.OrdinalIgnoreCase) || (member.PeerUrls.Count == 0 && member.Name == host.Name);
+
+    private static ulong? Successor(StepContext context, Func<EtcdMember, bool> eligible)
+    {
+        var healthyHosts = context.Spec.EtcdMembers().Where(h => context.FactsOf(h.Name)?.Etcd is { Healthy: true }).ToList();
+        var candidates = Known(context).Where(m => eligible(m) && m.ClientUrls.Count > 0 && !m.IsLearner).ToList();
+        return (candidates.FirstOrDefault(m => healthyHosts.Any(h => IsOn(m, h))) ?? candidates.FirstOrDefault())?.Id;
+    }
 }

@@ -1,3 +1,4 @@
+using HaKube.Actions.Etcd;
 using HaKube.Actions.Rendering;
 using HaKube.Actions.Ssh;
 using HaKube.Model.Api;
@@ -93,34 +94,54 @@ internal static class HostRemoval
 
     /// <summary>
     /// Removes the etcd member <paramref name="match"/> picks, through <paramref name="through"/>'s
-    /// etcd (etcdctl with its healthcheck-client certificate), handing its leadership (if it leads)
-    /// to <paramref name="through"/> first; nothing when no member matches (removed already). etcd refuses a removal while a peer is freshly connected: retried, bounded.
+    /// etcd (its JSON gateway, curl with the healthcheck-client pair), handing its leadership (if it
+    /// leads) to <paramref name="through"/> first; nothing when no member matches (removed already).
+    /// etcd refuses a removal while a peer is freshly connected: retried, bounded.
     /// </summary>
-    public static async Task RemoveMemberAsync(StepContext context, StepKind kind, HostSpec through, Func<EtcdListedMember, bool> match, string what, CancellationToken cancellationToken)
+    public static async Task RemoveMemberAsync(StepContext context, StepKind kind, HostSpec through, Func<EtcdMember, bool> match, string what, CancellationToken cancellationToken)
     {
-        var list = ShellSnippets.Prelude + ShellSnippets.Etcdctl(through) + "ec member list -w json\n";
-        var listed = await HostCommands.RunAsync(context, through.Name, kind, $"list the etcd members (through {through.Name})", list, cancellationToken);
-        if (EtcdListedMember.Parse(listed.StdOut).FirstOrDefault(match) is not { } member)
+        var members = await ListMembersAsync(context, kind, through, cancellationToken);
+        if (members.FirstOrDefault(match) is not { } member)
         {
             return;
         }
 
-        var id = member.Id.ToString("x", System.Globalization.CultureInfo.InvariantCulture);
-        var remove = ShellSnippets.Prelude + ShellSnippets.Etcdctl(through) + EtcdLeadership.HandOverFunction + $$"""
-            hand_over_leadership {{id}}
+        var hex = member.Id.ToString("x", System.Globalization.CultureInfo.InvariantCulture);
+        var listed = ShellQuote.Quote($"\"ID\":\"{EtcdGatewayJson.Id(member.Id)}\"");
+        var remove = ShellSnippets.Prelude + EtcdGatewayShell.Functions(through) + EtcdLeadership.HandOverFunction(context, member, through) + $$"""
+            hand_over_leadership
             n=0
-            until out=$(ec member remove {{id}} 2>&1); do
-              case $out in *"not found"*) break;; esac
-              n=$((n + 1)); [ "$n" -lt 30 ] || { printf '%s\n' "$out" | tail -n 5 >&2; fail "etcdctl member remove {{id}} failed"; }; sleep 1
+            until eg "$EP" /v3/cluster/member/remove {{ShellQuote.Quote(EtcdGatewayJson.Remove(member.Id))}}; do
+              case $out in *"member not found"*) break;; esac
+              n=$((n + 1)); [ "$n" -lt 30 ] || { printf '%s\n' "$out" | tail -n 5 >&2; fail "etcd member remove {{hex}} failed"; }; sleep 1
             done
             n=0
-            while ec member list | grep -q '^{{id}},'; do
-              n=$((n + 1)); [ "$n" -lt 10 ] || fail "member {{id}} is still listed after its removal"; sleep 1
+            while ! eg "$EP" /v3/cluster/member/list '{}' || case $out in *{{listed}}*) true;; *) false;; esac; do
+              n=$((n + 1)); [ "$n" -lt 10 ] || fail "member {{hex}} is still listed after its removal"; sleep 1
             done
 
             """;
-        await HostCommands.RunAsync(context, through.Name, kind, $"remove etcd member {what} ({id}) through {through.Name}", remove, cancellationToken);
-        MembershipLog.MemberRemoved(context.Logger, $"{what} ({id})", through.Name);
+        await HostCommands.RunAsync(context, through.Name, kind, $"remove etcd member {what} ({hex}) through {through.Name}", remove, cancellationToken);
+        MembershipLog.MemberRemoved(context.Logger, $"{what} ({hex})", through.Name);
+    }
+
+    /// <summary>The membership as <paramref name="through"/>'s member reports it now (etcd's gateway).</summary>
+    public static async Task<IReadOnlyList<EtcdMember>> ListMembersAsync(StepContext context, StepKind kind, HostSpec through, CancellationToken cancellationToken)
+    {
+        var list = ShellSnippets.Prelude + EtcdGatewayShell.Functions(through) + """
+            eg "$EP" /v3/cluster/member/list '{}' || { printf '%s\n' "$out" | tail -n 3 >&2; fail "etcd's member list did not answer (HTTP $code)"; }
+            printf '%s\n' "$out"
+
+            """;
+        var listed = await HostCommands.RunAsync(context, through.Name, kind, $"list the etcd members (through {through.Name})", list, cancellationToken);
+        try
+        {
+            return EtcdGatewayJson.Members(listed.StdOut);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new StepFailedException(through.Name, kind, "list the etcd members", "unreadable answer", [e.Message]);
+        }
     }
 
     /// <summary>A spec etcd member whose etcd was healthy in the last probe, other than <paramref name="except"/>.</summary>
@@ -129,13 +150,18 @@ internal static class HostRemoval
         ?? throw new StepFailedException(except, kind, "find a healthy etcd member to remove the member through", "no healthy member", ["no etcd member of the spec was healthy in the last probe"]);
 
     /// <summary>The member a (departing) host ran: named after it, or peering at its address.</summary>
-    public static bool IsMemberOf(EtcdListedMember member, HostSpec host) =>
+    public static bool IsMemberOf(EtcdMember member, HostSpec host) =>
         member.Name == host.Name || member.PeerUrls.Any(u => PeersAt(u, host.Address));
 
     public static bool PeersAt(string url, string address) =>
         Uri.TryCreate(url, UriKind.Absolute, out var uri) && string.Equals(uri.Host.Trim('[', ']'), address.Trim('[', ']'), StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Stops etcd on a reachable leaving member host and moves its data aside (kept, never deleted).</summary>
+    /// <summary>
+    /// Stops etcd on a reachable leaving member host: its static pod manifest moved aside (kept, with
+    /// the record), HaKube's former unit stopped and disabled, a bounded wait until nothing listens on
+    /// 2379, the kubelet (which ran only that pod) stopped and disabled, and the data moved aside (kept,
+    /// never deleted: started again it would try to rejoin a cluster that no longer lists it).
+    /// </summary>
     public static async Task StopEtcdAsync(StepContext context, StepKind kind, string host, CancellationToken cancellationToken)
     {
         if (context.FactsOf(host) is not { Reachable: true })
@@ -144,11 +170,17 @@ internal static class HostRemoval
             return;
         }
 
-        var data = EtcdUnitRenderer.DataDirectory;
-        var script = ShellSnippets.Prelude + $$"""
+        var data = EtcdMemberFiles.DataDirectory;
+        var script = ShellSnippets.Prelude + StaticPodRestart.Listening(context.DepartingHost(host)) + $$"""
+            if [ -f {{KnownPaths.EtcdManifest}} ]; then mkdir -p {{KnownPaths.Kubernetes}}/tmp; mv -f {{KnownPaths.EtcdManifest}} "{{KnownPaths.Kubernetes}}/tmp/etcd.yaml.removed-$(date +%s)"; fi
+            rm -f {{KnownPaths.EtcdManifestRecord}}
             systemctl disable etcd >/dev/null 2>&1 || true
             systemctl stop etcd >/dev/null 2>&1 || true
             ! systemctl is-active -q etcd || fail "etcd still runs after systemctl stop"
+            n=0
+            while listening 094B; do n=$((n + 1)); [ "$n" -lt 300 ] || fail "etcd still listens on 2379 60 s after its manifest was moved away"; sleep 0.2; done
+            systemctl disable kubelet >/dev/null 2>&1 || true
+            systemctl stop kubelet >/dev/null 2>&1 || true
             if [ -d {{data}}/member ]; then mv {{data}}/member "{{data}}/member.removed-$(date +%s)"; fi
 
             """;

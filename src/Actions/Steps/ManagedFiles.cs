@@ -1,14 +1,17 @@
+using HaKube.Actions.Kubeadm;
 using HaKube.Actions.Pki;
 using HaKube.Actions.Rendering;
 using HaKube.Model.Api;
+using HaKube.Model.Facts;
 using HaKube.Model.Planning;
 
 namespace HaKube.Actions.Steps;
 
 /// <summary>
-/// Every file HaKube keeps on each host, rendered from the spec and the cluster material: PKI files
-/// (control planes: the shared CAs; external etcd members: their certificates), the etcd unit,
-/// haproxy.cfg, and the pod network manifest on the first control plane. One source for both the
+/// Every file HaKube keeps on each host, rendered from the spec and the cluster material: the node
+/// files PrepareHost writes (kernel modules, sysctls, the package source), PKI files (control
+/// planes: the shared CAs; external etcd members: their certificates), an external member's kubelet
+/// and kubeadm configuration, haproxy.cfg, and the pod network manifest on the first control plane. One source for both the
 /// steps that write files and the desired state the planner compares, so the two cannot disagree.
 /// </summary>
 public static class ManagedFiles
@@ -34,9 +37,23 @@ public static class ManagedFiles
                 .Select(f => new ManagedFile(f.RemotePath, f.Content, f.OctalMode, IsEtcdMemberFile(f.RemotePath) ? StepKind.ConfigureEtcdMember : owner)));
         }
 
+        var node = controlPlane || host.Roles.Contains(HostRole.Worker);
+        if (node)
+        {
+            files.Add(new ManagedFile(HostPrerequisiteFiles.ModulesPath, HostPrerequisiteFiles.Modules, "0644", StepKind.PrepareHost));
+            files.Add(new ManagedFile(HostPrerequisiteFiles.SysctlPath, HostPrerequisiteFiles.Sysctl, "0644", StepKind.PrepareHost));
+        }
+
+        if (node || externalMember)
+        {
+            files.Add(new ManagedFile(HostPrerequisiteFiles.AptSourcePath, HostPrerequisiteFiles.AptSource(spec.Version().MinorTag), "0644", StepKind.PrepareHost));
+        }
+
         if (externalMember)
         {
-            files.Add(new ManagedFile(EtcdUnitRenderer.UnitPath, EtcdUnitRenderer.Render(host), "0644", StepKind.ConfigureEtcdMember));
+            files.Add(new ManagedFile(KnownPaths.EtcdKubeletDropIn, EtcdMemberFiles.KubeletDropIn, "0644", StepKind.ConfigureEtcdMember));
+            files.Add(new ManagedFile(KnownPaths.EtcdKubeletConfig, EtcdMemberFiles.KubeletConfig, "0644", StepKind.ConfigureEtcdMember));
+            files.Add(new ManagedFile(KnownPaths.EtcdKubeadmConfig, KubeadmConfigRenderer.RenderEtcdMember(cluster, host), "0644", StepKind.ConfigureEtcdMember));
         }
 
         if (spec.LoadBalancer.Provider == LoadBalancerProvider.HAProxy && spec.LoadBalancer.Hosts.Contains(host.Name))

@@ -8,14 +8,20 @@ using HaKube.Model.Planning;
 namespace HaKube.Actions.Steps;
 
 /// <summary>
-/// Host prerequisites, by role. Kubernetes nodes: swap off (now and in fstab), the kernel modules
-/// loaded (checked in /sys/module and the built-in list: a module that cannot be loaded is an
-/// error, not a warning, because kubeadm and the pod network fail later and less clearly),
-/// ip_forward on, containerd with the systemd cgroup driver, and kubelet/kubeadm/kubectl from the
-/// spec's pkgs.k8s.io minor repository at exactly the spec's version, held (only on a node not yet
-/// joined: on a joined one a version change is an upgrade, the upgrade steps' work, so the
-/// packages are left as they are). LoadBalancer hosts get
-/// HAProxy, external etcd hosts etcd. Each part does nothing when already true, then re-checks.
+/// Host prerequisites, by role. Control planes and external etcd hosts first lose a default etcd
+/// member that Debian's etcd-server package may have started (its postinst does, with data in
+/// /var/lib/etcd/default): it would hold etcd's ports. Kubernetes nodes: the tools kubeadm and
+/// HaKube need (curl, gpg, ca-certificates, conntrack, socat, ethtool, ebtables), swap off (now and
+/// in fstab), the kernel modules loaded (checked in /sys/module and the built-in list: a module that
+/// cannot be loaded is an error, not a warning, because kubeadm and the pod network fail later and
+/// less clearly), ip_forward on, the pkgs.k8s.io source of the spec's minor with its signing key
+/// (downloaded to a file, checked against its published fingerprint, dearmored without a prompt),
+/// containerd with the systemd cgroup driver and kubeadm's pause image, and kubelet/kubeadm/kubectl
+/// at exactly the spec's version, held (only on a node not yet joined: on a joined one a version
+/// change is an upgrade, the upgrade steps' work). External etcd hosts get the same minus kubectl,
+/// kernel modules and sysctls (the kubelet there runs the member's static pod only); the packages
+/// are left alone once a member runs there. LoadBalancer hosts get HAProxy. Each part does nothing
+/// when already true, then re-checks.
 /// </summary>
 public sealed class PrepareHostStep : IStep
 {
@@ -38,11 +44,22 @@ public sealed class PrepareHostStep : IStep
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(host);
         var script = new StringBuilder(ShellSnippets.Prelude);
-        script.Append("updated=\n");
-        script.Append("apt_update() { [ -n \"$updated\" ] || apt-get update -q >/dev/null || fail \"apt-get update failed\"; updated=1; }\n");
+        script.Append(AptUpdate);
+        var etcdHost = IsExternalEtcdHost(spec, host);
+        if (host.Roles.Contains(HostRole.ControlPlane) || etcdHost)
+        {
+            script.Append(DefaultEtcdMember);
+        }
+
         if (IsKubernetesNode(host))
         {
-            script.Append(Swap).Append(Modules).Append(Sysctl).Append(Repository(spec)).Append(Containerd).Append(Packages(spec));
+            script.Append(Tools(HostPrerequisiteFiles.NodeTools)).Append(Swap).Append(Modules).Append(Sysctl).Append(Repository(spec))
+                .Append(Containerd(spec)).Append(Packages(spec, ["kubelet", "kubeadm", "kubectl"], KubeletConfiguredTest));
+        }
+        else if (etcdHost)
+        {
+            script.Append(Tools(HostPrerequisiteFiles.EtcdHostTools)).Append(Swap).Append(Repository(spec))
+                .Append(Containerd(spec)).Append(Packages(spec, ["kubelet", "kubeadm"], EtcdMemberConfiguredTest));
         }
 
         if (host.Roles.Contains(HostRole.LoadBalancer) && spec.LoadBalancer.Provider == LoadBalancerProvider.HAProxy)
@@ -50,23 +67,28 @@ public sealed class PrepareHostStep : IStep
             script.Append(Haproxy);
         }
 
-        if (host.Roles.Contains(HostRole.Etcd) && spec.Etcd.Topology == EtcdTopology.External)
-        {
-            script.Append(Etcd);
-        }
-
         return script.ToString();
     }
 
+    /// <summary>apt_update: one apt-get update per script, the first time a package is needed.</summary>
+    internal const string AptUpdate = "updated=\napt_update() { [ -n \"$updated\" ] || apt-get update -q >/dev/null || fail \"apt-get update failed\"; updated=1; }\n";
+
     private static bool IsKubernetesNode(HostSpec host) =>
         host.Roles.Contains(HostRole.ControlPlane) || host.Roles.Contains(HostRole.Worker);
+
+    private static bool IsExternalEtcdHost(HaClusterSpec spec, HostSpec host) =>
+        spec.Etcd.Topology == EtcdTopology.External && spec.Etcd.Hosts.Contains(host.Name);
 
     private static string Parts(HaClusterSpec spec, HostSpec host)
     {
         var parts = new List<string>();
         if (IsKubernetesNode(host))
         {
-            parts.Add($"swap, kernel modules, sysctls, containerd, Kubernetes packages {spec.Version().PackageVersion}");
+            parts.Add($"tools, swap, kernel modules, sysctls, containerd, Kubernetes packages {spec.Version().PackageVersion}");
+        }
+        else if (IsExternalEtcdHost(spec, host))
+        {
+            parts.Add($"tools, swap, containerd, kubelet and kubeadm {spec.Version().PackageVersion} for the etcd member's static pod");
         }
 
         if (host.Roles.Contains(HostRole.LoadBalancer))
@@ -74,12 +96,37 @@ public sealed class PrepareHostStep : IStep
             parts.Add("haproxy");
         }
 
-        if (host.Roles.Contains(HostRole.Etcd))
-        {
-            parts.Add("etcd");
-        }
-
         return string.Join("; ", parts);
+    }
+
+    // A member under HaKube's former unit (/etc/systemd/system/etcd.service) is not Debian's default:
+    // MigrateEtcdMember moves it. Anything else running as etcd.service, or default data, is the
+    // package's stray member; its data is moved aside, never deleted.
+    private const string DefaultEtcdMember = """
+        if [ ! -f /etc/systemd/system/etcd.service ] && { systemctl is-active -q etcd 2>/dev/null || [ -d /var/lib/etcd/default ]; }; then
+          systemctl disable etcd >/dev/null 2>&1 || true
+          systemctl stop etcd >/dev/null 2>&1 || true
+          ! systemctl is-active -q etcd || fail "Debian's default etcd member (etcd.service) still runs after systemctl stop etcd"
+          if [ -d /var/lib/etcd/default ]; then mv /var/lib/etcd/default "/var/lib/etcd/default.removed-$(date +%s)"; fi
+        fi
+
+        """;
+
+    /// <summary>The programs as (program, package); missing ones (and the CA bundle) installed in one apt-get, then checked.</summary>
+    private static string Tools(IReadOnlyList<(string Program, string Package)> tools)
+    {
+        var pairs = string.Join(' ', tools.Select(t => $"{t.Program}:{t.Package}"));
+        return $$"""
+            need=
+            for t in {{pairs}}; do command -v "${t%%:*}" >/dev/null 2>&1 || need="$need ${t#*:}"; done
+            [ -s {{HostPrerequisiteFiles.CaBundle}} ] || need="$need ca-certificates"
+            if [ -n "$need" ]; then
+              apt_update; apt-get install -y -q $need >/dev/null || fail "apt-get install$need failed"
+            fi
+            for t in {{pairs}}; do command -v "${t%%:*}" >/dev/null 2>&1 || fail "${t%%:*} is still missing after apt-get install ${t#*:}"; done
+            [ -s {{HostPrerequisiteFiles.CaBundle}} ] || fail "{{HostPrerequisiteFiles.CaBundle}} is still missing after apt-get install ca-certificates"
+
+            """;
     }
 
     // Only lines whose third field is "swap" and that are not comments are commented out; a backup is kept.
@@ -116,77 +163,112 @@ public sealed class PrepareHostStep : IStep
 
         """;
 
-    /// <summary>The pkgs.k8s.io source of the spec's minor and its signing key, in place (the upgrade steps switch minors with it too).</summary>
+    /// <summary>
+    /// The pkgs.k8s.io source of the spec's minor and its signing key, in place (the upgrade steps
+    /// switch minors with it too). The key is downloaded to a file (curl's failure is seen: no pipe),
+    /// its primary key's fingerprint must be the published one, and it is dearmored with --batch
+    /// --yes; temporary files of an earlier failed run are removed first, so one failure never sticks.
+    /// </summary>
     internal static string Repository(HaClusterSpec spec)
     {
         var minor = spec.Version().MinorTag;
         var source = HostPrerequisiteFiles.AptSource(minor);
         var key = HostPrerequisiteFiles.RepositoryUrl(minor) + "Release.key";
-        return $"""
-            if [ "$(cat {HostPrerequisiteFiles.AptSourcePath} 2>/dev/null)" != {ShellQuote.Quote(source.TrimEnd('\n'))} ]; then
-            {ShellSnippets.WriteFile(HostPrerequisiteFiles.AptSourcePath, source, "0644")}  updated=
+        var k = HostPrerequisiteFiles.AptKeyringPath;
+        return $$"""
+            if [ "$(cat {{HostPrerequisiteFiles.AptSourcePath}} 2>/dev/null)" != {{ShellQuote.Quote(source.TrimEnd('\n'))}} ]; then
+            {{ShellSnippets.WriteFile(HostPrerequisiteFiles.AptSourcePath, source, "0644")}}  updated=
             fi
-            if [ ! -s {HostPrerequisiteFiles.AptKeyringPath} ]; then
+            if [ ! -s {{k}} ]; then
               mkdir -p -m 0755 /etc/apt/keyrings
-              curl -fsSL --max-time 60 {ShellQuote.Quote(key)} | gpg --dearmor -o {HostPrerequisiteFiles.AptKeyringPath}.tmp \
-                && mv -f {HostPrerequisiteFiles.AptKeyringPath}.tmp {HostPrerequisiteFiles.AptKeyringPath} \
-                || fail "could not fetch the signing key of {HostPrerequisiteFiles.RepositoryUrl(minor)}"
+              rm -f {{k}}.asc {{k}}.tmp
+              curl -fsSL --retry 3 --connect-timeout 10 --max-time 60 -o {{k}}.asc {{ShellQuote.Quote(key)}} \
+                || { rm -f {{k}}.asc; fail "could not download the signing key {{key}}"; }
+              g=$(mktemp -d)
+              fpr=$(GNUPGHOME=$g gpg --batch --with-colons --show-keys {{k}}.asc 2>/dev/null | awk -F: '$1 == "fpr" { print $10; exit }') || fpr=
+              rm -rf "$g"
+              [ "$fpr" = {{HostPrerequisiteFiles.SigningKeyFingerprint}} ] \
+                || { rm -f {{k}}.asc; fail "the key at {{key}} has fingerprint ${fpr:-none}, not the published {{HostPrerequisiteFiles.SigningKeyFingerprint}}"; }
+              gpg --batch --yes --dearmor -o {{k}}.tmp {{k}}.asc || { rm -f {{k}}.asc {{k}}.tmp; fail "gpg --dearmor of the signing key failed"; }
+              chmod 0644 {{k}}.tmp && mv -f {{k}}.tmp {{k}} && rm -f {{k}}.asc
+              updated=
             fi
 
             """;
     }
 
-    private const string Containerd = """
-        if ! command -v containerd >/dev/null 2>&1; then
-          apt_update; apt-get install -y -q containerd >/dev/null || fail "apt-get install containerd failed"
-        fi
-        cfg=/etc/containerd/config.toml
-        restart=
-        if ! grep -Eq '^[[:space:]]*SystemdCgroup[[:space:]]*=[[:space:]]*true' "$cfg" 2>/dev/null; then
-          mkdir -p /etc/containerd
-          if grep -Eq '^[[:space:]]*SystemdCgroup[[:space:]]*=' "$cfg" 2>/dev/null; then cp "$cfg" "$cfg.hakube-new"
-          else containerd config default > "$cfg.hakube-new" || fail "containerd config default failed"; fi
-          sed -i -E 's/^([[:space:]]*SystemdCgroup[[:space:]]*=[[:space:]]*)false/\1true/' "$cfg.hakube-new"
-          grep -Eq '^[[:space:]]*SystemdCgroup[[:space:]]*=[[:space:]]*true' "$cfg.hakube-new" || fail "containerd's configuration has no SystemdCgroup option to set"
-          mv -f "$cfg.hakube-new" "$cfg"
-          restart=1
-        fi
-        systemctl enable containerd >/dev/null 2>&1 || true
-        if [ -n "$restart" ] || ! systemctl is-active -q containerd; then systemctl restart containerd || fail "containerd did not restart"; fi
-        n=0
-        until systemctl is-active -q containerd && [ -S /run/containerd/containerd.sock ]; do
-          n=$((n + 1)); [ "$n" -lt 50 ] || fail "containerd is not running with its CRI socket after 10 s"; sleep 0.2
-        done
+    /// <summary>
+    /// containerd installed, with runc's SystemdCgroup on and the pause image kubeadm expects for the
+    /// spec's version; the configuration is edited on a copy (the package's defaults kept otherwise)
+    /// and containerd restarted only when the copy differs.
+    /// </summary>
+    private static string Containerd(HaClusterSpec spec)
+    {
+        var pause = ShellQuote.Quote(HostPrerequisiteFiles.PauseImage(spec.Version()));
+        return $$"""
+            if ! command -v containerd >/dev/null 2>&1; then
+              apt_update; apt-get install -y -q containerd >/dev/null || fail "apt-get install containerd failed"
+            fi
+            cfg={{HostPrerequisiteFiles.ContainerdConfigPath}}
+            pause={{pause}}
+            mkdir -p /etc/containerd
+            if grep -Eq '^[[:space:]]*(SystemdCgroup|sandbox_image|sandbox)[[:space:]]*=' "$cfg" 2>/dev/null; then cp "$cfg" "$cfg.hakube-new"
+            else containerd config default > "$cfg.hakube-new" || fail "containerd config default failed"; fi
+            sed -i -E -e 's/^([[:space:]]*SystemdCgroup[[:space:]]*=[[:space:]]*)false/\1true/' \
+              -e "s#^([[:space:]]*(sandbox_image|sandbox)[[:space:]]*=[[:space:]]*).*\$#\\1\"$pause\"#" "$cfg.hakube-new"
+            grep -Eq '^[[:space:]]*SystemdCgroup[[:space:]]*=[[:space:]]*true' "$cfg.hakube-new" || fail "containerd's configuration has no SystemdCgroup option to set"
+            grep -Eq "^[[:space:]]*(sandbox_image|sandbox)[[:space:]]*=[[:space:]]*\"$pause\"" "$cfg.hakube-new" || fail "containerd's configuration has no sandbox image to set to $pause"
+            restart=
+            if cmp -s "$cfg" "$cfg.hakube-new"; then rm -f "$cfg.hakube-new"; else mv -f "$cfg.hakube-new" "$cfg"; restart=1; fi
+            systemctl enable containerd >/dev/null 2>&1 || true
+            if [ -n "$restart" ] || ! systemctl is-active -q containerd; then systemctl restart containerd || fail "containerd did not restart"; fi
+            n=0
+            until systemctl is-active -q containerd && [ -S /run/containerd/containerd.sock ]; do
+              n=$((n + 1)); [ "$n" -lt 50 ] || fail "containerd is not running with its CRI socket after 10 s"; sleep 0.2
+            done
 
-        """;
+            """;
+    }
 
-    private static string Packages(HaClusterSpec spec)
+    /// <summary>A test that is true where the Kubernetes packages are no longer PrepareHost's to change.</summary>
+    private const string KubeletConfiguredTest = "[ -f " + KnownPaths.KubeletConf + " ]";
+
+    private const string EtcdMemberConfiguredTest = "[ -f " + KnownPaths.EtcdManifest + " ] || [ -f " + KnownPaths.EtcdManifestRecord + " ]";
+
+    private static string Packages(HaClusterSpec spec, IReadOnlyList<string> packages, string configured)
     {
         var version = spec.Version().PackageVersion;
         var v = ShellQuote.Quote(version);
+        var names = string.Join(' ', packages);
+        var pins = string.Join(' ', packages.Select(p => $"\"{p}=$v-*\""));
         return $$"""
-            if [ -f {{KnownPaths.KubeletConf}} ]; then
-              # A joined node: its Kubernetes packages change only through an upgrade step (kubeadm upgrade, drain).
-              apt-mark hold kubelet kubeadm kubectl >/dev/null 2>&1 || true
+            # crictl: HaKube reaches the etcd container with it; kubeadm 1.32+ no longer depends on cri-tools.
+            if ! command -v crictl >/dev/null 2>&1; then
+              apt_update; apt-get install -y -q cri-tools >/dev/null || fail "apt-get install cri-tools failed"
+            fi
+            if {{configured}}; then
+              # Joined (or running an etcd member): its Kubernetes packages change only through an upgrade step.
+              apt-mark hold {{names}} >/dev/null 2>&1 || true
             else
             v={{v}}
             need=
-            for p in kubelet kubeadm kubectl; do
+            for p in {{names}}; do
               case "$(dpkg-query -W -f='${Version}' "$p" 2>/dev/null || true)" in "$v"-*) ;; *) need=1 ;; esac
             done
             if [ -n "$need" ]; then
               apt_update
-              apt-mark unhold kubelet kubeadm kubectl >/dev/null 2>&1 || true
-              apt-get install -y -q --allow-change-held-packages --allow-downgrades "kubelet=$v-*" "kubeadm=$v-*" "kubectl=$v-*" >/dev/null \
-                || fail "apt-get install of kubelet, kubeadm and kubectl $v failed"
+              apt-mark unhold {{names}} >/dev/null 2>&1 || true
+              apt-get install -y -q --allow-change-held-packages --allow-downgrades {{pins}} >/dev/null \
+                || fail "apt-get install of {{string.Join(", ", packages)}} $v failed"
             fi
-            apt-mark hold kubelet kubeadm kubectl >/dev/null || fail "apt-mark hold failed"
+            apt-mark hold {{names}} >/dev/null || fail "apt-mark hold failed"
             systemctl enable kubelet >/dev/null 2>&1 || fail "systemctl enable kubelet failed"
             [ "$(kubeadm version -o short)" = "v$v" ] || fail "kubeadm reports $(kubeadm version -o short 2>&1), expected v$v"
             kubelet --version | grep -q "v$v\$" || fail "kubelet reports $(kubelet --version 2>&1), expected v$v"
             held=$(apt-mark showhold)
-            for p in kubelet kubeadm kubectl; do echo "$held" | grep -qx "$p" || fail "$p is not held"; done
+            for p in {{names}}; do echo "$held" | grep -qx "$p" || fail "$p is not held"; done
             fi
+            command -v crictl >/dev/null 2>&1 || fail "crictl is still missing after apt-get install cri-tools"
 
             """;
     }
@@ -196,15 +278,6 @@ public sealed class PrepareHostStep : IStep
           apt_update; apt-get install -y -q haproxy >/dev/null || fail "apt-get install haproxy failed"
         fi
         haproxy -v >/dev/null || fail "haproxy does not run"
-
-        """;
-
-    private const string Etcd = """
-        if [ ! -x /usr/bin/etcd ] || ! command -v etcdctl >/dev/null 2>&1; then
-          apt_update; apt-get install -y -q etcd-server etcd-client >/dev/null || fail "apt-get install etcd-server etcd-client failed"
-        fi
-        /usr/bin/etcd --version >/dev/null || fail "/usr/bin/etcd does not run"
-        mkdir -p /var/lib/etcd && chmod 0700 /var/lib/etcd
 
         """;
 }

@@ -62,7 +62,7 @@ public sealed class ResetPreviousMachineStep : IStep
           ! systemctl is-active -q "$unit" || fail "$unit still runs after systemctl stop"
         done
         rm -f {{KnownPaths.Manifests}}/*.yaml
-        if [ -d {{EtcdUnitRenderer.DataDirectory}}/member ]; then mv {{EtcdUnitRenderer.DataDirectory}}/member "{{EtcdUnitRenderer.DataDirectory}}/member.removed-$(date +%s)"; fi
+        if [ -d {{EtcdMemberFiles.DataDirectory}}/member ]; then mv {{EtcdMemberFiles.DataDirectory}}/member "{{EtcdMemberFiles.DataDirectory}}/member.removed-$(date +%s)"; fi
         for f in {{KnownPaths.AdminConf}} {{KnownPaths.KubeletConf}}; do [ ! -e "$f" ] || fail "$f is still there after kubeadm reset"; done
         if command -v pgrep >/dev/null 2>&1; then
           n=0

@@ -1,12 +1,14 @@
-using HaKube.Actions.Rendering;
+using HaKube.Actions.Etcd;
+using HaKube.Model.Facts;
 using HaKube.Model.Planning;
 
 namespace HaKube.Actions.Steps;
 
 /// <summary>
-/// External etcd: a member that exists (it has data) but is not running is started again and must
-/// become healthy. A member without data is refused: starting it would create a new cluster; it
-/// has to be added (AddEtcdMember).
+/// External etcd: a member that exists (it has data) but whose static pod does not run is started
+/// again: etcd.yaml rendered from the kept configuration if it is gone, the kubelet running; it must
+/// become healthy. A member without data is refused: it has to be added (AddEtcdMember), since
+/// starting it could not join the cluster.
 /// </summary>
 public sealed class StartEtcdMemberStep : IStep
 {
@@ -18,18 +20,20 @@ public sealed class StartEtcdMemberStep : IStep
         ArgumentNullException.ThrowIfNull(planStep);
         return HostCommands.ForEachHostAsync(context, planStep.Hosts, async (name, token) =>
         {
-            var script = ShellSnippets.Prelude + ShellSnippets.Etcdctl(context.Host(name)) + $"""
-                [ -d {EtcdUnitRenderer.DataDirectory}/member ] || fail "this member has no data in {EtcdUnitRenderer.DataDirectory}; it must be added to the cluster, not started"
-                systemctl daemon-reload
-                systemctl enable etcd >/dev/null 2>&1 || fail "systemctl enable etcd failed"
-                if ! systemctl is-active -q etcd; then
-                  systemctl reset-failed etcd >/dev/null 2>&1 || true
-                  systemctl restart etcd || fail "systemctl restart etcd failed"
-                fi
-                wait_healthy 60
+            var host = context.Host(name);
+            if (context.FactsOf(name) is { } facts && !facts.IsPresent(KnownPaths.EtcdManifest))
+            {
+                await EtcdStaticPod.PullImageAsync(context, Kind, name, token);
+            }
+
+            var script = ShellSnippets.Prelude + EtcdGatewayShell.Functions(host) + EtcdStaticPod.Functions + $"""
+                [ -d {KnownPaths.EtcdDataDirectory}/member ] || fail "this member has no data in {KnownPaths.EtcdDataDirectory}; it must be added to the cluster, not started"
+                [ -f {KnownPaths.EtcdManifest} ] || render_member {KnownPaths.EtcdKubeadmConfig}
+                run_kubelet
+                wait_healthy 120
 
                 """;
-            await HostCommands.RunAsync(context, name, Kind, "start the etcd member and wait until it is healthy", script, token);
+            await HostCommands.RunAsync(context, name, Kind, "start the etcd member's static pod and wait until it is healthy", script, token, context.KubeadmTimeout);
         }, cancellationToken);
     }
 }

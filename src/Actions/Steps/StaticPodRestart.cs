@@ -23,19 +23,58 @@ internal static class StaticPodRestart
     /// Shell functions: <c>restore</c> (staged manifests back), <c>listening HEXPORT</c> (something
     /// listens on the port on this host's address, read from /proc/net/tcp like the probe: no ss or
     /// netstat needed), <c>wait_gone HEXPORT WHAT SECONDS</c>, and <c>restart_static_pods</c>.
-    /// Needs <see cref="ShellSnippets.Prelude"/> and, for Stacked etcd, <see cref="ShellSnippets.Etcdctl"/> and
+    /// Needs <see cref="ShellSnippets.Prelude"/> and, for Stacked etcd, <see cref="Etcd.EtcdGatewayShell.Functions"/> and
     /// <see cref="EtcdLeadership.MoveAwayFunction"/> (a leading member hands leadership over before it stops).
     /// Sets traps that restore the manifests on exit.
     /// </summary>
-    public static string Functions(HostSpec host, bool stackedEtcd) => $$"""
+    public static string Functions(HostSpec host, bool etcdMember) => Listening(host) + $$"""
         M={{KnownPaths.Manifests}}
         S={{Staging}}
-        A={{ProbeScript.AddressPattern(host.Address)}}
         mkdir -p "$S"
         restore() { for f in "$S"/*.yaml; do if [ -f "$f" ]; then mv -f "$f" "$M/"; fi; done; return 0; }
         trap restore EXIT
         trap 'restore; exit 1' HUP INT TERM
         restore
+        wait_gone() {
+          n=0
+          while listening "$1"; do
+            n=$((n + 1))
+            [ "$n" -lt $(($3 * 5)) ] || fail "$2 still listens $3 s after its manifest left $M: the kubelet did not stop the pod"
+            sleep 0.2
+          done
+        }
+        # The kubelet reads the manifest folder periodically: a manifest back before it looked again
+        # never stops its pod. So each staged pod (but etcd, watched on its port) is waited out in
+        # crictl's list of running containers (crictl's --name is a regular expression).
+        wait_stopped() {
+          command -v crictl >/dev/null 2>&1 || return 0
+          n=0
+          while [ -n "$(crictl ps --name "^$1\$" --state running -q 2>/dev/null)" ]; do
+            n=$((n + 1))
+            [ "$n" -lt $(($2 * 5)) ] || fail "$1 still runs $2 s after its manifest left $M: the kubelet did not stop the pod"
+            sleep 0.2
+          done
+        }
+        restart_static_pods() {
+          if [ -f "$M/kube-apiserver.yaml" ]; then mv -f "$M/kube-apiserver.yaml" "$S/"; fi
+          wait_gone 192B kube-apiserver 120
+          {{(etcdMember ? "move_leader_away" : ":")}}
+          for f in "$M"/*.yaml; do if [ -f "$f" ]; then mv -f "$f" "$S/"; fi; done
+          {{(etcdMember ? "wait_gone 094B etcd 120" : ":")}}
+          for f in "$S"/*.yaml; do
+            c=${f##*/}; c=${c%.yaml}
+            case $c in kube-apiserver|etcd) ;; *) if [ -f "$f" ]; then wait_stopped "$c" 120; fi;; esac
+          done
+          for f in "$S"/*.yaml; do case $f in */kube-apiserver.yaml) ;; *) if [ -f "$f" ]; then mv -f "$f" "$M/"; fi;; esac; done
+          {{(etcdMember ? "wait_healthy 180" : ":")}}
+          if [ -f "$S/kube-apiserver.yaml" ]; then mv -f "$S/kube-apiserver.yaml" "$M/"; fi
+        }
+
+        """;
+
+    /// <summary><c>listening HEXPORT</c>: something listens on the port on <paramref name="host"/>'s address (or on every address), read from /proc/net/tcp like the probe.</summary>
+    public static string Listening(HostSpec host) => $$"""
+        A={{ProbeScript.AddressPattern(host.Address)}}
         listening() {
           for t in /proc/net/tcp /proc/net/tcp6; do
             [ -r "$t" ] || continue
@@ -45,24 +84,6 @@ internal static class StaticPodRestart
             done < "$t"
           done
           return 1
-        }
-        wait_gone() {
-          n=0
-          while listening "$1"; do
-            n=$((n + 1))
-            [ "$n" -lt $(($3 * 5)) ] || fail "$2 still listens $3 s after its manifest left $M: the kubelet did not stop the pod"
-            sleep 0.2
-          done
-        }
-        restart_static_pods() {
-          if [ -f "$M/kube-apiserver.yaml" ]; then mv -f "$M/kube-apiserver.yaml" "$S/"; fi
-          wait_gone 192B kube-apiserver 120
-          {{(stackedEtcd ? "move_leader_away" : ":")}}
-          for f in "$M"/*.yaml; do if [ -f "$f" ]; then mv -f "$f" "$S/"; fi; done
-          {{(stackedEtcd ? "wait_gone 094B etcd 120" : ":")}}
-          for f in "$S"/*.yaml; do case $f in */kube-apiserver.yaml) ;; *) if [ -f "$f" ]; then mv -f "$f" "$M/"; fi;; esac; done
-          {{(stackedEtcd ? "wait_healthy 180" : ":")}}
-          if [ -f "$S/kube-apiserver.yaml" ]; then mv -f "$S/kube-apiserver.yaml" "$M/"; fi
         }
 
         """;

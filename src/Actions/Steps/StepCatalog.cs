@@ -13,6 +13,8 @@ public static class StepCatalog
         new BootstrapEtcdStep(),
         new AddEtcdMemberStep(),
         new StartEtcdMemberStep(),
+        new MigrateEtcdMemberStep(),
+        new PullImagesStep(),
         new DistributeCertificateAuthoritiesStep(),
         new InitControlPlaneStep(),
         new JoinControlPlaneStep(),
@@ -28,6 +30,7 @@ public static class StepCatalog
         new RenewControlPlaneCertificatesStep(),
         new UseRotatingKubeletCertificateStep(),
         new UpdateEtcdServersStep(),
+        new UpgradeEtcdMemberStep(),
         new UpgradeControlPlaneStep(),
         new UpgradeWorkerStep(),
     }.ToDictionary(s => s.Kind);

@@ -29,11 +29,17 @@ public sealed class StepContext
     /// <summary>How many hosts of one step run at once.</summary>
     public int MaxParallelHosts { get; init; } = 16;
 
-    /// <summary>Upper bound for kubeadm init and join, which wait for the control plane themselves.</summary>
-    public TimeSpan KubeadmTimeout { get; init; } = TimeSpan.FromMinutes(6);
+    /// <summary>Upper bound for kubeadm init and join, which wait for the control plane themselves (<see cref="StepBudgets.KubeadmJoin"/>, the longer).</summary>
+    public TimeSpan KubeadmTimeout { get; init; } = StepBudgets.KubeadmJoin;
+
+    /// <summary>Upper bound for kubeadm upgrade apply and upgrade node, which wait for each static pod.</summary>
+    public TimeSpan KubeadmUpgradeTimeout { get; init; } = StepBudgets.KubeadmUpgrade;
+
+    /// <summary>Upper bound for pulling a release's images.</summary>
+    public TimeSpan ImagePullTimeout { get; init; } = StepBudgets.ImagePull;
 
     /// <summary>Upper bound for package installation.</summary>
-    public TimeSpan PackageTimeout { get; init; } = TimeSpan.FromMinutes(10);
+    public TimeSpan PackageTimeout { get; init; } = StepBudgets.Packages;
 
     /// <summary>Hosts HaKube set up that left the spec (from the state store's inventory), which removal steps work on.</summary>
     public IReadOnlyList<HostSpec> Departing { get; init; } = [];

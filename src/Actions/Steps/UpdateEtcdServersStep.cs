@@ -32,13 +32,13 @@ public sealed class UpdateEtcdServersStep : IStep
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(planStep);
-        var endpoints = EtcdUnitRenderer.ClientUrls(context.Spec);
+        var endpoints = EtcdMemberFiles.ClientUrls(context.Spec);
         await UpdateKubeadmConfigAsync(context, planStep.Hosts[0], endpoints, cancellationToken);
         foreach (var name in planStep.Hosts)
         {
             var host = context.Host(name);
             await HostCommands.RunAsync(context, name, Kind, $"point kube-apiserver at {string.Join(",", endpoints)}",
-                ShellSnippets.Prelude + StaticPodRestart.Functions(host, stackedEtcd: false) + ManifestScript(endpoints) + KubeadmRun.WaitApiServerReady(host.Address, 180),
+                ShellSnippets.Prelude + StaticPodRestart.Functions(host, etcdMember: false) + ManifestScript(endpoints) + KubeadmRun.WaitApiServerReady(host.Address, 180),
                 cancellationToken, context.KubeadmTimeout);
         }
     }

@@ -1,3 +1,4 @@
+using HaKube.Actions.Etcd;
 using HaKube.Actions.Ssh;
 using HaKube.Model.Api;
 using HaKube.Model.Facts;
@@ -29,7 +30,15 @@ public sealed class UpgradeControlPlaneStep : IStep
             var host = context.Host(name);
             await HostCommands.RunAsync(context, name, Kind, "mark the upgrade as started", NodeUpgrade.Started(target), cancellationToken);
             await HostCommands.RunAsync(context, name, Kind, $"install kubeadm {target}", NodeUpgrade.Packages(context.Spec, ["kubeadm"]), cancellationToken, context.PackageTimeout);
-            await HostCommands.RunAsync(context, name, Kind, $"upgrade the control plane to {target} with kubeadm upgrade", KubeadmUpgrade(target), cancellationToken, context.KubeadmTimeout);
+            await HostCommands.RunAsync(context, name, Kind, $"pull the images of {target}", PullImagesStep.Script(context.Spec, controlPlane: true), cancellationToken, context.ImagePullTimeout);
+            var which = await HostCommands.RunAsync(context, name, Kind, $"check the cluster's version (kubeadm upgrade plan {target} where it is older)", KubeadmUpgradePlan(target), cancellationToken, StepBudgets.KubeadmUpgradePlan);
+            var command = which.StdOut.Trim() switch
+            {
+                "apply" => $"kubeadm upgrade apply {ShellQuote.Quote(target.ToString())} -y >/dev/null || fail \"kubeadm upgrade apply {target} failed\"",
+                "node" => "kubeadm upgrade node >/dev/null || fail \"kubeadm upgrade node failed\"",
+                _ => ":",
+            };
+            await HostCommands.RunAsync(context, name, Kind, $"upgrade the control plane to {target} with kubeadm upgrade", ShellSnippets.Prelude + command + "\n", cancellationToken, context.KubeadmUpgradeTimeout);
             await HostCommands.RunAsync(context, name, Kind, "wait for the upgraded control plane", ShellSnippets.Prelude + KubeadmRun.WaitApiServerReady(host.Address, 180) + EtcdWait(context, host), cancellationToken, context.KubeadmTimeout);
             await HostCommands.RunAsync(context, name, Kind, $"drain {name}", NodeUpgrade.Drain(name, context.DrainTimeout), cancellationToken, context.DrainTimeout + TimeSpan.FromMinutes(1));
             await HostCommands.RunAsync(context, name, Kind, $"install kubelet and kubectl {target}", NodeUpgrade.Packages(context.Spec, ["kubelet", "kubectl"]), cancellationToken, context.PackageTimeout);
@@ -40,11 +49,13 @@ public sealed class UpgradeControlPlaneStep : IStep
     }
 
     /// <summary>
-    /// upgrade apply when the cluster's kubeadm-config names another version than the target (this
-    /// is the first control plane, or an apply was interrupted), else upgrade node unless this
-    /// host's three control-plane manifests already name the target.
+    /// Prints which upgrade this control plane needs: "apply" when the cluster's kubeadm-config names
+    /// another version than the target (this is the first control plane, or an apply was
+    /// interrupted; `kubeadm upgrade plan` has then checked it), else "node" unless this host's three
+    /// control-plane manifests already name the target, then "done". The upgrade itself runs apart,
+    /// under its own budget (kubeadm waits for each static pod in turn).
     /// </summary>
-    internal static string KubeadmUpgrade(KubernetesVersion target)
+    internal static string KubeadmUpgradePlan(KubernetesVersion target)
     {
         var t = ShellQuote.Quote(target.ToString());
         var components = string.Join(' ', HostFacts.ControlPlaneComponents);
@@ -60,14 +71,16 @@ public sealed class UpgradeControlPlaneStep : IStep
             [ -n "$cv" ] || fail "the kubeadm-config ConfigMap names no kubernetesVersion"
             if [ "$cv" != "$t" ]; then
               kubeadm upgrade plan "$t" >/dev/null || fail "kubeadm upgrade plan failed (cluster at $cv)"
-              kubeadm upgrade apply "$t" -y >/dev/null || fail "kubeadm upgrade apply $t failed (cluster at $cv)"
+              echo apply
             elif [ -z "$done" ]; then
-              kubeadm upgrade node >/dev/null || fail "kubeadm upgrade node failed"
+              echo node
+            else
+              echo done
             fi
 
             """;
     }
 
     private static string EtcdWait(StepContext context, HostSpec host) =>
-        context.Spec.Etcd.Topology == EtcdTopology.Stacked ? ShellSnippets.Etcdctl(host) + "wait_healthy 120\n" : "";
+        context.Spec.Etcd.Topology == EtcdTopology.Stacked ? EtcdGatewayShell.Functions(host) + "wait_healthy 120\n" : "";
 }

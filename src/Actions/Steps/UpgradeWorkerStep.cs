@@ -26,7 +26,7 @@ public sealed class UpgradeWorkerStep : IStep
             await HostCommands.RunAsync(context, name, Kind, "mark the upgrade as started", NodeUpgrade.Started(target), cancellationToken);
             await HostCommands.RunAsync(context, controlPlane.Name, Kind, $"drain {name}", NodeUpgrade.Drain(name, context.DrainTimeout), cancellationToken, context.DrainTimeout + TimeSpan.FromMinutes(1));
             await HostCommands.RunAsync(context, name, Kind, $"install kubeadm {target}", NodeUpgrade.Packages(context.Spec, ["kubeadm"]), cancellationToken, context.PackageTimeout);
-            await HostCommands.RunAsync(context, name, Kind, "refresh the node with kubeadm upgrade node", ShellSnippets.Prelude + "kubeadm upgrade node >/dev/null || fail \"kubeadm upgrade node failed\"\n", cancellationToken, context.KubeadmTimeout);
+            await HostCommands.RunAsync(context, name, Kind, "refresh the node with kubeadm upgrade node", ShellSnippets.Prelude + "kubeadm upgrade node >/dev/null || fail \"kubeadm upgrade node failed\"\n", cancellationToken, context.KubeadmUpgradeTimeout);
             await HostCommands.RunAsync(context, name, Kind, $"install kubelet and kubectl {target}", NodeUpgrade.Packages(context.Spec, ["kubelet", "kubectl"]), cancellationToken, context.PackageTimeout);
             await HostCommands.RunAsync(context, name, Kind, "restart the kubelet", NodeUpgrade.RestartKubelet, cancellationToken);
             await HostCommands.RunAsync(context, controlPlane.Name, Kind, $"uncordon {name} once it reports kubelet {target}", NodeUpgrade.Uncordon(name, target), cancellationToken, TimeSpan.FromMinutes(4));

@@ -37,8 +37,20 @@ public sealed record HostFacts
     /// <summary>Which of 6443, 2379, 2380 listen on the host's address or on every address.</summary>
     public IReadOnlySet<int> ListeningPorts { get; init; } = new HashSet<int>();
 
-    /// <summary>Programs found on the usual paths: kubelet, kubeadm, kubectl, containerd, etcd, etcdctl, haproxy.</summary>
+    /// <summary>Programs found on the usual paths: kubelet, kubeadm, kubectl, the packages of the other roles (containerd, etcd, haproxy, crictl) and kubeadm's host tools (curl, gpg, conntrack, socat, ethtool, ebtables).</summary>
     public IReadOnlySet<string> Programs { get; init; } = new HashSet<string>();
+
+    /// <summary>The CA bundle of the ca-certificates package is there (curl needs it for pkgs.k8s.io).</summary>
+    public bool CaBundlePresent { get; init; }
+
+    /// <summary>containerd's configuration as far as kubeadm cares (cgroup driver, pause image).</summary>
+    public ContainerdFacts Containerd { get; init; } = ContainerdFacts.Absent;
+
+    /// <summary>/var/lib/etcd/default exists: Debian's etcd-server package started its default member here once.</summary>
+    public bool EtcdDefaultDataPresent { get; init; }
+
+    /// <summary>External etcd: the SHA-256 HaKube recorded of etcd.yaml when kubeadm rendered it; null when there is no record.</summary>
+    public string? EtcdManifestRecord { get; init; }
 
     /// <summary>/var/lib/etcd/member exists: an etcd member was created here and its data must never be bootstrapped over.</summary>
     public bool EtcdDataPresent { get; init; }
@@ -47,8 +59,8 @@ public sealed record HostFacts
     public EtcdFacts? Etcd { get; init; }
 
     /// <summary>
-    /// Control-plane component (kube-apiserver, kube-controller-manager, kube-scheduler) to the image
-    /// of its static pod manifest (registry.k8s.io/kube-apiserver:v1.31.4): the version this
+    /// Static pod (kube-apiserver, kube-controller-manager, kube-scheduler, etcd) to the image
+    /// of its manifest (registry.k8s.io/kube-apiserver:v1.31.4): the version this
     /// control plane runs, which kubeadm init, join and upgrade write.
     /// </summary>
     public IReadOnlyDictionary<string, string> StaticPodImages { get; init; } = new Dictionary<string, string>();
@@ -85,6 +97,9 @@ public sealed record HostFacts
 
     /// <summary>The static pods whose images make up <see cref="ControlPlaneVersion"/>.</summary>
     public static readonly IReadOnlyList<string> ControlPlaneComponents = ["kube-apiserver", "kube-controller-manager", "kube-scheduler"];
+
+    /// <summary>Every static pod whose image the probe reads: the control plane's and etcd's.</summary>
+    public static readonly IReadOnlyList<string> StaticPodComponents = [.. ControlPlaneComponents, "etcd"];
 
     /// <summary>kubeadm's marker for a joined or initialized node.</summary>
     public bool KubeletConfigured => IsPresent(KnownPaths.KubeletConf);

@@ -13,7 +13,41 @@ public static class KnownPaths
     public const string ControllerManagerConf = "/etc/kubernetes/controller-manager.conf";
     public const string SchedulerConf = "/etc/kubernetes/scheduler.conf";
     public const string HaproxyConfig = "/etc/haproxy/haproxy.cfg";
+    /// <summary>HaKube's former systemd unit of an external etcd member (before members became static pods): a member to move.</summary>
     public const string EtcdUnit = "/etc/systemd/system/etcd.service";
+
+    /// <summary>The first-start environment file of HaKube's former systemd members.</summary>
+    public const string EtcdInitialEnvironment = "/etc/etcd/hakube-initial-cluster.env";
+
+    public const string EtcdDataDirectory = "/var/lib/etcd";
+
+    /// <summary>Where Debian's etcd-server package, once installed, keeps the default member its postinst starts.</summary>
+    public const string EtcdDefaultData = EtcdDataDirectory + "/default";
+
+    /// <summary>The etcd static pod manifest kubeadm writes (stacked control planes, and external members).</summary>
+    public const string EtcdManifest = Manifests + "/etcd.yaml";
+
+    public const string ModulesLoad = "/etc/modules-load.d/hakube-kubernetes.conf";
+
+    public const string Sysctl = "/etc/sysctl.d/99-hakube-kubernetes.conf";
+
+    public const string AptSource = "/etc/apt/sources.list.d/kubernetes.list";
+
+    public const string AptKeyring = "/etc/apt/keyrings/kubernetes-apt-keyring.gpg";
+
+    public const string ContainerdConfig = "/etc/containerd/config.toml";
+
+    /// <summary>External etcd: the kubelet drop-in that runs it standalone, as a manager of static pods only (the kubeadm HA etcd task).</summary>
+    public const string EtcdKubeletDropIn = "/etc/systemd/system/kubelet.service.d/20-etcd-service-manager.conf";
+
+    /// <summary>External etcd: the standalone kubelet's KubeletConfiguration.</summary>
+    public const string EtcdKubeletConfig = HaKubeConfig + "/etcd-kubelet.yaml";
+
+    /// <summary>External etcd: the member's kubeadm configuration for `kubeadm init phase etcd local`.</summary>
+    public const string EtcdKubeadmConfig = HaKubeConfig + "/etcd-kubeadm.yaml";
+
+    /// <summary>External etcd: the SHA-256 of etcd.yaml as kubeadm last rendered it for HaKube; an etcd.yaml that differs was edited.</summary>
+    public const string EtcdManifestRecord = HaKubeConfig + "/etcd-manifest.sha256";
 
     /// <summary>The kubelet's rotating client certificate and key (one PEM file), which kubelet.conf should point at.</summary>
     public const string KubeletClientCurrent = "/var/lib/kubelet/pki/kubelet-client-current.pem";
@@ -75,5 +109,11 @@ public static class KnownPaths
     ];
 
     /// <summary>Every fixed path the probe reports on (globbed folders are added by the probe).</summary>
-    public static readonly IReadOnlyList<string> Managed = [.. PkiFiles, .. KubeConfigs, .. StaticPods, HaproxyConfig, EtcdUnit];
+    /// <summary>The files PrepareHost writes on Kubernetes nodes (and external etcd hosts); the keyring is checked for presence only, its content being the publisher's.</summary>
+    public static readonly IReadOnlyList<string> NodeFiles = [ModulesLoad, Sysctl, AptSource, AptKeyring];
+
+    /// <summary>The files an external etcd member runs from, besides its certificates.</summary>
+    public static readonly IReadOnlyList<string> EtcdMemberFiles = [EtcdKubeletDropIn, EtcdKubeletConfig, EtcdKubeadmConfig];
+
+    public static readonly IReadOnlyList<string> Managed = [.. PkiFiles, .. KubeConfigs, .. StaticPods, HaproxyConfig, EtcdUnit, .. NodeFiles, .. EtcdMemberFiles];
 }

@@ -12,17 +12,32 @@ public enum StepKind
     /// <summary>HAProxy configuration (TCP mode, every control plane a backend, /readyz health check) written and the service running.</summary>
     ConfigureLoadBalancer,
 
-    /// <summary>External etcd: HaKube-issued member certificates and the etcd unit on a member host.</summary>
+    /// <summary>
+    /// External etcd: the member's files written where they differ (HaKube-issued certificates, the
+    /// kubelet drop-in and configuration that run the static pod, the member's kubeadm configuration);
+    /// a running member whose certificates or configuration changed, or whose etcd.yaml was edited, is
+    /// re-rendered with kubeadm init phase etcd local and restarted (behind the quorum guard).
+    /// </summary>
     ConfigureEtcdMember,
 
-    /// <summary>External etcd: the first member bootstrapped as a new one-member cluster.</summary>
+    /// <summary>External etcd: the first member, a new one-member cluster, as a kubeadm static pod.</summary>
     BootstrapEtcd,
 
-    /// <summary>External etcd: one member added to the running cluster (member add, then start). A membership change.</summary>
+    /// <summary>External etcd: one member added to the running cluster (added as a learner through a healthy member, its static pod started with the existing cluster, then promoted). A membership change.</summary>
     AddEtcdMember,
 
-    /// <summary>External etcd: a configured member's service (re)started (drift: etcd stopped).</summary>
+    /// <summary>External etcd: an existing member whose static pod does not run started again (its kubelet started, its etcd.yaml rendered again if it is gone).</summary>
     StartEtcdMember,
+
+    /// <summary>
+    /// External etcd: a member run by HaKube's former systemd unit moved to a kubeadm static pod,
+    /// keeping its data directory and member ID: the unit stopped, disabled and removed, etcd.yaml
+    /// rendered, the kubelet started. One member per plan, behind the quorum guard.
+    /// </summary>
+    MigrateEtcdMember,
+
+    /// <summary>The images kubeadm needs for the spec's version pulled before kubeadm init or join (its own budget: minutes on a real link).</summary>
+    PullImages,
 
     /// <summary>HaKube's certificate authorities (and, for External etcd, the apiserver-etcd-client pair) pushed to a control plane.</summary>
     DistributeCertificateAuthorities,
@@ -94,6 +109,13 @@ public enum StepKind
     /// control plane's manifest, one at a time, each waiting for its API server to be ready.
     /// </summary>
     UpdateEtcdServers,
+
+    /// <summary>
+    /// External etcd, before the control planes' upgrade: one member moved to the etcd kubeadm pins
+    /// for spec.kubernetesVersion (kubelet and kubeadm at the target, etcd.yaml rendered again, the
+    /// member restarted), one host per plan, behind the quorum guard.
+    /// </summary>
+    UpgradeEtcdMember,
 
     /// <summary>
     /// Kubernetes upgrade of one control plane to spec.kubernetesVersion: kubeadm installed at the

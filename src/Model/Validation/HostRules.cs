@@ -39,6 +39,12 @@ internal static class HostRules
             {
                 scope.Error($"{path}.address", $"address {host.Address} is already used by spec.hosts[{addresses[host.Address]}]; expected one host per address");
             }
+            else if (System.Net.IPAddress.TryParse(host.Address, out var ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6)
+            {
+                // kubeadm's preflight wants net.ipv6.conf.*.forwarding on IPv6 hosts, etcd peers over
+                // IPv6 and the pod network would need it too; none of that is built or tested yet.
+                scope.Error($"{path}.address", $"{host.Address} is an IPv6 address, which HaKube does not support yet (it prepares IPv4 forwarding only); expected the host's IPv4 address or a host name");
+            }
 
             CheckRoles(scope, host, path);
             CheckHostKey(scope, host, path);

@@ -14,7 +14,7 @@ namespace HaKube.Reconciler.Execution;
 public sealed class PlanExecutor(ClusterSession session, IExecutionObserver? observer = null)
 {
     private static readonly HashSet<StepKind> ReplanAfter =
-        [StepKind.BootstrapEtcd, StepKind.AddEtcdMember, StepKind.InitControlPlane, StepKind.JoinControlPlane, StepKind.RemoveControlPlane];
+        [StepKind.BootstrapEtcd, StepKind.AddEtcdMember, StepKind.MigrateEtcdMember, StepKind.InitControlPlane, StepKind.JoinControlPlane, StepKind.RemoveControlPlane];
 
     private readonly IExecutionObserver _observer = observer ?? SilentObserver.Instance;
 

@@ -81,6 +81,13 @@ internal static class ControlPlanePhase
             problems.Add($"external etcd cannot serve kube-apiserver: {etcd.Problem}");
         }
 
+        if (plan.Spec.Etcd.Topology == EtcdTopology.External &&
+            plan.Spec.EtcdMembers().Where(h => plan.Reachable(h.Name) is { } f && HostPreparation.HasFormerUnit(f)).Select(h => h.Name).ToList() is { Count: > 0 } former)
+        {
+            // Their etcd is Debian's (3.4 on Debian 12), which kubeadm's ExternalEtcdVersion preflight refuses.
+            problems.Add($"etcd on {Wording.List(former)} still runs under HaKube's former systemd unit (the distribution's etcd, older than kubeadm accepts): the members move to static pods first");
+        }
+
         if (UpgradePhase.JoinsWait(plan) is { } upgrading)
         {
             problems.Add(upgrading);

@@ -39,7 +39,7 @@ internal static class EtcdServersPhase
             return;
         }
 
-        var desired = EtcdUnitRenderer.ClientUrls(spec);
+        var desired = EtcdMemberFiles.ClientUrls(spec);
         var stale = ApiServers(plan).Where(a => !SameSet(a.Servers, desired)).ToList();
         if (stale.Count == 0)
         {

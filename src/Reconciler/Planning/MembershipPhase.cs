@@ -316,7 +316,7 @@ internal static class MembershipPhase
 
             if (view.MemberOf(host) is not { } member)
             {
-                var leftovers = plan.Reachable(host) is { } facts && (Wording.IsActive(facts, "etcd") || facts.EtcdDataPresent)
+                var leftovers = plan.Reachable(host) is { } facts && (Wording.IsActive(facts, "etcd") || facts.EtcdDataPresent || facts.IsPresent(KnownPaths.EtcdManifest))
                     ? "etcd is stopped and its data moved aside"
                     : plan.Reachable(host) is null ? "it is unreachable, so nothing is done on it" : "nothing is left on it";
                 plan.Step(StepKind.RemoveEtcdMember, [host], $"{host} left the spec and is no longer an etcd member: {leftovers}");

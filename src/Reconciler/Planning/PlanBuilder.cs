@@ -32,6 +32,9 @@ internal sealed class PlanBuilder(HaClusterSpec spec, IReadOnlyDictionary<string
     /// <summary>The etcd membership change this plan makes (kind and host), or null: there is at most one per plan.</summary>
     public string? MembershipChange { get; private set; }
 
+    /// <summary>The external etcd member this plan restarts (its configuration, or its move to a static pod), or null: running members restart one at a time.</summary>
+    public string? EtcdRestart { get; set; }
+
     /// <summary>Hosts whose etcd members the view matches: the spec's member hosts, then departing hosts of the same role.</summary>
     public IReadOnlyList<HostSpec> EtcdMemberHosts()
     {
@@ -92,5 +95,24 @@ internal sealed class PlanBuilder(HaClusterSpec spec, IReadOnlyDictionary<string
     /// <summary>The step was refused or deferred on the host, so whatever needs it waits.</summary>
     public bool IsBlocked(StepKind kind, string host) => _blocked.Contains((kind, host));
 
-    public Plan Build() => new(_steps.ToList(), _refusals.ToList()) { Deferred = _deferred.ToList() };
+    /// <summary>
+    /// The plan, with PullImages placed before the first kubeadm init or join: the images of the
+    /// spec's version pulled on every host that joins in this plan, under their own budget, so that
+    /// kubeadm's own waits are not spent on downloads.
+    /// </summary>
+    public Plan Build()
+    {
+        var steps = _steps.ToList();
+        var first = steps.FindIndex(s => PullsImages.Contains(s.Kind));
+        if (first >= 0)
+        {
+            var hosts = steps.Where(s => PullsImages.Contains(s.Kind)).SelectMany(s => s.Hosts).Distinct(StringComparer.Ordinal).ToList();
+            steps.Insert(first, new PlanStep(StepKind.PullImages, hosts,
+                $"kubeadm {Wording.List(steps.Where(s => PullsImages.Contains(s.Kind)).Select(s => s.Kind == StepKind.InitControlPlane ? "init" : "join").Distinct())} follows on {Wording.List(hosts)}: the images of {spec.KubernetesVersion} are pulled first, where containerd lacks them", false));
+        }
+
+        return new(steps, _refusals.ToList()) { Deferred = _deferred.ToList() };
+    }
+
+    private static readonly HashSet<StepKind> PullsImages = [StepKind.InitControlPlane, StepKind.JoinControlPlane, StepKind.JoinWorker];
 }

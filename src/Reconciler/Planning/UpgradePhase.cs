@@ -48,8 +48,9 @@ internal static class UpgradePhase
     {
         var spec = plan.Spec;
         var target = spec.Version();
-        var lacking = Joined(plan)
-            .Select(h => (Host: h, Kind: Kind(h), Lacks: Lacks(plan.Reachable(h.Name)!, h, target)))
+        var lacking = EtcdMembers(plan)
+            .Select(h => (Host: h, Kind: StepKind.UpgradeEtcdMember, Lacks: EtcdLacks(plan.Reachable(h.Name)!, target)))
+            .Concat(Joined(plan).Select(h => (Host: h, Kind: Kind(h), Lacks: Lacks(plan.Reachable(h.Name)!, h, target))))
             .Where(x => x.Lacks.Count > 0)
             .ToList();
         if (lacking.Count == 0)
@@ -87,10 +88,23 @@ internal static class UpgradePhase
             return;
         }
 
-        // Control planes first: workers upgrade only against API servers that already run the target.
-        var (next, nextKind, lacks) = lacking.FirstOrDefault(l => l.Kind == StepKind.UpgradeControlPlane) is { Host: not null } cp ? cp : lacking[0];
+        // External etcd first (a newer kube-apiserver may want a newer etcd), then control planes:
+        // workers upgrade only against API servers that already run the target.
+        var (next, nextKind, lacks) = lacking.FirstOrDefault(l => l.Kind == StepKind.UpgradeEtcdMember) is { Host: not null } member ? member
+            : lacking.FirstOrDefault(l => l.Kind == StepKind.UpgradeControlPlane) is { Host: not null } cp ? cp : lacking[0];
         var reason = $"{Wording.List(lacks)}; spec wants {target}: {Procedure(plan, nextKind, target)}";
-        if (nextKind == StepKind.UpgradeControlPlane && spec.Etcd.Topology == EtcdTopology.Stacked)
+        if (nextKind == StepKind.UpgradeEtcdMember)
+        {
+            var guard = QuorumGuard.CheckRestart(etcd.View, next.Name);
+            if (!guard.Allowed)
+            {
+                plan.Refuse(nextKind, next.Name, $"{reason}; but the member restarts and {guard.Reason}");
+                return;
+            }
+
+            reason += $"; the member restarts: {guard.Reason}";
+        }
+        else if (nextKind == StepKind.UpgradeControlPlane && spec.Etcd.Topology == EtcdTopology.Stacked)
         {
             var guard = QuorumGuard.CheckRestart(etcd.View, next.Name);
             if (!guard.Allowed)
@@ -107,6 +121,36 @@ internal static class UpgradePhase
         {
             plan.Defer(kind, host.Name, $"one host is upgraded at a time; {next.Name} is upgraded in this plan{(kind == StepKind.UpgradeWorker && nextKind == StepKind.UpgradeControlPlane ? ", and workers follow the control planes" : "")}");
         }
+    }
+
+    /// <summary>External etcd hosts whose member runs as a kubeadm static pod (set up, not under HaKube's former unit).</summary>
+    private static IEnumerable<HostSpec> EtcdMembers(PlanBuilder plan) =>
+        plan.Spec.Etcd.Topology != EtcdTopology.External
+            ? []
+            : plan.Spec.EtcdMembers().Where(h => plan.Reachable(h.Name) is { } f && HostPreparation.MemberExists(f) && !HostPreparation.HasFormerUnit(f));
+
+    /// <summary>What on this etcd host is not at the target: its kubelet and kubeadm (the kubeadm that renders the member's etcd).</summary>
+    private static List<string> EtcdLacks(HostFacts facts, KubernetesVersion target)
+    {
+        var lacks = new List<string>();
+        foreach (var (name, have) in new[] { ("kubelet", facts.Versions.Kubelet), ("kubeadm", facts.Versions.Kubeadm) })
+        {
+            if (have is null && facts.Programs.Contains(name))
+            {
+                continue;
+            }
+
+            if (have is null)
+            {
+                lacks.Add($"{name} not installed");
+            }
+            else if (!HostPreparation.SameVersion(have, target.ToString()))
+            {
+                lacks.Add($"{name} {have}");
+            }
+        }
+
+        return lacks;
     }
 
     /// <summary>Nodes kubeadm has set up: joined workers and initialized control planes.</summary>
@@ -157,7 +201,7 @@ internal static class UpgradePhase
     /// <summary>Every version running on the joined nodes: control planes, kubelets and kubeadm.</summary>
     private static IEnumerable<(string What, KubernetesVersion Version)> Running(PlanBuilder plan)
     {
-        foreach (var host in Joined(plan))
+        foreach (var host in Joined(plan).Concat(EtcdMembers(plan)))
         {
             var facts = plan.Reachable(host.Name)!;
             if (facts.ControlPlaneVersion is { } cp)
@@ -289,6 +333,11 @@ internal static class UpgradePhase
 
     private static string Procedure(PlanBuilder plan, StepKind kind, KubernetesVersion target)
     {
+        if (kind == StepKind.UpgradeEtcdMember)
+        {
+            return $"kubelet and kubeadm {target}, the etcd image kubeadm {target} pins, etcd.yaml rendered again (kubeadm init phase etcd local), the member restarted, one at a time";
+        }
+
         var drain = Wording.Drain(plan.Spec);
         if (kind == StepKind.UpgradeWorker)
         {

@@ -7,7 +7,9 @@ namespace HaKube.Reconciler.Snapshots;
 /// <summary>
 /// Which member a snapshot is taken from, decided from the facts alone: only while etcd has a
 /// quorum the healthy members agree on, and only from a member whose host reports it healthy (its
-/// etcdctl and PKI just answered the probe). Null, with the reason, otherwise.
+/// PKI just answered the probe through etcd's gateway) and has the tool the snapshot runs with
+/// (crictl for the etcd container, or etcdctl for a member still under HaKube's former systemd
+/// unit). Null, with the reason, otherwise.
 /// </summary>
 public static class SnapshotSource
 {
@@ -20,10 +22,10 @@ public static class SnapshotSource
         var view = EtcdView.Observe(members, name => byHost.GetValueOrDefault(name));
         if (!view.Answering)
         {
-            // The probe asks etcd through etcdctl: on a host without it (kubeadm does not install it) etcd cannot answer.
+            // The probe asks etcd's gateway with curl: on a host without it etcd cannot answer.
             var running = view.Running;
-            return running.Count > 0 && running.All(h => !byHost[h].Programs.Contains("etcdctl"))
-                ? (null, $"etcd runs on {string.Join(", ", running)} but etcdctl is not installed there; HaKube reads and snapshots etcd through it")
+            return running.Count > 0 && running.All(h => !byHost[h].Programs.Contains("curl"))
+                ? (null, $"etcd runs on {string.Join(", ", running)} but curl is not installed there; HaKube reads etcd through its gateway with curl")
                 : (null, "no etcd member answered a health check");
         }
 
@@ -34,9 +36,12 @@ public static class SnapshotSource
                 : $"etcd has no healthy quorum ({view.HealthyVoting} of {view.Voting} voting members healthy)");
         }
 
-        var host = members.FirstOrDefault(h => view.MemberOf(h.Name) is { } member && view.HealthyMembers.Contains(member.Id));
+        var healthy = members.Where(h => view.MemberOf(h.Name) is { } member && view.HealthyMembers.Contains(member.Id)).ToList();
+        var host = healthy.FirstOrDefault(h => byHost[h.Name].Programs.Contains("crictl") || byHost[h.Name].Programs.Contains("etcdctl"));
         return host is null
-            ? (null, "no member host of the spec reports a healthy member")
+            ? (null, healthy.Count == 0
+                ? "no member host of the spec reports a healthy member"
+                : $"the healthy members' hosts ({string.Join(", ", healthy.Select(h => h.Name))}) have neither crictl (for the etcd container's etcdctl) nor etcdctl")
             : (host, $"member {host.Name} is healthy and {view.HealthyVoting} of {view.Voting} voting members are");
     }
 }

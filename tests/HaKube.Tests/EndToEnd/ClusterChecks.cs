@@ -14,7 +14,7 @@ internal static class ClusterChecks
     public static async Task<(IReadOnlyList<string> Members, bool Healthy, string Output)> EtcdAsync(LabHosts lab, LabHost on, IEnumerable<LabHost> members)
     {
         var endpoints = string.Join(',', members.Select(m => $"https://{m.Address}:2379"));
-        var etcdctl = $"ETCDCTL_API=3 etcdctl --endpoints={endpoints} --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt --key=/etc/kubernetes/pki/etcd/healthcheck-client.key --dial-timeout=2s --command-timeout=5s";
+        var etcdctl = $"ETCDCTL_API=3 /opt/hakube-lab/etcd-3.5.16/etcdctl --endpoints={endpoints} --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt --key=/etc/kubernetes/pki/etcd/healthcheck-client.key --dial-timeout=2s --command-timeout=5s";
         var list = await lab.ShellAsync(on, $"{etcdctl} member list -w json");
         var health = await lab.ShellAsync(on, $"{etcdctl} endpoint health");
         var names = new List<string>();
@@ -25,6 +25,38 @@ internal static class ClusterChecks
         }
 
         return (names, list.Succeeded && health.Succeeded, list.StandardOutput + list.StandardError + health.StandardOutput + health.StandardError);
+    }
+
+    /// <summary>The hosts of `hakube probe --output json`, by name, wherever the output nests them.</summary>
+    public static IReadOnlyDictionary<string, JsonElement> ProbedHosts(JsonElement root)
+    {
+        var hosts = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        void Walk(JsonElement element)
+        {
+            if (element.ValueKind == JsonValueKind.Object)
+            {
+                if (element.TryGetProperty("host", out var name) && name.ValueKind == JsonValueKind.String && element.TryGetProperty("reachable", out _))
+                {
+                    hosts[name.GetString()!] = element.Clone();
+                    return;
+                }
+
+                foreach (var property in element.EnumerateObject())
+                {
+                    Walk(property.Value);
+                }
+            }
+            else if (element.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var item in element.EnumerateArray())
+                {
+                    Walk(item);
+                }
+            }
+        }
+
+        Walk(root);
+        return hosts;
     }
 
     /// <summary>

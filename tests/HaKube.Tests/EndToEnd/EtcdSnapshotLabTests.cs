@@ -303,11 +303,11 @@ public sealed class EtcdSnapshotLabTests
     }
 
     private string HostEtcdctl =>
-        $"ETCDCTL_API=3 etcdctl --endpoints=https://{ControlPlane.Address}:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt " +
+        $"ETCDCTL_API=3 /opt/hakube-lab/etcd-3.5.16/etcdctl --endpoints=https://{ControlPlane.Address}:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt " +
         "--cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt --key=/etc/kubernetes/pki/etcd/healthcheck-client.key --dial-timeout=3s --command-timeout=10s";
 
     private static Task<LabCommandResult> EtcdctlStatusAsync(string file) =>
-        LabProcess.RunAsync("etcdctl", ["snapshot", "status", file, "-w", "json"], TimeSpan.FromSeconds(30), new Dictionary<string, string> { ["ETCDCTL_API"] = "3" });
+        LabProcess.RunAsync(LabEtcd.Etcdutl, ["snapshot", "status", file, "-w", "json"], TimeSpan.FromSeconds(30), new Dictionary<string, string> { ["ETCDCTL_API"] = "3" });
 
     /// <summary>
     /// Restores <paramref name="snapshot"/> into a fresh data folder with the real etcdctl, runs a
@@ -321,13 +321,13 @@ public sealed class EtcdSnapshotLabTests
         var peer = $"http://{RestoreAddress}:2380";
         var client = $"http://{RestoreAddress}:2379";
         var restore = await LabProcess.RunAsync(
-            "etcdctl",
+            LabEtcd.Etcdutl,
             ["snapshot", "restore", snapshot, "--data-dir", dataDir, "--name", "restore", "--initial-cluster", $"restore={peer}", "--initial-advertise-peer-urls", peer],
             TimeSpan.FromSeconds(60),
             environment);
-        Assert.That(restore.Succeeded, Is.True, "etcdctl snapshot restore: " + restore.StandardError);
+        Assert.That(restore.Succeeded, Is.True, "etcdutl snapshot restore: " + restore.StandardError);
 
-        var startInfo = new ProcessStartInfo("etcd")
+        var startInfo = new ProcessStartInfo(LabEtcd.Etcd)
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
@@ -350,7 +350,7 @@ public sealed class EtcdSnapshotLabTests
             var deadline = Stopwatch.StartNew();
             while (value is null && deadline.Elapsed < TimeSpan.FromSeconds(60) && !etcd.HasExited)
             {
-                var get = await LabProcess.RunAsync("etcdctl", ["--endpoints", client, "--dial-timeout=2s", "get", key, "--print-value-only"], TimeSpan.FromSeconds(15), environment);
+                var get = await LabProcess.RunAsync(LabEtcd.Etcdctl, ["--endpoints", client, "--dial-timeout=2s", "get", key, "--print-value-only"], TimeSpan.FromSeconds(15), environment);
                 if (get.Succeeded && get.StandardOutput.Trim() is { Length: > 0 } read)
                 {
                     value = read;

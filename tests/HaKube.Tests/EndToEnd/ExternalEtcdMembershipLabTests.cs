@@ -171,7 +171,7 @@ public sealed class ExternalEtcdMembershipLabTests
         Assert.That(rows.FindIndex(r => r.StartsWith("RemoveStaleEtcdMember", StringComparison.Ordinal)), Is.LessThan(rows.IndexOf($"AddEtcdMember {H[2].Name}")).And.Not.EqualTo(-1), string.Join("\n", rows));
         await AssertEtcdAsync(members);
         var list = await Lab.ShellAsync(H[0],
-            "ETCDCTL_API=3 etcdctl --endpoints=https://" + H[0].Address + ":2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt " +
+            "ETCDCTL_API=3 /opt/hakube-lab/etcd-3.5.16/etcdctl --endpoints=https://" + H[0].Address + ":2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt " +
             "--key=/etc/kubernetes/pki/etcd/healthcheck-client.key member list");
         Assert.That(list.StandardOutput, Does.Contain($"{H[2].Name}, https://{H[5].Address}:2380"));
     }

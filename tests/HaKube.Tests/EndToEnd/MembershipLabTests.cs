@@ -184,7 +184,7 @@ public sealed class MembershipLabTests
     {
         await using var watcher = await EtcdQuorumWatcher.StartAsync(H[0], H.Take(3));
         var added = await Lab.ShellAsync(H[0],
-            "ETCDCTL_API=3 etcdctl --endpoints=https://" + H[0].Address + ":2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt " +
+            "ETCDCTL_API=3 /opt/hakube-lab/etcd-3.5.16/etcdctl --endpoints=https://" + H[0].Address + ":2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt " +
             "--key=/etc/kubernetes/pki/etcd/healthcheck-client.key member add ghost --peer-urls=https://" + LabOptions.Isolated("127.0.110.250") + ":2380");
         Assert.That(added.Succeeded, Is.True, added.StandardError);
 
@@ -216,7 +216,7 @@ public sealed class MembershipLabTests
         Assert.That(rows.FindIndex(r => r.StartsWith("RemoveStaleEtcdMember", StringComparison.Ordinal)), Is.LessThan(rows.IndexOf($"JoinControlPlane {H[2].Name}")).And.Not.EqualTo(-1), string.Join("\n", rows));
         await AssertClusterAsync(controlPlanes, []);
         var peers = await Lab.ShellAsync(H[0],
-            "ETCDCTL_API=3 etcdctl --endpoints=https://" + H[0].Address + ":2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt " +
+            "ETCDCTL_API=3 /opt/hakube-lab/etcd-3.5.16/etcdctl --endpoints=https://" + H[0].Address + ":2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt " +
             "--key=/etc/kubernetes/pki/etcd/healthcheck-client.key member list");
         var backends = await ClusterChecks.HaproxyBackendsAsync(Lab, LoadBalancer);
         Assert.Multiple(() =>

@@ -110,7 +110,7 @@ public sealed class PreviousMachineLabTests
         // etcd: the three names, the moved one peering at the new machine, all healthy.
         var etcd = await ClusterChecks.EtcdAsync(Lab, H[0], [H[0], H[1], newMachine]);
         var peers = await Lab.ShellAsync(H[0],
-            "ETCDCTL_API=3 etcdctl --endpoints=https://" + H[0].Address + ":2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt " +
+            "ETCDCTL_API=3 /opt/hakube-lab/etcd-3.5.16/etcdctl --endpoints=https://" + H[0].Address + ":2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt " +
             "--key=/etc/kubernetes/pki/etcd/healthcheck-client.key member list");
         // The old machine: kubelet stopped, no static pod manifests, no etcd process, no kubeadm files.
         var old = await Lab.ShellAsync(oldMachine,

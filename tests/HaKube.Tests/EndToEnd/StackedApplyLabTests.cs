@@ -99,6 +99,29 @@ public sealed class StackedApplyLabTests
         }
     }
 
+    [Test, Order(2)]
+    public async Task Probe_Converged_ReportsTheMembersOnControlPlanesThatHaveNoEtcdctl()
+    {
+        var controlPlanes = Lab.Hosts.Take(3).ToList();
+        var (exit, output, error) = await RunAsync("probe", "-f", Manifest, "--output", "json");
+
+        Assert.That(exit, Is.Zero, output + error);
+        using var json = JsonDocument.Parse(output);
+        var hosts = ClusterChecks.ProbedHosts(json.RootElement);
+        foreach (var host in controlPlanes)
+        {
+            var onHost = await Lab.ShellAsync(host, "command -v etcdctl etcd || true");
+            var etcd = hosts[host.Name].GetProperty("etcd");
+            Assert.Multiple(() =>
+            {
+                Assert.That(onHost.StandardOutput.Trim(), Is.Empty, $"{host.Name} has etcd tools on its PATH");
+                Assert.That(etcd.GetProperty("healthy").GetBoolean(), Is.True, etcd.ToString());
+                Assert.That(etcd.GetProperty("members").EnumerateArray().Select(m => m.GetProperty("name").GetString()), Is.EquivalentTo(controlPlanes.Select(h => h.Name)), etcd.ToString());
+                Assert.That(etcd.GetProperty("version").GetString(), Does.StartWith("3.5."), etcd.ToString());
+            });
+        }
+    }
+
     [Test, Order(3)]
     public async Task Plan_AfterApply_IsEmptyAndApplyRunsNothing()
     {
@@ -119,17 +142,25 @@ public sealed class StackedApplyLabTests
     {
         await Lab.ShellAsync(Lab.Hosts[1], "rm /etc/kubernetes/pki/front-proxy-ca.crt");
         await Lab.ShellAsync(Lab.Hosts[5], "echo '# edited' >> /etc/haproxy/haproxy.cfg");
+        // Files that only matter at the next reboot: the live values (ip_forward, loaded modules) still hold.
+        await Lab.ShellAsync(Lab.Hosts[3], "rm /etc/sysctl.d/99-hakube-kubernetes.conf");
+        await Lab.ShellAsync(Lab.Hosts[2], "rm /etc/modules-load.d/hakube-kubernetes.conf");
 
         var (planExit, plan, planError) = await RunAsync("plan", "-f", Manifest, "--output", "json", "--state-dir", StateDir);
         var (applyExit, output, error) = await RunAsync("apply", "-f", Manifest, "--yes", "--state-dir", StateDir);
         var (afterExit, after, _) = await RunAsync("plan", "-f", Manifest, "--state-dir", StateDir);
+        var restored = await Lab.ShellAsync(Lab.Hosts[3], "cat /etc/sysctl.d/99-hakube-kubernetes.conf");
+        var modules = await Lab.ShellAsync(Lab.Hosts[2], "cat /etc/modules-load.d/hakube-kubernetes.conf");
 
         Assert.Multiple(() =>
         {
             Assert.That(planExit, Is.EqualTo(2), planError);
             Assert.That(plan, Does.Contain("DistributeCertificateAuthorities").And.Contain("ConfigureLoadBalancer"));
+            Assert.That(plan, Does.Contain("/etc/sysctl.d/99-hakube-kubernetes.conf missing").And.Contain("/etc/modules-load.d/hakube-kubernetes.conf missing"));
             Assert.That(applyExit, Is.Zero, output + error);
             Assert.That(afterExit, Is.Zero, after);
+            Assert.That(restored.StandardOutput, Does.Contain("net.ipv4.ip_forward = 1"));
+            Assert.That(modules.StandardOutput, Does.Contain("br_netfilter"));
         });
     }
 

@@ -168,19 +168,62 @@ public sealed class ProbeParserTests
         Assert.That(etcd.Members[0], Is.EqualTo(etcd.Members[0] with { Id = 10276657743932975437, Name = "cp1", IsLearner = false }));
         Assert.That(etcd.Members[0].PeerUrls, Is.EqualTo(new[] { "https://10.0.0.7:2380" }));
         Assert.That(etcd.Members[1].IsLearner, Is.True);
+        Assert.That(etcd.Members[1].Name, Is.Empty, "a learner that has not started has no name");
         Assert.That(etcd.Members[1].ClientUrls, Is.Empty);
+        Assert.That(etcd.Version, Is.EqualTo("3.5.16"));
     }
 
     [Test]
-    public void Parse_EtcdctlFailed_UnhealthyWithTheReason()
+    public void Parse_GatewayUnreachable_UnhealthyWithCurlsReason()
     {
-        const string Output = "probe=1\n@@etcd.members\n{\"level\":\"warn\"}\nError: context deadline exceeded\n\n@@end 1\n@@etcd.health\nhttps://10.0.0.7:2379 is unhealthy: failed to commit proposal\n\n@@end 1\ndone=1\n";
+        const string Output = "probe=1\n@@etcd\n\n@@http 000 Failed to connect to 10.0.0.7 port 2379 after 0 ms: Couldn't connect to server\n\n@@http 000 Failed to connect\n\n@@http 000 Failed to connect\n@@end 7\ndone=1\n";
 
         var etcd = ProbeParser.Parse("cp1", Output, Inputs, Now).Facts.Etcd!;
 
-        Assert.That(etcd.Healthy, Is.False);
-        Assert.That(etcd.Members, Is.Empty);
-        Assert.That(etcd.Error, Is.EqualTo("{\"level\":\"warn\"}"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(etcd.Healthy, Is.False);
+            Assert.That(etcd.Members, Is.Empty);
+            Assert.That(etcd.Version, Is.Null);
+            Assert.That(etcd.Error, Is.EqualTo("curl: Failed to connect to 10.0.0.7 port 2379 after 0 ms: Couldn't connect to server"));
+        });
+    }
+
+    [Test]
+    public void Parse_MembersListedButNoQuorum_UnhealthyWithTheGatewaysReason()
+    {
+        const string Output = "probe=1\n@@etcd\n{\"members\":[{\"ID\":\"1\",\"name\":\"cp1\",\"peerURLs\":[\"https://10.0.0.7:2380\"]}]}\n@@http 200 \n{\"health\":\"false\",\"reason\":\"RAFT NO LEADER\"}\n@@http 503 \n{\"etcdserver\":\"3.5.16\"}\n@@http 200 \n@@end 0\ndone=1\n";
+
+        var etcd = ProbeParser.Parse("cp1", Output, Inputs, Now).Facts.Etcd!;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(etcd.Healthy, Is.False);
+            Assert.That(etcd.Members.Select(m => m.Id), Is.EqualTo(new[] { 1UL }));
+            Assert.That(etcd.Error, Is.EqualTo("/health: HTTP 503: RAFT NO LEADER"));
+        });
+    }
+
+    [Test]
+    public void Parse_EtcdListensWithoutCurl_UnhealthySayingWhy()
+    {
+        var etcd = ProbeParser.Parse("cp1", "probe=1\netcd_nocurl=1\ndone=1\n", Inputs, Now).Facts.Etcd!;
+
+        Assert.That(etcd.Error, Does.StartWith("curl is not installed"));
+    }
+
+    [Test]
+    public void Parse_Golden_ReadsContainerdConfigAndEtcdImage()
+    {
+        var facts = Golden().Facts;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(facts.Containerd, Is.EqualTo(new ContainerdFacts(true, true, "registry.k8s.io/pause:3.10")));
+            Assert.That(facts.CaBundlePresent, Is.True);
+            Assert.That(facts.StaticPodImages["etcd"], Is.EqualTo("registry.k8s.io/etcd:3.5.15-0"));
+            Assert.That(facts.ControlPlaneVersion?.ToString(), Is.EqualTo("v1.31.3"), "etcd's image is not a control-plane version");
+        });
     }
 
     [Test]

@@ -109,49 +109,24 @@ public sealed class RendererRoundTripTests
     }
 
     [TestCaseSource(nameof(Hostile))]
-    public void EtcdUnitRenderer_HostileNameAndAddress_ReadBackOrRefused(string value)
+    public void RenderEtcdMember_HostileNamesAndAddresses_ReadBackAsTheSameValues(string value)
     {
-        var member = KubeadmTestClusters.Demo(EtcdTopology.External, "v1.31.4").Spec.Hosts.Single(h => h.Name == "etcd1") with { Name = "etcd1" + value, Address = "10.0.0.11" + value };
+        var (text, member, start) = EtcdMember(value);
 
-        string unit;
-        try
-        {
-            unit = EtcdUnitRenderer.Render(member);
-        }
-        catch (ArgumentException)
-        {
-            Assert.That(value.Any(c => char.IsControl(c)) || value.Contains(';', StringComparison.Ordinal) || value != value.Trim() || value.EndsWith('\\'), Is.True, $"refused a value systemd can carry: {value}");
-            return;
-        }
-
-        var settings = FormatReaders.SystemdUnit(unit);
-        var description = settings.Single(s => s.Key == "Description").Value;
-        var words = FormatReaders.ExecWords(settings.Single(s => s.Key == "ExecStart").Value);
-        Assert.Multiple(() =>
-        {
-            Assert.That(description, Is.EqualTo($"etcd member {member.Name} (HaKube, external etcd)"));
-            Assert.That(words[0], Is.EqualTo(EtcdUnitRenderer.Binary));
-            Assert.That(words, Does.Contain("--name=" + member.Name));
-            Assert.That(words, Does.Contain("--listen-client-urls=" + EtcdUnitRenderer.ClientUrl(member)));
-            Assert.That(words, Does.Contain("--initial-advertise-peer-urls=" + EtcdUnitRenderer.PeerUrl(member)));
-            Assert.That(words, Has.Count.EqualTo(16), "one word per flag: nothing split or joined");
-            Assert.That(settings.Select(s => s.Key), Is.EqualTo(new[] { "Description", "After", "Type", "EnvironmentFile", "ExecStart", "Restart", "RestartSec", "LimitNOFILE", "WantedBy" }));
-        });
+        AssertEtcdMember(Load(text).Select(ToJson).ToArray(), value, member, start, text);
     }
 
-    [TestCaseSource(nameof(Hostile))]
-    public void EtcdUnitRenderer_HostileEnvironment_ReadsBackAsTheSameValues(string value)
+    [Test]
+    public async Task RenderEtcdMember_HostileNamesAndAddresses_ReadBackTheSameByPyYaml()
     {
-        var text = EtcdUnitRenderer.RenderInitialEnvironment(value, [new("etcd1" + value, "https://10.0.0.11:2380" + value)], existing: false);
+        var rendered = HostileValues.All.Select(EtcdMember).ToList();
 
-        var environment = FormatReaders.SystemdEnvironment(text);
+        var python = await PyYaml.LoadAllAsync(rendered.Select(r => r.Text).ToList());
 
-        Assert.That(environment, Is.EqualTo(new Dictionary<string, string>
+        for (var i = 0; i < rendered.Count; i++)
         {
-            ["ETCD_INITIAL_CLUSTER"] = $"etcd1{value}=https://10.0.0.11:2380{value}",
-            ["ETCD_INITIAL_CLUSTER_STATE"] = "new",
-            ["ETCD_INITIAL_CLUSTER_TOKEN"] = value,
-        }));
+            AssertEtcdMember(python[i], HostileValues.All[i], rendered[i].Member, rendered[i].Start, rendered[i].Text);
+        }
     }
 
     [TestCaseSource(nameof(Hostile))]
@@ -210,6 +185,48 @@ public sealed class RendererRoundTripTests
                 Assert.Throws<ArgumentException>(() => ConfigLines.SysctlD("x", [new("net.ipv4.ip_forward" + value, "1")]), value);
                 Assert.Throws<ArgumentException>(() => ConfigLines.ModulesLoad("x", ["overlay" + value]), value);
             }
+        });
+    }
+
+    private static (string Text, HostSpec Member, HaKube.Actions.Kubeadm.EtcdMemberStart Start) EtcdMember(string value)
+    {
+        var cluster = KubeadmTestClusters.Demo(EtcdTopology.External, "v1.31.4");
+        var member = cluster.Spec.Hosts.Single(h => h.Name == "etcd1") with { Name = "etcd1" + value, Address = "10.0.0.11" + value };
+        cluster = cluster with
+        {
+            Metadata = cluster.Metadata with { Name = value },
+            Spec = cluster.Spec with
+            {
+                Hosts = cluster.Spec.Hosts.Select(h => h.Name == "etcd1" ? member : h).ToList(),
+                Etcd = cluster.Spec.Etcd with { Hosts = [member.Name, "etcd2", "etcd3"] },
+            },
+        };
+        var start = new HaKube.Actions.Kubeadm.EtcdMemberStart([new(member.Name, "https://10.0.0.11:2380" + value), new("etcd2" + value, "https://10.0.0.12:2380")], Existing: false);
+        return (KubeadmConfigRenderer.RenderEtcdMember(cluster, member, start), member, start);
+    }
+
+    // extraArgs as kubeadm reads them: a mapping (v1beta3) or a list of name/value pairs (v1beta4).
+    private static Dictionary<string, string?> ExtraArgs(JsonElement args) => args.ValueKind == JsonValueKind.Array
+        ? args.EnumerateArray().ToDictionary(a => a.GetProperty("name").GetString()!, a => a.GetProperty("value").GetString())
+        : args.EnumerateObject().ToDictionary(a => a.Name, a => a.Value.GetString());
+
+    private static void AssertEtcdMember(JsonElement[] documents, string value, HostSpec member, HaKube.Actions.Kubeadm.EtcdMemberStart start, string text)
+    {
+        Assert.That(documents, Has.Length.EqualTo(2), text);
+        var local = documents[1].GetProperty("etcd").GetProperty("local");
+        var args = ExtraArgs(local.GetProperty("extraArgs"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(documents[0].GetProperty("nodeRegistration").GetProperty("name").GetString(), Is.EqualTo(member.Name), text);
+            // kubeadm takes only an IP as advertiseAddress: another address leaves it out.
+            Assert.That(documents[0].GetProperty("localAPIEndpoint").TryGetProperty("advertiseAddress", out var advertised) ? advertised.GetString() : member.Address, Is.EqualTo(member.Address), text);
+            Assert.That(documents[1].GetProperty("clusterName").GetString(), Is.EqualTo(value), text);
+            Assert.That(local.GetProperty("serverCertSANs")[0].GetString(), Is.EqualTo(member.Address), text);
+            Assert.That(local.GetProperty("peerCertSANs")[0].GetString(), Is.EqualTo(member.Address), text);
+            Assert.That(args["name"], Is.EqualTo(member.Name), text);
+            Assert.That(args["initial-cluster"], Is.EqualTo(string.Join(',', start.InitialCluster.Select(m => $"{m.Key}={m.Value}"))), text);
+            Assert.That(args["initial-cluster-state"], Is.EqualTo("new"), text);
+            Assert.That(args["listen-peer-urls"], Does.Contain(member.Address), text);
         });
     }
 

@@ -151,7 +151,7 @@ public sealed class EtcdSnapshotterTests
         {
             Assert.That(script, Does.Contain("--endpoints=https://10.0.0.7:2379 "));
             Assert.That(script, Does.Contain("--command-timeout=300s"));
-            Assert.That(script, Does.Contain("umask 077").And.Contain("mktemp -d /var/tmp/hakube-etcd-snapshot.XXXXXX"));
+            Assert.That(script, Does.Contain("umask 077").And.Contain("mktemp -d /var/lib/etcd/hakube-etcd-snapshot.XXXXXX"));
             Assert.That(script, Does.Contain("trap 'rm -rf -- \"$d\"' EXIT"));
             Assert.That(script, Does.Contain("snapshot status \"$f\" -w json"));
         });
@@ -159,15 +159,15 @@ public sealed class EtcdSnapshotterTests
 
     [TestCase("/")]
     [TestCase("/var/tmp")]
-    [TestCase("/var/tmp/hakube-etcd-snapshot.Ab12Cd/..")]
+    [TestCase("/var/lib/etcd/hakube-etcd-snapshot.Ab12Cd/..")]
     [TestCase("/var/lib/etcd")]
-    [TestCase("/var/tmp/hakube-etcd-snapshot.ab; rm -rf /")]
+    [TestCase("/var/lib/etcd/hakube-etcd-snapshot.ab; rm -rf /")]
     public void Remove_AnyOtherFolder_IsRefused(string folder) =>
         Assert.Throws<ArgumentException>(() => EtcdSnapshotScript.Remove(folder));
 
-    [TestCase("dir=/var/tmp/hakube-etcd-snapshot.Ab12Cd\nsize=10\nsha256=abc\nstatus={}\n", "sha256")]
+    [TestCase("dir=/var/lib/etcd/hakube-etcd-snapshot.Ab12Cd\nsize=10\nsha256=abc\nstatus={}\n", "sha256")]
     [TestCase("dir=/tmp/x\nsize=10\n", "private folder")]
-    [TestCase("dir=/var/tmp/hakube-etcd-snapshot.Ab12Cd\nsize=ten\n", "size")]
+    [TestCase("dir=/var/lib/etcd/hakube-etcd-snapshot.Ab12Cd\nsize=ten\n", "size")]
     public void Parse_IncompleteOutput_SaysWhatIsMissing(string output, string missing)
     {
         Assert.That(SavedSnapshot.Parse(output, out var problem), Is.Null);

@@ -12,7 +12,7 @@ namespace HaKube.Tests.Actions.Snapshots;
 /// </summary>
 internal sealed class FakeSnapshotHost(string host) : IHostConnection
 {
-    public const string Folder = "/var/tmp/hakube-etcd-snapshot.Ab12Cd";
+    public const string Folder = "/var/lib/etcd/hakube-etcd-snapshot.Ab12Cd";
 
     private readonly List<string> _scripts = [];
 

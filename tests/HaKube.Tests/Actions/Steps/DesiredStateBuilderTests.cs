@@ -1,6 +1,7 @@
 using HaKube.Actions.Pki;
 using HaKube.Actions.Steps;
 using HaKube.Model.Api;
+using HaKube.Model.Facts;
 using HaKube.Model.Planning;
 using HaKube.Tests.Actions.Kubeadm;
 using HaKube.Tests.Actions.Pki;
@@ -25,10 +26,18 @@ public sealed class DesiredStateBuilderTests
             Assert.That(desired.FilesOf("cp2").Select(f => f.Path), Does.Not.Contain("/etc/kubernetes/hakube/calico.yaml"));
             Assert.That(desired.FilesOf("cp1").Single(f => f.Path == "/etc/kubernetes/pki/ca.key").Mode, Is.EqualTo("600"));
             Assert.That(desired.FilesOf("cp1").Single(f => f.Path == "/etc/kubernetes/pki/ca.crt").Mode, Is.EqualTo("644"));
-            Assert.That(desired.FilesOf("etcd1").Single(f => f.Path == "/etc/systemd/system/etcd.service").Owner, Is.EqualTo(StepKind.ConfigureEtcdMember));
-            Assert.That(desired.FilesOf("etcd1").Select(f => f.Path), Does.Not.Contain("/etc/kubernetes/pki/etcd/ca.key"));
+            Assert.That(desired.FilesOf("etcd1").Where(f => f.Owner == StepKind.ConfigureEtcdMember).Select(f => f.Path), Is.SupersetOf(new[]
+            {
+                KnownPaths.EtcdKubeletDropIn, KnownPaths.EtcdKubeletConfig, KnownPaths.EtcdKubeadmConfig,
+                "/etc/kubernetes/pki/etcd/server.crt", "/etc/kubernetes/pki/etcd/peer.crt", "/etc/kubernetes/pki/etcd/healthcheck-client.crt",
+            }));
+            Assert.That(desired.FilesOf("etcd1").Select(f => f.Path), Does.Not.Contain("/etc/kubernetes/pki/etcd/ca.key").And.Not.Contain(KnownPaths.EtcdUnit));
+            Assert.That(desired.FilesOf("etcd1").Where(f => f.Owner == StepKind.PrepareHost).Select(f => f.Path), Is.EqualTo(new[] { KnownPaths.AptSource }));
             Assert.That(desired.FilesOf("lb1").Single().Owner, Is.EqualTo(StepKind.ConfigureLoadBalancer));
-            Assert.That(desired.FilesOf("w1"), Is.Empty);
+            Assert.That(desired.FilesOf("w1").Select(f => (f.Path, f.Owner, f.Mode)), Is.EqualTo(new[]
+            {
+                (KnownPaths.ModulesLoad, StepKind.PrepareHost, "644"), (KnownPaths.Sysctl, StepKind.PrepareHost, "644"), (KnownPaths.AptSource, StepKind.PrepareHost, "644"),
+            }));
         });
     }
 

@@ -1,6 +1,7 @@
 using System.Runtime.Versioning;
 using HaKube.Actions.Pki;
 using HaKube.Actions.Rendering;
+using HaKube.Model.Facts;
 using HaKube.Model.Planning;
 using HaKube.Tests.Lab;
 
@@ -111,8 +112,8 @@ public sealed class HaproxyAndEtcdLabTests
     [Test, Order(4)]
     public async Task EtcdSteps_RunAgain_ChangeNothing()
     {
-        var unit = Lab.Sha256Of("hkstep3", EtcdUnitRenderer.UnitPath);
-        var pid = await Lab.ShellAsync("hkstep3", "systemctl show -p MainPID --value etcd");
+        var manifest = Lab.Sha256Of("hkstep3", KnownPaths.EtcdManifest);
+        var pid = await Lab.ShellAsync("hkstep3", "pgrep -x etcd");
 
         await Lab.RunAsync(StepKind.ConfigureEtcdMember, "hkstep2", "hkstep3", "hkstep4");
         await Lab.RunAsync(StepKind.AddEtcdMember, "hkstep3");
@@ -121,8 +122,8 @@ public sealed class HaproxyAndEtcdLabTests
         var members = await Lab.ShellAsync("hkstep2", Etcdctl("hkstep2") + " member list");
         Assert.Multiple(async () =>
         {
-            Assert.That(await Lab.ShellAsync("hkstep3", "systemctl show -p MainPID --value etcd"), Is.EqualTo(pid), "etcd was not restarted");
-            Assert.That(Lab.Sha256Of("hkstep3", EtcdUnitRenderer.UnitPath), Is.EqualTo(unit));
+            Assert.That(await Lab.ShellAsync("hkstep3", "pgrep -x etcd"), Is.EqualTo(pid), "etcd was not restarted");
+            Assert.That(Lab.Sha256Of("hkstep3", KnownPaths.EtcdManifest), Is.EqualTo(manifest));
             Assert.That(members.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.EqualTo(3), members);
         });
     }
@@ -130,7 +131,7 @@ public sealed class HaproxyAndEtcdLabTests
     [Test, Order(5)]
     public async Task StartEtcdMember_StoppedMember_IsRunningAndHealthyAgain()
     {
-        await Lab.ShellAsync("hkstep4", "systemctl stop etcd");
+        await Lab.ShellAsync("hkstep4", $"systemctl stop kubelet && mv {KnownPaths.EtcdManifest} /root/etcd.yaml.stopped && for i in $(seq 100); do pgrep -x etcd >/dev/null || break; sleep 0.1; done");
         var stopped = (await Lab.ProbeAsync()).Single(f => f.Host == "hkstep4");
 
         await Lab.RunAsync(StepKind.StartEtcdMember, "hkstep4");
@@ -147,7 +148,7 @@ public sealed class HaproxyAndEtcdLabTests
     [Test, Order(6)]
     public async Task EtcdClient_WithoutAClientCertificate_IsRefused()
     {
-        var result = await Lab.Lab.ShellAsync(Lab.Lab["hkstep2"], $"ETCDCTL_API=3 etcdctl --endpoints=https://{Lab.Lab["hkstep2"].Address}:2379 --cacert={PkiPaths.EtcdCaCertificate} --dial-timeout=2s --command-timeout=3s member list");
+        var result = await Lab.Lab.ShellAsync(Lab.Lab["hkstep2"], $"ETCDCTL_API=3 /opt/hakube-lab/etcd-3.5.16/etcdctl --endpoints=https://{Lab.Lab["hkstep2"].Address}:2379 --cacert={PkiPaths.EtcdCaCertificate} --dial-timeout=2s --command-timeout=3s member list");
 
         Assert.That(result.Succeeded, Is.False, "client-cert-auth is on");
     }
@@ -162,6 +163,6 @@ public sealed class HaproxyAndEtcdLabTests
         var endpoints = all
             ? string.Join(',', new[] { "hkstep2", "hkstep3", "hkstep4" }.Select(h => $"https://{Lab.Lab[h].Address}:2379"))
             : $"https://{Lab.Lab[host].Address}:2379";
-        return $"ETCDCTL_API=3 etcdctl --endpoints={endpoints} --cacert={PkiPaths.EtcdCaCertificate} --cert={PkiPaths.EtcdHealthcheckClientCertificate} --key={PkiPaths.EtcdHealthcheckClientKey} --dial-timeout=2s --command-timeout=5s";
+        return $"ETCDCTL_API=3 /opt/hakube-lab/etcd-3.5.16/etcdctl --endpoints={endpoints} --cacert={PkiPaths.EtcdCaCertificate} --cert={PkiPaths.EtcdHealthcheckClientCertificate} --key={PkiPaths.EtcdHealthcheckClientKey} --dial-timeout=2s --command-timeout=5s";
     }
 }

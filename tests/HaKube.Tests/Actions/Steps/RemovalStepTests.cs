@@ -104,7 +104,7 @@ public sealed class RemovalStepTests
     {
         var leaving = new HostSpec { Name = "cp4", Address = "10.0.0.40", Roles = [HostRole.ControlPlane] };
         var (context, hosts, _) = await ContextAsync(leaving, reachable: true, (host, script) =>
-            script.Contains("member list", StringComparison.Ordinal) ? new CommandResult(0, null, MemberList, "", false) : Ok(), drainTimeout: "45s");
+            script.Contains("/v3/cluster/member/list", StringComparison.Ordinal) ? new CommandResult(0, null, MemberList, "", false) : Ok(), drainTimeout: "45s");
 
         await new RemoveControlPlaneStep().RunAsync(context, new PlanStep(StepKind.RemoveControlPlane, ["cp4"], "left the spec", ChangesEtcdMembership: true), CancellationToken.None);
 
@@ -147,7 +147,7 @@ public sealed class RemovalStepTests
     {
         var leaving = new HostSpec { Name = "cp4", Address = "10.0.0.40", Roles = [HostRole.ControlPlane] };
         var (context, hosts, store) = await ContextAsync(leaving, reachable: true, (host, script) =>
-            script.Contains("member list -w json", StringComparison.Ordinal) ? new CommandResult(0, null, MemberList, "", false) : Ok());
+            script.Contains("/v3/cluster/member/list", StringComparison.Ordinal) ? new CommandResult(0, null, MemberList, "", false) : Ok());
 
         await new RemoveControlPlaneStep().RunAsync(context, new PlanStep(StepKind.RemoveControlPlane, ["cp4"], "left the spec", true), CancellationToken.None);
 
@@ -165,7 +165,7 @@ public sealed class RemovalStepTests
     {
         var leaving = new HostSpec { Name = "cp4", Address = "10.0.0.40", Roles = [HostRole.ControlPlane] };
         var (context, hosts, _) = await ContextAsync(leaving, reachable: true, (host, script) =>
-            script.Contains("member list -w json", StringComparison.Ordinal) ? new CommandResult(0, null, MemberList, "", false) : Ok());
+            script.Contains("/v3/cluster/member/list", StringComparison.Ordinal) ? new CommandResult(0, null, MemberList, "", false) : Ok());
 
         await new RemoveStaleEtcdMemberStep().RunAsync(context, new PlanStep(StepKind.RemoveStaleEtcdMember, ["cp1"], "stale", true) { EtcdMemberId = 4096 }, CancellationToken.None);
 
@@ -177,7 +177,7 @@ public sealed class RemovalStepTests
     {
         var leaving = new HostSpec { Name = "cp4", Address = "10.0.0.40", Roles = [HostRole.ControlPlane] };
         var (context, hosts, _) = await ContextAsync(leaving, reachable: true, (host, script) =>
-            script.Contains("member list -w json", StringComparison.Ordinal) ? new CommandResult(0, null, MemberList, "", false) : Ok());
+            script.Contains("/v3/cluster/member/list", StringComparison.Ordinal) ? new CommandResult(0, null, MemberList, "", false) : Ok());
 
         await new RemoveStaleEtcdMemberStep().RunAsync(context, new PlanStep(StepKind.RemoveStaleEtcdMember, ["cp1"], "stale", true) { EtcdMemberId = 4660 }, CancellationToken.None);
 
@@ -325,7 +325,7 @@ public sealed class RemovalStepTests
 
     private static string What(string script) =>
         script.Contains("member remove", StringComparison.Ordinal) ? "member remove " + script.Split("member remove ")[1].Split(' ')[0]
-        : script.Contains("member list -w json", StringComparison.Ordinal) ? "member list"
+        : script.Contains("/v3/cluster/member/list", StringComparison.Ordinal) ? "member list"
         : script.Contains("kubeadm reset", StringComparison.Ordinal) ? "reset"
         : script.Contains(" drain ", StringComparison.Ordinal) ? "drain"
         : script.Contains("delete node", StringComparison.Ordinal) ? "delete node"

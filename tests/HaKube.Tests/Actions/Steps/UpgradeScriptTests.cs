@@ -21,7 +21,7 @@ public sealed class UpgradeScriptTests
         yield return new TestCaseData(NodeUpgrade.Drain("w1", Spec.DrainTimeout())).SetArgDisplayNames("drain");
         yield return new TestCaseData(NodeUpgrade.RestartKubelet).SetArgDisplayNames("restart");
         yield return new TestCaseData(NodeUpgrade.Uncordon("w1", target)).SetArgDisplayNames("uncordon");
-        yield return new TestCaseData(UpgradeControlPlaneStep.KubeadmUpgrade(target)).SetArgDisplayNames("kubeadm upgrade");
+        yield return new TestCaseData(UpgradeControlPlaneStep.KubeadmUpgradePlan(target)).SetArgDisplayNames("kubeadm upgrade plan");
         yield return new TestCaseData(PrepareHostStep.Script(Spec, Spec.Hosts[0])).SetArgDisplayNames("prepare host");
     }
 
@@ -43,15 +43,16 @@ public sealed class UpgradeScriptTests
     }
 
     [Test]
-    public void KubeadmUpgrade_ClusterConfigOlder_AppliesWithPlanFirstElseUpgradeNode()
+    public void KubeadmUpgradePlan_ClusterConfigOlder_PlansAndSaysApplyElseNode()
     {
-        var script = UpgradeControlPlaneStep.KubeadmUpgrade(Spec.Version());
+        var script = UpgradeControlPlaneStep.KubeadmUpgradePlan(Spec.Version());
 
         Assert.Multiple(() =>
         {
             Assert.That(script, Does.Contain("get configmap kubeadm-config"));
-            Assert.That(script.IndexOf("kubeadm upgrade plan \"$t\"", StringComparison.Ordinal), Is.LessThan(script.IndexOf("kubeadm upgrade apply \"$t\" -y", StringComparison.Ordinal)));
-            Assert.That(script, Does.Contain("kubeadm upgrade node"));
+            Assert.That(script.IndexOf("kubeadm upgrade plan \"$t\"", StringComparison.Ordinal), Is.LessThan(script.IndexOf("echo apply", StringComparison.Ordinal)));
+            Assert.That(script, Does.Contain("echo node").And.Contain("echo done"));
+            Assert.That(script, Does.Not.Contain("upgrade apply"), "the apply runs apart, under its own budget");
             Assert.That(script, Does.Contain("t=v1.32.1\n"));
         });
     }

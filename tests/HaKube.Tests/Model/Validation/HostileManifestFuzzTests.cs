@@ -118,10 +118,11 @@ public sealed class HostileManifestFuzzTests
 
         foreach (var member in spec.Etcd.Topology == EtcdTopology.External ? spec.EtcdMembers() : [])
         {
-            var exec = FormatReaders.ExecWords(FormatReaders.SystemdUnit(EtcdUnitRenderer.Render(member)).Single(s => s.Key == "ExecStart").Value);
-            Assert.That(exec, Does.Contain("--name=" + member.Name).And.Contain("--listen-peer-urls=" + EtcdUnitRenderer.PeerUrl(member)));
-            var environment = FormatReaders.SystemdEnvironment(EtcdUnitRenderer.RenderInitialEnvironment(cluster.Metadata.Name, [new(member.Name, EtcdUnitRenderer.PeerUrl(member))], existing: false));
-            Assert.That(environment["ETCD_INITIAL_CLUSTER_TOKEN"], Is.EqualTo(cluster.Metadata.Name));
+            var config = Load(KubeadmConfigRenderer.RenderEtcdMember(cluster, member));
+            var local = (YamlMappingNode)config[1]["etcd"]["local"];
+            Assert.That(Scalar(config[0]["nodeRegistration"]["name"]), Is.EqualTo(member.Name));
+            Assert.That(Scalar(config[1]["clusterName"]), Is.EqualTo(cluster.Metadata.Name));
+            Assert.That(Scalar(((YamlSequenceNode)local["serverCertSANs"])[0]), Is.EqualTo(member.Address));
         }
     }
 

@@ -173,7 +173,7 @@ public sealed class CertificatePhaseTests
 
         var plan = Planner.Plan(cluster, facts, Clusters.Desired(cluster));
 
-        Assert.That(plan.Steps.Select(Row), Is.EqualTo(new[] { (StepKind.JoinControlPlane, "cp3") }));
+        Assert.That(plan.Steps.Select(Row), Is.EqualTo(new[] { (StepKind.PullImages, "cp3"), (StepKind.JoinControlPlane, "cp3") }));
         Assert.That(plan.Deferred.Single(d => d.Kind == StepKind.RenewControlPlaneCertificates).Host, Is.EqualTo("cp1"));
     }
 
@@ -259,7 +259,7 @@ public sealed class CertificatePhaseTests
         Assert.Multiple(() =>
         {
             Assert.That(plan.Steps[0].Reason, Does.StartWith("renewal: /etc/kubernetes/pki/etcd/server.crt expires 2026-12-14 14:00 UTC (within spec.certificateRenewalDays, 30 days), reissued by HaKube; /etc/kubernetes/pki/etcd/server.crt differs")
-                .And.Contain("etcd restarts: 2 of 3 voting members stay healthy"));
+                .And.Contain("its static pod restarts: 2 of 3 voting members stay healthy"));
             Assert.That(plan.Deferred.Select(d => (d.Kind, d.Host)), Is.EqualTo(new[] { (StepKind.ConfigureEtcdMember, "etcd2"), (StepKind.ConfigureEtcdMember, "etcd3") }));
         });
     }

@@ -74,6 +74,11 @@ internal static class Clusters
             files[cp.Name] = list;
         }
 
+        foreach (var node in spec.Hosts.Where(h => h.Roles.Contains(HostRole.ControlPlane) || h.Roles.Contains(HostRole.Worker)))
+        {
+            files[node.Name] = [.. files.GetValueOrDefault(node.Name) ?? [], .. NodeFiles(spec)];
+        }
+
         // HAProxy's backends are the control planes: its file changes with them.
         var backends = "lb:" + string.Join(",", spec.ControlPlanes().Select(h => h.Address));
         foreach (var lb in spec.LoadBalancer.Hosts)
@@ -85,7 +90,10 @@ internal static class Clusters
         {
             files[member] =
             [
-                File(member, KnownPaths.EtcdUnit, StepKind.ConfigureEtcdMember),
+                File("version:" + KubernetesVersion.Parse(spec.KubernetesVersion).MinorTag, KnownPaths.AptSource, StepKind.PrepareHost),
+                File("etcd host", KnownPaths.EtcdKubeletDropIn, StepKind.ConfigureEtcdMember),
+                File("etcd host", KnownPaths.EtcdKubeletConfig, StepKind.ConfigureEtcdMember),
+                File(member + spec.KubernetesVersion, KnownPaths.EtcdKubeadmConfig, StepKind.ConfigureEtcdMember),
                 File("cluster", KnownPaths.Pki + "/etcd/ca.crt", StepKind.ConfigureEtcdMember),
                 File(member, KnownPaths.Pki + "/etcd/server.crt", StepKind.ConfigureEtcdMember),
                 File(member, KnownPaths.Pki + "/etcd/peer.crt", StepKind.ConfigureEtcdMember),
@@ -94,6 +102,44 @@ internal static class Clusters
 
         return new DesiredState(files);
     }
+
+    /// <summary>PrepareHost's files on a Kubernetes node; the package source names the spec's minor.</summary>
+    public static IReadOnlyList<DesiredFile> NodeFiles(HaClusterSpec spec) =>
+    [
+        File("node", KnownPaths.ModulesLoad, StepKind.PrepareHost),
+        File("node", KnownPaths.Sysctl, StepKind.PrepareHost),
+        File("version:" + KubernetesVersion.Parse(spec.KubernetesVersion).MinorTag, KnownPaths.AptSource, StepKind.PrepareHost),
+    ];
+
+    /// <summary>The facts PrepareHost's own work leaves on a Kubernetes node or an external etcd host (tools, containerd's configuration, the keyring).</summary>
+    public static HostFacts Prepared(HostFacts facts, HaClusterSpec spec, bool node) => facts with
+    {
+        CaBundlePresent = true,
+        Containerd = new ContainerdFacts(true, true, HostPrerequisiteFiles.PauseImage(spec.Version())),
+        Programs = new HashSet<string>(facts.Programs) { "containerd", "kubelet", "kubeadm", "crictl", "curl", "gpg" }
+            .Concat(node ? ["kubectl", "conntrack", "iptables", "socat", "ethtool", "ebtables"] : Array.Empty<string>()).ToHashSet(StringComparer.Ordinal),
+        Files = facts.Files.With(KnownPaths.AptKeyring, Present(Sha("keyring"), "644")),
+    };
+
+    /// <summary>A Kubernetes node PrepareHost has prepared at <paramref name="version"/> that has not joined.</summary>
+    public static HostFacts PreparedNode(string host, HaClusterSpec spec, string version)
+    {
+        var fresh = Fresh(host);
+        return Prepared(fresh, spec, node: true) with
+        {
+            Prerequisites = new NodePrerequisites(false, true, true, true),
+            Versions = new KubeVersions(version, version, version),
+            Services = fresh.Services.With("containerd", ServiceState.Active),
+            Files = NodeFiles(spec).Aggregate(Prepared(fresh, spec, node: true).Files, (all, d) => all.With(d.Path, Present(d.Sha256, d.Mode))),
+        };
+    }
+
+    /// <summary>An external member's static pod as kubeadm rendered it, with HaKube's record of it.</summary>
+    public static HostFacts WithEtcdManifest(HostFacts facts) => facts with
+    {
+        Files = facts.Files.With(KnownPaths.EtcdManifest, Present(Sha(facts.Host + "etcd.yaml"), "600")),
+        EtcdManifestRecord = Sha(facts.Host + "etcd.yaml"),
+    };
 
     public static DesiredFile File(string scope, string path, StepKind owner) =>
         new(path, Sha(scope + path), path.EndsWith(".key", StringComparison.Ordinal) ? "600" : "644", owner);
@@ -137,25 +183,29 @@ internal static class Clusters
             }
 
             var etcd = etcdHosts.Contains(host.Name);
-            facts[host.Name] = new HostFacts
+            var external = etcd && spec.Etcd.Topology == EtcdTopology.External;
+            var converged = new HostFacts
             {
                 Host = host.Name,
                 Reachable = true,
                 Prerequisites = new NodePrerequisites(false, true, true, true),
-                Versions = kube ? new KubeVersions(spec.KubernetesVersion, spec.KubernetesVersion, spec.KubernetesVersion) : KubeVersions.None,
+                Versions = kube ? new KubeVersions(spec.KubernetesVersion, spec.KubernetesVersion, spec.KubernetesVersion)
+                    : external ? new KubeVersions(spec.KubernetesVersion, spec.KubernetesVersion, null) : KubeVersions.None,
                 Services = Services(
-                    kubelet: kube ? ServiceState.Active : ServiceState.Inactive,
-                    etcd: etcd && spec.Etcd.Topology == EtcdTopology.External ? ServiceState.Active : ServiceState.Inactive,
+                    kubelet: kube || external ? ServiceState.Active : ServiceState.Inactive,
+                    etcd: ServiceState.Inactive,
                     haproxy: spec.LoadBalancer.Hosts.Contains(host.Name) ? ServiceState.Active : ServiceState.Inactive,
-                    containerd: kube ? ServiceState.Active : ServiceState.Inactive),
+                    containerd: kube || external ? ServiceState.Active : ServiceState.Inactive),
                 Files = files,
                 ListeningPorts = Ports(etcd, host.Roles.Contains(HostRole.ControlPlane)),
                 StaticPodImages = host.Roles.Contains(HostRole.ControlPlane) ? Images(spec.KubernetesVersion) : new Dictionary<string, string>(),
                 ApiServerEtcdServers = host.Roles.Contains(HostRole.ControlPlane) ? EtcdServers(spec) : null,
                 Etcd = etcd ? new EtcdFacts(true, members, null) : null,
                 EtcdDataPresent = etcd,
-                Programs = Programs(kube, spec.LoadBalancer.Hosts.Contains(host.Name), etcd && spec.Etcd.Topology == EtcdTopology.External),
+                Programs = Programs(kube, spec.LoadBalancer.Hosts.Contains(host.Name), external),
             };
+            converged = kube || external ? Prepared(converged, spec, kube) : converged;
+            facts[host.Name] = external ? WithEtcdManifest(converged) : converged;
         }
 
         return facts;
@@ -163,7 +213,7 @@ internal static class Clusters
 
     /// <summary>kube-apiserver's --etcd-servers as kubeadm writes it: the local member (Stacked) or spec.etcd.hosts (External).</summary>
     public static IReadOnlyList<string> EtcdServers(HaClusterSpec spec) =>
-        spec.Etcd.Topology == EtcdTopology.Stacked ? ["https://127.0.0.1:2379"] : EtcdUnitRenderer.ClientUrls(spec);
+        spec.Etcd.Topology == EtcdTopology.Stacked ? ["https://127.0.0.1:2379"] : EtcdMemberFiles.ClientUrls(spec);
 
     /// <summary>The control-plane static pods' images at <paramref name="version"/>, as kubeadm writes them.</summary>
     public static IReadOnlyDictionary<string, string> Images(string version) =>
@@ -200,7 +250,7 @@ internal static class Clusters
 
         if (externalEtcd)
         {
-            programs.UnionWith(["etcd", "etcdctl"]);
+            programs.UnionWith(["kubelet", "kubeadm", "containerd"]);
         }
 
         return programs;

@@ -48,7 +48,7 @@ public sealed class EtcdServersPhaseTests
     public void Plan_ControlPlanesNameAGoneMember_OneStepUpdatesEveryControlPlane()
     {
         var (cluster, facts) = Converged();
-        var want = EtcdUnitRenderer.ClientUrls(cluster.Spec);
+        var want = EtcdMemberFiles.ClientUrls(cluster.Spec);
         PointAt(facts, want[0], want[1], Gone);
 
         var plan = Planner.Plan(cluster, facts, Clusters.Desired(cluster));
@@ -66,7 +66,7 @@ public sealed class EtcdServersPhaseTests
     public void Plan_SameEndpointsInAnotherOrder_NothingToDo()
     {
         var (cluster, facts) = Converged();
-        PointAt(facts, [.. EtcdUnitRenderer.ClientUrls(cluster.Spec).Reverse()]);
+        PointAt(facts, [.. EtcdMemberFiles.ClientUrls(cluster.Spec).Reverse()]);
 
         var plan = Planner.Plan(cluster, facts, Clusters.Desired(cluster));
 
@@ -88,7 +88,7 @@ public sealed class EtcdServersPhaseTests
     public void Plan_ASpecMemberIsDown_ItKeepsItsPlaceAndTheControlPlanesAreUpdated()
     {
         var (cluster, facts) = Converged();
-        var want = EtcdUnitRenderer.ClientUrls(cluster.Spec);
+        var want = EtcdMemberFiles.ClientUrls(cluster.Spec);
         PointAt(facts, want[0], want[1], Gone);
         facts["etcd3"] = HostFacts.Unreachable("etcd3", ProbeErrorKind.Unreachable, "connection refused", default);
 
@@ -135,7 +135,7 @@ public sealed class EtcdServersPhaseTests
     public void Plan_KubeletStoppedOnOneControlPlane_ThatOneIsRefusedTheOthersUpdated()
     {
         var (cluster, facts) = Converged();
-        var want = EtcdUnitRenderer.ClientUrls(cluster.Spec);
+        var want = EtcdMemberFiles.ClientUrls(cluster.Spec);
         PointAt(facts, want[0], Gone);
         facts["cp2"] = facts["cp2"] with { Services = facts["cp2"].Services.With("kubelet", ServiceState.Failed) };
 
@@ -173,7 +173,7 @@ public sealed class EtcdServersPhaseTests
         var etcd5 = new HostSpec { Name = "etcd5", Address = "10.0.0.51", Roles = [HostRole.Etcd] };
         var cluster = Without(big, "etcd3", etcd5);
         facts["etcd5"] = HostFacts.Unreachable("etcd5", ProbeErrorKind.Unreachable, "connection refused", default);
-        PointAt(facts, EtcdUnitRenderer.ClientUrl(big.Spec.Hosts.Single(h => h.Name == "etcd3")));
+        PointAt(facts, HaKube.Actions.Etcd.EtcdGatewayShell.ClientUrl(big.Spec.Hosts.Single(h => h.Name == "etcd3")));
         var departing = big.Spec.Hosts.Where(h => h.Name == "etcd3").ToList();
 
         var plan = Planner.Plan(cluster, facts, Clusters.Desired(cluster), null, departing);
@@ -207,7 +207,7 @@ public sealed class EtcdServersPhaseTests
     {
         var (big, facts) = Converged(etcdHosts: 4);
         var cluster = Without(big, "etcd3");
-        PointAt(facts, [.. EtcdUnitRenderer.ClientUrls(cluster.Spec)]);
+        PointAt(facts, [.. EtcdMemberFiles.ClientUrls(cluster.Spec)]);
         var departing = big.Spec.Hosts.Where(h => h.Name == "etcd3").ToList();
 
         var plan = Planner.Plan(cluster, facts, Clusters.Desired(cluster), null, departing);

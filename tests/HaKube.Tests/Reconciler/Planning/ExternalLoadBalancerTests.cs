@@ -37,7 +37,7 @@ public sealed class ExternalLoadBalancerTests
     public void Plan_EndpointSilentOnceAControlPlaneRuns_RefusesTheWorkerJoinAndSaysWhy()
     {
         var facts = Clusters.ConvergedFacts(Cluster);
-        facts["w1"] = Clusters.Fresh("w1") with { Prerequisites = facts["cp1"].Prerequisites, Versions = facts["cp1"].Versions, Programs = facts["cp1"].Programs, Services = facts["cp1"].Services };
+        facts["w1"] = Clusters.PreparedNode("w1", Cluster.Spec, Clusters.Version);
         var endpoint = new EndpointFacts("api.demo.internal", 6443, true, false, "api.demo.internal:6443 did not answer within 3 s");
 
         var plan = Planner.Plan(Cluster, facts, Clusters.Desired(Cluster), endpoint);
@@ -47,7 +47,7 @@ public sealed class ExternalLoadBalancerTests
         {
             Assert.That(plan.Steps.Select(s => s.Kind), Does.Not.Contain(StepKind.JoinWorker));
             Assert.That(plan.Refusals.Select(r => r.Reason), Has.Some.Contains("does not answer, so kubeadm join cannot reach kube-apiserver"));
-            Assert.That(answering.Steps.Select(s => s.Kind), Is.EqualTo(new[] { StepKind.JoinWorker }));
+            Assert.That(answering.Steps.Select(s => s.Kind), Is.EqualTo(new[] { StepKind.PullImages, StepKind.JoinWorker }));
         });
     }
 }

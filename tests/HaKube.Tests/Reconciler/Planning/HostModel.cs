@@ -74,15 +74,32 @@ internal sealed class HostModel(HaCluster cluster, DesiredState desired, IReadOn
         switch (kind)
         {
             case StepKind.PrepareHost:
+                var v = Spec.KubernetesVersion;
+                if ((roles.Contains(HostRole.ControlPlane) || Spec.Etcd.Hosts.Contains(host)) && !_facts[host].IsPresent(KnownPaths.EtcdUnit))
+                {
+                    // Debian's default etcd member stopped, its data moved aside.
+                    Update(host, f => f with { EtcdDefaultDataPresent = false, Services = f.Services.With("etcd", ServiceState.Inactive) });
+                }
+
                 if (roles.Contains(HostRole.ControlPlane) || roles.Contains(HostRole.Worker))
                 {
-                    var v = Spec.KubernetesVersion;
-                    Update(host, f => f with
+                    Update(host, f => Clusters.Prepared(f, Spec, node: true) with
                     {
                         Prerequisites = new NodePrerequisites(false, true, true, true),
-                        Versions = new KubeVersions(v, v, v),
+                        Versions = f.KubeletConfigured ? f.Versions : new KubeVersions(v, v, v),
                         Services = f.Services.With("containerd", ServiceState.Active),
                     });
+                    Write(host, kind);
+                }
+                else if (Spec.Etcd.Topology == EtcdTopology.External && Spec.Etcd.Hosts.Contains(host))
+                {
+                    Update(host, f => Clusters.Prepared(f, Spec, node: false) with
+                    {
+                        Prerequisites = (f.Prerequisites ?? new NodePrerequisites(false, null, false, true)) with { SwapOn = false, ContainerdInstalled = true },
+                        Versions = f.IsPresent(KnownPaths.EtcdManifest) || f.EtcdManifestRecord is not null ? f.Versions : new KubeVersions(v, v, null),
+                        Services = f.Services.With("containerd", ServiceState.Active),
+                    });
+                    Write(host, kind);
                 }
 
                 if (roles.Contains(HostRole.LoadBalancer))
@@ -90,11 +107,8 @@ internal sealed class HostModel(HaCluster cluster, DesiredState desired, IReadOn
                     Update(host, f => f with { Programs = new HashSet<string>(f.Programs) { "haproxy" } });
                 }
 
-                if (roles.Contains(HostRole.Etcd))
-                {
-                    Update(host, f => f with { Programs = new HashSet<string>(f.Programs) { "etcd", "etcdctl" } });
-                }
-
+                break;
+            case StepKind.PullImages:
                 break;
             case StepKind.ConfigureLoadBalancer:
                 Write(host, kind);
@@ -102,19 +116,33 @@ internal sealed class HostModel(HaCluster cluster, DesiredState desired, IReadOn
                 break;
             case StepKind.ConfigureEtcdMember:
                 Write(host, kind);
+                if (_facts[host].IsPresent(KnownPaths.EtcdManifest))
+                {
+                    Update(host, Clusters.WithEtcdManifest); // rendered again where it was edited
+                }
+
+                break;
+            case StepKind.MigrateEtcdMember:
+                StartEtcd(host, Membership(), external: true);
+                break;
+            case StepKind.UpgradeEtcdMember:
+                Update(host, f => f with { Versions = new KubeVersions(Spec.KubernetesVersion, Spec.KubernetesVersion, f.Versions.Kubectl) });
+                Write(host, StepKind.ConfigureEtcdMember);
+                Write(host, StepKind.PrepareHost);
+                Update(host, Clusters.WithEtcdManifest);
                 break;
             case StepKind.DistributeCertificateAuthorities:
                 // A running control plane's apiserver-etcd-client pair is renewal's to replace.
                 Write(host, kind, Facts[host].ControlPlaneInitialized ? KnownPaths.ApiServerEtcdClientPair : []);
                 break;
             case StepKind.BootstrapEtcd:
-                StartEtcd(host, [Clusters.Member(Spec, host)], systemd: true);
+                StartEtcd(host, [Clusters.Member(Spec, host)], external: true);
                 break;
             case StepKind.AddEtcdMember:
-                StartEtcd(host, Grow(host), systemd: true);
+                StartEtcd(host, Grow(host), external: true);
                 break;
             case StepKind.StartEtcdMember:
-                StartEtcd(host, Membership(), systemd: true);
+                StartEtcd(host, Membership(), external: true);
                 break;
             case StepKind.InitControlPlane or StepKind.JoinControlPlane:
                 Update(host, f => f with
@@ -129,7 +157,7 @@ internal sealed class HostModel(HaCluster cluster, DesiredState desired, IReadOn
                 });
                 if (stacked)
                 {
-                    StartEtcd(host, kind == StepKind.InitControlPlane ? [Clusters.Member(Spec, host)] : Grow(host), systemd: false);
+                    StartEtcd(host, kind == StepKind.InitControlPlane ? [Clusters.Member(Spec, host)] : Grow(host), external: false);
                 }
 
                 break;
@@ -152,12 +180,13 @@ internal sealed class HostModel(HaCluster cluster, DesiredState desired, IReadOn
                     StaticPodImages = kind == StepKind.UpgradeControlPlane ? Clusters.Images(target) : f.StaticPodImages,
                     Files = f.Files.With(KnownPaths.UpgradeMarker, null),
                 });
+                Write(host, StepKind.PrepareHost); // the package source of the target's minor
                 break;
             case StepKind.StartKubelet:
                 Update(host, f => f with { Services = f.Services.With("kubelet", ServiceState.Active) });
                 if (stacked && _facts[host] is { EtcdDataPresent: true, Etcd: null } && Spec.ControlPlanes().Any(h => h.Name == host))
                 {
-                    StartEtcd(host, Membership(), systemd: false); // the kubelet runs the etcd static pod again
+                    StartEtcd(host, Membership(), external: false); // the kubelet runs the etcd static pod again
                 }
 
                 break;
@@ -210,13 +239,19 @@ internal sealed class HostModel(HaCluster cluster, DesiredState desired, IReadOn
             Files = desired.FilesOf(host).Where(d => d.Owner == owner && !(except ?? []).Contains(d.Path)).Aggregate(f.Files, (all, d) => all.With(d.Path, Clusters.Present(d.Sha256, d.Mode))),
         });
 
-    private void StartEtcd(string host, IReadOnlyList<EtcdMember> members, bool systemd) =>
-        Update(host, f => f with
+    // An external member runs as a static pod of its standalone kubelet (a former unit, if any, is gone).
+    private void StartEtcd(string host, IReadOnlyList<EtcdMember> members, bool external) =>
+        Update(host, f =>
         {
-            Services = systemd ? f.Services.With("etcd", ServiceState.Active) : f.Services,
-            ListeningPorts = new HashSet<int>(f.ListeningPorts) { 2379, 2380 },
-            Etcd = new EtcdFacts(false, members, null),
-            EtcdDataPresent = true,
+            var started = f with
+            {
+                Services = external ? f.Services.With("kubelet", ServiceState.Active).With("etcd", ServiceState.Inactive) : f.Services,
+                Files = external ? f.Files.With(KnownPaths.EtcdUnit, null) : f.Files,
+                ListeningPorts = new HashSet<int>(f.ListeningPorts) { 2379, 2380 },
+                Etcd = new EtcdFacts(false, members, null),
+                EtcdDataPresent = true,
+            };
+            return external && !f.IsPresent(KnownPaths.EtcdManifest) ? Clusters.WithEtcdManifest(started) : started;
         });
 
     /// <summary>member add: every running member learns the grown membership.</summary>
@@ -272,9 +307,11 @@ internal sealed class HostModel(HaCluster cluster, DesiredState desired, IReadOn
         }
     }
 
-    // External members run under systemd; stacked ones as static pods, up while the facts say they answer.
+    // Stacked members are up while the facts say they answer; external ones while their kubelet runs
+    // their manifest (or, not moved yet, HaKube's former unit runs them).
     private bool IsUp(string host) =>
-        Spec.Etcd.Topology == EtcdTopology.Stacked || _facts[host].Services.GetValueOrDefault("etcd") == ServiceState.Active;
+        Spec.Etcd.Topology == EtcdTopology.Stacked || _facts[host].Services.GetValueOrDefault("etcd") == ServiceState.Active ||
+        (_facts[host].Services.GetValueOrDefault("kubelet") == ServiceState.Active && _facts[host].IsPresent(KnownPaths.EtcdManifest));
 
     private void Update(string host, Func<HostFacts, HostFacts> change) => _facts[host] = change(_facts[host]);
 }

@@ -45,7 +45,7 @@ public sealed class KubeletPhaseTests
 
         var plan = Planner.Plan(cluster, facts, Clusters.Desired(cluster));
 
-        Assert.That(plan.Steps.Select(s => s.Kind), Is.EqualTo(new[] { StepKind.JoinWorker }));
+        Assert.That(plan.Steps.Select(s => s.Kind), Is.EqualTo(new[] { StepKind.PullImages, StepKind.JoinWorker }));
     }
 
     [Test]

@@ -263,12 +263,7 @@ public sealed class MembershipPlannerTests
         var cp3 = before.Spec.Hosts.Single(h => h.Name == "cp3");
         var cp4 = new HostSpec { Name = "cp4", Address = "10.0.0.44", Roles = [HostRole.ControlPlane] };
         var after = before with { Spec = before.Spec with { Hosts = [.. before.Spec.Hosts.Where(h => h.Name != "cp3"), cp4] } };
-        facts["cp4"] = Clusters.Fresh("cp4") with
-        {
-            Prerequisites = new NodePrerequisites(false, true, true, true),
-            Versions = new KubeVersions(Clusters.Version, Clusters.Version, Clusters.Version),
-            Services = Clusters.Fresh("cp4").Services.With("containerd", ServiceState.Active),
-        };
+        facts["cp4"] = Clusters.PreparedNode("cp4", after.Spec, Clusters.Version);
 
         var plan = Planner.Plan(after, facts, Clusters.Desired(after), null, [cp3]);
 
@@ -296,7 +291,7 @@ public sealed class MembershipPlannerTests
         facts["lb1"] = facts["lb1"] with { Files = facts["lb1"].Files.With(KnownPaths.HaproxyConfig, Clusters.Present(desired.FilesOf("lb1")[0].Sha256, "644")) };
         var next = Planner.Plan(after, facts, desired, null, []);
 
-        Assert.That(next.Steps.Select(Row), Is.EqualTo(new[] { (StepKind.JoinControlPlane, "cp4") }));
-        Assert.That(next.Steps[0].Reason, Does.Contain("2 of 2 voting etcd members healthy; 3 of 3 once the new member starts"));
+        Assert.That(next.Steps.Select(Row), Is.EqualTo(new[] { (StepKind.PullImages, "cp4"), (StepKind.JoinControlPlane, "cp4") }));
+        Assert.That(next.Steps[1].Reason, Does.Contain("2 of 2 voting etcd members healthy; 3 of 3 once the new member starts"));
     }
 }

@@ -15,10 +15,10 @@ internal static class PlanOracle
     [
         StepKind.PrepareHost, StepKind.StartKubelet, StepKind.ConfigureLoadBalancer, StepKind.RemoveLoadBalancer,
         StepKind.RemoveStaleEtcdMember, StepKind.ResetPreviousMachine, StepKind.RemoveControlPlane, StepKind.RemoveEtcdMember, StepKind.RemoveWorker,
-        StepKind.ConfigureEtcdMember, StepKind.BootstrapEtcd,
+        StepKind.ConfigureEtcdMember, StepKind.MigrateEtcdMember, StepKind.BootstrapEtcd,
         StepKind.StartEtcdMember, StepKind.AddEtcdMember, StepKind.DistributeCertificateAuthorities, StepKind.InitControlPlane,
         StepKind.JoinControlPlane, StepKind.InstallPodNetwork, StepKind.JoinWorker,
-        StepKind.RenewControlPlaneCertificates, StepKind.UseRotatingKubeletCertificate, StepKind.UpdateEtcdServers, StepKind.UpgradeControlPlane, StepKind.UpgradeWorker,
+        StepKind.RenewControlPlaneCertificates, StepKind.UseRotatingKubeletCertificate, StepKind.UpdateEtcdServers, StepKind.UpgradeEtcdMember, StepKind.UpgradeControlPlane, StepKind.UpgradeWorker,
     ];
 
     private static int Majority(int voting) => (voting / 2) + 1;
@@ -83,7 +83,10 @@ internal static class PlanOracle
         }
 
         // A stacked control plane's renewal restarts its etcd pod: a member restart like a reconfiguration.
-        var restarts = plan.Steps.Where(s => (s.Kind == StepKind.ConfigureEtcdMember || (stacked && s.Kind == StepKind.RenewControlPlaneCertificates)) && IsHealthyRunningVoter(s.Hosts[0])).ToList();
+        // An external member's configuration restarts it when its certificates or kubeadm configuration
+        // change (the step says so); its kubelet's files alone restart only the kubelet.
+        var restarts = plan.Steps.Where(s => ((s.Kind == StepKind.ConfigureEtcdMember && s.Reason.Contains("static pod restarts", StringComparison.Ordinal)) ||
+            s.Kind is StepKind.MigrateEtcdMember or StepKind.UpgradeEtcdMember || (stacked && s.Kind == StepKind.RenewControlPlaneCertificates)) && IsHealthyRunningVoter(s.Hosts[0])).ToList();
         if (restarts.Count > 1 || (restarts.Count == 1 && voting.Count > 1 && (!agree || healthy - 1 < Majority(voting.Count))))
         {
             yield return $"restarts of running members break quorum: {string.Join(" | ", restarts)}";
@@ -109,7 +112,7 @@ internal static class PlanOracle
         }
 
         bool IsHealthyRunningVoter(string host) =>
-            (facts[host].Services.GetValueOrDefault("etcd") == ServiceState.Active || stacked) && facts[host].Etcd is { Healthy: true } &&
+            (facts[host].Services.GetValueOrDefault("etcd") == ServiceState.Active || stacked || facts[host].IsPresent(KnownPaths.EtcdManifest)) && facts[host].Etcd is { Healthy: true } &&
             voting.Any(m => m.Name == host);
     }
 
@@ -135,7 +138,8 @@ internal static class PlanOracle
             {
                 StepKind.PrepareHost => spec.Hosts.Select(h => h.Name).ToHashSet(),
                 StepKind.ConfigureLoadBalancer => lbs,
-                StepKind.ConfigureEtcdMember or StepKind.BootstrapEtcd or StepKind.AddEtcdMember or StepKind.StartEtcdMember => etcd,
+                StepKind.ConfigureEtcdMember or StepKind.BootstrapEtcd or StepKind.AddEtcdMember or StepKind.StartEtcdMember or StepKind.MigrateEtcdMember or StepKind.UpgradeEtcdMember => etcd,
+                StepKind.PullImages => controlPlanes.Union(workers).ToHashSet(),
                 StepKind.JoinWorker or StepKind.UpgradeWorker => workers,
                 StepKind.StartKubelet => controlPlanes.Union(workers).ToHashSet(),
                 StepKind.RemoveStaleEtcdMember => spec.EtcdMembers().Select(h => h.Name).ToHashSet(),
@@ -146,7 +150,7 @@ internal static class PlanOracle
                 StepKind.UseRotatingKubeletCertificate => [.. controlPlanes, .. workers],
                 _ => controlPlanes,
             };
-            if (step.Hosts.Count == 0 || step.Hosts.Distinct().Count() != step.Hosts.Count || (step.Kind is not (StepKind.JoinWorker or StepKind.RemoveWorker or StepKind.UseRotatingKubeletCertificate or StepKind.UpdateEtcdServers) && step.Hosts.Count != 1))
+            if (step.Hosts.Count == 0 || step.Hosts.Distinct().Count() != step.Hosts.Count || (step.Kind is not (StepKind.JoinWorker or StepKind.RemoveWorker or StepKind.UseRotatingKubeletCertificate or StepKind.UpdateEtcdServers or StepKind.PullImages) && step.Hosts.Count != 1))
             {
                 yield return $"{step}: bad host list";
             }
@@ -157,7 +161,8 @@ internal static class PlanOracle
                 yield return $"{step}: {host} is not a reachable host of its kind";
             }
 
-            var at = Array.IndexOf(Order, step.Kind);
+            // PullImages goes right before the first init or join, wherever that is.
+            var at = step.Kind == StepKind.PullImages ? last : Array.IndexOf(Order, step.Kind);
             if (at < last)
             {
                 yield return $"{step}: out of order";
@@ -170,12 +175,12 @@ internal static class PlanOracle
                 StepKind.InitControlPlane => step.Hosts[0] != spec.ControlPlanes()[0].Name,
                 StepKind.JoinControlPlane => f?.ControlPlaneInitialized == true,
                 StepKind.JoinWorker => step.Hosts.Any(h => facts[h].KubeletConfigured),
-                StepKind.StartEtcdMember => f?.Services.GetValueOrDefault("etcd") == ServiceState.Active,
+                StepKind.StartEtcdMember => f is not null && (f.Etcd is not null || f.ListeningPorts.Contains(2379)) && f.Services.GetValueOrDefault("kubelet") == ServiceState.Active,
                 StepKind.UpgradeControlPlane or StepKind.UpgradeWorker => plan.Steps.Count > 1 || (f is not null && f.Versions == new KubeVersions(spec.KubernetesVersion, spec.KubernetesVersion, spec.KubernetesVersion) &&
                     !f.IsPresent(KnownPaths.UpgradeMarker) && (step.Kind == StepKind.UpgradeWorker || f.ControlPlaneVersion?.ToString() == spec.KubernetesVersion)),
                 StepKind.StartKubelet => f is not { KubeletConfigured: true } || f.Services.GetValueOrDefault("kubelet") == ServiceState.Active,
                 StepKind.UpdateEtcdServers => spec.Etcd.Topology != EtcdTopology.External
-                    || step.Hosts.Any(h => facts[h] is not { ControlPlaneInitialized: true, ApiServerEtcdServers: { } servers } || servers.ToHashSet().SetEquals(EtcdUnitRenderer.ClientUrls(spec))),
+                    || step.Hosts.Any(h => facts[h] is not { ControlPlaneInitialized: true, ApiServerEtcdServers: { } servers } || servers.ToHashSet().SetEquals(EtcdMemberFiles.ClientUrls(spec))),
                 _ => false,
             };
             if (needless)
@@ -188,6 +193,7 @@ internal static class PlanOracle
     /// <summary>The facts one step can change on a host, as text, to tell whether it changed anything.</summary>
     public static string Fingerprint(HostFacts f) => string.Join("|",
         f.Reachable, f.Prerequisites, f.Versions, string.Join(",", f.Programs.Order(StringComparer.Ordinal)), f.EtcdDataPresent,
+        f.CaBundlePresent, f.Containerd, f.EtcdDefaultDataPresent, f.EtcdManifestRecord,
         string.Join(",", f.Services.OrderBy(s => s.Key).Select(s => $"{s.Key}={s.Value}")),
         string.Join(",", f.Files.Where(p => p.Value.Present).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}:{p.Value.Sha256}:{p.Value.Mode}:{p.Value.NotAfter:O}")),
         string.Join(",", f.ListeningPorts.Order()),

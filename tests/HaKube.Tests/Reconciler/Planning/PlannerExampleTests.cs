@@ -22,6 +22,7 @@ public sealed class PlannerExampleTests
             (StepKind.PrepareHost, "w1"), (StepKind.PrepareHost, "w2"), (StepKind.PrepareHost, "lb1"),
             (StepKind.ConfigureLoadBalancer, "lb1"),
             (StepKind.DistributeCertificateAuthorities, "cp1"), (StepKind.DistributeCertificateAuthorities, "cp2"), (StepKind.DistributeCertificateAuthorities, "cp3"),
+            (StepKind.PullImages, "cp1,w1,w2"),
             (StepKind.InitControlPlane, "cp1"),
             (StepKind.InstallPodNetwork, "cp1"),
             (StepKind.JoinWorker, "w1,w2"),
@@ -31,9 +32,13 @@ public sealed class PlannerExampleTests
             Assert.That(plan.Refusals, Is.Empty);
             Assert.That(plan.Deferred.Select(d => (d.Kind, d.Host)), Is.EqualTo(new[] { (StepKind.JoinControlPlane, "cp2"), (StepKind.JoinControlPlane, "cp3") }));
             Assert.That(plan.Steps[0].Reason, Is.EqualTo(
-                "swap is on; net.ipv4.ip_forward is 0; br_netfilter not loaded; containerd not installed; kubelet not installed, spec wants v1.31.4; kubeadm not installed, spec wants v1.31.4; kubectl not installed, spec wants v1.31.4"));
+                "curl, gpg, conntrack, iptables, socat, ethtool, ebtables, ca-certificates not installed; swap is on; net.ipv4.ip_forward is 0; br_netfilter not loaded; containerd not installed; " +
+                "kubelet not installed, spec wants v1.31.4; kubeadm not installed, spec wants v1.31.4; kubectl not installed, spec wants v1.31.4; crictl (cri-tools) not installed; " +
+                "/etc/modules-load.d/hakube-kubernetes.conf missing; /etc/sysctl.d/99-hakube-kubernetes.conf missing; /etc/apt/sources.list.d/kubernetes.list missing; " +
+                "/etc/apt/keyrings/kubernetes-apt-keyring.gpg missing (the pkgs.k8s.io signing key)"));
             Assert.That(plan.Steps[5].Reason, Is.EqualTo("haproxy not installed"));
-            Assert.That(plan.Steps[10].Reason, Is.EqualTo("no control plane initialized (no /etc/kubernetes/admin.conf on cp1, cp2, cp3)"));
+            Assert.That(plan.Steps[10].Reason, Is.EqualTo("kubeadm init, join follows on cp1, w1, w2: the images of v1.31.4 are pulled first, where containerd lacks them"));
+            Assert.That(plan.Steps[11].Reason, Is.EqualTo("no control plane initialized (no /etc/kubernetes/admin.conf on cp1, cp2, cp3)"));
             Assert.That(plan.Steps.Any(s => s.ChangesEtcdMembership), Is.False);
         });
     }
@@ -50,11 +55,11 @@ public sealed class PlannerExampleTests
 
         var plan = Planner.Plan(cluster, facts, Clusters.Desired(cluster));
 
-        Assert.That(plan.Steps.Select(Row), Is.EqualTo(new[] { (StepKind.JoinControlPlane, "cp2") }));
+        Assert.That(plan.Steps.Select(Row), Is.EqualTo(new[] { (StepKind.PullImages, "cp2"), (StepKind.JoinControlPlane, "cp2") }));
         Assert.Multiple(() =>
         {
-            Assert.That(plan.Steps[0].ChangesEtcdMembership, Is.True);
-            Assert.That(plan.Steps[0].Reason, Does.Contain("1 of 1 voting etcd members healthy; 2 of 2 once the new member starts"));
+            Assert.That(plan.Steps[1].ChangesEtcdMembership, Is.True);
+            Assert.That(plan.Steps[1].Reason, Does.Contain("1 of 1 voting etcd members healthy; 2 of 2 once the new member starts"));
             Assert.That(plan.Deferred.Single().Host, Is.EqualTo("cp3"));
         });
     }
@@ -73,6 +78,7 @@ public sealed class PlannerExampleTests
             (StepKind.ConfigureEtcdMember, "etcd1"), (StepKind.ConfigureEtcdMember, "etcd2"), (StepKind.ConfigureEtcdMember, "etcd3"),
             (StepKind.BootstrapEtcd, "etcd1"),
             (StepKind.DistributeCertificateAuthorities, "cp1"), (StepKind.DistributeCertificateAuthorities, "cp2"), (StepKind.DistributeCertificateAuthorities, "cp3"),
+            (StepKind.PullImages, "cp1,cp2,w1"),
             (StepKind.InitControlPlane, "cp1"),
             (StepKind.JoinControlPlane, "cp2"),
             (StepKind.InstallPodNetwork, "cp1"),
@@ -81,7 +87,10 @@ public sealed class PlannerExampleTests
         Assert.Multiple(() =>
         {
             Assert.That(plan.Refusals, Is.Empty);
-            Assert.That(plan.Steps[3].Reason, Is.EqualTo("etcd, etcdctl not installed"));
+            Assert.That(plan.Steps[3].Reason, Is.EqualTo(
+                "curl, gpg, ca-certificates not installed; swap is on (the kubelet that runs the etcd member refuses to start with it); containerd not installed; " +
+                "kubelet not installed, spec wants v1.31.4; kubeadm not installed, spec wants v1.31.4; crictl (cri-tools) not installed; /etc/apt/sources.list.d/kubernetes.list missing; " +
+                "/etc/apt/keyrings/kubernetes-apt-keyring.gpg missing (the pkgs.k8s.io signing key)"));
             Assert.That(plan.Steps[10].Reason, Is.EqualTo("etcd runs on none of etcd1, etcd2, etcd3: a new one-member cluster starts on etcd1"));
             Assert.That(plan.Deferred.Select(d => (d.Kind, d.Host)), Is.EqualTo(new[] { (StepKind.AddEtcdMember, "etcd2"), (StepKind.AddEtcdMember, "etcd3"), (StepKind.JoinControlPlane, "cp3") }));
         });
@@ -96,7 +105,7 @@ public sealed class PlannerExampleTests
         {
             facts[member] = facts[member] with
             {
-                Services = Clusters.Services(ServiceState.Inactive, ServiceState.Inactive, ServiceState.Inactive, ServiceState.Inactive),
+                Services = facts[member].Services.With("kubelet", ServiceState.Inactive),
                 Etcd = null,
                 ListeningPorts = new HashSet<int>(),
             };
@@ -164,12 +173,52 @@ public sealed class PlannerExampleTests
     {
         var cluster = Clusters.Spec(EtcdTopology.External);
         var facts = Clusters.ConvergedFacts(cluster);
-        facts["etcd2"] = facts["etcd2"] with { Services = facts["etcd2"].Services.With("etcd", ServiceState.Failed), Etcd = null, ListeningPorts = new HashSet<int>() };
+        facts["etcd2"] = facts["etcd2"] with { Services = facts["etcd2"].Services.With("kubelet", ServiceState.Failed), Etcd = null, ListeningPorts = new HashSet<int>() };
 
         var plan = Planner.Plan(cluster, facts, Clusters.Desired(cluster));
 
         Assert.That(plan.Steps.Select(Row), Is.EqualTo(new[] { (StepKind.StartEtcdMember, "etcd2") }));
-        Assert.That(plan.Steps[0].Reason, Is.EqualTo("etcd failed on etcd2, which the cluster lists as member etcd2 (1004)"));
+        Assert.That(plan.Steps[0].Reason, Is.EqualTo("etcd does not run on etcd2, which the cluster lists as member etcd2 (1004) (kubelet failed)"));
+    }
+
+    [Test]
+    public void Plan_KubeletStoppedOnAnExternalMemberWhoseEtcdStillRuns_StartsTheKubelet()
+    {
+        var cluster = Clusters.Spec(EtcdTopology.External);
+        var facts = Clusters.ConvergedFacts(cluster);
+        facts["etcd2"] = facts["etcd2"] with { Services = facts["etcd2"].Services.With("kubelet", ServiceState.Inactive) };
+
+        var plan = Planner.Plan(cluster, facts, Clusters.Desired(cluster));
+
+        Assert.That(plan.Steps.Select(Row), Is.EqualTo(new[] { (StepKind.StartEtcdMember, "etcd2") }));
+        Assert.That(plan.Steps[0].Reason, Is.EqualTo("the kubelet on etcd2 is inactive: nothing restarts member etcd2 (1004)'s static pod if it stops"));
+    }
+
+    [Test]
+    public void Plan_ExternalMembersManifestDeleted_RendersItAgainAsAStart()
+    {
+        var cluster = Clusters.Spec(EtcdTopology.External);
+        var facts = Clusters.ConvergedFacts(cluster);
+        facts["etcd3"] = facts["etcd3"] with { Files = facts["etcd3"].Files.With(KnownPaths.EtcdManifest, null), Etcd = null, ListeningPorts = new HashSet<int>() };
+
+        var plan = Planner.Plan(cluster, facts, Clusters.Desired(cluster));
+
+        Assert.That(plan.Steps.Select(Row), Is.EqualTo(new[] { (StepKind.StartEtcdMember, "etcd3") }));
+        Assert.That(plan.Steps[0].Reason, Does.EndWith("(/etc/kubernetes/manifests/etcd.yaml missing: rendered again)"));
+    }
+
+    [Test]
+    public void Plan_ExternalMembersManifestEdited_RenderedAgainBehindTheGuard()
+    {
+        var cluster = Clusters.Spec(EtcdTopology.External);
+        var facts = Clusters.ConvergedFacts(cluster);
+        facts["etcd2"] = facts["etcd2"] with { Files = facts["etcd2"].Files.With(KnownPaths.EtcdManifest, Clusters.Present(Clusters.Sha("edited"), "600")) };
+
+        var plan = Planner.Plan(cluster, facts, Clusters.Desired(cluster));
+
+        Assert.That(plan.Steps.Select(Row), Is.EqualTo(new[] { (StepKind.ConfigureEtcdMember, "etcd2") }));
+        Assert.That(plan.Steps[0].Reason, Is.EqualTo(
+            "/etc/kubernetes/manifests/etcd.yaml is not the one kubeadm rendered for HaKube (edited): rendered again; its static pod restarts: 2 of 3 voting members stay healthy while it restarts (majority 2)"));
     }
 
     [Test]
@@ -195,7 +244,7 @@ public sealed class PlannerExampleTests
 
         var plan = Planner.Plan(cluster, facts, Clusters.Desired(cluster));
 
-        Assert.That(plan.Steps.Select(Row), Is.EqualTo(new[] { (StepKind.PrepareHost, "w2"), (StepKind.JoinWorker, "w2") }));
+        Assert.That(plan.Steps.Select(Row), Is.EqualTo(new[] { (StepKind.PrepareHost, "w2"), (StepKind.PullImages, "w2"), (StepKind.JoinWorker, "w2") }));
         Assert.That(plan.Refusals, Is.EqualTo(new[] { new Refusal("w1", "unreachable (Timeout): no answer in 10 s; nothing is planned on this host") }));
     }
 
@@ -232,7 +281,7 @@ public sealed class PlannerExampleTests
             facts[host] = facts[host] with { Etcd = new EtcdFacts(true, members, null) };
         }
 
-        facts["etcd3"] = facts["etcd3"] with { Services = facts["etcd3"].Services.With("etcd", ServiceState.Inactive), Etcd = null };
+        facts["etcd3"] = facts["etcd3"] with { Services = facts["etcd3"].Services.With("kubelet", ServiceState.Inactive), Etcd = null, ListeningPorts = new HashSet<int>() };
         facts["etcd4"] = Clusters.Fresh("etcd4");
         facts["etcd5"] = Clusters.Fresh("etcd5");
 
@@ -298,7 +347,7 @@ public sealed class PlannerExampleTests
         var plan = Planner.Plan(cluster, facts, Clusters.Desired(cluster));
 
         Assert.That(plan.Steps.Select(Row), Is.EqualTo(new[] { (StepKind.ConfigureEtcdMember, "etcd1") }));
-        Assert.That(plan.Steps[0].Reason, Is.EqualTo("/etc/kubernetes/pki/etcd/server.crt missing; etcd restarts: 2 of 3 voting members stay healthy while it restarts (majority 2)"));
+        Assert.That(plan.Steps[0].Reason, Is.EqualTo("/etc/kubernetes/pki/etcd/server.crt missing; its static pod restarts: 2 of 3 voting members stay healthy while it restarts (majority 2)"));
         Assert.That(plan.Deferred.Single().Host, Is.EqualTo("etcd2"));
     }
 
@@ -322,7 +371,7 @@ public sealed class PlannerExampleTests
         var plan = Planner.Plan(cluster, Clusters.FreshFacts(cluster), Clusters.Desired(cluster));
 
         Assert.That(plan.Steps, Is.Empty);
-        Assert.That(plan.Refusals.Select(r => r.ToString()), Is.EqualTo(new[] { "paused (spec.paused: true): 13 step(s) would run otherwise; HaKube observes and changes nothing" }));
+        Assert.That(plan.Refusals.Select(r => r.ToString()), Is.EqualTo(new[] { "paused (spec.paused: true): 14 step(s) would run otherwise; HaKube observes and changes nothing" }));
     }
 
     [Test]
@@ -333,7 +382,7 @@ public sealed class PlannerExampleTests
         var lines = PlanFormatter.Lines(Planner.Plan(cluster, Clusters.FreshFacts(cluster), Clusters.Desired(cluster)));
 
         Assert.That(lines[0], Does.Match(@"^  #  WAVE  STEP +HOSTS  REASON$"));
-        Assert.That(lines.Skip(1).Select(l => l[..10]), Is.EqualTo(new[] { "  1     1 ", "  2     2 ", "  3     3 ", "  4     4 " }));
+        Assert.That(lines.Skip(1).Select(l => l[..10]), Is.EqualTo(new[] { "  1     1 ", "  2     2 ", "  3     3 ", "  4     4 ", "  5     5 " }));
     }
 
     private static HostFacts Uninitialized(HostFacts facts) => facts with

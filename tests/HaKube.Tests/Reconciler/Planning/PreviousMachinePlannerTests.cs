@@ -159,7 +159,7 @@ public sealed class PreviousMachinePlannerTests
         {
             Assert.That(first.Steps.Select(s => s.Kind), Does.Contain(StepKind.RemoveStaleEtcdMember).And.No.AnyOf(StepKind.ResetPreviousMachine, StepKind.RemoveEtcdMember));
             Assert.That(first.Deferred.Select(d => (d.Kind, d.Host)), Does.Contain((StepKind.ResetPreviousMachine, key)));
-            Assert.That(second.Steps.Single(s => s.Kind == StepKind.ResetPreviousMachine).Reason, Does.Contain("etcd running"));
+            Assert.That(second.Steps.Single(s => s.Kind == StepKind.ResetPreviousMachine).Reason, Does.Contain("kubelet running"));
             Assert.That(second.Steps.Select(s => s.Kind), Has.None.AnyOf(StepKind.RemoveEtcdMember, StepKind.RemoveStaleEtcdMember));
         });
     }

@@ -14,10 +14,12 @@ public sealed class UpgradePlannerTests
     private static (HaCluster Cluster, Dictionary<string, HostFacts> Facts) Raised(string from, string to, EtcdTopology topology = EtcdTopology.Stacked) =>
         (Clusters.Spec(topology, version: to), Clusters.ConvergedFacts(Clusters.Spec(topology, version: from)));
 
+    // An upgraded node also has the package source of the new minor (the upgrade step writes it).
     private static HostFacts At(HostFacts facts, string version, bool controlPlane) => facts with
     {
         Versions = new KubeVersions(version, version, version),
         StaticPodImages = controlPlane ? Clusters.Images(version) : facts.StaticPodImages,
+        Files = facts.Files.With(KnownPaths.AptSource, Clusters.Present(Clusters.NodeFiles(Clusters.Spec(version: version).Spec).Single(f => f.Path == KnownPaths.AptSource).Sha256, "644")),
     };
 
     private static Plan PlanOf(HaCluster cluster, Dictionary<string, HostFacts> facts) => Planner.Plan(cluster, facts, Clusters.Desired(cluster));
@@ -292,7 +294,8 @@ public sealed class UpgradePlannerTests
     public void Plan_NewWorkerDuringAnUpgrade_WaitsForTheControlPlanesAndDoesNotHoldTheUpgrade()
     {
         var (cluster, facts) = Raised("v1.31.4", "v1.32.1");
-        facts["w2"] = facts["w2"] with { Files = facts["w2"].Files.With(KnownPaths.KubeletConf, null), Versions = new KubeVersions("v1.32.1", "v1.32.1", "v1.32.1") };
+        var w2 = At(facts["w2"], "v1.32.1", controlPlane: false);
+        facts["w2"] = w2 with { Files = w2.Files.With(KnownPaths.KubeletConf, null) };
 
         var plan = PlanOf(cluster, facts);
 
@@ -313,11 +316,12 @@ public sealed class UpgradePlannerTests
             facts[cp] = At(facts[cp], "v1.32.1", controlPlane: true);
         }
 
-        facts["w2"] = facts["w2"] with { Files = facts["w2"].Files.With(KnownPaths.KubeletConf, null), Versions = new KubeVersions("v1.32.1", "v1.32.1", "v1.32.1") };
+        var w2 = At(facts["w2"], "v1.32.1", controlPlane: false);
+        facts["w2"] = w2 with { Files = w2.Files.With(KnownPaths.KubeletConf, null) };
 
         var plan = PlanOf(cluster, facts);
 
-        Assert.That(plan.Steps.Select(Row), Is.EqualTo(new[] { (StepKind.JoinWorker, "w2") }));
+        Assert.That(plan.Steps.Select(Row), Is.EqualTo(new[] { (StepKind.PullImages, "w2"), (StepKind.JoinWorker, "w2") }));
         Assert.That(plan.Deferred.Select(d => (d.Kind, d.Host)), Is.EqualTo(new[] { (StepKind.UpgradeWorker, "w1") }));
     }
 
@@ -331,8 +335,10 @@ public sealed class UpgradePlannerTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(plan.Steps.Select(Row), Is.EqualTo(new[] { (StepKind.UpgradeControlPlane, "cp1") }));
-            Assert.That(plan.Steps[0].Reason, Does.Not.Contain("etcd"), "external etcd members do not restart");
+            // External etcd members move first, one per plan, behind the guard.
+            Assert.That(plan.Steps.Select(Row), Is.EqualTo(new[] { (StepKind.UpgradeEtcdMember, "etcd1") }));
+            Assert.That(plan.Steps[0].Reason, Is.EqualTo(
+                "kubelet v1.31.4, kubeadm v1.31.4; spec wants v1.31.5: kubelet and kubeadm v1.31.5, the etcd image kubeadm v1.31.5 pins, etcd.yaml rendered again (kubeadm init phase etcd local), the member restarted, one at a time; the member restarts: 2 of 3 voting members stay healthy while it restarts (majority 2)"));
             Assert.That(plan.Refusals.Single().ToString(), Does.StartWith("cp3: JoinControlPlane: the control planes do not all run v1.31.5 yet (cp1 runs v1.31.4, cp2 runs v1.31.4)"));
         });
     }
@@ -355,12 +361,12 @@ public sealed class UpgradePlannerTests
             "but its etcd member restarts and restarting etcd on cp1 leaves 1 of 2 voting members healthy, below the majority of 2 (none unhealthy)"));
     }
 
-    private static HostFacts NotJoined(HostFacts facts, string version) => Clusters.Fresh(facts.Host) with
+    private static HostFacts NotJoined(HostFacts facts, string version) => Clusters.PreparedNode(facts.Host, Clusters.Spec(version: version).Spec, version) with
     {
-        Prerequisites = new NodePrerequisites(false, true, true, true),
-        Versions = new KubeVersions(version, version, version),
         Services = facts.Services.With("kubelet", ServiceState.Inactive),
-        Files = facts.Files.With(KnownPaths.AdminConf, null).With(KnownPaths.KubeletConf, null),
+        Files = Clusters.PreparedNode(facts.Host, Clusters.Spec(version: version).Spec, version).Files
+            .Concat(facts.Files.Where(f => f.Key.StartsWith(KnownPaths.Pki, StringComparison.Ordinal)))
+            .ToDictionary(f => f.Key, f => f.Value),
     };
 
     [Test]

@@ -57,7 +57,7 @@ public sealed class SnapshotSourceTests
     }
 
     [Test]
-    public void Pick_NoEtcdctlOnAnyMemberHost_NoneAndSaysSo()
+    public void Pick_NoCurlOnAnyMemberHost_NoneAndSaysSo()
     {
         var cluster = Clusters.Spec();
         var facts = Clusters.ConvergedFacts(cluster);
@@ -69,7 +69,19 @@ public sealed class SnapshotSourceTests
         var (host, reason) = SnapshotSource.Pick(cluster.Spec, facts.Values.ToList());
 
         Assert.That(host, Is.Null);
-        Assert.That(reason, Does.Contain("etcd runs on cp1, cp2, cp3 but etcdctl is not installed there"));
+        Assert.That(reason, Does.Contain("etcd runs on cp1, cp2, cp3 but curl is not installed there"));
+    }
+
+    [Test]
+    public void Pick_HealthyMemberWithoutCrictl_PicksOneThatHasIt()
+    {
+        var cluster = Clusters.Spec();
+        var facts = Clusters.ConvergedFacts(cluster);
+        facts["cp1"] = facts["cp1"] with { Programs = new HashSet<string>(facts["cp1"].Programs.Where(p => p != "crictl")) };
+
+        var (host, _) = SnapshotSource.Pick(cluster.Spec, facts.Values.ToList());
+
+        Assert.That(host?.Name, Is.EqualTo("cp2"));
     }
 
     [Test]

@@ -1215,8 +1215,18 @@ def check_shared_certs(ctx, cluster_ca):
                    "instances are provided.\n\n\nTo see the stack trace of this error execute with --v=5 or higher")
 
 
+# kubeadm talks to etcd with the Go client built into its binary (app/util/etcd/etcd.go), never a
+# host etcdctl, which a real control plane does not have: the stand-in's "built-in client" is the
+# lab's etcdctl 3.5.16 (the former lenient lab, without it, used the machine's).
+ETCD_CLIENT = "/opt/hakube-lab/etcd-3.5.16/etcdctl"
+
+
+def etcd_client():
+    return ETCD_CLIENT if os.path.exists(ETCD_CLIENT) or not common.lenient() else "/usr/bin/etcdctl"
+
+
 def etcdctl(ctx, endpoints, *args, timeout=10):
-    cmd = ["/usr/bin/etcdctl", f"--endpoints={','.join(endpoints)}", f"--cacert={ctx.pki}/etcd/ca.crt",
+    cmd = [etcd_client(), f"--endpoints={','.join(endpoints)}", f"--cacert={ctx.pki}/etcd/ca.crt",
            f"--cert={ctx.pki}/apiserver-etcd-client.crt", f"--key={ctx.pki}/apiserver-etcd-client.key",
            "--dial-timeout=3s", "--command-timeout=5s", "-w", "json", *args]
     r = subprocess.run(cmd, capture_output=True, text=True, env={"ETCDCTL_API": "3", "PATH": "/usr/bin:/bin"},
@@ -1462,7 +1472,7 @@ def remove_etcd_member(etcd_yaml):
     hc = os.path.join(os.path.dirname(cert or ""), "healthcheck-client.crt")
     if os.path.exists(hc):
         cert, key = hc, hc[:-4] + ".key"
-    base = ["/usr/bin/etcdctl", f"--cacert={ca}", f"--cert={cert}", f"--key={key}", "--dial-timeout=3s",
+    base = [etcd_client(), f"--cacert={ca}", f"--cert={cert}", f"--key={key}", "--dial-timeout=3s",
             "--command-timeout=5s", "-w", "json"]
     env = {"ETCDCTL_API": "3", "PATH": "/usr/bin:/bin"}
     try:

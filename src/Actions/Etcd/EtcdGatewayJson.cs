@@ -1,0 +1,157 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using HaKube.Model.Facts;
+
+namespace HaKube.Actions.Etcd;
+
+/// <summary>
+/// The JSON etcd's gRPC gateway (POST /v3/...) takes and gives, for the few calls HaKube makes:
+/// request bodies are written by <see cref="Utf8JsonWriter"/> (never pasted together), and answers
+/// are read leniently where the gateway is: 64-bit IDs come as strings (proto3 JSON) from the
+/// gateway and as numbers from etcdctl, false booleans are left out.
+/// </summary>
+public static class EtcdGatewayJson
+{
+    /// <summary>The empty request of member list and status.</summary>
+    public const string Empty = "{}";
+
+    /// <summary>MemberAdd: a new member at <paramref name="peerUrl"/>, as a learner (it votes only once promoted).</summary>
+    public static string AddLearner(string peerUrl) => Write(w =>
+    {
+        w.WriteStartArray("peerURLs");
+        w.WriteStringValue(peerUrl);
+        w.WriteEndArray();
+        w.WriteBoolean("isLearner", true);
+    });
+
+    /// <summary>MemberPromote of the learner <paramref name="id"/>.</summary>
+    public static string Promote(ulong id) => Write(w => w.WriteString("ID", Id(id)));
+
+    /// <summary>MemberRemove of <paramref name="id"/>.</summary>
+    public static string Remove(ulong id) => Write(w => w.WriteString("ID", Id(id)));
+
+    /// <summary>MoveLeader to <paramref name="target"/>; only the leader takes it.</summary>
+    public static string MoveLeader(ulong target) => Write(w => w.WriteString("targetID", Id(target)));
+
+    /// <summary>A member ID as the gateway writes it: decimal.</summary>
+    public static string Id(ulong id) => id.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The members of a member list (or member add) answer; empty when it has none.</summary>
+    /// <exception cref="JsonException">Not JSON.</exception>
+    public static IReadOnlyList<EtcdMember> Members(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("members", out var members) || members.ValueKind != JsonValueKind.Array)
+        {
+            return [];
+        }
+
+        return members.EnumerateArray().Select(m => new EtcdMember(
+            Unsigned(m, "ID") ?? 0,
+            m.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String ? name.GetString() ?? "" : "",
+            Strings(m, "peerURLs"),
+            Strings(m, "clientURLs"),
+            m.TryGetProperty("isLearner", out var learner) && learner.ValueKind == JsonValueKind.True)).ToList();
+    }
+
+    /// <summary>A status answer: the answering member's ID and the leader it knows (0 when none).</summary>
+    /// <exception cref="JsonException">Not JSON.</exception>
+    public static (ulong Member, ulong Leader) Status(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var root = document.RootElement;
+        var member = root.TryGetProperty("header", out var header) ? Unsigned(header, "member_id") ?? 0 : 0;
+        return (member, Unsigned(root, "leader") ?? 0);
+    }
+
+    /// <summary>/health: {"health":"true"} (3.4 to 3.6; a boolean is accepted too).</summary>
+    public static bool Healthy(string json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("health", out var health) &&
+                (health.ValueKind == JsonValueKind.True || (health.ValueKind == JsonValueKind.String && health.GetString() == "true"));
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>/version: the server version ("3.5.16"); null when unreadable.</summary>
+    public static string? ServerVersion(string json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("etcdserver", out var v) && v.ValueKind == JsonValueKind.String
+                ? v.GetString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The gateway's error text ({"error": ..., "message": ...}), or the answer's first line when it is not that.</summary>
+    public static string Error(string answer)
+    {
+        ArgumentNullException.ThrowIfNull(answer);
+        try
+        {
+            using var document = JsonDocument.Parse(answer);
+            if (document.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var key in new[] { "message", "error", "reason" })
+                {
+                    if (document.RootElement.TryGetProperty(key, out var text) && text.ValueKind == JsonValueKind.String && text.GetString() is { Length: > 0 } said)
+                    {
+                        return said;
+                    }
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Not the gateway's JSON: curl's own words, or a proxy's page.
+        }
+
+        return answer.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "";
+    }
+
+    private static string Write(Action<Utf8JsonWriter> body)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream))
+        {
+            writer.WriteStartObject();
+            body(writer);
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private static ulong? Unsigned(JsonElement element, string property)
+    {
+        if (!element.TryGetProperty(property, out var value))
+        {
+            return null;
+        }
+
+        return value.ValueKind switch
+        {
+            JsonValueKind.Number when value.TryGetUInt64(out var n) => n,
+            JsonValueKind.String when ulong.TryParse(value.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var s) => s,
+            _ => null,
+        };
+    }
+
+    private static List<string> Strings(JsonElement element, string property) =>
+        element.TryGetProperty(property, out var array) && array.ValueKind == JsonValueKind.Array
+            ? array.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString() ?? "").ToList()
+            : [];
+}

@@ -1,0 +1,50 @@
+using HaKube.Actions.Ssh;
+using HaKube.Model.Api;
+using HaKube.Model.Planning;
+
+namespace HaKube.Actions.Steps;
+
+/// <summary>
+/// Before kubeadm init or join: the images of the spec's version pulled on each host, in parallel,
+/// under their own budget (minutes on a real link, while kubeadm's own waits assume them there).
+/// Control planes get every image kubeadm lists (<c>kubeadm config images pull</c>), workers the
+/// two they run themselves (kube-proxy and pause). Images containerd already has are not pulled
+/// again, so an offline host with preloaded images passes.
+/// </summary>
+public sealed class PullImagesStep : IStep
+{
+    public StepKind Kind => StepKind.PullImages;
+
+    public Task RunAsync(StepContext context, PlanStep planStep, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(planStep);
+        return HostCommands.ForEachHostAsync(context, planStep.Hosts, (name, token) =>
+        {
+            var controlPlane = context.Host(name).Roles.Contains(HostRole.ControlPlane);
+            return HostCommands.RunAsync(context, name, Kind, $"pull the images of {context.Spec.KubernetesVersion}", Script(context.Spec, controlPlane), token, context.ImagePullTimeout);
+        }, cancellationToken);
+    }
+
+    /// <summary>The pull script of one host.</summary>
+    public static string Script(HaClusterSpec spec, bool controlPlane)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var v = ShellQuote.Quote(spec.KubernetesVersion);
+        var pick = controlPlane ? "cat" : "grep -E '/(kube-proxy|pause):'";
+        return ShellSnippets.Prelude + ImagePulls.Functions + $$"""
+            list=$(kubeadm config images list --kubernetes-version {{v}} 2>/run/hakube-images.err) || { tail -n 3 /run/hakube-images.err >&2; fail "kubeadm config images list failed"; }
+            images=$(printf '%s\n' "$list" | {{pick}})
+            [ -n "$images" ] || fail "kubeadm config images list names no image to pull"
+            missing=
+            for i in $images; do have_image "$i" || missing="$missing $i"; done
+            if [ -n "$missing" ]; then
+              {{(controlPlane
+                  ? "kubeadm config images pull --kubernetes-version " + v + " >/dev/null 2>/run/hakube-images.err || { tail -n 3 /run/hakube-images.err >&2; fail \"kubeadm config images pull failed\"; }"
+                  : "for i in $missing; do pull_image \"$i\"; done")}}
+            fi
+            for i in $images; do have_image "$i" || fail "$i is not listed by crictl images after the pull"; done
+
+            """;
+    }
+}
