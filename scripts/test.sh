@@ -18,7 +18,7 @@ trap 'rm -rf "$results"' EXIT
 echo "== test"
 set +e
 dotnet test HaKube.sln -c Release --no-build --nologo \
-  --logger "trx;LogFileName=results.trx" --results-directory "$results" -- NUnit.NumberOfTestWorkers=1
+  --logger "trx;LogFileName=results.trx" --results-directory "$results" -- NUnit.NumberOfTestWorkers="${HAKUBE_TEST_WORKERS:-3}"
 status=$?
 set -e
 python3 - "$results" <<'PY'

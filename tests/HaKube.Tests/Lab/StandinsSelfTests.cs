@@ -12,7 +12,6 @@ namespace HaKube.Tests.Lab;
 /// </summary>
 [TestFixture]
 [Category("Lab")]
-[NonParallelizable]
 [SupportedOSPlatform("linux")]
 public sealed class StandinsSelfTests
 {

@@ -16,7 +16,6 @@ namespace HaKube.Tests.Reconciler.Daemon;
 /// </summary>
 [TestFixture]
 [Category("Lab")]
-[NonParallelizable]
 [SupportedOSPlatform("linux")]
 public sealed class DaemonLabTests
 {
