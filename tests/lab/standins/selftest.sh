@@ -9,7 +9,8 @@
 #   cp1 127.0.200.1   kubeadm init (stacked etcd: real etcd run by the kubelet stand-in)
 #   cp2 127.0.200.2   kubeadm join --control-plane (real etcd member added)
 #   w1  127.0.200.3   kubeadm join (worker)
-# and asserts what the stand-ins promise. Everything is torn down by a trap (SIGKILL of each
+# and asserts what the stand-ins promise; beside it, and at the same time, lab.sh's strict lab (st1..st3
+# on the next /24) and a lenient host (on the one after). Everything is torn down by a trap (SIGKILL of each
 # host's PID namespace, then of anything still carrying this run's mark); every wait is bounded.
 # Prints "N passed, M failed"; exit 0 only when nothing failed.
 set -uo pipefail
@@ -25,6 +26,7 @@ NET2=127.$NET_A.$((NET_B + 1))
 NET3=127.$NET_A.$((NET_B + 2))
 declare -A ADDR=([lb]=$NET.10 [cp1]=$NET.1 [cp2]=$NET.2 [w1]=$NET.3)
 declare -A UPID=()
+PART_PIDS=()
 CREATED_MP=()
 PASS=0
 FAIL=0
@@ -48,7 +50,10 @@ teardown() {
   for d in "$WORK/strict-lab" "$WORK/lenient-lab"; do
     if [ -e "$d" ]; then HAKUBE_LAB_DIR=$d bash "$LAB_SH" down >/dev/null 2>&1 || echo "selftest: WARNING: lab.sh down $d failed" >&2; fi
   done
-  for h in "${!UPID[@]}"; do kill -9 "${UPID[$h]}" 2>/dev/null || true; done
+  for i in "${PART_PIDS[@]}"; do kill -9 "$i" 2>/dev/null || true; done
+  if [ -f "$WORK/host-pids" ]; then
+    while read -r i; do kill -9 "$i" 2>/dev/null || true; done <"$WORK/host-pids"
+  fi
   for i in $(seq 1 100); do
     pids=$(marked_pids)
     [ -z "$pids" ] && break
@@ -93,6 +98,7 @@ EOF
     unshare --mount --uts --pid --fork --kill-child --mount-proc --propagation private \
     /bin/bash --noprofile --norc "$fs/init.sh" </dev/null >"$WORK/$h.boot.log" 2>&1 &
   UPID[$h]=$!
+  echo "$!" >>"$WORK/host-pids"
   disown "$!"
 }
 
@@ -144,6 +150,7 @@ done
 for h in lb cp1 cp2 w1; do
   if ss -Hltn "src ${ADDR[$h]}" | grep -q .; then echo "selftest: ${ADDR[$h]} already has listeners; aborting" >&2; exit 2; fi
 done
+part_standalone() {
 log "hosts"
 for h in lb cp1 cp2 w1; do make_host "$h"; done
 for h in lb cp1 cp2 w1; do
@@ -482,6 +489,9 @@ eventually 10 "etcdctl member list: only cp1" one_member
 eventually 20 "cp1 healthy again with one member" curl -ksf -o /dev/null "https://${ADDR[cp1]}:6443/readyz"
 
 
+}
+
+part_strict() {
 # ---------------------------------------------------------------- the strict lab (lab.sh hosts)
 
 log "strict lab: lab.sh hosts st1..st3 on $NET2.0/24"
@@ -651,6 +661,9 @@ expect_fail "[kubeadm.preflight.external-etcd-certs] a missing caFile: ERROR Ext
 check "[crictl.runtime] containerd stopped: crictl fails to validate the service connection" lon st3 \
   'systemctl stop containerd; o=$(crictl ps 2>&1); r=$?; systemctl start containerd; [ $r = 1 ] && grep -q "validate service connection: validate CRI v1 runtime API for endpoint" <<<"$o"'
 
+}
+
+part_lenient() {
 log "lenient lab: HAKUBE_LAB_LENIENT=1"
 if out=$(HAKUBE_LAB_DIR=$WORK/lenient-lab HAKUBE_LAB_LENIENT=1 bash "$LAB_SH" up 1 --prefix len --base "$NET3" 2>&1); then
   check "[lab.lenient] a lenient host sees the machine's etcd, etcdctl and haproxy" bash -c \
@@ -658,5 +671,26 @@ if out=$(HAKUBE_LAB_DIR=$WORK/lenient-lab HAKUBE_LAB_LENIENT=1 bash "$LAB_SH" up
 else
   bad "lab.sh up (lenient)" "$out"
 fi
+
+}
+
+# The three parts share nothing (own hosts, own addresses, own lab folders): they run side by side,
+# each into its own file, printed in order once all are done. A part that stops early (exit) fails.
+PART_PIDS=()
+for part in standalone strict lenient; do
+  (trap - EXIT INT TERM; "part_$part") >"$WORK/part-$part.out" 2>&1 &
+  PART_PIDS+=("$!")
+done
+i=0
+for part in standalone strict lenient; do
+  wait "${PART_PIDS[$i]}"
+  rc=$?
+  i=$((i + 1))
+  cat "$WORK/part-$part.out"
+  PASS=$((PASS + $(grep -c '^  ok   ' "$WORK/part-$part.out")))
+  FAIL=$((FAIL + $(grep -c '^  FAIL ' "$WORK/part-$part.out")))
+  [ "$rc" = 0 ] || bad "part $part stopped early (exit $rc)"
+done
+PART_PIDS=()
 
 exit 0
