@@ -14,7 +14,7 @@
 #     --etcd-servers, the one that answered last tried first, as etcd's client keeps to a working
 #     endpoint; cached 1 s), else 500; /version from the manifest's image tag.
 #   * Storage in the real etcd through its v3 JSON gateway (/v3/kv/range, /put, /deleterange,
-#     base64 keys) under --etcd-prefix (default /registry): nodes (/registry/minions/NAME),
+#     base64 keys; over connections kept open between requests, as etcd's clients keep theirs) under --etcd-prefix (default /registry): nodes (/registry/minions/NAME),
 #     configmaps and secrets (/registry/{configmaps,secrets}/NS/NAME), so all control planes share
 #     them. Verbs: GET (object, list with labelSelector=k=v / k), POST, PUT, PATCH (merge patch and
 #     strategic merge patch treated as JSON merge patch; JSON patch add/replace/remove), DELETE;
@@ -36,6 +36,7 @@
 # storage (objects are stored as JSON), service accounts, aggregation, audit.
 import copy
 import datetime
+import http.client
 import http.server
 import json
 import os
@@ -74,6 +75,64 @@ class Etcd:
         self.lock = threading.Lock()
         self.cached = (0.0, False)
         self.working = None
+        self.idle = {}  # server -> connections kept open for the next request (etcd's clients keep theirs)
+
+    def request(self, server, path, method, body, timeout):
+        """One request to etcd, on a connection left open by an earlier one when there is one: a TLS
+        handshake per request was the largest part of this stand-in's CPU. etcd may have closed an idle
+        connection (or restarted): a request that finds it closed before any answer goes once more, on
+        a new connection, as Go's HTTP client retries on a connection that was reused."""
+        data = None if body is None else json.dumps(body).encode()
+        headers = {} if body is None else {"Content-Type": "application/json"}
+        while True:
+            with self.lock:
+                pool = self.idle.get(server) or []
+                conn = pool.pop() if pool else None
+            reused = conn is not None
+            try:
+                if conn is None:
+                    conn = self.connect(server, timeout)
+                else:
+                    conn.sock.settimeout(timeout)
+                conn.request(method, path, body=data, headers=headers)
+                r = conn.getresponse()
+                answer = r.status, r.read()
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+                if conn is not None:
+                    conn.close()
+                if reused:
+                    continue
+                raise
+            except BaseException:
+                if conn is not None:
+                    conn.close()
+                raise
+            if r.will_close:
+                conn.close()
+            else:
+                with self.lock:
+                    pool = self.idle.setdefault(server, [])
+                    if len(pool) < 8:
+                        pool.append(conn)
+                        conn = None
+                if conn is not None:
+                    conn.close()
+            return answer
+
+    def connect(self, server, timeout):
+        u = urllib.parse.urlsplit(server)
+        ip = common.resolve(u.hostname)
+        if u.scheme != "https":
+            return http.client.HTTPConnection(ip, u.port or 2379, timeout=timeout)
+        sock = socket.create_connection((ip, u.port or 2379), timeout=timeout)
+        try:
+            tls = self.ctx.wrap_socket(sock, server_hostname=u.hostname)
+        except BaseException:
+            sock.close()
+            raise
+        conn = http.client.HTTPSConnection(u.hostname, u.port or 2379, timeout=timeout)
+        conn.sock = tls
+        return conn
 
     def ordered(self):
         """The servers, the one that last answered first (etcd's client keeps to a working endpoint)."""
@@ -89,7 +148,7 @@ class Etcd:
         last = None
         for s in self.ordered():
             try:
-                st, data = common.https_request(s + path, "POST", body, self.ctx, timeout=timeout)
+                st, data = self.request(s, path, "POST", body, timeout)
                 if st == 200:
                     self.answered(s)
                     return json.loads(data)
@@ -106,7 +165,7 @@ class Etcd:
         ok = False
         for s in self.ordered():
             try:
-                st, data = common.https_request(s + "/health", "GET", None, self.ctx, timeout=1.0)
+                st, data = self.request(s, "/health", "GET", None, 1.0)
                 if st == 200 and json.loads(data).get("health") in ("true", True):
                     ok = True
                     self.answered(s)
