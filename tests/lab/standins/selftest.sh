@@ -27,7 +27,6 @@ NET3=127.$NET_A.$((NET_B + 2))
 declare -A ADDR=([lb]=$NET.10 [cp1]=$NET.1 [cp2]=$NET.2 [w1]=$NET.3)
 declare -A UPID=()
 PART_PIDS=()
-CREATED_MP=()
 PASS=0
 FAIL=0
 T0=$(date +%s)
@@ -67,7 +66,6 @@ teardown() {
   else
     rm -rf --one-file-system "$WORK"
   fi
-  for d in "${CREATED_MP[@]}"; do rmdir "$d" 2>/dev/null || true; done
   printf '\n%d passed, %d failed (%ss)\n' "$PASS" "$FAIL" "$(($(date +%s) - T0))"
   if [ "$FAIL" -gt 0 ] || [ "$PASS" -eq 0 ] || [ "$rc" -ne 0 ]; then exit 1; fi
   exit 0
@@ -143,9 +141,10 @@ eventually() {
   return 1
 }
 
-# Mount points the hosts need on the real machine (created empty, removed again at the end).
+# Mount points the hosts need on the real machine, created empty and left there as lab.sh leaves
+# its own: removing one would detach it in every other lab's hosts that run at the same time.
 for d in "${HOST_DIRS[@]}"; do
-  if [ ! -d "/$d" ]; then mkdir -p "/$d"; CREATED_MP+=("/$d"); fi
+  [ -d "/$d" ] || mkdir -p "/$d"
 done
 for h in lb cp1 cp2 w1; do
   if ss -Hltn "src ${ADDR[$h]}" | grep -q .; then echo "selftest: ${ADDR[$h]} already has listeners; aborting" >&2; exit 2; fi
@@ -160,6 +159,9 @@ done
 
 # ---------------------------------------------------------------- systemctl: real etcd and HAProxy
 
+# The lb host's services and the other hosts' packages share nothing: they go side by side, and
+# kubeadm init (which needs lb's HAProxy) waits for both.
+lb_services() {
 log "systemctl (host lb)"
 on lb "cat > /etc/systemd/system/etcd.service" <<EOF
 [Unit]
@@ -234,6 +236,10 @@ check "enable --now haproxy" on lb "systemctl daemon-reload && systemctl enable 
 eventually 10 "real HAProxy listens on ${ADDR[lb]}:6443 under haproxy.service" on lb \
   "systemctl is-active -q haproxy && ss -Hltn 'src ${ADDR[lb]} and sport = :6443' | grep -q ."
 
+}
+lb_services &
+lb_pid=$!
+
 # ---------------------------------------------------------------- packages
 
 log "apt-get / apt-mark"
@@ -242,10 +248,13 @@ for h in cp1 cp2 w1; do
 done
 expect_fail "[apt.update-sources] install before apt-get update: Unable to locate package" "E: Unable to locate package kubelet" \
   on cp1 apt-get install -y kubelet=1.31.4-1.1
+install_pids=()
 for h in cp1 cp2 w1; do
   check "$h: apt-get update + install kubelet/kubeadm/kubectl 1.31.4, containerd" on "$h" \
-    "apt-get update -q >/dev/null && apt-get install -y kubelet=1.31.4-1.1 'kubeadm=1.31.4-*' kubectl=1.31.4-1.1 containerd >/dev/null && apt-mark hold kubelet kubeadm kubectl >/dev/null"
+    "apt-get update -q >/dev/null && apt-get install -y kubelet=1.31.4-1.1 'kubeadm=1.31.4-*' kubectl=1.31.4-1.1 containerd >/dev/null && apt-mark hold kubelet kubeadm kubectl >/dev/null" &
+  install_pids+=("$!")
 done
+wait "${install_pids[@]}"
 check "versions: kubeadm version -o short, kubelet --version, kubectl version --client" on cp1 \
   '[ "$(kubeadm version -o short)" = v1.31.4 ] && [ "$(kubelet --version)" = "Kubernetes v1.31.4" ] && kubectl version --client | grep -qx "Client Version: v1.31.4"'
 check "the wrappers' shell answers to version queries equal the Python stand-ins' own" on cp1 \
@@ -266,6 +275,7 @@ for h in cp1 cp2 w1; do on "$h" systemctl enable kubelet >/dev/null 2>&1; done
 
 # ---------------------------------------------------------------- kubeadm init (stacked)
 
+wait "$lb_pid"
 log "kubeadm init on cp1"
 # HaKube pushes its own cluster CA before init: kubeadm must use it, not make one.
 on cp1 "mkdir -p /etc/kubernetes/pki && cd /etc/kubernetes/pki && openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -subj /CN=kubernetes -days 3650 -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,digitalSignature,keyEncipherment,keyCertSign 2>/dev/null && chmod 600 ca.key"
