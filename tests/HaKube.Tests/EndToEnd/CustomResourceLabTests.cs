@@ -21,6 +21,7 @@ namespace HaKube.Tests.EndToEnd;
 /// </summary>
 [TestFixture]
 [Category("Lab")]
+[Order(12)]
 [SupportedOSPlatform("linux")]
 public sealed class CustomResourceLabTests
 {

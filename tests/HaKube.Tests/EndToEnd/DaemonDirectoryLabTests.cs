@@ -19,6 +19,7 @@ namespace HaKube.Tests.EndToEnd;
 /// </summary>
 [TestFixture]
 [Category("Lab")]
+[Order(11)]
 [SupportedOSPlatform("linux")]
 public sealed partial class DaemonDirectoryLabTests
 {

@@ -12,6 +12,7 @@ namespace HaKube.Tests.EndToEnd;
 /// </summary>
 [TestFixture]
 [Category("Lab")]
+[Order(8)]
 [SupportedOSPlatform("linux")]
 public sealed class ExternalApplyLabTests
 {

@@ -18,6 +18,7 @@ namespace HaKube.Tests.EndToEnd;
 /// </summary>
 [TestFixture]
 [Category("Lab")]
+[Order(10)]
 [SupportedOSPlatform("linux")]
 public sealed class ExternalCertificateRenewalLabTests
 {

@@ -18,6 +18,7 @@ namespace HaKube.Tests.EndToEnd;
 /// </summary>
 [TestFixture]
 [Category("Lab")]
+[Order(4)]
 [SupportedOSPlatform("linux")]
 public sealed class ExternalEtcdMembershipLabTests
 {

@@ -16,6 +16,7 @@ namespace HaKube.Tests.EndToEnd;
 /// </summary>
 [TestFixture]
 [Category("Lab")]
+[Order(2)]
 [SupportedOSPlatform("linux")]
 public sealed class MembershipLabTests
 {

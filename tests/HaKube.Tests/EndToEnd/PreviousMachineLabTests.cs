@@ -16,6 +16,7 @@ namespace HaKube.Tests.EndToEnd;
 /// </summary>
 [TestFixture]
 [Category("Lab")]
+[Order(6)]
 [SupportedOSPlatform("linux")]
 public sealed class PreviousMachineLabTests
 {

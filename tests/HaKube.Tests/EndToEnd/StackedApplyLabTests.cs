@@ -10,6 +10,7 @@ namespace HaKube.Tests.EndToEnd;
 /// </summary>
 [TestFixture]
 [Category("Lab")]
+[Order(5)]
 [SupportedOSPlatform("linux")]
 public sealed class StackedApplyLabTests
 {

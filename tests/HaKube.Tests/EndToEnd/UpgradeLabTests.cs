@@ -15,6 +15,7 @@ namespace HaKube.Tests.EndToEnd;
 /// </summary>
 [TestFixture]
 [Category("Lab")]
+[Order(1)]
 [SupportedOSPlatform("linux")]
 public sealed class UpgradeLabTests
 {

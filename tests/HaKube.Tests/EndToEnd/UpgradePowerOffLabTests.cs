@@ -14,6 +14,7 @@ namespace HaKube.Tests.EndToEnd;
 /// </summary>
 [TestFixture]
 [Category("Lab")]
+[Order(3)]
 [SupportedOSPlatform("linux")]
 public sealed class UpgradePowerOffLabTests
 {
