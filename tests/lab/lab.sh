@@ -212,7 +212,12 @@ make_template() {
     if [ "$LAB_LENIENT" = 0 ] && [[ $d == etc/haproxy || $d == etc/systemd/system ]]; then continue; fi
     if [ -d "/$d" ]; then cp -a "/$d/." "$t.new/$d/"; fi
   done
-  if [ -d "$LAB_SRC/standins" ]; then cp -a "$LAB_SRC/standins/." "$t.new/usr/local/sbin/"; fi
+  if [ -d "$LAB_SRC/standins" ]; then
+    cp -a "$LAB_SRC/standins/." "$t.new/usr/local/sbin/"
+    # Bytecode for every stand-in, once per lab (hakube-standins/launch.py runs scripts from it):
+    # otherwise each host compiles each one on its first call.
+    /usr/bin/python3 -m compileall -q "$t.new/usr/local/sbin/hakube-standins" >/dev/null
+  fi
   if [ "$LAB_LENIENT" = 1 ]; then echo "HAKUBE_LAB_LENIENT=1" >"$t.new/var/lib/hakube-standins/lab-lenient"; fi
   echo "$LAB_TIME_SCALE" >"$t.new/var/lib/hakube-standins/time-scale"
   chmod 1777 "$t.new/tmp"

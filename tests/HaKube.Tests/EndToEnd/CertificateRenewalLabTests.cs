@@ -16,7 +16,7 @@ namespace HaKube.Tests.EndToEnd;
 /// </summary>
 [TestFixture]
 [Category("Lab")]
-[NonParallelizable]
+[Order(7)]
 [SupportedOSPlatform("linux")]
 public sealed class CertificateRenewalLabTests
 {

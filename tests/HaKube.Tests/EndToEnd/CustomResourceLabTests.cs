@@ -21,7 +21,7 @@ namespace HaKube.Tests.EndToEnd;
 /// </summary>
 [TestFixture]
 [Category("Lab")]
-[NonParallelizable]
+[Order(12)]
 [SupportedOSPlatform("linux")]
 public sealed class CustomResourceLabTests
 {

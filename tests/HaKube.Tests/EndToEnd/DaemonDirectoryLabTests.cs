@@ -19,7 +19,7 @@ namespace HaKube.Tests.EndToEnd;
 /// </summary>
 [TestFixture]
 [Category("Lab")]
-[NonParallelizable]
+[Order(11)]
 [SupportedOSPlatform("linux")]
 public sealed partial class DaemonDirectoryLabTests
 {

@@ -153,15 +153,22 @@ internal sealed class EtcdQuorumWatcher : IAsyncDisposable
         return new Sample(answers.Count(a => a), voting.Count, read, "not answering: " + string.Join(", ", down));
     }
 
+    /// <summary>Writes a key before sampling starts, trying again (bounded) when no member answered within
+    /// the request timeout: set-up, not what is watched, and a loaded machine can miss one answer.</summary>
     private async Task PutAsync(string key, string value, CancellationToken cancellationToken)
     {
         var body = new JsonObject { ["key"] = Base64(key), ["value"] = Base64(value) };
-        foreach (var endpoint in _endpoints)
+        for (var attempt = 0; attempt < 20; attempt++)
         {
-            if (await PostAsync(endpoint, "/v3/kv/put", body.DeepClone().AsObject(), cancellationToken) is not null)
+            foreach (var endpoint in _endpoints)
             {
-                return;
+                if (await PostAsync(endpoint, "/v3/kv/put", body.DeepClone().AsObject(), cancellationToken) is not null)
+                {
+                    return;
+                }
             }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
         }
 
         throw new InvalidOperationException($"no etcd member accepted a put of {key} (endpoints {string.Join(", ", _endpoints)})");

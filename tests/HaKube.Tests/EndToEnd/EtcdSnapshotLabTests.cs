@@ -22,7 +22,6 @@ namespace HaKube.Tests.EndToEnd;
 /// </summary>
 [TestFixture]
 [Category("Lab")]
-[NonParallelizable]
 [SupportedOSPlatform("linux")]
 public sealed class EtcdSnapshotLabTests
 {

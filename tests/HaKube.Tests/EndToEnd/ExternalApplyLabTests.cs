@@ -12,7 +12,7 @@ namespace HaKube.Tests.EndToEnd;
 /// </summary>
 [TestFixture]
 [Category("Lab")]
-[NonParallelizable]
+[Order(8)]
 [SupportedOSPlatform("linux")]
 public sealed class ExternalApplyLabTests
 {

@@ -18,7 +18,7 @@ namespace HaKube.Tests.EndToEnd;
 /// </summary>
 [TestFixture]
 [Category("Lab")]
-[NonParallelizable]
+[Order(10)]
 [SupportedOSPlatform("linux")]
 public sealed class ExternalCertificateRenewalLabTests
 {

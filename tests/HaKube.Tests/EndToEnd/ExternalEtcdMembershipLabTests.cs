@@ -18,7 +18,7 @@ namespace HaKube.Tests.EndToEnd;
 /// </summary>
 [TestFixture]
 [Category("Lab")]
-[NonParallelizable]
+[Order(4)]
 [SupportedOSPlatform("linux")]
 public sealed class ExternalEtcdMembershipLabTests
 {

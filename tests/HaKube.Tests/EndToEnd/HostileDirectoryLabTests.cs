@@ -19,7 +19,6 @@ namespace HaKube.Tests.EndToEnd;
 /// </summary>
 [TestFixture]
 [Category("Lab")]
-[NonParallelizable]
 [SupportedOSPlatform("linux")]
 public sealed class HostileDirectoryLabTests
 {

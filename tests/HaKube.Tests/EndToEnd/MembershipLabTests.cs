@@ -16,7 +16,7 @@ namespace HaKube.Tests.EndToEnd;
 /// </summary>
 [TestFixture]
 [Category("Lab")]
-[NonParallelizable]
+[Order(2)]
 [SupportedOSPlatform("linux")]
 public sealed class MembershipLabTests
 {

@@ -15,7 +15,7 @@ namespace HaKube.Tests.EndToEnd;
 /// </summary>
 [TestFixture]
 [Category("Lab")]
-[NonParallelizable]
+[Order(9)]
 [SupportedOSPlatform("linux")]
 public sealed class PowerOffDuringApplyLabTests
 {

@@ -16,7 +16,7 @@ namespace HaKube.Tests.EndToEnd;
 /// </summary>
 [TestFixture]
 [Category("Lab")]
-[NonParallelizable]
+[Order(6)]
 [SupportedOSPlatform("linux")]
 public sealed class PreviousMachineLabTests
 {

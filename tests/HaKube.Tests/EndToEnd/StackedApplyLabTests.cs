@@ -10,7 +10,7 @@ namespace HaKube.Tests.EndToEnd;
 /// </summary>
 [TestFixture]
 [Category("Lab")]
-[NonParallelizable]
+[Order(5)]
 [SupportedOSPlatform("linux")]
 public sealed class StackedApplyLabTests
 {

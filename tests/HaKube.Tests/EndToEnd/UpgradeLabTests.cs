@@ -15,7 +15,7 @@ namespace HaKube.Tests.EndToEnd;
 /// </summary>
 [TestFixture]
 [Category("Lab")]
-[NonParallelizable]
+[Order(1)]
 [SupportedOSPlatform("linux")]
 public sealed class UpgradeLabTests
 {

@@ -14,7 +14,7 @@ namespace HaKube.Tests.EndToEnd;
 /// </summary>
 [TestFixture]
 [Category("Lab")]
-[NonParallelizable]
+[Order(3)]
 [SupportedOSPlatform("linux")]
 public sealed class UpgradePowerOffLabTests
 {

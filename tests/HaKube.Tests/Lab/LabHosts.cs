@@ -100,6 +100,10 @@ public sealed record LabOptions(
 public sealed class LabHosts : IAsyncDisposable
 {
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(60);
+
+    // lab.sh up is set-up, not what a test checks, and fixtures bring their labs up side by side on a
+    // machine others share: 60 s was too short for 7 hosts there.
+    private static readonly TimeSpan UpTimeout = TimeSpan.FromMinutes(5);
     private readonly List<LabHost> _hosts;
     private bool _down;
 
@@ -153,7 +157,7 @@ public sealed class LabHosts : IAsyncDisposable
                 environment["HAKUBE_LAB_LENIENT"] = options.Strictness == LabStrictness.Lenient ? "1" : "0";
             }
 
-            (await LabProcess.RunAsync(Script, up, CommandTimeout, environment, cancellationToken).ConfigureAwait(false))
+            (await LabProcess.RunAsync(Script, up, UpTimeout, environment, cancellationToken).ConfigureAwait(false))
                 .EnsureSuccess($"lab.sh {string.Join(' ', up)}");
             var lab = new LabHosts(directory, []);
             lab.Reload();

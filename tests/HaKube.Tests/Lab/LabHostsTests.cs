@@ -2,7 +2,6 @@ namespace HaKube.Tests.Lab;
 
 [TestFixture]
 [Category("Lab")]
-[NonParallelizable]
 public sealed class LabHostsTests
 {
     private static readonly string[] OwnFolders = ["/etc/kubernetes", "/var/lib/etcd", "/var/lib/kubelet", "/etc/systemd/system", "/tmp"];

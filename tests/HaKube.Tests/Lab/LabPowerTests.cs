@@ -4,7 +4,6 @@ namespace HaKube.Tests.Lab;
 
 [TestFixture]
 [Category("Lab")]
-[NonParallelizable]
 public sealed class LabPowerTests
 {
     private LabHosts? _lab;

@@ -14,7 +14,7 @@ namespace HaKube.Tests.Lab;
 /// </summary>
 [TestFixture]
 [Category("Lab")]
-[NonParallelizable]
+[Order(1)]
 [SupportedOSPlatform("linux")]
 public sealed partial class StandinsSelfTests
 {

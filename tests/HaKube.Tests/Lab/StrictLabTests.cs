@@ -9,7 +9,6 @@ namespace HaKube.Tests.Lab;
 /// </summary>
 [TestFixture]
 [Category("Lab")]
-[NonParallelizable]
 [SupportedOSPlatform("linux")]
 public sealed class StrictLabTests
 {

@@ -9,7 +9,8 @@
 #   cp1 127.0.200.1   kubeadm init (stacked etcd: real etcd run by the kubelet stand-in)
 #   cp2 127.0.200.2   kubeadm join --control-plane (real etcd member added)
 #   w1  127.0.200.3   kubeadm join (worker)
-# and asserts what the stand-ins promise. Everything is torn down by a trap (SIGKILL of each
+# and asserts what the stand-ins promise; beside it, and at the same time, lab.sh's strict lab (st1..st3
+# on the next /24) and a lenient host (on the one after). Everything is torn down by a trap (SIGKILL of each
 # host's PID namespace, then of anything still carrying this run's mark); every wait is bounded.
 # Prints "N passed, M failed"; exit 0 only when nothing failed.
 set -uo pipefail
@@ -25,7 +26,7 @@ NET2=127.$NET_A.$((NET_B + 1))
 NET3=127.$NET_A.$((NET_B + 2))
 declare -A ADDR=([lb]=$NET.10 [cp1]=$NET.1 [cp2]=$NET.2 [w1]=$NET.3)
 declare -A UPID=()
-CREATED_MP=()
+PART_PIDS=()
 PASS=0
 FAIL=0
 T0=$(date +%s)
@@ -48,7 +49,10 @@ teardown() {
   for d in "$WORK/strict-lab" "$WORK/lenient-lab"; do
     if [ -e "$d" ]; then HAKUBE_LAB_DIR=$d bash "$LAB_SH" down >/dev/null 2>&1 || echo "selftest: WARNING: lab.sh down $d failed" >&2; fi
   done
-  for h in "${!UPID[@]}"; do kill -9 "${UPID[$h]}" 2>/dev/null || true; done
+  for i in "${PART_PIDS[@]}"; do kill -9 "$i" 2>/dev/null || true; done
+  if [ -f "$WORK/host-pids" ]; then
+    while read -r i; do kill -9 "$i" 2>/dev/null || true; done <"$WORK/host-pids"
+  fi
   for i in $(seq 1 100); do
     pids=$(marked_pids)
     [ -z "$pids" ] && break
@@ -62,7 +66,6 @@ teardown() {
   else
     rm -rf --one-file-system "$WORK"
   fi
-  for d in "${CREATED_MP[@]}"; do rmdir "$d" 2>/dev/null || true; done
   printf '\n%d passed, %d failed (%ss)\n' "$PASS" "$FAIL" "$(($(date +%s) - T0))"
   if [ "$FAIL" -gt 0 ] || [ "$PASS" -eq 0 ] || [ "$rc" -ne 0 ]; then exit 1; fi
   exit 0
@@ -93,6 +96,7 @@ EOF
     unshare --mount --uts --pid --fork --kill-child --mount-proc --propagation private \
     /bin/bash --noprofile --norc "$fs/init.sh" </dev/null >"$WORK/$h.boot.log" 2>&1 &
   UPID[$h]=$!
+  echo "$!" >>"$WORK/host-pids"
   disown "$!"
 }
 
@@ -137,13 +141,15 @@ eventually() {
   return 1
 }
 
-# Mount points the hosts need on the real machine (created empty, removed again at the end).
+# Mount points the hosts need on the real machine, created empty and left there as lab.sh leaves
+# its own: removing one would detach it in every other lab's hosts that run at the same time.
 for d in "${HOST_DIRS[@]}"; do
-  if [ ! -d "/$d" ]; then mkdir -p "/$d"; CREATED_MP+=("/$d"); fi
+  [ -d "/$d" ] || mkdir -p "/$d"
 done
 for h in lb cp1 cp2 w1; do
   if ss -Hltn "src ${ADDR[$h]}" | grep -q .; then echo "selftest: ${ADDR[$h]} already has listeners; aborting" >&2; exit 2; fi
 done
+part_standalone() {
 log "hosts"
 for h in lb cp1 cp2 w1; do make_host "$h"; done
 for h in lb cp1 cp2 w1; do
@@ -153,6 +159,9 @@ done
 
 # ---------------------------------------------------------------- systemctl: real etcd and HAProxy
 
+# The lb host's services and the other hosts' packages share nothing: they go side by side, and
+# kubeadm init (which needs lb's HAProxy) waits for both.
+lb_services() {
 log "systemctl (host lb)"
 on lb "cat > /etc/systemd/system/etcd.service" <<EOF
 [Unit]
@@ -227,6 +236,10 @@ check "enable --now haproxy" on lb "systemctl daemon-reload && systemctl enable 
 eventually 10 "real HAProxy listens on ${ADDR[lb]}:6443 under haproxy.service" on lb \
   "systemctl is-active -q haproxy && ss -Hltn 'src ${ADDR[lb]} and sport = :6443' | grep -q ."
 
+}
+lb_services &
+lb_pid=$!
+
 # ---------------------------------------------------------------- packages
 
 log "apt-get / apt-mark"
@@ -235,10 +248,13 @@ for h in cp1 cp2 w1; do
 done
 expect_fail "[apt.update-sources] install before apt-get update: Unable to locate package" "E: Unable to locate package kubelet" \
   on cp1 apt-get install -y kubelet=1.31.4-1.1
+install_pids=()
 for h in cp1 cp2 w1; do
   check "$h: apt-get update + install kubelet/kubeadm/kubectl 1.31.4, containerd" on "$h" \
-    "apt-get update -q >/dev/null && apt-get install -y kubelet=1.31.4-1.1 'kubeadm=1.31.4-*' kubectl=1.31.4-1.1 containerd >/dev/null && apt-mark hold kubelet kubeadm kubectl >/dev/null"
+    "apt-get update -q >/dev/null && apt-get install -y kubelet=1.31.4-1.1 'kubeadm=1.31.4-*' kubectl=1.31.4-1.1 containerd >/dev/null && apt-mark hold kubelet kubeadm kubectl >/dev/null" &
+  install_pids+=("$!")
 done
+wait "${install_pids[@]}"
 check "versions: kubeadm version -o short, kubelet --version, kubectl version --client" on cp1 \
   '[ "$(kubeadm version -o short)" = v1.31.4 ] && [ "$(kubelet --version)" = "Kubernetes v1.31.4" ] && kubectl version --client | grep -qx "Client Version: v1.31.4"'
 check "the wrappers' shell answers to version queries equal the Python stand-ins' own" on cp1 \
@@ -259,6 +275,7 @@ for h in cp1 cp2 w1; do on "$h" systemctl enable kubelet >/dev/null 2>&1; done
 
 # ---------------------------------------------------------------- kubeadm init (stacked)
 
+wait "$lb_pid"
 log "kubeadm init on cp1"
 # HaKube pushes its own cluster CA before init: kubeadm must use it, not make one.
 on cp1 "mkdir -p /etc/kubernetes/pki && cd /etc/kubernetes/pki && openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -subj /CN=kubernetes -days 3650 -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,digitalSignature,keyEncipherment,keyCertSign 2>/dev/null && chmod 600 ca.key"
@@ -482,6 +499,9 @@ eventually 10 "etcdctl member list: only cp1" one_member
 eventually 20 "cp1 healthy again with one member" curl -ksf -o /dev/null "https://${ADDR[cp1]}:6443/readyz"
 
 
+}
+
+part_strict() {
 # ---------------------------------------------------------------- the strict lab (lab.sh hosts)
 
 log "strict lab: lab.sh hosts st1..st3 on $NET2.0/24"
@@ -505,7 +525,7 @@ check "[lab.time-scale] the default time scale 0.02 is on each host" lon st2 '[ 
 check "[apt.debian-commands] installing conntrack shows it on that host only" bash -c \
   "$(declare -f lon); lon st1 'apt-get install -y conntrack >/dev/null 2>&1 && [ \"\$(command -v conntrack)\" = /usr/sbin/conntrack ] && conntrack --version >/dev/null' && ! lon st2 'command -v conntrack'"
 check "[apt.lock] a second apt-get waits for the frontend lock, then fails like apt" lon st1 \
-  '(flock /var/lib/hakube-standins/lock-frontend sleep 3 &) ; sleep 0.5; apt-get install -y socat 2>&1 | grep -q "E: Could not get lock /var/lib/dpkg/lock-frontend"; r=$?; sleep 3; exit $r'
+  'rm -f /root/lock-held /root/lock-done; (flock /var/lib/hakube-standins/lock-frontend sh -c "touch /root/lock-held; for i in \$(seq 1 300); do [ -e /root/lock-done ] && exit 0; sleep 0.1; done" &); for i in $(seq 1 300); do [ -e /root/lock-held ] && break; sleep 0.1; done; apt-get install -y socat 2>&1 | grep -q "E: Could not get lock /var/lib/dpkg/lock-frontend"; r=$?; touch /root/lock-done; sleep 0.5; exit $r'
 check "[apt.etcd-postinst] etcd-server starts Debian's default member (enabled, /var/lib/etcd/default, named after the host)" lon st2 \
   "apt-get install -y etcd-server etcd-client >/dev/null 2>&1; for i in \$(seq 1 40); do etcdctl --endpoints=http://$S2:2379 member list 2>/dev/null | grep -q ', st2, http://$S2:2380' && break; sleep 0.25; done; systemctl is-active -q etcd && [ \"\$(systemctl is-enabled etcd)\" = enabled ] && [ -d /var/lib/etcd/default/member ] && [ \"\$(stat -c %a /var/lib/etcd)\" = 700 ] && etcdctl --endpoints=http://$S2:2379 endpoint status -w json | grep -q '\"version\":\"3.4.23\"'"
 check "[apt.haproxy-postinst] haproxy starts with Debian's default configuration (enabled)" lon st3 \
@@ -651,6 +671,9 @@ expect_fail "[kubeadm.preflight.external-etcd-certs] a missing caFile: ERROR Ext
 check "[crictl.runtime] containerd stopped: crictl fails to validate the service connection" lon st3 \
   'systemctl stop containerd; o=$(crictl ps 2>&1); r=$?; systemctl start containerd; [ $r = 1 ] && grep -q "validate service connection: validate CRI v1 runtime API for endpoint" <<<"$o"'
 
+}
+
+part_lenient() {
 log "lenient lab: HAKUBE_LAB_LENIENT=1"
 if out=$(HAKUBE_LAB_DIR=$WORK/lenient-lab HAKUBE_LAB_LENIENT=1 bash "$LAB_SH" up 1 --prefix len --base "$NET3" 2>&1); then
   check "[lab.lenient] a lenient host sees the machine's etcd, etcdctl and haproxy" bash -c \
@@ -658,5 +681,26 @@ if out=$(HAKUBE_LAB_DIR=$WORK/lenient-lab HAKUBE_LAB_LENIENT=1 bash "$LAB_SH" up
 else
   bad "lab.sh up (lenient)" "$out"
 fi
+
+}
+
+# The three parts share nothing (own hosts, own addresses, own lab folders): they run side by side,
+# each into its own file, printed in order once all are done. A part that stops early (exit) fails.
+PART_PIDS=()
+for part in standalone strict lenient; do
+  (trap - EXIT INT TERM; "part_$part") >"$WORK/part-$part.out" 2>&1 &
+  PART_PIDS+=("$!")
+done
+i=0
+for part in standalone strict lenient; do
+  wait "${PART_PIDS[$i]}"
+  rc=$?
+  i=$((i + 1))
+  cat "$WORK/part-$part.out"
+  PASS=$((PASS + $(grep -c '^  ok   ' "$WORK/part-$part.out")))
+  FAIL=$((FAIL + $(grep -c '^  FAIL ' "$WORK/part-$part.out")))
+  [ "$rc" = 0 ] || bad "part $part stopped early (exit $rc)"
+done
+PART_PIDS=()
 
 exit 0

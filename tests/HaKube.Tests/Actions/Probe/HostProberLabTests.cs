@@ -12,7 +12,6 @@ namespace HaKube.Tests.Actions.Probe;
 
 [TestFixture]
 [Category("Lab")]
-[NonParallelizable]
 [SupportedOSPlatform("linux")]
 public sealed class HostProberLabTests
 {

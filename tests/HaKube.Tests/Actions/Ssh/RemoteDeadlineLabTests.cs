@@ -14,7 +14,6 @@ namespace HaKube.Tests.Actions.Ssh;
 /// </summary>
 [TestFixture]
 [Category("Lab")]
-[NonParallelizable]
 public sealed class RemoteDeadlineLabTests
 {
     private const int LateSeconds = 8;

@@ -7,7 +7,6 @@ namespace HaKube.Tests.Actions.Ssh;
 
 [TestFixture]
 [Category("Lab")]
-[NonParallelizable]
 public sealed class SshConnectionLabTests
 {
     private LabHosts? _lab;

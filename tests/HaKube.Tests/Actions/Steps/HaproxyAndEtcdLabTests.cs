@@ -14,7 +14,6 @@ namespace HaKube.Tests.Actions.Steps;
 /// </summary>
 [TestFixture]
 [Category("Lab")]
-[NonParallelizable]
 [SupportedOSPlatform("linux")]
 public sealed class HaproxyAndEtcdLabTests
 {

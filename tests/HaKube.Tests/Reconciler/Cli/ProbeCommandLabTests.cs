@@ -8,7 +8,6 @@ namespace HaKube.Tests.Reconciler.Cli;
 
 [TestFixture]
 [Category("Lab")]
-[NonParallelizable]
 [SupportedOSPlatform("linux")]
 public sealed class ProbeCommandLabTests
 {

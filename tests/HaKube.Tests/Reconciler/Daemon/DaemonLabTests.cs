@@ -17,7 +17,6 @@ namespace HaKube.Tests.Reconciler.Daemon;
 /// </summary>
 [TestFixture]
 [Category("Lab")]
-[NonParallelizable]
 [SupportedOSPlatform("linux")]
 public sealed class DaemonLabTests
 {

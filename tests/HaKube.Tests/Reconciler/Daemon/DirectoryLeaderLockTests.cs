@@ -39,9 +39,11 @@ public sealed class DirectoryLeaderLockTests
         var state = Directory.CreateTempSubdirectory("hakube-lock-").FullName;
         try
         {
-            // flock(1) holds the same kind of lock .NET takes, from another process, for one second.
-            using var holder = System.Diagnostics.Process.Start("flock", ["-x", Path.Combine(state, DirectoryLeaderLock.FileName), "sleep", "1"]);
-            await Task.Delay(200);
+            // flock(1) holds the same kind of lock .NET takes, from another process, for one second; its
+            // command says when it holds it (a fixed 200 ms was not always enough on a loaded machine).
+            var start = new System.Diagnostics.ProcessStartInfo("flock", ["-x", Path.Combine(state, DirectoryLeaderLock.FileName), "sh", "-c", "echo held; exec sleep 1"]) { RedirectStandardOutput = true };
+            using var holder = System.Diagnostics.Process.Start(start)!;
+            var held = await holder.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
             await using var daemon = new DirectoryLeaderLock(state, TimeProvider.System, NullLogger.Instance) { RetryInterval = TimeSpan.FromMilliseconds(50) };
 
             var whileHeld = daemon.TryAcquire();
@@ -49,6 +51,7 @@ public sealed class DirectoryLeaderLockTests
 
             Assert.Multiple(() =>
             {
+                Assert.That(held, Is.EqualTo("held"));
                 Assert.That(whileHeld, Is.False);
                 Assert.That(holder.HasExited, Is.True);
                 Assert.That(daemon.IsHeld, Is.True);

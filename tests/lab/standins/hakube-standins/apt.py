@@ -170,7 +170,7 @@ class AptLock:
 
 WRAPPER = """#!/bin/sh
 # {name} {version}: lab stand-in installed by the apt-get stand-in (tests/lab/standins).
-{fast}HAKUBE_PKG_VERSION={version} exec /usr/bin/python3 {lib}/{script} "$@"
+{fast}HAKUBE_PKG_VERSION={version} exec /usr/bin/python3 {lib}/launch.py {lib}/{script} "$@"
 """
 
 # The version queries HaKube's probe and host preparation ask on every pass, answered in the shell

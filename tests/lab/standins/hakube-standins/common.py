@@ -13,13 +13,11 @@ import json
 import os
 import re
 import socket
-import ssl
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.parse
-import http.client
 
 STATE = "/var/lib/hakube-standins"
 RUN = "/run/hakube-standins"
@@ -245,6 +243,7 @@ def _tmpfile(data):
 
 def ssl_context(ca_data=None, cert_data=None, key_data=None, ca_file=None, cert_file=None, key_file=None,
                 verify=True):
+    import ssl  # here, not at the top: most stand-in calls never open a TLS connection (~10 ms a start)
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     if verify and (ca_data or ca_file):
         if ca_data:
@@ -270,6 +269,7 @@ def ssl_context(ca_data=None, cert_data=None, key_data=None, ca_file=None, cert_
 def https_request(url, method="GET", body=None, ctx=None, headers=None, timeout=5.0):
     """One HTTPS request; the host is resolved through the lab host's /etc/hosts, while TLS
     verification still uses the name from the URL. Returns (status, body bytes)."""
+    import http.client  # here, not at the top, as ssl above
     u = urllib.parse.urlsplit(url)
     port = u.port or (443 if u.scheme == "https" else 80)
     ip = resolve(u.hostname)

@@ -14,10 +14,13 @@
 #     --etcd-servers, the one that answered last tried first, as etcd's client keeps to a working
 #     endpoint; cached 1 s), else 500; /version from the manifest's image tag.
 #   * Storage in the real etcd through its v3 JSON gateway (/v3/kv/range, /put, /deleterange,
-#     base64 keys) under --etcd-prefix (default /registry): nodes (/registry/minions/NAME),
-#     configmaps and secrets (/registry/{configmaps,secrets}/NS/NAME), so all control planes share
-#     them. Verbs: GET (object, list with labelSelector=k=v / k), POST, PUT, PATCH (merge patch and
-#     strategic merge patch treated as JSON merge patch; JSON patch add/replace/remove), DELETE;
+#     base64 keys; over connections kept open between requests, as etcd's clients keep theirs)
+#     under --etcd-prefix (default /registry): nodes (/registry/minions/NAME), configmaps and
+#     secrets (/registry/{configmaps,secrets}/NS/NAME), so all control planes share them. Verbs:
+#     GET (object, list with labelSelector=k=v / k), POST, PUT, PATCH (merge patch and strategic
+#     merge patch treated as JSON merge patch; JSON patch add/replace/remove; a patch is
+#     written with an etcd txn on the revision it was applied to and applied again on a newer one, so
+#     concurrent patches never lose each other's changes), DELETE;
 #     404 NotFound / 409 AlreadyExists / 401 / 403 as Status objects.
 #   * cluster-info: the bootstrap signer's jws-kubeconfig-<token id> entries are computed on read
 #     from the live signing tokens (HS256 detached JWS, as kubeadm join verifies).
@@ -36,6 +39,7 @@
 # storage (objects are stored as JSON), service accounts, aggregation, audit.
 import copy
 import datetime
+import http.client
 import http.server
 import json
 import os
@@ -74,6 +78,64 @@ class Etcd:
         self.lock = threading.Lock()
         self.cached = (0.0, False)
         self.working = None
+        self.idle = {}  # server -> connections kept open for the next request (etcd's clients keep theirs)
+
+    def request(self, server, path, method, body, timeout):
+        """One request to etcd, on a connection left open by an earlier one when there is one: a TLS
+        handshake per request was the largest part of this stand-in's CPU. etcd may have closed an idle
+        connection (or restarted): a request that finds it closed before any answer goes once more, on
+        a new connection, as Go's HTTP client retries on a connection that was reused."""
+        data = None if body is None else json.dumps(body).encode()
+        headers = {} if body is None else {"Content-Type": "application/json"}
+        while True:
+            with self.lock:
+                pool = self.idle.get(server) or []
+                conn = pool.pop() if pool else None
+            reused = conn is not None
+            try:
+                if conn is None:
+                    conn = self.connect(server, timeout)
+                else:
+                    conn.sock.settimeout(timeout)
+                conn.request(method, path, body=data, headers=headers)
+                r = conn.getresponse()
+                answer = r.status, r.read()
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+                if conn is not None:
+                    conn.close()
+                if reused:
+                    continue
+                raise
+            except BaseException:
+                if conn is not None:
+                    conn.close()
+                raise
+            if r.will_close:
+                conn.close()
+            else:
+                with self.lock:
+                    pool = self.idle.setdefault(server, [])
+                    if len(pool) < 8:
+                        pool.append(conn)
+                        conn = None
+                if conn is not None:
+                    conn.close()
+            return answer
+
+    def connect(self, server, timeout):
+        u = urllib.parse.urlsplit(server)
+        ip = common.resolve(u.hostname)
+        if u.scheme != "https":
+            return http.client.HTTPConnection(ip, u.port or 2379, timeout=timeout)
+        sock = socket.create_connection((ip, u.port or 2379), timeout=timeout)
+        try:
+            tls = self.ctx.wrap_socket(sock, server_hostname=u.hostname)
+        except BaseException:
+            sock.close()
+            raise
+        conn = http.client.HTTPSConnection(u.hostname, u.port or 2379, timeout=timeout)
+        conn.sock = tls
+        return conn
 
     def ordered(self):
         """The servers, the one that last answered first (etcd's client keeps to a working endpoint)."""
@@ -89,7 +151,7 @@ class Etcd:
         last = None
         for s in self.ordered():
             try:
-                st, data = common.https_request(s + path, "POST", body, self.ctx, timeout=timeout)
+                st, data = self.request(s, path, "POST", body, timeout)
                 if st == 200:
                     self.answered(s)
                     return json.loads(data)
@@ -106,7 +168,7 @@ class Etcd:
         ok = False
         for s in self.ordered():
             try:
-                st, data = common.https_request(s + "/health", "GET", None, self.ctx, timeout=1.0)
+                st, data = self.request(s, "/health", "GET", None, 1.0)
                 if st == 200 and json.loads(data).get("health") in ("true", True):
                     ok = True
                     self.answered(s)
@@ -145,6 +207,19 @@ class Etcd:
         o = copy.deepcopy(obj)
         o.get("metadata", {}).pop("resourceVersion", None)
         r = self.post("/v3/kv/put", {"key": common.b64(key), "value": common.b64(json.dumps(o))})
+        obj.setdefault("metadata", {})["resourceVersion"] = str(r.get("header", {}).get("revision", "1"))
+        return obj
+
+    def put_if_unchanged(self, key, obj, revision):
+        """put only while the key's mod_revision is still REVISION (an etcd txn, as the apiserver's
+        GuaranteedUpdate); None when another writer came first."""
+        o = copy.deepcopy(obj)
+        o.get("metadata", {}).pop("resourceVersion", None)
+        r = self.post("/v3/kv/txn", {
+            "compare": [{"key": common.b64(key), "target": "MOD", "result": "EQUAL", "mod_revision": str(revision)}],
+            "success": [{"request_put": {"key": common.b64(key), "value": common.b64(json.dumps(o))}}]})
+        if not r.get("succeeded"):
+            return None
         obj.setdefault("metadata", {})["resourceVersion"] = str(r.get("header", {}).get("revision", "1"))
         return obj
 
@@ -444,23 +519,33 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 obj.setdefault("data", {}).update({k: common.b64(v) for k, v in obj.pop("stringData").items()})
             return self.send(201, ETCD.put(key, obj))
         if method in ("PUT", "PATCH"):
-            cur = ETCD.get(key)
             body = self.body()
-            if cur is None:
-                if method == "PUT":
+            # A patch is applied to the object as stored and written only if nobody wrote it meanwhile,
+            # else applied again to the newer object (the apiserver's GuaranteedUpdate): a kubelet's
+            # status patch and a label patch at the same moment both land.
+            for _ in range(20):
+                cur = ETCD.get(key)
+                if cur is None:
                     return self.send(404, status_obj(404, "NotFound", f"{res} \"{name}\" not found", name, res))
-                return self.send(404, status_obj(404, "NotFound", f"{res} \"{name}\" not found", name, res))
-            keep = {k: cur["metadata"].get(k) for k in ("uid", "creationTimestamp", "name", "namespace") if
-                    k in cur["metadata"]}
-            if method == "PUT":
-                obj = body
-            elif "json-patch" in (self.headers.get("Content-Type") or ""):
-                obj = json_patch(cur, body)
-            else:
-                obj = merge_patch(cur, body)
-            obj.setdefault("metadata", {}).update(keep)
-            obj["kind"], obj["apiVersion"] = kind, "v1"
-            return self.send(200, ETCD.put(key, obj))
+                revision = cur["metadata"]["resourceVersion"]
+                keep = {k: cur["metadata"].get(k) for k in ("uid", "creationTimestamp", "name", "namespace") if
+                        k in cur["metadata"]}
+                if method == "PUT":
+                    obj = body
+                elif "json-patch" in (self.headers.get("Content-Type") or ""):
+                    obj = json_patch(cur, copy.deepcopy(body))
+                else:
+                    obj = merge_patch(cur, copy.deepcopy(body))
+                obj.setdefault("metadata", {}).update(keep)
+                obj["kind"], obj["apiVersion"] = kind, "v1"
+                if method == "PUT":
+                    return self.send(200, ETCD.put(key, obj))
+                written = ETCD.put_if_unchanged(key, obj, revision)
+                if written is not None:
+                    return self.send(200, written)
+            return self.send(409, status_obj(409, "Conflict", f"Operation cannot be fulfilled on {res} \"{name}\": "
+                                             "the object has been modified; please apply your changes to the latest "
+                                             "version and try again", name, res))
         if method == "DELETE":
             cur = ETCD.get(key)
             if cur is None:
