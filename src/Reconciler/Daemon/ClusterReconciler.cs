@@ -108,7 +108,7 @@ public sealed class ClusterReconciler(SshConnectionPool pool, DaemonOptions opti
         var endpoint = await session.ObserveEndpointAsync(cancellationToken);
         var cluster = session.Cluster;
         var unpaused = cluster with { Spec = cluster.Spec with { Paused = false } };
-        var plan = PlannerProvider.Default.Plan(unpaused, facts, desired, endpoint, session.Departing);
+        var plan = PlannerProvider.Default.Plan(unpaused, facts, desired, endpoint, session.Departing, session.SetUpRoles);
         activity?.SetTag("hakube.steps", plan.Steps.Count);
         activity?.SetTag("hakube.refusals", plan.Refusals.Count);
         return (material, plan);

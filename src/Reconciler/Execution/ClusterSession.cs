@@ -54,6 +54,13 @@ public sealed class ClusterSession
     /// </summary>
     public IReadOnlyList<HostSpec> Departing { get; private set; } = [];
 
+    /// <summary>
+    /// The roles HaKube set up on spec hosts whose spec roles now differ, as of the last
+    /// <see cref="ProbeTargetsAsync"/> (see <see cref="ClusterInventory.SetUpRoles"/>): their old roles
+    /// are cleaned up before the new ones are set up.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<HostRole>> SetUpRoles { get; private set; } = new Dictionary<string, IReadOnlyList<HostRole>>();
+
     public IHostConnection Connect(string host) =>
         _targets.TryGetValue(host, out var target) || _departing.TryGetValue(host, out target)
             ? Pool.Get(target)
@@ -67,6 +74,7 @@ public sealed class ClusterSession
     public async Task<IReadOnlyList<SshTarget>> ProbeTargetsAsync(CancellationToken cancellationToken)
     {
         var inventory = await Store.LoadInventoryAsync(cancellationToken);
+        SetUpRoles = ClusterInventory.SetUpRoles(inventory, Cluster.Spec);
         var departing = ClusterInventory.Departing(inventory, Cluster.Spec)
             .Select(h => (Key: h.Name, Host: h))
             .Concat(ClusterInventory.Previous(inventory, Cluster.Spec).Select(h => (Key: PreviousMachine.Key(h.Name, h.Address), Host: h)))

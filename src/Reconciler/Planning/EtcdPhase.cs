@@ -66,7 +66,7 @@ internal static class EtcdPhase
         string? restarting = null;
         foreach (var host in hosts.Select(h => h.Name))
         {
-            if (plan.Reachable(host) is not { } facts)
+            if (plan.Reachable(host) is not { } facts || plan.WaitsForCleanup(StepKind.ConfigureEtcdMember, host))
             {
                 continue;
             }
@@ -154,7 +154,7 @@ internal static class EtcdPhase
     {
         foreach (var host in hosts.Select(h => h.Name))
         {
-            if (plan.Reachable(host) is not { } facts || view.MemberOf(host) is not { } member || Wording.IsActive(facts, "etcd"))
+            if (plan.Reachable(host) is not { } facts || view.MemberOf(host) is not { } member || Wording.IsActive(facts, "etcd") || plan.AwaitsCleanup(host))
             {
                 continue;
             }
@@ -168,7 +168,8 @@ internal static class EtcdPhase
 
     private static void Add(PlanBuilder plan, EtcdView view, IReadOnlyList<HostSpec> hosts)
     {
-        var missing = hosts.Select(h => h.Name).Where(h => view.MemberOf(h) is null && plan.Reachable(h) is not null).ToList();
+        // A host that first gives up an old role joins after that (its ConfigureEtcdMember waits and says so).
+        var missing = hosts.Select(h => h.Name).Where(h => view.MemberOf(h) is null && plan.Reachable(h) is not null && !plan.AwaitsCleanup(h)).ToList();
         if (missing.Count == 0)
         {
             return;

@@ -28,10 +28,13 @@ public static class Planner
     /// <param name="desired">The files HaKube keeps on each host, by hash.</param>
     /// <param name="endpoint">A user-provided (External) load balancer as observed from HaKube; null when not observed.</param>
     /// <param name="departing">Hosts HaKube set up that left the spec (their facts are in <paramref name="facts"/>): removed by <see cref="MembershipPhase"/>.</param>
-    public static Plan Plan(HaCluster cluster, IReadOnlyDictionary<string, HostFacts> facts, DesiredState desired, EndpointFacts? endpoint = null, IReadOnlyList<HostSpec>? departing = null)
+    /// <param name="setUpRoles">The roles HaKube set up on spec hosts whose spec roles now differ (from the inventory): the old roles are cleaned up first, or the change is refused.</param>
+    public static Plan Plan(
+        HaCluster cluster, IReadOnlyDictionary<string, HostFacts> facts, DesiredState desired, EndpointFacts? endpoint = null,
+        IReadOnlyList<HostSpec>? departing = null, IReadOnlyDictionary<string, IReadOnlyList<HostRole>>? setUpRoles = null)
     {
         var spec = cluster.Spec;
-        var plan = new PlanBuilder(spec, facts, desired, endpoint, departing);
+        var plan = new PlanBuilder(spec, facts, desired, endpoint, departing, setUpRoles);
         foreach (var host in spec.Hosts)
         {
             if (plan.Reachable(host.Name) is null)
@@ -44,6 +47,7 @@ public static class Planner
         KubeletPhase.Plan(plan);
         LoadBalancerPhase.Plan(plan);
         MembershipPhase.Plan(plan);
+        LoadBalancerPhase.WaitForCleanup(plan);
         var etcd = EtcdPhase.Plan(plan);
         var anchor = ControlPlanePhase.Plan(plan, etcd);
         WorkloadPhase.Plan(plan, anchor);
