@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the lab and the tests use: real sshd, etcd, HAProxy, openssl,
-# ansible (for the probe benchmark), sudo (non-root SSH users) and iproute2 (bastion namespaces).
+# ansible (for the probe benchmark), sudo (non-root SSH users) and iproute2 (bastion namespaces),
+# plus the tools a kubeadm host gets from its packages (conntrack, socat, ethtool, ebtables,
+# iptables, curl, gpg, ca-certificates): lab hosts see them only once their own apt stand-in has
+# installed the package that brings them (tests/lab/standins/FIDELITY.md).
+# Then etcd 3.5.16 from Debian 13's archive (the etcd that the lab's static pods run), unpacked into
+# /opt/hakube-lab/etcd-3.5.16; Debian 12's own etcd 3.4 stays installed (what a Debian 12 host gets).
 # Idempotent; services are not started by the packages (policy-rc.d), the lab starts its own.
 set -euo pipefail
-packages=(openssh-server openssh-client etcd-server etcd-client haproxy openssl sudo iproute2 python3-yaml util-linux procps)
+packages=(openssh-server openssh-client etcd-server etcd-client haproxy openssl sudo iproute2 python3-yaml util-linux procps
+  time conntrack socat ethtool ebtables iptables curl gpg ca-certificates)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -22,3 +28,4 @@ fi
 if [ "${HAKUBE_BENCH_ANSIBLE:-0}" = 1 ] && ! command -v ansible >/dev/null; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ansible >/dev/null
 fi
+bash "$(dirname "$0")/install-lab-etcd.sh"

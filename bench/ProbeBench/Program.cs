@@ -24,7 +24,7 @@ if (!loaded.Succeeded)
 }
 
 var manifest = loaded.Manifests.Single();
-var (targets, key) = await ManifestSsh.LoadAsync(manifest, timeout.Token);
+var (targets, key, _) = await ManifestSsh.LoadAsync(manifest, timeout.Token);
 using var keyInUse = key;
 await using var pool = new SshConnectionPool(new SshSettings { MaxParallelHosts = 64 });
 var prober = new HostProber(pool);

@@ -21,7 +21,19 @@
 #   - a real sshd with its own ed25519 host key, public-key login for root and hakube, a clean
 #     root home (no pyenv in ~/.bashrc), LogLevel VERBOSE (one "Starting session" per exec);
 #   - a bastion topology (bastion-up) in network namespaces of the lab's own, 198.18.0.0/15 only,
-#     where the private host is reachable only by SSH forwarding through the bastion.
+#     where the private host is reachable only by SSH forwarding through the bastion;
+#   - (strict lab, the default) a fresh Debian 12 host's commands: what the Debian packages of
+#     standins/hakube-standins/debian-packages.tsv install (etcd, etcdctl, haproxy, conntrack,
+#     socat, ethtool, ebtables, iptables, curl, gpg...) and the machine's kubectl are hidden on
+#     every host (whiteouts in an overlay over /usr/bin and /usr/sbin, kept in the host's folder)
+#     until the host's apt-get stand-in installs the package, which makes them visible on that
+#     host only; /etc/haproxy and /etc/systemd/system start empty (the packages fill them);
+#   - HAKUBE_LAB_LENIENT=1 at `up`/`bastion-up` keeps the former lenient lab for the whole lab
+#     folder: the machine's commands visible, no maintainer-script effects, the stand-ins' newer
+#     checks off (tests/lab/standins/FIDELITY.md lists what the setting switches);
+#   - HAKUBE_LAB_TIME_SCALE (default 0.02 strict, 0 lenient) scales the real durations the
+#     stand-ins take (image pulls, upgrades, drains); written to each host's
+#     /var/lib/hakube-standins/time-scale, which a test may change on one host.
 # What it does not reproduce:
 #   - hosts share the machine's kernel, network namespace (except bastion hosts), cgroups, IPC,
 #     /usr, /bin, /lib and the rest of /etc: installing packages on one host changes them all;
@@ -42,6 +54,14 @@ readonly LAB_SH
 LAB_SRC=$(dirname "$LAB_SH")
 readonly LAB_SRC
 LAB_DIR=${HAKUBE_LAB_DIR:-/tmp/hakube-lab}
+# The one switch between the strict lab (default) and the former lenient one; see the header.
+case ${HAKUBE_LAB_LENIENT:-0} in
+  0 | "") LAB_LENIENT=0 ;;
+  1) LAB_LENIENT=1 ;;
+  *) printf 'lab: error: HAKUBE_LAB_LENIENT must be 0 or 1, not %s\n' "$HAKUBE_LAB_LENIENT" >&2; exit 2 ;;
+esac
+if [ "$LAB_LENIENT" = 1 ]; then LAB_TIME_SCALE=${HAKUBE_LAB_TIME_SCALE:-0}; else LAB_TIME_SCALE=${HAKUBE_LAB_TIME_SCALE:-0.02}; fi
+[[ $LAB_TIME_SCALE =~ ^[0-9]+(\.[0-9]+)?$ ]] || { printf 'lab: error: HAKUBE_LAB_TIME_SCALE must be a number, not %s\n' "$LAB_TIME_SCALE" >&2; exit 2; }
 readonly NETNS_BASTION=hakube-lab-bastion
 readonly NETNS_PRIVATE=hakube-lab-private
 readonly LAB_NET=198.18.0.0/15
@@ -57,6 +77,10 @@ readonly HOST_FILES=(etc/passwd etc/shadow etc/group etc/gshadow etc/hostname et
 # Directories copied from the real machine when a host is created, so the host looks installed.
 readonly SEEDED_DIRS=(etc/haproxy etc/systemd/system etc/sysctl.d etc/modules-load.d etc/sudoers.d etc/apt usr/local/sbin)
 readonly SSHD_BINARIES=(/usr/sbin/sshd /usr/lib/openssh/sshd-session /usr/lib/openssh/sshd-auth)
+# Strict lab: the Debian packages whose commands a fresh host lacks (read by the apt-get stand-in too).
+readonly DEBIAN_PACKAGES=$LAB_SRC/standins/hakube-standins/debian-packages.tsv
+# Strict lab: where a host sees the machine's own /usr (the apt-get stand-in copies from there).
+readonly MACHINE_USR=/run/hakube-lab/machine-usr
 # Set by load_host from a host's host.env.
 NAME="" ADDRESS="" NETNS="" HOST_DIR=""
 
@@ -184,9 +208,13 @@ make_template() {
   rm -rf "$t.new"
   mkdir -p "${HOST_DIRS[@]/#/$t.new/}" "$t.new/run/sshd" "$t.new/home/hakube" "$t.new/etc/ssh/sshd_config.d"
   for d in "${SEEDED_DIRS[@]}"; do
+    # A fresh Debian 12 host has no HAProxy configuration and none of the machine's units enabled.
+    if [ "$LAB_LENIENT" = 0 ] && [[ $d == etc/haproxy || $d == etc/systemd/system ]]; then continue; fi
     if [ -d "/$d" ]; then cp -a "/$d/." "$t.new/$d/"; fi
   done
   if [ -d "$LAB_SRC/standins" ]; then cp -a "$LAB_SRC/standins/." "$t.new/usr/local/sbin/"; fi
+  if [ "$LAB_LENIENT" = 1 ]; then echo "HAKUBE_LAB_LENIENT=1" >"$t.new/var/lib/hakube-standins/lab-lenient"; fi
+  echo "$LAB_TIME_SCALE" >"$t.new/var/lib/hakube-standins/time-scale"
   chmod 1777 "$t.new/tmp"
   chmod 0700 "$t.new/root" "$t.new/var/lib/etcd"
   chmod 0755 "$t.new/run/sshd"
@@ -220,7 +248,36 @@ make_template() {
   touch "$t.new/etc/ssh/moduli"
   cp "$LAB_DIR/client/id_ed25519.pub" "$t.new/etc/ssh/lab_authorized_keys"
   chmod 0644 "$t.new/etc/ssh/lab_authorized_keys"
+  if [ "$LAB_LENIENT" = 0 ]; then make_hidden_template; fi
   mv "$t.new" "$t"
+}
+
+# Strict lab: the overlay layers every host starts with (template-hidden/{bin,sbin}/{upper,work}):
+# a whiteout (character device 0:0) in an upper layer hides the machine's command of that name.
+make_hidden_template() {
+  local h=$LAB_DIR/template-hidden pkg version extra path f
+  rm -rf "$h"
+  mkdir -p "$h/bin/upper" "$h/bin/work" "$h/sbin/upper" "$h/sbin/work"
+  [ -f "$DEBIAN_PACKAGES" ] || die "missing $DEBIAN_PACKAGES"
+  local -a paths=(/usr/bin/kubectl)
+  while IFS=$'\t' read -r pkg version extra; do
+    [[ -z $pkg || $pkg == \#* ]] && continue
+    if [ "$version" = - ]; then
+      dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" ||
+        die "the strict lab needs the Debian package $pkg on this machine (scripts/install-test-deps.sh)"
+      while read -r path; do paths+=("$path"); done < <(dpkg-query -L "$pkg" | grep -E '^(/usr)?/s?bin/[^/]+$')
+    fi
+    if [ "$extra" != - ]; then
+      for path in $extra; do paths+=("$path"); done
+    fi
+  done <"$DEBIAN_PACKAGES"
+  for path in "${paths[@]}"; do
+    f=${path#/usr}
+    case $f in
+      /bin/*) mknod "$h/bin/upper/${f#/bin/}" c 0 0 2>/dev/null || [ -c "$h/bin/upper/${f#/bin/}" ] ;;
+      /sbin/*) mknod "$h/sbin/upper/${f#/sbin/}" c 0 0 2>/dev/null || [ -c "$h/sbin/upper/${f#/sbin/}" ] ;;
+    esac
+  done
 }
 
 # make_host NAME ADDRESS NETNS FORWARDING: creates the host's folder (identity, files) once.
@@ -232,6 +289,7 @@ make_host() {
   fs=$dir/fs
   mkdir -p "$dir"
   cp -a "$LAB_DIR/template" "$fs"
+  if [ -d "$LAB_DIR/template-hidden" ]; then cp -a "$LAB_DIR/template-hidden" "$dir/hidden"; fi
   printf 'NAME=%q\nADDRESS=%q\nNETNS=%q\nFORWARDING=%q\n' "$name" "$address" "$netns" "$forwarding" >"$dir/host.env"
   echo "$name" >"$fs/etc/hostname"
   printf '%s\t%s\n' "$address" "$name" >>"$fs/etc/hosts"
@@ -303,12 +361,22 @@ host_kernel() {
   done
   echo 0 >"$dir/ip_forward"
   mount --bind "$dir/ip_forward" /proc/sys/net/ipv4/ip_forward
+  # Strict lab: IPv6 forwarding (kubeadm's check for IPv6 addresses) is per host as well.
+  local v6=/proc/sys/net/ipv6/conf/default/forwarding
+  if [ -d "$dir/hidden" ] && [ -e "$v6" ]; then
+    echo 0 >"$dir/ipv6_forwarding"
+    mount --bind "$dir/ipv6_forwarding" "$v6"
+  fi
   for f in "$dir"/fs/etc/sysctl.d/*.conf; do
     [ -f "$f" ] || continue
     while IFS='=' read -r key value; do
       key=${key//[[:space:]]/}
       value=${value//[[:space:]]/}
-      if [ "$key" = net.ipv4.ip_forward ] && [[ $value =~ ^[01]$ ]]; then echo "$value" >/proc/sys/net/ipv4/ip_forward; fi
+      [[ $value =~ ^[01]$ ]] || continue
+      if [ "$key" = net.ipv4.ip_forward ]; then echo "$value" >/proc/sys/net/ipv4/ip_forward; fi
+      if [ -d "$dir/hidden" ] && [ -e "$v6" ] && [[ $key == net.ipv6.conf.all.forwarding || $key == net.ipv6.conf.default.forwarding ]]; then
+        echo "$value" >"$v6"
+      fi
     done <"$f"
   done
   local kubectl
@@ -318,6 +386,21 @@ host_kernel() {
     chmod 0644 "$dir/no-kubectl"
     mount --bind "$dir/no-kubectl" "$kubectl"
   fi
+}
+
+# Strict lab: the machine's /usr stays reachable at $MACHINE_USR (under the host's /run, bound
+# next), then /usr/bin and /usr/sbin become overlays whose upper layers (in the host's folder, so
+# they survive power off) hold the whiteouts and whatever the apt-get stand-in installed.
+host_hide_commands() {
+  local dir=$1 d
+  mkdir -p "$dir/fs$MACHINE_USR"
+  mount --bind /usr "$dir/fs$MACHINE_USR"
+  mount -o remount,bind,ro "$dir/fs$MACHINE_USR"
+  for d in bin sbin; do
+    rm -rf "$dir/hidden/$d/work"
+    mkdir -p "$dir/hidden/$d/work"
+    mount -t overlay hakube-lab-usr-$d -o "lowerdir=/usr/$d,upperdir=$dir/hidden/$d/upper,workdir=$dir/hidden/$d/work" "/usr/$d"
+  done
 }
 
 # Runs inside the new namespaces as their PID 1: own hostname and mounts, sshd, then a reaper.
@@ -334,6 +417,7 @@ host_init() {
   for d in "${HOST_FILES[@]}"; do mount --bind "$fs/$d" "/$d"; done
   # Before the folders: the host's own /tmp may hide the lab folder, which the knobs live in.
   host_kernel "$dir"
+  if [ -d "$dir/hidden" ]; then host_hide_commands "$dir"; fi
   for d in "${HOST_DIRS[@]}"; do mount --rbind "$fs/$d" "/$d"; done
   cd /
   rm -f /run/sshd.pid

@@ -44,6 +44,11 @@ public static class ExternalEtcdEndpointsEdit
     private static YamlMappingNode Load(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+        if (HaKube.Model.Loading.YamlBudget.Check(text, "kubeadm-config") is { } overBudget)
+        {
+            throw new FormatException($"the ClusterConfiguration is not a kubeadm document: {overBudget.Message}");
+        }
+
         var stream = new YamlStream();
         try
         {

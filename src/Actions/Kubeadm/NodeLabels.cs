@@ -65,6 +65,12 @@ public static class NodeLabels
     public static string? KubeletFlagValue(IReadOnlyDictionary<string, string>? labels)
     {
         var settable = SetByKubelet(labels);
+        // The flag has no quoting: a ',' or '=' in a key or value would set another label (validation allows neither).
+        if (settable.FirstOrDefault(l => l.Key.IndexOfAny([',', '=']) >= 0 || l.Value.IndexOfAny([',', '=']) >= 0) is { Key: not null } bad)
+        {
+            throw new ArgumentException($"label {HaKube.Model.Values.Printable.Quote(bad.Key)} cannot be passed in --node-labels", nameof(labels));
+        }
+
         return settable.Count == 0 ? null : string.Join(',', settable.Select(l => $"{l.Key}={l.Value}"));
     }
 

@@ -30,8 +30,15 @@ internal static partial class YamlScalars
     private static string DoubleQuoted(string value)
     {
         var text = new StringBuilder(value.Length + 2).Append('"');
-        foreach (var c in value)
+        for (var i = 0; i < value.Length; i++)
         {
+            var c = value[i];
+            if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                text.Append(c).Append(value[++i]); // a well-formed pair (an emoji) is printable as it is
+                continue;
+            }
+
             switch (c)
             {
                 case '"':
@@ -47,8 +54,15 @@ internal static partial class YamlScalars
                     text.Append("\\t");
                     break;
                 default:
-                    // Control characters, DEL and the Unicode line breaks YAML treats specially are escaped.
-                    if (char.IsControl(c) || c is '\u2028' or '\u2029')
+                    // Control and format characters (a BOM included), the Unicode line breaks YAML treats
+                    // specially and the non-characters YAML does not print are escaped; a lone surrogate
+                    // has no UTF-8 form at all, so no reader could get it back.
+                    if (char.IsSurrogate(c))
+                    {
+                        throw new ArgumentException($"a string holds a lone UTF-16 surrogate (U+{(int)c:X4}); it cannot be written as UTF-8 YAML", nameof(value));
+                    }
+
+                    if (char.IsControl(c) || c is '\u2028' or '\u2029' or '\uFFFE' or '\uFFFF' || char.GetUnicodeCategory(c) == UnicodeCategory.Format)
                     {
                         text.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
                     }

@@ -18,7 +18,8 @@ internal static class YamlWriter
         var text = new StringBuilder();
         foreach (var comment in headerComments)
         {
-            text.Append("# ").Append(comment).Append('\n');
+            // A comment ends at the line's end: a newline in one (a host name, say) would start a line of YAML.
+            text.Append("# ").Append(HaKube.Model.Values.Printable.Escape(comment)).Append('\n');
         }
 
         for (var i = 0; i < documents.Count; i++)

@@ -1,3 +1,4 @@
+using HaKube.Actions.Kubeadm;
 using HaKube.Model.Api;
 
 namespace HaKube.Actions.Rendering;
@@ -34,28 +35,28 @@ public static class CalicoManifestRenderer
         var podSubnet = spec.Networking.PodSubnet
             ?? throw new ArgumentException("Calico needs spec.networking.podSubnet (validation requires it)", nameof(spec));
         var ipv6 = podSubnet.Contains(':', StringComparison.Ordinal);
-        return $$"""
-            # Calico {{Version}} for this cluster, written and applied by HaKube.
-            apiVersion: operator.tigera.io/v1
-            kind: Installation
-            metadata:
-              name: default
-            spec:
-              calicoNetwork:
-                ipPools:
-                - name: default-{{(ipv6 ? "ipv6" : "ipv4")}}-ippool
-                  blockSize: {{(ipv6 ? 122 : 26)}}
-                  cidr: {{podSubnet}}
-                  encapsulation: VXLANCrossSubnet
-                  natOutgoing: Enabled
-                  nodeSelector: all()
-            ---
-            apiVersion: operator.tigera.io/v1
-            kind: APIServer
-            metadata:
-              name: default
-            spec: {}
-
-            """;
+        // Written by the YAML emitter, which quotes every value: the podSubnet reaches kubectl apply as
+        // cluster-admin, so it must stay one scalar whatever it holds (validation also keeps it a canonical CIDR).
+        var installation = Yaml.Map(
+            ("apiVersion", Yaml.Str("operator.tigera.io/v1")),
+            ("kind", Yaml.Str("Installation")),
+            ("metadata", Yaml.Map(("name", Yaml.Str("default")))),
+            ("spec", Yaml.Map(
+                ("calicoNetwork", Yaml.Map(
+                    ("ipPools", Yaml.Seq([
+                        Yaml.Map(
+                            ("name", Yaml.Str($"default-{(ipv6 ? "ipv6" : "ipv4")}-ippool")),
+                            ("blockSize", Yaml.Int(ipv6 ? 122 : 26)),
+                            ("cidr", Yaml.Str(podSubnet)),
+                            ("encapsulation", Yaml.Str("VXLANCrossSubnet")),
+                            ("natOutgoing", Yaml.Str("Enabled")),
+                            ("nodeSelector", Yaml.Str("all()"))),
+                    ])))))));
+        var apiServer = Yaml.Map(
+            ("apiVersion", Yaml.Str("operator.tigera.io/v1")),
+            ("kind", Yaml.Str("APIServer")),
+            ("metadata", Yaml.Map(("name", Yaml.Str("default")))),
+            ("spec", Yaml.Map()));
+        return YamlWriter.WriteDocuments([$"Calico {Version} for this cluster, written and applied by HaKube."], [installation, apiServer]);
     }
 }

@@ -52,9 +52,9 @@ public static class EtcdUnitRenderer
             "--snapshot-count=10000",
         ];
         var text = new StringBuilder();
-        text.Append("# etcd member ").Append(member.Name).Append(", written by HaKube; local edits are reverted.\n");
+        text.Append("# ").Append(SystemdValues.Setting($"etcd member {member.Name}, written by HaKube; local edits are reverted.")).Append('\n');
         text.Append("[Unit]\n");
-        text.Append("Description=etcd member ").Append(member.Name).Append(" (HaKube, external etcd)\n");
+        text.Append("Description=").Append(SystemdValues.Setting($"etcd member {member.Name} (HaKube, external etcd)")).Append('\n');
         text.Append("After=network-online.target\n\n");
         text.Append("[Service]\n");
         text.Append("Type=notify\n");
@@ -62,7 +62,7 @@ public static class EtcdUnitRenderer
         text.Append("ExecStart=").Append(Binary);
         foreach (var flag in flags)
         {
-            text.Append(" \\\n  ").Append(flag);
+            text.Append(" \\\n  ").Append(SystemdValues.Argument(flag));
         }
 
         text.Append('\n');
@@ -84,9 +84,9 @@ public static class EtcdUnitRenderer
         var cluster = string.Join(',', initialCluster.Select(m => $"{m.Key}={m.Value}"));
         return $"""
             # Written by HaKube when this etcd member was created; etcd reads it only on its first start.
-            ETCD_INITIAL_CLUSTER={cluster}
+            ETCD_INITIAL_CLUSTER={SystemdValues.EnvironmentValue(cluster)}
             ETCD_INITIAL_CLUSTER_STATE={(existing ? "existing" : "new")}
-            ETCD_INITIAL_CLUSTER_TOKEN={clusterName}
+            ETCD_INITIAL_CLUSTER_TOKEN={SystemdValues.EnvironmentValue(clusterName)}
 
             """;
     }

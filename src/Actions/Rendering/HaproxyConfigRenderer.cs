@@ -65,7 +65,7 @@ public static class HaproxyConfigRenderer
         {
             // The check speaks TLS to the API server; it presents no client certificate and
             // trusts any server certificate, since /readyz is readable anonymously.
-            text.Append("    server ").Append(controlPlane.Name).Append(' ')
+            text.Append("    server ").Append(HaproxyWords.Name(controlPlane.Name)).Append(' ')
                 .Append(Bind(controlPlane.Address, ApiServerPort.ToString(CultureInfo.InvariantCulture)))
                 .Append(" check check-ssl verify none\n");
         }
@@ -74,5 +74,5 @@ public static class HaproxyConfigRenderer
     }
 
     // HAProxy splits address and port at the last colon, so IPv6 addresses need no brackets.
-    private static string Bind(string address, string port) => $"{address}:{port}";
+    private static string Bind(string address, string port) => HaproxyWords.Word($"{address}:{port}");
 }

@@ -16,10 +16,11 @@ public static class HostPrerequisiteFiles
     /// <summary>overlay for containerd's snapshotter; br_netfilter so bridged pod traffic passes iptables.</summary>
     public static readonly IReadOnlyList<string> KernelModules = ["overlay", "br_netfilter"];
 
-    public const string Modules = "# Kernel modules for Kubernetes, written by HaKube.\noverlay\nbr_netfilter\n";
+    /// <summary>modules-load.d: one module a line.</summary>
+    public static readonly string Modules = ConfigLines.ModulesLoad("Kernel modules for Kubernetes, written by HaKube.", KernelModules);
 
     // ip_forward is the one setting kubeadm's preflight still checks (1.30+).
-    public const string Sysctl = "# Kernel settings for Kubernetes, written by HaKube.\nnet.ipv4.ip_forward = 1\n";
+    public static readonly string Sysctl = ConfigLines.SysctlD("Kernel settings for Kubernetes, written by HaKube.", [new("net.ipv4.ip_forward", "1")]);
 
     /// <summary>The pkgs.k8s.io repository of one minor release (one repository per minor).</summary>
     public static string RepositoryUrl(string minorTag) => $"https://pkgs.k8s.io/core:/stable:/{minorTag}/deb/";

@@ -18,12 +18,18 @@ public sealed class EtcdSnapshotter(TimeProvider? time = null, ILogger? logger =
     /// <summary>Budget for etcdctl snapshot save on the host.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(5);
 
+    /// <summary>The default download bound: etcd's own default quota is 2 GiB and its recommended maximum 8 GiB.</summary>
+    public const long DefaultMaxBytes = 8L << 30;
+
     // Removing the folder must run even when the caller was cancelled, but not for ever.
     private static readonly TimeSpan CleanupTimeout = TimeSpan.FromSeconds(30);
     private const int TailLines = 8;
 
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
+
+    /// <summary>A snapshot larger than this is not downloaded (checked against the size the host reports, and again while the bytes arrive).</summary>
+    public long MaxBytes { get; init; } = DefaultMaxBytes;
 
     /// <summary>Snapshots the member at <paramref name="address"/> through <paramref name="connection"/> into <paramref name="store"/>.</summary>
     /// <exception cref="EtcdSnapshotException">Saving, copying or verifying failed; nothing was kept.</exception>
@@ -54,7 +60,12 @@ public sealed class EtcdSnapshotter(TimeProvider? time = null, ILogger? logger =
 
         try
         {
-            var stored = await CopyAsync(connection, saved, store, takenAt, cancellationToken);
+            if (saved.Size > MaxBytes)
+            {
+                throw new EtcdSnapshotException($"host {host}: the snapshot is {saved.Size} bytes, more than the {MaxBytes} allowed (--max-snapshot-size); nothing was copied");
+            }
+
+            var stored = await CopyAsync(connection, saved, store, takenAt, MaxBytes, cancellationToken);
             Log.Kept(_logger, host, stored.Path, stored.Size, saved.Status.Revision, saved.Status.TotalKeys, _time.GetElapsedTime(started).TotalMilliseconds);
             return new TakenSnapshot(host, stored, saved.Sha256, saved.Status);
         }
@@ -64,7 +75,7 @@ public sealed class EtcdSnapshotter(TimeProvider? time = null, ILogger? logger =
         }
     }
 
-    private static async Task<StoredSnapshot> CopyAsync(IHostConnection connection, SavedSnapshot saved, EtcdSnapshotStore store, DateTimeOffset takenAt, CancellationToken cancellationToken)
+    private static async Task<StoredSnapshot> CopyAsync(IHostConnection connection, SavedSnapshot saved, EtcdSnapshotStore store, DateTimeOffset takenAt, long maxBytes, CancellationToken cancellationToken)
     {
         var host = connection.Host;
         var (partial, stream) = store.CreatePartial();
@@ -73,7 +84,18 @@ public sealed class EtcdSnapshotter(TimeProvider? time = null, ILogger? logger =
             long? copied;
             await using (stream)
             {
-                copied = await Transport(host, "copy", () => connection.DownloadToAsync(saved.File, stream, cancellationToken));
+                // The host said how large the file is; a host that sends more than that is stopped at the bound.
+                // Not disposed: the partial file stream beneath it is flushed and closed just below.
+                var capped = new CappedStream(stream, maxBytes);
+                try
+                {
+                    copied = await Transport(host, "copy", () => connection.DownloadToAsync(saved.File, capped, cancellationToken));
+                }
+                catch (CappedStream.LimitExceededException e)
+                {
+                    throw new EtcdSnapshotException($"host {host}: the snapshot grew past the {maxBytes} bytes allowed (--max-snapshot-size) while it was copied; nothing was kept", e);
+                }
+
                 await stream.FlushAsync(cancellationToken);
                 stream.Flush(flushToDisk: true);
             }

@@ -24,10 +24,14 @@ public sealed class HostKeyPolicy
     /// <summary>Where the expected keys come from, for messages ("pinned hostKey", "known_hosts").</summary>
     public string Source { get; }
 
-    public static HostKeyPolicy Pinned(SshHostKey key) => new([key], [], "pinned hostKey");
+    /// <summary>A pinned key; a key known_hosts marks @revoked for the host is refused all the same.</summary>
+    public static HostKeyPolicy Pinned(SshHostKey key, IReadOnlyList<SshHostKey>? revoked = null) => new([key], revoked ?? [], "pinned hostKey");
 
-    /// <summary>The keys a host was trusted with while it was in the spec (remembered in the state store once it left).</summary>
-    public static HostKeyPolicy Remembered(IReadOnlyList<SshHostKey> keys) => new(keys, [], "host keys remembered from when it was in the spec");
+    /// <summary>
+    /// The keys a host was trusted with while it was in the spec (remembered in the state store once
+    /// it left), less none: a remembered key that known_hosts now marks @revoked is refused, as every key HaKube trusts.
+    /// </summary>
+    public static HostKeyPolicy Remembered(IReadOnlyList<SshHostKey> keys, IReadOnlyList<SshHostKey>? revoked = null) => new(keys, revoked ?? [], "host keys remembered from when it was in the spec");
 
     /// <summary>The keys known_hosts lists for the address (and, failing that, the name) on <paramref name="port"/>.</summary>
     public static HostKeyPolicy FromKnownHosts(KnownHosts knownHosts, string address, string? name, int port)

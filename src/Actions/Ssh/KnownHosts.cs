@@ -60,8 +60,12 @@ public sealed class KnownHosts
         return new KnownHosts(entries);
     }
 
-    public static async Task<KnownHosts> LoadAsync(string path, CancellationToken cancellationToken) =>
-        Parse(await File.ReadAllTextAsync(path, cancellationToken));
+    /// <summary>Reads a known_hosts file: a regular file of at most <see cref="HaKube.Model.Api.SshSpec.MaxKnownHostsBytes"/>, UTF-8.</summary>
+    public static async Task<KnownHosts> LoadAsync(string path, CancellationToken cancellationToken)
+    {
+        var bytes = await Task.Run(() => HaKube.Actions.Files.RegularFile.Read(path, HaKube.Model.Api.SshSpec.MaxKnownHostsBytes, HaKube.Actions.Files.PathScope.Anywhere), cancellationToken);
+        return Parse(new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes));
+    }
 
     /// <summary>The name ssh looks up: the host alone on port 22, else "[host]:port".</summary>
     public static string LookupName(string host, int port) => port == 22 ? host : $"[{host}]:{port}";

@@ -27,9 +27,10 @@ public sealed class SshPrivateKey : IDisposable
 
     internal IPrivateKeySource Source => _key;
 
+    /// <summary>Loads a key file, read only if it is a regular file of at most <see cref="HaKube.Model.Api.SshSpec.MaxPrivateKeyBytes"/>.</summary>
     public static SshPrivateKey FromFile(string path, string? passphrase = null)
     {
-        var material = File.ReadAllBytes(path);
+        var material = HaKube.Actions.Files.RegularFile.Read(path, HaKube.Model.Api.SshSpec.MaxPrivateKeyBytes, HaKube.Actions.Files.PathScope.Anywhere);
         try
         {
             return FromMemory(material, $"file {path}", passphrase);

@@ -31,8 +31,9 @@ public static class SshTargets
         }
 
         // Validation already rejected malformed pins; a failure here is a programming error.
+        IEnumerable<string> names = name is null || name == address ? [address] : [address, name];
         return SshHostKey.TryParse(pinned, out var key, out var problem)
-            ? HostKeyPolicy.Pinned(key!)
+            ? HostKeyPolicy.Pinned(key!, knownHosts.RevokedFor(names, port))
             : throw new ArgumentException($"host key of {name ?? address}: {problem}", nameof(pinned));
     }
 }

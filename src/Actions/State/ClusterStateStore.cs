@@ -29,7 +29,7 @@ public sealed class ClusterStateStore
     private const string AuthoritiesFile = "authorities.json";
     private const string ApiServerEtcdClientFile = "apiserver-etcd-client.json";
     private const string EtcdMembersFolder = "etcd-members";
-    private const string AdminKubeconfigFile = "admin.conf";
+    public const string AdminKubeconfigFile = "admin.conf";
     private const string InventoryFile = "inventory.json";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -42,10 +42,10 @@ public sealed class ClusterStateStore
     private readonly SemaphoreSlim _gate;
 
     /// <summary>A file-mode store.</summary>
-    /// <param name="root">The store's root (default <see cref="DefaultRoot"/>); the cluster's folder is root/NAME.</param>
+    /// <param name="root">The store's root (default <see cref="DefaultRoot"/>); the cluster's folder is root/clusters/NAME (<see cref="StateLayout"/>, which migrates an old root/NAME first).</param>
     /// <param name="cluster">The cluster's name (metadata.name, a DNS-1123 name, so safe as a folder name).</param>
     public ClusterStateStore(string root, string cluster)
-        : this(new FileStateBackend(Path.Combine(Path.GetFullPath(CheckRoot(root)), CheckCluster(cluster))))
+        : this(new FileStateBackend(StateLayout.ClusterFolder(CheckRoot(root), CheckCluster(cluster))))
     {
     }
 

@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 namespace HaKube.Actions.State;
 
 /// <summary>
-/// The etcd snapshots of one cluster, as files: STATE/CLUSTER/snapshots/CLUSTER-UTCSTAMP.db in file
+/// The etcd snapshots of one cluster, as files: STATE/clusters/CLUSTER/snapshots/CLUSTER-UTCSTAMP.db in file
 /// mode, 0600 in a 0700 folder (a snapshot holds every Secret of the cluster), each with a
 /// <c>.sha256</c> file in sha256sum's format beside it. The time a snapshot was taken is in its
 /// name, so listing, scheduling and retention need nothing but the folder. The stamp is to the
@@ -38,7 +38,7 @@ public sealed partial class EtcdSnapshotStore
     /// <summary>
     /// The snapshots of the cluster whose state is <paramref name="store"/>: its folder's snapshots/
     /// in file mode. When the state lives in Secrets (custom-resource mode), snapshots are still
-    /// files, under STATE_ROOT/NAMESPACE/CLUSTER/snapshots: a Secret holds at most 1 MiB, and a
+    /// files, under STATE_ROOT/namespaces/NAMESPACE/CLUSTER/snapshots: a Secret holds at most 1 MiB, and a
     /// snapshot is a backup that must not live only inside what it backs up.
     /// </summary>
     public static EtcdSnapshotStore For(ClusterStateStore store, string stateRoot, string? clusterNamespace, string cluster)
@@ -46,7 +46,7 @@ public sealed partial class EtcdSnapshotStore
         ArgumentNullException.ThrowIfNull(store);
         var directory = store.FileDirectory is { } folder
             ? Path.Combine(folder, FolderName)
-            : Path.Combine(stateRoot, string.IsNullOrEmpty(clusterNamespace) ? "default" : clusterNamespace, cluster, FolderName);
+            : Path.Combine(StateLayout.NamespacedFolder(stateRoot, string.IsNullOrEmpty(clusterNamespace) ? "default" : clusterNamespace, cluster), FolderName);
         return new EtcdSnapshotStore(directory, cluster);
     }
 

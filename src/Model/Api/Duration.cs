@@ -1,20 +1,44 @@
 using System.Globalization;
+using System.Text;
+using HaKube.Model.Values;
 
 namespace HaKube.Model.Api;
 
-/// <summary>Durations as manifests write them: one or more number-unit pairs, units s, m, h and d ("90m", "1h30m", "1d").</summary>
+/// <summary>
+/// The one duration grammar of HaKube, for manifests and flags alike: one or more number-unit
+/// pairs, units d, h, m and s from the largest to the smallest, each at most once, numbers in
+/// decimal without leading zeros ("90s", "2m", "1h30m", "1d"). Its print is the text itself, so
+/// "0090s" or "30m1h" are refused with the form to write instead.
+/// </summary>
 public static class Duration
 {
-    /// <summary>The duration <paramref name="text"/> names; false for anything else, including overflow.</summary>
-    public static bool TryParse(string? text, out TimeSpan duration)
+    /// <summary>The CRD pattern of the same grammar (with a minLength of 2, so never empty).</summary>
+    public const string Pattern = "^((0|[1-9][0-9]{0,8})d)?((0|[1-9][0-9]{0,8})h)?((0|[1-9][0-9]{0,8})m)?((0|[1-9][0-9]{0,8})s)?$";
+
+    /// <summary>A duration is at least one digit and a unit.</summary>
+    public const int MinLength = 2;
+
+    /// <summary>A duration is at most this many characters (four parts of nine digits and a unit).</summary>
+    public const int MaxLength = 40;
+
+    private const string Units = "dhms";
+
+    /// <summary>The duration <paramref name="text"/> names; false for anything else, including overflow and non-canonical forms.</summary>
+    public static bool TryParse(string? text, out TimeSpan duration) => TryParse(text, out duration, out _);
+
+    /// <summary>As <see cref="TryParse(string?, out TimeSpan)"/>, with what is wrong (the text, quoted, is part of it).</summary>
+    public static bool TryParse(string? text, out TimeSpan duration, out string problem)
     {
         duration = TimeSpan.Zero;
-        if (string.IsNullOrEmpty(text))
+        var notDuration = $"{Printable.Quote(text)} is not a duration; expected numbers with units d, h, m or s, such as 90s, 2m or 1h30m";
+        if (string.IsNullOrEmpty(text) || text.Length > MaxLength)
         {
+            problem = notDuration;
             return false;
         }
 
-        var total = 0L;
+        var parts = new long[Units.Length];
+        var seen = new bool[Units.Length];
         var i = 0;
         while (i < text.Length)
         {
@@ -24,34 +48,55 @@ public static class Duration
                 i++;
             }
 
-            if (i == start || i == text.Length || !long.TryParse(text.AsSpan(start, i - start), NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+            var unit = i < text.Length ? Units.IndexOf(text[i], StringComparison.Ordinal) : -1;
+            if (i == start || i - start > 9 || unit < 0)
             {
+                problem = notDuration;
                 return false;
             }
 
-            long unit = text[i] switch
-            {
-                's' => 1,
-                'm' => 60,
-                'h' => 3600,
-                'd' => 86400,
-                _ => 0,
-            };
-            if (unit == 0 || number > TimeSpan.MaxValue.TotalSeconds / unit)
-            {
-                return false;
-            }
-
-            total += number * unit;
-            if (total > TimeSpan.MaxValue.TotalSeconds)
-            {
-                return false;
-            }
-
+            parts[unit] += long.Parse(text.AsSpan(start, i - start), NumberStyles.None, CultureInfo.InvariantCulture);
+            seen[unit] = true;
             i++;
         }
 
-        duration = TimeSpan.FromSeconds(total);
+        var seconds = (parts[0] * 86400) + (parts[1] * 3600) + (parts[2] * 60) + parts[3];
+        if (seconds > TimeSpan.MaxValue.TotalSeconds)
+        {
+            problem = notDuration;
+            return false;
+        }
+
+        var canonical = Print(parts, seen);
+        if (!string.Equals(canonical, text, StringComparison.Ordinal))
+        {
+            problem = $"{Printable.Quote(text)} is not in canonical form; expected {canonical}";
+            return false;
+        }
+
+        duration = TimeSpan.FromSeconds(seconds);
+        problem = "";
         return true;
+    }
+
+    // Largest unit first, each once, no leading zeros; a zero part is kept only when nothing else is there.
+    private static string Print(long[] parts, bool[] seen)
+    {
+        var text = new StringBuilder();
+        for (var u = 0; u < Units.Length; u++)
+        {
+            if (seen[u] && parts[u] > 0)
+            {
+                text.Append(parts[u].ToString(CultureInfo.InvariantCulture)).Append(Units[u]);
+            }
+        }
+
+        if (text.Length == 0)
+        {
+            var unit = Array.LastIndexOf(seen, true);
+            text.Append('0').Append(Units[unit < 0 ? 3 : unit]);
+        }
+
+        return text.ToString();
     }
 }

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using HaKube.Model.Schema;
 
 namespace HaKube.Model.Api;
 
@@ -13,7 +14,8 @@ public sealed record EtcdSnapshotsSpec
     public const int MaximumKeep = 1000;
 
     [Description("How often the daemon takes a snapshot, as a duration: 30m, 6h, 1d, 1h30m (units s, m, h, d; at least 1m). The first one is taken as soon as etcd is healthy. Defaults to 6h.")]
-    [RegularExpression("^([0-9]+[smhd])+$")]
+    [RegularExpression(ApiPatterns.DurationText)]
+    [StringLength(Duration.MaxLength, MinimumLength = Duration.MinLength)]
     public string Interval { get; init; } = "6h";
 
     [Description("How many snapshots to keep in the state store; older ones are deleted. Defaults to 7.")]

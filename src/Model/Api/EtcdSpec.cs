@@ -1,4 +1,6 @@
 using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using HaKube.Model.Schema;
 
 namespace HaKube.Model.Api;
 
@@ -9,6 +11,8 @@ public sealed record EtcdSpec
     public EtcdTopology Topology { get; init; } = EtcdTopology.Stacked;
 
     [Description("External only: names of hosts with role Etcd; an odd count.")]
+    [RegularExpression(ApiPatterns.Name)]
+    [StringLength(253, MinimumLength = 1)]
     public IReadOnlyList<string> Hosts { get; init; } = [];
 
     [Description("Scheduled snapshots into the state store (hakube run); none when absent. hakube etcd snapshot takes one on demand either way.")]

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using HaKube.Model.Schema;
 
 namespace HaKube.Model.Api;
 
@@ -14,7 +15,8 @@ public sealed record HaClusterSpec
     public static readonly TimeSpan MaximumDrainTimeout = TimeSpan.FromHours(24);
 
     [Description("Kubernetes version, vMAJOR.MINOR.PATCH, v1.30 or newer (v1.31+ gets kubeadm v1beta4 configuration, v1.30 v1beta3).")]
-    [RegularExpression(@"^v[0-9]+\.[0-9]+\.[0-9]+$")]
+    [RegularExpression(ApiPatterns.Version)]
+    [StringLength(20)]
     public required string KubernetesVersion { get; init; }
 
     [Description("The load-balanced address every kubeconfig and join uses.")]
@@ -43,7 +45,8 @@ public sealed record HaClusterSpec
     public int CertificateRenewalDays { get; init; } = 30;
 
     [Description("How long kubectl drain may take on a node that leaves the spec or is upgraded, as a duration: 90s, 2m, 1h30m (units s, m, h, d; more than 0, at most 24h). At the timeout a leaving node's removal goes on (as Cluster API's nodeDrainTimeout), while an upgrade stops and is retried on the next pass. Defaults to 2m.")]
-    [RegularExpression("^([0-9]+[smhd])+$")]
+    [RegularExpression(ApiPatterns.DurationText)]
+    [StringLength(Duration.MaxLength, MinimumLength = Duration.MinLength)]
     public string DrainTimeout { get; init; } = "2m";
 
     [Description("The machines of the cluster and their roles.")]

@@ -1,4 +1,6 @@
 using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using HaKube.Model.Schema;
 
 namespace HaKube.Model.Api;
 
@@ -9,6 +11,8 @@ public sealed record LoadBalancerSpec
     public LoadBalancerProvider Provider { get; init; } = LoadBalancerProvider.External;
 
     [Description("HAProxy only: names of hosts with role LoadBalancer.")]
+    [RegularExpression(ApiPatterns.Name)]
+    [StringLength(253, MinimumLength = 1)]
     public IReadOnlyList<string> Hosts { get; init; } = [];
 }
 

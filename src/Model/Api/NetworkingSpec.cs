@@ -1,4 +1,6 @@
 using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using HaKube.Model.Schema;
 
 namespace HaKube.Model.Api;
 
@@ -6,12 +8,20 @@ namespace HaKube.Model.Api;
 public sealed record NetworkingSpec
 {
     [Description("Pod network CIDR (kubeadm networking.podSubnet). Required unless cni is None.")]
+    [RegularExpression(ApiPatterns.Cidr)]
+    [StringLength(49)]
+    [Format("cidr")]
     public string? PodSubnet { get; init; }
 
     [Description("Service network CIDR. Defaults to 10.96.0.0/12.")]
+    [RegularExpression(ApiPatterns.Cidr)]
+    [StringLength(49)]
+    [Format("cidr")]
     public string ServiceSubnet { get; init; } = "10.96.0.0/12";
 
     [Description("Cluster DNS domain. Defaults to cluster.local.")]
+    [RegularExpression(ApiPatterns.Name)]
+    [StringLength(253, MinimumLength = 1)]
     public string DnsDomain { get; init; } = "cluster.local";
 
     [Description("Pod network plugin HaKube installs: Calico or None. Defaults to Calico.")]

@@ -1,3 +1,5 @@
+using HaKube.Model.Values;
+
 namespace HaKube.Model.Loading;
 
 /// <summary>
@@ -11,6 +13,7 @@ namespace HaKube.Model.Loading;
 /// <param name="Message">What is wrong and what is expected.</param>
 public sealed record ManifestError(string File, int Line, int Column, string Field, string Message)
 {
-    public override string ToString() =>
-        Field.Length == 0 ? $"{File}:{Line}:{Column}: {Message}" : $"{File}:{Line}:{Column}: {Field}: {Message}";
+    /// <summary>The compiler-style line, control characters escaped wherever they came from (a file name, a map key, a value).</summary>
+    public override string ToString() => Printable.Escape(
+        Field.Length == 0 ? $"{File}:{Line}:{Column}: {Message}" : $"{File}:{Line}:{Column}: {Field}: {Message}");
 }

@@ -18,6 +18,12 @@ public static class ManifestParser
     {
         var errors = new List<ManifestError>();
         var manifests = new List<LoadedManifest>();
+        if (YamlBudget.Check(yaml, file) is { } overBudget)
+        {
+            errors.Add(overBudget);
+            return new ParseResult(manifests, errors);
+        }
+
         var stream = new YamlStream();
         try
         {

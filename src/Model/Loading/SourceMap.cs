@@ -50,6 +50,18 @@ public sealed class SourceMap
         return new ManifestError(File, position.Line, position.Column, field, message);
     }
 
+    /// <summary>
+    /// The field path of a map entry, <c>path[key]</c>; a key longer than a label key can be is cut,
+    /// so a hostile key never makes every message that names it that long.
+    /// </summary>
+    public static string KeyPath(string path, string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return key.Length > MaxKeyShown ? $"{path}[{key[..MaxKeyShown]}...]" : $"{path}[{key}]";
+    }
+
+    private const int MaxKeyShown = 320;
+
     private static string Parent(string path)
     {
         var cut = path.LastIndexOfAny(['.', '[']);

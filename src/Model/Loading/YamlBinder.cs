@@ -1,5 +1,6 @@
 using System.Globalization;
 using HaKube.Model.Schema;
+using HaKube.Model.Values;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -44,7 +45,8 @@ internal sealed class YamlBinder
                 continue;
             }
 
-            var fieldPath = Join(path, key);
+            // A key that is no field name is cut in the path, so a huge one is not repeated whole.
+            var fieldPath = Join(path, key.Length > 64 ? key[..64] + "..." : key);
             if (!seen.Add(key))
             {
                 Report(keyNode, fieldPath, "duplicate field");
@@ -162,7 +164,7 @@ internal sealed class YamlBinder
                 continue;
             }
 
-            var entryPath = $"{path}[{key}]";
+            var entryPath = SourceMap.KeyPath(path, key);
             Remember(entryPath, valueNode);
             if (valueNode is not YamlScalarNode scalar)
             {
@@ -196,7 +198,9 @@ internal sealed class YamlBinder
 
         if (type == typeof(int))
         {
-            if (!quoted && int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number))
+            // Only the canonical print: "022" is octal to a YAML 1.1 reader and "+22" is no number to others.
+            if (!quoted && int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number)
+                && string.Equals(number.ToString(CultureInfo.InvariantCulture), text, StringComparison.Ordinal))
             {
                 return number;
             }
@@ -224,7 +228,7 @@ internal sealed class YamlBinder
                 return Enum.Parse(type, text);
             }
 
-            Report(node, path, $"unsupported value \"{text}\"; expected one of {string.Join(", ", Enum.GetNames(type))}");
+            Report(node, path, $"unsupported value {Printable.Quote(text)}; expected one of {string.Join(", ", Enum.GetNames(type))}");
             return null;
         }
 
@@ -243,13 +247,13 @@ internal sealed class YamlBinder
 
     private static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
 
-    private static string Quote(string text, bool quoted) => quoted ? $"the string \"{text}\"" : $"\"{text}\"";
+    private static string Quote(string text, bool quoted) => quoted ? $"the string {Printable.Quote(text)}" : Printable.Quote(text);
 
     private static string Describe(YamlNode node) => node switch
     {
         YamlMappingNode => "a map",
         YamlSequenceNode => "a list",
-        YamlScalarNode scalar => $"\"{scalar.Value}\"",
+        YamlScalarNode scalar => Printable.Quote(scalar.Value ?? ""),
         _ => "an alias",
     };
 
@@ -280,7 +284,7 @@ internal sealed class YamlBinder
 
     private static string UnknownFieldMessage(string key, IReadOnlyList<ApiField> fields)
     {
-        var closest = fields
+        var closest = key.Length > 64 ? null : fields
             .Select(f => (f.Name, Distance: EditDistance.Between(key.ToLowerInvariant(), f.Name.ToLowerInvariant())))
             .Where(c => c.Distance <= Math.Max(2, key.Length / 3))
             .OrderBy(c => c.Distance)
@@ -288,7 +292,7 @@ internal sealed class YamlBinder
             .FirstOrDefault();
         var known = string.Join(", ", fields.Select(f => f.Name));
         return closest is null
-            ? $"unknown field \"{key}\"; expected one of {known}"
-            : $"unknown field \"{key}\"; did you mean \"{closest}\"?";
+            ? $"unknown field {Printable.Quote(key)}; expected one of {known}"
+            : $"unknown field {Printable.Quote(key)}; did you mean \"{closest}\"?";
     }
 }

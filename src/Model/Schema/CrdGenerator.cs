@@ -87,13 +87,22 @@ public static class CrdGenerator
         type = Nullable.GetUnderlyingType(type) ?? type;
         if (ModelShape.IsList(type, out var element))
         {
+            // A list's constraints are its items' (a host name pattern on etcd.hosts constrains each name).
             schema["type"] = "array";
-            schema["items"] = SchemaOf(element, "");
+            schema["items"] = SchemaOf(element, "", property);
+            Describe(schema, description);
+            return schema;
         }
-        else if (ModelShape.IsStringMap(type))
+
+        if (ModelShape.IsStringMap(type))
         {
+            // A map's constraints are its values' (the API server's structural schemas cannot constrain keys).
             schema["type"] = "object";
-            schema["additionalProperties"] = new Dictionary<string, object> { ["type"] = "string" };
+            var values = new Dictionary<string, object> { ["type"] = "string" };
+            AddConstraints(values, property);
+            schema["additionalProperties"] = values;
+            Describe(schema, description);
+            return schema;
         }
         else if (type == typeof(string))
         {
@@ -131,13 +140,17 @@ public static class CrdGenerator
             schema["properties"] = fields.ToDictionary(f => f.Name, f => (object)SchemaOf(f.Property.PropertyType, f.Description, f.Property));
         }
 
+        Describe(schema, description);
+        AddConstraints(schema, property);
+        return schema;
+    }
+
+    private static void Describe(Dictionary<string, object> schema, string description)
+    {
         if (description.Length > 0)
         {
             schema["description"] = description;
         }
-
-        AddConstraints(schema, property);
-        return schema;
     }
 
     private static void AddConstraints(Dictionary<string, object> schema, PropertyInfo? property)
@@ -151,6 +164,21 @@ public static class CrdGenerator
         if (property?.GetCustomAttribute<RegularExpressionAttribute>() is { } pattern)
         {
             schema["pattern"] = pattern.Pattern;
+        }
+
+        if (property?.GetCustomAttribute<StringLengthAttribute>() is { } length)
+        {
+            if (length.MinimumLength > 0)
+            {
+                schema["minLength"] = length.MinimumLength;
+            }
+
+            schema["maxLength"] = length.MaximumLength;
+        }
+
+        if (property?.GetCustomAttribute<FormatAttribute>() is { } format)
+        {
+            schema["format"] = format.Format;
         }
     }
 }

@@ -1,4 +1,5 @@
 using HaKube.Model.Api;
+using HaKube.Model.Values;
 
 namespace HaKube.Model.Validation;
 
@@ -19,9 +20,9 @@ internal static class ControlPlaneRules
         }
 
         var endpoint = spec.ControlPlaneEndpoint;
-        if (!Syntax.IsHostAddress(endpoint.Host))
+        if (!HostAddress.TryParse(endpoint.Host, out _, out var problem))
         {
-            scope.Error("spec.controlPlaneEndpoint.host", $"\"{endpoint.Host}\" is not an IP address or DNS name");
+            scope.Error("spec.controlPlaneEndpoint.host", problem);
         }
 
         if (!Syntax.IsPort(endpoint.Port))

@@ -8,9 +8,9 @@ internal static class DrainRules
     public static void Check(ValidationScope scope)
     {
         var text = scope.Spec.DrainTimeout;
-        if (!Duration.TryParse(text, out var timeout))
+        if (!Duration.TryParse(text, out var timeout, out var problem))
         {
-            scope.Error("spec.drainTimeout", $"\"{text}\" is not a duration; expected numbers with units s, m, h or d, such as 90s, 2m or 1h");
+            scope.Error("spec.drainTimeout", problem);
         }
         else if (timeout <= TimeSpan.Zero)
         {

@@ -18,7 +18,7 @@ internal static class EtcdRules
 
             foreach (var host in etcdRoleHosts)
             {
-                scope.Error($"spec.hosts[{scope.HostIndex(host.Name)}].roles", $"host \"{host.Name}\" has role Etcd but spec.etcd.topology is Stacked; expected topology: External, or no Etcd role");
+                scope.Error($"spec.hosts[{scope.HostIndex(host.Name)}].roles", $"host {HaKube.Model.Values.Printable.Quote(host.Name)} has role Etcd but spec.etcd.topology is Stacked; expected topology: External, or no Etcd role");
             }
 
             var members = spec.ControlPlanes().Count;
@@ -47,7 +47,7 @@ internal static class EtcdRules
             var index = scope.HostIndex(name);
             if (index >= 0 && Syntax.IsHostAddress(spec.Hosts[index].Address) && !Syntax.IsIpAddress(spec.Hosts[index].Address))
             {
-                scope.Error($"spec.hosts[{index}].address", $"external etcd member \"{name}\" needs an IP address, because etcd listens on addresses, not names; got \"{spec.Hosts[index].Address}\"");
+                scope.Error($"spec.hosts[{index}].address", $"external etcd member {HaKube.Model.Values.Printable.Quote(name)} needs an IP address, because etcd listens on addresses, not names; got {HaKube.Model.Values.Printable.Quote(spec.Hosts[index].Address)}");
             }
         }
     }

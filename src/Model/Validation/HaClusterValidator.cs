@@ -5,7 +5,7 @@ namespace HaKube.Model.Validation;
 /// <summary>
 /// Checks a bound HaCluster against every rule of the API and reports all problems at once,
 /// each located in the manifest. Pure: the only outside fact it uses is
-/// <see cref="ValidationOptions.FileExists"/>.
+/// <see cref="ValidationOptions.Files"/>.
 /// </summary>
 public static class HaClusterValidator
 {

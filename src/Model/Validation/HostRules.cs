@@ -1,4 +1,6 @@
 using HaKube.Model.Api;
+using HaKube.Model.Loading;
+using HaKube.Model.Values;
 
 namespace HaKube.Model.Validation;
 
@@ -22,16 +24,16 @@ internal static class HostRules
             var path = $"spec.hosts[{i}]";
             if (!Syntax.IsDns1123Subdomain(host.Name))
             {
-                scope.Error($"{path}.name", $"\"{host.Name}\" is not a DNS-1123 subdomain (it becomes the Kubernetes node name); expected lower-case letters, digits, '-' and '.'");
+                scope.Error($"{path}.name", $"{Printable.Quote(host.Name)} is not a DNS-1123 subdomain (it becomes the Kubernetes node name); expected lower-case letters, digits, '-' and '.'");
             }
             else if (!names.TryAdd(host.Name, i))
             {
-                scope.Error($"{path}.name", $"host name \"{host.Name}\" is already used by spec.hosts[{names[host.Name]}]; expected unique names");
+                scope.Error($"{path}.name", $"host name {HaKube.Model.Values.Printable.Quote(host.Name)} is already used by spec.hosts[{names[host.Name]}]; expected unique names");
             }
 
-            if (!Syntax.IsHostAddress(host.Address))
+            if (!HostAddress.TryParse(host.Address, out _, out var addressProblem))
             {
-                scope.Error($"{path}.address", $"\"{host.Address}\" is not an IP address or host name");
+                scope.Error($"{path}.address", addressProblem);
             }
             else if (!addresses.TryAdd(host.Address, i))
             {
@@ -69,9 +71,9 @@ internal static class HostRules
 
     private static void CheckHostKey(ValidationScope scope, HostSpec host, string path)
     {
-        if (host.HostKey is { } hostKey && !SshHostKey.TryParse(hostKey, out _, out var problem))
+        if (host.HostKey is { } hostKey && (SshHostKey.TryParse(hostKey, out _, out var problem) ? SshHostKey.CanonicalProblem(hostKey) : problem) is { } found)
         {
-            scope.Error($"{path}.hostKey", problem);
+            scope.Error($"{path}.hostKey", found);
         }
     }
 
@@ -79,14 +81,14 @@ internal static class HostRules
     {
         foreach (var (key, value) in labels ?? new Dictionary<string, string>())
         {
-            if (!Syntax.IsLabelKey(key))
+            if (!LabelKey.TryParse(key, out _, out var keyProblem))
             {
-                scope.Error($"{path}[{key}]", $"\"{key}\" is not a valid label key; expected [prefix/]name, the name at most 63 alphanumerics, '-', '_' or '.'");
+                scope.Error(SourceMap.KeyPath(path, key), keyProblem);
             }
 
             if (!Syntax.IsLabelValue(value))
             {
-                scope.Error($"{path}[{key}]", $"\"{value}\" is not a valid label value; expected at most 63 alphanumerics, '-', '_' or '.', starting and ending alphanumeric");
+                scope.Error(SourceMap.KeyPath(path, key), $"{Printable.Quote(value)} is not a valid label value; expected at most 63 alphanumerics, '-', '_' or '.', starting and ending alphanumeric");
             }
         }
     }

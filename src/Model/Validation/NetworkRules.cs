@@ -1,9 +1,9 @@
-using System.Net;
 using HaKube.Model.Api;
+using HaKube.Model.Values;
 
 namespace HaKube.Model.Validation;
 
-/// <summary>Pod and service networks.</summary>
+/// <summary>Pod and service networks: canonical CIDRs (the text kubeadm and Calico get is exactly their print).</summary>
 internal static class NetworkRules
 {
     // kube-apiserver refuses service ranges with more than 20 host bits (a /12 in IPv4).
@@ -13,7 +13,7 @@ internal static class NetworkRules
     {
         var networking = scope.Spec.Networking;
         var service = ParseCidr(scope, networking.ServiceSubnet, "spec.networking.serviceSubnet");
-        IPNetwork? pod = null;
+        Cidr? pod = null;
         if (networking.PodSubnet is null)
         {
             if (networking.Cni != CniPlugin.None)
@@ -26,26 +26,26 @@ internal static class NetworkRules
             pod = ParseCidr(scope, networking.PodSubnet, "spec.networking.podSubnet");
         }
 
-        if (service is { } s && (s.BaseAddress.GetAddressBytes().Length * 8) - s.PrefixLength > MaxServiceHostBits)
+        if (service is { HostBits: > MaxServiceHostBits })
         {
-            scope.Error("spec.networking.serviceSubnet", $"{networking.ServiceSubnet} is too large; kube-apiserver allows at most {MaxServiceHostBits} host bits (a /12 for IPv4)");
+            scope.Error("spec.networking.serviceSubnet", $"{service} is too large; kube-apiserver allows at most {MaxServiceHostBits} host bits (a /12 for IPv4)");
         }
 
-        if (pod is { } p && service is { } sv && Overlaps(p, sv))
+        if (pod is { } p && service is { } sv && p.Overlaps(sv))
         {
-            scope.Error("spec.networking.podSubnet", $"{networking.PodSubnet} overlaps serviceSubnet {networking.ServiceSubnet}; expected disjoint ranges");
+            scope.Error("spec.networking.podSubnet", $"{p} overlaps serviceSubnet {sv}; expected disjoint ranges");
         }
 
         for (var i = 0; i < scope.Spec.Hosts.Count; i++)
         {
-            if (!IPAddress.TryParse(scope.Spec.Hosts[i].Address, out var address))
+            if (!IpLiteral.TryParse(scope.Spec.Hosts[i].Address, out var address, out _))
             {
                 continue;
             }
 
             foreach (var (network, field) in new[] { (pod, "podSubnet"), (service, "serviceSubnet") })
             {
-                if (network is { } n && n.Contains(address))
+                if (network is { } n && n.Contains(address!.Address))
                 {
                     scope.Error($"spec.hosts[{i}].address", $"{address} lies inside networking.{field} {n}; expected host addresses outside the cluster's networks");
                 }
@@ -54,29 +54,18 @@ internal static class NetworkRules
 
         if (!Syntax.IsDns1123Subdomain(networking.DnsDomain))
         {
-            scope.Error("spec.networking.dnsDomain", $"\"{networking.DnsDomain}\" is not a DNS domain");
+            scope.Error("spec.networking.dnsDomain", $"{Printable.Quote(networking.DnsDomain)} is not a DNS domain; expected lower-case letters, digits, '-' and '.'");
         }
     }
 
-    private static IPNetwork? ParseCidr(ValidationScope scope, string text, string field)
+    private static Cidr? ParseCidr(ValidationScope scope, string text, string field)
     {
-        var slash = text.IndexOf('/', StringComparison.Ordinal);
-        if (slash < 0 || !IPNetwork.TryParse(text, out var network) || !IPAddress.TryParse(text[..slash], out var address))
+        if (Cidr.TryParse(text, out var cidr, out var problem))
         {
-            scope.Error(field, $"\"{text}\" is not a CIDR; expected for example 10.96.0.0/12");
-            return null;
+            return cidr;
         }
 
-        // IPNetwork masks host bits silently; kubeadm rejects them, so say so here.
-        if (!address.Equals(network.BaseAddress))
-        {
-            scope.Error(field, $"{text} has host bits set; expected the network address {network}");
-            return null;
-        }
-
-        return network;
+        scope.Error(field, problem);
+        return null;
     }
-
-    private static bool Overlaps(IPNetwork a, IPNetwork b) =>
-        a.BaseAddress.AddressFamily == b.BaseAddress.AddressFamily && (a.Contains(b.BaseAddress) || b.Contains(a.BaseAddress));
 }

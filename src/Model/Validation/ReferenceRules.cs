@@ -1,4 +1,5 @@
 using HaKube.Model.Api;
+using HaKube.Model.Values;
 
 namespace HaKube.Model.Validation;
 
@@ -14,21 +15,21 @@ internal static class ReferenceRules
             var index = scope.HostIndex(name);
             if (!seen.Add(name))
             {
-                scope.Error($"{path}[{i}]", $"host \"{name}\" is listed twice");
+                scope.Error($"{path}[{i}]", $"host {Printable.Quote(name)} is listed twice");
             }
             else if (index < 0)
             {
-                scope.Error($"{path}[{i}]", $"host \"{name}\" is not declared in spec.hosts");
+                scope.Error($"{path}[{i}]", $"host {Printable.Quote(name)} is not declared in spec.hosts");
             }
             else if (!scope.Spec.Hosts[index].Roles.Contains(role))
             {
-                scope.Error($"{path}[{i}]", $"host \"{name}\" lacks role {role}; expected it in spec.hosts[{index}].roles");
+                scope.Error($"{path}[{i}]", $"host {Printable.Quote(name)} lacks role {role}; expected it in spec.hosts[{index}].roles");
             }
         }
 
         foreach (var host in scope.Spec.HostsWithRole(role).Where(h => !names.Contains(h.Name)))
         {
-            scope.Error($"spec.hosts[{scope.HostIndex(host.Name)}].roles", $"host \"{host.Name}\" has role {role} but is not listed in {path}");
+            scope.Error($"spec.hosts[{scope.HostIndex(host.Name)}].roles", $"host {HaKube.Model.Values.Printable.Quote(host.Name)} has role {role} but is not listed in {path}");
         }
     }
 }

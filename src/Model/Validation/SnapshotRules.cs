@@ -12,9 +12,9 @@ internal static class SnapshotRules
             return;
         }
 
-        if (!Duration.TryParse(snapshots.Interval, out var interval))
+        if (!Duration.TryParse(snapshots.Interval, out var interval, out var problem))
         {
-            scope.Error("spec.etcd.snapshots.interval", $"\"{snapshots.Interval}\" is not a duration; expected numbers with units s, m, h or d, such as 30m, 6h or 1d");
+            scope.Error("spec.etcd.snapshots.interval", problem);
         }
         else if (interval < EtcdSnapshotsSpec.MinimumInterval)
         {

@@ -30,7 +30,7 @@ public sealed record SshHostKey(string Algorithm, byte[] Blob)
 
         if (!Algorithms.Contains(parts[0]))
         {
-            problem = $"unsupported host key algorithm \"{parts[0]}\"; expected one of {string.Join(", ", Algorithms)}";
+            problem = $"unsupported host key algorithm {HaKube.Model.Values.Printable.Quote(parts[0])}; expected one of {string.Join(", ", Algorithms)}";
             return false;
         }
 
@@ -54,6 +54,37 @@ public sealed record SshHostKey(string Algorithm, byte[] Blob)
         key = new SshHostKey(expected, blob);
         problem = "";
         return true;
+    }
+
+    /// <summary>
+    /// Why <paramref name="text"/>, a key that <see cref="TryParse"/> read, is not written the one way a
+    /// manifest pins it: "ALGORITHM BASE64", canonical base64, one space, and an optional comment of
+    /// printable characters; null when it is.
+    /// </summary>
+    public static string? CanonicalProblem(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var parts = text.Split(' ', 3);
+        if (parts.Length < 2 || !TryParse(text, out var key, out _))
+        {
+            return null; // TryParse already says what is wrong
+        }
+
+        var comment = parts.Length == 3 ? parts[2] : null;
+        var canonical = $"{parts[0]} {Convert.ToBase64String(key!.Blob)}";
+        if (comment is not null)
+        {
+            if (comment.Length == 0 || comment.Any(HaKube.Model.Values.Printable.IsUnsafe) || comment != comment.Trim())
+            {
+                return $"the comment after the key {HaKube.Model.Values.Printable.Quote(comment)} holds control characters or extra spaces; expected printable text or none";
+            }
+
+            canonical += " " + comment;
+        }
+
+        return string.Equals(canonical, text, StringComparison.Ordinal)
+            ? null
+            : $"{HaKube.Model.Values.Printable.Quote(text)} is not in canonical form; expected {HaKube.Model.Values.Printable.Quote(canonical)}";
     }
 
     private static string? EmbeddedAlgorithm(byte[] blob)

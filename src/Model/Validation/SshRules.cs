@@ -1,4 +1,5 @@
 using HaKube.Model.Api;
+using HaKube.Model.Values;
 
 namespace HaKube.Model.Validation;
 
@@ -10,7 +11,7 @@ internal static class SshRules
         var ssh = scope.Spec.Ssh;
         if (!Syntax.IsUserName(ssh.User))
         {
-            scope.Error("spec.ssh.user", $"\"{ssh.User}\" is not a login name; expected lower-case letters, digits, '_' and '-'");
+            scope.Error("spec.ssh.user", $"{Printable.Quote(ssh.User)} is not a login name; expected lower-case letters, digits, '_' and '-'");
         }
 
         if (!Syntax.IsPort(ssh.Port))
@@ -39,6 +40,12 @@ internal static class SshRules
                 CheckSecretRef(scope, ssh.PrivateKeySecretRef, "spec.ssh.privateKeySecretRef");
             }
 
+            // privateKeyFile is left unread here (a manifest may carry both, for either mode), but its grammar still holds.
+            if (ssh.PrivateKeyFile is { } unused && !FilePath.TryParse(unused, out _, out var problem))
+            {
+                scope.Error("spec.ssh.privateKeyFile", problem);
+            }
+
             return;
         }
 
@@ -48,11 +55,17 @@ internal static class SshRules
             return;
         }
 
-        CheckFileExists(scope, ssh.PrivateKeyFile, "spec.ssh.privateKeyFile", "private key");
+        CheckFile(scope, ssh.PrivateKeyFile, "spec.ssh.privateKeyFile", "private key", SshSpec.MaxPrivateKeyBytes);
     }
 
     private static void CheckHostKeySource(ValidationScope scope, SshSpec ssh)
     {
+        if (scope.Options.Mode == ManifestMode.CustomResource && ssh.KnownHostsFile is not null)
+        {
+            // Never read in this mode: accepting it would let a manifest look verified while every unpinned host is refused.
+            scope.Error("spec.ssh.knownHostsFile", "a custom resource has no files beside it, so knownHostsFile is never read; expected knownHostsSecretRef: {name, key} naming a Secret in the HaCluster's namespace, or a hostKey on every host");
+        }
+
         if (scope.Options.Mode == ManifestMode.CustomResource && ssh.KnownHostsSecretRef is { } knownHosts)
         {
             CheckSecretRef(scope, knownHosts, "spec.ssh.knownHostsSecretRef");
@@ -63,7 +76,7 @@ internal static class SshRules
         {
             if (scope.Options.Mode == ManifestMode.File)
             {
-                CheckFileExists(scope, ssh.KnownHostsFile, "spec.ssh.knownHostsFile", "known_hosts file");
+                CheckFile(scope, ssh.KnownHostsFile, "spec.ssh.knownHostsFile", "known_hosts file", SshSpec.MaxKnownHostsBytes);
             }
 
             return;
@@ -74,7 +87,7 @@ internal static class SshRules
         {
             if (scope.Spec.Hosts[i].HostKey is null)
             {
-                scope.Error($"spec.hosts[{i}]", $"host \"{scope.Spec.Hosts[i].Name}\" has no hostKey and spec.ssh.knownHostsFile is not set; expected one of them, host keys are always verified{KnownHostsHint(scope)}");
+                scope.Error($"spec.hosts[{i}]", $"host {Printable.Quote(scope.Spec.Hosts[i].Name)} has no hostKey and spec.ssh.knownHostsFile is not set; expected one of them, host keys are always verified{KnownHostsHint(scope)}");
             }
         }
 
@@ -92,20 +105,20 @@ internal static class SshRules
     {
         if (!Syntax.IsDns1123Subdomain(reference.Name))
         {
-            scope.Error(field + ".name", $"\"{reference.Name}\" is not a Secret name; expected a DNS-1123 subdomain (lower-case letters, digits, '-' and '.')");
+            scope.Error(field + ".name", $"{Printable.Quote(reference.Name)} is not a Secret name; expected a DNS-1123 subdomain (lower-case letters, digits, '-' and '.')");
         }
 
         if (!Syntax.IsSecretDataKey(reference.Key))
         {
-            scope.Error(field + ".key", $"\"{reference.Key}\" is not a Secret data key; expected letters, digits, '-', '_' and '.'");
+            scope.Error(field + ".key", $"{Printable.Quote(reference.Key)} is not a Secret data key; expected letters, digits, '-', '_' and '.'");
         }
     }
 
     private static void CheckBastion(ValidationScope scope, BastionSpec bastion)
     {
-        if (!Syntax.IsHostAddress(bastion.Host))
+        if (!HostAddress.TryParse(bastion.Host, out _, out var hostProblem))
         {
-            scope.Error("spec.ssh.bastion.host", $"\"{bastion.Host}\" is not an IP address or host name");
+            scope.Error("spec.ssh.bastion.host", hostProblem);
         }
 
         if (!Syntax.IsPort(bastion.Port))
@@ -115,27 +128,36 @@ internal static class SshRules
 
         if (bastion.User is { } user && !Syntax.IsUserName(user))
         {
-            scope.Error("spec.ssh.bastion.user", $"\"{user}\" is not a login name");
+            scope.Error("spec.ssh.bastion.user", $"{Printable.Quote(user)} is not a login name");
         }
 
-        if (bastion.HostKey is { } key && !SshHostKey.TryParse(key, out _, out var problem))
+        if (bastion.HostKey is { } key && (SshHostKey.TryParse(key, out _, out var problem) ? SshHostKey.CanonicalProblem(key) : problem) is { } found)
         {
-            scope.Error("spec.ssh.bastion.hostKey", problem);
+            scope.Error("spec.ssh.bastion.hostKey", found);
         }
     }
 
-    private static void CheckFileExists(ValidationScope scope, string relativePath, string field, string what)
+    private static void CheckFile(ValidationScope scope, string text, string field, string what, long maxBytes)
     {
-        if (relativePath.Length == 0)
+        if (!FilePath.TryParse(text, out var path, out var problem))
         {
-            scope.Error(field, $"empty path; expected the {what}'s path relative to the manifest");
+            scope.Error(field, problem.StartsWith("empty path", StringComparison.Ordinal) ? $"empty path; expected the {what}'s path relative to the manifest" : problem);
             return;
         }
 
-        var full = Path.GetFullPath(Path.Combine(scope.ManifestDirectory, relativePath));
-        if (scope.Options.FileExists is { } exists && !exists(full))
+        if (scope.Options.Files?.Check(scope.File, path!.Value, maxBytes) is not { } found)
         {
-            scope.Error(field, $"{what} \"{relativePath}\" not found (looked for {full})");
+            return;
         }
+
+        var shown = Printable.Quote(path!.Value);
+        scope.Error(field, found.Kind switch
+        {
+            ReferencedFileProblemKind.Missing => $"{what} {shown} not found (looked for {Printable.Escape(found.ResolvedPath)})",
+            ReferencedFileProblemKind.OutsideAllowedFolders => $"{what} {shown} resolves to {Printable.Escape(found.ResolvedPath)}, outside the manifest's folder {Printable.Escape(found.Detail)}; expected a file inside it (or an operator's --allow-paths-outside DIR)",
+            ReferencedFileProblemKind.NotARegularFile => $"{what} {shown} resolves to {Printable.Escape(found.ResolvedPath)}, which is not a regular file",
+            ReferencedFileProblemKind.TooLarge => $"{what} {shown} is {found.Detail} bytes; expected at most {maxBytes}",
+            _ => $"{what} {shown} cannot be read: {Printable.Escape(found.Detail)}",
+        });
     }
 }

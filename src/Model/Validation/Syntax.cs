@@ -1,35 +1,34 @@
-using System.Net;
 using System.Text.RegularExpressions;
+using HaKube.Model.Values;
 
 namespace HaKube.Model.Validation;
 
 /// <summary>The string formats the API accepts: Kubernetes names, host addresses, label keys and values, user names.</summary>
 public static partial class Syntax
 {
+    /// <summary>CRD patterns (Go regular expressions, where $ is the end of the text) of the grammars below.</summary>
+    public const string Dns1123SubdomainPattern = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+
+    public const string LabelValuePattern = "^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$";
+
+    public const string SecretDataKeyPattern = "^[-._a-zA-Z0-9]+$";
+
+    public const string UserNamePattern = "^[a-z_][a-z0-9_-]*$";
+
     /// <summary>A DNS-1123 subdomain, as Kubernetes requires of object and node names.</summary>
     public static bool IsDns1123Subdomain(string value) => value.Length <= 253 && Dns1123Subdomain().IsMatch(value);
 
-    /// <summary>An IP address or an RFC 1123 host name.</summary>
-    public static bool IsHostAddress(string value) =>
-        IsIpAddress(value) || (value.Length <= 253 && HostName().IsMatch(value) && !AllNumeric().IsMatch(value));
+    /// <summary>A DNS-1123 label, as Kubernetes requires of namespace names.</summary>
+    public static bool IsDns1123Label(string value) => value.Length <= 63 && !value.Contains('.', StringComparison.Ordinal) && Dns1123Subdomain().IsMatch(value);
 
-    /// <summary>
-    /// A dotted-quad IPv4 or a plain IPv6 address. IPAddress.TryParse alone also takes "10"
-    /// (0.0.0.10), "1.2.3" and zone ids, which no user means in a manifest.
-    /// </summary>
-    public static bool IsIpAddress(string value) =>
-        value.Contains(':', StringComparison.Ordinal)
-            ? !value.Contains('%', StringComparison.Ordinal) && IPAddress.TryParse(value, out var v6) && v6.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
-            : DottedQuad().IsMatch(value);
+    /// <summary>A canonical IP address or a canonical (lower-case) RFC 1123 host name: <see cref="HostAddress"/>.</summary>
+    public static bool IsHostAddress(string value) => HostAddress.TryParse(value, out _, out _);
 
-    /// <summary>A Kubernetes label key: an optional DNS subdomain prefix and a name of at most 63 characters.</summary>
-    public static bool IsLabelKey(string key)
-    {
-        var slash = key.IndexOf('/', StringComparison.Ordinal);
-        var name = slash < 0 ? key : key[(slash + 1)..];
-        var prefixValid = slash < 0 || IsDns1123Subdomain(key[..slash]);
-        return prefixValid && name.Length is > 0 and <= 63 && LabelValue().IsMatch(name);
-    }
+    /// <summary>A canonical IPv4 or IPv6 address: <see cref="IpLiteral"/>.</summary>
+    public static bool IsIpAddress(string value) => IpLiteral.IsCanonical(value);
+
+    /// <summary>A Kubernetes label key: <see cref="LabelKey"/>.</summary>
+    public static bool IsLabelKey(string key) => LabelKey.TryParse(key, out _, out _);
 
     /// <summary>A Kubernetes label value: empty, or at most 63 alphanumerics, '-', '_' and '.', starting and ending alphanumeric.</summary>
     public static bool IsLabelValue(string value) => value.Length == 0 || (value.Length <= 63 && LabelValue().IsMatch(value));
@@ -48,15 +47,6 @@ public static partial class Syntax
 
     [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\z")]
     private static partial Regex Dns1123Subdomain();
-
-    [GeneratedRegex(@"^[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*\z")]
-    private static partial Regex HostName();
-
-    [GeneratedRegex(@"^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}\z")]
-    private static partial Regex DottedQuad();
-
-    [GeneratedRegex(@"^[0-9.]+\z")]
-    private static partial Regex AllNumeric();
 
     [GeneratedRegex(@"^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?\z")]
     private static partial Regex LabelValue();

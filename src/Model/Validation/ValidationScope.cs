@@ -14,8 +14,8 @@ internal sealed class ValidationScope(LoadedManifest manifest, ValidationOptions
 
     public ValidationOptions Options => options;
 
-    /// <summary>The folder the manifest's relative paths are resolved against.</summary>
-    public string ManifestDirectory => Path.GetDirectoryName(Path.GetFullPath(manifest.Source.File)) ?? "/";
+    /// <summary>The manifest's file, as the user named it.</summary>
+    public string File => manifest.Source.File;
 
     public IReadOnlyList<ManifestError> Errors => _errors;
 

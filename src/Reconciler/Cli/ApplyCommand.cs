@@ -24,13 +24,26 @@ internal static class ApplyCommand
         var output = new Option<string>("--output", "-o") { Description = "text (default) or json.", DefaultValueFactory = _ => "text" };
         output.AcceptOnlyFromAmong("text", "json");
         var stateDir = new Option<string>("--state-dir") { Description = "State store root (one folder per cluster).", DefaultValueFactory = _ => ClusterStateStore.DefaultRoot };
-        var command = new Command("apply", "Probe, plan and run the steps until the hosts match the manifest (kubeadm HA, automated).") { file, yes, output, stateDir };
+        var allow = AllowPathsOutsideOption.Create();
+        var command = new Command("apply", "Probe, plan and run the steps until the hosts match the manifest (kubeadm HA, automated).") { file, yes, output, stateDir, allow };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var error = parse.InvocationConfiguration.Error;
             var writer = parse.InvocationConfiguration.Output;
             var json = parse.GetValue(output) == "json";
-            var loaded = await ManifestFiles.LoadAsync([parse.GetValue(file)!], cancellationToken);
+            var problems = new List<string>();
+            var allowed = AllowPathsOutsideOption.Folders(parse, allow, problems);
+            foreach (var problem in problems)
+            {
+                await error.WriteLineAsync("error: " + problem);
+            }
+
+            if (problems.Count > 0)
+            {
+                return ExitCodes.Failure;
+            }
+
+            var loaded = await ManifestFiles.LoadAsync([parse.GetValue(file)!], cancellationToken, allowed);
             foreach (var problem in loaded.Errors)
             {
                 await error.WriteLineAsync(problem.ToString());
@@ -57,7 +70,7 @@ internal static class ApplyCommand
                 var name = manifest.Cluster.Metadata.Name;
                 try
                 {
-                    var (session, key) = await SessionFactory.CreateAsync(manifest, pool, parse.GetValue(stateDir)!, cancellationToken);
+                    var (session, key) = await SessionFactory.CreateAsync(manifest, pool, parse.GetValue(stateDir)!, cancellationToken, allowPathsOutside: allowed);
                     using (key)
                     {
                         if (!parse.GetValue(yes) && !await ConfirmAsync(console, session, name, cancellationToken))

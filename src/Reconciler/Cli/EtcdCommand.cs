@@ -23,14 +23,29 @@ internal static class EtcdCommand
         var file = new Option<string>("--file", "-f") { Description = "HaCluster manifest file or directory.", Required = true };
         var stateDir = new Option<string>("--state-dir") { Description = "State store root (one folder per cluster).", DefaultValueFactory = _ => ClusterStateStore.DefaultRoot };
         var output = new Option<string?>("--output", "-o") { Description = "Also copy the snapshot to this file (mode 0600); one cluster only." };
+        var allow = AllowPathsOutsideOption.Create();
+        var maxSize = MaxSnapshotSizeOption.Create();
         var snapshot = new Command("snapshot", "Save an etcd snapshot from a healthy member into the state store (STATE/CLUSTER/snapshots), verified by size, sha256 and etcdctl snapshot status. It holds every Secret of the cluster: keep it as such.")
         {
-            file, stateDir, output,
+            file, stateDir, output, allow, maxSize,
         };
         snapshot.SetAction(async (parse, cancellationToken) =>
         {
             var error = parse.InvocationConfiguration.Error;
-            var loaded = await ManifestFiles.LoadAsync([parse.GetValue(file)!], cancellationToken);
+            var problems = new List<string>();
+            var allowed = AllowPathsOutsideOption.Folders(parse, allow, problems);
+            var maxBytes = MaxSnapshotSizeOption.Bytes(parse, maxSize, problems);
+            foreach (var problem in problems)
+            {
+                await error.WriteLineAsync("error: " + problem);
+            }
+
+            if (problems.Count > 0)
+            {
+                return ExitCodes.Failure;
+            }
+
+            var loaded = await ManifestFiles.LoadAsync([parse.GetValue(file)!], cancellationToken, allowed);
             foreach (var problem in loaded.Errors)
             {
                 await error.WriteLineAsync(problem.ToString());
@@ -54,7 +69,7 @@ internal static class EtcdCommand
             {
                 try
                 {
-                    var taken = await SnapshotAsync(manifest, pool, parse.GetValue(stateDir)!, cancellationToken);
+                    var taken = await SnapshotAsync(manifest, pool, parse.GetValue(stateDir)!, allowed, maxBytes, cancellationToken);
                     if (copyTo is not null)
                     {
                         await CopyPrivateAsync(taken.Stored.Path, copyTo, cancellationToken);
@@ -77,9 +92,9 @@ internal static class EtcdCommand
         return new Command("etcd", "Work with the cluster's etcd.") { snapshot };
     }
 
-    private static async Task<TakenSnapshot> SnapshotAsync(LoadedManifest manifest, SshConnectionPool pool, string stateRoot, CancellationToken cancellationToken)
+    private static async Task<TakenSnapshot> SnapshotAsync(LoadedManifest manifest, SshConnectionPool pool, string stateRoot, IReadOnlyList<string> allowed, long maxBytes, CancellationToken cancellationToken)
     {
-        var (session, key) = await SessionFactory.CreateAsync(manifest, pool, stateRoot, cancellationToken);
+        var (session, key) = await SessionFactory.CreateAsync(manifest, pool, stateRoot, cancellationToken, allowPathsOutside: allowed);
         using (key)
         {
             var spec = session.Cluster.Spec;
@@ -93,7 +108,7 @@ internal static class EtcdCommand
             }
 
             var store = EtcdSnapshotStore.For(session.Store, stateRoot, session.Cluster.Metadata.Namespace, session.Cluster.Metadata.Name);
-            return await new EtcdSnapshotter(session.Time).TakeAsync(session.Connect(host.Name), host.Address, store, null, cancellationToken);
+            return await new EtcdSnapshotter(session.Time) { MaxBytes = maxBytes }.TakeAsync(session.Connect(host.Name), host.Address, store, null, cancellationToken);
         }
     }
 

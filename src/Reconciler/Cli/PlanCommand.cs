@@ -22,12 +22,25 @@ internal static class PlanCommand
         var output = new Option<string>("--output", "-o") { Description = "table (default) or json.", DefaultValueFactory = _ => "table" };
         output.AcceptOnlyFromAmong("table", "json");
         var stateDir = new Option<string>("--state-dir") { Description = "State store root (one folder per cluster).", DefaultValueFactory = _ => ClusterStateStore.DefaultRoot };
-        var command = new Command("plan", "Probe the hosts and print what apply would do, with a reason per step; changes no host.") { file, output, stateDir };
+        var allow = AllowPathsOutsideOption.Create();
+        var command = new Command("plan", "Probe the hosts and print what apply would do, with a reason per step; changes no host.") { file, output, stateDir, allow };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var error = parse.InvocationConfiguration.Error;
             var writer = parse.InvocationConfiguration.Output;
-            var loaded = await ManifestFiles.LoadAsync([parse.GetValue(file)!], cancellationToken);
+            var problems = new List<string>();
+            var allowed = AllowPathsOutsideOption.Folders(parse, allow, problems);
+            foreach (var problem in problems)
+            {
+                await error.WriteLineAsync("error: " + problem);
+            }
+
+            if (problems.Count > 0)
+            {
+                return ExitCodes.Failure;
+            }
+
+            var loaded = await ManifestFiles.LoadAsync([parse.GetValue(file)!], cancellationToken, allowed);
             foreach (var problem in loaded.Errors)
             {
                 await error.WriteLineAsync(problem.ToString());
@@ -44,7 +57,7 @@ internal static class PlanCommand
             {
                 try
                 {
-                    var (session, key) = await SessionFactory.CreateAsync(manifest, pool, parse.GetValue(stateDir)!, cancellationToken, readOnlyState: true);
+                    var (session, key) = await SessionFactory.CreateAsync(manifest, pool, parse.GetValue(stateDir)!, cancellationToken, readOnlyState: true, allowPathsOutside: allowed);
                     using (key)
                     {
                         var (_, _, plan) = await new ApplyLoop(session, PlannerProvider.Default).PlanOnceAsync(cancellationToken);

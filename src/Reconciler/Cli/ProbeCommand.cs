@@ -27,11 +27,24 @@ internal static class ProbeCommand
         var file = new Option<string>("--file", "-f") { Description = "HaCluster manifest file or directory.", Required = true };
         var output = new Option<string>("--output", "-o") { Description = "table (default) or json.", DefaultValueFactory = _ => "table" };
         output.AcceptOnlyFromAmong("table", "json");
-        var command = new Command("probe", "Probe every host of the cluster over SSH (one command per host) and print the facts found; changes nothing.") { file, output };
+        var allow = AllowPathsOutsideOption.Create();
+        var command = new Command("probe", "Probe every host of the cluster over SSH (one command per host) and print the facts found; changes nothing.") { file, output, allow };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var error = parse.InvocationConfiguration.Error;
-            var loaded = await ManifestFiles.LoadAsync([parse.GetValue(file)!], cancellationToken);
+            var problems = new List<string>();
+            var allowed = AllowPathsOutsideOption.Folders(parse, allow, problems);
+            foreach (var problem in problems)
+            {
+                await error.WriteLineAsync("error: " + problem);
+            }
+
+            if (problems.Count > 0)
+            {
+                return ExitCodes.Failure;
+            }
+
+            var loaded = await ManifestFiles.LoadAsync([parse.GetValue(file)!], cancellationToken, allowed);
             foreach (var problem in loaded.Errors)
             {
                 await error.WriteLineAsync(problem.ToString());
@@ -46,7 +59,7 @@ internal static class ProbeCommand
             await using var pool = new SshConnectionPool();
             foreach (var manifest in loaded.Manifests)
             {
-                var probed = await ProbeAsync(manifest, pool, error, cancellationToken);
+                var probed = await ProbeAsync(manifest, pool, error, allowed, cancellationToken);
                 if (probed is null)
                 {
                     return ExitCodes.Failure;
@@ -70,13 +83,13 @@ internal static class ProbeCommand
         return command;
     }
 
-    private static async Task<IReadOnlyList<HostFacts>?> ProbeAsync(LoadedManifest manifest, SshConnectionPool pool, TextWriter error, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<HostFacts>?> ProbeAsync(LoadedManifest manifest, SshConnectionPool pool, TextWriter error, IReadOnlyList<string> allowed, CancellationToken cancellationToken)
     {
         IReadOnlyList<SshTarget> targets;
         SshPrivateKey key;
         try
         {
-            (targets, key) = await ManifestSsh.LoadAsync(manifest, cancellationToken);
+            (targets, key, _) = await ManifestSsh.LoadAsync(manifest, cancellationToken, allowed);
         }
         catch (InvalidOperationException e)
         {

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using HaKube.Actions.State;
 using HaKube.Reconciler.Daemon;
 using HaKube.Reconciler.Kubernetes;
@@ -31,11 +30,13 @@ internal static class RunCommand
         var otlpProtocol = new Option<string>("--otlp-protocol") { Description = "grpc (port 4317) or http (HTTP/protobuf, port 4318).", DefaultValueFactory = _ => "grpc" };
         otlpProtocol.AcceptOnlyFromAmong("grpc", "http");
         var dryRun = new Option<bool>("--dry-run") { Description = "Probe and plan only; change no host (status shows the plan)." };
+        var allow = AllowPathsOutsideOption.Create();
+        var maxSnapshot = MaxSnapshotSizeOption.Create();
         var logFormat = new Option<string>("--log-format") { Description = "text (one line per event) or json.", DefaultValueFactory = _ => "text" };
         logFormat.AcceptOnlyFromAmong("text", "json");
         var command = new Command("run", "Run the daemon: watch manifests, reconcile every cluster, repair drift, write status; until stopped.")
         {
-            manifests, kubernetes, kubeconfig, ns, stateDir, resync, maxParallel, metrics, otlp, otlpProtocol, dryRun, logFormat,
+            manifests, kubernetes, kubeconfig, ns, stateDir, resync, maxParallel, metrics, otlp, otlpProtocol, dryRun, logFormat, allow, maxSnapshot,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -63,10 +64,12 @@ internal static class RunCommand
                 problems.Add($"--manifests: {directory}: no such directory");
             }
 
+            var allowed = AllowPathsOutsideOption.Folders(parse, allow, problems);
+            var maxSnapshotBytes = MaxSnapshotSizeOption.Bytes(parse, maxSnapshot, problems);
             var period = ParseDuration(parse.GetValue(resync)!);
             if (period is null || period < TimeSpan.FromSeconds(1))
             {
-                problems.Add($"--resync: \"{parse.GetValue(resync)}\": expected a duration of at least 1s, such as 30s, 5m or 1h");
+                problems.Add($"--resync: {HaKube.Model.Values.Printable.Quote(parse.GetValue(resync))}: expected a duration of at least 1s, such as 30s, 5m or 1h");
             }
 
             if (parse.GetValue(maxParallel) < 1)
@@ -107,6 +110,8 @@ internal static class RunCommand
                 Resync = period!.Value,
                 MaxParallel = parse.GetValue(maxParallel),
                 ObserveOnly = parse.GetValue(dryRun),
+                AllowPathsOutside = allowed,
+                MaxSnapshotBytes = maxSnapshotBytes,
             };
             using var host = DaemonHost.Build(options, address!, collector, parse.GetValue(otlpProtocol) == "http", parse.GetValue(logFormat) == "json", customResources);
             try
@@ -142,16 +147,6 @@ internal static class RunCommand
         return services => CustomResourceMode.Register(services, config, options);
     }
 
-    /// <summary>"90s", "5m", "1h", "1500ms", or plain seconds ("60"); null when unreadable.</summary>
-    internal static TimeSpan? ParseDuration(string text)
-    {
-        var (number, unit) = text.EndsWith("ms", StringComparison.Ordinal) ? (text[..^2], 0.001)
-            : text.EndsWith('s') ? (text[..^1], 1.0)
-            : text.EndsWith('m') ? (text[..^1], 60.0)
-            : text.EndsWith('h') ? (text[..^1], 3600.0)
-            : (text, 1.0);
-        return double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) && value >= 0
-            ? TimeSpan.FromSeconds(value * unit)
-            : null;
-    }
+    /// <summary>A flag's duration in the one grammar manifests use too ("90s", "5m", "1h30m"); null when it is not one.</summary>
+    internal static TimeSpan? ParseDuration(string text) => HaKube.Model.Api.Duration.TryParse(text, out var value) ? value : null;
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using HaKube.Actions.State;
 using HaKube.Model.Status;
+using HaKube.Model.Values;
 using HaKube.Reconciler.Daemon;
 using HaKube.Reconciler.Kubernetes;
 using k8s;
@@ -62,6 +63,11 @@ internal static class StatusCommand
             if (shown.Count == 0)
             {
                 await writer.WriteLineAsync(parse.GetValue(kubernetes) ? $"no HaCluster in {where}" : $"no cluster status in {where} (is hakube run using this --state-dir?)");
+                if (!parse.GetValue(kubernetes))
+                {
+                    await WriteUnattributedAsync(writer, parse.GetValue(stateDir)!, cancellationToken);
+                }
+
                 return ExitCodes.Success;
             }
 
@@ -74,6 +80,10 @@ internal static class StatusCommand
             if (wanted is null)
             {
                 WriteSummary(console, shown);
+                if (!parse.GetValue(kubernetes))
+                {
+                    await WriteUnattributedAsync(writer, parse.GetValue(stateDir)!, cancellationToken);
+                }
             }
             else
             {
@@ -83,6 +93,21 @@ internal static class StatusCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    // Files of the manifest directory that name no cluster: their errors are shown under the clusters.
+    private static async Task WriteUnattributedAsync(TextWriter writer, string stateDir, CancellationToken cancellationToken)
+    {
+        if (await new StatusWriter(stateDir).ReadUnattributedAsync(cancellationToken) is not { Errors.Count: > 0 } unattributed)
+        {
+            return;
+        }
+
+        await writer.WriteLineAsync($"manifest files that name no cluster (as of {unattributed.UpdatedAt:u}):");
+        foreach (var e in unattributed.Errors)
+        {
+            await writer.WriteLineAsync("  " + Printable.Escape(e));
+        }
     }
 
     private static async Task<(IReadOnlyList<StatusDocument>? All, string Where)> FromStateDirectoryAsync(string stateDir, CancellationToken cancellationToken)
@@ -126,12 +151,12 @@ internal static class StatusCommand
         {
             var ready = Conditions.Get(d.Status.Conditions, ConditionTypes.Ready);
             table.AddRow(
-                new Text(d.Cluster + (d.Managed ? "" : " (unmanaged)")),
+                new Text(Printable.Escape(d.Cluster) + (d.Managed ? "" : " (unmanaged)")),
                 new Markup(Phase(d.Status.Phase)),
                 new Text(d.Status.ReadyHosts ?? "-"),
                 new Text(d.Status.ObservedGeneration?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"),
                 new Text(d.UpdatedAt.ToString("u", System.Globalization.CultureInfo.InvariantCulture)),
-                new Text(ready is null ? "-" : $"{ready.Status} {ready.Reason}"));
+                new Text(ready is null ? "-" : Printable.Escape($"{ready.Status} {ready.Reason}")));
         }
 
         console.Write(table);
@@ -140,16 +165,16 @@ internal static class StatusCommand
     private static void WriteDetail(IAnsiConsole console, StatusDocument d)
     {
         console.MarkupLine($"[bold]{Markup.Escape(d.Cluster)}[/]: {Phase(d.Status.Phase)}, generation {d.Status.ObservedGeneration}, {Markup.Escape(d.Status.ReadyHosts ?? "-")} hosts ready{(d.Managed ? "" : ", [yellow]no longer managed[/]")}");
-        console.WriteLine($"manifest {d.Manifest}, updated {d.UpdatedAt:u}");
+        console.WriteLine($"manifest {Printable.Escape(d.Manifest ?? "-")}, updated {d.UpdatedAt:u}");
         foreach (var e in d.Errors)
         {
-            console.MarkupLine("[red]" + Markup.Escape(e) + "[/]");
+            console.MarkupLine("[red]" + Markup.Escape(Printable.Escape(e)) + "[/]");
         }
 
         var conditions = new Table().AddColumns("condition", "status", "reason", "since", "message");
         foreach (var c in d.Status.Conditions)
         {
-            conditions.AddRow(new Text(c.Type), new Text(c.Status), new Text(c.Reason), new Text(c.LastTransitionTime.ToString("u", System.Globalization.CultureInfo.InvariantCulture)), new Text(c.Message));
+            conditions.AddRow(new Text(c.Type), new Text(c.Status), new Text(c.Reason), new Text(c.LastTransitionTime.ToString("u", System.Globalization.CultureInfo.InvariantCulture)), new Text(Printable.Escape(c.Message)));
         }
 
         console.Write(conditions);
@@ -163,7 +188,7 @@ internal static class StatusCommand
         {
             hosts.AddRow(
                 new Text(h.Name),
-                new Markup(h.Reachable ? "[green]yes[/]" : "[red]no[/] " + Markup.Escape(h.Error ?? "")),
+                new Markup(h.Reachable ? "[green]yes[/]" : "[red]no[/] " + Markup.Escape(Printable.Escape(h.Error ?? ""))),
                 new Text(string.Join(",", h.Roles)),
                 new Text($"{h.KubeletVersion ?? "-"}/{h.KubeadmVersion ?? "-"}"),
                 new Text(h.EtcdMember ?? "-"),
@@ -181,7 +206,7 @@ internal static class StatusCommand
         console.WriteLine("plan:");
         foreach (var step in d.Status.Plan)
         {
-            console.WriteLine($"  {step.Action} [{string.Join(", ", step.Hosts)}]: {step.Reason}");
+            console.WriteLine(Printable.Escape($"  {step.Action} [{string.Join(", ", step.Hosts)}]: {step.Reason}"));
         }
     }
 

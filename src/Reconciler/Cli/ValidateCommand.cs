@@ -13,12 +13,25 @@ internal static class ValidateCommand
             Description = "Manifest files or directories (searched recursively for *.yaml and *.yml).",
             Arity = ArgumentArity.OneOrMore,
         };
-        var command = new Command("validate", "Parse and validate HaCluster manifests; touches no host.") { paths };
+        var allow = AllowPathsOutsideOption.Create();
+        var command = new Command("validate", "Parse and validate HaCluster manifests; touches no host.") { paths, allow };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var result = await ManifestFiles.LoadAsync(parse.GetValue(paths)!, cancellationToken);
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
+            var problems = new List<string>();
+            var allowed = AllowPathsOutsideOption.Folders(parse, allow, problems);
+            foreach (var problem in problems)
+            {
+                await error.WriteLineAsync("error: " + problem);
+            }
+
+            if (problems.Count > 0)
+            {
+                return ExitCodes.Failure;
+            }
+
+            var result = await ManifestFiles.LoadAsync(parse.GetValue(paths)!, cancellationToken, allowed);
             foreach (var problem in result.Errors)
             {
                 await error.WriteLineAsync(problem.ToString());

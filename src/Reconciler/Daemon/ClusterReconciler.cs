@@ -22,7 +22,7 @@ public sealed class ClusterReconciler(SshConnectionPool pool, DaemonOptions opti
 {
     // Without an opener the key comes from files, as directory mode has always read it.
     private readonly ISessionOpener _sessions = sessions ?? new FileSessionOpener(pool, options);
-    private readonly ScheduledSnapshots _snapshots = new(time, logger, options.StateDirectory);
+    private readonly ScheduledSnapshots _snapshots = new(time, logger, options.StateDirectory, maxSnapshotBytes: options.MaxSnapshotBytes);
 
     public async Task<ReconcileResult> ReconcileAsync(LoadedManifest manifest, CancellationToken cancellationToken)
     {

@@ -23,12 +23,9 @@ public static class DaemonHost
         }
         else
         {
-            builder.Logging.AddSimpleConsole(o =>
-            {
-                o.SingleLine = true;
-                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-                o.UseUtcTimestamp = true;
-            });
+            // One line per event, control characters escaped (see EscapingTextFormatter).
+            builder.Logging.AddConsole(o => o.FormatterName = EscapingTextFormatter.FormatterName)
+                .AddConsoleFormatter<EscapingTextFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>();
         }
 
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);

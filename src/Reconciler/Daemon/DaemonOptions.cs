@@ -29,6 +29,12 @@ public sealed record DaemonOptions
     /// <summary>Probe and plan only, change no host (as if every cluster were paused). Default false.</summary>
     public bool ObserveOnly { get; init; }
 
+    /// <summary>Scheduled etcd snapshots larger than this are not downloaded (--max-snapshot-size). Default 8 GiB.</summary>
+    public long MaxSnapshotBytes { get; init; } = HaKube.Actions.Snapshots.EtcdSnapshotter.DefaultMaxBytes;
+
+    /// <summary>Folders besides each manifest's own where its key and known_hosts files may resolve (--allow-paths-outside). Default none.</summary>
+    public IReadOnlyList<string> AllowPathsOutside { get; init; } = [];
+
     /// <summary>After a pass that ran steps, come back this soon to re-observe and continue. Default 1 s.</summary>
     public TimeSpan RequeueAfterSteps { get; init; } = TimeSpan.FromSeconds(1);
 }

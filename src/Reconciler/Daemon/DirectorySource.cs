@@ -25,13 +25,14 @@ public sealed partial class DirectorySource : IDisposable
     private long _firstNoticed;
     private long _lastNoticed;
 
-    public DirectorySource(string root, TimeProvider time, ILogger logger)
+    /// <summary>A source over <paramref name="root"/>; <paramref name="allowPathsOutside"/> are folders besides each manifest's own where its key files may resolve (--allow-paths-outside).</summary>
+    public DirectorySource(string root, TimeProvider time, ILogger logger, IReadOnlyList<string>? allowPathsOutside = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(root);
         _root = Path.GetFullPath(root);
         _time = time;
         _logger = logger;
-        _catalog = new ManifestCatalog(_root);
+        _catalog = new ManifestCatalog(_root, allowPathsOutside);
     }
 
     /// <summary>Quiet time after the last write before files are read. Default 200 ms.</summary>
@@ -114,7 +115,11 @@ public sealed partial class DirectorySource : IDisposable
     {
         foreach (var change in await _catalog.RefreshAsync(batch, noticed, cancellationToken))
         {
-            LogChange(_logger, change.Kind.ToString(), change.Cluster, change.File ?? "");
+            if (change.Kind != ManifestEventKind.Unattributed)
+            {
+                LogChange(_logger, change.Kind.ToString(), change.Cluster, HaKube.Model.Values.Printable.Escape(change.File ?? ""));
+            }
+
             await _events.Writer.WriteAsync(change, cancellationToken);
         }
     }

@@ -19,5 +19,5 @@ public interface ISessionOpener
 public sealed class FileSessionOpener(SshConnectionPool pool, DaemonOptions options) : ISessionOpener
 {
     public Task<(ClusterSession Session, SshPrivateKey Key)> OpenAsync(LoadedManifest manifest, CancellationToken cancellationToken) =>
-        SessionFactory.CreateAsync(manifest, pool, options.StateDirectory, cancellationToken);
+        SessionFactory.CreateAsync(manifest, pool, options.StateDirectory, cancellationToken, allowPathsOutside: options.AllowPathsOutside);
 }

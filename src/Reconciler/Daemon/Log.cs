@@ -43,4 +43,7 @@ internal static partial class Log
 
     [LoggerMessage(4013, LogLevel.Warning, "Cluster {Cluster}: step {Step} on {Hosts} failed: {Reason}")]
     public static partial void StepFailed(ILogger logger, string cluster, string step, string hosts, string reason);
+
+    [LoggerMessage(4014, LogLevel.Error, "Manifest files that name no cluster are not acted on: {Errors}")]
+    public static partial void UnattributedErrors(ILogger logger, string errors);
 }

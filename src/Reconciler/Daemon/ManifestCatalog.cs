@@ -12,13 +12,18 @@ namespace HaKube.Reconciler.Daemon;
 /// What a manifest directory declares, kept between refreshes so that a refresh re-reads only the
 /// files that changed and reports only the clusters whose manifest changed. A file that stops
 /// validating keeps its clusters - now invalid - rather than losing them, so a typo never reads as
-/// a deletion.
+/// a deletion. No file can stop it: one that is refused unread (not a regular file, too large,
+/// outside the directory), that is not YAML, or that exhausts a parsing budget becomes located
+/// errors of the clusters it declared, or, when it names none, of the file alone
+/// (<see cref="ManifestEventKind.Unattributed"/>).
 /// </summary>
-internal sealed class ManifestCatalog(string root)
+internal sealed class ManifestCatalog(string root, IReadOnlyList<string>? allowPathsOutside = null)
 {
     private readonly string _root = Path.GetFullPath(root);
     private readonly Dictionary<string, FileEntry> _files = new(StringComparer.Ordinal);
+    private readonly ValidationOptions _validation = new(ManifestMode.File, new ReferencedFilesOnDisk(allowPathsOutside ?? []));
     private Dictionary<string, ClusterEntry> _clusters = new(StringComparer.Ordinal);
+    private IReadOnlyList<ManifestError> _unattributed = [];
 
     /// <summary>
     /// Re-reads the files in <paramref name="changed"/> and any new ones (every file whose content
@@ -30,13 +35,13 @@ internal sealed class ManifestCatalog(string root)
         var listed = Directory.Exists(_root) ? ManifestFiles.Expand([_root], []) : [];
         foreach (var file in listed)
         {
-            if (changed is null || changed.Contains(file) || !_files.ContainsKey(file))
+            if (changed is null || changed.Contains(file.Path) || !_files.ContainsKey(file.Path))
             {
                 await ReloadAsync(file, cancellationToken);
             }
         }
 
-        foreach (var gone in _files.Keys.Except(listed, StringComparer.Ordinal).ToList())
+        foreach (var gone in _files.Keys.Except(listed.Select(f => f.Path), StringComparer.Ordinal).ToList())
         {
             _files.Remove(gone);
         }
@@ -62,6 +67,18 @@ internal sealed class ManifestCatalog(string root)
         events.AddRange(_clusters.Keys.Except(next.Keys, StringComparer.Ordinal)
             .Select(name => new ManifestEvent(ManifestEventKind.Deleted, name) { File = _clusters[name].File, NoticedAt = noticedAt }));
         _clusters = next;
+
+        // Files that name no cluster: their errors have no cluster's status to go to, so they travel together.
+        var unattributed = _files.Where(f => f.Value.Names.Count == 0 && f.Value.Errors.Count > 0)
+            .OrderBy(f => f.Key, StringComparer.Ordinal)
+            .SelectMany(f => f.Value.Errors)
+            .ToList();
+        if (!unattributed.SequenceEqual(_unattributed))
+        {
+            _unattributed = unattributed;
+            events.Add(new ManifestEvent(ManifestEventKind.Unattributed, "") { Errors = unattributed, NoticedAt = noticedAt });
+        }
+
         return events;
     }
 
@@ -69,35 +86,45 @@ internal sealed class ManifestCatalog(string root)
     public static string SpecHash(LoadedManifest manifest) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(manifest.Cluster))));
 
-    private async Task ReloadAsync(string file, CancellationToken cancellationToken)
+    private async Task ReloadAsync(ManifestFile file, CancellationToken cancellationToken)
     {
-        string text;
-        try
+        var path = file.Path;
+        var (text, refused) = await Task.Run(() => ManifestFiles.Read(file), cancellationToken);
+        if (refused is null && text is null)
         {
-            text = await File.ReadAllTextAsync(file, cancellationToken);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Being replaced, or just deleted: the watcher reports the next state of the file too.
-            _files.Remove(file);
+            _files.Remove(path);
             return;
         }
 
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
-        if (_files.TryGetValue(file, out var known) && known.Hash == hash)
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text ?? "refused:" + refused)));
+        if (_files.TryGetValue(path, out var known) && known.Hash == hash)
         {
             return;
         }
 
-        var result = HaClusterValidator.ParseAndValidate(text, file, new ValidationOptions(ManifestMode.File, File.Exists));
-        var names = result.Errors.Count == 0 ? result.Manifests.Select(m => m.Cluster.Metadata.Name).ToList() : LooseNames(text);
+        var result = refused is not null ? new ParseResult([], [refused]) : Validate(text!, path);
+        var names = result.Errors.Count == 0 ? result.Manifests.Select(m => m.Cluster.Metadata.Name).ToList()
+            : text is null ? [] : LooseNames(text, path);
         if (names.Count == 0 && known is not null)
         {
             // Unreadable YAML names nothing: the clusters it declared before are the ones now invalid.
             names = [.. known.Names];
         }
 
-        _files[file] = new FileEntry(hash, result.Manifests, result.Errors, names);
+        _files[path] = new FileEntry(hash, result.Manifests, result.Errors, names);
+    }
+
+    // The budgets and the bounded read keep every known attack out; this catch keeps one unknown to us from stopping every cluster.
+    private ParseResult Validate(string text, string path)
+    {
+        try
+        {
+            return HaClusterValidator.ParseAndValidate(text, path, _validation);
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or OutOfMemoryException))
+        {
+            return new ParseResult([], [new ManifestError(path, 1, 1, "", $"HaKube could not read this file ({e.GetType().Name}: {e.Message}); please report it")]);
+        }
     }
 
     private Dictionary<string, ClusterEntry> Clusters()
@@ -145,9 +172,14 @@ internal sealed class ManifestCatalog(string root)
         ?? new SourceMap(file, new Dictionary<string, SourcePosition>(), SourcePosition.Start);
 
     /// <summary>metadata.name of every document that has one, read without binding, for files that do not validate.</summary>
-    private static List<string> LooseNames(string text)
+    private static List<string> LooseNames(string text, string path)
     {
         var names = new List<string>();
+        if (YamlBudget.Check(text, path) is not null)
+        {
+            return names; // too deep or too many aliases to be loaded at all
+        }
+
         try
         {
             var stream = new YamlStream();

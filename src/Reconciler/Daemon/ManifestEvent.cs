@@ -13,6 +13,12 @@ public enum ManifestEventKind
 
     /// <summary>No manifest declares the cluster any more: stop managing it, tear nothing down.</summary>
     Deleted,
+
+    /// <summary>
+    /// The errors of every file that names no cluster (refused unread, not YAML, over a parsing
+    /// budget), all of them each time that set changes; no cluster is named by the event.
+    /// </summary>
+    Unattributed,
 }
 
 /// <summary>One change to one cluster, as the directory source saw it.</summary>

@@ -37,7 +37,7 @@ public sealed class ReconcileLoop(DaemonOptions options, IClusterReconciler reco
         health.SetNotReady("waiting for the leader lock");
         await using var leader = new DirectoryLeaderLock(options.StateDirectory, time, logger) { RetryInterval = options.LeaderRetryInterval };
         using var queue = new WorkQueue(time);
-        using var source = new DirectorySource(options.ManifestsDirectory, time, logger) { Debounce = options.Debounce };
+        using var source = new DirectorySource(options.ManifestsDirectory, time, logger, options.AllowPathsOutside) { Debounce = options.Debounce };
         _queue = queue;
         try
         {
@@ -79,6 +79,18 @@ public sealed class ReconcileLoop(DaemonOptions options, IClusterReconciler reco
         {
             await foreach (var change in source.Events.ReadAllAsync(cancellationToken))
             {
+                if (change.Kind == ManifestEventKind.Unattributed)
+                {
+                    var errors = change.Errors.Select(e => e.ToString()).ToList();
+                    if (errors.Count > 0)
+                    {
+                        Log.UnattributedErrors(logger, string.Join(" | ", errors));
+                    }
+
+                    await _statuses.WriteUnattributedAsync(errors, time.GetUtcNow(), cancellationToken);
+                    continue;
+                }
+
                 await ApplyAsync(change, cancellationToken);
                 queue.Add(change.Cluster);
             }

@@ -175,10 +175,12 @@ public static class StatusBuilder
             : Conditions.Make(ConditionTypes.Ready, ConditionStatus.False, ConditionReasons.NotConverged, string.Join("; ", notTrue.Select(c => $"{c.Type} is {c.Status} ({c.Reason})")), now, null);
     }
 
+    // A suspended object shows Paused whatever its hosts look like, as Flux and Cluster API show theirs;
+    // the Ready condition still tells whether they match the manifest.
     private static ClusterPhase Phase(bool paused, Condition ready, IReadOnlyList<Condition> parts, Plan plan) => true switch
     {
-        _ when ready.Status == ConditionStatus.True => ClusterPhase.Ready,
         _ when paused => ClusterPhase.Paused,
+        _ when ready.Status == ConditionStatus.True => ClusterPhase.Ready,
         _ when plan.Refusals.Count > 0 || parts.Any(c => c.Type == ConditionTypes.HostsReachable && c.Status != ConditionStatus.True) => ClusterPhase.Degraded,
         _ when plan.Steps.Count > 0 => ClusterPhase.Converging,
         _ => ClusterPhase.Degraded,

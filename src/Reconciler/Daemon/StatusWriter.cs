@@ -13,6 +13,9 @@ public sealed class StatusWriter
 {
     public const string FolderName = "status";
 
+    /// <summary>The errors of manifest files that name no cluster; '_' starts no cluster name, so no status file can be this one.</summary>
+    public const string UnattributedFileName = "_files.json";
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,
@@ -63,7 +66,7 @@ public sealed class StatusWriter
         }
 
         var documents = new List<StatusDocument>();
-        foreach (var file in System.IO.Directory.EnumerateFiles(Directory, "*.json").Where(f => !Path.GetFileName(f).StartsWith('.')).Order(StringComparer.Ordinal))
+        foreach (var file in System.IO.Directory.EnumerateFiles(Directory, "*.json").Where(f => !Path.GetFileName(f).StartsWith('.') && !Path.GetFileName(f).StartsWith('_')).Order(StringComparer.Ordinal))
         {
             if (await ReadFileAsync(file, cancellationToken) is { } document)
             {
@@ -72,6 +75,40 @@ public sealed class StatusWriter
         }
 
         return documents;
+    }
+
+    /// <summary>Records the errors of the files that name no cluster (none: the record is removed).</summary>
+    public Task WriteUnattributedAsync(IReadOnlyList<string> errors, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        var path = Path.Combine(Directory, UnattributedFileName);
+        if (errors.Count == 0)
+        {
+            File.Delete(path);
+            return Task.CompletedTask;
+        }
+
+        return AtomicFile.WriteAsync(path, JsonSerializer.Serialize(new UnattributedErrors(at, errors), Json) + "\n", cancellationToken);
+    }
+
+    /// <summary>The errors of the files that name no cluster, as last recorded; none when there are none.</summary>
+    public async Task<UnattributedErrors?> ReadUnattributedAsync(CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(Directory, UnattributedFileName);
+        try
+        {
+            if (!File.Exists(path))
+            {
+                return null;
+            }
+
+            await using var stream = File.OpenRead(path);
+            return await JsonSerializer.DeserializeAsync<UnattributedErrors>(stream, Json, cancellationToken);
+        }
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     public static string Serialize(object value) => JsonSerializer.Serialize(value, Json);

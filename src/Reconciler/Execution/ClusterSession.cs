@@ -20,8 +20,10 @@ public sealed class ClusterSession
     private readonly Dictionary<string, SshTarget> _targets;
     private Dictionary<string, SshTarget> _departing = new(StringComparer.Ordinal);
 
-    public ClusterSession(HaCluster cluster, IReadOnlyList<SshTarget> targets, SshConnectionPool pool, ClusterStateStore store, TimeProvider? time = null)
+    /// <summary>A session; <paramref name="knownHosts"/> is the known_hosts the targets were built from, whose @revoked keys also bar the remembered keys of departing hosts and previous machines.</summary>
+    public ClusterSession(HaCluster cluster, IReadOnlyList<SshTarget> targets, SshConnectionPool pool, ClusterStateStore store, TimeProvider? time = null, KnownHosts? knownHosts = null)
     {
+        KnownHosts = knownHosts ?? KnownHosts.Empty;
         ArgumentNullException.ThrowIfNull(cluster);
         ArgumentNullException.ThrowIfNull(targets);
         Cluster = cluster;
@@ -34,6 +36,9 @@ public sealed class ClusterSession
     }
 
     public HaCluster Cluster { get; }
+
+    /// <summary>The known_hosts the spec's targets were built from (empty when every host is pinned).</summary>
+    public KnownHosts KnownHosts { get; }
 
     public SshConnectionPool Pool { get; }
 
@@ -83,7 +88,7 @@ public sealed class ClusterSession
         var template = _targets.Values.FirstOrDefault();
         _departing = template is null
             ? new(StringComparer.Ordinal)
-            : departing.ToDictionary(d => d.Key, d => DepartingTarget(d.Key, d.Host, template), StringComparer.Ordinal);
+            : departing.ToDictionary(d => d.Key, d => DepartingTarget(d.Key, d.Host, template, KnownHosts), StringComparer.Ordinal);
         Departing = departing.Where(d => _departing.ContainsKey(d.Key)).Select(d => d.Host.ToHostSpec() with { Name = d.Key }).ToList();
         return [.. Cluster.Spec.Hosts.Select(h => _targets[h.Name]), .. _departing.Values];
     }
@@ -118,10 +123,11 @@ public sealed class ClusterSession
         return new ManagedHost(host.Name, endpoint.Address, host.Roles, endpoint.Port, endpoint.HostKeys.Expected.Select(k => k.ToString()).ToList());
     }
 
-    private static SshTarget DepartingTarget(string name, ManagedHost host, SshTarget template)
+    private static SshTarget DepartingTarget(string name, ManagedHost host, SshTarget template, KnownHosts knownHosts)
     {
         var keys = host.HostKeys.Select(k => SshHostKey.TryParse(k, out var key, out _) ? key : null).OfType<SshHostKey>().ToList();
-        return template with { Name = name, Endpoint = template.Endpoint with { Address = host.Address, Port = host.SshPort, HostKeys = HostKeyPolicy.Remembered(keys) } };
+        var revoked = knownHosts.RevokedFor(host.Name == host.Address ? [host.Address] : [host.Address, host.Name], host.SshPort);
+        return template with { Name = name, Endpoint = template.Endpoint with { Address = host.Address, Port = host.SshPort, HostKeys = HostKeyPolicy.Remembered(keys, revoked) } };
     }
 
     /// <summary>A user-provided (External) load balancer as seen from here; null with HAProxy, whose hosts the probe sees.</summary>

@@ -14,15 +14,15 @@ public static class SessionFactory
     /// see <see cref="ReadOnlyStateBackend"/>.
     /// </summary>
     /// <exception cref="InvalidOperationException">The manifest names no key file, or the key or known_hosts cannot be read; the message says which.</exception>
-    public static async Task<(ClusterSession Session, SshPrivateKey Key)> CreateAsync(LoadedManifest manifest, SshConnectionPool pool, string stateRoot, CancellationToken cancellationToken, bool readOnlyState = false)
+    public static async Task<(ClusterSession Session, SshPrivateKey Key)> CreateAsync(LoadedManifest manifest, SshConnectionPool pool, string stateRoot, CancellationToken cancellationToken, bool readOnlyState = false, IReadOnlyList<string>? allowPathsOutside = null)
     {
-        var (targets, key) = await ManifestSsh.LoadAsync(manifest, cancellationToken);
+        var (targets, key, knownHosts) = await ManifestSsh.LoadAsync(manifest, cancellationToken, allowPathsOutside);
         var store = new ClusterStateStore(stateRoot, manifest.Cluster.Metadata.Name);
         if (readOnlyState)
         {
             store = store.ReadOnly();
         }
 
-        return (new ClusterSession(manifest.Cluster, targets, pool, store), key);
+        return (new ClusterSession(manifest.Cluster, targets, pool, store, knownHosts: knownHosts), key);
     }
 }

@@ -32,7 +32,7 @@ public sealed class SecretSessionOpener(HaClusterApi api, SshConnectionPool pool
         {
             var key = SshPrivateKey.FromMemory(material, $"Secret {ns}/{reference.Name}[{reference.Key}]");
             var store = new ClusterStateStore(new SecretStateBackend(api.Client, ns, cluster.Metadata.Name));
-            return (new ClusterSession(cluster, SshTargets.FromSpec(cluster.Spec, key, knownHosts), pool, store), key);
+            return (new ClusterSession(cluster, SshTargets.FromSpec(cluster.Spec, key, knownHosts), pool, store, knownHosts: knownHosts), key);
         }
         catch (Exception e) when (e is ArgumentException or IOException)
         {

@@ -23,12 +23,13 @@ namespace HaKube.Reconciler.Snapshots;
 /// <param name="logger">Where snapshot events are logged.</param>
 /// <param name="stateRoot">The daemon's --state-dir: where snapshots go when the state store is not a folder (Secrets).</param>
 /// <param name="connect">How to reach a member host; null: the session's pooled connection (tests pass a fake host).</param>
-public sealed class ScheduledSnapshots(TimeProvider time, ILogger logger, string stateRoot, Func<ClusterSession, string, IHostConnection>? connect = null)
+/// <param name="maxSnapshotBytes">A snapshot larger than this is not downloaded (--max-snapshot-size).</param>
+public sealed class ScheduledSnapshots(TimeProvider time, ILogger logger, string stateRoot, Func<ClusterSession, string, IHostConnection>? connect = null, long maxSnapshotBytes = EtcdSnapshotter.DefaultMaxBytes)
 {
     private readonly ConcurrentDictionary<string, Failure> _failures = new(StringComparer.Ordinal);
     // Which member each snapshot this daemon took came from (the file name does not say); by path.
     private readonly ConcurrentDictionary<string, string> _takenFrom = new(StringComparer.Ordinal);
-    private readonly EtcdSnapshotter _snapshotter = new(time, logger);
+    private readonly EtcdSnapshotter _snapshotter = new(time, logger) { MaxBytes = maxSnapshotBytes };
     private readonly Func<ClusterSession, string, IHostConnection> _connect = connect ?? ((session, host) => session.Connect(host));
 
     /// <summary><paramref name="status"/> with the snapshot condition and newest snapshot; unchanged when the spec asks for no snapshots.</summary>

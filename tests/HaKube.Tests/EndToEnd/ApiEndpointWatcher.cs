@@ -50,6 +50,16 @@ internal sealed class ApiEndpointWatcher : IAsyncDisposable
         return watcher;
     }
 
+    /// <summary>Returns once the watcher has taken <paramref name="count"/> probes, or after <paramref name="bound"/>.</summary>
+    public async Task WaitForSamplesAsync(int count, TimeSpan bound)
+    {
+        var clock = Stopwatch.StartNew();
+        while (Volatile.Read(ref _samples) < count && clock.Elapsed < bound)
+        {
+            await Task.Delay(Interval);
+        }
+    }
+
     public async Task<ApiWatchReport> StopAsync()
     {
         await _stop.CancelAsync();
@@ -82,7 +92,7 @@ internal sealed class ApiEndpointWatcher : IAsyncDisposable
             do
             {
                 var failure = await ProbeAsync(cancellationToken);
-                _samples++;
+                Interlocked.Increment(ref _samples);
                 if (failure is not null)
                 {
                     _failures.Add($"+{clock.Elapsed.TotalSeconds:0.0}s {failure}");

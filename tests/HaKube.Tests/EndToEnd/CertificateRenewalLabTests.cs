@@ -151,7 +151,7 @@ public sealed class CertificateRenewalLabTests
     public async Task Apply_AfterRenewal_KubeletConfNamesTheRotatingFileAndTheStoredAdminKubeconfigIsRenewed()
     {
         var kubeletConf = await Lab.ShellAsync(ControlPlanes[1], "cat /etc/kubernetes/kubelet.conf; systemctl is-active kubelet");
-        var stored = await File.ReadAllTextAsync(Path.Combine(Cluster.StateDir, Name, "admin.conf"));
+        var stored = await File.ReadAllTextAsync(Path.Combine(Cluster.StateDir, "clusters", Name, "admin.conf"));
         var (planExit, plan, planError) = await RunAsync("plan", "-f", Cluster.Manifest, "--state-dir", Cluster.StateDir);
         var nodes = await ClusterChecks.NodesAsync(Lab, ControlPlanes[2]);
 

@@ -169,6 +169,23 @@ public sealed class CustomResourceLabTests
         await Task.Yield();
     }
 
+    [Test, Order(3)]
+    public async Task Kubeconfig_Kubernetes_PrintsTheSecretsAdminKubeconfigThatReachesTheCluster()
+    {
+        var (exit, kubeconfig, error) = await LabCluster.RunAsync("kubeconfig", Name, "--kubernetes", "--kubeconfig", Path.Combine(_folder, "kubeconfig"), "--namespace", Ns);
+        var onHost = "/root/hakube-kubeconfig-from-secret";
+        await File.WriteAllTextAsync(ControlPlanes[1].PathOnMachine(onHost), kubeconfig);
+        var nodes = await Lab.ShellAsync(ControlPlanes[1], $"kubectl --kubeconfig {onHost} get nodes -o name");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(exit, Is.Zero, error);
+            Assert.That(kubeconfig, Is.EqualTo(Decode(Server.Get(StandinApiServer.Secrets, Ns, $"hakube-{Name}-admin-conf"), "admin.conf")));
+            Assert.That(nodes.Succeeded, Is.True, nodes.StandardError);
+            Assert.That(nodes.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.EqualTo(4), "every node, asked through the load balancer with the printed kubeconfig: " + nodes.StandardOutput);
+        }
+    }
+
     [Test, Order(4)]
     public void Events_RecordedForTheActions()
     {

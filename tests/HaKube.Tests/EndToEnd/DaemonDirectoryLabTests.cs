@@ -262,6 +262,27 @@ public sealed partial class DaemonDirectoryLabTests
         });
     }
 
+    [Test, Order(8)]
+    public async Task Run_ConvergedBPaused_PhasePausedWithReadyTrueThenReadyWhenResumed()
+    {
+        var manifestB = Path.Combine(_manifests, "b", "cluster.yaml");
+        var text = await File.ReadAllTextAsync(manifestB);
+        await File.WriteAllTextAsync(manifestB, text.Replace("  allowNonHighlyAvailable: true\n", "  allowNonHighlyAvailable: true\n  paused: true\n", StringComparison.Ordinal));
+
+        var paused = await DaemonTestSupport.EventuallyAsync(async () => await StatusAsync("dd-b") is { Status.Phase: ClusterPhase.Paused }, Bound);
+        var whilePaused = await StatusAsync("dd-b");
+        await File.WriteAllTextAsync(manifestB, text);
+        var resumed = await DaemonTestSupport.EventuallyAsync(async () => await StatusAsync("dd-b") is { Status.Phase: ClusterPhase.Ready }, Bound);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(paused, Is.True, Describe(whilePaused));
+            Assert.That(Conditions.Get(whilePaused!.Status.Conditions, ConditionTypes.Paused)?.Reason, Is.EqualTo(ConditionReasons.PausedBySpec));
+            Assert.That(Conditions.Get(whilePaused.Status.Conditions, ConditionTypes.Ready)?.Status, Is.EqualTo(ConditionStatus.True), "the hosts still match the manifest");
+            Assert.That(resumed, Is.True, "Ready again once spec.paused is gone");
+        });
+    }
+
     // The kubelet stand-in records each static pod's process (its session leader) here.
     private const string EtcdPodPid = """python3 -c 'import json; print(json.load(open("/run/hakube-standins/pods/etcd.yaml.json"))["pid"])'""";
 

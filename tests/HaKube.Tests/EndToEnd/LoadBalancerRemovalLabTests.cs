@@ -139,7 +139,7 @@ public sealed class LoadBalancerRemovalLabTests
         outage.AssertNoOutage();
         var leaving = await HaproxyStateAsync(Leaving);
         var listening = await Lab.ShellAsync(Leaving, $"ss -Hltn 'src {Leaving.Address} and sport = :6443'");
-        var inventory = await File.ReadAllTextAsync(Path.Combine(Cluster.StateDir, "e2e-lbdrain", "inventory.json"));
+        var inventory = await File.ReadAllTextAsync(Path.Combine(Cluster.StateDir, "clusters", "e2e-lbdrain", "inventory.json"));
         var joining = await HaproxyStateAsync(Joining);
         var (exit, output, error) = await LabCluster.RunAsync("plan", "-f", Cluster.Manifest, "--state-dir", Cluster.StateDir);
         Assert.Multiple(() =>

@@ -179,7 +179,8 @@ public sealed class StackedApplyLabTests
     {
         var loadBalancer = Lab.Hosts[5];
         await using var quiet = ApiEndpointWatcher.Start(Lab.Hosts[0], loadBalancer.Address);
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        // A count, not a time: on a loaded machine the first TLS connections alone can take a second.
+        await quiet.WaitForSamplesAsync(10, TimeSpan.FromMinutes(1));
         var up = await quiet.StopAsync();
 
         await using var watcher = ApiEndpointWatcher.Start(Lab.Hosts[0], loadBalancer.Address);

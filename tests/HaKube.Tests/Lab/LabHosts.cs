@@ -34,11 +34,29 @@ public sealed record LabHost(
     }
 }
 
+/// <summary>How strict the lab's hosts are (lab.sh's HAKUBE_LAB_LENIENT, FIDELITY.md).</summary>
+public enum LabStrictness
+{
+    /// <summary>Whatever HAKUBE_LAB_LENIENT in the test run's environment says (strict when unset).</summary>
+    FromEnvironment,
+
+    /// <summary>A fresh Debian 12 host: only what its packages installed, the stand-ins' full checks.</summary>
+    Strict,
+
+    /// <summary>The former lab: the machine's commands visible, no maintainer scripts, former checks.</summary>
+    Lenient,
+}
+
 /// <summary>How to start a lab: host names PREFIX1.., addresses BASE.1.., its own folder.</summary>
 /// <param name="Prefix">Host name prefix; also names the folder /tmp/hakube-lab-PREFIX by default.</param>
 /// <param name="Base">Three octets 127.0.B; pick one no other lab of the test run uses.</param>
 /// <param name="Directory">The lab folder; null for /tmp/hakube-lab-PREFIX.</param>
-public sealed record LabOptions(string Prefix = "lab", string Base = "127.0.10", string? Directory = null)
+/// <param name="Strictness">Strict or lenient hosts; tests of the strict lab say Strict.</param>
+public sealed record LabOptions(
+    string Prefix = "lab",
+    string Base = "127.0.10",
+    string? Directory = null,
+    LabStrictness Strictness = LabStrictness.FromEnvironment)
 {
     /// <summary>
     /// HAKUBE_LAB_OCTET (1-254) moves every lab of this test run from 127.0.B to 127.OCTET.B and into
@@ -128,10 +146,15 @@ public sealed class LabHosts : IAsyncDisposable
         await RunScriptAsync(directory, ["down"], cancellationToken).ConfigureAwait(false);
         try
         {
-            await RunScriptAsync(
-                directory,
-                ["up", count.ToString(CultureInfo.InvariantCulture), "--prefix", options.Prefix, "--base", options.AddressBase],
-                cancellationToken).ConfigureAwait(false);
+            var up = new[] { "up", count.ToString(CultureInfo.InvariantCulture), "--prefix", options.Prefix, "--base", options.AddressBase };
+            var environment = LabEnvironment(directory);
+            if (options.Strictness != LabStrictness.FromEnvironment)
+            {
+                environment["HAKUBE_LAB_LENIENT"] = options.Strictness == LabStrictness.Lenient ? "1" : "0";
+            }
+
+            (await LabProcess.RunAsync(Script, up, CommandTimeout, environment, cancellationToken).ConfigureAwait(false))
+                .EnsureSuccess($"lab.sh {string.Join(' ', up)}");
             var lab = new LabHosts(directory, []);
             lab.Reload();
             return lab;

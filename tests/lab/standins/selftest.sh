@@ -15,9 +15,14 @@
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+LAB_SH=$HERE/../lab.sh
 [ "$(id -u)" = 0 ] || { echo "selftest: needs root" >&2; exit 2; }
 WORK=$(mktemp -d /tmp/hakube-standins-selftest.XXXXXX)
 NET=${HAKUBE_SELFTEST_NET:-127.0.200}
+# lab.sh labs of this run (the strict and the lenient one) on the next two /24s
+IFS=. read -r _ NET_A NET_B <<<"$NET"
+NET2=127.$NET_A.$((NET_B + 1))
+NET3=127.$NET_A.$((NET_B + 2))
 declare -A ADDR=([lb]=$NET.10 [cp1]=$NET.1 [cp2]=$NET.2 [w1]=$NET.3)
 declare -A UPID=()
 CREATED_MP=()
@@ -28,7 +33,7 @@ HOST_DIRS=(etc/kubernetes var/lib/etcd var/lib/kubelet etc/systemd/system etc/ha
   var/lib/hakube-standins etc/apt/sources.list.d)
 TOKEN=abcdef.0123456789abcdef
 
-log() { printf '\n== %s\n' "$*"; }
+log() { printf '\n== %s (at %ss)\n' "$*" "$(($(date +%s) - T0))"; }
 ok() { PASS=$((PASS + 1)); printf '  ok   %s\n' "$1"; }
 bad() { FAIL=$((FAIL + 1)); printf '  FAIL %s\n' "$1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | head -n 30 | sed 's/^/       | /'; }
 
@@ -38,8 +43,11 @@ marked_pids() {
 }
 
 teardown() {
-  local rc=$? h i pids
+  local rc=$? h i pids d
   trap - EXIT INT TERM
+  for d in "$WORK/strict-lab" "$WORK/lenient-lab"; do
+    if [ -e "$d" ]; then HAKUBE_LAB_DIR=$d bash "$LAB_SH" down >/dev/null 2>&1 || echo "selftest: WARNING: lab.sh down $d failed" >&2; fi
+  done
   for h in "${!UPID[@]}"; do kill -9 "${UPID[$h]}" 2>/dev/null || true; done
   for i in $(seq 1 100); do
     pids=$(marked_pids)
@@ -160,7 +168,7 @@ EOF
 on lb "mkdir -p /etc/systemd/system/etcd.service.d && printf '[Service]\nEnvironment=NODE_NAME=lb\n' > /etc/systemd/system/etcd.service.d/10-name.conf"
 check "daemon-reload" on lb systemctl daemon-reload
 check "is-enabled etcd = disabled (exit 1)" on lb '[ "$(systemctl is-enabled etcd)" = disabled ] && ! systemctl is-enabled -q etcd'
-check "enable --now etcd creates the WantedBy symlink" on lb \
+check "[systemctl.units] enable --now etcd creates the WantedBy symlink" on lb \
   'systemctl enable --now etcd 2>&1 | grep -q "Created symlink /etc/systemd/system/multi-user.target.wants/etcd.service" && [ "$(systemctl is-enabled etcd)" = enabled ]'
 eventually 15 "real etcd runs under etcd.service (drop-in Environment= wins)" on lb \
   "systemctl is-active -q etcd && ETCDCTL_API=3 etcdctl --endpoints=http://${ADDR[lb]}:12379 member list | grep -q ', lb, '"
@@ -168,7 +176,7 @@ check "show -p ActiveState,SubState" on lb '[ "$(systemctl show -p ActiveState,S
 check "status exit 0 and lists the drop-in" on lb 'systemctl status etcd | grep -q "10-name.conf"'
 pid1=$(on lb systemctl show -p MainPID --value etcd)
 on lb "kill -9 $pid1"
-eventually 15 "Restart=always restarts a killed etcd (NRestarts=1, new MainPID)" on lb \
+eventually 15 "[systemctl.restart] Restart=always restarts a killed etcd (NRestarts=1, new MainPID)" on lb \
   "[ \"\$(systemctl show -p NRestarts --value etcd)\" = 1 ] && [ \"\$(systemctl show -p MainPID --value etcd)\" != $pid1 ] && systemctl is-active -q etcd && ETCDCTL_API=3 etcdctl --endpoints=http://${ADDR[lb]}:12379 endpoint health"
 on lb "printf '[Service]\nRestart=no\n' > /etc/systemd/system/etcd.service.d/20-norestart.conf"
 check "a changed unit without daemon-reload warns" on lb 'systemctl restart etcd 2>&1 | grep -q "changed on disk. Run .systemctl daemon-reload."'
@@ -225,7 +233,7 @@ log "apt-get / apt-mark"
 for h in cp1 cp2 w1; do
   on "$h" "echo 'deb [signed-by=/etc/apt/keyrings/kubernetes-apt-keyring.gpg] https://pkgs.k8s.io/core:/stable:/v1.31/deb/ /' > /etc/apt/sources.list.d/kubernetes.list"
 done
-expect_fail "install before apt-get update: Unable to locate package" "E: Unable to locate package kubelet" \
+expect_fail "[apt.update-sources] install before apt-get update: Unable to locate package" "E: Unable to locate package kubelet" \
   on cp1 apt-get install -y kubelet=1.31.4-1.1
 for h in cp1 cp2 w1; do
   check "$h: apt-get update + install kubelet/kubeadm/kubectl 1.31.4, containerd" on "$h" \
@@ -239,11 +247,11 @@ check "the wrappers' shell answers to version queries equal the Python stand-ins
    done'
 check "binaries installed in the host's /usr/local/sbin only" on cp1 '[ -x /usr/local/sbin/kubeadm ] && [ ! -e /usr/bin/kubeadm ] && [ ! -e /usr/bin/kubelet ]'
 check "apt-mark showhold" on cp1 '[ "$(apt-mark showhold | tr "\n" " ")" = "kubeadm kubectl kubelet " ]'
-expect_fail "held package at another version fails like apt" "E: Held packages were changed and -y was used without --allow-change-held-packages" \
+expect_fail "[apt.pin-hold] held package at another version fails like apt" "E: Held packages were changed and -y was used without --allow-change-held-packages" \
   on cp1 apt-get install -y kubelet=1.31.5-1.1
 expect_fail "unknown version" "E: Version '1.31.99-1.1' for 'kubelet' was not found" on cp1 apt-get install -y kubelet=1.31.99-1.1
 check "dpkg-query -W reports the installed version" on cp1 '[ "$(dpkg-query -W -f="\${Version}" kubeadm)" = 1.31.4-1.1 ]'
-check "containerd.service (placeholder) active, CRI socket present" on cp1 \
+check "[containerd.socket] containerd.service (placeholder) active, CRI socket present" on cp1 \
   'systemctl is-active -q containerd && [ -S /run/containerd/containerd.sock ] && containerd --version | grep -q 1.6.20'
 check "kubelet.service installed, not enabled (as pkgs.k8s.io)" on cp1 \
   '[ "$(systemctl is-enabled kubelet)" = disabled ] && systemctl cat kubelet | grep -q 10-kubeadm.conf'
@@ -292,7 +300,7 @@ kind: KubeletConfiguration
 cgroupDriver: systemd
 EOF
 on cp1 "mkdir -p /etc/kubernetes/manifests && touch /etc/kubernetes/manifests/kube-apiserver.yaml"
-expect_fail "init preflight: existing kube-apiserver.yaml" \
+expect_fail "[kubeadm.preflight.file-available] init preflight: existing kube-apiserver.yaml" \
   "\[ERROR FileAvailable--etc-kubernetes-manifests-kube-apiserver.yaml\]: /etc/kubernetes/manifests/kube-apiserver.yaml already exists" \
   on cp1 kubeadm init --config /root/kubeadm.yaml
 on cp1 "rm /etc/kubernetes/manifests/kube-apiserver.yaml"
@@ -305,7 +313,15 @@ apiServer:
 EOF2
 expect_fail "v1beta4 extraArgs as a map is a decoding error" "cannot unmarshal object into Go struct field apiServer.extraArgs of type \[\]v1beta4.Arg" \
   on cp1 kubeadm init --config /root/bad.yaml
-if out=$(on cp1 kubeadm init --config /root/kubeadm.yaml 2>&1); then ok "kubeadm init succeeds"; else bad "kubeadm init" "$out"; exit 1; fi
+on cp1 "grep -v 'ignorePreflightErrors' /root/kubeadm.yaml > /root/noignore.yaml"
+expect_fail "[kubeadm.preflight.ip-forward] init phase preflight: ip_forward 0 is an error" \
+  "\[ERROR FileContent--proc-sys-net-ipv4-ip_forward\]: /proc/sys/net/ipv4/ip_forward contents are not set to 1" \
+  on cp1 kubeadm init phase preflight --config /root/noignore.yaml
+check "[kubeadm.preflight.ignore] --ignore-preflight-errors (any case) turns the error into a warning" on cp1 \
+  "kubeadm init phase preflight --config /root/noignore.yaml --ignore-preflight-errors=FILECONTENT--PROC-SYS-NET-IPV4-IP_FORWARD 2>&1 | grep -q 'WARNING FileContent--proc-sys-net-ipv4-ip_forward'"
+check "[kubeadm.phase-preflight] init phase preflight passes and pre-pulls the control-plane images" on cp1 \
+  "kubeadm init phase preflight --config /root/kubeadm.yaml >/dev/null 2>&1 && crictl images | grep -qE '^registry.k8s.io/kube-apiserver +v1.31.4 '"
+if out=$(on cp1 kubeadm init --config /root/kubeadm.yaml 2>&1); then ok "[kubeadm.init] kubeadm init succeeds"; else bad "kubeadm init" "$out"; exit 1; fi
 grep -q "Your Kubernetes control-plane has initialized successfully!" <<<"$out" && ok "init prints success and join commands" || bad "init output" "$out"
 check "pushed CA kept" on cp1 "[ \"\$(sha256sum /etc/kubernetes/pki/ca.crt)\" = '$ca_before' ]"
 check "files and modes (kubeconfigs 600, manifests 600, pki, kubelet config)" on cp1 '
@@ -317,10 +333,14 @@ check "files and modes (kubeconfigs 600, manifests 600, pki, kubelet config)" on
 check "kubelet-finalize: kubelet.conf names the rotating kubelet-client-current.pem" on cp1 \
   'grep -q "client-certificate: /var/lib/kubelet/pki/kubelet-client-current.pem" /etc/kubernetes/kubelet.conf && ! grep -q client-certificate-data /etc/kubernetes/kubelet.conf && openssl x509 -noout -in /var/lib/kubelet/pki/kubelet-client-current.pem'
 check "apiserver cert SANs as kubeadm's" on cp1 \
-  'openssl x509 -noout -ext subjectAltName -in /etc/kubernetes/pki/apiserver.crt | tr -d " " | grep -q "DNS:cp1,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,DNS:api.selftest.internal,IPAddress:10.96.0.1,IPAddress:'"$NET"'.1,IPAddress:'"$NET"'.10"'
+  'openssl x509 -noout -ext subjectAltName -in /etc/kubernetes/pki/apiserver.crt | tr -d " " | grep -q "DNS:cp1,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,DNS:api.selftest.internal,IPAddress:10.96.0.1,IPAddress:'"${ADDR[cp1]}"',IPAddress:'"${ADDR[lb]}"'"'
 check "etcd server cert SANs and EKUs" on cp1 \
-  'x=$(openssl x509 -noout -ext subjectAltName,extendedKeyUsage -in /etc/kubernetes/pki/etcd/server.crt | tr -d " "); grep -q "DNS:cp1,DNS:localhost,IPAddress:'"$NET"'.1,IPAddress:127.0.0.1,IPAddress:0:0:0:0:0:0:0:1" <<<"$x" && grep -q "TLSWebServerAuthentication,TLSWebClientAuthentication" <<<"$x"'
-check "kubelet runs the REAL etcd from etcd.yaml" on cp1 'pgrep -x etcd >/dev/null && tr "\0" " " < /proc/$(pgrep -x etcd)/cmdline | grep -q -- "--name=cp1"'
+  'x=$(openssl x509 -noout -ext subjectAltName,extendedKeyUsage -in /etc/kubernetes/pki/etcd/server.crt | tr -d " "); grep -q "DNS:cp1,DNS:localhost,IPAddress:'"${ADDR[cp1]}"',IPAddress:127.0.0.1,IPAddress:0:0:0:0:0:0:0:1" <<<"$x" && grep -q "TLSWebServerAuthentication,TLSWebClientAuthentication" <<<"$x"'
+check "[kubelet.static-pods] kubelet runs the REAL etcd from etcd.yaml" on cp1 'pgrep -x etcd >/dev/null && tr "\0" " " < /proc/$(pgrep -x etcd)/cmdline | grep -q -- "--name=cp1"'
+check "[kubelet.etcd35] the stacked member is the real etcd 3.5.16 (/version)" on cp1 \
+  "curl -s --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/healthcheck-client.crt --key /etc/kubernetes/pki/etcd/healthcheck-client.key https://${ADDR[cp1]}:2379/version | grep -q '\"etcdserver\":\"3.5.16\"'"
+eventually 10 "[placeholder.health] kube-controller-manager and kube-scheduler answer /healthz" bash -c \
+  "curl -ksf https://${ADDR[cp1]}:10257/healthz && curl -ksf https://${ADDR[cp1]}:10259/healthz"
 check "readyz 200 on ${ADDR[cp1]}:6443 (curl -k)" curl -ksf -o /dev/null "https://${ADDR[cp1]}:6443/readyz"
 check "readyz 200 through HAProxy ${ADDR[lb]}:6443" curl -ksf -o /dev/null "https://${ADDR[lb]}:6443/readyz"
 check "API anonymous request 401" bash -c "[ \"\$(curl -ks -o /dev/null -w '%{http_code}' https://${ADDR[cp1]}:6443/api/v1/nodes)\" = 401 ]"
@@ -330,7 +350,7 @@ check "control-plane taint applied" on cp1 \
   "kubectl get node cp1 -o jsonpath='{.spec.taints[0].key}' | grep -qx node-role.kubernetes.io/control-plane"
 check "etcdctl member list: 1 member" on cp1 \
   "[ \$(ETCDCTL_API=3 etcdctl --endpoints=https://${ADDR[cp1]}:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt --key=/etc/kubernetes/pki/etcd/healthcheck-client.key member list | wc -l) = 1 ]"
-expect_fail "second init fails preflight" "ERROR (Port-6443|FileAvailable--etc-kubernetes-manifests)" on cp1 kubeadm init --config /root/kubeadm.yaml
+expect_fail "[kubeadm.preflight.ports] second init fails preflight" "ERROR (Port-6443|FileAvailable--etc-kubernetes-manifests)" on cp1 kubeadm init --config /root/kubeadm.yaml
 
 # ---------------------------------------------------------------- control-plane join
 
@@ -364,7 +384,7 @@ for f in ca.crt ca.key sa.key sa.pub front-proxy-ca.crt front-proxy-ca.key etcd/
   on cp1 "cat /etc/kubernetes/pki/$f" | on cp2 "mkdir -p /etc/kubernetes/pki/etcd && cat > /etc/kubernetes/pki/$f && chmod 600 /etc/kubernetes/pki/$f"
 done
 on cp2 "mkdir -p /var/lib/hakube-standins && echo 480h > /var/lib/hakube-standins/kubeadm-certificate-validity"
-if out=$(on cp2 kubeadm join --config /root/join.yaml 2>&1); then ok "control-plane join succeeds"; else bad "control-plane join" "$out"; exit 1; fi
+if out=$(on cp2 kubeadm join --config /root/join.yaml 2>&1); then ok "[kubeadm.join] control-plane join succeeds"; else bad "control-plane join" "$out"; exit 1; fi
 check "lab-only validity setting: cp2's certificates expire in 20 days" on cp2 \
   "! openssl x509 -noout -checkend $((21 * 86400)) -in /etc/kubernetes/pki/apiserver.crt >/dev/null && openssl x509 -noout -checkend $((19 * 86400)) -in /etc/kubernetes/pki/apiserver.crt >/dev/null"
 etcd_members() {
@@ -394,7 +414,7 @@ join_cfg w1 "" zzzzzz.0123456789abcdef | on w1 "cat > /root/bad-token.yaml"
 expect_fail "worker join with an unknown token" 'token id "zzzzzz" is invalid for this cluster' on w1 kubeadm join --config /root/bad-token.yaml
 join_cfg w1 | on w1 "cat > /root/join.yaml"
 if out=$(on w1 kubeadm join --config /root/join.yaml 2>&1); then ok "worker join succeeds"; else bad "worker join" "$out"; exit 1; fi
-check "worker: kubelet.conf via TLS bootstrap, bootstrap-kubelet.conf gone, ca.crt written" on w1 \
+check "[kubelet.tls-bootstrap] worker: kubelet.conf via TLS bootstrap, bootstrap-kubelet.conf gone, ca.crt written" on w1 \
   '[ -s /etc/kubernetes/kubelet.conf ] && [ ! -e /etc/kubernetes/bootstrap-kubelet.conf ] && [ -s /etc/kubernetes/pki/ca.crt ] && [ -L /var/lib/kubelet/pki/kubelet-client-current.pem ] && [ "$(stat -c %a /etc/kubernetes/kubelet.conf)" = 600 ]'
 eventually 20 "kubectl get nodes -o wide lists w1 with its InternalIP" on cp1 "kubectl get nodes -o wide | grep -E '^w1 +Ready +<none> .* v1.31.4 +${ADDR[w1]} '"
 expect_fail "join again fails: kubelet.conf exists" "\[ERROR FileAvailable--etc-kubernetes-kubelet.conf\]" on w1 kubeadm join --config /root/join.yaml
@@ -402,7 +422,7 @@ expect_fail "join again fails: kubelet.conf exists" "\[ERROR FileAvailable--etc-
 # ---------------------------------------------------------------- kubectl
 
 log "kubectl"
-check "label node" on cp1 "kubectl label node w1 zone=a | grep -qx 'node/w1 labeled' && [ \"\$(kubectl get node w1 -o jsonpath='{.metadata.labels.zone}')\" = a ]"
+check "[kubectl.nodes] label node" on cp1 "kubectl label node w1 zone=a | grep -qx 'node/w1 labeled' && [ \"\$(kubectl get node w1 -o jsonpath='{.metadata.labels.zone}')\" = a ]"
 expect_fail "label without --overwrite" "already has a value \(a\), and --overwrite is false" on cp1 kubectl label node w1 zone=b
 check "cordon shows SchedulingDisabled" on cp1 "kubectl cordon w1 >/dev/null && kubectl get nodes | grep -qE '^w1 +Ready,SchedulingDisabled'"
 check "kubelet upgraded to 1.31.5 on w1 and restarted" on w1 \
@@ -410,7 +430,8 @@ check "kubelet upgraded to 1.31.5 on w1 and restarted" on w1 \
 eventually 6 "the restarted kubelet reports v1.31.5 at once (not a heartbeat later)" on cp1 \
   "kubectl get node w1 -o jsonpath='{.status.nodeInfo.kubeletVersion}' | grep -qx v1.31.5"
 check "upgrade node on a worker skips the control-plane phase" on w1 "kubeadm upgrade node | grep -q 'Skipping phase. Not a control plane node.'"
-check "drain then uncordon" on cp1 "kubectl drain w1 --ignore-daemonsets --delete-emptydir-data --force | grep -q 'node/w1 drained' && kubectl uncordon w1 | grep -qx 'node/w1 uncordoned'"
+check "[kubectl.drain-duration] drain takes the scaled drain time (scale 0.1: at least 3 s), then uncordon" on cp1 \
+  "echo 0.1 > /var/lib/hakube-standins/time-scale; t0=\$(date +%s%N); kubectl drain w1 --ignore-daemonsets --delete-emptydir-data --force | grep -q 'node/w1 drained'; t=\$(( (\$(date +%s%N) - t0) / 1000000 )); echo 0.02 > /var/lib/hakube-standins/time-scale; [ \$t -ge 3000 ] && kubectl uncordon w1 | grep -qx 'node/w1 uncordoned' || { echo took \${t}ms; false; }"
 check "get nodes -o json" on cp2 "kubectl get nodes -o json | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); assert sorted(i[\"metadata\"][\"name\"] for i in d[\"items\"])==[\"cp1\",\"cp2\",\"w1\"]'"
 on cp1 "cat > /root/calico.yaml" <<'EOF'
 apiVersion: operator.tigera.io/v1
@@ -427,9 +448,12 @@ check "token create --print-join-command" on cp1 "kubeadm token create --ttl 1h 
 check "certs check-expiration" on cp1 "kubeadm certs check-expiration | grep -qE '^apiserver +[A-Z][a-z]{2} [0-9]{2}, [0-9]{4}.* +(364d|365d) +ca +no'"
 check "certs renew all changes the apiserver cert" on cp2 \
   "a=\$(openssl x509 -noout -serial -in /etc/kubernetes/pki/apiserver.crt); kubeadm certs renew all | grep -q 'Done renewing certificates' && [ \"\$(openssl x509 -noout -serial -in /etc/kubernetes/pki/apiserver.crt)\" != \"\$a\" ] && openssl x509 -noout -checkend $((300 * 86400)) -in /etc/kubernetes/pki/apiserver.crt >/dev/null"
-expect_fail "upgrade apply past the kubeadm version" 'is higher than the kubeadm version "v1.31.4"' on cp1 kubeadm upgrade apply v1.32.0 -y
+expect_fail "[kubeadm.upgrade] upgrade apply past the kubeadm version" 'is higher than the kubeadm version "v1.31.4"' on cp1 kubeadm upgrade apply v1.32.0 -y
 expect_fail "upgrade apply to the cluster's own version" 'is equal to or lower than the cluster version "v1.31.4"' on cp1 kubeadm upgrade apply v1.31.4 -y
 expect_fail "upgrade apply below the cluster's version" 'Downgrades are not supported yet' on cp1 kubeadm upgrade apply v1.31.3 -y
+check "[kubeadm.upgrade-durations] upgrade apply v1.31.5 pre-pulls its 4 new images and waits per rewritten static pod: at least (4 x 15 + 3 x 30) x scale" on cp1 \
+  "apt-get install -y -q --allow-change-held-packages kubeadm=1.31.5-1.1 >/dev/null && s=\$(cat /var/lib/hakube-standins/time-scale) && t0=\$(date +%s%N) && kubeadm upgrade apply v1.31.5 -y > /root/upgrade.log 2>&1 && t=\$(( (\$(date +%s%N) - t0) / 1000000 )) && grep -q 'SUCCESS! Your cluster was upgraded to \"v1.31.5\"' /root/upgrade.log && python3 -c \"import sys; t, s = int(sys.argv[1]), float(sys.argv[2]); sys.exit(0 if t >= (4 * 15 + 3 * 30) * s * 1000 else 1)\" \$t \$s || { echo took \${t}ms at scale \$s; tail -5 /root/upgrade.log; false; }"
+eventually 30 "cp1 readyz 200 after the upgrade" curl -ksf -o /dev/null "https://${ADDR[cp1]}:6443/readyz"
 
 # ---------------------------------------------------------------- etcd health and the manifest shuffle
 
@@ -438,23 +462,201 @@ on cp2 "mv /etc/kubernetes/manifests/etcd.yaml /root/etcd.yaml"
 eventually 20 "cp2's etcd stopped: 2-member cluster lost quorum, cp1 readyz 500" bash -c \
   "[ \"\$(curl -ks -o /dev/null -w '%{http_code}' https://${ADDR[cp1]}:6443/readyz)\" = 500 ]"
 on cp2 "mv /root/etcd.yaml /etc/kubernetes/manifests/etcd.yaml"
-eventually 30 "etcd back: cp1 readyz 200 again" curl -ksf -o /dev/null "https://${ADDR[cp1]}:6443/readyz"
+eventually 30 "[kube-apiserver.health] etcd back: cp1 readyz 200 again" curl -ksf -o /dev/null "https://${ADDR[cp1]}:6443/readyz"
 on cp2 "mv /etc/kubernetes/manifests/kube-apiserver.yaml /root/kube-apiserver.yaml"
 apiserver_gone() { ! curl -ks -o /dev/null "https://${ADDR[cp2]}:6443/livez" && on cp2 "grep -q 'terminated gracefully' /run/hakube-standins/log/pods/kube-apiserver.yaml.log"; }
 eventually 20 "kube-apiserver manifest out: the pod terminates gracefully, 6443 refused" apiserver_gone
 on cp2 "mv /root/kube-apiserver.yaml /etc/kubernetes/manifests/kube-apiserver.yaml"
 eventually 30 "kube-apiserver manifest back: cp2 readyz 200 again" curl -ksf -o /dev/null "https://${ADDR[cp2]}:6443/readyz"
 on lb "systemctl stop haproxy && systemctl hakube-boot"
-eventually 10 "hakube-boot starts enabled units (power-on)" on lb "systemctl is-active -q haproxy"
+eventually 10 "[systemctl.boot] hakube-boot starts enabled units (power-on)" on lb "systemctl is-active -q haproxy"
 check "kubelet stop leaves static pods running (as containers)" on cp1 "systemctl stop kubelet && sleep 1 && pgrep -x etcd >/dev/null && curl -ksf -o /dev/null https://${ADDR[cp1]}:6443/livez && systemctl start kubelet"
 
 # ---------------------------------------------------------------- reset
 
 log "kubeadm reset"
-check "reset -f on the worker" on w1 "kubeadm reset -f >/dev/null 2>&1; [ ! -e /etc/kubernetes/kubelet.conf ] && [ -z \"\$(ls -A /var/lib/kubelet)\" ] && ! systemctl is-active -q kubelet"
+check "[kubeadm.reset] reset -f on the worker" on w1 "kubeadm reset -f >/dev/null 2>&1; [ ! -e /etc/kubernetes/kubelet.conf ] && [ -z \"\$(ls -A /var/lib/kubelet)\" ] && ! systemctl is-active -q kubelet"
 check "kubectl delete node w1" on cp1 "kubectl delete node w1 | grep -qx 'node \"w1\" deleted'"
 check "reset -f on cp2 removes its etcd member" on cp2 "kubeadm reset -f >/root/reset.log 2>&1 || cat /root/reset.log; grep -q \"Failed to remove etcd member\" /root/reset.log && cat /root/reset.log && exit 1; [ -z \"\$(ls -A /etc/kubernetes/manifests)\" ] && [ -z \"\$(ls -A /var/lib/etcd)\" ] && ! pgrep -x etcd >/dev/null"
 eventually 10 "etcdctl member list: only cp1" one_member
 eventually 20 "cp1 healthy again with one member" curl -ksf -o /dev/null "https://${ADDR[cp1]}:6443/readyz"
+
+
+# ---------------------------------------------------------------- the strict lab (lab.sh hosts)
+
+log "strict lab: lab.sh hosts st1..st3 on $NET2.0/24"
+export -n HAKUBE_LAB_LENIENT HAKUBE_LAB_TIME_SCALE
+export WORK LAB_SH
+if ! out=$(HAKUBE_LAB_DIR=$WORK/strict-lab HAKUBE_LAB_LENIENT=0 bash "$LAB_SH" up 3 --prefix st --base "$NET2" 2>&1); then
+  bad "lab.sh up (strict)" "$out"
+  exit 1
+fi
+# lon HOST CMD: CMD in a lab.sh host (root, clean environment)
+lon() {
+  local h=$1
+  shift
+  HAKUBE_LAB_DIR=$WORK/strict-lab timeout 300 bash "$LAB_SH" exec "$h" /bin/bash --noprofile --norc -c "$*"
+}
+S1=$NET2.1 S2=$NET2.2 S3=$NET2.3
+check "[lab.hidden-commands] a fresh host has none of the packages' commands" lon st1 \
+  'for c in etcd etcdctl haproxy conntrack socat ethtool ebtables iptables ip6tables curl gpg kubectl crictl; do if command -v $c; then exit 1; fi; done; command -v ip mount nsenter tc touch >/dev/null'
+check "[lab.fresh-etc] /etc/haproxy and /etc/systemd/system start empty" lon st1 '[ -z "$(ls -A /etc/haproxy)" ] && [ -z "$(ls -A /etc/systemd/system)" ]'
+check "[lab.time-scale] the default time scale 0.02 is on each host" lon st2 '[ "$(cat /var/lib/hakube-standins/time-scale)" = 0.02 ]'
+check "[apt.debian-commands] installing conntrack shows it on that host only" bash -c \
+  "$(declare -f lon); lon st1 'apt-get install -y conntrack >/dev/null 2>&1 && [ \"\$(command -v conntrack)\" = /usr/sbin/conntrack ] && conntrack --version >/dev/null' && ! lon st2 'command -v conntrack'"
+check "[apt.lock] a second apt-get waits for the frontend lock, then fails like apt" lon st1 \
+  '(flock /var/lib/hakube-standins/lock-frontend sleep 3 &) ; sleep 0.5; apt-get install -y socat 2>&1 | grep -q "E: Could not get lock /var/lib/dpkg/lock-frontend"; r=$?; sleep 3; exit $r'
+check "[apt.etcd-postinst] etcd-server starts Debian's default member (enabled, /var/lib/etcd/default, named after the host)" lon st2 \
+  "apt-get install -y etcd-server etcd-client >/dev/null 2>&1; for i in \$(seq 1 40); do etcdctl --endpoints=http://$S2:2379 member list 2>/dev/null | grep -q ', st2, http://$S2:2380' && break; sleep 0.25; done; systemctl is-active -q etcd && [ \"\$(systemctl is-enabled etcd)\" = enabled ] && [ -d /var/lib/etcd/default/member ] && [ \"\$(stat -c %a /var/lib/etcd)\" = 700 ] && etcdctl --endpoints=http://$S2:2379 endpoint status -w json | grep -q '\"version\":\"3.4.23\"'"
+check "[apt.haproxy-postinst] haproxy starts with Debian's default configuration (enabled)" lon st3 \
+  'apt-get install -y haproxy >/dev/null 2>&1; for i in $(seq 1 40); do systemctl is-active -q haproxy && break; sleep 0.25; done; systemctl is-active -q haproxy && [ "$(systemctl is-enabled haproxy)" = enabled ] && grep -q "chroot /var/lib/haproxy" /etc/haproxy/haproxy.cfg && ! grep -q frontend /etc/haproxy/haproxy.cfg'
+check "[apt.debian-commands] removing conntrack hides it again" lon st1 'apt-get remove -y conntrack >/dev/null 2>&1 && ! command -v conntrack'
+HAKUBE_LAB_DIR=$WORK/strict-lab bash "$LAB_SH" poweroff st2 >/dev/null 2>&1
+HAKUBE_LAB_DIR=$WORK/strict-lab bash "$LAB_SH" poweron st2 >/dev/null 2>&1
+eventually 20 "[lab.hidden-power-cycle] after power off and on: installed etcd still there and started at boot, others still hidden" bash -c \
+  "$(declare -f lon); lon st2 'command -v etcd etcdctl >/dev/null && systemctl is-active -q etcd && ! command -v haproxy' && ! lon st1 'command -v etcd'"
+check "[lab.ipv6-forwarding] IPv6 forwarding is 0 at boot and per host; sysctl net.ipv6.conf.all.forwarding=1 sets default" bash -c \
+  "$(declare -f lon); lon st3 '[ \$(cat /proc/sys/net/ipv6/conf/default/forwarding) = 0 ] && sysctl -q -w net.ipv6.conf.all.forwarding=1 && [ \$(cat /proc/sys/net/ipv6/conf/default/forwarding) = 1 ]' && lon st1 '[ \$(cat /proc/sys/net/ipv6/conf/default/forwarding) = 0 ]' && lon st3 'sysctl -q -w net.ipv6.conf.all.forwarding=0'"
+check "[modprobe.modules] modprobe loads into the host's own /sys/module" lon st1 'modprobe br_netfilter && [ -d /sys/module/br_netfilter ]'
+check "[sysctl.keys] sysctl -w net.ipv4.ip_forward=1 sets the host's own ip_forward" lon st1 'sysctl -w net.ipv4.ip_forward=1 | grep -qx "net.ipv4.ip_forward = 1" && [ $(cat /proc/sys/net/ipv4/ip_forward) = 1 ] && sysctl -q -w net.ipv4.ip_forward=0'
+check "[swapoff.noop] swapoff -a exits 0" lon st1 'swapoff -a'
+
+log "strict lab: packages of pkgs.k8s.io"
+lon st1 "echo 'deb [signed-by=/etc/apt/keyrings/kubernetes-apt-keyring.gpg] https://pkgs.k8s.io/core:/stable:/v1.31/deb/ /' > /etc/apt/sources.list.d/kubernetes.list && apt-get update -q >/dev/null"
+lon st3 "echo 'deb [signed-by=/etc/apt/keyrings/kubernetes-apt-keyring.gpg] https://pkgs.k8s.io/core:/stable:/v1.32/deb/ /' > /etc/apt/sources.list.d/kubernetes.list && apt-get update -q >/dev/null"
+check "[apt.k8s-depends] kubeadm 1.31 brings cri-tools (crictl); kubelet brings kubernetes-cni and recommends iptables" lon st1 \
+  'apt-get install -y containerd kubelet=1.31.4-1.1 kubeadm=1.31.4-1.1 >/dev/null 2>&1 && [ "$(command -v crictl)" = /usr/local/sbin/crictl ] && command -v iptables >/dev/null && dpkg-query -W kubernetes-cni cri-tools iptables >/dev/null'
+check "[apt.kubeadm-dropin] kubelet alone runs without 10-kubeadm.conf; /etc/default/kubelet comes with kubelet" lon st3 \
+  'apt-get install -y --no-install-recommends containerd kubelet=1.32.2-1.1 >/dev/null 2>&1 && ! systemctl cat kubelet | grep -q 10-kubeadm.conf && grep -qx "KUBELET_EXTRA_ARGS=" /etc/default/kubelet'
+check "[apt.k8s-depends] kubeadm 1.32 brings nothing; --no-install-recommends leaves iptables out" lon st3 \
+  'apt-get install -y --no-install-recommends kubeadm=1.32.2-1.1 >/dev/null 2>&1 && ! command -v crictl && ! command -v iptables && ! dpkg-query -W cri-tools 2>/dev/null'
+check "[apt.kubeadm-dropin] 10-kubeadm.conf comes with kubeadm (seen after daemon-reload)" lon st3 'systemctl daemon-reload && systemctl cat kubelet | grep -q 10-kubeadm.conf'
+
+log "strict lab: kubeadm preflight"
+lon st1 "cat > /root/stacked.yaml" <<EOF
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: InitConfiguration
+localAPIEndpoint: {advertiseAddress: $S1}
+---
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: ClusterConfiguration
+kubernetesVersion: v1.31.4
+EOF
+lon st1 "mkdir -p /var/lib/etcd && touch /var/lib/etcd/leftover"
+out=$(lon st1 kubeadm init phase preflight --config /root/stacked.yaml 2>&1)
+grep -q "\[ERROR FileExisting-conntrack\]: conntrack not found in system path" <<<"$out" &&
+  ok "[kubeadm.preflight.conntrack] kubeadm 1.31 without conntrack: ERROR FileExisting-conntrack" || bad "[kubeadm.preflight.conntrack] kubeadm 1.31" "$out"
+grep -q "\[ERROR DirAvailable--var-lib-etcd\]: /var/lib/etcd is not empty" <<<"$out" &&
+  ok "[kubeadm.preflight.dir-available] a non-empty /var/lib/etcd: ERROR DirAvailable--var-lib-etcd" || bad "[kubeadm.preflight.dir-available]" "$out"
+grep -q "\[WARNING FileExisting-socat\]: socat not found in system path" <<<"$out" && grep -q "\[WARNING FileExisting-ebtables\]" <<<"$out" &&
+  grep -q "\[WARNING FileExisting-ethtool\]" <<<"$out" && ! grep -q "FileExisting-iptables" <<<"$out" &&
+  ok "[kubeadm.preflight.exec] socat, ebtables, ethtool missing: warnings; iptables present: no message" || bad "[kubeadm.preflight.exec] warnings" "$out"
+grep -q "\[WARNING Service-Kubelet\]: kubelet service is not enabled, please run 'systemctl enable kubelet.service'" <<<"$out" &&
+  ok "[kubeadm.preflight.kubelet] kubelet not enabled: WARNING Service-Kubelet" || bad "[kubeadm.preflight.kubelet]" "$out"
+lon st1 "rm -f /var/lib/etcd/leftover"
+check "[kubeadm.preflight.sandbox-image] checks passed, the image pull warns: Debian's containerd sandbox pause:3.6 is not kubeadm 1.31's pause:3.10" lon st1 \
+  'kubeadm init phase preflight --config /root/stacked.yaml --ignore-preflight-errors=all 2>&1 | grep -q "detected that the sandbox image \"registry.k8s.io/pause:3.6\" of the container runtime is inconsistent with that used by kubeadm. It is recommended to use \"registry.k8s.io/pause:3.10\" as the CRI sandbox image."'
+check "[kubeadm.preflight.crictl] kubeadm 1.31 without crictl: a warning, not an error" lon st1 \
+  'mv /usr/local/sbin/crictl /root/crictl; o=$(kubeadm init phase preflight --config /root/stacked.yaml 2>&1); mv /root/crictl /usr/local/sbin/crictl; grep -q "\[WARNING FileExisting-crictl\]: crictl not found in system path" <<<"$o" && ! grep -q "ERROR FileExisting-crictl" <<<"$o"'
+lon st3 "cat > /root/v132.yaml" <<EOF
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: ClusterConfiguration
+kubernetesVersion: v1.32.2
+networking: {podSubnet: "fd00:10::/56", serviceSubnet: "fd00:20::/112"}
+EOF
+out=$(lon st3 kubeadm init phase preflight --config /root/v132.yaml 2>&1)
+! grep -q "FileExisting-conntrack" <<<"$out" && ! grep -q "FileExisting-crictl" <<<"$out" &&
+  ok "[kubeadm.preflight.crictl] kubeadm 1.32 deploying 1.32: neither conntrack nor crictl is checked" || bad "[kubeadm.preflight.crictl] 1.32" "$out"
+grep -q "\[ERROR FileExisting-iptables\]: iptables not found in system path" <<<"$out" &&
+  ok "[kubeadm.preflight.exec] no iptables: ERROR FileExisting-iptables" || bad "[kubeadm.preflight.exec] iptables" "$out"
+grep -q "\[ERROR FileContent--proc-sys-net-ipv6-conf-default-forwarding\]: /proc/sys/net/ipv6/conf/default/forwarding contents are not set to 1" <<<"$out" &&
+  ok "[kubeadm.preflight.ip-forward] IPv6 subnets need IPv6 forwarding" || bad "[kubeadm.preflight.ip-forward] IPv6" "$out"
+check "[kubeadm.preflight.conntrack] kubeadm 1.32 deploying Kubernetes 1.31: ERROR FileExisting-conntrack (init only)" lon st3 \
+  'sed "s/v1.32.2/v1.31.4/" /root/v132.yaml > /root/v131.yaml; kubeadm init phase preflight --config /root/v131.yaml 2>&1 | grep -q "\[ERROR FileExisting-conntrack\]"'
+
+log "strict lab: standalone kubelet, kubeadm init phase etcd local, crictl (st3: kubeadm 1.32)"
+check "[crictl.images] cri-tools installed by name on 1.32" lon st3 'apt-get install -y cri-tools >/dev/null 2>&1 && crictl --version | grep -q "crictl version v1.32.0"'
+lon st3 "mkdir -p /etc/kubernetes/pki/etcd && cd /etc/kubernetes/pki/etcd && openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -subj /CN=etcd-ca -days 30 -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,digitalSignature,keyCertSign 2>/dev/null &&
+  for leaf in server peer healthcheck-client apiserver-etcd-client; do openssl req -newkey rsa:2048 -nodes -keyout \$leaf.key -out \$leaf.csr -subj /CN=\$leaf 2>/dev/null &&
+    printf 'subjectAltName=DNS:st3,DNS:localhost,IP:$S3,IP:127.0.0.1\nextendedKeyUsage=serverAuth,clientAuth\n' > \$leaf.ext &&
+    openssl x509 -req -in \$leaf.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 30 -extfile \$leaf.ext -out \$leaf.crt 2>/dev/null; done"
+lon st3 "mkdir -p /etc/systemd/system/kubelet.service.d && cat > /etc/systemd/system/kubelet.service.d/kubelet.conf" <<'EOF'
+apiVersion: kubelet.config.k8s.io/v1beta1
+kind: KubeletConfiguration
+authentication: {anonymous: {enabled: false}, webhook: {enabled: false}}
+authorization: {mode: AlwaysAllow}
+cgroupDriver: systemd
+address: 127.0.0.1
+containerRuntimeEndpoint: unix:///var/run/containerd/containerd.sock
+staticPodPath: /etc/kubernetes/manifests
+EOF
+lon st3 "printf '[Service]\nExecStart=\nExecStart=/usr/bin/kubelet --config=/etc/systemd/system/kubelet.service.d/kubelet.conf\nRestart=always\n' > /etc/systemd/system/kubelet.service.d/20-etcd-service-manager.conf && systemctl daemon-reload && systemctl enable --now kubelet >/dev/null 2>&1"
+lon st3 "cat > /root/etcd.yaml" <<EOF
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: InitConfiguration
+nodeRegistration: {name: st3}
+localAPIEndpoint: {advertiseAddress: $S3}
+---
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: ClusterConfiguration
+etcd:
+  local:
+    serverCertSANs: [$S3]
+    peerCertSANs: [$S3]
+    extraArgs:
+    - {name: initial-cluster, value: "st3=https://$S3:2380"}
+    - {name: initial-cluster-state, value: new}
+    - {name: name, value: st3}
+    - {name: listen-peer-urls, value: "https://$S3:2380"}
+    - {name: listen-client-urls, value: "https://$S3:2379"}
+    - {name: advertise-client-urls, value: "https://$S3:2379"}
+    - {name: initial-advertise-peer-urls, value: "https://$S3:2380"}
+EOF
+check "[kubeadm.phase-etcd-local] init phase etcd local writes etcd.yaml with kubeadm's pinned image and the extraArgs" lon st3 \
+  "kubeadm init phase etcd local --config /root/etcd.yaml | grep -q 'Creating static Pod manifest for local etcd' && grep -q 'image: registry.k8s.io/etcd:3.5.16-0' /etc/kubernetes/manifests/etcd.yaml && grep -q -- '--initial-cluster-state=new' /etc/kubernetes/manifests/etcd.yaml && grep -q -- '--cert-file=/etc/kubernetes/pki/etcd/server.crt' /etc/kubernetes/manifests/etcd.yaml && [ \"\$(stat -c %a /var/lib/etcd)\" = 700 ]"
+eventually 20 "[crictl.ps] crictl ps lists the etcd container with crictl's columns" lon st3 \
+  "crictl ps 2>/dev/null | head -1 | grep -qE '^CONTAINER +IMAGE +CREATED +STATE +NAME +ATTEMPT +POD ID +POD +NAMESPACE$' && crictl ps --name etcd 2>/dev/null | grep -qE '^[0-9a-f]{13} +[0-9a-f]{13} +.* Running +etcd +0 +[0-9a-f]{13} +etcd-st3 +kube-system$'"
+check "[kubelet.image-pull] the kubelet pulled the sandbox image and the etcd image first" lon st3 "crictl images 2>/dev/null | grep -qE '^registry.k8s.io/etcd +3.5.16-0 ' && crictl images 2>/dev/null | grep -qE '^registry.k8s.io/pause +3.6 '"
+check "[kubelet.standalone] standalone kubelet: static pods, no API server" lon st3 "grep -q 'No API server defined - no node status update will be sent' /run/hakube-standins/log/kubelet.service.log && [ ! -e /etc/kubernetes/kubelet.conf ]"
+eventually 20 "[crictl.exec] etcdctl in the etcd container lists the member (https://127.0.0.1:2379 is the host)" lon st3 \
+  "crictl exec \$(crictl ps -q --name etcd 2>/dev/null) etcdctl --endpoints=https://127.0.0.1:2379 --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/healthcheck-client.crt --key /etc/kubernetes/pki/etcd/healthcheck-client.key member list 2>/dev/null | grep -q ', started, st3, https://$S3:2380, https://$S3:2379, false'"
+expect_fail "[crictl.exec] the etcd image has no ls" 'exec: \\"ls\\": executable file not found in \$PATH' lon st3 'crictl exec $(crictl ps -q --name etcd 2>/dev/null) ls /'
+check "[crictl.exec] sh -c runs the image's etcdctl; the exit code is the command's" lon st3 \
+  'id=$(crictl ps -q --name etcd 2>/dev/null); crictl exec $id sh -c "etcdctl version" 2>/dev/null | grep -q "etcdctl version: 3.5.16" && { crictl exec $id sh -c "exit 3" 2>/dev/null; [ $? = 3 ]; }'
+check "[crictl.images] info names containerd's sandbox image (Debian's pause:3.6 by default)" lon st3 'crictl info 2>/dev/null | grep -q "\"sandboxImage\": \"registry.k8s.io/pause:3.6\""'
+check "[crictl.images] crictl pull takes the scaled pull time (scale 0.1: at least 1.5 s)" lon st3 \
+  'echo 0.1 > /var/lib/hakube-standins/time-scale; t0=$(date +%s%N); crictl pull registry.k8s.io/pause:3.10 2>/dev/null | grep -q "Image is up to date for sha256:"; t=$(( ($(date +%s%N) - t0) / 1000000 )); echo 0.02 > /var/lib/hakube-standins/time-scale; [ $t -ge 1500 ]'
+check "[kubeadm.config-images] config images list: kubeadm 1.31's images, etcd for local etcd" lon st1 \
+  '[ "$(kubeadm config images list --kubernetes-version v1.31.4 | tr "\n" " ")" = "registry.k8s.io/kube-apiserver:v1.31.4 registry.k8s.io/kube-controller-manager:v1.31.4 registry.k8s.io/kube-scheduler:v1.31.4 registry.k8s.io/kube-proxy:v1.31.4 registry.k8s.io/coredns/coredns:v1.11.3 registry.k8s.io/pause:3.10 registry.k8s.io/etcd:3.5.15-0 " ]'
+check "[kubeadm.config-images] config images pull, then crictl images lists them" lon st1 \
+  'systemctl start containerd; kubeadm config images pull --kubernetes-version v1.31.4 > /root/pull.log && grep -q "\[config/images\] Pulled registry.k8s.io/kube-scheduler:v1.31.4" /root/pull.log && crictl images 2>/dev/null | grep -qE "^registry.k8s.io/coredns/coredns +v1.11.3 "'
+
+log "strict lab: ExternalEtcdVersion"
+for f in ca.crt apiserver-etcd-client.crt apiserver-etcd-client.key; do
+  lon st3 "cat /etc/kubernetes/pki/etcd/$f" | lon st1 "mkdir -p /etc/etcd-client && cat > /etc/etcd-client/$f"
+done
+external_cfg() { # ENDPOINT [CAFILE]
+  printf 'apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nkubernetesVersion: v1.31.4\netcd:\n  external:\n    endpoints: ["%s"]\n    caFile: %s\n    certFile: /etc/etcd-client/apiserver-etcd-client.crt\n    keyFile: /etc/etcd-client/apiserver-etcd-client.key\n' "$1" "${2:-/etc/etcd-client/ca.crt}"
+}
+external_cfg "http://$S2:2379" | lon st1 "cat > /root/ext34.yaml"
+external_cfg "https://$S3:2379" | lon st1 "cat > /root/ext35.yaml"
+external_cfg "https://$S3:2379" /etc/etcd-client/missing-ca.crt | lon st1 "cat > /root/extmissing.yaml"
+expect_fail "[kubeadm.preflight.external-etcd-version] kubeadm init against Debian 12's etcd 3.4 member: kubeadm's refusal" \
+  "\[ERROR ExternalEtcdVersion\]: this version of kubeadm only supports external etcd version >= 3.5.15-0. Current version: 3.4.23" \
+  lon st1 kubeadm init --config /root/ext34.yaml
+check "[kubeadm.preflight.external-etcd-version] a 3.5.16 member (TLS, the configured client pair) passes" lon st1 \
+  '! kubeadm init phase preflight --config /root/ext35.yaml 2>&1 | grep -q ExternalEtcdVersion'
+expect_fail "[kubeadm.preflight.external-etcd-certs] a missing caFile: ERROR ExternalEtcdClientCertificates" \
+  "\[ERROR ExternalEtcdClientCertificates\]: /etc/etcd-client/missing-ca.crt doesn't exist" lon st1 kubeadm init phase preflight --config /root/extmissing.yaml
+check "[crictl.runtime] containerd stopped: crictl fails to validate the service connection" lon st3 \
+  'systemctl stop containerd; o=$(crictl ps 2>&1); r=$?; systemctl start containerd; [ $r = 1 ] && grep -q "validate service connection: validate CRI v1 runtime API for endpoint" <<<"$o"'
+
+log "lenient lab: HAKUBE_LAB_LENIENT=1"
+if out=$(HAKUBE_LAB_DIR=$WORK/lenient-lab HAKUBE_LAB_LENIENT=1 bash "$LAB_SH" up 1 --prefix len --base "$NET3" 2>&1); then
+  check "[lab.lenient] a lenient host sees the machine's etcd, etcdctl and haproxy" bash -c \
+    "HAKUBE_LAB_DIR=$WORK/lenient-lab bash '$LAB_SH' exec len1 /bin/bash -c 'command -v etcd etcdctl haproxy >/dev/null && [ -e /var/lib/hakube-standins/lab-lenient ] && [ \"\$(cat /var/lib/hakube-standins/time-scale)\" = 0 ]'"
+else
+  bad "lab.sh up (lenient)" "$out"
+fi
 
 exit 0

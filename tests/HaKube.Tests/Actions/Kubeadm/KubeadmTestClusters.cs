@@ -71,7 +71,7 @@ internal static class KubeadmTestClusters
 
     public static HaCluster Load(string yaml)
     {
-        var result = HaClusterValidator.ParseAndValidate(yaml, "demo.yaml", new ValidationOptions(ManifestMode.File, _ => true));
+        var result = HaClusterValidator.ParseAndValidate(yaml, "demo.yaml", new ValidationOptions(ManifestMode.File, HaKube.Tests.Support.FakeReferencedFiles.All));
         if (!result.Succeeded)
         {
             throw new InvalidOperationException("test cluster is invalid:\n" + string.Join('\n', result.Errors));

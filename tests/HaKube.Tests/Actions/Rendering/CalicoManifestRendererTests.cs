@@ -17,7 +17,7 @@ public sealed class CalicoManifestRendererTests
         Assert.Multiple(() =>
         {
             Assert.That(manifest, Does.Contain("kind: Installation"));
-            Assert.That(manifest, Does.Contain("cidr: 10.244.0.0/16"));
+            Assert.That(manifest, Does.Contain("cidr: \"10.244.0.0/16\""));
             Assert.That(manifest, Does.Not.Contain("192.168.0.0/16"));
         });
     }

@@ -29,7 +29,7 @@ public sealed class EtcdSnapshotterTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(taken.Stored.Path, Is.EqualTo(Path.Combine(_root, "demo", "snapshots", "demo-20261129T140509Z.db")));
+            Assert.That(taken.Stored.Path, Is.EqualTo(Path.Combine(_root, "clusters", "demo", "snapshots", "demo-20261129T140509Z.db")));
             Assert.That(File.ReadAllBytes(taken.Stored.Path), Is.EqualTo(host.Content));
             Assert.That(File.GetUnixFileMode(taken.Stored.Path), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
             Assert.That(File.GetUnixFileMode(Store.Directory), Is.EqualTo(AtomicFile.PrivateDirectory));
@@ -84,6 +84,36 @@ public sealed class EtcdSnapshotterTests
             Assert.That(Store.List(), Is.Empty);
             Assert.That(Directory.GetFiles(Store.Directory), Is.Empty, "the partial copy is deleted");
             Assert.That(host.FolderExists, Is.False);
+        });
+    }
+
+    [Test]
+    public void TakeAsync_SnapshotLargerThanTheBound_NothingCopied()
+    {
+        var host = new FakeSnapshotHost("cp1");
+
+        var failure = Assert.ThrowsAsync<EtcdSnapshotException>(() => new EtcdSnapshotter { MaxBytes = 4095 }.TakeAsync(host, "10.0.0.1", Store, null, CancellationToken.None));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(failure!.Message, Does.Contain("the snapshot is 4096 bytes, more than the 4095 allowed"));
+            Assert.That(Directory.Exists(Store.Directory) ? Directory.GetFiles(Store.Directory) : [], Is.Empty);
+            Assert.That(host.FolderExists, Is.False);
+        });
+    }
+
+    [Test]
+    public void TakeAsync_HostSendsMoreThanItSaidAndTheBound_StoppedAtTheBound()
+    {
+        var host = new FakeSnapshotHost("cp1");
+        host.Served = [.. host.Content, .. new byte[100_000]];
+
+        var failure = Assert.ThrowsAsync<EtcdSnapshotException>(() => new EtcdSnapshotter { MaxBytes = 8192 }.TakeAsync(host, "10.0.0.1", Store, null, CancellationToken.None));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(failure!.Message, Does.Contain("grew past the 8192 bytes allowed"));
+            Assert.That(Directory.GetFiles(Store.Directory), Is.Empty, "the partial copy is deleted");
         });
     }
 

@@ -73,11 +73,11 @@ public sealed class EtcdSnapshotStoreTests
 
     [Test]
     public void For_FileStore_TheClusterFoldersSnapshots() =>
-        Assert.That(EtcdSnapshotStore.For(new ClusterStateStore(_root, "demo"), "/elsewhere", "ns", "demo").Directory, Is.EqualTo(Path.Combine(_root, "demo", "snapshots")));
+        Assert.That(EtcdSnapshotStore.For(new ClusterStateStore(_root, "demo"), "/elsewhere", "ns", "demo").Directory, Is.EqualTo(Path.Combine(_root, "clusters", "demo", "snapshots")));
 
     [Test]
     public void For_StateInSecrets_FilesUnderTheStateRootByNamespace() =>
-        Assert.That(EtcdSnapshotStore.For(new ClusterStateStore(new SecretsLike()), _root, "team-a", "demo").Directory, Is.EqualTo(Path.Combine(_root, "team-a", "demo", "snapshots")));
+        Assert.That(EtcdSnapshotStore.For(new ClusterStateStore(new SecretsLike()), _root, "team-a", "demo").Directory, Is.EqualTo(Path.Combine(_root, "namespaces", "team-a", "demo", "snapshots")));
 
     [Test]
     public void Expired_FewerThanKeep_NothingExpires() =>

@@ -32,13 +32,13 @@ public sealed class InventoryStoreTests
         await new ClusterStateStore(_root, "demo").UpdateInventoryAsync(_ => [host], CancellationToken.None);
 
         var loaded = await new ClusterStateStore(_root, "demo").LoadInventoryAsync(CancellationToken.None);
-        var text = await File.ReadAllTextAsync(Path.Combine(_root, "demo", "inventory.json"));
+        var text = await File.ReadAllTextAsync(Path.Combine(_root, "clusters", "demo", "inventory.json"));
 
         Assert.Multiple(() =>
         {
             Assert.That(loaded.Single().Equivalent(host), Is.True);
             Assert.That(text, Does.Contain("\"ControlPlane\""));
-            Assert.That(File.GetUnixFileMode(Path.Combine(_root, "demo", "inventory.json")), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
+            Assert.That(File.GetUnixFileMode(Path.Combine(_root, "clusters", "demo", "inventory.json")), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
         });
     }
 }

@@ -68,4 +68,41 @@ public sealed class CrdGeneratorTests
             }
         }
     }
+
+    [TestCase("spec.networking.podSubnet", "192.168.0.0/16", true)]
+    [TestCase("spec.networking.podSubnet", "fd00::/48", true)]
+    [TestCase("spec.networking.podSubnet", "fd00::%0a---/64", false)]
+    [TestCase("spec.networking.podSubnet", "192.168.0.0/016", false)]
+    [TestCase("spec.networking.serviceSubnet", "10.96.0.0/12\n", false)]
+    [TestCase("spec.controlPlaneEndpoint.host", "api.demo.internal", true)]
+    [TestCase("spec.controlPlaneEndpoint.host", "[fd00::1]:22", false)]
+    [TestCase("spec.controlPlaneEndpoint.host", "API.demo", false)]
+    [TestCase("spec.ssh.privateKeyFile", "keys/id_ed25519", true)]
+    [TestCase("spec.ssh.privateKeyFile", "keys/id\n", false)]
+    [TestCase("spec.drainTimeout", "1h30m", true)]
+    [TestCase("spec.drainTimeout", "30m1h", false)]
+    [TestCase("spec.kubernetesVersion", "v1.31.04", false)]
+    public void Render_FieldPattern_RefusesWhatValidationRefuses(string field, string value, bool accepted)
+    {
+        var schema = FieldSchema(field);
+        // The API server runs Go regular expressions, where $ is the end of the text; .NET's \z is.
+        var pattern = ((YamlScalarNode)schema["pattern"]).Value!;
+        var matches = System.Text.RegularExpressions.Regex.IsMatch(value, pattern.EndsWith('$') ? pattern[..^1] + "\\z" : pattern);
+        var maxLength = schema.Children.TryGetValue("maxLength", out var max) ? int.Parse(((YamlScalarNode)max).Value!, System.Globalization.CultureInfo.InvariantCulture) : int.MaxValue;
+
+        Assert.That(matches && value.Length <= maxLength, Is.EqualTo(accepted), $"{field}: {pattern}");
+    }
+
+    private static YamlMappingNode FieldSchema(string field)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(CrdGenerator.Render()));
+        var node = (YamlMappingNode)((YamlMappingNode)((YamlSequenceNode)stream.Documents[0].RootNode["spec"]["versions"])[0])["schema"]["openAPIV3Schema"];
+        foreach (var part in field.Split('.'))
+        {
+            node = (YamlMappingNode)node["properties"][part];
+        }
+
+        return node;
+    }
 }

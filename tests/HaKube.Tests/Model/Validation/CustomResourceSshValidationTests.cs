@@ -41,7 +41,7 @@ public sealed class CustomResourceSshValidationTests
     {
         var text = Manifest("    privateKeyFile: id_ed25519\n    knownHostsSecretRef: {name: demo-hosts, key: known_hosts}\n");
 
-        var result = HaClusterValidator.ParseAndValidate(text, "demo.yaml", new ValidationOptions(ManifestMode.File, _ => true));
+        var result = HaClusterValidator.ParseAndValidate(text, "demo.yaml", new ValidationOptions(ManifestMode.File, HaKube.Tests.Support.FakeReferencedFiles.All));
 
         Assert.That(result.Errors.Select(e => e.Field), Is.EqualTo(new[] { "spec.hosts[0]" }));
     }

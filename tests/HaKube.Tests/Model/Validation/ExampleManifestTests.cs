@@ -16,7 +16,7 @@ public sealed class ExampleManifestTests
             .Select(k => Path.GetFullPath(Path.Combine(RepositoryPaths.Examples, k)))
             .ToHashSet();
 
-        var result = HaClusterValidator.ParseAndValidate(File.ReadAllText(file), file, new ValidationOptions(ManifestMode.File, keyFiles.Contains));
+        var result = HaClusterValidator.ParseAndValidate(File.ReadAllText(file), file, new ValidationOptions(ManifestMode.File, new FakeReferencedFiles(keyFiles.Contains)));
 
         Assert.That(result.Errors.Select(e => e.ToString()), Is.Empty);
         Assert.That(result.Manifests, Has.Count.EqualTo(1));
@@ -27,7 +27,7 @@ public sealed class ExampleManifestTests
     {
         var file = Path.Combine(RepositoryPaths.Examples, "design-example.yaml");
 
-        var result = HaClusterValidator.ParseAndValidate(File.ReadAllText(file), file, new ValidationOptions(ManifestMode.File, _ => false));
+        var result = HaClusterValidator.ParseAndValidate(File.ReadAllText(file), file, new ValidationOptions(ManifestMode.File, FakeReferencedFiles.None));
 
         Assert.That(result.Errors.Select(e => $"{e.Line}:{e.Column} {e.Field}"), Is.EqualTo(new[]
         {
@@ -37,11 +37,23 @@ public sealed class ExampleManifestTests
     }
 
     [Test]
-    public void ParseAndValidate_DesignExampleAsCustomResource_IsValidWithSecretRef()
+    public void ParseAndValidate_DesignExampleAsCustomResource_RefusesTheKnownHostsFileItCannotRead()
     {
+        // A custom resource has no files beside it: knownHostsFile would never be read there.
         var file = Path.Combine(RepositoryPaths.Examples, "design-example.yaml");
 
         var result = HaClusterValidator.ParseAndValidate(File.ReadAllText(file), file, ValidationOptions.CustomResource);
+
+        Assert.That(result.Errors.Select(e => $"{e.Line}:{e.Column} {e.Field}"), Is.EqualTo(new[] { "27:21 spec.ssh.knownHostsFile" }));
+    }
+
+    [Test]
+    public void ParseAndValidate_DesignExampleAsCustomResourceWithKnownHostsSecret_IsValidWithSecretRef()
+    {
+        var file = Path.Combine(RepositoryPaths.Examples, "design-example.yaml");
+        var text = File.ReadAllText(file).Replace("knownHostsFile: keys/known_hosts", "knownHostsSecretRef: {name: demo-ssh, key: known_hosts}", StringComparison.Ordinal);
+
+        var result = HaClusterValidator.ParseAndValidate(text, file, ValidationOptions.CustomResource);
 
         Assert.That(result.Errors, Is.Empty);
         var spec = result.Manifests.Single().Cluster.Spec;

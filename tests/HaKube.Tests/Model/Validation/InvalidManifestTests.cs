@@ -13,7 +13,7 @@ public sealed partial class InvalidManifestTests
 {
     private static readonly string Folder = RepositoryPaths.Of("tests", "HaKube.Tests", "Data", "invalid");
 
-    private static readonly ValidationOptions Options = new(ManifestMode.File, path => !path.Contains("missing", StringComparison.Ordinal));
+    private static readonly ValidationOptions Options = new(ManifestMode.File, new FakeReferencedFiles(path => !path.Contains("missing", StringComparison.Ordinal)));
 
     public static IEnumerable<string> Manifests() =>
         Directory.EnumerateFiles(Folder, "*.yaml").Select(Path.GetFileName).Order(StringComparer.Ordinal)!;
@@ -40,6 +40,7 @@ public sealed partial class InvalidManifestTests
         Assert.That(result.Errors, Has.Count.EqualTo(expected.Count), "actual errors:\n" + string.Join("\n", actual));
         foreach (var expectation in expected)
         {
+            Assert.That(expectation, Does.Match(@"^\d+:\d+ \S*: \S"), "an expectation is LINE:COLUMN FIELD: message");
             Assert.That(actual.Any(a => a.StartsWith(Head(expectation), StringComparison.Ordinal) && a.Contains(Tail(expectation), StringComparison.Ordinal)), Is.True, $"expected \"{expectation}\" in one error; actual:\n" + string.Join("\n", actual));
         }
 

@@ -52,9 +52,16 @@ public sealed class DirectorySourceTests
     [Test]
     public async Task RunAsync_FileWritten_EventSoonAfterTheDebounce()
     {
+        // A manifest's key files lie in its own folder tree, so the nested cluster has keys of its own.
+        var nestedKeys = Directory.CreateDirectory(Path.Combine(_folder, "nested", "keys")).FullName;
+        foreach (var key in new[] { "id_ed25519", "known_hosts" })
+        {
+            File.Copy(Path.Combine(_folder, "keys", key), Path.Combine(nestedKeys, key));
+        }
+
         await NextAsync();
         var written = Stopwatch.StartNew();
-        await File.WriteAllTextAsync(Path.Combine(_folder, "nested", "beta.yaml").Also(p => Directory.CreateDirectory(Path.GetDirectoryName(p)!)), DaemonTestSupport.Manifest("beta", keys: "../keys"));
+        await File.WriteAllTextAsync(Path.Combine(_folder, "nested", "beta.yaml"), DaemonTestSupport.Manifest("beta"));
 
         var change = await NextAsync();
         var elapsed = written.Elapsed;

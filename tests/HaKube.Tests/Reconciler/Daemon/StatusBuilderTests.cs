@@ -91,6 +91,60 @@ public sealed class StatusBuilderTests
         });
     }
 
+    [Test]
+    public void Observed_PausedAndConverged_PhasePausedWhileReadyStaysTrue()
+    {
+        var status = StatusBuilder.Observed(Cluster(paused: true), [Converged("cp1", controlPlane: true), Converged("w1")], Plan.Empty, false, null, Now);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(status.Phase, Is.EqualTo(ClusterPhase.Paused));
+            Assert.That(Conditions.Get(status.Conditions, ConditionTypes.Ready)!.Status, Is.EqualTo(ConditionStatus.True), "the hosts match the manifest");
+            Assert.That(Reason(status, ConditionTypes.Paused), Is.EqualTo(ConditionReasons.PausedBySpec));
+        });
+    }
+
+    [Test]
+    public void Observed_DryRunAndConverged_PhasePausedReasonObserveOnly()
+    {
+        var status = StatusBuilder.Observed(Cluster(), [Converged("cp1", controlPlane: true), Converged("w1")], Plan.Empty, true, null, Now);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(status.Phase, Is.EqualTo(ClusterPhase.Paused));
+            Assert.That(Reason(status, ConditionTypes.Paused), Is.EqualTo(ConditionReasons.ObserveOnly));
+        });
+    }
+
+    [Test]
+    public void Observed_UnpausedAndConverged_PhaseReady()
+    {
+        var status = StatusBuilder.Observed(Cluster(), [Converged("cp1", controlPlane: true), Converged("w1")], Plan.Empty, false, null, Now);
+
+        Assert.That(status.Phase, Is.EqualTo(ClusterPhase.Ready), string.Join("; ", status.Conditions.Select(c => $"{c.Type}={c.Status} {c.Message}")));
+    }
+
+    // A host as a converged cluster's probe shows it: a certificate far from expiry; a control plane
+    // initialized, serving 6443 and running a healthy stacked etcd member.
+    private static HostFacts Converged(string host, bool controlPlane = false)
+    {
+        var certificate = new FileFact(true, "ab", "644", 0, 0, 100, Now.AddDays(300));
+        var present = new FileFact(true, "cd", "600", 0, 0, 100, null);
+        var files = new Dictionary<string, FileFact> { ["/etc/kubernetes/pki/ca.crt"] = certificate, [KnownPaths.KubeletConf] = present };
+        if (!controlPlane)
+        {
+            return Up(host) with { Files = files };
+        }
+
+        files[KnownPaths.AdminConf] = present;
+        return Up(host) with
+        {
+            Files = files,
+            ListeningPorts = new HashSet<int> { 6443, 2379, 2380 },
+            Etcd = new EtcdFacts(true, [new EtcdMember(1, host, ["https://10.0.0.1:2380"], ["https://10.0.0.1:2379"], false)], null),
+        };
+    }
+
     private static string? Reason(HaClusterStatus status, string type) => Conditions.Get(status.Conditions, type)?.Reason;
 
     private static HostFacts Up(string host) => new() { Host = host, Reachable = true, ObservedAt = Now };

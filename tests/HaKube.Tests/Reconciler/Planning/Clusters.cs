@@ -46,7 +46,7 @@ internal static class Clusters
                 LoadBalancer = loadBalancers > 0 ? new LoadBalancerSpec { Provider = LoadBalancerProvider.HAProxy, Hosts = lbs } : new LoadBalancerSpec(),
                 Etcd = new EtcdSpec { Topology = topology, Hosts = etcd },
                 Networking = new NetworkingSpec { PodSubnet = "192.168.0.0/16" },
-                Ssh = new SshSpec { PrivateKeySecretRef = new SecretKeyRef { Name = "demo-ssh", Key = "id_ed25519" }, KnownHostsFile = "keys/known_hosts" },
+                Ssh = new SshSpec { PrivateKeySecretRef = new SecretKeyRef { Name = "demo-ssh", Key = "id_ed25519" }, KnownHostsSecretRef = new SecretKeyRef { Name = "demo-ssh", Key = "known_hosts" } },
                 Paused = paused,
                 AllowNonHighlyAvailable = controlPlanes < 3 || etcdHosts < 3,
                 Hosts = hosts,

@@ -45,6 +45,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
 import common  # noqa: E402
+import debian  # noqa: E402
 
 LIB = os.path.dirname(os.path.realpath(__file__))
 # latest patch per minor (synthetic, close to pkgs.k8s.io at the time of writing)
@@ -110,7 +111,21 @@ def candidates(db, name):
                 out.append((f"1.{minor}.0-1.1", origin))
     elif name == "containerd":
         out.append((CONTAINERD, "http://deb.debian.org/debian bookworm/main"))
+    elif debian.known(name):
+        v = debian.version(name)
+        if v:
+            out.append((v, debian.ORIGIN))
     return out
+
+
+def kubeadm_depends(minor):
+    """kubeadm's Depends by version (kubernetes/release cmd/krel/templates/latest/metadata.yaml):
+    1.28-1.29 kubelet, kubectl, kubernetes-cni, cri-tools; 1.30-1.31 cri-tools; 1.32+ nothing."""
+    if minor < 30:
+        return ["kubelet", "kubectl", "kubernetes-cni", "cri-tools"]
+    if minor < 32:
+        return ["cri-tools"]
+    return []
 
 
 def vkey(v):
@@ -118,7 +133,7 @@ def vkey(v):
 
 
 def real_installed(name):
-    r = subprocess.run(["dpkg-query", "-W", "-f=${Status}\t${Version}", name], capture_output=True, text=True)
+    r = subprocess.run(["/usr/bin/dpkg-query", "-W", "-f=${Status}\t${Version}", name], capture_output=True, text=True)
     if r.returncode == 0 and r.stdout.startswith("install ok installed"):
         return r.stdout.split("\t", 1)[1]
     return None
@@ -242,11 +257,21 @@ def install_files(name, version):
         common.require_private(common.SBIN)
         common.write_file(os.path.join(common.SBIN, name),
                           wrapper(name, version), 0o755)
+    if name == "cri-tools" and not common.lenient():
+        common.require_private(common.SBIN)
+        common.write_file(os.path.join(common.SBIN, "crictl"), wrapper("crictl", version), 0o755)
     if name == "kubelet":
         v = vendor_dir()
         common.write_file(os.path.join(v, "kubelet.service"), KUBELET_UNIT)
-        common.write_file(os.path.join(v, "kubelet.service.d", "10-kubeadm.conf"), KUBEADM_DROPIN)
+        if common.lenient():
+            common.write_file(os.path.join(v, "kubelet.service.d", "10-kubeadm.conf"), KUBEADM_DROPIN)
+        elif not os.path.exists("/etc/default/kubelet"):
+            # kubelet.env, a conffile of the kubelet package (kubernetes/release kubelet.spec)
+            common.write_file("/etc/default/kubelet", "KUBELET_EXTRA_ARGS=\n")
         os.makedirs("/etc/kubernetes/manifests", exist_ok=True)
+    if name == "kubeadm" and not common.lenient():
+        # 10-kubeadm.conf is the kubeadm package's file (kubernetes/release kubeadm.spec)
+        common.write_file(os.path.join(vendor_dir(), "kubelet.service.d", "10-kubeadm.conf"), KUBEADM_DROPIN)
     if name == "containerd":
         common.write_file(os.path.join(vendor_dir(), "containerd.service"), CONTAINERD_UNIT)
 
@@ -256,8 +281,15 @@ def remove_files(name):
         p = os.path.join(common.SBIN, name)
         if os.path.exists(p):
             os.unlink(p)
+    if name == "cri-tools" and os.path.exists(os.path.join(common.SBIN, "crictl")):
+        os.unlink(os.path.join(common.SBIN, "crictl"))
+    if name == "kubeadm" and not common.lenient():
+        try:
+            os.unlink(os.path.join(vendor_dir(), "kubelet.service.d/10-kubeadm.conf"))
+        except OSError:
+            pass
     if name == "kubelet":
-        for p in ("kubelet.service.d/10-kubeadm.conf", "kubelet.service"):
+        for p in (("kubelet.service.d/10-kubeadm.conf", "kubelet.service") if common.lenient() else ("kubelet.service",)):
             try:
                 os.unlink(os.path.join(vendor_dir(), p))
             except OSError:
@@ -285,6 +317,8 @@ def apt_get(argv):
             k, _, v = argv[i + 1].partition("=")
             if k.lower() == "dpkg::lock::timeout":
                 lock_timeout = float(v)
+            if k.lower() == "apt::install-recommends" and v.lower() in ("false", "0", "no"):
+                opts.add("--no-install-recommends")
             i += 2
             continue
         if a.startswith("-") and not a.startswith("--") and len(a) > 2:
@@ -330,13 +364,13 @@ def apt_get(argv):
     return 100
 
 
-def install(db, names, yes, opts):
+def install(db, names, yes, opts, no_recommends=False):
     plan = {}  # name -> version
     for spec in names:
         name, _, want = spec.partition("=")
         name = name.strip()
         cands = candidates(db, name)
-        if not cands:
+        if not cands and not debian.known(name):
             real = real_installed(name)
             if real:
                 print(f"{name} is already the newest version ({real}).")
@@ -358,13 +392,33 @@ def install(db, names, yes, opts):
         plan[name] = ver
     # dependencies (kubelet -> kubernetes-cni, kubeadm -> cri-tools, kubelet/kubectl/kubernetes-cni)
     deps = {}
-    for name, ver in list(plan.items()):
-        minor = int(ver.split(".")[1]) if name in K8S else None
-        if name == "kubelet" and "kubernetes-cni" not in db["installed"]:
-            deps["kubernetes-cni"] = CNI.get(minor, "1.5.1-1.1")
-        if name == "kubeadm":
-            if "cri-tools" not in db["installed"]:
-                deps["cri-tools"] = f"1.{minor}.0-1.1"
+    if common.lenient():
+        for name, ver in list(plan.items()):
+            minor = int(ver.split(".")[1]) if name in K8S else None
+            if name == "kubelet" and "kubernetes-cni" not in db["installed"]:
+                deps["kubernetes-cni"] = CNI.get(minor, "1.5.1-1.1")
+            if name == "kubeadm":
+                if "cri-tools" not in db["installed"]:
+                    deps["cri-tools"] = f"1.{minor}.0-1.1"
+    else:
+        # pkgs.k8s.io's Depends/Recommends (kubernetes/release cmd/krel/templates/latest): kubelet
+        # depends on kubernetes-cni and recommends iptables (installed unless --no-install-recommends);
+        # kubeadm's dependencies change with its version (kubeadm_depends).
+        recommends = "--no-install-recommends" not in opts and not no_recommends
+        for name, ver in list(plan.items()):
+            minor = int(ver.split(".")[1]) if name in K8S else None
+            wanted = []
+            if name == "kubelet":
+                wanted = [("kubernetes-cni", CNI.get(minor, "1.5.1-1.1"))]
+                if recommends:
+                    wanted.append(("iptables", debian.version("iptables")))
+            elif name == "kubeadm":
+                for d in kubeadm_depends(minor):
+                    best = max((v for v, _ in candidates(db, d)), key=vkey, default=None)
+                    wanted.append((d, f"1.{minor}.0-1.1" if d == "cri-tools" else best))
+            for d, v in wanted:
+                if v and d not in db["installed"] and d not in plan:
+                    deps[d] = v
     for d, v in deps.items():
         plan.setdefault(d, v)
     changes, held_changed, downgrades = [], [], []
@@ -415,11 +469,17 @@ def install(db, names, yes, opts):
             print(f"Preparing to unpack .../{name}_{ver}_amd64.deb ...\nUnpacking {name} ({ver}) over ({cur}) ...")
         else:
             print(f"Selecting previously unselected package {name}.\nUnpacking {name} ({ver}) ...")
-        install_files(name, ver)
+        if debian.known(name):
+            debian.install_commands(name)
+            debian.unpack(name)
+        else:
+            install_files(name, ver)
         db["installed"][name] = {"version": ver}
         save_db(db)
     for name, cur, ver in changes:
         print(f"Setting up {name} ({ver}) ...")
+        if debian.known(name) and not cur:
+            debian.postinst(name, systemctl)
     if any(n == "containerd" for n, c, _ in changes):
         systemctl("daemon-reload")
         if not any(n == "containerd" and c for n, c, _ in changes):
@@ -463,7 +523,12 @@ def remove(db, names, yes, opts, purge):
         if n in ("kubelet", "containerd"):
             systemctl("stop", n)
         print(f"Removing {n} ({db['installed'][n]['version']}) ...")
-        remove_files(n)
+        if debian.known(n):
+            debian.prerm(n, systemctl)
+            debian.remove_commands(n)
+            debian.postrm(n, purge, systemctl)
+        else:
+            remove_files(n)
         del db["installed"][n]
         if n in db["held"]:
             db["held"].remove(n)
@@ -570,7 +635,10 @@ def dpkg_query(argv):
     rc = 0
     for n in names:
         rec = db["installed"].get(n)
-        ver = rec["version"] if rec and not rec.get("real") else (real_installed(n) if n not in K8S else None)
+        if debian.known(n):
+            ver = rec["version"] if rec else None
+        else:
+            ver = rec["version"] if rec and not rec.get("real") else (real_installed(n) if n not in K8S else None)
         if ver is None:
             err(f"dpkg-query: no packages found matching {n}")
             rc = 1

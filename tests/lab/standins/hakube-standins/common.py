@@ -476,3 +476,40 @@ def pkg_version():
     """The upstream version (v1.31.4) of the stand-in binary running, set by its package's wrapper."""
     v = os.environ.get("HAKUBE_PKG_VERSION", "")
     return "v" + v.split("-")[0] if v else "v0.0.0"
+
+
+# ---------------------------------------------------------------- strict lab, time scale
+
+def lenient():
+    """The former lenient lab (lab.sh HAKUBE_LAB_LENIENT=1): the stand-ins' newer checks and
+    side effects are off. Strict is the default (FIDELITY.md)."""
+    return os.path.exists(os.path.join(STATE, "lab-lenient"))
+
+
+def time_scale():
+    """How much of a real duration the stand-ins wait: /var/lib/hakube-standins/time-scale on the
+    host (lab.sh writes HAKUBE_LAB_TIME_SCALE there), else the environment, else 0.02 (strict) or
+    0 (lenient). 1 waits as long as the real tool typically takes."""
+    try:
+        with open(os.path.join(STATE, "time-scale")) as f:
+            return max(0.0, float(f.read().strip()))
+    except (OSError, ValueError):
+        pass
+    try:
+        return max(0.0, float(os.environ["HAKUBE_LAB_TIME_SCALE"]))
+    except (KeyError, ValueError):
+        return 0.0 if lenient() else 0.02
+
+
+# The real durations the stand-ins reproduce, in seconds of an unscaled run: real-durations.json
+# (one list for the stand-ins and for tests that check budgets against them; FIDELITY.md).
+with open(os.path.join(LIBDIR, "real-durations.json")) as _f:
+    REAL_SECONDS = {k: float(v) for k, v in json.load(_f).items() if not k.startswith("_")}
+
+
+def real_wait(what, count=1):
+    """Sleeps the scaled real duration of `what` (count times); returns the seconds waited."""
+    seconds = REAL_SECONDS[what] * count * time_scale()
+    if seconds > 0:
+        time.sleep(seconds)
+    return seconds

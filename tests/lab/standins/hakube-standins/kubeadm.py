@@ -74,6 +74,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
 import common  # noqa: E402
+import images  # noqa: E402
+import kubeadm_preflight  # noqa: E402
 
 VERSION = common.pkg_version()
 KV = common.version_info(VERSION)
@@ -83,6 +85,10 @@ KUBELET_DIR = "/var/lib/kubelet"
 CRI_DEFAULT = "unix:///var/run/containerd/containerd.sock"
 ETCD_IMAGES = {28: "3.5.15-0", 29: "3.5.16-0", 30: "3.5.15-0", 31: "3.5.15-0", 32: "3.5.16-0", 33: "3.5.21-0",
                34: "3.6.4-0", 35: "3.6.5-0"}
+# kubeadm's PauseVersion and CoreDNSVersion per minor (cmd/kubeadm/app/constants/constants.go of each release)
+PAUSE = {28: "3.9", 29: "3.9", 30: "3.9", 31: "3.10", 32: "3.10", 33: "3.10", 34: "3.10.1", 35: "3.10.1"}
+COREDNS = {28: "v1.10.1", 29: "v1.11.1", 30: "v1.11.3", 31: "v1.11.3", 32: "v1.11.3", 33: "v1.12.0", 34: "v1.12.1",
+           35: "v1.12.1"}
 LAB_VALIDITY = "/var/lib/hakube-standins/kubeadm-certificate-validity"
 KNOWN_TOP = {
     "InitConfiguration": {"apiVersion", "kind", "bootstrapTokens", "dryRun", "nodeRegistration", "localAPIEndpoint",
@@ -955,6 +961,49 @@ def parse_flags(argv, bool_flags=()):
     return flags, pos
 
 
+def strict():
+    return not common.lenient()
+
+
+def control_plane_images(cc, version=None):
+    """images.GetControlPlaneImages: what `kubeadm config images list` prints and preflight pulls."""
+    version = version or cc["kubernetesVersion"]
+    minor = common.version_info(version)[1]
+    repo = cc.get("imageRepository", "registry.k8s.io")
+    out_list = [f"{repo}/{c}:{version}" for c in ("kube-apiserver", "kube-controller-manager", "kube-scheduler",
+                                                   "kube-proxy")]
+    dns = cc.get("dns") or {}
+    out_list.append(f"{dns.get('imageRepository') or repo + '/coredns'}/coredns:{dns.get('imageTag') or COREDNS.get(minor, 'v1.11.3')}")
+    out_list.append(f"{repo}/pause:{PAUSE.get(minor, '3.10')}")
+    local = (cc.get("etcd") or {}).get("local")
+    if local is not None:
+        out_list.append(f"{local.get('imageRepository') or repo}/etcd:{local.get('imageTag') or ETCD_IMAGES.get(minor, '3.5.15-0')}")
+    return out_list
+
+
+def pull_images(cc, prefix="[preflight]", version=None):
+    """RunPullImagesCheck / `config images pull`: each image takes the scaled real pull time once."""
+    if prefix == "[preflight]":
+        # checks.go ImagePullCheck: the runtime's sandbox image against kubeadm's pause image
+        minor = common.version_info(version or cc["kubernetesVersion"])[1]
+        wanted = f"{cc.get('imageRepository', 'registry.k8s.io')}/pause:{PAUSE.get(minor, '3.10')}"
+        if images.sandbox_image() != wanted:
+            warn(f"detected that the sandbox image \"{images.sandbox_image()}\" of the container runtime is "
+                 f"inconsistent with that used by kubeadm. It is recommended to use \"{wanted}\" as the CRI sandbox "
+                 f"image.")
+        out("[preflight] Pulling images required for setting up a Kubernetes cluster")
+        out("[preflight] This might take a minute or two, depending on the speed of your internet connection")
+        out("[preflight] You can also perform this action beforehand using 'kubeadm config images pull'")
+    for img in control_plane_images(cc, version):
+        images.pull(img)
+        if prefix != "[preflight]":
+            out(f"{prefix} Pulled {img}")
+
+
+def strict_init_preflight(ctx):
+    kubeadm_preflight.run(kubeadm_preflight.init_checks(ctx, KV, ETCD_IMAGES, systemctl), ctx.ignore, Fail)
+
+
 def cmd_init(argv):
     flags, pos = parse_flags(argv, ("upload-certs", "dry-run", "skip-token-print", "skip-certificate-key-print"))
     if flags.get("upload-certs") == "true":
@@ -965,9 +1014,13 @@ def cmd_init(argv):
     version_gate(k8s)
     out(f"[init] Using Kubernetes version: {k8s}")
     out("[preflight] Running pre-flight checks")
-    preflight(ctx, common_checks(ctx, k8s) + control_plane_checks(ctx))
-    out("[preflight] Pulling images required for setting up a Kubernetes cluster")
-    out("[preflight] This might take a minute or two, depending on the speed of your internet connection")
+    if strict():
+        strict_init_preflight(ctx)
+        pull_images(ctx.cc)
+    else:
+        preflight(ctx, common_checks(ctx, k8s) + control_plane_checks(ctx))
+        out("[preflight] Pulling images required for setting up a Kubernetes cluster")
+        out("[preflight] This might take a minute or two, depending on the speed of your internet connection")
     certs_phase(ctx)
     out(f"[kubeconfig] Using kubeconfig folder \"{K}\"")
     kubeconfig_phase(ctx)
@@ -1249,14 +1302,21 @@ def cmd_join(argv):
     ctx = Ctx(docs, flags, join=True)
     ctx.joining = True
     out("[preflight] Running pre-flight checks")
-    checks = common_checks(ctx, VERSION)
     ca_path = (ctx.joincfg or {}).get("caCertPath") or f"{ctx.pki}/ca.crt"
-    for f in (f"{K}/kubelet.conf", f"{K}/bootstrap-kubelet.conf"):
-        checks.append(("FileAvailable-" + f.replace("/", "-"), not os.path.exists(f), f"{f} already exists", True))
-    if not ctx.control_plane:
-        checks.append(("FileAvailable-" + ca_path.replace("/", "-"), not os.path.exists(ca_path),
-                       f"{ca_path} already exists", True))
-    preflight(ctx, checks)
+    if strict():
+        bt = ((ctx.joincfg or {}).get("discovery") or {}).get("bootstrapToken") or {}
+        endpoint = bt.get("apiServerEndpoint") or (pos[0] if pos else None)
+        if (ctx.joincfg or {}).get("discovery", {}).get("file"):
+            endpoint = None
+        kubeadm_preflight.run(kubeadm_preflight.join_checks(ctx, KV, systemctl, ca_path, endpoint), ctx.ignore, Fail)
+    else:
+        checks = common_checks(ctx, VERSION)
+        for f in (f"{K}/kubelet.conf", f"{K}/bootstrap-kubelet.conf"):
+            checks.append(("FileAvailable-" + f.replace("/", "-"), not os.path.exists(f), f"{f} already exists", True))
+        if not ctx.control_plane:
+            checks.append(("FileAvailable-" + ca_path.replace("/", "-"), not os.path.exists(ca_path),
+                           f"{ca_path} already exists", True))
+        preflight(ctx, checks)
     server, cluster_ca, tls_token = discovery(ctx, flags, pos[0] if pos else None)
     boot = RetryingApi(common.ApiClient(server, cluster_ca, token=tls_token), ctx.timeout("kubernetesAPICall", 60))
     out("[preflight] Reading configuration from the cluster...")
@@ -1279,7 +1339,12 @@ def cmd_join(argv):
                                      f"joining Node")
     if ctx.control_plane:
         out("[preflight] Running pre-flight checks before initializing the new control plane instance")
-        preflight(ctx, control_plane_checks(ctx))
+        if strict():
+            kubeadm_preflight.run(kubeadm_preflight.init_checks(ctx, KV, ETCD_IMAGES, systemctl, secondary=True),
+                                  ctx.ignore, Fail)
+            pull_images(ctx.cc)
+        else:
+            preflight(ctx, control_plane_checks(ctx))
         check_shared_certs(ctx, cluster_ca)
         certs_phase(ctx, cas_required=True)
         out(f"[kubeconfig] Generating kubeconfig files\n[kubeconfig] Using kubeconfig folder \"{K}\"")
@@ -1711,6 +1776,9 @@ def wait_static_pod(comp, text, timeout=300):
     kubelet stand-in records the hash of the manifest each pod was started from."""
     out(f"[upgrade/staticpods] Waiting for the kubelet to restart the component\n[upgrade/staticpods] This can take up "
         f"to {timeout // 60}m0s")
+    if strict():
+        # the kubelet notices the new manifest and restarts the pod: the scaled real time per component
+        common.real_wait("static-pod-restart")
     want = hashlib.sha256(text.encode() if isinstance(text, str) else text).hexdigest()
     rec = f"/run/hakube-standins/pods/{comp}.yaml.json"
     deadline = time.time() + timeout
@@ -1785,6 +1853,9 @@ def cmd_upgrade(argv):
             sys.stdout.flush()
             if sys.stdin.readline().strip().lower() != "y":
                 raise Fail("won't proceed; the user didn't answer (Y|y) in order to continue")
+        if strict():
+            out("[upgrade/prepull] Pulling images required for setting up a Kubernetes cluster")
+            pull_images(cc, "[upgrade/prepull]", target)
         out(f"[upgrade/apply] Upgrading your Static Pod-hosted control plane to version \"{target}\"...")
         rewrite_manifest_images(target, flags.get("etcd-upgrade", "true") == "true")
         if flags.get("certificate-renewal", "true") == "true":
@@ -1809,6 +1880,8 @@ def cmd_upgrade(argv):
         if common.version_info(target)[:3] > KV[:3]:
             raise Fail(f"the cluster version \"{target}\" is higher than the kubeadm version \"{VERSION}\"")
         if os.path.exists(f"{MANIFESTS}/kube-apiserver.yaml"):
+            if strict():
+                pull_images(cc, "[upgrade/prepull]", target)
             out(f"[upgrade] Upgrading your Static Pod-hosted control plane instance to version \"{target}\"...")
             rewrite_manifest_images(target, flags.get("etcd-upgrade", "true") == "true")
             if flags.get("certificate-renewal", "true") == "true":
@@ -1819,6 +1892,51 @@ def cmd_upgrade(argv):
             "upgrade the kubelet package using your package manager.")
         return 0
     raise Fail(f"unknown command \"{sub}\" for \"kubeadm upgrade\"")
+
+
+def cmd_init_phase(argv):
+    """`kubeadm init phase preflight|etcd local --config FILE` (cmd/kubeadm/app/cmd/phases/init)."""
+    flags, pos = parse_flags(argv, ("dry-run",))
+    docs = load_config(flags["config"], ("InitConfiguration", "ClusterConfiguration")) if flags.get("config") else {}
+    ctx = Ctx(docs, flags)
+    if pos[:1] == ["preflight"]:
+        version_gate(ctx.cc["kubernetesVersion"])
+        out("[preflight] Running pre-flight checks")
+        strict_init_preflight(ctx)
+        pull_images(ctx.cc)
+        return 0
+    if pos[:2] == ["etcd", "local"]:
+        # phases/init/etcd.go runEtcdPhaseLocal, phases/etcd/local.go CreateLocalEtcdStaticPodManifestFile
+        if "external" in ctx.cc["etcd"]:
+            return 0  # "[etcd] External etcd mode. Skipping the creation of a manifest for local etcd" (--v=1)
+        local = ctx.cc["etcd"]["local"]
+        os.makedirs(local["dataDir"], mode=0o700, exist_ok=True)
+        etcd_manifest(ctx)  # extraArgs (initial-cluster, initial-cluster-state, URLs...) merged over the defaults
+        return 0
+    raise Fail(f"unknown phase \"{' '.join(pos)}\" for \"kubeadm init phase\" (the lab stand-in has preflight and "
+               f"etcd local)")
+
+
+def cmd_config(argv):
+    """`kubeadm config images list|pull [--config FILE] [--kubernetes-version V]`."""
+    flags, pos = parse_flags(argv)
+    if pos[:1] != ["images"] or pos[1:2] not in (["list"], ["pull"]):
+        raise Fail(f"unknown command \"{' '.join(pos)}\" for \"kubeadm config\" (the lab stand-in has images list|pull)")
+    docs = load_config(flags["config"], ("InitConfiguration", "ClusterConfiguration")) if flags.get("config") else {}
+    cc = cluster_defaults(docs.get("ClusterConfiguration"))
+    if flags.get("kubernetes-version"):
+        v = flags["kubernetes-version"]
+        cc["kubernetesVersion"] = v if v.startswith("v") else "v" + v
+    if pos[1] == "list":
+        for img in control_plane_images(cc):
+            out(img)
+        return 0
+    if common.lenient():
+        for img in control_plane_images(cc):
+            out(f"[config/images] Pulled {img}")
+        return 0
+    pull_images(cc, "[config/images]")
+    return 0
 
 
 def cmd_version(argv):
@@ -1848,11 +1966,14 @@ def main(argv):
         return 0 if argv else 1
     cmd, rest = argv[0], argv[1:]
     handlers = {"init": cmd_init, "join": cmd_join, "reset": cmd_reset, "token": cmd_token, "certs": cmd_certs,
-                "upgrade": cmd_upgrade, "version": cmd_version}
+                "upgrade": cmd_upgrade, "version": cmd_version, "config": cmd_config}
+    if cmd == "init" and rest[:1] == ["phase"] and strict():
+        cmd, rest = "init phase", rest[1:]
+        handlers["init phase"] = cmd_init_phase
     if cmd not in handlers:
         sys.stderr.write(f"unknown command \"{cmd}\" for \"kubeadm\"\nRun 'kubeadm --help' for usage.\n")
         return 1
-    if cmd in ("init", "join", "reset", "upgrade") and os.geteuid() != 0:
+    if cmd in ("init", "init phase", "join", "reset", "upgrade") and os.geteuid() != 0:
         sys.stderr.write("[preflight] Some fatal errors occurred:\n\t[ERROR IsPrivilegedUser]: user is not running as "
                          "root\n")
         return 1

@@ -376,6 +376,8 @@ def cmd_cordon(api, flags, pos, on):
 def cmd_drain(api, flags, pos):
     name, _ = node_arg(pos, "drain")
     cmd_cordon(api, flags, [name], True)
+    if not common.lenient():
+        common.real_wait("drain")  # the evictions of the node's pods (scaled; FIDELITY.md)
     patch_node(api, name, {"metadata": {"annotations": {"hakube.io/standin-drained": common.now_rfc3339()}}})
     print(f"node/{name} drained")
     return 0

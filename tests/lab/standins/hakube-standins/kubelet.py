@@ -23,10 +23,18 @@
 #     do, and is adopted again by the next kubelet); a changed manifest restarts the pod, a removed
 #     one stops it (SIGTERM, SIGKILL after terminationGracePeriodSeconds, at most 10 s); a pod
 #     that exits is restarted with a back-off (1 s doubling to 10 s).
-#       etcd image            -> the REAL /usr/bin/etcd with the manifest's command and args
+#       etcd image            -> the REAL etcd 3.5.16 (/opt/hakube-lab/etcd-3.5.16/etcd, Debian 13's
+#                                build, scripts/install-lab-etcd.sh) with the manifest's command and
+#                                args, whatever the image tag (lenient lab: the machine's /usr/bin/etcd)
 #       kube-apiserver image  -> hakube-standins/kube-apiserver.py with the manifest's flags
 #       kube-controller-manager, kube-scheduler -> hakube-standins/placeholder.py (/healthz)
 #     Pod output goes to /run/hakube-standins/log/pods/<manifest>.log.
+#   * (strict lab) the pod's image is pulled first when the host's image store lacks it (scaled
+#     real pull time, images.py); each run is a container with an ID, an attempt count and the
+#     pod's labels, which the crictl stand-in lists and execs into.
+#   * standalone mode (the kubeadm task "Set up a High Availability etcd cluster with kubeadm"):
+#     with neither --kubeconfig nor --bootstrap-kubeconfig it runs static pods and registers no
+#     node ("No API server defined - no node status update will be sent").
 #   * healthz on healthzBindAddress:healthzPort (127.0.0.1:10248) and HTTPS on port 10250
 #     (self-signed /var/lib/kubelet/pki/kubelet.crt, /healthz only).
 # Does not reproduce: containers, images, CRI calls, cgroups, pods from the API (only static
@@ -50,10 +58,12 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
 import common  # noqa: E402
+import images  # noqa: E402
 
 LIB = os.path.dirname(os.path.realpath(__file__))
 VERSION = common.pkg_version()
 PODS = "/run/hakube-standins/pods"
+ETCD_35 = "/opt/hakube-lab/etcd-3.5.16/etcd"
 PODLOG = "/run/hakube-standins/log/pods"
 STOP = threading.Event()
 
@@ -102,7 +112,8 @@ def pod_argv(manifest):
             env[e["name"]] = str(e["value"])
     if comp == "etcd":
         args = cmd[1:] if cmd and os.path.basename(cmd[0]) == "etcd" else cmd
-        return ["/usr/bin/etcd", *translate_etcd(args)], env, comp
+        binary = "/usr/bin/etcd" if common.lenient() else ETCD_35
+        return [binary, *translate_etcd(args)], env, comp
     if comp == "kube-apiserver":
         args = cmd[1:] if cmd and cmd[0] == "kube-apiserver" else cmd
         return [common.PY, os.path.join(LIB, "kube-apiserver.py"), *args], env, comp
@@ -193,8 +204,23 @@ class Pods:
         argv, env, comp = pod_argv(manifest)
         marker = f"{name}:{time.time_ns()}"
         rec = rec or {}
+        pod = (manifest.get("metadata") or {}).get("name", name)
+        image = ((manifest.get("spec") or {}).get("containers") or [{}])[0].get("image", "")
+        digest = hashlib.sha256(text).hexdigest()
+        attempt = rec.get("attempt", -1) + 1 if rec.get("hash") == digest else 0
         rec.update({"file": name, "hash": hashlib.sha256(text).hexdigest(), "marker": marker, "component": comp,
-                    "pod": (manifest.get("metadata") or {}).get("name", name), "pid": 0})
+                    "pod": pod, "pid": 0, "image": image, "attempt": attempt,
+                    "id": hashlib.sha256(marker.encode()).hexdigest(),
+                    "pod_id": hashlib.sha256(f"{name}:{digest}:{pod}".encode()).hexdigest(),
+                    "pod_name": f"{pod}-{socket.gethostname().lower()}",
+                    "namespace": (manifest.get("metadata") or {}).get("namespace", "kube-system")})
+        if argv is not None and image and not common.lenient() and not images.present(images.sandbox_image()):
+            # containerd pulls its sandbox (pause) image for the pod's sandbox first
+            log("I", f"pulling sandbox image {images.sandbox_image()} for static pod {pod}")
+            images.pull(images.sandbox_image())
+        if argv is not None and image and not common.lenient() and not images.present(image):
+            log("I", f"pulling image {image} for static pod {pod}")
+            images.pull(image)
         if argv is None:
             log("E", f"static pod {name}: image {comp} cannot run in the lab (no container runtime)")
             rec["unsupported"] = True
@@ -486,6 +512,8 @@ def main(argv):
     signal.signal(signal.SIGTERM, lambda *_: STOP.set())
     signal.signal(signal.SIGINT, lambda *_: STOP.set())
     log("I", f"kubelet stand-in {VERSION} started; static pods from {static}; node {node_name(f)}")
+    if not f.get("kubeconfig") and not f.get("bootstrap-kubeconfig"):
+        log("I", "No API server defined - no node status update will be sent")
     threading.Thread(target=api_loop, args=(f, cfg), daemon=True).start()
     while not STOP.is_set():
         try:

@@ -1,0 +1,154 @@
+using HaKube.Model.Validation;
+using Microsoft.Win32.SafeHandles;
+
+namespace HaKube.Actions.Files;
+
+/// <summary>
+/// Reads a file that a manifest, or a manifest directory, names, the only way HaKube reads such
+/// files: opened without blocking, then checked on the open descriptor (no race with a rename) to be
+/// a regular file of bounded size whose real path lies inside the allowed folders, and read to that
+/// bound at most. A symlink to /dev/zero, a FIFO, a folder, a 64 MB file or a key outside the
+/// manifest's folder is refused with the reason, never read.
+/// </summary>
+public static class RegularFile
+{
+    /// <summary>What is wrong with <paramref name="path"/>; null when <see cref="Read"/> would read it. Nothing is read.</summary>
+    public static ReferencedFileProblem? Check(string path, long maxBytes, PathScope scope)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        return Open(path, maxBytes, scope, inspectOnly: true, out var handle) ?? Release(handle);
+    }
+
+    /// <summary>The file's bytes.</summary>
+    /// <exception cref="FileRefusedException">It is missing, outside <paramref name="scope"/>, not a regular file, larger than <paramref name="maxBytes"/>, or unreadable.</exception>
+    public static byte[] Read(string path, long maxBytes, PathScope scope)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        if (Open(path, maxBytes, scope, inspectOnly: false, out var handle) is { } problem)
+        {
+            throw new FileRefusedException(path, problem, maxBytes);
+        }
+
+        using (handle)
+        {
+            // One byte more than allowed tells a file that grew since it was looked at.
+            var buffer = new byte[checked((int)Math.Min(maxBytes + 1, int.MaxValue))];
+            var total = 0;
+            int read;
+            while (total < buffer.Length && (read = RandomAccess.Read(handle!, buffer.AsSpan(total), total)) > 0)
+            {
+                total += read;
+            }
+
+            return total > maxBytes
+                ? throw new FileRefusedException(path, new ReferencedFileProblem(ReferencedFileProblemKind.TooLarge, path, $"more than {maxBytes}"), maxBytes)
+                : buffer[..total];
+        }
+    }
+
+    /// <summary>The real path of <paramref name="path"/> (symlinks resolved), or null when it cannot be reached.</summary>
+    public static string? RealPath(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!OperatingSystem.IsLinux())
+        {
+            return Path.Exists(path) ? Path.GetFullPath(new FileInfo(path).ResolveLinkTarget(true)?.FullName ?? path) : null;
+        }
+
+        try
+        {
+            using var handle = NativeFile.OpenToInspect(path);
+            return NativeFile.ResolvedPath(handle);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    private static ReferencedFileProblem? Release(SafeFileHandle? handle)
+    {
+        handle?.Dispose();
+        return null;
+    }
+
+    private static ReferencedFileProblem? Open(string path, long maxBytes, PathScope scope, bool inspectOnly, out SafeFileHandle? handle)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        handle = null;
+        var full = Path.GetFullPath(path);
+        if (!OperatingSystem.IsLinux())
+        {
+            return OpenPortably(full, maxBytes, scope, inspectOnly, out handle);
+        }
+
+        try
+        {
+            handle = inspectOnly ? NativeFile.OpenToInspect(full) : NativeFile.OpenForReading(full);
+        }
+        catch (IOException e)
+        {
+            return e.HResult is Errno.NoEntry or Errno.NotDirectory
+                ? new ReferencedFileProblem(ReferencedFileProblemKind.Missing, full)
+                : new ReferencedFileProblem(ReferencedFileProblemKind.Unreadable, full, e.Message);
+        }
+
+        try
+        {
+            var resolved = NativeFile.ResolvedPath(handle);
+            var (kind, size) = NativeFile.Describe(handle);
+            var problem = !scope.Contains(resolved) ? new ReferencedFileProblem(ReferencedFileProblemKind.OutsideAllowedFolders, resolved, string.Join(", ", scope.Folders))
+                : kind != FileKind.Regular ? new ReferencedFileProblem(ReferencedFileProblemKind.NotARegularFile, resolved)
+                : size > maxBytes ? new ReferencedFileProblem(ReferencedFileProblemKind.TooLarge, resolved, size.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                : null;
+            if (problem is not null)
+            {
+                handle.Dispose();
+                handle = null;
+            }
+
+            return problem;
+        }
+        catch (IOException e)
+        {
+            handle?.Dispose();
+            handle = null;
+            return new ReferencedFileProblem(ReferencedFileProblemKind.Unreadable, full, e.Message);
+        }
+    }
+
+    // Elsewhere than Linux (a developer's machine running validate): the same rules through FileInfo, without the descriptor checks.
+    private static ReferencedFileProblem? OpenPortably(string full, long maxBytes, PathScope scope, bool inspectOnly, out SafeFileHandle? handle)
+    {
+        handle = null;
+        var info = new FileInfo(full);
+        if (!info.Exists && !Directory.Exists(full))
+        {
+            return new ReferencedFileProblem(ReferencedFileProblemKind.Missing, full);
+        }
+
+        var resolved = RealPath(full) ?? full;
+        var target = new FileInfo(resolved);
+        if (!scope.Contains(resolved))
+        {
+            return new ReferencedFileProblem(ReferencedFileProblemKind.OutsideAllowedFolders, resolved, string.Join(", ", scope.Folders));
+        }
+
+        if (!target.Exists)
+        {
+            return new ReferencedFileProblem(ReferencedFileProblemKind.NotARegularFile, resolved);
+        }
+
+        if (target.Length > maxBytes)
+        {
+            return new ReferencedFileProblem(ReferencedFileProblemKind.TooLarge, resolved, target.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        if (!inspectOnly)
+        {
+            handle = File.OpenHandle(resolved);
+        }
+
+        return null;
+    }
+}

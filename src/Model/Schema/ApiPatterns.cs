@@ -1,0 +1,33 @@
+using HaKube.Model.Api;
+using HaKube.Model.Validation;
+using HaKube.Model.Values;
+
+namespace HaKube.Model.Schema;
+
+/// <summary>
+/// The CRD's patterns (Go regular expressions), one per grammar of the API, so the API server refuses
+/// what validation refuses as far as a pattern can say it; the canonical print (IPv6 compression, a
+/// CIDR's host bits) is left to validation, which every custom resource also goes through.
+/// </summary>
+public static class ApiPatterns
+{
+    public const string Name = Syntax.Dns1123SubdomainPattern;
+
+    public const string Address = HostAddress.Pattern;
+
+    public const string Version = @"^v(0|[1-9][0-9]{0,3})\.(0|[1-9][0-9]{0,3})\.(0|[1-9][0-9]{0,3})$";
+
+    public const string Cidr = "^[0-9a-f.:]+/(0|[1-9][0-9]?|1[01][0-9]|12[0-8])$";
+
+    public const string DurationText = Duration.Pattern;
+
+    public const string Path = FilePath.Pattern;
+
+    public const string User = Syntax.UserNamePattern;
+
+    public const string SecretKey = Syntax.SecretDataKeyPattern;
+
+    public const string LabelValue = Syntax.LabelValuePattern;
+
+    public const string HostKey = "^(ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|rsa-sha2-512|rsa-sha2-256|ssh-rsa) [A-Za-z0-9+/]+={0,2}( [^\\x00-\\x1f\\x7f]+)?$";
+}

@@ -1,0 +1,116 @@
+using System.Globalization;
+using System.Text;
+
+namespace HaKube.Model.Values;
+
+/// <summary>
+/// Values from manifests as they may be shown in a terminal, a log line or a status: control and
+/// format characters escaped (an escape sequence in a host name must not recolour a terminal or
+/// forge a log line), and long values cut, so a 1 MiB scalar never lands in a log whole.
+/// </summary>
+public static class Printable
+{
+    /// <summary>Characters of a value shown before it is cut.</summary>
+    public const int MaxShown = 120;
+
+    /// <summary><paramref name="value"/> in double quotes, with quotes, backslashes and control characters escaped, cut after <see cref="MaxShown"/> characters.</summary>
+    public static string Quote(string? value)
+    {
+        if (value is null)
+        {
+            return "null";
+        }
+
+        var shown = value.Length > MaxShown ? value[..MaxShown] : value;
+        var text = new StringBuilder(shown.Length + 2).Append('"');
+        for (var i = 0; i < shown.Length; i++)
+        {
+            if (shown[i] is '"' or '\\')
+            {
+                text.Append('\\').Append(shown[i]);
+            }
+            else
+            {
+                AppendEscaped(text, shown, i);
+            }
+        }
+
+        text.Append('"');
+        if (value.Length > MaxShown)
+        {
+            text.Append("... (").Append((value.Length - MaxShown).ToString(CultureInfo.InvariantCulture)).Append(" more characters)");
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary><paramref name="text"/> with its control and format characters escaped; everything else as it is.</summary>
+    public static string Escape(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var first = IndexOfUnsafe(text);
+        if (first < 0)
+        {
+            return text;
+        }
+
+        var escaped = new StringBuilder(text.Length + 8).Append(text, 0, first);
+        for (var i = first; i < text.Length; i++)
+        {
+            AppendEscaped(escaped, text, i);
+        }
+
+        return escaped.ToString();
+    }
+
+    /// <summary>True when <paramref name="c"/> would be shown as something other than itself (a control, a format character, a line break, a lone surrogate).</summary>
+    public static bool IsUnsafe(char c) => char.GetUnicodeCategory(c) is
+        UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.LineSeparator
+        or UnicodeCategory.ParagraphSeparator or UnicodeCategory.Surrogate or UnicodeCategory.PrivateUse or UnicodeCategory.OtherNotAssigned;
+
+    private static int IndexOfUnsafe(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (IsUnsafe(text[i]) && !IsSurrogatePair(text, i))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    // A well-formed pair (an emoji, say) is shown as it is; only lone halves are escaped.
+    private static bool IsSurrogatePair(string text, int i) =>
+        (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+        || (char.IsLowSurrogate(text[i]) && i > 0 && char.IsHighSurrogate(text[i - 1]));
+
+    private static void AppendEscaped(StringBuilder text, string source, int i)
+    {
+        var c = source[i];
+        switch (c)
+        {
+            case '\n':
+                text.Append("\\n");
+                break;
+            case '\r':
+                text.Append("\\r");
+                break;
+            case '\t':
+                text.Append("\\t");
+                break;
+            default:
+                if (IsUnsafe(c) && !IsSurrogatePair(source, i))
+                {
+                    text.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                }
+                else
+                {
+                    text.Append(c);
+                }
+
+                break;
+        }
+    }
+}
