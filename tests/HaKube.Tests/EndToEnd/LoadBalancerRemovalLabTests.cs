@@ -1,4 +1,5 @@
 using System.Runtime.Versioning;
+using System.Text.Json;
 using HaKube.Model.Planning;
 using HaKube.Tests.Lab;
 
@@ -9,7 +10,9 @@ namespace HaKube.Tests.EndToEnd;
 /// hosts (lb-a, lb-b), then lb-a leaves the spec while a new one (lb-c) joins it. `hakube plan`
 /// leaves the state directory byte-identical; apply stops and disables HAProxy on lb-a and moves
 /// its haproxy.cfg aside, while <see cref="ApiEndpointWatcher"/> polls /readyz through lb-b every
-/// 100 ms and <see cref="EtcdQuorumWatcher"/> samples the real etcd; the next plan is empty.
+/// 100 ms and <see cref="EtcdQuorumWatcher"/> samples the real etcd; the next plan is empty. Then
+/// lb-c stays in the spec but becomes a worker: HAProxy stops there the same way (lb-b serving
+/// throughout) before it is prepared and joined as a node.
 /// The lab has no DNS name or virtual IP over several load balancers, so the endpoint is lb-b's
 /// address (the one that stays); a departing host at the endpoint's address is refused by the
 /// planner (unit-tested in LoadBalancerRemovalPlannerTests).
@@ -52,11 +55,12 @@ public sealed class LoadBalancerRemovalLabTests
         }
     }
 
-    /// <summary>Three stacked control planes (hosts 0 to 2) and HAProxy on <paramref name="loadBalancers"/>; the endpoint is host 4's address.</summary>
-    private static string Manifest(IReadOnlyList<LabHost> h, IReadOnlyList<LabHost> loadBalancers)
+    /// <summary>Three stacked control planes (hosts 0 to 2), HAProxy on <paramref name="loadBalancers"/> and <paramref name="workers"/>; the endpoint is host 4's address.</summary>
+    private static string Manifest(IReadOnlyList<LabHost> h, IReadOnlyList<LabHost> loadBalancers, IReadOnlyList<LabHost>? workers = null)
     {
         var lines = h.Take(3).Select(c => $"  - {{name: {c.Name}, address: \"{c.Address}\", roles: [ControlPlane]}}")
-            .Concat(loadBalancers.Select(lb => $"  - {{name: {lb.Name}, address: \"{lb.Address}\", roles: [LoadBalancer]}}"));
+            .Concat(loadBalancers.Select(lb => $"  - {{name: {lb.Name}, address: \"{lb.Address}\", roles: [LoadBalancer]}}"))
+            .Concat((workers ?? []).Select(w => $"  - {{name: {w.Name}, address: \"{w.Address}\", roles: [Worker]}}"));
         return $$"""
             apiVersion: hakube.io/v1alpha1
             kind: HaCluster
@@ -151,6 +155,44 @@ public sealed class LoadBalancerRemovalLabTests
             Assert.That(listening.StandardOutput.Trim(), Is.Empty, "nothing listens on the departing host's endpoint port");
             Assert.That(inventory, Does.Not.Contain($"\"{Leaving.Name}\""), "the departing host is forgotten");
             Assert.That(joining, Does.StartWith("active\nenabled"), "the joining load balancer");
+            Assert.That(exit, Is.EqualTo(0), "the next plan is empty:\n" + output + error);
+        });
+    }
+
+    [Test, Order(4)]
+    public async Task Apply_LoadBalancerBecomesAWorker_HaproxyStopsThereThenItJoinsAsANode()
+    {
+        // lb-c (Joining) stays in the spec with another role: it gives up HAProxy, behind the same guard as a removal.
+        await File.WriteAllTextAsync(Cluster.Manifest, Manifest(H, [Staying], [Joining]));
+        await using var quorum = await EtcdQuorumWatcher.StartAsync(H[0], H.Take(3));
+        await using var api = ApiEndpointWatcher.Start(H[0], Staying.Address);
+
+        var (result, run) = await MembershipRun.ApplyAsync(Cluster, ApplyLimit);
+        var etcd = await quorum.StopAsync();
+        var outage = await api.StopAsync();
+        await TestContext.Out.WriteLineAsync($"{etcd}\n{outage}");
+
+        Assert.That(result.Converged, Is.True, result.Error);
+        etcd.AssertHeld();
+        outage.AssertNoOutage();
+        var rows = run.StartedRows.ToList();
+        var haproxy = await HaproxyStateAsync(Joining);
+        var kubelet = await Lab.ShellAsync(Joining, "/usr/local/sbin/systemctl is-active kubelet");
+        var nodes = await ClusterChecks.NodesAsync(Lab, H[0]);
+        using var inventory = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(Cluster.StateDir, "clusters", "e2e-lbdrain", "inventory.json")));
+        var roles = inventory.RootElement.EnumerateArray().Where(e => e.GetProperty("name").GetString() == Joining.Name)
+            .Select(e => string.Join(",", e.GetProperty("roles").EnumerateArray().Select(r => r.GetString()))).ToList();
+        var (exit, output, error) = await LabCluster.RunAsync("plan", "-f", Cluster.Manifest, "--state-dir", Cluster.StateDir);
+        Assert.Multiple(() =>
+        {
+            Assert.That(rows.IndexOf($"RemoveLoadBalancer {Joining.Name}"), Is.LessThan(rows.IndexOf($"JoinWorker {Joining.Name}")).And.Not.EqualTo(-1), string.Join("\n", rows));
+            Assert.That(run.Started.Single(s => s.Kind == StepKind.RemoveLoadBalancer).Reason,
+                Does.StartWith($"{Joining.Name} stays in the spec as Worker and gives up its LoadBalancer role").And.EndWith($"{Staying.Name} serves the endpoint {Staying.Address}:6443"));
+            Assert.That(haproxy, Does.Match(@"^(inactive|failed)\ndisabled\n"), "haproxy on the former load balancer");
+            Assert.That(haproxy, Does.Contain("haproxy.cfg.removed-"), "its haproxy.cfg is moved aside");
+            Assert.That(kubelet.StandardOutput.Trim(), Is.EqualTo("active"));
+            Assert.That(nodes, Does.Contain(Joining.Name));
+            Assert.That(roles, Is.EqualTo(new[] { "Worker" }), "the inventory remembers it as a worker now");
             Assert.That(exit, Is.EqualTo(0), "the next plan is empty:\n" + output + error);
         });
     }
