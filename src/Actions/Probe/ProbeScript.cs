@@ -37,6 +37,7 @@ public static class ProbeScript
         var script = new StringBuilder();
         script.Append("HK_ADDR_HEX=").Append(AddressPattern(inputs.Address)).Append('\n');
         script.Append("HK_ETCD_ENDPOINT=").Append(ShellQuote.Quote(EtcdEndpoint(inputs.Address))).Append('\n');
+        script.Append("HK_LIST_NODES=").Append(inputs.ListNodes ? "1" : "").Append('\n');
         foreach (var (name, known) in inputs.KnownBinaries)
         {
             if (VersionedBinaries.Contains(name))
@@ -58,7 +59,8 @@ public static class ProbeScript
             .Replace("@BINS@", string.Join(' ', VersionedBinaries), StringComparison.Ordinal)
             .Replace("@PRESENT@", string.Join(' ', PresenceBinaries), StringComparison.Ordinal)
             .Replace("@STATICPODS@", string.Join(' ', HostFacts.ControlPlaneComponents), StringComparison.Ordinal)
-            .Replace("@MANIFESTS@", KnownPaths.Manifests, StringComparison.Ordinal)).ToString();
+            .Replace("@MANIFESTS@", KnownPaths.Manifests, StringComparison.Ordinal)
+            .Replace("@ADMINCONF@", KnownPaths.AdminConf, StringComparison.Ordinal)).ToString();
     }
 
     /// <summary>
@@ -103,6 +105,8 @@ public static class ProbeScript
     //   plane looks for etcd, which must follow the spec's etcd hosts); kubeadm writes the command
     //   before the image, so the read stops at the image there too, and goes on only if it has not
     //   seen the flag yet.
+    // - One control plane per pass (HK_LIST_NODES) lists the Nodes with admin.conf, for the labels
+    //   HaKube keeps and the Nodes no spec host matches; bounded by kubectl's request timeout.
     private const string Body = """
         export LC_ALL=C PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/opt/bin
         o() { printf '%s=%s\n' "$1" "$2"; }
@@ -197,6 +201,9 @@ public static class ProbeScript
           set -- --endpoints="$HK_ETCD_ENDPOINT" --cacert=$p/ca.crt --cert=$p/$n.crt --key=$p/$n.key --dial-timeout=2s --command-timeout=3s -w json
           printf '@@etcd.members\n'; ETCDCTL_API=3 etcdctl "$@" member list 2>&1; printf '\n@@end %s\n' "$?"
           printf '@@etcd.health\n'; ETCDCTL_API=3 etcdctl "$@" endpoint health 2>&1; printf '\n@@end %s\n' "$?"
+        fi
+        if [ -n "$HK_LIST_NODES" ] && [ -r @ADMINCONF@ ] && command -v kubectl >/dev/null 2>&1; then
+          printf '@@nodes\n'; kubectl --kubeconfig=@ADMINCONF@ --request-timeout=5s get nodes -o json 2>&1; printf '\n@@end %s\n' "$?"
         fi
         o done 1
         """;

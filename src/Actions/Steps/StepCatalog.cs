@@ -30,6 +30,7 @@ public static class StepCatalog
         new UpdateEtcdServersStep(),
         new UpgradeControlPlaneStep(),
         new UpgradeWorkerStep(),
+        new LabelNodesStep(),
     }.ToDictionary(s => s.Kind);
 
     public static IStep For(StepKind kind) =>

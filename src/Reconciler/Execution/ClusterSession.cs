@@ -19,6 +19,7 @@ public sealed class ClusterSession
 {
     private readonly Dictionary<string, SshTarget> _targets;
     private Dictionary<string, SshTarget> _departing = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _nodeListingFailed = new(StringComparer.Ordinal);
 
     /// <summary>A session; <paramref name="knownHosts"/> is the known_hosts the targets were built from, whose @revoked keys also bar the remembered keys of departing hosts and previous machines.</summary>
     public ClusterSession(HaCluster cluster, IReadOnlyList<SshTarget> targets, SshConnectionPool pool, ClusterStateStore store, TimeProvider? time = null, KnownHosts? knownHosts = null)
@@ -65,6 +66,39 @@ public sealed class ClusterSession
     /// are cleaned up before the new ones are set up.
     /// </summary>
     public IReadOnlyDictionary<string, IReadOnlyList<HostRole>> SetUpRoles { get; private set; } = new Dictionary<string, IReadOnlyList<HostRole>>();
+
+    /// <summary>
+    /// The control plane whose probe also lists the cluster's Nodes (one kubectl call per pass): the
+    /// first in spec order that has not failed to list them since they last all failed.
+    /// </summary>
+    public string? NodeLister
+    {
+        get
+        {
+            var controlPlanes = Cluster.Spec.ControlPlanes().Select(h => h.Name).ToList();
+            return controlPlanes.FirstOrDefault(h => !_nodeListingFailed.Contains(h)) ?? controlPlanes.FirstOrDefault();
+        }
+    }
+
+    /// <summary>Moves the listing on to the next control plane when <see cref="NodeLister"/> could not list the Nodes in <paramref name="facts"/>.</summary>
+    public void NoteNodeListing(IReadOnlyList<HostFacts> facts)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        if (NodeLister is not { } lister)
+        {
+            return;
+        }
+
+        if (facts.FirstOrDefault(f => f.Host == lister) is { Nodes: not null })
+        {
+            return;
+        }
+
+        if (!_nodeListingFailed.Add(lister) || Cluster.Spec.ControlPlanes().All(h => _nodeListingFailed.Contains(h.Name)))
+        {
+            _nodeListingFailed.Clear();
+        }
+    }
 
     public IHostConnection Connect(string host) =>
         _targets.TryGetValue(host, out var target) || _departing.TryGetValue(host, out target)
@@ -114,8 +148,12 @@ public sealed class ClusterSession
     /// and a host it merely reached has had nothing set up by HaKube, so it must not enter the
     /// inventory (which would make it a host to drain and reset once it leaves the spec).
     /// </summary>
-    public async Task<IReadOnlyList<HostFacts>> ObserveAsync(CancellationToken cancellationToken) =>
-        await Prober.ProbeAsync(await ProbeTargetsAsync(cancellationToken), cancellationToken);
+    public async Task<IReadOnlyList<HostFacts>> ObserveAsync(CancellationToken cancellationToken)
+    {
+        var facts = await Prober.ProbeAsync(await ProbeTargetsAsync(cancellationToken), cancellationToken, NodeLister);
+        NoteNodeListing(facts);
+        return facts;
+    }
 
     private ManagedHost Managed(HostSpec host)
     {

@@ -154,5 +154,8 @@ internal sealed class PlanBuilder(
     /// <summary>The step was refused or deferred on the host, so whatever needs it waits.</summary>
     public bool IsBlocked(StepKind kind, string host) => _blocked.Contains((kind, host));
 
-    public Plan Build() => new(_steps.ToList(), _refusals.ToList()) { Deferred = _deferred.ToList() };
+    /// <summary>Nodes that no spec host or departing host matches (see <see cref="NodeLabelPhase"/>); null when no Node list was read.</summary>
+    public IReadOnlyList<string>? UnmanagedNodes { get; set; }
+
+    public Plan Build() => new(_steps.ToList(), _refusals.ToList()) { Deferred = _deferred.ToList(), UnmanagedNodes = UnmanagedNodes };
 }

@@ -9,7 +9,7 @@ namespace HaKube.Reconciler.Planning;
 /// <see cref="Model.Planning.Plan"/>. Steps come in the order the kubeadm HA guide needs them:
 /// PrepareHost, StartKubelet, ConfigureLoadBalancer, the etcd steps, DistributeCertificateAuthorities,
 /// InitControlPlane, JoinControlPlane, InstallPodNetwork, JoinWorker, certificate renewal, UpdateEtcdServers, then the upgrade steps
-/// (UpgradeControlPlane, UpgradeWorker) once nothing else is left. Each phase lives in its
+/// (UpgradeControlPlane, UpgradeWorker) once nothing else is left, and LabelNodes. Each phase lives in its
 /// own class with its rules; the ones that hold across phases are here:
 /// <list type="bullet">
 /// <item>Nothing is planned on a host whose probe failed; it gets a refusal with the probe's
@@ -54,6 +54,7 @@ public static class Planner
         CertificatePhase.Plan(plan, etcd);
         EtcdServersPhase.Plan(plan, etcd);
         UpgradePhase.Plan(plan, etcd);
+        NodeLabelPhase.Plan(plan, anchor);
         var result = plan.Build();
         if (!spec.Paused)
         {
@@ -63,7 +64,7 @@ public static class Planner
         var paused = new Refusal(null, result.Steps.Count == 0
             ? "paused (spec.paused: true): nothing would change anyway"
             : $"paused (spec.paused: true): {result.Steps.Count} step(s) would run otherwise; HaKube observes and changes nothing");
-        return new([], [paused, .. result.Refusals]);
+        return new([], [paused, .. result.Refusals]) { UnmanagedNodes = result.UnmanagedNodes };
     }
 
     private static string Unreachable(HostFacts? facts) => facts switch

@@ -55,12 +55,12 @@ public sealed class LoadBalancerRemovalLabTests
         }
     }
 
-    /// <summary>Three stacked control planes (hosts 0 to 2), HAProxy on <paramref name="loadBalancers"/> and <paramref name="workers"/>; the endpoint is host 4's address.</summary>
-    private static string Manifest(IReadOnlyList<LabHost> h, IReadOnlyList<LabHost> loadBalancers, IReadOnlyList<LabHost>? workers = null)
+    /// <summary>Three stacked control planes (hosts 0 to 2), HAProxy on <paramref name="loadBalancers"/> and <paramref name="workers"/> (with <paramref name="workerLabels"/>, a flow map); the endpoint is host 4's address.</summary>
+    private static string Manifest(IReadOnlyList<LabHost> h, IReadOnlyList<LabHost> loadBalancers, IReadOnlyList<LabHost>? workers = null, string? workerLabels = null)
     {
         var lines = h.Take(3).Select(c => $"  - {{name: {c.Name}, address: \"{c.Address}\", roles: [ControlPlane]}}")
             .Concat(loadBalancers.Select(lb => $"  - {{name: {lb.Name}, address: \"{lb.Address}\", roles: [LoadBalancer]}}"))
-            .Concat((workers ?? []).Select(w => $"  - {{name: {w.Name}, address: \"{w.Address}\", roles: [Worker]}}"));
+            .Concat((workers ?? []).Select(w => $"  - {{name: {w.Name}, address: \"{w.Address}\", roles: [Worker]{(workerLabels is null ? "" : ", labels: " + workerLabels)}}}"));
         return $$"""
             apiVersion: hakube.io/v1alpha1
             kind: HaCluster
@@ -194,6 +194,51 @@ public sealed class LoadBalancerRemovalLabTests
             Assert.That(nodes, Does.Contain(Joining.Name));
             Assert.That(roles, Is.EqualTo(new[] { "Worker" }), "the inventory remembers it as a worker now");
             Assert.That(exit, Is.EqualTo(0), "the next plan is empty:\n" + output + error);
+        });
+    }
+
+    /// <summary>The Node's labels and HaKube's annotation, as "k=v" lines sorted, then "owned=...".</summary>
+    private async Task<string> NodeLabelsAsync(LabHost node)
+    {
+        var result = await Lab.ShellAsync(H[0], $"kubectl --kubeconfig /etc/kubernetes/admin.conf get node {node.Name} -o json");
+        using var json = JsonDocument.Parse(result.StandardOutput);
+        var metadata = json.RootElement.GetProperty("metadata");
+        var labels = metadata.GetProperty("labels").EnumerateObject().Where(p => !p.Name.Contains("kubernetes.io", StringComparison.Ordinal))
+            .Select(p => $"{p.Name}={p.Value.GetString()}").Order(StringComparer.Ordinal);
+        var owned = metadata.TryGetProperty("annotations", out var a) && a.TryGetProperty("hakube.io/labels", out var o) ? o.GetString() : null;
+        return string.Join("\n", labels.Append($"owned={owned}"));
+    }
+
+    [Test, Order(5)]
+    public async Task Apply_WorkerLabelsChangeAndANodeJoinedByHand_LabelsFollowTheSpecAndTheStrangerIsReported()
+    {
+        // A label someone else set, and a Node no spec host matches, created through the API by hand.
+        var admin = "d=$(mktemp -d); for k in certificate key; do sed -n \"s/^ *client-$k-data: *//p\" /etc/kubernetes/admin.conf | base64 -d > $d/$k; done; ";
+        await Lab.ShellAsync(H[0], $"kubectl --kubeconfig /etc/kubernetes/admin.conf label node {Joining.Name} team=blue");
+        var created = await Lab.ShellAsync(H[0], admin + $"curl -sS -o /dev/null -w '%{{http_code}}' --cacert /etc/kubernetes/pki/ca.crt --cert $d/certificate --key $d/key -H 'Content-Type: application/json' " +
+            $"-d '{{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{{\"name\":\"byhand\"}}}}' https://{H[0].Address}:6443/api/v1/nodes; rm -rf $d");
+        Assert.That(created.StandardOutput.Trim(), Is.EqualTo("201"), created.StandardError);
+
+        await File.WriteAllTextAsync(Cluster.Manifest, Manifest(H, [Staying], [Joining], "{zone: a, tier: web}"));
+        var (first, firstRun) = await MembershipRun.ApplyAsync(Cluster, ApplyLimit);
+        var added = await NodeLabelsAsync(Joining);
+
+        await File.WriteAllTextAsync(Cluster.Manifest, Manifest(H, [Staying], [Joining], "{zone: b}"));
+        var (second, secondRun) = await MembershipRun.ApplyAsync(Cluster, ApplyLimit);
+        var changed = await NodeLabelsAsync(Joining);
+        var nodes = await ClusterChecks.NodesAsync(Lab, H[0]);
+        var (exit, output, error) = await LabCluster.RunAsync("plan", "-f", Cluster.Manifest, "--state-dir", Cluster.StateDir);
+
+        Assert.That((first.Converged, second.Converged), Is.EqualTo((true, true)), first.Error + second.Error);
+        Assert.Multiple(() =>
+        {
+            Assert.That(firstRun.StartedRows, Does.Contain($"LabelNodes {Joining.Name}"));
+            Assert.That(added, Is.EqualTo("team=blue\ntier=web\nzone=a\nowned=tier,zone"));
+            Assert.That(secondRun.Started.Single(s => s.Kind == StepKind.LabelNodes).Reason, Does.Contain($"{Joining.Name}: set zone=b; remove tier"));
+            Assert.That(changed, Is.EqualTo("team=blue\nzone=b\nowned=zone"), "tier removed, team (not HaKube's) kept");
+            Assert.That(nodes, Does.Contain("byhand"), "never deleted");
+            Assert.That(exit, Is.EqualTo(0), output + error);
+            Assert.That(output, Does.Contain("converged, nothing to do").And.Contain("unmanaged Nodes (no spec host, never set up by HaKube; left alone): byhand"));
         });
     }
 }

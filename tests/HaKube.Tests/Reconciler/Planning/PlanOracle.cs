@@ -19,7 +19,7 @@ internal static class PlanOracle
         StepKind.ConfigureEtcdMember, StepKind.BootstrapEtcd,
         StepKind.StartEtcdMember, StepKind.AddEtcdMember, StepKind.DistributeCertificateAuthorities, StepKind.InitControlPlane,
         StepKind.JoinControlPlane, StepKind.InstallPodNetwork, StepKind.JoinWorker,
-        StepKind.RenewControlPlaneCertificates, StepKind.UseRotatingKubeletCertificate, StepKind.UpdateEtcdServers, StepKind.UpgradeControlPlane, StepKind.UpgradeWorker,
+        StepKind.RenewControlPlaneCertificates, StepKind.UseRotatingKubeletCertificate, StepKind.UpdateEtcdServers, StepKind.UpgradeControlPlane, StepKind.UpgradeWorker, StepKind.LabelNodes,
     ];
 
     private static readonly HashSet<StepKind> SetsUpARole =
