@@ -21,15 +21,16 @@ public sealed class HostProber(SshConnectionPool pool, ILogger<HostProber>? logg
     /// <summary>Upper bound on one probe; it normally takes milliseconds.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    public async Task<IReadOnlyList<HostFacts>> ProbeAsync(IEnumerable<SshTarget> targets, CancellationToken cancellationToken) =>
-        await Task.WhenAll(targets.Select(t => ProbeHostAsync(t, cancellationToken)));
+    /// <summary>Probes every target; <paramref name="listNodesOn"/> (a control plane) also lists the cluster's Nodes.</summary>
+    public async Task<IReadOnlyList<HostFacts>> ProbeAsync(IEnumerable<SshTarget> targets, CancellationToken cancellationToken, string? listNodesOn = null) =>
+        await Task.WhenAll(targets.Select(t => ProbeHostAsync(t, cancellationToken, t.Name == listNodesOn)));
 
-    public async Task<HostFacts> ProbeHostAsync(SshTarget target, CancellationToken cancellationToken)
+    public async Task<HostFacts> ProbeHostAsync(SshTarget target, CancellationToken cancellationToken, bool listNodes = false)
     {
         var started = _time.GetTimestamp();
         try
         {
-            var inputs = new ProbeInputs(target.Endpoint.Address) { KnownBinaries = _versions.For(target.PoolKey) };
+            var inputs = new ProbeInputs(target.Endpoint.Address) { KnownBinaries = _versions.For(target.PoolKey), ListNodes = listNodes };
             var result = await pool.WithHostAsync(
                 target,
                 (connection, token) => connection.RunAsync(ProbeScript.Render(inputs), new CommandOptions { Name = "probe", Timeout = Timeout }, token),

@@ -8,6 +8,9 @@ namespace HaKube.Actions.Probe;
 /// <param name="Files">Fixed paths to report on; defaults to <see cref="KnownPaths.Managed"/>.</param>
 public sealed record ProbeInputs(string Address, IReadOnlyDictionary<string, KnownBinary> KnownBinaries, IReadOnlyList<string> Files)
 {
+    /// <summary>This host lists the cluster's Nodes (kubectl get nodes with admin.conf) in the same exec: one control plane per pass.</summary>
+    public bool ListNodes { get; init; }
+
     public ProbeInputs(string address)
         : this(address, new Dictionary<string, KnownBinary>(), KnownPaths.Managed)
     {

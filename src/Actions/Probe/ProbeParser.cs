@@ -47,6 +47,7 @@ public static partial class ProbeParser
             EtcdManifestRecord = Empty(raw.Value("etcd_manifest_record")?.Trim()),
             StaticPodImages = ReadStaticPodImages(raw),
             ApiServerEtcdServers = ReadEtcdServers(raw),
+            Nodes = ReadNodes(raw),
         };
         return new ProbeOutput(facts, binaries);
     }
@@ -97,6 +98,50 @@ public static partial class ProbeParser
 
         return images;
     }
+
+    /// <summary>The Nodes kubectl listed; null when this host was not asked, kubectl failed, or its output is not a node list.</summary>
+    private static List<ClusterNode>? ReadNodes(RawOutput raw)
+    {
+        if (raw.Sections("nodes").FirstOrDefault() is not { Status: 0 } section)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(string.Join('\n', section.Lines));
+            if (!document.RootElement.TryGetProperty("items", out var items) || items.ValueKind != JsonValueKind.Array)
+            {
+                return null;
+            }
+
+            var nodes = new List<ClusterNode>();
+            foreach (var item in items.EnumerateArray())
+            {
+                nodes.Add(ReadNode(item));
+            }
+
+            return nodes;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A Node object (kubectl's JSON) as a <see cref="ClusterNode"/>.</summary>
+    /// <exception cref="KeyNotFoundException">It has no metadata or name.</exception>
+    internal static ClusterNode ReadNode(JsonElement item)
+    {
+        var metadata = item.GetProperty("metadata");
+        var annotations = Strings(metadata, "annotations");
+        return new ClusterNode(metadata.GetProperty("name").GetString() ?? "", Strings(metadata, "labels"), NodeLabelOwnership.ParseOwned(annotations.GetValueOrDefault(NodeLabelOwnership.OwnerAnnotation)));
+    }
+
+    private static Dictionary<string, string> Strings(JsonElement metadata, string name) =>
+        metadata.TryGetProperty(name, out var map) && map.ValueKind == JsonValueKind.Object
+            ? map.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.String).ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal)
+            : new Dictionary<string, string>(StringComparer.Ordinal);
 
     private static string[]? ReadEtcdServers(RawOutput raw) =>
         raw.Value("etcd_servers")?.Trim('"', '\'', ' ') is { Length: > 0 } servers

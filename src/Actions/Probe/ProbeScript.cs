@@ -38,6 +38,7 @@ public static class ProbeScript
         var script = new StringBuilder();
         script.Append("HK_ADDR_HEX=").Append(AddressPattern(inputs.Address)).Append('\n');
         script.Append("HK_ETCD_ENDPOINT=").Append(ShellQuote.Quote(EtcdEndpoint(inputs.Address))).Append('\n');
+        script.Append("HK_LIST_NODES=").Append(inputs.ListNodes ? "1" : "").Append('\n');
         foreach (var (name, known) in inputs.KnownBinaries)
         {
             if (VersionedBinaries.Contains(name))
@@ -61,7 +62,8 @@ public static class ProbeScript
             .Replace("@STATICPODS@", string.Join(' ', HostFacts.StaticPodComponents), StringComparison.Ordinal)
             .Replace("@RECORD@", KnownPaths.EtcdManifestRecord, StringComparison.Ordinal)
             .Replace("@CONTAINERD@", KnownPaths.ContainerdConfig, StringComparison.Ordinal)
-            .Replace("@MANIFESTS@", KnownPaths.Manifests, StringComparison.Ordinal)).ToString();
+            .Replace("@MANIFESTS@", KnownPaths.Manifests, StringComparison.Ordinal)
+            .Replace("@ADMINCONF@", KnownPaths.AdminConf, StringComparison.Ordinal)).ToString();
     }
 
     /// <summary>
@@ -113,6 +115,8 @@ public static class ProbeScript
     //   URL: POST /v3/cluster/member/list, GET /health, GET /version, each followed by a "@@http CODE
     //   ERROR" line of its own (curl's --write-out), with the healthcheck-client pair (kubeadm's; the
     //   server pair on hosts that have no healthcheck-client).
+    // - One control plane per pass (HK_LIST_NODES) lists the Nodes with admin.conf, for the labels
+    //   HaKube keeps and the Nodes no spec host matches; bounded by kubectl's request timeout.
     private const string Body = """
         export LC_ALL=C PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/opt/bin
         o() { printf '%s=%s\n' "$1" "$2"; }
@@ -226,6 +230,9 @@ public static class ProbeScript
           else
             o etcd_nocurl 1
           fi
+        fi
+        if [ -n "$HK_LIST_NODES" ] && [ -r @ADMINCONF@ ] && command -v kubectl >/dev/null 2>&1; then
+          printf '@@nodes\n'; kubectl --kubeconfig=@ADMINCONF@ --request-timeout=5s get nodes -o json 2>&1; printf '\n@@end %s\n' "$?"
         fi
         o done 1
         """;

@@ -188,6 +188,24 @@ internal static class HostRemoval
     }
 
     /// <summary>
+    /// The removal of <paramref name="role"/> finished on <paramref name="host"/>: a host that stays in
+    /// the spec (its role changed) keeps its entry without that role (see <see cref="ClusterInventory.Retire"/>);
+    /// a departing one is forgotten.
+    /// </summary>
+    public static async Task DoneAsync(StepContext context, string host, HostRole role, CancellationToken cancellationToken)
+    {
+        if (!context.IsKept(host))
+        {
+            await ForgetAsync(context, host, cancellationToken);
+            return;
+        }
+
+        var address = context.Host(host).Address;
+        await context.Store.UpdateInventoryAsync(inventory => ClusterInventory.Retire(inventory, context.Spec, host, address, role), cancellationToken);
+        MembershipLog.RoleRetired(context.Logger, host, role.ToString());
+    }
+
+    /// <summary>
     /// The host is removed: the inventory lets that machine go (by name and address, so a previous
     /// machine of the same name stays remembered until it is reset), and it is no longer probed or planned for.
     /// </summary>

@@ -19,4 +19,7 @@ internal static partial class MembershipLog
 
     [LoggerMessage(6104, LogLevel.Information, "etcd member {Member} removed through {Through}")]
     public static partial void MemberRemoved(ILogger logger, string member, string through);
+
+    [LoggerMessage(6106, LogLevel.Information, "{Host}: its old role {Role} is cleaned up; it stays in the spec with its new roles")]
+    public static partial void RoleRetired(ILogger logger, string host, string role);
 }

@@ -1,13 +1,14 @@
+using HaKube.Model.Api;
 using HaKube.Model.Planning;
 
 namespace HaKube.Actions.Steps;
 
 /// <summary>
-/// External etcd: a member host that left the spec. Its member is removed through a healthy member
+/// External etcd: a member host that left the spec (or stays in it without the Etcd role). Its member is removed through a healthy member
 /// of the spec (etcd's runtime reconfiguration: remove first, then stop), then, where the last probe
 /// reached the host, etcd is stopped and disabled there and its data directory moved aside (kept,
 /// never deleted: started again it would try to rejoin a cluster that no longer lists it). The host
-/// is forgotten by the inventory at the end.
+/// is forgotten by the inventory at the end (or its Etcd role retired, when it stays in the spec).
 /// </summary>
 public sealed class RemoveEtcdMemberStep : IStep
 {
@@ -19,7 +20,7 @@ public sealed class RemoveEtcdMemberStep : IStep
         ArgumentNullException.ThrowIfNull(planStep);
         foreach (var name in planStep.Hosts)
         {
-            var host = context.DepartingHost(name);
+            var host = context.LeavingHost(name);
             if (planStep.ChangesEtcdMembership)
             {
                 var through = HostRemoval.HealthyMember(context, Kind, name);
@@ -27,7 +28,7 @@ public sealed class RemoveEtcdMemberStep : IStep
             }
 
             await HostRemoval.StopEtcdAsync(context, Kind, name, cancellationToken);
-            await HostRemoval.ForgetAsync(context, name, cancellationToken);
+            await HostRemoval.DoneAsync(context, name, HostRole.Etcd, cancellationToken);
         }
     }
 }

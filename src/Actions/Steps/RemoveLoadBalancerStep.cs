@@ -7,7 +7,7 @@ using HaKube.Model.Planning;
 namespace HaKube.Actions.Steps;
 
 /// <summary>
-/// A HAProxy host that left the spec. The planner runs this only once another load balancer of
+/// A HAProxy host that left the spec, or stays in it without the LoadBalancer role. The planner runs this only once another load balancer of
 /// the spec serves the endpoint (configured and active in the last probe), so the API keeps an
 /// endpoint throughout. Where the last probe reached the host, haproxy is disabled and stopped,
 /// and its haproxy.cfg moved aside (kept, never deleted) when HaKube wrote it - a file of someone
@@ -15,7 +15,8 @@ namespace HaKube.Actions.Steps;
 /// on the host's address at the endpoint port, no HaKube-written haproxy.cfg in place. Running it
 /// again finds all that already true and changes nothing. An unreachable host is not touched (the
 /// host is gone, as the other removals treat it). The host is forgotten by the inventory at the
-/// end, unless it also had another role whose removal step forgets it once that is done.
+/// end, unless it also had another role whose removal step forgets it once that is done; a host
+/// that stays in the spec has its LoadBalancer role retired in the inventory instead.
 /// </summary>
 public sealed class RemoveLoadBalancerStep : IStep
 {
@@ -27,7 +28,7 @@ public sealed class RemoveLoadBalancerStep : IStep
         ArgumentNullException.ThrowIfNull(planStep);
         return HostCommands.ForEachHostAsync(context, planStep.Hosts, async (name, token) =>
         {
-            var host = context.DepartingHost(name);
+            var host = context.LeavingHost(name);
             if (context.FactsOf(name) is { Reachable: true })
             {
                 await HostCommands.RunAsync(context, name, Kind, "stop and disable HAProxy and move its configuration aside", Script(host.Address, context.Spec.ControlPlaneEndpoint.Port), token);
@@ -37,7 +38,11 @@ public sealed class RemoveLoadBalancerStep : IStep
                 MembershipLog.LoadBalancerStopSkipped(context.Logger, name);
             }
 
-            if (host.Roles.All(r => r == HostRole.LoadBalancer))
+            if (context.IsKept(name))
+            {
+                await HostRemoval.DoneAsync(context, name, HostRole.LoadBalancer, token);
+            }
+            else if (host.Roles.All(r => r == HostRole.LoadBalancer))
             {
                 await HostRemoval.ForgetAsync(context, name, token);
             }

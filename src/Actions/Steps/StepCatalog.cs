@@ -33,6 +33,7 @@ public static class StepCatalog
         new UpgradeEtcdMemberStep(),
         new UpgradeControlPlaneStep(),
         new UpgradeWorkerStep(),
+        new LabelNodesStep(),
     }.ToDictionary(s => s.Kind);
 
     public static IStep For(StepKind kind) =>

@@ -67,6 +67,13 @@ public sealed class StepContext
     public HostSpec DepartingHost(string name) =>
         Departing.FirstOrDefault(h => h.Name == name) ?? throw new ArgumentException($"host {name} is not a departing host", nameof(name));
 
+    /// <summary>A host a removal step works on: a departing host, or a spec host that gives up an old role (its role changed) and stays.</summary>
+    public HostSpec LeavingHost(string name) =>
+        Departing.FirstOrDefault(h => h.Name == name) ?? Spec.Hosts.FirstOrDefault(h => h.Name == name) ?? throw new ArgumentException($"host {name} is neither departing nor in the spec", nameof(name));
+
+    /// <summary>The host stays in the spec: a removal step cleans up an old role there and forgets nothing.</summary>
+    public bool IsKept(string name) => Spec.Hosts.Any(h => h.Name == name);
+
     public HostFacts? FactsOf(string name) => Facts.GetValueOrDefault(name);
 
     /// <summary>A control plane on which kubeadm init (or a control-plane join) has run, per the facts; null if none.</summary>

@@ -73,6 +73,13 @@ public sealed record HostFacts
     public IReadOnlyList<string>? ApiServerEtcdServers { get; init; }
 
     /// <summary>
+    /// The cluster's Nodes as this control plane's kube-apiserver listed them (kubectl with admin.conf);
+    /// null unless this host was asked to list them in this probe and kubectl succeeded. One control
+    /// plane per pass is asked.
+    /// </summary>
+    public IReadOnlyList<ClusterNode>? Nodes { get; init; }
+
+    /// <summary>
     /// The version this control plane's static pods run: the oldest image tag of kube-apiserver,
     /// kube-controller-manager and kube-scheduler; null unless all three manifests name a release.
     /// </summary>

@@ -49,8 +49,31 @@ public static class ClusterInventory
     }
 
     /// <summary>
+    /// The roles HaKube set up on spec hosts whose spec roles differ from them (a role change still to
+    /// be made, or refused; see <see cref="RoleChange"/>), by host name: the entry at the host's spec
+    /// address. A host whose address changed is a new machine, set up as one.
+    /// </summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<HostRole>> SetUpRoles(IReadOnlyList<ManagedHost> inventory, HaClusterSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(inventory);
+        ArgumentNullException.ThrowIfNull(spec);
+        var result = new Dictionary<string, IReadOnlyList<HostRole>>(StringComparer.Ordinal);
+        foreach (var host in spec.Hosts)
+        {
+            if (inventory.LastOrDefault(h => h.Name == host.Name && SameAddress(h.Address, host.Address)) is { } entry && !RoleChange.Between(entry.Roles, host.Roles).IsNone)
+            {
+                result[host.Name] = entry.Roles;
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
     /// The inventory after a probe: every reached spec host recorded as the spec has it now (its
-    /// entry at that address replaced, or a new entry appended). Entries of the same name at other
+    /// entry at that address replaced, or a new entry appended), except its roles while a role change
+    /// is pending or refused: then it keeps the roles HaKube set up, which say what is still to be
+    /// cleaned up, until <see cref="Retire"/> records each cleanup. Entries of the same name at other
     /// addresses are kept, as previous machines to reset, except where nothing is to be done: a
     /// load balancer only, a machine presenting one of the new entry's host keys (the same machine,
     /// reached at another address), or an address some spec host has now (that host's machine).
@@ -75,7 +98,7 @@ public static class ClusterInventory
             }
             else
             {
-                result[at] = host;
+                result[at] = RoleChange.Between(result[at].Roles, host.Roles).IsNone ? host : host with { Roles = result[at].Roles };
             }
 
             result.RemoveAll(h => h.Name == host.Name && !SameAddress(h.Address, host.Address) &&
@@ -91,6 +114,29 @@ public static class ClusterInventory
     {
         ArgumentNullException.ThrowIfNull(inventory);
         return inventory.Where(h => h.Name != name || !SameAddress(h.Address, address)).ToList();
+    }
+
+    /// <summary>
+    /// The inventory once the removal of <paramref name="role"/> finished on the spec host
+    /// <paramref name="name"/> at <paramref name="address"/> (its role changed): the role is dropped
+    /// from the entry, and once no cleanup is left the entry takes the spec's roles, so that the new
+    /// roles are set up and later removed like any others.
+    /// </summary>
+    public static IReadOnlyList<ManagedHost> Retire(IReadOnlyList<ManagedHost> inventory, HaClusterSpec spec, string name, string address, HostRole role)
+    {
+        ArgumentNullException.ThrowIfNull(inventory);
+        ArgumentNullException.ThrowIfNull(spec);
+        var wanted = spec.Hosts.FirstOrDefault(h => h.Name == name)?.Roles;
+        return inventory.Select(h =>
+        {
+            if (h.Name != name || !SameAddress(h.Address, address))
+            {
+                return h;
+            }
+
+            var left = h.Roles.Where(r => r != role).ToList();
+            return wanted is not null && RoleChange.Between(left, wanted).IsNone ? h with { Roles = wanted } : h with { Roles = left };
+        }).ToList();
     }
 
     /// <summary>Whether two inventories say the same (to skip writing an unchanged file).</summary>

@@ -12,6 +12,12 @@ public sealed record Plan(IReadOnlyList<PlanStep> Steps, IReadOnlyList<Refusal> 
     /// <summary>Needed steps left for the next plan; never set without <see cref="Steps"/> (they wait for one of them).</summary>
     public IReadOnlyList<Deferral> Deferred { get; init; } = [];
 
+    /// <summary>
+    /// Nodes kube-apiserver lists that match no spec host and were never set up by HaKube (not in the
+    /// inventory): reported, never deleted. Null when no control plane listed the Nodes in this pass.
+    /// </summary>
+    public IReadOnlyList<string>? UnmanagedNodes { get; init; }
+
     /// <summary>Nothing to do and nothing refused.</summary>
     public bool IsConverged => Steps.Count == 0 && Refusals.Count == 0;
 }

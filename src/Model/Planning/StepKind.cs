@@ -131,4 +131,11 @@ public enum StepKind
     /// restarted, uncordoned. One host per plan.
     /// </summary>
     UpgradeWorker,
+
+    /// <summary>
+    /// Through an initialized control plane: each listed Node gets the spec's labels and loses the
+    /// ones HaKube set that the spec dropped (a JSON merge patch, with the hakube.io/labels
+    /// annotation recording HaKube's keys); labels HaKube did not set are kept.
+    /// </summary>
+    LabelNodes,
 }

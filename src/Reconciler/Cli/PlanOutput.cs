@@ -22,6 +22,7 @@ internal static class PlanOutput
             steps = plan.Steps.Select(s => new { kind = s.Kind, hosts = s.Hosts, reason = s.Reason, changesEtcdMembership = s.ChangesEtcdMembership }),
             refusals = plan.Refusals.Select(r => new { host = r.Host, reason = r.Reason }),
             deferred = plan.Deferred.Select(d => new { host = d.Host, kind = d.Kind, reason = d.Reason }),
+            unmanagedNodes = plan.UnmanagedNodes,
         },
         Json);
 
@@ -31,6 +32,7 @@ internal static class PlanOutput
         if (plan.IsConverged)
         {
             console.MarkupLine($"[green]{Markup.Escape(cluster)}: converged, nothing to do[/]");
+            WriteUnmanaged(console, plan);
             return;
         }
 
@@ -57,6 +59,15 @@ internal static class PlanOutput
         }
 
         console.MarkupLine($"{Markup.Escape(cluster)}: {plan.Steps.Count} step(s) pending, {plan.Refusals.Count} refused");
+        WriteUnmanaged(console, plan);
+    }
+
+    private static void WriteUnmanaged(IAnsiConsole console, Plan plan)
+    {
+        if (plan.UnmanagedNodes is { Count: > 0 } nodes)
+        {
+            console.MarkupLine($"[yellow]unmanaged Nodes (no spec host, never set up by HaKube; left alone): {Markup.Escape(string.Join(", ", nodes))}[/]");
+        }
     }
 
     public static IAnsiConsole Console(TextWriter writer)

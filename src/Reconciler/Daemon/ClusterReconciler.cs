@@ -80,18 +80,21 @@ public sealed class ClusterReconciler(SshConnectionPool pool, DaemonOptions opti
         using var activity = HaKubeTelemetry.Source.StartActivity("probe");
         activity?.SetTag(HaKubeTelemetry.ClusterTag, session.Cluster.Metadata.Name);
         // Departing hosts (remembered, no longer in the spec) are probed too, so their removal can be planned.
-        var facts = await Task.WhenAll((await session.ProbeTargetsAsync(cancellationToken)).Select(t => ProbeHostAsync(session, t, cancellationToken)));
+        var targets = await session.ProbeTargetsAsync(cancellationToken);
+        var lister = session.NodeLister;
+        var facts = await Task.WhenAll(targets.Select(t => ProbeHostAsync(session, t, t.Name == lister, cancellationToken)));
+        session.NoteNodeListing(facts);
         activity?.SetTag("hakube.hosts.unreachable", facts.Count(f => !f.Reachable));
         await session.RememberAsync(facts, cancellationToken);
         return facts;
     }
 
-    private static async Task<HostFacts> ProbeHostAsync(ClusterSession session, SshTarget target, CancellationToken cancellationToken)
+    private static async Task<HostFacts> ProbeHostAsync(ClusterSession session, SshTarget target, bool listNodes, CancellationToken cancellationToken)
     {
         using var activity = HaKubeTelemetry.Source.StartActivity("host command");
         activity?.SetTag(HaKubeTelemetry.HostTag, target.Name);
         activity?.SetTag("hakube.command", "probe");
-        var facts = await session.Prober.ProbeHostAsync(target, cancellationToken);
+        var facts = await session.Prober.ProbeHostAsync(target, cancellationToken, listNodes);
         if (!facts.Reachable)
         {
             activity?.SetStatus(ActivityStatusCode.Error, facts.ErrorKind?.ToString());
@@ -108,7 +111,7 @@ public sealed class ClusterReconciler(SshConnectionPool pool, DaemonOptions opti
         var endpoint = await session.ObserveEndpointAsync(cancellationToken);
         var cluster = session.Cluster;
         var unpaused = cluster with { Spec = cluster.Spec with { Paused = false } };
-        var plan = PlannerProvider.Default.Plan(unpaused, facts, desired, endpoint, session.Departing);
+        var plan = PlannerProvider.Default.Plan(unpaused, facts, desired, endpoint, session.Departing, session.SetUpRoles);
         activity?.SetTag("hakube.steps", plan.Steps.Count);
         activity?.SetTag("hakube.refusals", plan.Refusals.Count);
         return (material, plan);

@@ -48,6 +48,8 @@ public static class StatusBuilder
             Hosts = spec.Hosts.Select(h => Host(h, Of(h.Name))).ToList(),
             Plan = [.. plan.Steps.Select(s => new PlanStepStatus { Action = s.Kind.ToString(), Hosts = s.Hosts, Reason = s.Reason }),
                     .. plan.Deferred.Select(d => new PlanStepStatus { Action = d.Kind.ToString(), Hosts = [d.Host], Reason = "next plan: " + d.Reason })],
+            // A pass whose Node listing failed keeps the last one seen.
+            UnmanagedNodes = plan.UnmanagedNodes ?? previous?.UnmanagedNodes,
         };
     }
 

@@ -88,6 +88,6 @@ public sealed class ApplyLoop(ClusterSession session, IPlanner planner, IExecuti
         var facts = remember ? await session.ProbeAsync(cancellationToken) : await session.ObserveAsync(cancellationToken);
         var endpoint = await session.ObserveEndpointAsync(cancellationToken);
         var (material, desired) = await session.DesiredAsync(facts, cancellationToken);
-        return (facts, material, planner.Plan(session.Cluster, facts, desired, endpoint, session.Departing));
+        return (facts, material, planner.Plan(session.Cluster, facts, desired, endpoint, session.Departing, session.SetUpRoles));
     }
 }

@@ -19,6 +19,7 @@ public sealed class ClusterSession
 {
     private readonly Dictionary<string, SshTarget> _targets;
     private Dictionary<string, SshTarget> _departing = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _nodeListingFailed = new(StringComparer.Ordinal);
 
     /// <summary>
     /// A session; <paramref name="knownHosts"/> is the known_hosts the targets were built from, whose
@@ -63,6 +64,46 @@ public sealed class ClusterSession
     /// </summary>
     public IReadOnlyList<HostSpec> Departing { get; private set; } = [];
 
+    /// <summary>
+    /// The roles HaKube set up on spec hosts whose spec roles now differ, as of the last
+    /// <see cref="ProbeTargetsAsync"/> (see <see cref="ClusterInventory.SetUpRoles"/>): their old roles
+    /// are cleaned up before the new ones are set up.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<HostRole>> SetUpRoles { get; private set; } = new Dictionary<string, IReadOnlyList<HostRole>>();
+
+    /// <summary>
+    /// The control plane whose probe also lists the cluster's Nodes (one kubectl call per pass): the
+    /// first in spec order that has not failed to list them since they last all failed.
+    /// </summary>
+    public string? NodeLister
+    {
+        get
+        {
+            var controlPlanes = Cluster.Spec.ControlPlanes().Select(h => h.Name).ToList();
+            return controlPlanes.FirstOrDefault(h => !_nodeListingFailed.Contains(h)) ?? controlPlanes.FirstOrDefault();
+        }
+    }
+
+    /// <summary>Moves the listing on to the next control plane when <see cref="NodeLister"/> could not list the Nodes in <paramref name="facts"/>.</summary>
+    public void NoteNodeListing(IReadOnlyList<HostFacts> facts)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        if (NodeLister is not { } lister)
+        {
+            return;
+        }
+
+        if (facts.FirstOrDefault(f => f.Host == lister) is { Nodes: not null })
+        {
+            return;
+        }
+
+        if (!_nodeListingFailed.Add(lister) || Cluster.Spec.ControlPlanes().All(h => _nodeListingFailed.Contains(h.Name)))
+        {
+            _nodeListingFailed.Clear();
+        }
+    }
+
     public IHostConnection Connect(string host) =>
         _targets.TryGetValue(host, out var target) || _departing.TryGetValue(host, out target)
             ? Pool.Get(target)
@@ -76,6 +117,7 @@ public sealed class ClusterSession
     public async Task<IReadOnlyList<SshTarget>> ProbeTargetsAsync(CancellationToken cancellationToken)
     {
         var inventory = await Store.LoadInventoryAsync(cancellationToken);
+        SetUpRoles = ClusterInventory.SetUpRoles(inventory, Cluster.Spec);
         var departing = ClusterInventory.Departing(inventory, Cluster.Spec)
             .Select(h => (Key: h.Name, Host: h))
             .Concat(ClusterInventory.Previous(inventory, Cluster.Spec).Select(h => (Key: PreviousMachine.Key(h.Name, h.Address), Host: h)))
@@ -110,8 +152,12 @@ public sealed class ClusterSession
     /// and a host it merely reached has had nothing set up by HaKube, so it must not enter the
     /// inventory (which would make it a host to drain and reset once it leaves the spec).
     /// </summary>
-    public async Task<IReadOnlyList<HostFacts>> ObserveAsync(CancellationToken cancellationToken) =>
-        await Prober.ProbeAsync(await ProbeTargetsAsync(cancellationToken), cancellationToken);
+    public async Task<IReadOnlyList<HostFacts>> ObserveAsync(CancellationToken cancellationToken)
+    {
+        var facts = await Prober.ProbeAsync(await ProbeTargetsAsync(cancellationToken), cancellationToken, NodeLister);
+        NoteNodeListing(facts);
+        return facts;
+    }
 
     private ManagedHost Managed(HostSpec host)
     {

@@ -16,4 +16,12 @@ public interface IPlanner
     /// </summary>
     Plan Plan(HaCluster cluster, IReadOnlyList<HostFacts> facts, DesiredState desired, EndpointFacts? endpoint, IReadOnlyList<HostSpec> departing) =>
         Plan(cluster, facts, desired, endpoint);
+
+    /// <summary>
+    /// The plan with <paramref name="departing"/> and <paramref name="setUpRoles"/>: the roles HaKube
+    /// set up on spec hosts whose spec roles changed (from the inventory), whose old roles are cleaned
+    /// up first. A planner that does not know about role changes plans without them.
+    /// </summary>
+    Plan Plan(HaCluster cluster, IReadOnlyList<HostFacts> facts, DesiredState desired, EndpointFacts? endpoint, IReadOnlyList<HostSpec> departing, IReadOnlyDictionary<string, IReadOnlyList<HostRole>> setUpRoles) =>
+        Plan(cluster, facts, desired, endpoint, departing);
 }

@@ -17,5 +17,8 @@ public static class PlannerProvider
 
         public Plan Plan(HaCluster cluster, IReadOnlyList<HostFacts> facts, DesiredState desired, EndpointFacts? endpoint, IReadOnlyList<HostSpec> departing) =>
             Planner.Plan(cluster, facts.ToDictionary(f => f.Host, StringComparer.Ordinal), desired, endpoint, departing);
+
+        public Plan Plan(HaCluster cluster, IReadOnlyList<HostFacts> facts, DesiredState desired, EndpointFacts? endpoint, IReadOnlyList<HostSpec> departing, IReadOnlyDictionary<string, IReadOnlyList<HostRole>> setUpRoles) =>
+            Planner.Plan(cluster, facts.ToDictionary(f => f.Host, StringComparer.Ordinal), desired, endpoint, departing, setUpRoles);
     }
 }

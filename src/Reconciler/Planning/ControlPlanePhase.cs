@@ -100,7 +100,8 @@ internal static class ControlPlanePhase
     {
         foreach (var host in controlPlanes)
         {
-            if (plan.Reachable(host) is not { } facts)
+            // A host that first gives up an old role is reset, which would take the files with it.
+            if (plan.Reachable(host) is not { } facts || plan.WaitsForCleanup(StepKind.DistributeCertificateAuthorities, host))
             {
                 continue;
             }
@@ -163,7 +164,7 @@ internal static class ControlPlanePhase
         // A departing control plane that is initialized (or cannot be seen) may be where the cluster
         // lives now: a new cluster beside it would split it. Replace control planes while at least
         // one of the current ones stays in the spec.
-        var leaving = plan.Departing.Where(h => h.Roles.Contains(HostRole.ControlPlane) && plan.Reachable(h.Name) is not { ControlPlaneInitialized: false }).Select(h => h.Name).ToList();
+        var leaving = plan.Leaving.Where(h => h.Roles.Contains(HostRole.ControlPlane) && plan.Reachable(h.Name) is not { ControlPlaneInitialized: false }).Select(h => h.Name).ToList();
         if (leaving.Count > 0)
         {
             plan.Refuse(StepKind.InitControlPlane, controlPlanes[0],
@@ -172,6 +173,11 @@ internal static class ControlPlanePhase
         }
 
         var first = controlPlanes[0];
+        if (plan.WaitsForCleanup(StepKind.InitControlPlane, first))
+        {
+            return null;
+        }
+
         var problems = Prerequisites(plan, etcd, first);
         var leftovers = Leftovers(plan.Reachable(first)!, etcd.View, first);
         if (leftovers is not null)
@@ -214,7 +220,7 @@ internal static class ControlPlanePhase
     private static void JoinExternal(PlanBuilder plan, EtcdOutcome etcd, List<string> waiting)
     {
         string? joining = null;
-        foreach (var host in waiting)
+        foreach (var host in waiting.Where(h => !plan.WaitsForCleanup(StepKind.JoinControlPlane, h)))
         {
             var problems = Prerequisites(plan, etcd, host);
             if (problems.Count > 0)
@@ -238,7 +244,7 @@ internal static class ControlPlanePhase
     {
         if (initTarget is not null)
         {
-            foreach (var host in waiting)
+            foreach (var host in waiting.Where(h => !plan.WaitsForCleanup(StepKind.JoinControlPlane, h)))
             {
                 plan.Defer(StepKind.JoinControlPlane, host, $"joins once {initTarget} is initialized: each stacked join adds an etcd member, one membership change at a time");
             }
@@ -249,7 +255,7 @@ internal static class ControlPlanePhase
         var guard = QuorumGuard.CheckAdd(view);
         var etcd = new EtcdOutcome(view, true, null);
         string? joining = null;
-        foreach (var host in waiting)
+        foreach (var host in waiting.Where(h => !plan.WaitsForCleanup(StepKind.JoinControlPlane, h)))
         {
             var problems = Prerequisites(plan, etcd, host);
             if (view.MemberOf(host) is { } stale)

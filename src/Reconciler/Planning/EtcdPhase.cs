@@ -79,7 +79,7 @@ internal static class EtcdPhase
     {
         foreach (var host in hosts.Select(h => h.Name))
         {
-            if (plan.Reachable(host) is not { } facts)
+            if (plan.Reachable(host) is not { } facts || plan.WaitsForCleanup(StepKind.ConfigureEtcdMember, host))
             {
                 continue;
             }
@@ -243,7 +243,7 @@ internal static class EtcdPhase
     {
         foreach (var host in hosts.Select(h => h.Name))
         {
-            if (plan.Reachable(host) is not { } facts || view.MemberOf(host) is not { } member || HostPreparation.HasFormerUnit(facts))
+            if (plan.Reachable(host) is not { } facts || view.MemberOf(host) is not { } member || HostPreparation.HasFormerUnit(facts) || plan.AwaitsCleanup(host))
             {
                 continue;
             }
@@ -270,7 +270,8 @@ internal static class EtcdPhase
 
     private static void Add(PlanBuilder plan, EtcdView view, IReadOnlyList<HostSpec> hosts)
     {
-        var missing = hosts.Select(h => h.Name).Where(h => view.MemberOf(h) is null && plan.Reachable(h) is not null).ToList();
+        // A host that first gives up an old role joins after that (its ConfigureEtcdMember waits and says so).
+        var missing = hosts.Select(h => h.Name).Where(h => view.MemberOf(h) is null && plan.Reachable(h) is not null && !plan.AwaitsCleanup(h)).ToList();
         if (missing.Count == 0)
         {
             return;

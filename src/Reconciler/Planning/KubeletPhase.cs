@@ -16,7 +16,8 @@ internal static class KubeletPhase
     {
         foreach (var host in plan.Spec.Hosts.Where(h => h.Roles.Contains(HostRole.ControlPlane) || h.Roles.Contains(HostRole.Worker)))
         {
-            if (plan.Reachable(host.Name) is not { KubeletConfigured: true } facts || Wording.IsActive(facts, "kubelet"))
+            // A node that gives up its old kind (worker or control plane) is reset before it joins again.
+            if (plan.Reachable(host.Name) is not { KubeletConfigured: true } facts || Wording.IsActive(facts, "kubelet") || plan.AwaitsCleanup(host.Name))
             {
                 continue;
             }

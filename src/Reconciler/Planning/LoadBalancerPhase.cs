@@ -19,7 +19,8 @@ internal static class LoadBalancerPhase
 
         foreach (var host in spec.LoadBalancer.Hosts)
         {
-            if (plan.Reachable(host) is not { } facts)
+            // A host that gives up an old role first is configured after that (see WaitForCleanup).
+            if (plan.Reachable(host) is not { } facts || plan.AwaitsCleanup(host))
             {
                 continue;
             }
@@ -45,8 +46,28 @@ internal static class LoadBalancerPhase
     }
 
     /// <summary>
+    /// HAProxy hosts of the spec that first give up an old role (a worker or control plane that
+    /// becomes a load balancer: kube-apiserver may hold the endpoint's port there until its reset):
+    /// configured once that is done. Planned after <see cref="MembershipPhase"/>, which plans the cleanup.
+    /// </summary>
+    public static void WaitForCleanup(PlanBuilder plan)
+    {
+        if (plan.Spec.LoadBalancer.Provider != LoadBalancerProvider.HAProxy)
+        {
+            return;
+        }
+
+        foreach (var host in plan.Spec.LoadBalancer.Hosts.Where(h => plan.Reachable(h) is not null))
+        {
+            plan.WaitsForCleanup(StepKind.ConfigureLoadBalancer, host);
+        }
+    }
+
+    /// <summary>
     /// Why kubeadm could not reach the control-plane endpoint once this plan ran, or null when it
-    /// can: with HAProxy, at least one load balancer host must be reachable and configurable. A
+    /// can: with HAProxy, at least one load balancer host must be reachable and configurable (or, on
+    /// its way out of the spec or of the role, still running HAProxy, which it does until one of the
+    /// spec serves). A
     /// user-provided (External) load balancer, as HaKube observed it: its name must resolve, and
     /// once a control plane is initialized it must accept connections (before that, "connection
     /// refused" is what the kubeadm guide expects). Not observed: taken on trust.
@@ -65,8 +86,10 @@ internal static class LoadBalancerPhase
             };
         }
 
-        var serving = spec.LoadBalancer.Hosts.Where(h => plan.Reachable(h) is not null && !plan.IsBlocked(StepKind.ConfigureLoadBalancer, h));
-        return serving.Any()
+        var serving = spec.LoadBalancer.Hosts.Where(h => plan.Reachable(h) is not null && !plan.AwaitsCleanup(h) && !plan.IsBlocked(StepKind.ConfigureLoadBalancer, h));
+        // A load balancer on its way out keeps serving until one of the spec does (its removal waits for that).
+        var leaving = plan.Leaving.Where(h => h.Roles.Contains(HostRole.LoadBalancer) && !plan.IsPlanned(StepKind.RemoveLoadBalancer, h.Name) && plan.Reachable(h.Name) is { } f && Wording.IsActive(f, "haproxy"));
+        return serving.Any() || leaving.Any()
             ? null
             : $"the control-plane endpoint {spec.ControlPlaneEndpoint.Host}:{spec.ControlPlaneEndpoint.Port} is served by HAProxy on {Wording.List(spec.LoadBalancer.Hosts)}, and none of them is reachable and configurable";
     }

@@ -54,6 +54,12 @@ namespace HaKube.Reconciler.Planning;
 /// several HAProxy hosts put one of those in front, as kubeadm's HA guide says). Unreachable: the
 /// step only forgets it (nothing is done on it). While its removal is refused or deferred, the
 /// host's other removals wait.</item>
+/// <item>A host that stays in the spec while its roles change (see <see cref="RoleChange"/>) has its
+/// old roles removed by the same rules and guards, as if a host of those roles left: RemoveLoadBalancer,
+/// RemoveControlPlane, RemoveEtcdMember, RemoveWorker. Unlike a departing host it is cleaned up only
+/// while reachable (it is not gone), and nothing is forgotten: its inventory entry drops the role.
+/// Its new roles are set up once no old role is left (<see cref="PlanBuilder.WaitsForCleanup"/>).
+/// A change that is not made in place is refused on the host.</item>
 /// </list>
 /// </summary>
 internal static class MembershipPhase
@@ -63,23 +69,45 @@ internal static class MembershipPhase
     public static void Plan(PlanBuilder plan)
     {
         var view = EtcdView.Observe(plan.EtcdMemberHosts(), plan.Reachable);
-        LoadBalancers(plan);
+        var anchor = plan.Spec.ControlPlanes().Select(h => h.Name).FirstOrDefault(h => plan.Reachable(h)?.ControlPlaneInitialized == true);
+        RefusedRoleChanges(plan);
+        LoadBalancers(plan, anchor);
         Stale(plan, view);
         PreviousMachines(plan, view);
-        var anchor = plan.Spec.ControlPlanes().Select(h => h.Name).FirstOrDefault(h => plan.Reachable(h)?.ControlPlaneInitialized == true);
         ControlPlanes(plan, view, anchor);
-        EtcdMembers(plan, view);
+        EtcdMembers(plan, view, anchor);
         Workers(plan, anchor);
     }
 
-    private static void LoadBalancers(PlanBuilder plan)
+    /// <summary>Role changes HaKube does not make in place: refused on the host, which is left as it runs.</summary>
+    private static void RefusedRoleChanges(PlanBuilder plan)
     {
-        foreach (var host in plan.Departing.Where(h => h.Roles.Contains(HostRole.LoadBalancer)))
+        foreach (var (host, change) in plan.RoleChanges.Where(c => c.Value.Unsupported is not null))
         {
+            var wanted = plan.Spec.Hosts.First(h => h.Name == host).Roles;
+            plan.Refuse(host, $"roles {Roles(plan.SetUpRoles(host) ?? [])} in the spec became {Roles(wanted)}; this change is not made in place: {change.Unsupported}");
+        }
+    }
+
+    private static string Roles(IEnumerable<HostRole> roles) => "[" + string.Join(", ", roles) + "]";
+
+    /// <summary>How a host leaving <paramref name="role"/> is said: "left the spec", or, for a host that stays, which role it gives up.</summary>
+    private static string Leaves(PlanBuilder plan, string host, HostRole role) =>
+        plan.Spec.Hosts.FirstOrDefault(h => h.Name == host) is { } kept
+            ? $"stays in the spec as {Wording.List(kept.Roles.Select(r => r.ToString()))} and gives up its {role} role"
+            : "left the spec";
+
+    private static void LoadBalancers(PlanBuilder plan, string? anchor)
+    {
+        foreach (var host in plan.Leaving.Where(h => h.Roles.Contains(HostRole.LoadBalancer)))
+        {
+            var kept = plan.IsKept(host.Name);
+            var leaves = Leaves(plan, host.Name, HostRole.LoadBalancer);
             var onlyLoadBalancer = host.Roles.All(r => r == HostRole.LoadBalancer);
             if (plan.Reachable(host.Name) is not { } facts)
             {
-                if (onlyLoadBalancer)
+                // A host that stays in the spec is cleaned up once it answers (its unreachability is refused already).
+                if (onlyLoadBalancer && !kept)
                 {
                     plan.Step(StepKind.RemoveLoadBalancer, [host.Name], $"{host.Name} left the spec and is unreachable ({plan.Observed(host.Name)?.Error ?? "not probed"}): HAProxy cannot be stopped there, the host is gone; it is forgotten");
                 }
@@ -92,9 +120,9 @@ internal static class MembershipPhase
             if (!running)
             {
                 // Nothing serves there: stopping it cannot cost the endpoint anything.
-                if (onlyLoadBalancer || configured)
+                if (onlyLoadBalancer || configured || kept)
                 {
-                    plan.Step(StepKind.RemoveLoadBalancer, [host.Name], $"{host.Name} left the spec: haproxy {Wording.State(facts, "haproxy")} there; it is disabled{(configured ? " and its HaKube-written haproxy.cfg moved aside" : "")}");
+                    plan.Step(StepKind.RemoveLoadBalancer, [host.Name], $"{host.Name} {leaves}: haproxy {Wording.State(facts, "haproxy")} there; it is disabled{(configured ? " and its HaKube-written haproxy.cfg moved aside" : "")}");
                 }
 
                 continue;
@@ -103,25 +131,32 @@ internal static class MembershipPhase
             var endpoint = plan.Spec.ControlPlaneEndpoint;
             if (IPAddress.TryParse(endpoint.Host, out var endpointAddress) && IPAddress.TryParse(host.Address, out var address) && endpointAddress.Equals(address))
             {
-                plan.Refuse(StepKind.RemoveLoadBalancer, host.Name, $"left the spec, but spec.controlPlaneEndpoint.host {endpoint.Host} is its address: every kubeconfig and join reaches the API there, so HAProxy keeps running on it; put it back in the spec, or give the endpoint an address that stays (a DNS name or virtual IP on the remaining load balancers)");
+                plan.Refuse(StepKind.RemoveLoadBalancer, host.Name, $"{leaves}, but spec.controlPlaneEndpoint.host {endpoint.Host} is its address: every kubeconfig and join reaches the API there, so HAProxy keeps running on it; {(kept ? "keep its LoadBalancer role" : "put it back in the spec")}, or give the endpoint an address that stays (a DNS name or virtual IP on the remaining load balancers)");
                 continue;
             }
 
             var serving = plan.Spec.LoadBalancer.Hosts.Where(lb => Serves(plan, lb)).ToList();
             if (serving.Count > 0)
             {
-                plan.Step(StepKind.RemoveLoadBalancer, [host.Name], $"{host.Name} left the spec: HAProxy there is stopped and disabled and its HaKube-written haproxy.cfg moved aside; {Wording.List(serving)} {(serving.Count == 1 ? "serves" : "serve")} the endpoint {endpoint.Host}:{endpoint.Port}");
+                plan.Step(StepKind.RemoveLoadBalancer, [host.Name], $"{host.Name} {leaves}: HAProxy there is stopped and disabled and its HaKube-written haproxy.cfg moved aside; {Wording.List(serving)} {(serving.Count == 1 ? "serves" : "serve")} the endpoint {endpoint.Host}:{endpoint.Port}");
                 continue;
             }
 
             var starting = plan.Spec.LoadBalancer.Hosts.Where(lb => plan.IsPlanned(StepKind.ConfigureLoadBalancer, lb)).ToList();
-            if (starting.Count > 0)
+            // A new load balancer that first gives up an old role of its own is set up in a later plan.
+            var later = plan.Spec.LoadBalancer.Hosts.Where(lb => plan.AwaitsCleanup(lb) && plan.Reachable(lb) is not null && CanBeCleanedUp(plan, lb, anchor)).ToList();
+            if (starting.Count > 0 || later.Count > 0)
             {
-                plan.Defer(StepKind.RemoveLoadBalancer, host.Name, $"left the spec; HAProxy keeps running there until a probe sees {Wording.List(starting)} (configured in this plan) serve the endpoint: the endpoint moves first");
+                var which = string.Join(" or ", new[]
+                {
+                    starting.Count > 0 ? $"{Wording.List(starting)} (configured in this plan)" : null,
+                    later.Count > 0 ? $"{Wording.List(later)} (set up once its old role is cleaned up)" : null,
+                }.OfType<string>());
+                plan.Defer(StepKind.RemoveLoadBalancer, host.Name, $"{leaves}; HAProxy keeps running there until a probe sees {which} serve the endpoint: the endpoint moves first");
             }
             else
             {
-                plan.Refuse(StepKind.RemoveLoadBalancer, host.Name, $"left the spec, but no load balancer of the spec ({Wording.List(plan.Spec.LoadBalancer.Hosts)}) serves the endpoint {endpoint.Host}:{endpoint.Port} (reachable, configured by HaKube and haproxy active), so HAProxy keeps running there and the API keeps its endpoint");
+                plan.Refuse(StepKind.RemoveLoadBalancer, host.Name, $"{leaves}, but no load balancer of the spec ({Wording.List(plan.Spec.LoadBalancer.Hosts)}) serves the endpoint {endpoint.Host}:{endpoint.Port} (reachable, configured by HaKube and haproxy active), so HAProxy keeps running there and the API keeps its endpoint");
             }
         }
     }
@@ -143,7 +178,9 @@ internal static class MembershipPhase
             return false;
         }
 
-        plan.Defer(kind, host, "left the spec; HAProxy there is stopped first (RemoveLoadBalancer waits), and this removal forgets the host");
+        plan.Defer(kind, host, plan.IsKept(host)
+            ? "its LoadBalancer role is cleaned up first (RemoveLoadBalancer waits), and this removal comes after it"
+            : "left the spec; HAProxy there is stopped first (RemoveLoadBalancer waits), and this removal forgets the host");
         return true;
     }
 
@@ -238,12 +275,15 @@ internal static class MembershipPhase
     private static void ControlPlanes(PlanBuilder plan, EtcdView view, string? anchor)
     {
         string? removing = null;
-        foreach (var host in plan.Departing.Where(h => h.Roles.Contains(HostRole.ControlPlane)).Select(h => h.Name))
+        foreach (var host in plan.Leaving.Where(h => h.Roles.Contains(HostRole.ControlPlane)).Select(h => h.Name))
         {
-            if (WaitsForLoadBalancer(plan, StepKind.RemoveControlPlane, host))
+            // A host that stays in the spec is cleaned up once it answers: it is not gone.
+            if ((plan.IsKept(host) && plan.Reachable(host) is null) || WaitsForLoadBalancer(plan, StepKind.RemoveControlPlane, host))
             {
                 continue;
             }
+
+            var leaves = Leaves(plan, host, HostRole.ControlPlane);
 
             var problems = new List<string>();
             if (anchor is null)
@@ -275,7 +315,7 @@ internal static class MembershipPhase
                 }
                 else if (plan.MembershipChange is { } change)
                 {
-                    plan.Defer(StepKind.RemoveControlPlane, host, $"left the spec; {change} in this plan, one membership change at a time");
+                    plan.Defer(StepKind.RemoveControlPlane, host, $"{leaves}; {change} in this plan, one membership change at a time");
                     continue;
                 }
 
@@ -284,42 +324,43 @@ internal static class MembershipPhase
 
             if (problems.Count > 0)
             {
-                plan.Refuse(StepKind.RemoveControlPlane, host, "left the spec, but " + string.Join("; ", problems));
+                plan.Refuse(StepKind.RemoveControlPlane, host, $"{leaves}, but " + string.Join("; ", problems));
             }
             else if (removing is not null)
             {
-                plan.Defer(StepKind.RemoveControlPlane, host, $"left the spec; {removing} is removed in this plan, control planes leave one at a time");
+                plan.Defer(StepKind.RemoveControlPlane, host, $"{leaves}; {removing} is removed in this plan, control planes leave one at a time");
             }
             else
             {
                 removing = host;
                 var backends = plan.Spec.LoadBalancer.Provider == LoadBalancerProvider.HAProxy ? "; it has left the HAProxy backends (configured from the spec) before this step" : "";
-                plan.Step(StepKind.RemoveControlPlane, [host], $"{host} left the spec: {Wording.Drained(plan.Spec)}{backends}{membership}; {Reset(plan, host)}; its Node is deleted through {anchor}",
+                plan.Step(StepKind.RemoveControlPlane, [host], $"{host} {leaves}: {Wording.Drained(plan.Spec)}{backends}{membership}; {Reset(plan, host)}; its Node is deleted through {anchor}",
                     changesEtcdMembership: member is not null);
             }
         }
     }
 
-    private static void EtcdMembers(PlanBuilder plan, EtcdView view)
+    private static void EtcdMembers(PlanBuilder plan, EtcdView view, string? anchor)
     {
         if (plan.Spec.Etcd.Topology != EtcdTopology.External)
         {
             return;
         }
 
-        foreach (var host in plan.Departing.Where(h => h.Roles.Contains(HostRole.Etcd) && !h.Roles.Contains(HostRole.ControlPlane)).Select(h => h.Name))
+        foreach (var host in plan.Leaving.Where(h => h.Roles.Contains(HostRole.Etcd) && !h.Roles.Contains(HostRole.ControlPlane)).Select(h => h.Name))
         {
-            if (WaitsForLoadBalancer(plan, StepKind.RemoveEtcdMember, host))
+            if ((plan.IsKept(host) && plan.Reachable(host) is null) || WaitsForLoadBalancer(plan, StepKind.RemoveEtcdMember, host))
             {
                 continue;
             }
 
+            var leaves = Leaves(plan, host, HostRole.Etcd);
             if (view.MemberOf(host) is not { } member)
             {
                 var leftovers = plan.Reachable(host) is { } facts && (Wording.IsActive(facts, "etcd") || facts.EtcdDataPresent || facts.IsPresent(KnownPaths.EtcdManifest))
                     ? "etcd is stopped and its data moved aside"
                     : plan.Reachable(host) is null ? "it is unreachable, so nothing is done on it" : "nothing is left on it";
-                plan.Step(StepKind.RemoveEtcdMember, [host], $"{host} left the spec and is no longer an etcd member: {leftovers}");
+                plan.Step(StepKind.RemoveEtcdMember, [host], $"{host} {leaves} and is no longer an etcd member: {leftovers}");
                 continue;
             }
 
@@ -327,42 +368,42 @@ internal static class MembershipPhase
             var through = Through(plan, view);
             if (!guard.Allowed)
             {
-                plan.Refuse(StepKind.RemoveEtcdMember, host, $"left the spec, but {guard.Reason}");
+                plan.Refuse(StepKind.RemoveEtcdMember, host, $"{leaves}, but {guard.Reason}");
             }
             else if (through is null)
             {
-                plan.Refuse(StepKind.RemoveEtcdMember, host, "left the spec, but no reachable spec member is healthy to remove it through");
+                plan.Refuse(StepKind.RemoveEtcdMember, host, $"{leaves}, but no reachable spec member is healthy to remove it through");
             }
             else if (plan.MembershipChange is { } change)
             {
-                plan.Defer(StepKind.RemoveEtcdMember, host, $"left the spec; {change} in this plan, one membership change at a time");
+                plan.Defer(StepKind.RemoveEtcdMember, host, $"{leaves}; {change} in this plan, one membership change at a time");
             }
-            else if (view.HealthyMembers.Contains(member.Id) && Joining(plan, view) is { Count: > 0 } joining)
+            else if (view.HealthyMembers.Contains(member.Id) && Joining(plan, view, anchor) is { Count: > 0 } joining)
             {
-                plan.Defer(StepKind.RemoveEtcdMember, host, $"left the spec; {Wording.List(joining)} join(s) the cluster first, so that replacing members never shrinks it below its size (a healthy member leaves only once its replacement is in)");
+                plan.Defer(StepKind.RemoveEtcdMember, host, $"{leaves}; {Wording.List(joining)} join(s) the cluster first, so that replacing members never shrinks it below its size (a healthy member leaves only once its replacement is in)");
             }
             else if (Follow(plan, view, member) is { } follow)
             {
-                plan.Defer(StepKind.RemoveEtcdMember, host, $"left the spec; {follow}");
+                plan.Defer(StepKind.RemoveEtcdMember, host, $"{leaves}; {follow}");
             }
             else if (Stranded(plan, view, member) is { } stranded)
             {
-                plan.Refuse(StepKind.RemoveEtcdMember, host, $"left the spec, but {stranded}");
+                plan.Refuse(StepKind.RemoveEtcdMember, host, $"{leaves}, but {stranded}");
             }
             else
             {
                 var after = plan.Reachable(host) is null ? "it is unreachable, so etcd is not stopped there (it is gone)" : "then etcd is stopped there and its data moved aside";
-                plan.Step(StepKind.RemoveEtcdMember, [host], $"{host} left the spec: member {Wording.Member(member)} removed through {through}, {guard.Reason}; {after}", changesEtcdMembership: true);
+                plan.Step(StepKind.RemoveEtcdMember, [host], $"{host} {leaves}: member {Wording.Member(member)} removed through {through}, {guard.Reason}; {after}", changesEtcdMembership: true);
             }
         }
     }
 
     private static void Workers(PlanBuilder plan, string? anchor)
     {
-        var workers = plan.Departing
+        var workers = plan.Leaving
             .Where(h => h.Roles.Contains(HostRole.Worker) && !h.Roles.Contains(HostRole.ControlPlane))
             .Select(h => h.Name)
-            .Where(h => !WaitsForLoadBalancer(plan, StepKind.RemoveWorker, h))
+            .Where(h => !(plan.IsKept(h) && plan.Reachable(h) is null) && !WaitsForLoadBalancer(plan, StepKind.RemoveWorker, h))
             .ToList();
         if (workers.Count == 0)
         {
@@ -373,24 +414,47 @@ internal static class MembershipPhase
         {
             foreach (var host in workers)
             {
-                plan.Refuse(StepKind.RemoveWorker, host, "left the spec, but no initialized control plane of the spec is reachable to drain it and delete its Node from");
+                plan.Refuse(StepKind.RemoveWorker, host, $"{Leaves(plan, host, HostRole.Worker)}, but no initialized control plane of the spec is reachable to drain it and delete its Node from");
             }
 
             return;
         }
 
-        plan.Step(StepKind.RemoveWorker, workers, $"{Wording.List(workers)} left the spec: cordoned and {Wording.Drained(plan.Spec)} through {anchor}; {string.Join("; ", workers.Select(h => Reset(plan, h)))}; their Nodes are deleted");
+        var departed = workers.Where(h => !plan.IsKept(h)).ToList();
+        var who = string.Join("; ", new[] { departed.Count > 0 ? $"{Wording.List(departed)} left the spec" : null }
+            .Concat(workers.Where(plan.IsKept).Select(h => $"{h} {Leaves(plan, h, HostRole.Worker)}"))
+            .OfType<string>());
+        plan.Step(StepKind.RemoveWorker, workers, $"{who}: cordoned and {Wording.Drained(plan.Spec)} through {anchor}; {string.Join("; ", workers.Select(h => Reset(plan, h)))}; their Nodes are deleted");
     }
 
     /// <summary>
     /// Spec etcd hosts (External) that are not members yet and can join now (reachable, host
-    /// preparation not refused, the guard allows an add): they are added before a healthy departing
-    /// member leaves. One that cannot join does not hold the removal up.
+    /// preparation not refused, the guard allows an add), or once their old role is cleaned up when
+    /// that can be done (a worker node's reset needs a control plane to drain through; a load
+    /// balancer's removal is planned already): they are added before a healthy departing member
+    /// leaves. One that cannot join does not hold the removal up.
     /// </summary>
-    private static List<string> Joining(PlanBuilder plan, EtcdView view) =>
+    private static List<string> Joining(PlanBuilder plan, EtcdView view, string? anchor) =>
         QuorumGuard.CheckAdd(view).Allowed
-            ? plan.Spec.EtcdMembers().Select(h => h.Name).Where(h => view.MemberOf(h) is null && plan.Reachable(h) is not null && !plan.IsBlocked(StepKind.PrepareHost, h)).ToList()
+            ? plan.Spec.EtcdMembers().Select(h => h.Name)
+                .Where(h => view.MemberOf(h) is null && plan.Reachable(h) is not null && !plan.IsBlocked(StepKind.PrepareHost, h))
+                .Where(h => !plan.AwaitsCleanup(h) || CanBeCleanedUp(plan, h, anchor))
+                .ToList()
             : [];
+
+    /// <summary>
+    /// Whether the old roles of <paramref name="host"/> (a spec host whose roles changed) can be
+    /// cleaned up in this plan, as far as can be told before their rules run: a worker node's or
+    /// control plane's reset needs a control plane to drain through, a load balancer's removal must
+    /// be planned already. An etcd member's removal depends on the guard: not counted on.
+    /// </summary>
+    private static bool CanBeCleanedUp(PlanBuilder plan, string host, string? anchor) =>
+        plan.RoleChanges[host].Retiring.All(r => r switch
+        {
+            HostRole.LoadBalancer => plan.IsPlanned(StepKind.RemoveLoadBalancer, host),
+            HostRole.Etcd => false,
+            _ => anchor is not null,
+        });
 
     /// <summary>
     /// External etcd: the control planes that still name a healthy leaving <paramref name="member"/>

@@ -9,8 +9,12 @@ namespace HaKube.Reconciler.Planning;
 /// The plan under construction, and what the later phases ask about the earlier ones: is a step
 /// planned on a host, was it refused there, will a host's files be in place once the plan ran.
 /// </summary>
-internal sealed class PlanBuilder(HaClusterSpec spec, IReadOnlyDictionary<string, HostFacts> facts, DesiredState desired, EndpointFacts? endpoint = null, IReadOnlyList<HostSpec>? departing = null)
+internal sealed class PlanBuilder(
+    HaClusterSpec spec, IReadOnlyDictionary<string, HostFacts> facts, DesiredState desired, EndpointFacts? endpoint = null,
+    IReadOnlyList<HostSpec>? departing = null, IReadOnlyDictionary<string, IReadOnlyList<HostRole>>? setUpRoles = null)
 {
+    private static readonly StepKind[] CleanupKinds = [StepKind.RemoveLoadBalancer, StepKind.RemoveControlPlane, StepKind.RemoveEtcdMember, StepKind.RemoveWorker];
+
     private readonly List<PlanStep> _steps = [];
     private readonly List<Refusal> _refusals = [];
     private readonly List<Deferral> _deferred = [];
@@ -29,17 +33,75 @@ internal sealed class PlanBuilder(HaClusterSpec spec, IReadOnlyDictionary<string
     /// </summary>
     public IReadOnlyList<HostSpec> Previous { get; } = (departing ?? []).Where(h => PreviousMachine.IsKey(h.Name)).ToList();
 
+    /// <summary>
+    /// Spec hosts whose roles changed, by name: the roles to clean up first, or why the change is
+    /// refused (from the roles the inventory remembers HaKube set up; see <see cref="RoleChange"/>).
+    /// </summary>
+    /// <summary>The roles HaKube set up on <paramref name="host"/> (from the inventory) when they differ from the spec's; null otherwise.</summary>
+    public IReadOnlyList<HostRole>? SetUpRoles(string host) => setUpRoles?.GetValueOrDefault(host);
+
+    public IReadOnlyDictionary<string, RoleChange> RoleChanges { get; } = spec.Hosts
+        .Where(h => setUpRoles is not null && setUpRoles.ContainsKey(h.Name))
+        .Select(h => (h.Name, Change: RoleChange.Between(setUpRoles![h.Name], h.Roles)))
+        .Where(c => !c.Change.IsNone)
+        .ToDictionary(c => c.Name, c => c.Change, StringComparer.Ordinal);
+
+    /// <summary>
+    /// Spec hosts with old roles to clean up, each as a host with those roles only (at its spec
+    /// address): removed by <see cref="MembershipPhase"/> like a departing host of those roles, but
+    /// only while reachable (they stay in the spec; nothing is forgotten), and their new roles are set
+    /// up once that is done.
+    /// </summary>
+    public IReadOnlyList<HostSpec> Retiring => spec.Hosts
+        .Where(h => RoleChanges.TryGetValue(h.Name, out var c) && c.Retiring.Count > 0)
+        .Select(h => new HostSpec { Name = h.Name, Address = h.Address, Roles = RoleChanges[h.Name].Retiring })
+        .ToList();
+
+    /// <summary>Hosts with roles to remove: the departing ones, then the spec hosts retiring old roles.</summary>
+    public IReadOnlyList<HostSpec> Leaving => [.. Departing, .. Retiring];
+
+    /// <summary>The host stays in the spec (a role change), as opposed to a departing one.</summary>
+    public bool IsKept(string host) => spec.Hosts.Any(h => h.Name == host);
+
+    /// <summary>The spec host still has old roles to clean up before its new ones are set up.</summary>
+    public bool AwaitsCleanup(string host) => RoleChanges.TryGetValue(host, out var c) && c.Retiring.Count > 0;
+
+    /// <summary>
+    /// When <paramref name="host"/> awaits the cleanup of old roles, <paramref name="kind"/> (setting
+    /// up a new role) waits for it: deferred when the cleanup runs in this plan, refused otherwise
+    /// (the cleanup's own refusal says why). True when it waits.
+    /// </summary>
+    public bool WaitsForCleanup(StepKind kind, string host)
+    {
+        if (!AwaitsCleanup(host))
+        {
+            return false;
+        }
+
+        var roles = Wording.List(RoleChanges[host].Retiring.Select(r => r.ToString()));
+        if (CleanupKinds.Any(k => IsPlanned(k, host)))
+        {
+            Defer(kind, host, $"its old role(s) {roles} are cleaned up first, in this plan; its new roles are set up as for a new host after that");
+        }
+        else
+        {
+            Refuse(kind, host, $"waits until its old role(s) {roles} are cleaned up (see the refusal of that cleanup)");
+        }
+
+        return true;
+    }
+
     /// <summary>The etcd membership change this plan makes (kind and host), or null: there is at most one per plan.</summary>
     public string? MembershipChange { get; private set; }
 
     /// <summary>The external etcd member this plan restarts (its configuration, or its move to a static pod), or null: running members restart one at a time.</summary>
     public string? EtcdRestart { get; set; }
 
-    /// <summary>Hosts whose etcd members the view matches: the spec's member hosts, then departing hosts of the same role.</summary>
+    /// <summary>Hosts whose etcd members the view matches: the spec's member hosts, then departing hosts and spec hosts retiring the role.</summary>
     public IReadOnlyList<HostSpec> EtcdMemberHosts()
     {
         var role = spec.Etcd.Topology == EtcdTopology.Stacked ? HostRole.ControlPlane : HostRole.Etcd;
-        return [.. spec.EtcdMembers(), .. Departing.Where(h => h.Roles.Contains(role))];
+        return [.. spec.EtcdMembers(), .. Leaving.Where(h => h.Roles.Contains(role))];
     }
 
     /// <summary>The steps planned so far.</summary>
@@ -95,6 +157,9 @@ internal sealed class PlanBuilder(HaClusterSpec spec, IReadOnlyDictionary<string
     /// <summary>The step was refused or deferred on the host, so whatever needs it waits.</summary>
     public bool IsBlocked(StepKind kind, string host) => _blocked.Contains((kind, host));
 
+    /// <summary>Nodes that no spec host or departing host matches (see <see cref="NodeLabelPhase"/>); null when no Node list was read.</summary>
+    public IReadOnlyList<string>? UnmanagedNodes { get; set; }
+
     /// <summary>
     /// The plan, with PullImages placed before the first kubeadm init or join: the images of the
     /// spec's version pulled on every host that joins in this plan, under their own budget, so that
@@ -111,7 +176,7 @@ internal sealed class PlanBuilder(HaClusterSpec spec, IReadOnlyDictionary<string
                 $"kubeadm {Wording.List(steps.Where(s => PullsImages.Contains(s.Kind)).Select(s => s.Kind == StepKind.InitControlPlane ? "init" : "join").Distinct())} follows on {Wording.List(hosts)}: the images of {spec.KubernetesVersion} are pulled first, where containerd lacks them", false));
         }
 
-        return new(steps, _refusals.ToList()) { Deferred = _deferred.ToList() };
+        return new(steps, _refusals.ToList()) { Deferred = _deferred.ToList(), UnmanagedNodes = UnmanagedNodes };
     }
 
     private static readonly HashSet<StepKind> PullsImages = [StepKind.InitControlPlane, StepKind.JoinControlPlane, StepKind.JoinWorker];

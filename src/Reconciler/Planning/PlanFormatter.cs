@@ -15,6 +15,7 @@ public static class PlanFormatter
         if (plan.IsConverged)
         {
             lines.Add("Nothing to do: the hosts match the spec.");
+            lines.AddRange(Unmanaged(plan));
             return lines;
         }
 
@@ -39,8 +40,14 @@ public static class PlanFormatter
 
         lines.AddRange(plan.Refusals.Select(r => "refused: " + r));
         lines.AddRange(plan.Deferred.Select(d => "next plan: " + d));
+        lines.AddRange(Unmanaged(plan));
         return lines;
     }
+
+    private static IEnumerable<string> Unmanaged(Plan plan) =>
+        plan.UnmanagedNodes is { Count: > 0 } nodes
+            ? [$"unmanaged Nodes (no spec host, never set up by HaKube; left alone): {string.Join(", ", nodes)}"]
+            : [];
 
     /// <summary>The wave (1-based) each step runs in, as <see cref="Plan"/> defines parallelism.</summary>
     public static IReadOnlyList<int> Waves(IReadOnlyList<PlanStep> steps)

@@ -9,7 +9,7 @@ namespace HaKube.Reconciler.Planning;
 /// <see cref="Model.Planning.Plan"/>. Steps come in the order the kubeadm HA guide needs them:
 /// PrepareHost, StartKubelet, ConfigureLoadBalancer, the etcd steps, DistributeCertificateAuthorities,
 /// InitControlPlane, JoinControlPlane, InstallPodNetwork, JoinWorker, certificate renewal, UpdateEtcdServers, then the upgrade steps
-/// (UpgradeControlPlane, UpgradeWorker) once nothing else is left. Each phase lives in its
+/// (UpgradeControlPlane, UpgradeWorker) once nothing else is left, and LabelNodes. Each phase lives in its
 /// own class with its rules; the ones that hold across phases are here:
 /// <list type="bullet">
 /// <item>Nothing is planned on a host whose probe failed; it gets a refusal with the probe's
@@ -28,10 +28,13 @@ public static class Planner
     /// <param name="desired">The files HaKube keeps on each host, by hash.</param>
     /// <param name="endpoint">A user-provided (External) load balancer as observed from HaKube; null when not observed.</param>
     /// <param name="departing">Hosts HaKube set up that left the spec (their facts are in <paramref name="facts"/>): removed by <see cref="MembershipPhase"/>.</param>
-    public static Plan Plan(HaCluster cluster, IReadOnlyDictionary<string, HostFacts> facts, DesiredState desired, EndpointFacts? endpoint = null, IReadOnlyList<HostSpec>? departing = null)
+    /// <param name="setUpRoles">The roles HaKube set up on spec hosts whose spec roles now differ (from the inventory): the old roles are cleaned up first, or the change is refused.</param>
+    public static Plan Plan(
+        HaCluster cluster, IReadOnlyDictionary<string, HostFacts> facts, DesiredState desired, EndpointFacts? endpoint = null,
+        IReadOnlyList<HostSpec>? departing = null, IReadOnlyDictionary<string, IReadOnlyList<HostRole>>? setUpRoles = null)
     {
         var spec = cluster.Spec;
-        var plan = new PlanBuilder(spec, facts, desired, endpoint, departing);
+        var plan = new PlanBuilder(spec, facts, desired, endpoint, departing, setUpRoles);
         foreach (var host in spec.Hosts)
         {
             if (plan.Reachable(host.Name) is null)
@@ -44,12 +47,14 @@ public static class Planner
         KubeletPhase.Plan(plan);
         LoadBalancerPhase.Plan(plan);
         MembershipPhase.Plan(plan);
+        LoadBalancerPhase.WaitForCleanup(plan);
         var etcd = EtcdPhase.Plan(plan);
         var anchor = ControlPlanePhase.Plan(plan, etcd);
         WorkloadPhase.Plan(plan, anchor);
         CertificatePhase.Plan(plan, etcd);
         EtcdServersPhase.Plan(plan, etcd);
         UpgradePhase.Plan(plan, etcd);
+        NodeLabelPhase.Plan(plan, anchor);
         var result = plan.Build();
         if (!spec.Paused)
         {
@@ -59,7 +64,7 @@ public static class Planner
         var paused = new Refusal(null, result.Steps.Count == 0
             ? "paused (spec.paused: true): nothing would change anyway"
             : $"paused (spec.paused: true): {result.Steps.Count} step(s) would run otherwise; HaKube observes and changes nothing");
-        return new([], [paused, .. result.Refusals]);
+        return new([], [paused, .. result.Refusals]) { UnmanagedNodes = result.UnmanagedNodes };
     }
 
     private static string Unreachable(HostFacts? facts) => facts switch

@@ -66,6 +66,7 @@ internal static class WorkloadPhase
             .Where(h => h.Roles.Contains(HostRole.Worker) && !h.Roles.Contains(HostRole.ControlPlane))
             .Where(h => plan.Reachable(h.Name) is { KubeletConfigured: false } && !plan.IsBlocked(StepKind.PrepareHost, h.Name))
             .Select(h => h.Name)
+            .Where(h => !plan.WaitsForCleanup(StepKind.JoinWorker, h))
             .ToList();
         if (waiting.Count == 0)
         {

@@ -1,4 +1,5 @@
 using System.Runtime.Versioning;
+using System.Text.Json;
 using HaKube.Model.Planning;
 using HaKube.Tests.Lab;
 
@@ -9,7 +10,9 @@ namespace HaKube.Tests.EndToEnd;
 /// hosts (lb-a, lb-b), then lb-a leaves the spec while a new one (lb-c) joins it. `hakube plan`
 /// leaves the state directory byte-identical; apply stops and disables HAProxy on lb-a and moves
 /// its haproxy.cfg aside, while <see cref="ApiEndpointWatcher"/> polls /readyz through lb-b every
-/// 100 ms and <see cref="EtcdQuorumWatcher"/> samples the real etcd; the next plan is empty.
+/// 100 ms and <see cref="EtcdQuorumWatcher"/> samples the real etcd; the next plan is empty. Then
+/// lb-c stays in the spec but becomes a worker: HAProxy stops there the same way (lb-b serving
+/// throughout) before it is prepared and joined as a node.
 /// The lab has no DNS name or virtual IP over several load balancers, so the endpoint is lb-b's
 /// address (the one that stays); a departing host at the endpoint's address is refused by the
 /// planner (unit-tested in LoadBalancerRemovalPlannerTests).
@@ -52,11 +55,12 @@ public sealed class LoadBalancerRemovalLabTests
         }
     }
 
-    /// <summary>Three stacked control planes (hosts 0 to 2) and HAProxy on <paramref name="loadBalancers"/>; the endpoint is host 4's address.</summary>
-    private static string Manifest(IReadOnlyList<LabHost> h, IReadOnlyList<LabHost> loadBalancers)
+    /// <summary>Three stacked control planes (hosts 0 to 2), HAProxy on <paramref name="loadBalancers"/> and <paramref name="workers"/> (with <paramref name="workerLabels"/>, a flow map); the endpoint is host 4's address.</summary>
+    private static string Manifest(IReadOnlyList<LabHost> h, IReadOnlyList<LabHost> loadBalancers, IReadOnlyList<LabHost>? workers = null, string? workerLabels = null)
     {
         var lines = h.Take(3).Select(c => $"  - {{name: {c.Name}, address: \"{c.Address}\", roles: [ControlPlane]}}")
-            .Concat(loadBalancers.Select(lb => $"  - {{name: {lb.Name}, address: \"{lb.Address}\", roles: [LoadBalancer]}}"));
+            .Concat(loadBalancers.Select(lb => $"  - {{name: {lb.Name}, address: \"{lb.Address}\", roles: [LoadBalancer]}}"))
+            .Concat((workers ?? []).Select(w => $"  - {{name: {w.Name}, address: \"{w.Address}\", roles: [Worker]{(workerLabels is null ? "" : ", labels: " + workerLabels)}}}"));
         return $$"""
             apiVersion: hakube.io/v1alpha1
             kind: HaCluster
@@ -152,6 +156,89 @@ public sealed class LoadBalancerRemovalLabTests
             Assert.That(inventory, Does.Not.Contain($"\"{Leaving.Name}\""), "the departing host is forgotten");
             Assert.That(joining, Does.StartWith("active\nenabled"), "the joining load balancer");
             Assert.That(exit, Is.EqualTo(0), "the next plan is empty:\n" + output + error);
+        });
+    }
+
+    [Test, Order(4)]
+    public async Task Apply_LoadBalancerBecomesAWorker_HaproxyStopsThereThenItJoinsAsANode()
+    {
+        // lb-c (Joining) stays in the spec with another role: it gives up HAProxy, behind the same guard as a removal.
+        await File.WriteAllTextAsync(Cluster.Manifest, Manifest(H, [Staying], [Joining]));
+        await using var quorum = await EtcdQuorumWatcher.StartAsync(H[0], H.Take(3));
+        await using var api = ApiEndpointWatcher.Start(H[0], Staying.Address);
+
+        var (result, run) = await MembershipRun.ApplyAsync(Cluster, ApplyLimit);
+        var etcd = await quorum.StopAsync();
+        var outage = await api.StopAsync();
+        await TestContext.Out.WriteLineAsync($"{etcd}\n{outage}");
+
+        Assert.That(result.Converged, Is.True, result.Error);
+        etcd.AssertHeld();
+        outage.AssertNoOutage();
+        var rows = run.StartedRows.ToList();
+        var haproxy = await HaproxyStateAsync(Joining);
+        var kubelet = await Lab.ShellAsync(Joining, "/usr/local/sbin/systemctl is-active kubelet");
+        var nodes = await ClusterChecks.NodesAsync(Lab, H[0]);
+        using var inventory = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(Cluster.StateDir, "clusters", "e2e-lbdrain", "inventory.json")));
+        var roles = inventory.RootElement.EnumerateArray().Where(e => e.GetProperty("name").GetString() == Joining.Name)
+            .Select(e => string.Join(",", e.GetProperty("roles").EnumerateArray().Select(r => r.GetString()))).ToList();
+        var (exit, output, error) = await LabCluster.RunAsync("plan", "-f", Cluster.Manifest, "--state-dir", Cluster.StateDir);
+        Assert.Multiple(() =>
+        {
+            Assert.That(rows.IndexOf($"RemoveLoadBalancer {Joining.Name}"), Is.LessThan(rows.IndexOf($"JoinWorker {Joining.Name}")).And.Not.EqualTo(-1), string.Join("\n", rows));
+            Assert.That(run.Started.Single(s => s.Kind == StepKind.RemoveLoadBalancer).Reason,
+                Does.StartWith($"{Joining.Name} stays in the spec as Worker and gives up its LoadBalancer role").And.EndWith($"{Staying.Name} serves the endpoint {Staying.Address}:6443"));
+            Assert.That(haproxy, Does.Match(@"^(inactive|failed)\ndisabled\n"), "haproxy on the former load balancer");
+            Assert.That(haproxy, Does.Contain("haproxy.cfg.removed-"), "its haproxy.cfg is moved aside");
+            Assert.That(kubelet.StandardOutput.Trim(), Is.EqualTo("active"));
+            Assert.That(nodes, Does.Contain(Joining.Name));
+            Assert.That(roles, Is.EqualTo(new[] { "Worker" }), "the inventory remembers it as a worker now");
+            Assert.That(exit, Is.EqualTo(0), "the next plan is empty:\n" + output + error);
+        });
+    }
+
+    /// <summary>The Node's labels and HaKube's annotation, as "k=v" lines sorted, then "owned=...".</summary>
+    private async Task<string> NodeLabelsAsync(LabHost node)
+    {
+        var result = await Lab.ShellAsync(H[0], $"kubectl --kubeconfig /etc/kubernetes/admin.conf get node {node.Name} -o json");
+        using var json = JsonDocument.Parse(result.StandardOutput);
+        var metadata = json.RootElement.GetProperty("metadata");
+        var labels = metadata.GetProperty("labels").EnumerateObject().Where(p => !p.Name.Contains("kubernetes.io", StringComparison.Ordinal))
+            .Select(p => $"{p.Name}={p.Value.GetString()}").Order(StringComparer.Ordinal);
+        var owned = metadata.TryGetProperty("annotations", out var a) && a.TryGetProperty("hakube.io/labels", out var o) ? o.GetString() : null;
+        return string.Join("\n", labels.Append($"owned={owned}"));
+    }
+
+    [Test, Order(5)]
+    public async Task Apply_WorkerLabelsChangeAndANodeJoinedByHand_LabelsFollowTheSpecAndTheStrangerIsReported()
+    {
+        // A label someone else set, and a Node no spec host matches, created through the API by hand.
+        var admin = "d=$(mktemp -d); for k in certificate key; do sed -n \"s/^ *client-$k-data: *//p\" /etc/kubernetes/admin.conf | base64 -d > $d/$k; done; ";
+        await Lab.ShellAsync(H[0], $"kubectl --kubeconfig /etc/kubernetes/admin.conf label node {Joining.Name} team=blue");
+        var created = await Lab.ShellAsync(H[0], admin + $"curl -sS -o /dev/null -w '%{{http_code}}' --cacert /etc/kubernetes/pki/ca.crt --cert $d/certificate --key $d/key -H 'Content-Type: application/json' " +
+            $"-d '{{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{{\"name\":\"byhand\"}}}}' https://{H[0].Address}:6443/api/v1/nodes; rm -rf $d");
+        Assert.That(created.StandardOutput.Trim(), Is.EqualTo("201"), created.StandardError);
+
+        await File.WriteAllTextAsync(Cluster.Manifest, Manifest(H, [Staying], [Joining], "{zone: a, tier: web}"));
+        var (first, firstRun) = await MembershipRun.ApplyAsync(Cluster, ApplyLimit);
+        var added = await NodeLabelsAsync(Joining);
+
+        await File.WriteAllTextAsync(Cluster.Manifest, Manifest(H, [Staying], [Joining], "{zone: b}"));
+        var (second, secondRun) = await MembershipRun.ApplyAsync(Cluster, ApplyLimit);
+        var changed = await NodeLabelsAsync(Joining);
+        var nodes = await ClusterChecks.NodesAsync(Lab, H[0]);
+        var (exit, output, error) = await LabCluster.RunAsync("plan", "-f", Cluster.Manifest, "--state-dir", Cluster.StateDir);
+
+        Assert.That((first.Converged, second.Converged), Is.EqualTo((true, true)), first.Error + second.Error);
+        Assert.Multiple(() =>
+        {
+            Assert.That(firstRun.StartedRows, Does.Contain($"LabelNodes {Joining.Name}"));
+            Assert.That(added, Is.EqualTo("team=blue\ntier=web\nzone=a\nowned=tier,zone"));
+            Assert.That(secondRun.Started.Single(s => s.Kind == StepKind.LabelNodes).Reason, Does.Contain($"{Joining.Name}: set zone=b; remove tier"));
+            Assert.That(changed, Is.EqualTo("team=blue\nzone=b\nowned=zone"), "tier removed, team (not HaKube's) kept");
+            Assert.That(nodes, Does.Contain("byhand"), "never deleted");
+            Assert.That(exit, Is.EqualTo(0), output + error);
+            Assert.That(output, Does.Contain("converged, nothing to do").And.Contain("unmanaged Nodes (no spec host, never set up by HaKube; left alone): byhand"));
         });
     }
 }

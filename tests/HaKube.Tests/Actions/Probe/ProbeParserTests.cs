@@ -259,4 +259,40 @@ public sealed class ProbeParserTests
     {
         Assert.That(File.Exists(RepositoryPaths.Of("tests", "HaKube.Tests", "Data", "probe", "cp1.out")), Is.True);
     }
+
+    [Test]
+    public void Parse_NodesSection_ReadsNamesLabelsAndTheKeysHaKubeOwns()
+    {
+        const string output = """
+            probe=1
+            @@nodes
+            {"apiVersion": "v1", "kind": "List", "items": [
+              {"metadata": {"name": "cp1", "labels": {"zone": "a", "team": "x"}, "annotations": {"hakube.io/labels": "zone"}}},
+              {"metadata": {"name": "byhand"}}
+            ]}
+            @@end 0
+            done=1
+            """;
+
+        var nodes = ProbeParser.Parse("cp1", output, new ProbeInputs("10.0.0.7") { ListNodes = true }, Now).Facts.Nodes;
+
+        Assert.That(nodes, Is.Not.Null);
+        Assert.Multiple(() =>
+        {
+            Assert.That(nodes!.Select(n => n.Name), Is.EqualTo(new[] { "cp1", "byhand" }));
+            Assert.That(nodes[0].Labels, Is.EqualTo(new Dictionary<string, string> { ["zone"] = "a", ["team"] = "x" }));
+            Assert.That(nodes[0].OwnedLabels, Is.EqualTo(new[] { "zone" }));
+            Assert.That(nodes[1].Labels, Is.Empty);
+        });
+    }
+
+    [TestCase("@@nodes\nThe connection to the server was refused\n@@end 1\n")]
+    [TestCase("@@nodes\n{not json\n@@end 0\n")]
+    [TestCase("")]
+    public void Parse_NodesFailedOrAbsent_NodesIsNull(string section)
+    {
+        var facts = ProbeParser.Parse("cp1", "probe=1\n" + section + "done=1\n", Inputs, Now).Facts;
+
+        Assert.That(facts.Nodes, Is.Null);
+    }
 }

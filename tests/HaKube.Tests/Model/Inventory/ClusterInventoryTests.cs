@@ -23,14 +23,90 @@ public sealed class ClusterInventoryTests
     public void Remember_ReachedSpecHosts_AddsNewOnesReplacesChangedOnesAndKeepsDepartingOnes()
     {
         var spec = Clusters.Spec(controlPlanes: 3, workers: 1).Spec;
-        IReadOnlyList<ManagedHost> inventory = [Host("cp1", "10.0.0.10", HostRole.ControlPlane) with { Roles = [HostRole.Worker] }, Host("cp9", "10.0.0.90", HostRole.ControlPlane)];
+        IReadOnlyList<ManagedHost> inventory = [Host("cp1", "10.0.0.10", HostRole.ControlPlane) with { SshPort = 2222 }, Host("cp9", "10.0.0.90", HostRole.ControlPlane)];
 
         var after = ClusterInventory.Remember(inventory, spec, [Host("cp1", "10.0.0.10", HostRole.ControlPlane), Host("cp2", "10.0.0.11", HostRole.ControlPlane)]);
 
         Assert.Multiple(() =>
         {
             Assert.That(after.Select(h => (h.Name, h.Address)), Is.EqualTo(new[] { ("cp1", "10.0.0.10"), ("cp9", "10.0.0.90"), ("cp2", "10.0.0.11") }));
-            Assert.That(after[0].Roles, Is.EqualTo(new[] { HostRole.ControlPlane }));
+            Assert.That(after[0].SshPort, Is.EqualTo(22));
+        });
+    }
+
+    [Test]
+    public void Remember_SpecHostWhoseRolesChanged_KeepsTheRolesSetUpUntilTheyAreRetired()
+    {
+        var spec = Clusters.Spec(controlPlanes: 3, workers: 1).Spec;
+        spec = spec with { Hosts = spec.Hosts.Select(h => h.Name == "w1" ? h with { Roles = [HostRole.ControlPlane] } : h).ToList() };
+        var address = spec.Hosts.Single(h => h.Name == "w1").Address;
+        IReadOnlyList<ManagedHost> inventory = [Host("w1", address, HostRole.Worker) with { SshPort = 2222 }];
+
+        var remembered = ClusterInventory.Remember(inventory, spec, [Host("w1", address, HostRole.ControlPlane)]);
+        var setUp = ClusterInventory.SetUpRoles(remembered, spec);
+        var retired = ClusterInventory.Retire(remembered, spec, "w1", address, HostRole.Worker);
+
+        Assert.Multiple(() =>
+        {
+            // A worker node that becomes a control plane is reset and joins again: Worker stays until that is done.
+            Assert.That(remembered.Single().Roles, Is.EqualTo(new[] { HostRole.Worker }));
+            Assert.That(remembered.Single().SshPort, Is.EqualTo(22), "the rest of the entry follows the spec");
+            Assert.That(setUp.Keys, Is.EqualTo(new[] { "w1" }));
+            Assert.That(setUp["w1"], Is.EqualTo(new[] { HostRole.Worker }));
+            Assert.That(retired.Single().Roles, Is.EqualTo(new[] { HostRole.ControlPlane }), "nothing left to clean up: the spec's roles");
+            Assert.That(ClusterInventory.SetUpRoles(retired, spec), Is.Empty);
+        });
+    }
+
+    [Test]
+    public void Retire_OneOfTwoOldRoles_KeepsTheOther()
+    {
+        var spec = Clusters.Spec(controlPlanes: 3, workers: 1, etcdHosts: 3).Spec;
+        spec = spec with { Hosts = spec.Hosts.Select(h => h.Name == "lb1" ? h with { Roles = [HostRole.Worker] } : h).ToList() };
+        var address = spec.Hosts.Single(h => h.Name == "lb1").Address;
+        // lb1 was a load balancer and a control plane (HAProxy on another port), and is a worker now.
+        IReadOnlyList<ManagedHost> inventory = [Host("lb1", address, HostRole.ControlPlane, HostRole.LoadBalancer)];
+
+        var afterLoadBalancer = ClusterInventory.Retire(inventory, spec, "lb1", address, HostRole.LoadBalancer);
+        var afterControlPlane = ClusterInventory.Retire(afterLoadBalancer, spec, "lb1", address, HostRole.ControlPlane);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(afterLoadBalancer.Single().Roles, Is.EqualTo(new[] { HostRole.ControlPlane }));
+            Assert.That(afterControlPlane.Single().Roles, Is.EqualTo(new[] { HostRole.Worker }));
+        });
+    }
+
+    [Test]
+    public void Remember_RefusedRoleChange_KeepsTheRolesSetUp()
+    {
+        var spec = Clusters.Spec(controlPlanes: 3, workers: 1).Spec;
+        spec = spec with { Hosts = spec.Hosts.Select(h => h.Name == "cp1" ? h with { Roles = [HostRole.ControlPlane, HostRole.Worker] } : h).ToList() };
+        IReadOnlyList<ManagedHost> inventory = [Host("cp1", "10.0.0.10", HostRole.ControlPlane)];
+
+        var after = ClusterInventory.Remember(inventory, spec, [Host("cp1", "10.0.0.10", HostRole.ControlPlane, HostRole.Worker)]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(after.Single().Roles, Is.EqualTo(new[] { HostRole.ControlPlane }));
+            Assert.That(ClusterInventory.SetUpRoles(after, spec)["cp1"], Is.EqualTo(new[] { HostRole.ControlPlane }));
+        });
+    }
+
+    [Test]
+    public void Remember_RoleAddedThatNeedsNoCleanup_TakesTheSpecsRoles()
+    {
+        var spec = Clusters.Spec(controlPlanes: 3, workers: 1).Spec;
+        var address = spec.Hosts.Single(h => h.Name == "w1").Address;
+        spec = spec with { Hosts = spec.Hosts.Select(h => h.Name == "w1" ? h with { Roles = [HostRole.Worker, HostRole.LoadBalancer] } : h).ToList() };
+        IReadOnlyList<ManagedHost> inventory = [Host("w1", address, HostRole.Worker)];
+
+        var after = ClusterInventory.Remember(inventory, spec, [Host("w1", address, HostRole.Worker, HostRole.LoadBalancer)]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(after.Single().Roles, Is.EqualTo(new[] { HostRole.Worker, HostRole.LoadBalancer }));
+            Assert.That(ClusterInventory.SetUpRoles(after, spec), Is.Empty);
         });
     }
 

@@ -34,6 +34,24 @@ public sealed class StatusBuilderTests
     }
 
     [Test]
+    public void Observed_UnmanagedNodes_ReportedAndKeptWhenTheNextPassCouldNotListNodes()
+    {
+        var cluster = Cluster();
+        var facts = new[] { Up("cp1"), Up("w1") };
+
+        var listed = StatusBuilder.Observed(cluster, facts, Plan.Empty with { UnmanagedNodes = ["byhand"] }, false, null, Now);
+        var unlisted = StatusBuilder.Observed(cluster, facts, Plan.Empty, false, listed, Now.AddMinutes(1));
+        var none = StatusBuilder.Observed(cluster, facts, Plan.Empty with { UnmanagedNodes = [] }, false, unlisted, Now.AddMinutes(2));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(listed.UnmanagedNodes, Is.EqualTo(new[] { "byhand" }));
+            Assert.That(unlisted.UnmanagedNodes, Is.EqualTo(new[] { "byhand" }), "a pass without a Node list keeps the last one");
+            Assert.That(none.UnmanagedNodes, Is.Empty);
+        });
+    }
+
+    [Test]
     public void Observed_CertificatesOnAHost_ListsEachWithItsNotAfterAndFlagsTheOneWithinTheWindow()
     {
         var cluster = Cluster();

@@ -290,6 +290,38 @@ internal static class Clusters
         return (cluster with { Spec = smaller }, leaving);
     }
 
+    /// <summary>
+    /// The cluster after two of its hosts swapped roles in the spec (same names and addresses): the
+    /// last load balancer and the last worker (<paramref name="variant"/> even, with HAProxy), else the
+    /// last external etcd host or the last of three or more stacked control planes and the last
+    /// worker. Returns the roles the inventory remembers for the two; none when no swap fits.
+    /// </summary>
+    public static (HaCluster Changed, IReadOnlyDictionary<string, IReadOnlyList<HostRole>> SetUpRoles) SwapRoles(HaCluster cluster, int variant)
+    {
+        var spec = cluster.Spec;
+        var worker = spec.Hosts.LastOrDefault(h => h.Roles.SequenceEqual([HostRole.Worker]));
+        var loadBalancer = spec.LoadBalancer.Hosts.Count > 0 ? spec.LoadBalancer.Hosts[^1] : null;
+        var etcd = spec.Etcd.Hosts.Count > 0 ? spec.Etcd.Hosts[^1] : null;
+        var controlPlane = spec.ControlPlanes().Count >= 3 ? spec.ControlPlanes()[^1].Name : null;
+        var other = variant % 2 == 0 && loadBalancer is not null ? (Name: loadBalancer, Role: HostRole.LoadBalancer)
+            : etcd is not null ? (Name: etcd, Role: HostRole.Etcd)
+            : controlPlane is not null ? (Name: controlPlane, Role: HostRole.ControlPlane)
+            : (Name: (string?)null, Role: HostRole.Worker);
+        if (worker is null || other.Name is null)
+        {
+            return (cluster, new Dictionary<string, IReadOnlyList<HostRole>>());
+        }
+
+        string Swap(string name) => name == other.Name ? worker.Name : name;
+        var changed = spec with
+        {
+            Hosts = spec.Hosts.Select(h => h.Name == worker.Name ? h with { Roles = [other.Role] } : h.Name == other.Name ? h with { Roles = [HostRole.Worker] } : h).ToList(),
+            LoadBalancer = spec.LoadBalancer with { Hosts = spec.LoadBalancer.Hosts.Select(Swap).ToList() },
+            Etcd = spec.Etcd with { Hosts = spec.Etcd.Hosts.Select(Swap).ToList() },
+        };
+        return (cluster with { Spec = changed }, new Dictionary<string, IReadOnlyList<HostRole>> { [worker.Name] = [HostRole.Worker], [other.Name] = [other.Role] });
+    }
+
     public static IReadOnlyDictionary<string, ServiceState> Services(ServiceState kubelet, ServiceState etcd, ServiceState haproxy, ServiceState containerd) =>
         new Dictionary<string, ServiceState> { ["kubelet"] = kubelet, ["etcd"] = etcd, ["haproxy"] = haproxy, ["containerd"] = containerd };
 

@@ -1,5 +1,6 @@
 using HaKube.Model.Api;
 using HaKube.Model.Facts;
+using HaKube.Model.Inventory;
 using HaKube.Model.Planning;
 
 namespace HaKube.Tests.Reconciler.Planning;
@@ -11,13 +12,17 @@ namespace HaKube.Tests.Reconciler.Planning;
 /// whose etcd runs are healthy exactly when they are a majority of the voting membership.
 /// Departing hosts (left the spec) are removed by the removal steps whether they answer or not:
 /// their member leaves every member's list, a reachable one is reset, and the host is forgotten.
+/// Spec hosts whose roles changed (<see cref="SetUpRoles"/>, as the inventory remembers them) have
+/// each old role removed by its step: only that role's traces go (HAProxy stopped, kubeadm reset,
+/// etcd stopped), and the inventory drops the role, as <see cref="ClusterInventory.Retire"/> does.
 /// </summary>
-internal sealed class HostModel(HaCluster cluster, DesiredState desired, IReadOnlyDictionary<string, HostFacts> facts, IReadOnlyList<HostSpec>? departing = null)
+internal sealed class HostModel(HaCluster cluster, DesiredState desired, IReadOnlyDictionary<string, HostFacts> facts, IReadOnlyList<HostSpec>? departing = null, IReadOnlyDictionary<string, IReadOnlyList<HostRole>>? setUpRoles = null)
 {
     private static readonly HashSet<StepKind> Removals = [StepKind.RemoveWorker, StepKind.RemoveControlPlane, StepKind.RemoveEtcdMember, StepKind.RemoveLoadBalancer];
 
     private readonly Dictionary<string, HostFacts> _facts = new(facts);
     private readonly List<HostSpec> _departing = [.. departing ?? []];
+    private readonly Dictionary<string, IReadOnlyList<HostRole>> _setUp = new(setUpRoles ?? new Dictionary<string, IReadOnlyList<HostRole>>());
 
     private HaClusterSpec Spec => cluster.Spec;
 
@@ -25,6 +30,9 @@ internal sealed class HostModel(HaCluster cluster, DesiredState desired, IReadOn
 
     /// <summary>Departing hosts not removed yet.</summary>
     public IReadOnlyList<HostSpec> Departing => _departing;
+
+    /// <summary>The roles set up on spec hosts whose roles changed, until the change is done (as the inventory keeps them).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<HostRole>> SetUpRoles => _setUp;
 
     public void Apply(Plan plan)
     {
@@ -40,7 +48,14 @@ internal sealed class HostModel(HaCluster cluster, DesiredState desired, IReadOn
         {
             foreach (var host in step.Hosts)
             {
-                Remove(_departing.Single(h => h.Name == host));
+                if (_departing.FirstOrDefault(h => h.Name == host) is { } leaving)
+                {
+                    Remove(leaving);
+                }
+                else
+                {
+                    Retire(host, step.Kind);
+                }
             }
 
             Settle();
@@ -224,6 +239,65 @@ internal sealed class HostModel(HaCluster cluster, DesiredState desired, IReadOn
         _departing.Remove(host);
     }
 
+    /// <summary>A spec host gives up an old role: only that role's traces go, and the inventory drops it.</summary>
+    private void Retire(string host, StepKind kind)
+    {
+        if (!_setUp.TryGetValue(host, out var roles) || !_facts[host].Reachable)
+        {
+            throw new InvalidOperationException($"{kind} on {host}, which has no old role to clean up or is unreachable");
+        }
+
+        var role = kind switch
+        {
+            StepKind.RemoveLoadBalancer => HostRole.LoadBalancer,
+            StepKind.RemoveControlPlane => HostRole.ControlPlane,
+            StepKind.RemoveEtcdMember => HostRole.Etcd,
+            _ => HostRole.Worker,
+        };
+        var spec = Spec.Hosts.Single(h => h.Name == host);
+        switch (role)
+        {
+            case HostRole.LoadBalancer:
+                Update(host, f => f with { Services = f.Services.With("haproxy", ServiceState.Inactive), Files = f.Files.With(KnownPaths.HaproxyConfig, null) });
+                break;
+            case HostRole.Etcd:
+                Shrink(Clusters.Member(spec).Id);
+                Update(host, f => f with { Services = f.Services.With("etcd", ServiceState.Inactive), Etcd = null, EtcdDataPresent = false, ListeningPorts = Without(f.ListeningPorts, 2379, 2380) });
+                break;
+            default:
+                var stackedMember = role == HostRole.ControlPlane && Spec.Etcd.Topology == EtcdTopology.Stacked;
+                if (stackedMember)
+                {
+                    Shrink(Clusters.Member(spec).Id);
+                }
+
+                // kubeadm reset: its files, static pods and (stacked) etcd data gone, the kubelet stopped.
+                Update(host, f => f with
+                {
+                    Files = f.Files.Where(p => !p.Key.StartsWith(KnownPaths.Kubernetes + "/", StringComparison.Ordinal) || p.Key.StartsWith(KnownPaths.HaKubeConfig + "/", StringComparison.Ordinal)).ToDictionary(),
+                    Services = f.Services.With("kubelet", ServiceState.Inactive),
+                    StaticPodImages = new Dictionary<string, string>(),
+                    ApiServerEtcdServers = null,
+                    ListeningPorts = stackedMember ? Without(f.ListeningPorts, 6443, 2379, 2380) : Without(f.ListeningPorts, 6443),
+                    Etcd = stackedMember ? null : f.Etcd,
+                    EtcdDataPresent = !stackedMember && f.EtcdDataPresent,
+                });
+                break;
+        }
+
+        var left = roles.Where(r => r != role).ToList();
+        if (RoleChange.Between(left, spec.Roles).IsNone)
+        {
+            _setUp.Remove(host);
+        }
+        else
+        {
+            _setUp[host] = left;
+        }
+    }
+
+    private static HashSet<int> Without(IReadOnlySet<int> ports, params int[] gone) => ports.Where(p => !gone.Contains(p)).ToHashSet();
+
     /// <summary>member remove: every running member forgets it.</summary>
     private void Shrink(ulong id)
     {
@@ -278,8 +352,13 @@ internal sealed class HostModel(HaCluster cluster, DesiredState desired, IReadOn
 
     private IEnumerable<string> MemberHosts() => MemberSpecs().Select(h => h.Name);
 
-    private IEnumerable<HostSpec> MemberSpecs() =>
-        Spec.EtcdMembers().Concat(_departing.Where(h => h.Roles.Contains(Spec.Etcd.Topology == EtcdTopology.Stacked ? HostRole.ControlPlane : HostRole.Etcd)));
+    private IEnumerable<HostSpec> MemberSpecs()
+    {
+        var role = Spec.Etcd.Topology == EtcdTopology.Stacked ? HostRole.ControlPlane : HostRole.Etcd;
+        var retiring = _setUp.Where(s => RoleChange.Between(s.Value, Spec.Hosts.Single(h => h.Name == s.Key).Roles).Retiring.Contains(role))
+            .Select(s => Spec.Hosts.Single(h => h.Name == s.Key));
+        return Spec.EtcdMembers().Concat(_departing.Where(h => h.Roles.Contains(role))).Concat(retiring);
+    }
 
     private EtcdMember MemberOf(string host) => Clusters.Member(MemberSpecs().Single(h => h.Name == host));
 

@@ -1,6 +1,7 @@
 using HaKube.Actions.Rendering;
 using HaKube.Model.Api;
 using HaKube.Model.Facts;
+using HaKube.Model.Inventory;
 using HaKube.Model.Planning;
 
 namespace HaKube.Tests.Reconciler.Planning;
@@ -18,16 +19,34 @@ internal static class PlanOracle
         StepKind.ConfigureEtcdMember, StepKind.MigrateEtcdMember, StepKind.BootstrapEtcd,
         StepKind.StartEtcdMember, StepKind.AddEtcdMember, StepKind.DistributeCertificateAuthorities, StepKind.InitControlPlane,
         StepKind.JoinControlPlane, StepKind.InstallPodNetwork, StepKind.JoinWorker,
-        StepKind.RenewControlPlaneCertificates, StepKind.UseRotatingKubeletCertificate, StepKind.UpdateEtcdServers, StepKind.UpgradeEtcdMember, StepKind.UpgradeControlPlane, StepKind.UpgradeWorker,
+        StepKind.RenewControlPlaneCertificates, StepKind.UseRotatingKubeletCertificate, StepKind.UpdateEtcdServers, StepKind.UpgradeEtcdMember, StepKind.UpgradeControlPlane, StepKind.UpgradeWorker, StepKind.LabelNodes,
+    ];
+
+    private static readonly HashSet<StepKind> SetsUpARole =
+    [
+        StepKind.ConfigureLoadBalancer, StepKind.ConfigureEtcdMember, StepKind.BootstrapEtcd, StepKind.AddEtcdMember, StepKind.StartEtcdMember,
+        StepKind.DistributeCertificateAuthorities, StepKind.InitControlPlane, StepKind.JoinControlPlane, StepKind.JoinWorker, StepKind.StartKubelet,
     ];
 
     private static int Majority(int voting) => (voting / 2) + 1;
 
+    /// <summary>
+    /// The hosts whose roles are removed: departing ones, then spec hosts giving up old roles (as
+    /// hosts with only those roles), from the roles the inventory remembers.
+    /// </summary>
+    private static List<HostSpec> Leaving(HaClusterSpec spec, IReadOnlyList<HostSpec>? departing, IReadOnlyDictionary<string, IReadOnlyList<HostRole>>? setUpRoles) =>
+    [
+        .. departing ?? [],
+        .. spec.Hosts.Where(h => setUpRoles?.ContainsKey(h.Name) == true)
+            .Select(h => h with { Roles = RoleChange.Between(setUpRoles![h.Name], h.Roles).Retiring })
+            .Where(h => h.Roles.Count > 0),
+    ];
+
     /// <summary>Property 1: one membership change at most, and only where healthy voters stay a majority through it.</summary>
-    public static IEnumerable<string> QuorumViolations(HaCluster cluster, IReadOnlyDictionary<string, HostFacts> facts, Plan plan, IReadOnlyList<HostSpec>? departing = null)
+    public static IEnumerable<string> QuorumViolations(HaCluster cluster, IReadOnlyDictionary<string, HostFacts> facts, Plan plan, IReadOnlyList<HostSpec>? departing = null, IReadOnlyDictionary<string, IReadOnlyList<HostRole>>? setUpRoles = null)
     {
-        departing ??= [];
         var spec = cluster.Spec;
+        departing = Leaving(spec, departing, setUpRoles);
         var stacked = spec.Etcd.Topology == EtcdTopology.Stacked;
         var hosts = spec.EtcdMembers().Concat(departing.Where(h => h.Roles.Contains(stacked ? HostRole.ControlPlane : HostRole.Etcd))).ToList();
         var healthyReports = hosts.Select(h => facts.GetValueOrDefault(h.Name)).Where(f => f is { Reachable: true, Etcd: { Healthy: true, Members.Count: > 0 } }).Select(f => f!.Etcd!).ToList();
@@ -117,11 +136,12 @@ internal static class PlanOracle
     }
 
     /// <summary>Property 2: every step on reachable hosts its kind is for, in plan order.</summary>
-    public static IEnumerable<string> ScopeViolations(HaCluster cluster, IReadOnlyDictionary<string, HostFacts> facts, Plan plan, IReadOnlyList<HostSpec>? departing = null)
+    public static IEnumerable<string> ScopeViolations(HaCluster cluster, IReadOnlyDictionary<string, HostFacts> facts, Plan plan, IReadOnlyList<HostSpec>? departing = null, IReadOnlyDictionary<string, IReadOnlyList<HostRole>>? setUpRoles = null)
     {
-        departing ??= [];
         var spec = cluster.Spec;
-        var leaving = departing.Select(h => h.Name).ToHashSet();
+        // Departing hosts are removed even when dead; a spec host gives up an old role only while it answers.
+        var leaving = (departing ?? []).Select(h => h.Name).ToHashSet();
+        departing = Leaving(spec, departing, setUpRoles);
         if (spec.Paused && plan.Steps.Count > 0)
         {
             yield return "steps on a paused cluster";
@@ -186,6 +206,11 @@ internal static class PlanOracle
             if (needless)
             {
                 yield return $"{step}: not needed on that host";
+            }
+
+            if (SetsUpARole.Contains(step.Kind) && step.Hosts.FirstOrDefault(h => departing.Any(d => d.Name == h && spec.Hosts.Any(s => s.Name == h))) is { } unclean)
+            {
+                yield return $"{step}: sets up a role on {unclean} before its old roles are cleaned up";
             }
         }
     }

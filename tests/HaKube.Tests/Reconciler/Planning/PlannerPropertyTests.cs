@@ -32,31 +32,33 @@ public sealed class PlannerPropertyTests
     public void Plan_RandomFacts_NeverBreaksTheQuorumGuard() =>
         Scenarios.Chaos.Sample(s =>
         {
-            var plan = Planner.Plan(s.Cluster, s.Facts, s.Desired, null, s.Departing);
-            Assert.That(PlanOracle.QuorumViolations(s.Cluster, s.Facts, plan, s.Departing), Is.Empty, Show(plan));
+            var plan = Planner.Plan(s.Cluster, s.Facts, s.Desired, null, s.Departing, s.SetUpRoles);
+            Assert.That(PlanOracle.QuorumViolations(s.Cluster, s.Facts, plan, s.Departing, s.SetUpRoles), Is.Empty, Show(plan));
         }, iter: Iterations);
 
     [Test]
     public void Plan_RandomFacts_TouchesOnlyReachableHostsItsStepsAreFor() =>
         Scenarios.Chaos.Sample(s =>
         {
-            var plan = Planner.Plan(s.Cluster, s.Facts, s.Desired, null, s.Departing);
-            Assert.That(PlanOracle.ScopeViolations(s.Cluster, s.Facts, plan, s.Departing), Is.Empty, Show(plan));
+            var plan = Planner.Plan(s.Cluster, s.Facts, s.Desired, null, s.Departing, s.SetUpRoles);
+            Assert.That(PlanOracle.ScopeViolations(s.Cluster, s.Facts, plan, s.Departing, s.SetUpRoles), Is.Empty, Show(plan));
         }, iter: Iterations);
 
     [Test]
     public void Plan_RandomFacts_EveryStepChangesTheHostsItRunsOn() =>
         Scenarios.Chaos.Sample(s =>
         {
-            var plan = Planner.Plan(s.Cluster, s.Facts, s.Desired, null, s.Departing);
-            var model = new HostModel(s.Cluster, s.Desired, s.Facts, s.Departing);
+            var plan = Planner.Plan(s.Cluster, s.Facts, s.Desired, null, s.Departing, s.SetUpRoles);
+            var model = new HostModel(s.Cluster, s.Desired, s.Facts, s.Departing, s.SetUpRoles);
             foreach (var step in plan.Steps)
             {
                 if (step.Kind is StepKind.RemoveWorker or StepKind.RemoveControlPlane or StepKind.RemoveEtcdMember or StepKind.RemoveLoadBalancer)
                 {
-                    // A removal's effect is the host leaving the inventory (a dead one changes nowhere else).
+                    // A removal's effect is the host leaving the inventory, or its role leaving its entry (a dead one changes nowhere else).
+                    var oldRoles = step.Hosts.Select(h => string.Join(",", model.SetUpRoles.GetValueOrDefault(h) ?? [])).ToList();
                     model.Apply(step);
                     Assert.That(model.Departing.Select(h => h.Name).Intersect(step.Hosts), Is.Empty, $"{step} left its hosts departing\n{Show(plan)}");
+                    Assert.That(step.Hosts.Select(h => string.Join(",", model.SetUpRoles.GetValueOrDefault(h) ?? [])), Is.Not.EqualTo(oldRoles).Or.All.Empty, $"{step} left the old roles of its hosts as they were\n{Show(plan)}");
                     continue;
                 }
 
@@ -96,14 +98,14 @@ public sealed class PlannerPropertyTests
     /// <summary>Plans and applies until a plan has no steps, checking properties 1 and 2 on every round's plan.</summary>
     private static Plan Converge(Scenario s)
     {
-        var model = new HostModel(s.Cluster, s.Desired, s.Facts, s.Departing);
+        var model = new HostModel(s.Cluster, s.Desired, s.Facts, s.Departing, s.SetUpRoles);
         var history = new List<string>();
         for (var round = 1; round <= Rounds; round++)
         {
-            var plan = Planner.Plan(s.Cluster, model.Facts, s.Desired, null, model.Departing);
+            var plan = Planner.Plan(s.Cluster, model.Facts, s.Desired, null, model.Departing, model.SetUpRoles);
             history.Add($"round {round}:\n{Show(plan)}");
-            Assert.That(PlanOracle.QuorumViolations(s.Cluster, model.Facts, plan, model.Departing), Is.Empty, string.Join("\n", history));
-            Assert.That(PlanOracle.ScopeViolations(s.Cluster, model.Facts, plan, model.Departing), Is.Empty, string.Join("\n", history));
+            Assert.That(PlanOracle.QuorumViolations(s.Cluster, model.Facts, plan, model.Departing, model.SetUpRoles), Is.Empty, string.Join("\n", history));
+            Assert.That(PlanOracle.ScopeViolations(s.Cluster, model.Facts, plan, model.Departing, model.SetUpRoles), Is.Empty, string.Join("\n", history));
             if (plan.Steps.Count == 0)
             {
                 return plan;

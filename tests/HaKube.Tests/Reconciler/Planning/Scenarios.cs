@@ -1,6 +1,7 @@
 using CsCheck;
 using HaKube.Model.Api;
 using HaKube.Model.Facts;
+using HaKube.Model.Inventory;
 using HaKube.Model.Planning;
 
 namespace HaKube.Tests.Reconciler.Planning;
@@ -10,6 +11,9 @@ internal sealed record Scenario(HaCluster Cluster, IReadOnlyDictionary<string, H
 {
     /// <summary>Hosts that left the spec (their facts are in <see cref="Facts"/>).</summary>
     public IReadOnlyList<HostSpec> Departing { get; init; } = [];
+
+    /// <summary>The roles the inventory remembers for spec hosts whose roles changed.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<HostRole>> SetUpRoles { get; init; } = new Dictionary<string, IReadOnlyList<HostRole>>();
 
     public override string ToString() => Story;
 }
@@ -36,8 +40,8 @@ internal static class Scenarios
     public static Gen<Scenario> Clean { get; } = Make(repairable: true);
 
     private static Gen<Scenario> Make(bool repairable) =>
-        Gen.Select(Spec, Gen.Bool, Gen.Select(Gen.Int[0, Blows - 1], Gen.Int[0, 99], Gen.Int[0, 99]).Array[0, 6], Gen.Int[0, 3])
-            .Select((cluster, converged, blows, shrink) =>
+        Gen.Select(Spec, Gen.Bool, Gen.Select(Gen.Int[0, Blows - 1], Gen.Int[0, 99], Gen.Int[0, 99]).Array[0, 6], Gen.Int[0, 7])
+            .Select((cluster, converged, blows, change) =>
             {
                 if (repairable && cluster.Spec.Paused)
                 {
@@ -46,10 +50,16 @@ internal static class Scenarios
 
                 var facts = converged ? Clusters.ConvergedFacts(cluster) : Clusters.FreshFacts(cluster);
                 IReadOnlyList<HostSpec> departing = [];
-                if (shrink == 0)
+                IReadOnlyDictionary<string, IReadOnlyList<HostRole>> setUp = new Dictionary<string, IReadOnlyList<HostRole>>();
+                if (change < 2)
                 {
                     // Hosts leave the spec of the cluster the facts were made for.
                     (cluster, departing) = Clusters.Shrink(cluster);
+                }
+                else if (change < 4)
+                {
+                    // Two hosts of the cluster the facts were made for swap roles, staying in the spec.
+                    (cluster, setUp) = Clusters.SwapRoles(cluster, change);
                 }
 
                 var desired = Clusters.Desired(cluster);
@@ -59,13 +69,18 @@ internal static class Scenarios
                     story.Add($"leaving: {string.Join(", ", departing.Select(h => h.Name))}");
                 }
 
+                if (setUp.Count > 0)
+                {
+                    story.Add("roles changed: " + string.Join(", ", setUp.Select(r => $"{r.Key} {string.Join("+", r.Value)} to {string.Join("+", cluster.Spec.Hosts.Single(h => h.Name == r.Key).Roles)}")));
+                }
+
                 foreach (var (kind, a, b) in blows)
                 {
                     var blow = repairable ? Repairable[kind % Repairable.Length] : kind;
-                    story.Add(Hit(cluster, desired, facts, blow, a, b, repairable, departing));
+                    story.Add(Hit(cluster, desired, facts, blow, a, b, repairable, departing, setUp));
                 }
 
-                return new Scenario(cluster, facts, desired, string.Join("; ", story)) { Departing = departing };
+                return new Scenario(cluster, facts, desired, string.Join("; ", story)) { Departing = departing, SetUpRoles = setUp };
             })
             .Where(s => !repairable || (QuorumCanReturn(s) && ClusterStaysInTheSpec(s)));
 
@@ -75,35 +90,41 @@ internal static class Scenarios
     /// person can say which is right, so such damage is not "repairable".
     /// </summary>
     private static bool ClusterStaysInTheSpec(Scenario s) =>
-        !s.Departing.Any(h => h.Roles.Contains(HostRole.ControlPlane) && s.Facts.GetValueOrDefault(h.Name) is not { Reachable: true, ControlPlaneInitialized: false })
+        !s.Departing.Where(h => h.Roles.Contains(HostRole.ControlPlane)).Select(h => h.Name)
+            .Concat(s.SetUpRoles.Where(r => RoleChange.Between(r.Value, s.Cluster.Spec.Hosts.Single(h => h.Name == r.Key).Roles).Retiring.Contains(HostRole.ControlPlane)).Select(r => r.Key))
+            .Any(h => s.Facts.GetValueOrDefault(h) is not { Reachable: true, ControlPlaneInitialized: false })
         || s.Cluster.Spec.ControlPlanes().Any(c => s.Facts.GetValueOrDefault(c.Name) is { ControlPlaneInitialized: true });
 
     /// <summary>
     /// Whether the members that can still vote are a majority: a departing host that is down never
-    /// comes back, so with dead departing voters at half the membership or more, quorum is lost for
+    /// comes back (nor does the member of a host giving up that role once it is down or rebuilt), so with dead departing voters at half the membership or more, quorum is lost for
     /// good and only a person can recover it (no generated blow alone does that, but several do).
     /// </summary>
     private static bool QuorumCanReturn(Scenario s)
     {
         var role = s.Cluster.Spec.Etcd.Topology == EtcdTopology.Stacked ? HostRole.ControlPlane : HostRole.Etcd;
-        var hosts = s.Cluster.Spec.EtcdMembers().Concat(s.Departing.Where(h => h.Roles.Contains(role))).ToList();
+        // A spec host giving up its member is no member host of the spec: nothing restarts its etcd either.
+        var retiring = s.SetUpRoles.Where(r => r.Value.Contains(role) && !s.Cluster.Spec.EtcdMembers().Any(h => h.Name == r.Key)).Select(r => r.Key).ToList();
+        var hosts = s.Cluster.Spec.EtcdMembers().Concat(s.Departing.Where(h => h.Roles.Contains(role))).Concat(s.Cluster.Spec.Hosts.Where(h => retiring.Contains(h.Name))).ToList();
         var members = hosts
             .SelectMany(h => s.Facts.GetValueOrDefault(h.Name)?.Etcd?.Members ?? [])
             .Where(m => !m.IsLearner)
             .Select(m => m.Name)
             .Distinct(StringComparer.Ordinal)
             .ToList();
-        var dead = s.Departing.Count(h => members.Contains(h.Name) && s.Facts.GetValueOrDefault(h.Name) is not { Reachable: true });
+        var dead = s.Departing.Count(h => members.Contains(h.Name) && s.Facts.GetValueOrDefault(h.Name) is not { Reachable: true })
+            + retiring.Count(h => members.Contains(h) && s.Facts.GetValueOrDefault(h) is not { Reachable: true, EtcdDataPresent: true });
         return members.Count - dead >= (members.Count / 2) + 1;
     }
 
-    private static string Hit(HaCluster cluster, DesiredState desired, Dictionary<string, HostFacts> facts, int blow, int a, int b, bool repairable, IReadOnlyList<HostSpec> departing)
+    private static string Hit(HaCluster cluster, DesiredState desired, Dictionary<string, HostFacts> facts, int blow, int a, int b, bool repairable, IReadOnlyList<HostSpec> departing, IReadOnlyDictionary<string, IReadOnlyList<HostRole>> setUp)
     {
         var spec = cluster.Spec;
         var host = spec.Hosts[a % spec.Hosts.Count].Name;
         var members = spec.EtcdMembers().Select(h => h.Name).ToList();
-        // Departing members run etcd until removed: they see membership changes like the others.
-        var everyone = members.Concat(departing.Where(h => h.Roles.Contains(stackedRole(spec))).Select(h => h.Name)).ToList();
+        // Departing members, and spec hosts giving up their member, run etcd until removed: they see membership changes like the others.
+        var everyone = members.Concat(departing.Where(h => h.Roles.Contains(stackedRole(spec))).Select(h => h.Name))
+            .Concat(setUp.Where(r => r.Value.Contains(stackedRole(spec)) && !members.Contains(r.Key)).Select(r => r.Key)).ToList();
         static HostRole stackedRole(HaClusterSpec s) => s.Etcd.Topology == EtcdTopology.Stacked ? HostRole.ControlPlane : HostRole.Etcd;
         var member = members[a % members.Count];
         var stacked = spec.Etcd.Topology == EtcdTopology.Stacked;
@@ -152,7 +173,8 @@ internal static class Scenarios
                 var learner = Clusters.Member(spec, member).Id;
                 Rewrite(facts, everyone, list => list.Select(m => m.Id == learner ? m with { IsLearner = true } : m).ToList());
                 return $"{member} a learner";
-            case 10 when !(repairable && stacked && spec.ControlPlanes().Any(c => c.Name == host)):
+            // A rebuilt stacked member (a spec control plane, or one giving up the role) takes its member's data with it.
+            case 10 when !(repairable && stacked && everyone.Contains(host)):
                 facts[host] = Clusters.Fresh(host);
                 return $"{host} rebuilt";
             case 11 when f.Reachable:
