@@ -90,7 +90,7 @@ public sealed class RoleChangePlannerTests
             Assert.That(plans.Select(p => p.Steps.Select(Row).ToList()), Is.EqualTo(new[]
             {
                 new[] { (StepKind.PrepareHost, "lb1"), (StepKind.RemoveLoadBalancer, "lb1") },
-                new[] { (StepKind.JoinWorker, "lb1") },
+                new[] { (StepKind.PullImages, "lb1"), (StepKind.JoinWorker, "lb1") },
                 [],
             }));
             Assert.That(plans[^1].IsConverged, Is.True);
