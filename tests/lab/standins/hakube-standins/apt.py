@@ -257,7 +257,7 @@ def install_files(name, version):
         common.require_private(common.SBIN)
         common.write_file(os.path.join(common.SBIN, name),
                           wrapper(name, version), 0o755)
-    if name == "cri-tools" and not common.lenient():
+    if name == "cri-tools":
         common.require_private(common.SBIN)
         common.write_file(os.path.join(common.SBIN, "crictl"), wrapper("crictl", version), 0o755)
     if name == "kubelet":
