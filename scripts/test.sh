@@ -11,10 +11,6 @@ if [ "$(id -u)" != 0 ]; then
 fi
 started=$(date +%s)
 bash scripts/install-test-deps.sh
-# The lab is strict by default (tests/lab/standins/FIDELITY.md). Until HaKube passes the strict lab,
-# the suite's existing lab tests run on the lenient lab; the strict lab's own tests (StrictLabTests,
-# the stand-ins' self-test) choose strict themselves. Remove this line once HaKube passes strict.
-export HAKUBE_LAB_LENIENT=${HAKUBE_LAB_LENIENT:-1}
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 echo "== dotnet format --verify-no-changes"
 dotnet format HaKube.sln --verify-no-changes

@@ -130,7 +130,9 @@ public sealed class HaproxyAndEtcdLabTests
     [Test, Order(5)]
     public async Task StartEtcdMember_StoppedMember_IsRunningAndHealthyAgain()
     {
-        await Lab.ShellAsync("hkstep4", $"systemctl stop kubelet && mv {KnownPaths.EtcdManifest} /root/etcd.yaml.stopped && for i in $(seq 100); do pgrep -x etcd >/dev/null || break; sleep 0.1; done");
+        // As on a real host: stopping the kubelet leaves its pods running, so the manifest goes first,
+        // the kubelet stops the pod, and only then is the kubelet itself stopped.
+        await Lab.ShellAsync("hkstep4", $"mv {KnownPaths.EtcdManifest} /root/etcd.yaml.stopped && for i in $(seq 300); do pgrep -x etcd >/dev/null || break; sleep 0.1; done; ! pgrep -x etcd >/dev/null && systemctl stop kubelet");
         var stopped = (await Lab.ProbeAsync()).Single(f => f.Host == "hkstep4");
 
         await Lab.RunAsync(StepKind.StartEtcdMember, "hkstep4");
