@@ -82,4 +82,5 @@ echo "== hakube plan again: nothing to do"
 echo "== the cluster, through the admin kubeconfig HaKube keeps (hakube kubeconfig demo)"
 "$hakube" kubeconfig demo --state-dir "$state" | grep -E '^\s+server:'
 lab exec demo1 kubectl --kubeconfig /etc/kubernetes/admin.conf get nodes -o wide
-lab exec demo1 sh -c 'ETCDCTL_API=3 etcdctl --endpoints=https://127.0.10.1:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt --key=/etc/kubernetes/pki/etcd/healthcheck-client.key member list -w table'
+# As on a real kubeadm host: etcdctl is in the etcd container, not on the host.
+lab exec demo1 sh -c 'c=$(crictl ps --name etcd --state running -q | head -n 1) && crictl exec "$c" etcdctl --endpoints=https://127.0.10.1:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt --key=/etc/kubernetes/pki/etcd/healthcheck-client.key member list -w table'
