@@ -109,7 +109,7 @@ public static class ProbeScript
     //   before the image, so the read stops at the image there too, and goes on only if it has not
     //   seen the flag yet.
     // - containerd's config.toml is read line by line with read (no fork): only "KEY = VALUE" lines
-    //   whose first word is SystemdCgroup, sandbox_image or (version 3 files) sandbox count, so
+    //   whose first word is SystemdCgroup, sandbox_image, (version 3 files) sandbox or config_path count, so
     //   comments do not.
     // - etcd: one curl with three transfers (--next) through etcd's JSON gateway on the local client
     //   URL: POST /v3/cluster/member/list, GET /health, GET /version, each followed by a "@@http CODE
@@ -147,6 +147,7 @@ public static class ProbeScript
             case ${1-} in
               SystemdCgroup) o containerd.systemd_cgroup "${l#*=}";;
               sandbox_image|sandbox) o containerd.sandbox "${l#*=}";;
+              config_path) o containerd.config_path "${l#*=}";;
             esac
           done < @CONTAINERD@
         fi
