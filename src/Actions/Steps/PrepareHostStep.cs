@@ -178,7 +178,7 @@ public sealed class PrepareHostStep : IStep
         var minor = spec.Version().MinorTag;
         var source = PackageSource.AptSource(spec, minor);
         return $$"""
-            {{ProxyExports(spec)}}if [ "$(cat {{HostPrerequisiteFiles.AptSourcePath}} 2>/dev/null)" != {{ShellQuote.Quote(source.TrimEnd('\n'))}} ]; then
+            {{ShellSnippets.ProxyExports(spec)}}if [ "$(cat {{HostPrerequisiteFiles.AptSourcePath}} 2>/dev/null)" != {{ShellQuote.Quote(source.TrimEnd('\n'))}} ]; then
             {{ShellSnippets.WriteFile(HostPrerequisiteFiles.AptSourcePath, source, "0644")}}  updated=
             fi
             fpr_of() { g=$(mktemp -d); fpr=$(GNUPGHOME=$g gpg --batch --with-colons --show-keys "$1" 2>/dev/null | awk -F: '$1 == "fpr" { print $10; exit }') || fpr=; rm -rf "$g"; }
@@ -226,10 +226,6 @@ public sealed class PrepareHostStep : IStep
 
             """;
     }
-
-    /// <summary>curl (the key download) goes through spec.proxy as apt does.</summary>
-    private static string ProxyExports(HaClusterSpec spec) =>
-        string.Concat(ProxyRenderer.ShellVariables(spec).Select(v => $"export {v.Key}={ShellQuote.Quote(v.Value)}\n"));
 
     /// <summary>
     /// spec.proxy for apt, before the first apt-get update; a proxy file left by an earlier spec is

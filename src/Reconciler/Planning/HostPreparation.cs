@@ -214,7 +214,9 @@ internal static class HostPreparation
         // A downloaded key is the publisher's (presence only); a given key is a desired file, compared above.
         if (!PackageSource.UserKey(plan.Spec) && !facts.IsPresent(KnownPaths.AptKeyring))
         {
-            yield return $"{KnownPaths.AptKeyring} missing (the signing key of {PackageSource.RepositoryUrl(plan.Spec, plan.Spec.Version().MinorTag)})";
+            yield return plan.Spec.Packages?.Repository is null
+                ? $"{KnownPaths.AptKeyring} missing (the pkgs.k8s.io signing key)"
+                : $"{KnownPaths.AptKeyring} missing (the signing key of {PackageSource.RepositoryUrl(plan.Spec, plan.Spec.Version().MinorTag)})";
         }
 
         // Proxy files of an earlier spec.proxy would keep apt and containerd on a proxy the spec no longer names.
