@@ -53,7 +53,7 @@ public static class RegistryHostsRenderer
     {
         ArgumentNullException.ThrowIfNull(mirror);
         var text = new StringBuilder()
-            .Append("# Registry ").Append(registry).Append(" through its mirror, written by HaKube.\n")
+            .Append("# Registry ").Append(Printable.Escape(registry)).Append(" through its mirror, written by HaKube.\n")
             .Append("server = ").Append(Toml.String(Server(registry))).Append("\n\n")
             .Append("[host.").Append(Toml.String(mirror.ToString())).Append("]\n")
             .Append("  capabilities = [\"pull\", \"resolve\"]\n");

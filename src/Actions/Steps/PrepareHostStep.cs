@@ -280,16 +280,7 @@ public sealed class PrepareHostStep : IStep
     private static string Containerd(HaClusterSpec spec)
     {
         var pause = ShellQuote.Quote(HostPrerequisiteFiles.PauseImage(spec));
-        var mirrors = spec.Images?.RegistryMirrors.Count > 0;
-        // With mirrors, containerd reads hosts.toml files from config_path (every config_path line:
-        // containerd 2 names the folder in its transfer service as well as in CRI's registry).
-        var configPath = mirrors
-            ? $$"""
-                sed -i -E "s#^([[:space:]]*config_path[[:space:]]*=[[:space:]]*).*\$#\\1\"{{RegistryHostsRenderer.ConfigPath}}\"#" "$cfg.hakube-new"
-                grep -Eq '^[[:space:]]*config_path[[:space:]]*=[[:space:]]*"{{RegistryHostsRenderer.ConfigPath}}"' "$cfg.hakube-new" || fail "containerd's configuration has no registry config_path to set to {{RegistryHostsRenderer.ConfigPath}}"
-
-                """
-            : "";
+        var configPath = spec.Images?.RegistryMirrors.Count > 0 ? ConfigPathEdit : "";
         return $$"""
             if ! command -v containerd >/dev/null 2>&1; then
               apt_update; apt-get install -y -q containerd >/dev/null || fail "apt-get install containerd failed"
@@ -313,6 +304,17 @@ public sealed class PrepareHostStep : IStep
 
             """;
     }
+
+    /// <summary>
+    /// With mirrors, containerd must read hosts.toml files from config_path: every config_path line of
+    /// the copy being edited ("$cfg.hakube-new") is set to the folder (containerd 2 names it in its
+    /// transfer service as well as in CRI's registry), and one must be there.
+    /// </summary>
+    internal const string ConfigPathEdit = $$"""
+        sed -i -E "s#^([[:space:]]*config_path[[:space:]]*=[[:space:]]*).*\$#\\1\"{{RegistryHostsRenderer.ConfigPath}}\"#" "$cfg.hakube-new"
+        grep -Eq '^[[:space:]]*config_path[[:space:]]*=[[:space:]]*"{{RegistryHostsRenderer.ConfigPath}}"' "$cfg.hakube-new" || fail "containerd's configuration has no registry config_path to set to {{RegistryHostsRenderer.ConfigPath}}"
+
+        """;
 
     /// <summary>A test that is true where the Kubernetes packages are no longer PrepareHost's to change.</summary>
     private const string KubeletConfiguredTest = "[ -f " + KnownPaths.KubeletConf + " ]";
