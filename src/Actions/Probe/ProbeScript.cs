@@ -49,7 +49,9 @@ public static class ProbeScript
 
         var fixedFiles = string.Join(' ', inputs.Files.Select(ShellQuote.Quote));
         var globs = string.Join(' ', GlobbedFolders.Select(f => ShellQuote.Quote(f) + "/*.yaml"));
-        var listed = string.Join('|', inputs.Files.Select(ShellQuote.Quote));
+        // Only fixed files a glob can also find need skipping there: the rest would only lengthen every probe.
+        var globbed = inputs.Files.Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) && GlobbedFolders.Contains(Path.GetDirectoryName(f))).ToList();
+        var listed = globbed.Count == 0 ? "/dev/null/none" : string.Join('|', globbed.Select(ShellQuote.Quote));
         var ports = string.Join('|', Ports.Where(p => p != 2379).Select(p => "*:" + p.ToString("X4")));
         return script.Append(Body
             .Replace("@FILES@", fixedFiles, StringComparison.Ordinal)
