@@ -181,10 +181,13 @@ public sealed class PrepareHostStep : IStep
             {{ShellSnippets.ProxyExports(spec)}}if [ "$(cat {{HostPrerequisiteFiles.AptSourcePath}} 2>/dev/null)" != {{ShellQuote.Quote(source.TrimEnd('\n'))}} ]; then
             {{ShellSnippets.WriteFile(HostPrerequisiteFiles.AptSourcePath, source, "0644")}}  updated=
             fi
-            fpr_of() { g=$(mktemp -d); fpr=$(GNUPGHOME=$g gpg --batch --with-colons --show-keys "$1" 2>/dev/null | awk -F: '$1 == "fpr" { print $10; exit }') || fpr=; rm -rf "$g"; }
+            {{FingerprintFunction}}
             {{(PackageSource.UserKey(spec) ? GivenKey(spec, referenced) : DownloadedKey(spec, minor))}}
             """;
     }
+
+    /// <summary>Shell: <c>fpr_of FILE</c> sets $fpr to the primary key's fingerprint of an OpenPGP key file (empty when gpg reads none), in a throwaway keyring.</summary>
+    internal const string FingerprintFunction = """fpr_of() { g=$(mktemp -d); fpr=$(GNUPGHOME=$g gpg --batch --with-colons --show-keys "$1" 2>/dev/null | awk -F: '$1 == "fpr" { print $10; exit }') || fpr=; rm -rf "$g"; }""";
 
     private static string DownloadedKey(HaClusterSpec spec, string minor)
     {

@@ -188,4 +188,36 @@ public sealed class PrepareHostSourcesTests
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    [Test]
+    public async Task FingerprintFunction_ArmoredKeyFromGpg_IsItsPrimaryFingerprint()
+    {
+        // A real key made by gpg, read back by the function PrepareHost runs before trusting a key.
+        var folder = Directory.CreateTempSubdirectory("hakube-gpg-").FullName;
+        try
+        {
+            var home = Path.Combine(folder, "home");
+            Directory.CreateDirectory(home);
+            var generate = await LabProcess.RunAsync("gpg", ["--homedir", home, "--batch", "--passphrase", "", "--quick-gen-key", "HaKube test <test@example.invalid>", "ed25519", "sign", "1d"], TimeSpan.FromSeconds(60));
+            Assert.That(generate.Succeeded, Is.True, generate.StandardError);
+            var listed = await LabProcess.RunAsync("gpg", ["--homedir", home, "--batch", "--with-colons", "--list-keys"], TimeSpan.FromSeconds(30));
+            var expected = listed.StandardOutput.Split('\n').First(l => l.StartsWith("fpr:", StringComparison.Ordinal)).Split(':')[9];
+            var exported = await LabProcess.RunAsync("gpg", ["--homedir", home, "--batch", "--armor", "--export"], TimeSpan.FromSeconds(30));
+            var key = Path.Combine(folder, "release.asc");
+            await File.WriteAllTextAsync(key, exported.StandardOutput);
+            await File.WriteAllTextAsync(Path.Combine(folder, "not-a-key.asc"), "not a key\n");
+
+            var result = await LabProcess.RunAsync("/bin/sh", ["-c", PrepareHostStep.FingerprintFunction + $"\nfpr_of '{key}'; echo \"$fpr\"; fpr_of '{folder}/not-a-key.asc'; echo \"[$fpr]\""], TimeSpan.FromSeconds(30));
+
+            Assert.That(expected, Has.Length.EqualTo(40));
+            Assert.That(result.StandardOutput, Is.EqualTo($"{expected}\n[]\n"), result.StandardError);
+            Assert.That(HaKube.Actions.Rendering.ReferencedContentReader.CheckPublicKey("k", System.Text.Encoding.UTF8.GetBytes(exported.StandardOutput)), Is.EqualTo(exported.StandardOutput));
+        }
+        finally
+        {
+            // Key generation starts a gpg-agent for that home; stop it with the home.
+            await LabProcess.RunAsync("gpgconf", ["--homedir", Path.Combine(folder, "home"), "--kill", "gpg-agent"], TimeSpan.FromSeconds(10));
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }
