@@ -96,6 +96,31 @@ public static class EtcdGatewayJson
         }
     }
 
+    /// <summary>A range answer's count ("count" is a string of digits, left out when 0); null when unreadable.</summary>
+    public static long? Count(string json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("header", out _))
+            {
+                return null;
+            }
+
+            if (!root.TryGetProperty("count", out _))
+            {
+                return 0;
+            }
+
+            return Unsigned(root, "count") is { } count ? (long)count : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The gateway's error text ({"error": ..., "message": ...}), or the answer's first line when it is not that.</summary>
     public static string Error(string answer)
     {

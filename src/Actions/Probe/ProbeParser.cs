@@ -287,10 +287,11 @@ public static partial class ProbeParser
         var (listCode, listBody, listError) = answers[0];
         var healthy = answers.Count > 1 && answers[1].Code == 200 && EtcdGatewayJson.Healthy(answers[1].Body);
         var version = answers.Count > 2 && answers[2].Code == 200 ? EtcdGatewayJson.ServerVersion(answers[2].Body) : null;
+        var kubeadmConfig = answers.Count > 3 && answers[3].Code == 200 && EtcdGatewayJson.Count(answers[3].Body) is { } count ? count > 0 : (bool?)null;
         if (listCode != 200)
         {
             var why = listCode == 0 ? $"curl: {listError}" : $"member list: HTTP {listCode}: {EtcdGatewayJson.Error(listBody)}";
-            return new EtcdFacts(healthy, [], why) { Version = version };
+            return new EtcdFacts(healthy, [], why) { Version = version, KubeadmConfigStored = kubeadmConfig };
         }
 
         string? unhealthy = null;
@@ -303,11 +304,11 @@ public static partial class ProbeParser
 
         try
         {
-            return new EtcdFacts(healthy, EtcdGatewayJson.Members(listBody), unhealthy) { Version = version };
+            return new EtcdFacts(healthy, EtcdGatewayJson.Members(listBody), unhealthy) { Version = version, KubeadmConfigStored = kubeadmConfig };
         }
         catch (JsonException e)
         {
-            return new EtcdFacts(healthy, [], "unreadable member list from etcd's gateway: " + e.Message) { Version = version };
+            return new EtcdFacts(healthy, [], "unreadable member list from etcd's gateway: " + e.Message) { Version = version, KubeadmConfigStored = kubeadmConfig };
         }
     }
 

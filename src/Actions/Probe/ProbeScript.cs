@@ -65,8 +65,13 @@ public static class ProbeScript
             .Replace("@RECORD@", KnownPaths.EtcdManifestRecord, StringComparison.Ordinal)
             .Replace("@CONTAINERD@", KnownPaths.ContainerdConfig, StringComparison.Ordinal)
             .Replace("@MANIFESTS@", KnownPaths.Manifests, StringComparison.Ordinal)
-            .Replace("@ADMINCONF@", KnownPaths.AdminConf, StringComparison.Ordinal)).ToString();
+            .Replace("@ADMINCONF@", KnownPaths.AdminConf, StringComparison.Ordinal)
+            .Replace("@KUBEADMCONFIGRANGE@", KubeadmConfigRange, StringComparison.Ordinal)).ToString();
     }
+
+    /// <summary>The gateway's range request for the key of kube-system/kubeadm-config, count only (keys are base64 in the gateway's JSON).</summary>
+    internal static readonly string KubeadmConfigRange =
+        "{\"key\":\"" + Convert.ToBase64String(Encoding.ASCII.GetBytes(KnownPaths.KubeadmConfigKey)) + "\",\"count_only\":true}";
 
     /// <summary>
     /// The host address as /proc/net/tcp writes it (hex, bytes of each 32-bit word reversed), as a
@@ -113,8 +118,10 @@ public static class ProbeScript
     // - containerd's config.toml is read line by line with read (no fork): only "KEY = VALUE" lines
     //   whose first word is SystemdCgroup, sandbox_image, (version 3 files) sandbox or config_path count, so
     //   comments do not.
-    // - etcd: one curl with three transfers (--next) through etcd's JSON gateway on the local client
-    //   URL: POST /v3/cluster/member/list, GET /health, GET /version, each followed by a "@@http CODE
+    // - etcd: one curl with four transfers (--next) through etcd's JSON gateway on the local client
+    //   URL: POST /v3/cluster/member/list, GET /health, GET /version, and a count-only range of the
+    //   key kube-apiserver stores kube-system/kubeadm-config under (kubeadm init's upload-config
+    //   phase writes it: without it an init stopped half-way), each followed by a "@@http CODE
     //   ERROR" line of its own (curl's --write-out), with the healthcheck-client pair (kubeadm's; the
     //   server pair on hosts that have no healthcheck-client).
     // - One control plane per pass (HK_LIST_NODES) lists the Nodes with admin.conf, for the labels
@@ -226,9 +233,10 @@ public static class ProbeScript
           if command -v curl >/dev/null 2>&1; then
             p=/etc/kubernetes/pki/etcd
             if [ -r $p/healthcheck-client.crt ]; then n=healthcheck-client; else n=server; fi
-            set -- -s --cacert $p/ca.crt --cert $p/$n.crt --key $p/$n.key --connect-timeout 2 --max-time 3 -w '\n@@http %{http_code} %{errormsg}\n'
+            set -- -s --cacert $p/ca.crt --cert $p/$n.crt --key $p/$n.key --connect-timeout 2 --max-time 3 -H 'Content-Type: application/json' -w '\n@@http %{http_code} %{errormsg}\n'
             printf '@@etcd\n'
-            curl "$@" -H 'Content-Type: application/json' -d '{}' "$HK_ETCD_ENDPOINT/v3/cluster/member/list" --next "$@" "$HK_ETCD_ENDPOINT/health" --next "$@" "$HK_ETCD_ENDPOINT/version"
+            e=$HK_ETCD_ENDPOINT
+            curl "$@" -d '{}' "$e/v3/cluster/member/list" --next "$@" "$e/health" --next "$@" "$e/version" --next "$@" -d '@KUBEADMCONFIGRANGE@' "$e/v3/kv/range"
             printf '@@end %s\n' "$?"
           else
             o etcd_nocurl 1

@@ -16,6 +16,7 @@ public static class StepCatalog
         new MigrateEtcdMemberStep(),
         new PullImagesStep(),
         new DistributeCertificateAuthoritiesStep(),
+        new ResetUnfinishedInitStep(),
         new InitControlPlaneStep(),
         new JoinControlPlaneStep(),
         new InstallPodNetworkStep(),

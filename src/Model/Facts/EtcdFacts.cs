@@ -8,6 +8,9 @@ public sealed record EtcdFacts(bool Healthy, IReadOnlyList<EtcdMember> Members, 
 {
     /// <summary>The member's server version from /version ("3.5.16"); null when it did not answer.</summary>
     public string? Version { get; init; }
+
+    /// <summary>Whether the cluster's data holds kube-system/kubeadm-config (see <see cref="KnownPaths.KubeadmConfigKey"/>); null when the member did not answer the range.</summary>
+    public bool? KubeadmConfigStored { get; init; }
 }
 
 /// <summary>One etcd member.</summary>

@@ -112,7 +112,21 @@ public sealed record HostFacts
     public bool KubeletConfigured => IsPresent(KnownPaths.KubeletConf);
 
     /// <summary>kubeadm init (or a control-plane join) has run here.</summary>
-    public bool ControlPlaneInitialized => IsPresent(KnownPaths.AdminConf) && IsPresent(KnownPaths.KubeletConf);
+    public bool ControlPlaneInitialized => IsPresent(KnownPaths.AdminConf) && IsPresent(KnownPaths.KubeletConf) && !KubeadmInitUnfinished;
+
+    /// <summary>
+    /// kubelet.conf embeds its client certificate: kubeadm init's kubelet-finalize phase (which points
+    /// it at the kubelet's rotating certificate file) has not run, or the node predates kubeadm 1.17.
+    /// </summary>
+    public bool KubeletConfEmbedsClientCertificate => Files.GetValueOrDefault(KnownPaths.KubeletConf) is { Present: true, NotAfter: not null };
+
+    /// <summary>
+    /// kubeadm init ran here and wrote its kubeconfigs, but stopped before its upload-config phase:
+    /// kubelet.conf still embeds its client certificate and the cluster's etcd answers without
+    /// kube-system/kubeadm-config. Set by the planner, which alone sees the etcd view (a cluster-wide
+    /// fact); such a control plane is not initialized.
+    /// </summary>
+    public bool KubeadmInitUnfinished { get; init; }
 
     /// <summary>The earliest notAfter among the certificates the probe read.</summary>
     public DateTimeOffset? EarliestCertificateExpiry =>

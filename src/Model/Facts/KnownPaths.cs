@@ -21,6 +21,9 @@ public static class KnownPaths
 
     public const string EtcdDataDirectory = "/var/lib/etcd";
 
+    /// <summary>Not a file: the etcd key kube-apiserver (default --etcd-prefix) keeps kube-system/kubeadm-config under, written by kubeadm init's upload-config phase.</summary>
+    public const string KubeadmConfigKey = "/registry/configmaps/kube-system/kubeadm-config";
+
     /// <summary>Where Debian's etcd-server package, once installed, keeps the default member its postinst starts.</summary>
     public const string EtcdDefaultData = EtcdDataDirectory + "/default";
 

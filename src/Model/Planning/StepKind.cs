@@ -42,6 +42,13 @@ public enum StepKind
     /// <summary>HaKube's certificate authorities (and, for External etcd, the apiserver-etcd-client pair) pushed to a control plane.</summary>
     DistributeCertificateAuthorities,
 
+    /// <summary>
+    /// A control plane where kubeadm init stopped half-way (see HostFacts.KubeadmInitUnfinished):
+    /// kubeadm reset -f, so that init can run again; only while no other host has joined and no
+    /// other etcd member or Node exists.
+    /// </summary>
+    ResetUnfinishedInit,
+
     /// <summary>kubeadm init on the first control plane.</summary>
     InitControlPlane,
 

@@ -3,7 +3,6 @@ using System.Text.Json;
 using HaKube.Actions.Ssh;
 using HaKube.Actions.State;
 using HaKube.Reconciler.Execution;
-using HaKube.Reconciler.Manifests;
 using Spectre.Console;
 
 namespace HaKube.Reconciler.Cli;
@@ -32,24 +31,7 @@ internal static class ApplyCommand
             var writer = parse.InvocationConfiguration.Output;
             var json = parse.GetValue(output) == "json";
             var problems = new List<string>();
-            var allowed = AllowPathsOutsideOption.Folders(parse, allow, problems);
-            foreach (var problem in problems)
-            {
-                await error.WriteLineAsync("error: " + problem);
-            }
-
-            if (problems.Count > 0)
-            {
-                return ExitCodes.Failure;
-            }
-
-            var loaded = await ManifestFiles.LoadAsync([parse.GetValue(file)!], cancellationToken, allowed);
-            foreach (var problem in loaded.Errors)
-            {
-                await error.WriteLineAsync(problem.ToString());
-            }
-
-            if (!loaded.Succeeded)
+            if (await CommandManifests.LoadAsync(parse, file, allow, problems, cancellationToken) is not var (loaded, allowed))
             {
                 return ExitCodes.Failure;
             }

@@ -5,7 +5,6 @@ using HaKube.Actions.State;
 using HaKube.Model.Api;
 using HaKube.Model.Loading;
 using HaKube.Reconciler.Execution;
-using HaKube.Reconciler.Manifests;
 using HaKube.Reconciler.Snapshots;
 
 namespace HaKube.Reconciler.Cli;
@@ -33,25 +32,8 @@ internal static class EtcdCommand
         {
             var error = parse.InvocationConfiguration.Error;
             var problems = new List<string>();
-            var allowed = AllowPathsOutsideOption.Folders(parse, allow, problems);
             var maxBytes = MaxSnapshotSizeOption.Bytes(parse, maxSize, problems);
-            foreach (var problem in problems)
-            {
-                await error.WriteLineAsync("error: " + problem);
-            }
-
-            if (problems.Count > 0)
-            {
-                return ExitCodes.Failure;
-            }
-
-            var loaded = await ManifestFiles.LoadAsync([parse.GetValue(file)!], cancellationToken, allowed);
-            foreach (var problem in loaded.Errors)
-            {
-                await error.WriteLineAsync(problem.ToString());
-            }
-
-            if (!loaded.Succeeded)
+            if (await CommandManifests.LoadAsync(parse, file, allow, problems, cancellationToken) is not var (loaded, allowed))
             {
                 return ExitCodes.Failure;
             }

@@ -2,7 +2,6 @@ using System.CommandLine;
 using HaKube.Actions.Ssh;
 using HaKube.Actions.State;
 using HaKube.Reconciler.Execution;
-using HaKube.Reconciler.Manifests;
 
 namespace HaKube.Reconciler.Cli;
 
@@ -29,24 +28,7 @@ internal static class PlanCommand
             var error = parse.InvocationConfiguration.Error;
             var writer = parse.InvocationConfiguration.Output;
             var problems = new List<string>();
-            var allowed = AllowPathsOutsideOption.Folders(parse, allow, problems);
-            foreach (var problem in problems)
-            {
-                await error.WriteLineAsync("error: " + problem);
-            }
-
-            if (problems.Count > 0)
-            {
-                return ExitCodes.Failure;
-            }
-
-            var loaded = await ManifestFiles.LoadAsync([parse.GetValue(file)!], cancellationToken, allowed);
-            foreach (var problem in loaded.Errors)
-            {
-                await error.WriteLineAsync(problem.ToString());
-            }
-
-            if (!loaded.Succeeded)
+            if (await CommandManifests.LoadAsync(parse, file, allow, problems, cancellationToken) is not var (loaded, allowed))
             {
                 return ExitCodes.Failure;
             }

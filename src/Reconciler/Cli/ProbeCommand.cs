@@ -33,24 +33,7 @@ internal static class ProbeCommand
         {
             var error = parse.InvocationConfiguration.Error;
             var problems = new List<string>();
-            var allowed = AllowPathsOutsideOption.Folders(parse, allow, problems);
-            foreach (var problem in problems)
-            {
-                await error.WriteLineAsync("error: " + problem);
-            }
-
-            if (problems.Count > 0)
-            {
-                return ExitCodes.Failure;
-            }
-
-            var loaded = await ManifestFiles.LoadAsync([parse.GetValue(file)!], cancellationToken, allowed);
-            foreach (var problem in loaded.Errors)
-            {
-                await error.WriteLineAsync(problem.ToString());
-            }
-
-            if (!loaded.Succeeded)
+            if (await CommandManifests.LoadAsync(parse, file, allow, problems, cancellationToken) is not var (loaded, allowed))
             {
                 return ExitCodes.Failure;
             }

@@ -168,7 +168,8 @@ internal static class CertificatePhase
         var embedded = new List<(string Host, DateTimeOffset NotAfter)>();
         foreach (var host in plan.Spec.Hosts.Select(h => h.Name))
         {
-            if (plan.Reachable(host) is { } facts && facts.Files.GetValueOrDefault(KnownPaths.KubeletConf) is { Present: true, NotAfter: { } notAfter })
+            // An unfinished init is reset and run again rather than finished by hand.
+            if (plan.Reachable(host) is { KubeadmInitUnfinished: false } facts && facts.Files.GetValueOrDefault(KnownPaths.KubeletConf) is { Present: true, NotAfter: { } notAfter })
             {
                 embedded.Add((host, notAfter));
             }

@@ -178,8 +178,15 @@ internal static class ControlPlanePhase
             return null;
         }
 
+        var unfinished = controlPlanes.Where(h => plan.Reachable(h) is { KubeadmInitUnfinished: true }).ToList();
+        if (!ResetUnfinished(plan, etcd.View, unfinished))
+        {
+            plan.Refuse(StepKind.InitControlPlane, first, $"kubeadm init waits until the unfinished init on {Wording.List(unfinished)} is reset (see why it is not)");
+            return null;
+        }
+
         var problems = Prerequisites(plan, etcd, first);
-        var leftovers = Leftovers(plan.Reachable(first)!, etcd.View, first);
+        var leftovers = unfinished.Contains(first) ? null : Leftovers(plan.Reachable(first)!, etcd.View, first);
         if (leftovers is not null)
         {
             problems.Add(leftovers);
@@ -191,8 +198,60 @@ internal static class ControlPlanePhase
             return null;
         }
 
-        plan.Step(StepKind.InitControlPlane, [first], $"no control plane initialized (no {KnownPaths.AdminConf} on {Wording.List(controlPlanes)})");
+        plan.Step(StepKind.InitControlPlane, [first], unfinished.Count > 0
+            ? $"no control plane initialized (the unfinished init on {Wording.List(unfinished)} is reset first)"
+            : $"no control plane initialized (no {KnownPaths.AdminConf} on {Wording.List(controlPlanes)})");
         return first;
+    }
+
+    /// <summary>
+    /// Plans ResetUnfinishedInit on each control plane where kubeadm init stopped half-way, as long
+    /// as nothing can depend on what it started: no other spec host has joined (or cannot be seen),
+    /// the stacked etcd cluster has no other member, and the API lists no other Node. Otherwise the
+    /// reset is refused with what stands in the way. False when any reset is refused.
+    /// </summary>
+    private static bool ResetUnfinished(PlanBuilder plan, EtcdView view, List<string> unfinished)
+    {
+        var allPlanned = true;
+        foreach (var host in unfinished)
+        {
+            var others = plan.Spec.Hosts.Where(h => h.Name != host && (h.Roles.Contains(HostRole.ControlPlane) || h.Roles.Contains(HostRole.Worker))).Select(h => h.Name).ToList();
+            var problems = new List<string>();
+            if (others.Where(h => plan.Reachable(h) is null).ToList() is { Count: > 0 } unseen)
+            {
+                problems.Add($"{Wording.List(unseen)} cannot be probed, and may have joined it");
+            }
+
+            if (others.Where(h => plan.Reachable(h) is { KubeletConfigured: true }).ToList() is { Count: > 0 } joined)
+            {
+                problems.Add($"{Wording.List(joined)} {(joined.Count == 1 ? "has" : "have")} {KnownPaths.KubeletConf} (joined or set up by hand)");
+            }
+
+            if (plan.Spec.Etcd.Topology == EtcdTopology.Stacked &&
+                view.Members.Where(m => !view.HostOfMember.TryGetValue(m.Id, out var h) || h != host).ToList() is { Count: > 0 } members)
+            {
+                problems.Add($"the etcd cluster has other members ({Wording.List(members.Select(Wording.Member))})");
+            }
+
+            if (plan.Spec.Hosts.Select(h => plan.Reachable(h.Name)?.Nodes).OfType<IReadOnlyList<ClusterNode>>().FirstOrDefault() is { } nodes &&
+                nodes.Where(n => n.Name != host).Select(n => n.Name).ToList() is { Count: > 0 } strangers)
+            {
+                problems.Add($"the API lists other Nodes ({Wording.List(strangers)})");
+            }
+
+            var what = $"kubeadm init on {host} stopped before it finished ({KnownPaths.KubeletConf} still embeds its client certificate, and etcd holds no kube-system/kubeadm-config)";
+            if (problems.Count > 0)
+            {
+                plan.Refuse(StepKind.ResetUnfinishedInit, host, $"{what}, but it is not reset: {string.Join("; ", problems)}; finish or reset it by hand (kubeadm reset -f)");
+                allPlanned = false;
+            }
+            else
+            {
+                plan.Step(StepKind.ResetUnfinishedInit, [host], $"{what}; nothing else has joined, so it is reset (kubeadm reset -f) and init runs again");
+            }
+        }
+
+        return allPlanned;
     }
 
     /// <summary>

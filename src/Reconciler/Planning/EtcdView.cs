@@ -21,6 +21,9 @@ public sealed record EtcdView(
     IReadOnlySet<ulong> HealthyMembers,
     IReadOnlyList<string> Running)
 {
+    /// <summary>Whether the data holds kube-system/kubeadm-config (kubeadm init got as far as upload-config); null when no healthy member answered that.</summary>
+    public bool? KubeadmConfigStored { get; init; }
+
     /// <summary>Members that vote (learners do not).</summary>
     public int Voting => Members.Count(m => !m.IsLearner);
 
@@ -84,7 +87,12 @@ public sealed record EtcdView(
             .Where(h => reachable(h.Name) is { } f && (f.Etcd is not null || Wording.IsActive(f, "etcd") || f.ListeningPorts.Contains(2379) || f.ListeningPorts.Contains(2380)))
             .Select(h => h.Name)
             .ToList();
-        return new EtcdView(members, healthyReports.Count > 0, disagreement, hostOf, healthy, running);
+        // Any healthy member that finds kubeadm-config is enough: the cluster was initialized.
+        var said = healthyReports.Select(r => r.Item2.KubeadmConfigStored).OfType<bool>().ToList();
+        return new EtcdView(members, healthyReports.Count > 0, disagreement, hostOf, healthy, running)
+        {
+            KubeadmConfigStored = said.Count == 0 ? null : said.Contains(true),
+        };
     }
 
     private static string Signature(IEnumerable<EtcdMember> members) =>

@@ -34,7 +34,7 @@ public static class Planner
         IReadOnlyList<HostSpec>? departing = null, IReadOnlyDictionary<string, IReadOnlyList<HostRole>>? setUpRoles = null)
     {
         var spec = cluster.Spec;
-        var plan = new PlanBuilder(spec, facts, desired, endpoint, departing, setUpRoles);
+        var plan = new PlanBuilder(spec, UnfinishedInit.Mark(spec, facts), desired, endpoint, departing, setUpRoles);
         foreach (var host in spec.Hosts)
         {
             if (plan.Reachable(host.Name) is null)

@@ -7,7 +7,7 @@ namespace HaKube.Tests.EndToEnd;
 /// <summary>
 /// Polls a control-plane endpoint (the load balancer, as every client of the cluster reaches it)
 /// with GET /readyz every 100 ms while a day-two operation runs, and records every probe that did
-/// not answer 200. The server's chain must lead to the cluster CA (read from a control plane); the
+/// not answer 200 (a timed-out probe only when its immediate retry fails too). The server's chain must lead to the cluster CA (read from a control plane); the
 /// name is not checked, since the question is only whether the API answered. Bounded:
 /// it ends on <see cref="StopAsync"/>, on dispose, or after 20 minutes.
 /// </summary>
@@ -21,6 +21,7 @@ internal sealed class ApiEndpointWatcher : IAsyncDisposable
     private readonly List<string> _failures = [];
     private Task? _loop;
     private int _samples;
+    private int _slow;
 
     private ApiEndpointWatcher(X509Certificate2 clusterCa, string host, int port)
     {
@@ -68,7 +69,7 @@ internal sealed class ApiEndpointWatcher : IAsyncDisposable
             await _loop;
         }
 
-        return new ApiWatchReport(_samples, _failures.ToList());
+        return new ApiWatchReport(_samples, _failures.ToList(), _slow);
     }
 
     public async ValueTask DisposeAsync()
@@ -122,22 +123,49 @@ internal sealed class ApiEndpointWatcher : IAsyncDisposable
         return chain.Build(leaf);
     }
 
+    // A probe that times out is tried again at once, as clients retry a slow request: on a loaded
+    // two-core lab one TLS round trip through HAProxy to a Python stand-in can pass 3 s. It counts as
+    // an outage only if the retry fails too; refusals, resets and error statuses count at once.
     private async Task<string?> ProbeAsync(CancellationToken cancellationToken)
+    {
+        var (failure, timedOut) = await ProbeOnceAsync(cancellationToken);
+        if (!timedOut)
+        {
+            return failure;
+        }
+
+        var (retry, _) = await ProbeOnceAsync(cancellationToken);
+        if (retry is null)
+        {
+            Interlocked.Increment(ref _slow);
+        }
+
+        return retry is null ? null : $"{failure}, and again: {retry}";
+    }
+
+    private async Task<(string? Failure, bool TimedOut)> ProbeOnceAsync(CancellationToken cancellationToken)
     {
         try
         {
             using var response = await _http.GetAsync(_readyz, cancellationToken);
-            return response.IsSuccessStatusCode ? null : $"{(int)response.StatusCode} {response.ReasonPhrase}";
+            return (response.IsSuccessStatusCode ? null : $"{(int)response.StatusCode} {response.ReasonPhrase}", false);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
-            return e.GetBaseException().Message;
+            return (e.GetBaseException().Message, true);
+        }
+        catch (HttpRequestException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            return (e.GetBaseException().Message, false);
         }
     }
 }
 
 /// <summary>What <see cref="ApiEndpointWatcher"/> saw: how many probes, and each that failed.</summary>
-internal sealed record ApiWatchReport(int Samples, IReadOnlyList<string> Failures)
+/// <param name="Samples">Probes taken.</param>
+/// <param name="Failures">Each probe that failed (a timed-out one only when its retry failed too), with when.</param>
+/// <param name="Slow">Probes that timed out once and answered when tried again at once.</param>
+internal sealed record ApiWatchReport(int Samples, IReadOnlyList<string> Failures, int Slow = 0)
 {
     /// <summary>Fails the test if any probe failed or the watcher barely sampled.</summary>
     public void AssertNoOutage()
@@ -149,5 +177,5 @@ internal sealed record ApiWatchReport(int Samples, IReadOnlyList<string> Failure
         }
     }
 
-    public override string ToString() => $"{Samples} probes, {Failures.Count} failed";
+    public override string ToString() => $"{Samples} probes, {Failures.Count} failed, {Slow} slow (answered when tried again)";
 }

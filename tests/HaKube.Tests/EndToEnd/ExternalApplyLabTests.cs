@@ -1,5 +1,6 @@
 using System.Runtime.Versioning;
 using System.Text.Json;
+using HaKube.Model.Facts;
 using HaKube.Tests.Lab;
 
 namespace HaKube.Tests.EndToEnd;
@@ -128,7 +129,8 @@ public sealed class ExternalApplyLabTests
     public async Task Apply_DriftedHosts_PlanNamesEachDriftAndApplyRepairsIt()
     {
         await Lab.ShellAsync(ControlPlanes[1], "rm /etc/kubernetes/pki/apiserver-etcd-client.crt");
-        await Lab.ShellAsync(EtcdHosts[2], "systemctl stop etcd");
+        // The member is a static pod: it stops when its manifest goes (stopping the kubelet would leave it running).
+        (await Lab.ShellAsync(EtcdHosts[2], $"rm {KnownPaths.EtcdManifest} && for i in $(seq 300); do pgrep -x etcd >/dev/null || break; sleep 0.1; done; ! pgrep -x etcd >/dev/null")).EnsureSuccess("stop the etcd member");
         await Lab.ShellAsync(LoadBalancer, "echo '# edited by hand' >> /etc/haproxy/haproxy.cfg");
 
         var (planExit, plan, planError) = await RunAsync("plan", "-f", Manifest, "--state-dir", StateDir);

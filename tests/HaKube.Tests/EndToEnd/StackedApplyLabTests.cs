@@ -184,7 +184,8 @@ public sealed class StackedApplyLabTests
                 Assert.That(paused.Succeeded, Is.True, $"pkill on {host.Name}: {paused.StandardError}");
             }
 
-            await Task.Delay(TimeSpan.FromSeconds(3));
+            // Longer than a probe and its retry (3 s each): a probe sent into the pause fails twice.
+            await Task.Delay(TimeSpan.FromSeconds(8));
         }
         finally
         {
@@ -219,7 +220,8 @@ public sealed class StackedApplyLabTests
         {
             var paused = await Lab.ShellAsync(loadBalancer, "pkill -STOP -x haproxy");
             Assert.That(paused.Succeeded, Is.True, $"pkill on {loadBalancer.Name}: {paused.StandardError}");
-            await Task.Delay(TimeSpan.FromSeconds(3));
+            // Longer than a probe and its retry (3 s each): a probe sent into the pause fails twice.
+            await Task.Delay(TimeSpan.FromSeconds(8));
         }
         finally
         {

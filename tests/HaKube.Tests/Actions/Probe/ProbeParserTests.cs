@@ -204,6 +204,24 @@ public sealed class ProbeParserTests
         });
     }
 
+    [TestCase("{\"header\":{\"revision\":\"212\"},\"count\":\"1\"}", 200, true)]
+    [TestCase("{\"header\":{\"revision\":\"7\"}}", 200, false)]
+    [TestCase("{\"error\":\"etcdserver: request timed out\",\"code\":14}", 503, null)]
+    [TestCase("", 0, null)]
+    public void Parse_KubeadmConfigRange_SaysWhetherTheKeyIsStored(string answer, int code, bool? stored)
+    {
+        var output = "probe=1\n@@etcd\n{\"members\":[{\"ID\":\"1\",\"name\":\"cp1\",\"peerURLs\":[\"https://10.0.0.7:2380\"]}]}\n@@http 200 \n{\"health\":\"true\"}\n@@http 200 \n{\"etcdserver\":\"3.5.16\"}\n@@http 200 \n" +
+            answer + $"\n@@http {code:000} \n@@end 0\ndone=1\n";
+
+        var etcd = ProbeParser.Parse("cp1", output, Inputs, Now).Facts.Etcd!;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(etcd.Healthy, Is.True);
+            Assert.That(etcd.KubeadmConfigStored, Is.EqualTo(stored));
+        });
+    }
+
     [Test]
     public void Parse_EtcdListensWithoutCurl_UnhealthySayingWhy()
     {

@@ -219,6 +219,14 @@ internal sealed class HostModel(HaCluster cluster, DesiredState desired, IReadOn
             case StepKind.UpdateEtcdServers:
                 Update(host, f => f with { ApiServerEtcdServers = Clusters.EtcdServers(Spec) });
                 break;
+            case StepKind.ResetUnfinishedInit:
+                if (stacked)
+                {
+                    Shrink(Clusters.Member(Spec, host).Id);
+                }
+
+                KubeadmReset(host, stacked);
+                break;
             case StepKind.UseRotatingKubeletCertificate:
                 Update(host, f => f with { Files = f.Files.With(KnownPaths.KubeletConf, Clusters.Present(Clusters.Sha(host + "kubelet.conf rotating"), "600")) });
                 break;
@@ -271,17 +279,7 @@ internal sealed class HostModel(HaCluster cluster, DesiredState desired, IReadOn
                     Shrink(Clusters.Member(spec).Id);
                 }
 
-                // kubeadm reset: its files, static pods and (stacked) etcd data gone, the kubelet stopped.
-                Update(host, f => f with
-                {
-                    Files = f.Files.Where(p => !p.Key.StartsWith(KnownPaths.Kubernetes + "/", StringComparison.Ordinal) || p.Key.StartsWith(KnownPaths.HaKubeConfig + "/", StringComparison.Ordinal)).ToDictionary(),
-                    Services = f.Services.With("kubelet", ServiceState.Inactive),
-                    StaticPodImages = new Dictionary<string, string>(),
-                    ApiServerEtcdServers = null,
-                    ListeningPorts = stackedMember ? Without(f.ListeningPorts, 6443, 2379, 2380) : Without(f.ListeningPorts, 6443),
-                    Etcd = stackedMember ? null : f.Etcd,
-                    EtcdDataPresent = !stackedMember && f.EtcdDataPresent,
-                });
+                KubeadmReset(host, stackedMember);
                 break;
         }
 
@@ -295,6 +293,19 @@ internal sealed class HostModel(HaCluster cluster, DesiredState desired, IReadOn
             _setUp[host] = left;
         }
     }
+
+    // kubeadm reset: its files, static pods and (stacked) etcd data gone, the kubelet stopped.
+    private void KubeadmReset(string host, bool stackedMember) =>
+        Update(host, f => f with
+        {
+            Files = f.Files.Where(p => !p.Key.StartsWith(KnownPaths.Kubernetes + "/", StringComparison.Ordinal) || p.Key.StartsWith(KnownPaths.HaKubeConfig + "/", StringComparison.Ordinal)).ToDictionary(),
+            Services = f.Services.With("kubelet", ServiceState.Inactive),
+            StaticPodImages = new Dictionary<string, string>(),
+            ApiServerEtcdServers = null,
+            ListeningPorts = stackedMember ? Without(f.ListeningPorts, 6443, 2379, 2380) : Without(f.ListeningPorts, 6443),
+            Etcd = stackedMember ? null : f.Etcd,
+            EtcdDataPresent = !stackedMember && f.EtcdDataPresent,
+        });
 
     private static HashSet<int> Without(IReadOnlySet<int> ports, params int[] gone) => ports.Where(p => !gone.Contains(p)).ToHashSet();
 

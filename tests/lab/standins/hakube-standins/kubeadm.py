@@ -51,6 +51,11 @@
 #     days count) replaces certificateValidityPeriod for the leaf certificates and kubeconfigs that
 #     init and join issue, so that the lab can make certificates that expire soon; `certs renew`
 #     ignores it (renewed certificates get the default 8760h).
+#   * lab-only fault: /var/lib/hakube-standins/kubeadm-init-stops-at holding "upload-config" makes
+#     init stop there, once the API server is healthy, as if its SSH session were cut: everything the
+#     earlier phases wrote and started stays (kubeconfigs, kubelet.conf with its embedded client
+#     pair, static pods, the stacked etcd member), nothing later happens (no kube-system/kubeadm-config,
+#     no kubelet-finalize).
 # Does not reproduce: --upload-certs / --certificate-key (kubeadm-certs Secret), external-CA mode
 # detection beyond "ca.key missing", phases (`init phase ...`), kube-proxy and CoreDNS addons
 # (reported as applied, nothing runs), RBAC objects, patches, dry-run, image pulls, crictl,
@@ -90,6 +95,7 @@ PAUSE = {28: "3.9", 29: "3.9", 30: "3.9", 31: "3.10", 32: "3.10", 33: "3.10", 34
 COREDNS = {28: "v1.10.1", 29: "v1.11.1", 30: "v1.11.3", 31: "v1.11.3", 32: "v1.11.3", 33: "v1.12.0", 34: "v1.12.1",
            35: "v1.12.1"}
 LAB_VALIDITY = "/var/lib/hakube-standins/kubeadm-certificate-validity"
+LAB_INIT_STOP = "/var/lib/hakube-standins/kubeadm-init-stops-at"
 KNOWN_TOP = {
     "InitConfiguration": {"apiVersion", "kind", "bootstrapTokens", "dryRun", "nodeRegistration", "localAPIEndpoint",
                           "certificateKey", "skipPhases", "patches", "timeouts"},
@@ -1000,6 +1006,16 @@ def pull_images(cc, prefix="[preflight]", version=None):
             out(f"{prefix} Pulled {img}")
 
 
+def lab_init_stop(phase):
+    """The lab-only fault (see the header): init ends here, as a cut session would end it."""
+    try:
+        stop = open(LAB_INIT_STOP).read().strip()
+    except OSError:
+        return
+    if stop == phase:
+        raise Fail(f"lab fault: kubeadm init stopped before its {phase} phase ({LAB_INIT_STOP})")
+
+
 def strict_init_preflight(ctx):
     kubeadm_preflight.run(kubeadm_preflight.init_checks(ctx, KV, ETCD_IMAGES, systemctl), ctx.ignore, Fail)
 
@@ -1034,6 +1050,7 @@ def cmd_init(argv):
     wait_kubelet(ctx)
     wait_apiserver(ctx)
     api = RetryingApi(common.ApiClient.from_kubeconfig(f"{K}/super-admin.conf"), ctx.timeout("kubernetesAPICall", 60))
+    lab_init_stop("upload-config")
     out("[upload-config] Storing the configuration used in ConfigMap \"kubeadm-config\" in the \"kube-system\" Namespace")
     stored = {k: v for k, v in ctx.cc.items() if not k.startswith("_")}
     stored["apiVersion"] = "kubeadm.k8s.io/v1beta4" if KV >= (1, 31, 0) else "kubeadm.k8s.io/v1beta3"
