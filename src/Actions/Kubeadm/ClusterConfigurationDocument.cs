@@ -14,6 +14,8 @@ internal static class ClusterConfigurationDocument
             ("kind", Yaml.Str("ClusterConfiguration")),
             ("clusterName", Yaml.Str(cluster.Metadata.Name)),
             ("kubernetesVersion", Yaml.Str(spec.KubernetesVersion)),
+            // Control-plane, etcd and CoreDNS images (kubeadm drops coredns/ from the path off registry.k8s.io).
+            ("imageRepository", spec.Images?.Repository is { } repository ? Yaml.Str(repository) : null),
             // Set at the first init, since kubeadm cannot turn a cluster made without it into an HA one.
             ("controlPlaneEndpoint", Yaml.Str(HostAddresses.HostPort(spec.ControlPlaneEndpoint.Host, spec.ControlPlaneEndpoint.Port))),
             ("certificatesDir", Yaml.Str(KubeadmDefaults.CertificatesDir)),

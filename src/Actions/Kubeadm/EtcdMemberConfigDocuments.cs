@@ -24,6 +24,7 @@ internal static class EtcdMemberConfigDocuments
             ("kind", Yaml.Str("ClusterConfiguration")),
             ("clusterName", Yaml.Str(cluster.Metadata.Name)),
             ("kubernetesVersion", Yaml.Str(cluster.Spec.KubernetesVersion)),
+            ("imageRepository", cluster.Spec.Images?.Repository is { } repository ? Yaml.Str(repository) : null),
             ("certificatesDir", Yaml.Str(KubeadmDefaults.CertificatesDir)),
             ("etcd", Yaml.Map(("local", Yaml.Map(
                 ("dataDir", Yaml.Str(KubeadmDefaults.EtcdDataDir)),

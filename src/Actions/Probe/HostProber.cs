@@ -21,6 +21,9 @@ public sealed class HostProber(SshConnectionPool pool, ILogger<HostProber>? logg
     /// <summary>Upper bound on one probe; it normally takes milliseconds.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Paths the spec adds to the probe's fixed list (the registry hosts files of its mirrors).</summary>
+    public IReadOnlyList<string> ExtraFiles { get; init; } = [];
+
     /// <summary>Probes every target; <paramref name="listNodesOn"/> (a control plane) also lists the cluster's Nodes.</summary>
     public async Task<IReadOnlyList<HostFacts>> ProbeAsync(IEnumerable<SshTarget> targets, CancellationToken cancellationToken, string? listNodesOn = null) =>
         await Task.WhenAll(targets.Select(t => ProbeHostAsync(t, cancellationToken, t.Name == listNodesOn)));
@@ -30,7 +33,12 @@ public sealed class HostProber(SshConnectionPool pool, ILogger<HostProber>? logg
         var started = _time.GetTimestamp();
         try
         {
-            var inputs = new ProbeInputs(target.Endpoint.Address) { KnownBinaries = _versions.For(target.PoolKey), ListNodes = listNodes };
+            var inputs = new ProbeInputs(target.Endpoint.Address)
+            {
+                KnownBinaries = _versions.For(target.PoolKey),
+                ListNodes = listNodes,
+                Files = ExtraFiles.Count == 0 ? KnownPaths.Managed : [.. KnownPaths.Managed, .. ExtraFiles],
+            };
             var result = await pool.WithHostAsync(
                 target,
                 (connection, token) => connection.RunAsync(ProbeScript.Render(inputs), new CommandOptions { Name = "probe", Timeout = Timeout }, token),

@@ -223,7 +223,11 @@ public static partial class ProbeParser
         // The first setting counts: containerd's default file has one of each.
         var cgroup = raw.Values("containerd.systemd_cgroup").Select(TomlScalar).FirstOrDefault();
         var sandbox = raw.Values("containerd.sandbox").Select(TomlScalar).FirstOrDefault();
-        return new ContainerdFacts(true, cgroup switch { "true" => true, "false" => false, _ => null }, string.IsNullOrEmpty(sandbox) ? null : sandbox);
+        var configPath = raw.Values("containerd.config_path").Select(TomlScalar).FirstOrDefault();
+        return new ContainerdFacts(true, cgroup switch { "true" => true, "false" => false, _ => null }, string.IsNullOrEmpty(sandbox) ? null : sandbox)
+        {
+            ConfigPath = string.IsNullOrEmpty(configPath) ? null : configPath,
+        };
     }
 
     /// <summary>A TOML value as config.toml writes these two: a bare word or a quoted string, maybe with a comment after it.</summary>

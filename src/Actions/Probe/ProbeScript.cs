@@ -49,7 +49,9 @@ public static class ProbeScript
 
         var fixedFiles = string.Join(' ', inputs.Files.Select(ShellQuote.Quote));
         var globs = string.Join(' ', GlobbedFolders.Select(f => ShellQuote.Quote(f) + "/*.yaml"));
-        var listed = string.Join('|', inputs.Files.Select(ShellQuote.Quote));
+        // Only fixed files a glob can also find need skipping there: the rest would only lengthen every probe.
+        var globbed = inputs.Files.Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) && GlobbedFolders.Contains(Path.GetDirectoryName(f))).ToList();
+        var listed = globbed.Count == 0 ? "/dev/null/none" : string.Join('|', globbed.Select(ShellQuote.Quote));
         var ports = string.Join('|', Ports.Where(p => p != 2379).Select(p => "*:" + p.ToString("X4")));
         return script.Append(Body
             .Replace("@FILES@", fixedFiles, StringComparison.Ordinal)
@@ -114,7 +116,7 @@ public static class ProbeScript
     //   before the image, so the read stops at the image there too, and goes on only if it has not
     //   seen the flag yet.
     // - containerd's config.toml is read line by line with read (no fork): only "KEY = VALUE" lines
-    //   whose first word is SystemdCgroup, sandbox_image or (version 3 files) sandbox count, so
+    //   whose first word is SystemdCgroup, sandbox_image, (version 3 files) sandbox or config_path count, so
     //   comments do not.
     // - etcd: one curl with four transfers (--next) through etcd's JSON gateway on the local client
     //   URL: POST /v3/cluster/member/list, GET /health, GET /version, and a count-only range of the
@@ -154,6 +156,7 @@ public static class ProbeScript
             case ${1-} in
               SystemdCgroup) o containerd.systemd_cgroup "${l#*=}";;
               sandbox_image|sandbox) o containerd.sandbox "${l#*=}";;
+              config_path) o containerd.config_path "${l#*=}";;
             esac
           done < @CONTAINERD@
         fi

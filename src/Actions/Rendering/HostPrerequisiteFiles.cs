@@ -49,19 +49,13 @@ public static class HostPrerequisiteFiles
     /// <summary>The CA bundle curl verifies pkgs.k8s.io with (package ca-certificates).</summary>
     public const string CaBundle = "/etc/ssl/certs/ca-certificates.crt";
 
-    /// <summary>The pkgs.k8s.io repository of one minor release (one repository per minor).</summary>
-    public static string RepositoryUrl(string minorTag) => $"https://pkgs.k8s.io/core:/stable:/{minorTag}/deb/";
-
-    public static string AptSource(string minorTag) =>
-        $"deb [signed-by={AptKeyringPath}] {RepositoryUrl(minorTag)} /\n";
-
     /// <summary>
     /// The pause image kubeadm expects for <paramref name="version"/> (constants.go PauseVersion of
     /// that release: 3.9 for 1.30, 3.10 for 1.31 to 1.33, 3.10.1 from 1.34), which containerd must use
     /// as its sandbox image: Debian 12's containerd names pause:3.6, a warning in kubeadm's preflight
     /// online and a pod sandbox that cannot start offline.
     /// </summary>
-    public static string PauseImage(KubernetesVersion version)
+    public static string PauseImage(KubernetesVersion version, string? repository = null)
     {
         var tag = version.Minor switch
         {
@@ -69,6 +63,13 @@ public static class HostPrerequisiteFiles
             <= 33 => "3.10",
             _ => "3.10.1",
         };
-        return "registry.k8s.io/pause:" + tag;
+        return $"{repository ?? ImagesSpec.DefaultRepository}/pause:{tag}";
+    }
+
+    /// <summary>The pause image of the spec's version, under spec.images.repository when it names one (kubeadm expects it there too).</summary>
+    public static string PauseImage(HaClusterSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return PauseImage(spec.Version(), spec.Images?.Repository);
     }
 }

@@ -1,4 +1,5 @@
 using HaKube.Actions.Pki;
+using HaKube.Actions.Rendering;
 using HaKube.Actions.State;
 using HaKube.Model.Api;
 
@@ -7,6 +8,9 @@ namespace HaKube.Actions.Steps;
 /// <summary>The cluster's PKI as the state store holds it: the authorities and, for External etcd, the issued etcd certificates.</summary>
 public sealed record ClusterMaterial(ClusterAuthorities Authorities, ExternalEtcdCertificates? ExternalEtcd)
 {
+    /// <summary>The mirrors' CAs and the package key the manifest names (files or Secrets), read with the SSH key.</summary>
+    public ReferencedContent Referenced { get; init; } = ReferencedContent.None;
+
     /// <summary>
     /// Reads the material, generating the authorities and issuing etcd certificates the first time
     /// only; with <paramref name="time"/>, external-etcd certificates that expire within

@@ -8,7 +8,8 @@ namespace HaKube.Actions.Steps;
 /// The pod network, applied with the admin kubeconfig on the first control plane: the Calico
 /// operator and its CRDs created from the pinned release (objects that already exist are fine),
 /// then the rendered Installation (the spec's podSubnet) applied, retrying while the new CRDs are
-/// not yet served. The rendered file is moved into place only after kubectl accepted it, so its
+/// not yet served. kubectl fetches the operator manifests through spec.proxy, if any (NO_PROXY keeps
+/// the API server direct). The rendered file is moved into place only after kubectl accepted it, so its
 /// presence is the record that this exact network configuration was applied.
 /// </summary>
 public sealed class InstallPodNetworkStep : IStep
@@ -30,7 +31,7 @@ public sealed class InstallPodNetworkStep : IStep
         var file = new ManagedFile(CalicoManifestRenderer.ManifestPath, manifest, "0644", Kind);
         await HostCommands.UploadAsync(context, name, Kind, file with { Path = Pending }, cancellationToken);
         var operators = string.Join(' ', CalicoManifestRenderer.OperatorManifests.Select(u => "-f " + ShellQuote.Quote(u)));
-        var script = ShellSnippets.Prelude + $$"""
+        var script = ShellSnippets.Prelude + ShellSnippets.ProxyExports(context.Spec) + $$"""
             k() { kubectl --kubeconfig /etc/kubernetes/admin.conf --request-timeout=30s "$@"; }
             if ! out=$(k create {{operators}} 2>&1); then
               if printf '%s\n' "$out" | grep -i error | grep -qv AlreadyExists; then printf '%s\n' "$out" >&2; fail "kubectl create of the Calico operator failed"; fi

@@ -46,7 +46,7 @@ public static class ManagedFiles
 
         if (node || externalMember)
         {
-            files.Add(new ManagedFile(HostPrerequisiteFiles.AptSourcePath, HostPrerequisiteFiles.AptSource(spec.Version().MinorTag), "0644", StepKind.PrepareHost));
+            files.AddRange(SourceFiles(spec, material.Referenced));
         }
 
         if (externalMember)
@@ -67,6 +67,58 @@ public static class ManagedFiles
         }
 
         return files;
+    }
+
+    /// <summary>
+    /// Where a prepared host gets packages and images: the apt source (and a given signing key), the
+    /// proxy settings of apt and containerd, and containerd's registry hosts files with their CAs.
+    /// PrepareHost writes them all; the probe reports each by path (<see cref="SourcePaths"/>).
+    /// </summary>
+    public static IReadOnlyList<ManagedFile> SourceFiles(HaClusterSpec spec, ReferencedContent referenced)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(referenced);
+        var files = new List<ManagedFile>
+        {
+            new(HostPrerequisiteFiles.AptSourcePath, PackageSource.AptSource(spec, spec.Version().MinorTag), "0644", StepKind.PrepareHost),
+        };
+        if (PackageSource.UserKey(spec))
+        {
+            files.Add(new ManagedFile(KnownPaths.AptKeyringArmored, referenced.PackageKey ?? throw new ArgumentException("the package signing key was not loaded", nameof(referenced)), "0644", StepKind.PrepareHost));
+        }
+
+        if (ProxyRenderer.Apt(spec) is { } apt)
+        {
+            files.Add(new ManagedFile(ProxyRenderer.AptPath, apt, "0644", StepKind.PrepareHost));
+        }
+
+        if (ProxyRenderer.ContainerdDropIn(spec) is { } dropIn)
+        {
+            files.Add(new ManagedFile(ProxyRenderer.ContainerdDropInPath, dropIn, "0644", StepKind.PrepareHost));
+        }
+
+        files.AddRange(RegistryHostsRenderer.Files(spec, referenced).Select(f => new ManagedFile(f.Path, f.Content, "0644", StepKind.PrepareHost)));
+        return files;
+    }
+
+    /// <summary>
+    /// The paths of <see cref="SourceFiles"/> that depend on the spec (the registry folders), for the
+    /// probe to report besides its fixed list; from the spec alone, so the probe needs no content.
+    /// </summary>
+    public static IReadOnlyList<string> SourcePaths(HaClusterSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var paths = new List<string>();
+        foreach (var mirror in spec.Images?.RegistryMirrors ?? [])
+        {
+            paths.Add(RegistryHostsRenderer.HostsTomlPath(mirror.Registry));
+            if (mirror.CaFile is not null || mirror.CaSecretRef is not null)
+            {
+                paths.Add(RegistryHostsRenderer.CaPath(mirror.Registry));
+            }
+        }
+
+        return paths;
     }
 
     /// <summary>Only the files a given step writes on a host.</summary>

@@ -1,3 +1,4 @@
+using HaKube.Actions.Rendering;
 using HaKube.Actions.Ssh;
 using HaKube.Model.Api;
 using HaKube.Model.Facts;
@@ -27,7 +28,7 @@ internal static class NodeUpgrade
     /// holds all three and checks what the binaries report. A target the repository lacks fails
     /// before anything is installed.
     /// </summary>
-    public static string Packages(HaClusterSpec spec, IReadOnlyList<string> packages)
+    public static string Packages(HaClusterSpec spec, ReferencedContent referenced, IReadOnlyList<string> packages)
     {
         var target = spec.Version();
         var version = ShellQuote.Quote(target.PackageVersion);
@@ -40,7 +41,7 @@ internal static class NodeUpgrade
         }));
         return ShellSnippets.Prelude + "updated=\n" +
             "apt_update() { [ -n \"$updated\" ] || apt-get update -q >/dev/null || fail \"apt-get update failed\"; updated=1; }\n" +
-            PrepareHostStep.Repository(spec) + $$"""
+            PrepareHostStep.Repository(spec, referenced) + $$"""
             set -f
             v={{version}}
             need=

@@ -34,17 +34,17 @@ public sealed class PrepareHostStep : IStep
         return HostCommands.ForEachHostAsync(context, planStep.Hosts, async (name, token) =>
         {
             var host = context.Host(name);
-            await HostCommands.RunAsync(context, name, Kind, "prepare the host (" + Parts(context.Spec, host) + ")", Script(context.Spec, host), token, context.PackageTimeout);
+            await HostCommands.RunAsync(context, name, Kind, "prepare the host (" + Parts(context.Spec, host) + ")", Script(context.Spec, host, context.Material.Referenced), token, context.PackageTimeout);
         }, cancellationToken);
     }
 
     /// <summary>The whole preparation script for <paramref name="host"/>.</summary>
-    public static string Script(HaClusterSpec spec, HostSpec host)
+    public static string Script(HaClusterSpec spec, HostSpec host, ReferencedContent referenced)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(host);
         var script = new StringBuilder(ShellSnippets.Prelude);
-        script.Append(AptUpdate);
+        script.Append(AptUpdate).Append(AptProxy(spec));
         var etcdHost = IsExternalEtcdHost(spec, host);
         if (host.Roles.Contains(HostRole.ControlPlane) || etcdHost)
         {
@@ -53,13 +53,13 @@ public sealed class PrepareHostStep : IStep
 
         if (IsKubernetesNode(host))
         {
-            script.Append(Tools(HostPrerequisiteFiles.NodeTools)).Append(Swap).Append(Modules).Append(Sysctl).Append(Repository(spec))
-                .Append(Containerd(spec)).Append(Packages(spec, ["kubelet", "kubeadm", "kubectl"], KubeletConfiguredTest));
+            script.Append(Tools(HostPrerequisiteFiles.NodeTools)).Append(Swap).Append(Modules).Append(Sysctl).Append(Repository(spec, referenced))
+                .Append(ContainerdSources(spec, referenced)).Append(Containerd(spec)).Append(Packages(spec, ["kubelet", "kubeadm", "kubectl"], KubeletConfiguredTest));
         }
         else if (etcdHost)
         {
-            script.Append(Tools(HostPrerequisiteFiles.EtcdHostTools)).Append(Swap).Append(Repository(spec))
-                .Append(Containerd(spec)).Append(Packages(spec, ["kubelet", "kubeadm"], EtcdMemberConfiguredTest));
+            script.Append(Tools(HostPrerequisiteFiles.EtcdHostTools)).Append(Swap).Append(Repository(spec, referenced))
+                .Append(ContainerdSources(spec, referenced)).Append(Containerd(spec)).Append(Packages(spec, ["kubelet", "kubeadm"], EtcdMemberConfiguredTest));
         }
 
         if (host.Roles.Contains(HostRole.LoadBalancer) && spec.LoadBalancer.Provider == LoadBalancerProvider.HAProxy)
@@ -164,37 +164,115 @@ public sealed class PrepareHostStep : IStep
         """;
 
     /// <summary>
-    /// The pkgs.k8s.io source of the spec's minor and its signing key, in place (the upgrade steps
-    /// switch minors with it too). The key is downloaded to a file (curl's failure is seen: no pipe),
-    /// its primary key's fingerprint must be the published one, and it is dearmored with --batch
-    /// --yes; temporary files of an earlier failed run are removed first, so one failure never sticks.
+    /// The package source of the spec's minor (pkgs.k8s.io or spec.packages.repository) and its
+    /// signing key, in place (the upgrade steps switch minors with it too). A downloaded key goes to
+    /// a file (curl's failure is seen: no pipe), its primary key's fingerprint must be the expected
+    /// one, and it is dearmored with --batch --yes; temporary files of an earlier failed run are
+    /// removed first, so one failure never sticks. A key the spec gives is written as given (apt
+    /// reads an armored .asc keyring), after its fingerprint check when the spec names one.
     /// </summary>
-    internal static string Repository(HaClusterSpec spec)
+    internal static string Repository(HaClusterSpec spec, ReferencedContent referenced)
     {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(referenced);
         var minor = spec.Version().MinorTag;
-        var source = HostPrerequisiteFiles.AptSource(minor);
-        var key = HostPrerequisiteFiles.RepositoryUrl(minor) + "Release.key";
-        var k = HostPrerequisiteFiles.AptKeyringPath;
+        var source = PackageSource.AptSource(spec, minor);
         return $$"""
-            if [ "$(cat {{HostPrerequisiteFiles.AptSourcePath}} 2>/dev/null)" != {{ShellQuote.Quote(source.TrimEnd('\n'))}} ]; then
+            {{ShellSnippets.ProxyExports(spec)}}if [ "$(cat {{HostPrerequisiteFiles.AptSourcePath}} 2>/dev/null)" != {{ShellQuote.Quote(source.TrimEnd('\n'))}} ]; then
             {{ShellSnippets.WriteFile(HostPrerequisiteFiles.AptSourcePath, source, "0644")}}  updated=
             fi
+            {{FingerprintFunction}}
+            {{(PackageSource.UserKey(spec) ? GivenKey(spec, referenced) : DownloadedKey(spec, minor))}}
+            """;
+    }
+
+    /// <summary>Shell: <c>fpr_of FILE</c> sets $fpr to the primary key's fingerprint of an OpenPGP key file (empty when gpg reads none), in a throwaway keyring.</summary>
+    internal const string FingerprintFunction = """fpr_of() { g=$(mktemp -d); fpr=$(GNUPGHOME=$g gpg --batch --with-colons --show-keys "$1" 2>/dev/null | awk -F: '$1 == "fpr" { print $10; exit }') || fpr=; rm -rf "$g"; }""";
+
+    private static string DownloadedKey(HaClusterSpec spec, string minor)
+    {
+        var key = PackageSource.RepositoryUrl(spec, minor) + "Release.key";
+        var k = HostPrerequisiteFiles.AptKeyringPath;
+        var expected = PackageSource.Fingerprint(spec) ?? HostPrerequisiteFiles.SigningKeyFingerprint;
+        return $$"""
             if [ ! -s {{k}} ]; then
               mkdir -p -m 0755 /etc/apt/keyrings
               rm -f {{k}}.asc {{k}}.tmp
               curl -fsSL --retry 3 --connect-timeout 10 --max-time 60 -o {{k}}.asc {{ShellQuote.Quote(key)}} \
                 || { rm -f {{k}}.asc; fail "could not download the signing key {{key}}"; }
-              g=$(mktemp -d)
-              fpr=$(GNUPGHOME=$g gpg --batch --with-colons --show-keys {{k}}.asc 2>/dev/null | awk -F: '$1 == "fpr" { print $10; exit }') || fpr=
-              rm -rf "$g"
-              [ "$fpr" = {{HostPrerequisiteFiles.SigningKeyFingerprint}} ] \
-                || { rm -f {{k}}.asc; fail "the key at {{key}} has fingerprint ${fpr:-none}, not the published {{HostPrerequisiteFiles.SigningKeyFingerprint}}"; }
+              fpr_of {{k}}.asc
+              [ "$fpr" = {{expected}} ] \
+                || { rm -f {{k}}.asc; fail "the key at {{key}} has fingerprint ${fpr:-none}, not the expected {{expected}}"; }
               gpg --batch --yes --dearmor -o {{k}}.tmp {{k}}.asc || { rm -f {{k}}.asc {{k}}.tmp; fail "gpg --dearmor of the signing key failed"; }
               chmod 0644 {{k}}.tmp && mv -f {{k}}.tmp {{k}} && rm -f {{k}}.asc
               updated=
             fi
 
             """;
+    }
+
+    private static string GivenKey(HaClusterSpec spec, ReferencedContent referenced)
+    {
+        var k = KnownPaths.AptKeyringArmored;
+        var content = referenced.PackageKey ?? throw new ArgumentException("the package signing key was not loaded", nameof(referenced));
+        var check = PackageSource.Fingerprint(spec) is { } expected
+            ? $$"""
+                fpr_of {{k}}.tmp
+                [ "$fpr" = {{expected}} ] || { rm -f {{k}}.tmp; fail "the signing key of spec.packages has fingerprint ${fpr:-none}, not spec.packages.keyFingerprint {{expected}}"; }
+
+                """
+            : "";
+        return $$"""
+            mkdir -p -m 0755 /etc/apt/keyrings
+            printf '%s' {{ShellQuote.Quote(content)}} > {{k}}.tmp
+            {{check}}if cmp -s {{k}}.tmp {{k}}; then rm -f {{k}}.tmp; else chmod 0644 {{k}}.tmp && mv -f {{k}}.tmp {{k}}; updated=; fi
+
+            """;
+    }
+
+    /// <summary>
+    /// spec.proxy for apt, before the first apt-get update; a proxy file left by an earlier spec is
+    /// removed, so apt goes direct again.
+    /// </summary>
+    internal static string AptProxy(HaClusterSpec spec) => ProxyRenderer.Apt(spec) is { } apt
+        ? $$"""
+            if [ "$(cat {{ProxyRenderer.AptPath}} 2>/dev/null)" != {{ShellQuote.Quote(apt.TrimEnd('\n'))}} ]; then
+            {{ShellSnippets.WriteFile(ProxyRenderer.AptPath, apt, "0644")}}fi
+
+            """
+        : $"rm -f {ProxyRenderer.AptPath}\n";
+
+    /// <summary>
+    /// containerd's proxy drop-in (or its removal) and the registry hosts files with their CAs.
+    /// hosts.toml is read on every pull, but a changed drop-in needs daemon-reload and a restart,
+    /// which the containerd part does when $restart is set.
+    /// </summary>
+    private static string ContainerdSources(HaClusterSpec spec, ReferencedContent referenced)
+    {
+        var text = new StringBuilder("restart=\n");
+        if (ProxyRenderer.ContainerdDropIn(spec) is { } dropIn)
+        {
+            text.Append($$"""
+                if [ "$(cat {{ProxyRenderer.ContainerdDropInPath}} 2>/dev/null)" != {{ShellQuote.Quote(dropIn.TrimEnd('\n'))}} ]; then
+                {{ShellSnippets.WriteFile(ProxyRenderer.ContainerdDropInPath, dropIn, "0644")}}  systemctl daemon-reload || fail "systemctl daemon-reload failed"; restart=1
+                fi
+
+                """);
+        }
+        else
+        {
+            text.Append($$"""
+                if [ -e {{ProxyRenderer.ContainerdDropInPath}} ]; then rm -f {{ProxyRenderer.ContainerdDropInPath}}; systemctl daemon-reload || fail "systemctl daemon-reload failed"; restart=1; fi
+
+                """);
+        }
+
+        foreach (var (path, content) in RegistryHostsRenderer.Files(spec, referenced))
+        {
+            text.Append(ShellSnippets.WriteFile(path, content, "0644"));
+        }
+
+        return text.ToString();
     }
 
     /// <summary>
@@ -204,7 +282,8 @@ public sealed class PrepareHostStep : IStep
     /// </summary>
     private static string Containerd(HaClusterSpec spec)
     {
-        var pause = ShellQuote.Quote(HostPrerequisiteFiles.PauseImage(spec.Version()));
+        var pause = ShellQuote.Quote(HostPrerequisiteFiles.PauseImage(spec));
+        var configPath = spec.Images?.RegistryMirrors.Count > 0 ? ConfigPathEdit : "";
         return $$"""
             if ! command -v containerd >/dev/null 2>&1; then
               apt_update; apt-get install -y -q containerd >/dev/null || fail "apt-get install containerd failed"
@@ -218,8 +297,7 @@ public sealed class PrepareHostStep : IStep
               -e "s#^([[:space:]]*(sandbox_image|sandbox)[[:space:]]*=[[:space:]]*).*\$#\\1\"$pause\"#" "$cfg.hakube-new"
             grep -Eq '^[[:space:]]*SystemdCgroup[[:space:]]*=[[:space:]]*true' "$cfg.hakube-new" || fail "containerd's configuration has no SystemdCgroup option to set"
             grep -Eq "^[[:space:]]*(sandbox_image|sandbox)[[:space:]]*=[[:space:]]*\"$pause\"" "$cfg.hakube-new" || fail "containerd's configuration has no sandbox image to set to $pause"
-            restart=
-            if cmp -s "$cfg" "$cfg.hakube-new"; then rm -f "$cfg.hakube-new"; else mv -f "$cfg.hakube-new" "$cfg"; restart=1; fi
+            {{configPath}}if cmp -s "$cfg" "$cfg.hakube-new"; then rm -f "$cfg.hakube-new"; else mv -f "$cfg.hakube-new" "$cfg"; restart=1; fi
             systemctl enable containerd >/dev/null 2>&1 || true
             if [ -n "$restart" ] || ! systemctl is-active -q containerd; then systemctl restart containerd || fail "containerd did not restart"; fi
             n=0
@@ -229,6 +307,17 @@ public sealed class PrepareHostStep : IStep
 
             """;
     }
+
+    /// <summary>
+    /// With mirrors, containerd must read hosts.toml files from config_path: every config_path line of
+    /// the copy being edited ("$cfg.hakube-new") is set to the folder (containerd 2 names it in its
+    /// transfer service as well as in CRI's registry), and one must be there.
+    /// </summary>
+    internal const string ConfigPathEdit = $$"""
+        sed -i -E "s#^([[:space:]]*config_path[[:space:]]*=[[:space:]]*).*\$#\\1\"{{RegistryHostsRenderer.ConfigPath}}\"#" "$cfg.hakube-new"
+        grep -Eq '^[[:space:]]*config_path[[:space:]]*=[[:space:]]*"{{RegistryHostsRenderer.ConfigPath}}"' "$cfg.hakube-new" || fail "containerd's configuration has no registry config_path to set to {{RegistryHostsRenderer.ConfigPath}}"
+
+        """;
 
     /// <summary>A test that is true where the Kubernetes packages are no longer PrepareHost's to change.</summary>
     private const string KubeletConfiguredTest = "[ -f " + KnownPaths.KubeletConf + " ]";

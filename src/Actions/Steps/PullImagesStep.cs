@@ -26,11 +26,18 @@ public sealed class PullImagesStep : IStep
         }, cancellationToken);
     }
 
+    /// <summary>kubeadm's --image-repository for spec.images.repository, with its leading space; empty for kubeadm's default.</summary>
+    public static string ImageRepositoryFlag(HaClusterSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return spec.Images?.Repository is { } repository ? " --image-repository " + ShellQuote.Quote(repository) : "";
+    }
+
     /// <summary>The pull script of one host.</summary>
     public static string Script(HaClusterSpec spec, bool controlPlane)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var v = ShellQuote.Quote(spec.KubernetesVersion);
+        var v = ShellQuote.Quote(spec.KubernetesVersion) + ImageRepositoryFlag(spec);
         var pick = controlPlane ? "cat" : "grep -E '/(kube-proxy|pause):'";
         return ShellSnippets.Prelude + ImagePulls.Functions + $$"""
             list=$(kubeadm config images list --kubernetes-version {{v}} 2>/run/hakube-images.err) || { tail -n 3 /run/hakube-images.err >&2; fail "kubeadm config images list failed"; }

@@ -1,4 +1,6 @@
+using HaKube.Actions.Rendering;
 using HaKube.Actions.Ssh;
+using HaKube.Model.Api;
 
 namespace HaKube.Actions.Steps;
 
@@ -12,6 +14,10 @@ internal static class ShellSnippets
         fail() { echo "hakube: $*" >&2; exit 1; }
 
         """;
+
+    /// <summary>spec.proxy's variables exported for curl and kubectl, in the lower case both read; empty without a proxy.</summary>
+    public static string ProxyExports(HaClusterSpec spec) =>
+        string.Concat(ProxyRenderer.ShellVariables(spec).Select(v => $"export {v.Key}={ShellQuote.Quote(v.Value)}\n"));
 
     /// <summary>Writes a file from a quoted literal (only for content that is not secret: scripts are visible in ps).</summary>
     public static string WriteFile(string path, string content, string mode) =>

@@ -31,6 +31,15 @@ public sealed record HaClusterSpec
     [Description("Pod and service networks and the pod network plugin.")]
     public NetworkingSpec Networking { get; init; } = new();
 
+    [Description("Where the container runtime pulls images from: kubeadm's imageRepository and registry mirrors. Defaults to the public registries.")]
+    public ImagesSpec? Images { get; init; }
+
+    [Description("Where the Kubernetes packages come from: an apt mirror of pkgs.k8s.io and its signing key. Defaults to pkgs.k8s.io.")]
+    public PackagesSpec? Packages { get; init; }
+
+    [Description("HTTP(S) proxy for apt and containerd on every host HaKube prepares. None by default.")]
+    public ProxySpec? Proxy { get; init; }
+
     [Description("How HaKube reaches every host.")]
     public required SshSpec Ssh { get; init; }
 

@@ -9,5 +9,8 @@ namespace HaKube.Model.Facts;
 /// <param name="SandboxImage">The pause image (sandbox_image, or sandbox in a version 3 file); null where the file names none.</param>
 public sealed record ContainerdFacts(bool ConfigPresent, bool? SystemdCgroup, string? SandboxImage)
 {
+    /// <summary>The registry hosts folder (config_path, where hosts.toml files are read); null where the file names none or leaves it empty.</summary>
+    public string? ConfigPath { get; init; }
+
     public static readonly ContainerdFacts Absent = new(false, null, null);
 }

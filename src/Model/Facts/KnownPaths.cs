@@ -40,6 +40,18 @@ public static class KnownPaths
 
     public const string ContainerdConfig = "/etc/containerd/config.toml";
 
+    /// <summary>containerd's registry host folder (config_path): one REGISTRY/hosts.toml per mirrored registry.</summary>
+    public const string ContainerdCertsDirectory = "/etc/containerd/certs.d";
+
+    /// <summary>A user-given signing key of the package mirror, ASCII-armored as apt reads a .asc keyring.</summary>
+    public const string AptKeyringArmored = "/etc/apt/keyrings/kubernetes-apt-keyring.asc";
+
+    /// <summary>apt's proxy settings (spec.proxy).</summary>
+    public const string AptProxy = "/etc/apt/apt.conf.d/90hakube-proxy";
+
+    /// <summary>containerd's proxy environment (spec.proxy), a systemd drop-in.</summary>
+    public const string ContainerdProxyDropIn = "/etc/systemd/system/containerd.service.d/hakube-proxy.conf";
+
     /// <summary>External etcd: the kubelet drop-in that runs it standalone, as a manager of static pods only (the kubeadm HA etcd task).</summary>
     public const string EtcdKubeletDropIn = "/etc/systemd/system/kubelet.service.d/20-etcd-service-manager.conf";
 
@@ -113,7 +125,7 @@ public static class KnownPaths
 
     /// <summary>Every fixed path the probe reports on (globbed folders are added by the probe).</summary>
     /// <summary>The files PrepareHost writes on Kubernetes nodes (and external etcd hosts); the keyring is checked for presence only, its content being the publisher's.</summary>
-    public static readonly IReadOnlyList<string> NodeFiles = [ModulesLoad, Sysctl, AptSource, AptKeyring];
+    public static readonly IReadOnlyList<string> NodeFiles = [ModulesLoad, Sysctl, AptSource, AptKeyring, AptKeyringArmored, AptProxy, ContainerdProxyDropIn];
 
     /// <summary>The files an external etcd member runs from, besides its certificates.</summary>
     public static readonly IReadOnlyList<string> EtcdMemberFiles = [EtcdKubeletDropIn, EtcdKubeletConfig, EtcdKubeadmConfig];

@@ -29,5 +29,16 @@ public static class ApiPatterns
 
     public const string LabelValue = Syntax.LabelValuePattern;
 
+    public const string Url = HttpUrl.Pattern;
+
+    public const string Registry = RegistryHost.Pattern;
+
+    public const string ImageRepository = HaKube.Model.Values.ImageRepository.Pattern;
+
+    public const string Fingerprint = "^([0-9A-F]{40}|[0-9A-F]{64})$";
+
+    /// <summary>A host name, a .domain suffix, an IP address or a CIDR.</summary>
+    public const string NoProxy = "^[.]?[0-9a-z][-0-9a-z.:]*(/[0-9]{1,3})?$";
+
     public const string HostKey = "^(ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|rsa-sha2-512|rsa-sha2-256|ssh-rsa) [A-Za-z0-9+/]+={0,2}( [^\\x00-\\x1f\\x7f]+)?$";
 }

@@ -21,6 +21,9 @@ public static class HaClusterValidator
         LoadBalancerRules.Check(scope);
         NetworkRules.Check(scope);
         SshRules.Check(scope);
+        ImageRules.Check(scope);
+        PackageRules.Check(scope);
+        ProxyRules.Check(scope);
         return scope.Errors
             .OrderBy(e => e.Line)
             .ThenBy(e => e.Column)

@@ -101,7 +101,7 @@ internal static class SshRules
     private static string KnownHostsHint(ValidationScope scope) =>
         scope.Options.Mode == ManifestMode.CustomResource ? " (or spec.ssh.knownHostsSecretRef: {name, key} naming a Secret in the HaCluster's namespace)" : "";
 
-    private static void CheckSecretRef(ValidationScope scope, SecretKeyRef reference, string field)
+    internal static void CheckSecretRef(ValidationScope scope, SecretKeyRef reference, string field)
     {
         if (!Syntax.IsDns1123Subdomain(reference.Name))
         {
@@ -137,7 +137,7 @@ internal static class SshRules
         }
     }
 
-    private static void CheckFile(ValidationScope scope, string text, string field, string what, long maxBytes)
+    internal static void CheckFile(ValidationScope scope, string text, string field, string what, long maxBytes)
     {
         if (!FilePath.TryParse(text, out var path, out var problem))
         {

@@ -1,5 +1,6 @@
 using HaKube.Actions.Pki;
 using HaKube.Actions.Probe;
+using HaKube.Actions.Rendering;
 using HaKube.Actions.Ssh;
 using HaKube.Actions.State;
 using HaKube.Actions.Steps;
@@ -36,11 +37,14 @@ public sealed class ClusterSession
         Store = store;
         Time = time ?? TimeProvider.System;
         _targets = targets.ToDictionary(t => t.Name, StringComparer.Ordinal);
-        Prober = new HostProber(pool, time: Time, versions: versions);
+        Prober = new HostProber(pool, time: Time, versions: versions) { ExtraFiles = ManagedFiles.SourcePaths(cluster.Spec) };
         Issuer = new ClusterPkiIssuer(new CertificateFactory(Time));
     }
 
     public HaCluster Cluster { get; }
+
+    /// <summary>The mirrors' CAs and the package key the manifest names, read when the session was opened.</summary>
+    public ReferencedContent Referenced { get; init; } = ReferencedContent.None;
 
     /// <summary>The known_hosts the spec's targets were built from (empty when every host is pinned).</summary>
     public KnownHosts KnownHosts { get; }
@@ -201,7 +205,7 @@ public sealed class ClusterSession
             }
         }
 
-        var material = await ClusterMaterial.LoadAsync(Cluster.Spec, Store, Issuer, cancellationToken, Time);
+        var material = await ClusterMaterial.LoadAsync(Cluster.Spec, Store, Issuer, cancellationToken, Time) with { Referenced = Referenced };
         return (material, DesiredStateBuilder.Build(Cluster, material));
     }
 }

@@ -17,6 +17,7 @@ public static class SessionFactory
     /// <exception cref="InvalidOperationException">The manifest names no key file, or the key or known_hosts cannot be read; the message says which.</exception>
     public static async Task<(ClusterSession Session, SshPrivateKey Key)> CreateAsync(LoadedManifest manifest, SshConnectionPool pool, string stateRoot, CancellationToken cancellationToken, bool readOnlyState = false, IReadOnlyList<string>? allowPathsOutside = null, BinaryVersionCache? versions = null)
     {
+        var referenced = await ManifestReferences.LoadAsync(manifest, cancellationToken, allowPathsOutside);
         var (targets, key, knownHosts) = await ManifestSsh.LoadAsync(manifest, cancellationToken, allowPathsOutside);
         var store = new ClusterStateStore(stateRoot, manifest.Cluster.Metadata.Name);
         if (readOnlyState)
@@ -24,6 +25,6 @@ public static class SessionFactory
             store = store.ReadOnly();
         }
 
-        return (new ClusterSession(manifest.Cluster, targets, pool, store, knownHosts: knownHosts, versions: versions), key);
+        return (new ClusterSession(manifest.Cluster, targets, pool, store, knownHosts: knownHosts, versions: versions) { Referenced = referenced }, key);
     }
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using HaKube.Actions.Probe;
+using HaKube.Actions.Rendering;
 using HaKube.Actions.Ssh;
 using HaKube.Actions.State;
 using HaKube.Model.Api;
@@ -30,12 +31,13 @@ public sealed class SecretSessionOpener(HaClusterApi api, SshConnectionPool pool
         var reference = cluster.Spec.Ssh.PrivateKeySecretRef
             ?? throw new InvalidOperationException($"{manifest.Source.File}: spec.ssh.privateKeySecretRef: custom-resource mode reads the key from a Secret; this HaCluster names none");
         var knownHosts = await KnownHostsAsync(manifest, cluster.Spec.Ssh.KnownHostsSecretRef, cancellationToken);
+        var referenced = await ReferencedAsync(manifest, cancellationToken);
         var material = await api.ReadSecretAsync("spec.ssh.privateKeySecretRef", ns, reference.Name, reference.Key, cancellationToken);
         try
         {
             var key = SshPrivateKey.FromMemory(material, $"Secret {ns}/{reference.Name}[{reference.Key}]");
             var store = new ClusterStateStore(new SecretStateBackend(api.Client, ns, cluster.Metadata.Name));
-            return (new ClusterSession(cluster, SshTargets.FromSpec(cluster.Spec, key, knownHosts), pool, store, knownHosts: knownHosts, versions: _versions), key);
+            return (new ClusterSession(cluster, SshTargets.FromSpec(cluster.Spec, key, knownHosts), pool, store, knownHosts: knownHosts, versions: _versions) { Referenced = referenced }, key);
         }
         catch (Exception e) when (e is ArgumentException or IOException)
         {
@@ -44,6 +46,34 @@ public sealed class SecretSessionOpener(HaClusterApi api, SshConnectionPool pool
         finally
         {
             CryptographicOperations.ZeroMemory(material);
+        }
+    }
+
+    /// <summary>The mirrors' CAs and the package key from the Secrets the spec names (caSecretRef, keySecretRef).</summary>
+    private async Task<ReferencedContent> ReferencedAsync(LoadedManifest manifest, CancellationToken cancellationToken)
+    {
+        var ns = manifest.Cluster.Metadata.Namespace ?? "";
+        try
+        {
+            return await ReferencedContentReader.ReadAsync(
+                manifest.Cluster.Spec,
+                async (field, _, secret, maxBytes, token) =>
+                {
+                    if (secret is null)
+                    {
+                        throw new InvalidOperationException($"{field}SecretRef: custom-resource mode reads this from a Secret; this HaCluster names none");
+                    }
+
+                    var bytes = await api.ReadSecretAsync(field + "SecretRef", ns, secret.Name, secret.Key, token);
+                    return bytes.LongLength <= maxBytes
+                        ? bytes
+                        : throw new InvalidOperationException($"{field}SecretRef: Secret {ns}/{secret.Name}[{secret.Key}] is {bytes.LongLength} bytes; expected at most {maxBytes}");
+                },
+                cancellationToken);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new InvalidOperationException($"{manifest.Source.File}: {e.Message}", e);
         }
     }
 

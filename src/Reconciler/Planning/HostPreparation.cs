@@ -176,7 +176,7 @@ internal static class HostPreparation
             yield return $"containerd {Wording.State(facts, "containerd")}";
         }
 
-        var pause = HostPrerequisiteFiles.PauseImage(spec.Version());
+        var pause = HostPrerequisiteFiles.PauseImage(spec);
         if (!facts.Containerd.ConfigPresent)
         {
             yield return $"{KnownPaths.ContainerdConfig} missing";
@@ -192,6 +192,11 @@ internal static class HostPreparation
         {
             yield return $"containerd's pause image is {facts.Containerd.SandboxImage ?? "not set"}, kubeadm {spec.KubernetesVersion} expects {pause}";
         }
+
+        if (spec.Images?.RegistryMirrors.Count > 0 && facts.Containerd.ConfigPath != RegistryHostsRenderer.ConfigPath)
+        {
+            yield return $"containerd's registry config_path is {facts.Containerd.ConfigPath ?? "not set"}, the registry mirrors need {RegistryHostsRenderer.ConfigPath}";
+        }
     }
 
     /// <summary>PrepareHost's files; the package source of a settled host is the upgrade's while its kubeadm is not at the spec's version.</summary>
@@ -206,9 +211,21 @@ internal static class HostPreparation
             yield return drift;
         }
 
-        if (!facts.IsPresent(KnownPaths.AptKeyring))
+        // A downloaded key is the publisher's (presence only); a given key is a desired file, compared above.
+        if (!PackageSource.UserKey(plan.Spec) && !facts.IsPresent(KnownPaths.AptKeyring))
         {
-            yield return $"{KnownPaths.AptKeyring} missing (the pkgs.k8s.io signing key)";
+            yield return plan.Spec.Packages?.Repository is null
+                ? $"{KnownPaths.AptKeyring} missing (the pkgs.k8s.io signing key)"
+                : $"{KnownPaths.AptKeyring} missing (the signing key of {PackageSource.RepositoryUrl(plan.Spec, plan.Spec.Version().MinorTag)})";
+        }
+
+        // Proxy files of an earlier spec.proxy would keep apt and containerd on a proxy the spec no longer names.
+        if (plan.Spec.Proxy is null)
+        {
+            foreach (var stale in new[] { ProxyRenderer.AptPath, ProxyRenderer.ContainerdDropInPath }.Where(facts.IsPresent))
+            {
+                yield return $"{stale} is left from a removed spec.proxy";
+            }
         }
     }
 

@@ -244,6 +244,19 @@ public sealed class ProbeParserTests
         });
     }
 
+    [TestCase("containerd.config_path= \"/etc/containerd/certs.d\"\n", "/etc/containerd/certs.d")]
+    [TestCase("containerd.config_path= '/etc/containerd/certs.d:/etc/docker/certs.d'\n", "/etc/containerd/certs.d:/etc/docker/certs.d")]
+    [TestCase("containerd.config_path= \"\"\n", null)]
+    [TestCase("", null)]
+    public void Parse_ContainerdConfigPath_ReadsTheRegistryFolder(string line, string? expected)
+    {
+        var text = "probe=1\ncontainerd.config=1\ncontainerd.sandbox= \"registry.k8s.io/pause:3.10\"\n" + line + "done=1\n";
+
+        var facts = ProbeParser.Parse("w1", text, Inputs, Now).Facts;
+
+        Assert.That(facts.Containerd.ConfigPath, Is.EqualTo(expected));
+    }
+
     [Test]
     public void Parse_NoEtcdBlocks_EtcdIsNull()
     {

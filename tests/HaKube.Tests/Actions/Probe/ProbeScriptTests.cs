@@ -44,6 +44,19 @@ public sealed class ProbeScriptTests
     }
 
     [Test]
+    public void Render_GlobSkipList_NamesEveryFixedYamlOfTheGlobbedFoldersAndNothingElse()
+    {
+        // A file both listed and globbed would be stat'ed and hashed twice.
+        var inputs = new ProbeInputs("10.0.0.7") { Files = [.. KnownPaths.Managed, "/etc/containerd/certs.d/quay.io/hosts.toml"] };
+        var line = ProbeScript.Render(inputs).Split('\n').Single(l => l.TrimStart().StartsWith("case $f in *'*'*", StringComparison.Ordinal));
+        var skipped = line[(line.IndexOf("*[!A-Za-z0-9._/-]*|", StringComparison.Ordinal) + "*[!A-Za-z0-9._/-]*|".Length)..line.IndexOf(") continue", StringComparison.Ordinal)].Split('|');
+
+        var expected = KnownPaths.Managed.Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) && ProbeScript.GlobbedFolders.Contains(Path.GetDirectoryName(f)));
+        Assert.That(skipped, Is.EquivalentTo(expected));
+        Assert.That(skipped, Does.Contain(KnownPaths.EtcdManifest).And.Contain(KnownPaths.EtcdKubeadmConfig));
+    }
+
+    [Test]
     public void Render_Script_FitsOneExecArgument()
     {
         Assert.That(ProbeScript.Render(new ProbeInputs("10.0.0.7")).Length, Is.LessThan(8 * 1024));

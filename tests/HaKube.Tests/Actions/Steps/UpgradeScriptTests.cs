@@ -1,3 +1,4 @@
+using HaKube.Actions.Rendering;
 using HaKube.Actions.Steps;
 using HaKube.Model.Api;
 using HaKube.Model.Planning;
@@ -16,13 +17,13 @@ public sealed class UpgradeScriptTests
         var target = Spec.Version();
         yield return new TestCaseData(NodeUpgrade.Started(target)).SetArgDisplayNames("started");
         yield return new TestCaseData(NodeUpgrade.Finished).SetArgDisplayNames("finished");
-        yield return new TestCaseData(NodeUpgrade.Packages(Spec, ["kubeadm"])).SetArgDisplayNames("kubeadm package");
-        yield return new TestCaseData(NodeUpgrade.Packages(Spec, ["kubelet", "kubectl"])).SetArgDisplayNames("kubelet packages");
+        yield return new TestCaseData(NodeUpgrade.Packages(Spec, ReferencedContent.None, ["kubeadm"])).SetArgDisplayNames("kubeadm package");
+        yield return new TestCaseData(NodeUpgrade.Packages(Spec, ReferencedContent.None, ["kubelet", "kubectl"])).SetArgDisplayNames("kubelet packages");
         yield return new TestCaseData(NodeUpgrade.Drain("w1", Spec.DrainTimeout())).SetArgDisplayNames("drain");
         yield return new TestCaseData(NodeUpgrade.RestartKubelet).SetArgDisplayNames("restart");
         yield return new TestCaseData(NodeUpgrade.Uncordon("w1", target)).SetArgDisplayNames("uncordon");
         yield return new TestCaseData(UpgradeControlPlaneStep.KubeadmUpgradePlan(target)).SetArgDisplayNames("kubeadm upgrade plan");
-        yield return new TestCaseData(PrepareHostStep.Script(Spec, Spec.Hosts[0])).SetArgDisplayNames("prepare host");
+        yield return new TestCaseData(PrepareHostStep.Script(Spec, Spec.Hosts[0], ReferencedContent.None)).SetArgDisplayNames("prepare host");
     }
 
     [TestCaseSource(nameof(Scripts))]
@@ -60,7 +61,7 @@ public sealed class UpgradeScriptTests
     [Test]
     public void Packages_Kubeadm_SwitchesToTheTargetMinorRepositoryAndHoldsAgain()
     {
-        var script = NodeUpgrade.Packages(Spec, ["kubeadm"]);
+        var script = NodeUpgrade.Packages(Spec, ReferencedContent.None, ["kubeadm"]);
 
         Assert.Multiple(() =>
         {
@@ -89,7 +90,7 @@ public sealed class UpgradeScriptTests
     [Test]
     public void PrepareHost_JoinedNode_ScriptLeavesKubernetesPackagesToTheUpgrade()
     {
-        var script = PrepareHostStep.Script(Spec, Spec.Hosts[0]);
+        var script = PrepareHostStep.Script(Spec, Spec.Hosts[0], ReferencedContent.None);
         var guard = script.IndexOf("if [ -f /etc/kubernetes/kubelet.conf ]; then", StringComparison.Ordinal);
 
         Assert.Multiple(() =>

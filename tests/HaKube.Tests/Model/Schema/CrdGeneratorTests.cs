@@ -82,6 +82,26 @@ public sealed class CrdGeneratorTests
     [TestCase("spec.drainTimeout", "1h30m", true)]
     [TestCase("spec.drainTimeout", "30m1h", false)]
     [TestCase("spec.kubernetesVersion", "v1.31.04", false)]
+    [TestCase("spec.images.repository", "registry.example.com:5000/k8s", true)]
+    [TestCase("spec.images.repository", "https://registry.example.com/k8s", false)]
+    [TestCase("spec.images.repository", "registry.example.com/K8s", false)]
+    [TestCase("spec.images.registryMirrors[].registry", "docker.io", true)]
+    [TestCase("spec.images.registryMirrors[].registry", "registry.example.com:5000", true)]
+    [TestCase("spec.images.registryMirrors[].registry", "docker.io/library", false)]
+    [TestCase("spec.images.registryMirrors[].url", "https://mirror.example.com:5000/v2", true)]
+    [TestCase("spec.images.registryMirrors[].url", "https://user:pw@mirror.example.com", false)]
+    [TestCase("spec.images.registryMirrors[].url", "https://mirror.example.com/?x=1", false)]
+    [TestCase("spec.images.registryMirrors[].url", "https://mirror.example.com/\"\n[host]", false)]
+    [TestCase("spec.images.registryMirrors[].caFile", "certs/ca.crt", true)]
+    [TestCase("spec.packages.repository", "https://apt.example.com/pkgs.k8s.io", true)]
+    [TestCase("spec.packages.repository", "ftp://apt.example.com", false)]
+    [TestCase("spec.packages.keyFingerprint", "DE15B14486CD377B9E876E1A234654DA9A296436", true)]
+    [TestCase("spec.packages.keyFingerprint", "de15b14486cd377b9e876e1a234654da9a296436", false)]
+    [TestCase("spec.proxy.httpsProxy", "http://proxy.example.com:3128", true)]
+    [TestCase("spec.proxy.httpsProxy", "http://user:pw@proxy.example.com:3128", false)]
+    [TestCase("spec.proxy.noProxy[]", ".example.com", true)]
+    [TestCase("spec.proxy.noProxy[]", "10.0.0.0/8", true)]
+    [TestCase("spec.proxy.noProxy[]", "a b", false)]
     public void Render_FieldPattern_RefusesWhatValidationRefuses(string field, string value, bool accepted)
     {
         var schema = FieldSchema(field);
@@ -100,7 +120,10 @@ public sealed class CrdGeneratorTests
         var node = (YamlMappingNode)((YamlMappingNode)((YamlSequenceNode)stream.Documents[0].RootNode["spec"]["versions"])[0])["schema"]["openAPIV3Schema"];
         foreach (var part in field.Split('.'))
         {
-            node = (YamlMappingNode)node["properties"][part];
+            // "name[]": the items of a list field.
+            node = part.EndsWith("[]", StringComparison.Ordinal)
+                ? (YamlMappingNode)node["properties"][part[..^2]]["items"]
+                : (YamlMappingNode)node["properties"][part];
         }
 
         return node;

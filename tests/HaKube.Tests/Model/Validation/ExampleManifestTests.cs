@@ -6,13 +6,13 @@ namespace HaKube.Tests.Model.Validation;
 
 public sealed class ExampleManifestTests
 {
-    private static readonly string[] Examples = ["design-example.yaml", "stacked.yaml", "external.yaml"];
+    private static readonly string[] Examples = ["design-example.yaml", "stacked.yaml", "external.yaml", "mirrors.yaml"];
 
     [TestCaseSource(nameof(Examples))]
     public void ParseAndValidate_ExampleWithItsKeyFiles_IsValid(string name)
     {
         var file = Path.Combine(RepositoryPaths.Examples, name);
-        var keyFiles = new[] { "keys/id_ed25519", "keys/known_hosts" }
+        var keyFiles = new[] { "keys/id_ed25519", "keys/known_hosts", "keys/kubernetes-release.asc", "certs/registry-ca.crt" }
             .Select(k => Path.GetFullPath(Path.Combine(RepositoryPaths.Examples, k)))
             .ToHashSet();
 

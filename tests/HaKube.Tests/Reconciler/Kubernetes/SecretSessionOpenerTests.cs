@@ -93,11 +93,80 @@ public sealed class SecretSessionOpenerTests
         }
     }
 
+    [Test]
+    public async Task OpenAsync_MirrorCaAndPackageKeySecrets_SessionCarriesTheirContent()
+    {
+        await using var server = StandinApiServer.Start();
+        var ca = CaPem();
+        server.PutSecret(KubeTestSupport.Namespace, "demo-ssh", new Dictionary<string, byte[]> { ["id_ed25519"] = await NewKeyAsync() });
+        server.PutSecret(KubeTestSupport.Namespace, "demo-mirrors", new Dictionary<string, byte[]>
+        {
+            ["ca.crt"] = System.Text.Encoding.UTF8.GetBytes(ca),
+            ["release.asc"] = System.Text.Encoding.UTF8.GetBytes(PublicKey),
+        });
+        await using var pool = new SshConnectionPool(null, NullLogger<SshConnectionPool>.Instance, TimeProvider.System);
+
+        var (session, key) = await Opener(server, pool).OpenAsync(Manifest(mirrors: true), CancellationToken.None);
+        using (key)
+        {
+            using (Assert.EnterMultipleScope())
+            {
+                Assert.That(session.Referenced.RegistryCas["quay.io"], Is.EqualTo(ca));
+                Assert.That(session.Referenced.PackageKey, Is.EqualTo(PublicKey));
+            }
+        }
+    }
+
+    [Test]
+    public async Task OpenAsync_PackageKeySecretHoldsAPrivateKey_RefusedNamingTheField()
+    {
+        await using var server = StandinApiServer.Start();
+        server.PutSecret(KubeTestSupport.Namespace, "demo-ssh", new Dictionary<string, byte[]> { ["id_ed25519"] = await NewKeyAsync() });
+        server.PutSecret(KubeTestSupport.Namespace, "demo-mirrors", new Dictionary<string, byte[]>
+        {
+            ["ca.crt"] = System.Text.Encoding.UTF8.GetBytes(CaPem()),
+            ["release.asc"] = System.Text.Encoding.UTF8.GetBytes("-----BEGIN PGP PRIVATE KEY BLOCK-----\nx\n-----END PGP PRIVATE KEY BLOCK-----\n"),
+        });
+        await using var pool = new SshConnectionPool(null, NullLogger<SshConnectionPool>.Instance, TimeProvider.System);
+
+        var error = Assert.ThrowsAsync<InvalidOperationException>(() => Opener(server, pool).OpenAsync(Manifest(mirrors: true), CancellationToken.None));
+
+        Assert.That(error?.Message, Does.Contain("spec.packages.key: holds a private key"));
+    }
+
+    [Test]
+    public async Task OpenAsync_MirrorCaSecretMissing_SaysWhichField()
+    {
+        await using var server = StandinApiServer.Start();
+        server.PutSecret(KubeTestSupport.Namespace, "demo-ssh", new Dictionary<string, byte[]> { ["id_ed25519"] = await NewKeyAsync() });
+        await using var pool = new SshConnectionPool(null, NullLogger<SshConnectionPool>.Instance, TimeProvider.System);
+
+        var error = Assert.ThrowsAsync<InvalidOperationException>(() => Opener(server, pool).OpenAsync(Manifest(mirrors: true), CancellationToken.None));
+
+        Assert.That(error?.Message, Does.Contain("spec.images.registryMirrors[0].caSecretRef: Secret hakube-system/demo-mirrors does not exist"));
+    }
+
+    private const string PublicKey = "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmQINBG\n-----END PGP PUBLIC KEY BLOCK-----\n";
+
+    private static string CaPem()
+    {
+        using var ecdsa = System.Security.Cryptography.ECDsa.Create();
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=mirror-ca", ecdsa, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        using var certificate = request.CreateSelfSigned(TimeProvider.System.GetUtcNow().AddDays(-1), TimeProvider.System.GetUtcNow().AddDays(1));
+        return certificate.ExportCertificatePem() + "\n";
+    }
+
     private const string HostKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIO9teL6ozH91OxOpa9m5hs9zLang/LmYoW7v58EbFC//";
 
-    private static LoadedManifest Manifest(bool knownHostsSecret = false)
+    private static LoadedManifest Manifest(bool knownHostsSecret = false, bool mirrors = false)
     {
         var spec = KubeLoopSupport.Spec();
+        if (mirrors)
+        {
+            spec["images"] = System.Text.Json.Nodes.JsonNode.Parse("""{"registryMirrors":[{"registry":"quay.io","url":"https://m.internal","caSecretRef":{"name":"demo-mirrors","key":"ca.crt"}}]}""");
+            spec["packages"] = System.Text.Json.Nodes.JsonNode.Parse("""{"repository":"https://apt.internal","keySecretRef":{"name":"demo-mirrors","key":"release.asc"}}""");
+        }
+
         if (knownHostsSecret)
         {
             spec["ssh"]!["knownHostsSecretRef"] = new System.Text.Json.Nodes.JsonObject { ["name"] = "demo-hosts", ["key"] = "known_hosts" };

@@ -1,0 +1,113 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using HaKube.Model.Api;
+
+namespace HaKube.Actions.Rendering;
+
+/// <summary>
+/// Reads what spec.images.registryMirrors[].ca* and spec.packages.key* name, through a reader that
+/// knows the source (files beside the manifest, or Secrets), and checks it is what it claims to be
+/// before it goes onto any host: a CA is UTF-8 PEM holding at least one certificate .NET can parse,
+/// and nothing else of note (never a private key); a signing key is an ASCII-armored OpenPGP public
+/// key block.
+/// </summary>
+public static class ReferencedContentReader
+{
+    /// <summary>Reads one source: the field it is named in, the file (directory mode) or Secret (custom-resource mode), its bound.</summary>
+    public delegate Task<byte[]> SourceReader(string field, string? file, SecretKeyRef? secret, long maxBytes, CancellationToken cancellationToken);
+
+    /// <exception cref="InvalidOperationException">A source cannot be read or is not what its field says; the message names the field.</exception>
+    public static async Task<ReferencedContent> ReadAsync(HaClusterSpec spec, SourceReader read, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(read);
+        var cas = new Dictionary<string, string>(StringComparer.Ordinal);
+        var mirrors = spec.Images?.RegistryMirrors ?? [];
+        for (var i = 0; i < mirrors.Count; i++)
+        {
+            var mirror = mirrors[i];
+            if (mirror.CaFile is null && mirror.CaSecretRef is null)
+            {
+                continue;
+            }
+
+            var field = $"spec.images.registryMirrors[{i}].ca";
+            var bytes = await read(field, mirror.CaFile, mirror.CaSecretRef, ImagesSpec.MaxCaBytes, cancellationToken);
+            cas[mirror.Registry] = CheckCertificates(field, bytes);
+        }
+
+        string? key = null;
+        if (spec.Packages is { } packages && (packages.KeyFile is not null || packages.KeySecretRef is not null))
+        {
+            var bytes = await read("spec.packages.key", packages.KeyFile, packages.KeySecretRef, PackagesSpec.MaxKeyBytes, cancellationToken);
+            key = CheckPublicKey("spec.packages.key", bytes);
+        }
+
+        return new ReferencedContent(cas, key);
+    }
+
+    /// <summary>The PEM text when it holds one or more certificates and no private key.</summary>
+    public static string CheckCertificates(string field, byte[] bytes)
+    {
+        var text = Text(field, bytes, "a PEM CA certificate");
+        if (text.Contains("PRIVATE KEY", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"{field}: holds a private key; expected only the CA's certificate (it is written to every host)");
+        }
+
+        var certificates = new X509Certificate2Collection();
+        try
+        {
+            certificates.ImportFromPem(text);
+        }
+        catch (CryptographicException e)
+        {
+            throw new InvalidOperationException($"{field}: not a PEM certificate ({e.Message})", e);
+        }
+
+        if (certificates.Count == 0)
+        {
+            throw new InvalidOperationException($"{field}: holds no PEM certificate (-----BEGIN CERTIFICATE-----); expected the CA that signed the mirror's certificate");
+        }
+
+        foreach (var certificate in certificates)
+        {
+            certificate.Dispose();
+        }
+
+        return text.EndsWith('\n') ? text : text + "\n";
+    }
+
+    /// <summary>The armored key when it is one OpenPGP public key block.</summary>
+    public static string CheckPublicKey(string field, byte[] bytes)
+    {
+        var text = Text(field, bytes, "an ASCII-armored OpenPGP public key");
+        const string Begin = "-----BEGIN PGP PUBLIC KEY BLOCK-----";
+        const string End = "-----END PGP PUBLIC KEY BLOCK-----";
+        if (text.Contains("PRIVATE KEY", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"{field}: holds a private key; expected the repository's public signing key");
+        }
+
+        var start = text.IndexOf(Begin, StringComparison.Ordinal);
+        if (start < 0 || text.IndexOf(End, start, StringComparison.Ordinal) < 0)
+        {
+            throw new InvalidOperationException($"{field}: not an ASCII-armored OpenPGP public key ({Begin} ... {End}); a binary keyring can be armored with gpg --armor --export");
+        }
+
+        return text.EndsWith('\n') ? text : text + "\n";
+    }
+
+    private static string Text(string field, byte[] bytes, string what)
+    {
+        try
+        {
+            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes);
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw new InvalidOperationException($"{field}: not UTF-8 text, so not {what}", e);
+        }
+    }
+}

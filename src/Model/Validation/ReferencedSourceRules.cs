@@ -1,0 +1,43 @@
+using HaKube.Model.Api;
+
+namespace HaKube.Model.Validation;
+
+/// <summary>
+/// An optional file a manifest names beside a Secret that may stand for it (a mirror's CA, the
+/// package signing key): the file in directory mode, read as the SSH key is (inside the manifest's
+/// folder, a regular file within its bound); the Secret in custom-resource mode, which has no files
+/// beside it, so a file there is refused rather than silently ignored.
+/// </summary>
+internal static class ReferencedSourceRules
+{
+    public static void Check(ValidationScope scope, string? file, SecretKeyRef? secret, string field, string what, long maxBytes)
+    {
+        if (scope.Options.Mode == ManifestMode.CustomResource)
+        {
+            if (file is not null)
+            {
+                scope.Error($"{field}File", $"a custom resource has no files beside it, so {LastName(field)}File is never read; expected {LastName(field)}SecretRef: {{name, key}} naming a Secret in the HaCluster's namespace");
+            }
+
+            if (secret is not null)
+            {
+                SshRules.CheckSecretRef(scope, secret, $"{field}SecretRef");
+            }
+
+            return;
+        }
+
+        if (file is not null)
+        {
+            SshRules.CheckFile(scope, file, $"{field}File", what, maxBytes);
+        }
+
+        if (secret is not null)
+        {
+            // Left unread in this mode (a manifest may carry both), but its grammar still holds.
+            SshRules.CheckSecretRef(scope, secret, $"{field}SecretRef");
+        }
+    }
+
+    private static string LastName(string field) => field[(field.LastIndexOf('.') + 1)..];
+}

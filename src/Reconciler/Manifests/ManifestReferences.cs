@@ -1,0 +1,46 @@
+using HaKube.Actions.Files;
+using HaKube.Actions.Rendering;
+using HaKube.Model.Loading;
+
+namespace HaKube.Reconciler.Manifests;
+
+/// <summary>
+/// Directory mode's mirror CAs and package key: files relative to the manifest, read as the SSH key
+/// is (inside the manifest's folder or an allowed one, symlinks resolved, regular files within
+/// their bounds), checked again now since they may have changed since validation.
+/// </summary>
+public static class ManifestReferences
+{
+    /// <exception cref="InvalidOperationException">A file cannot be read or is not what its field says; the message names the manifest and field.</exception>
+    public static async Task<ReferencedContent> LoadAsync(LoadedManifest manifest, CancellationToken cancellationToken, IReadOnlyList<string>? allowPathsOutside = null)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        var folder = ReferencedFilesOnDisk.FolderOf(manifest.Source.File);
+        var scope = new ReferencedFilesOnDisk(allowPathsOutside ?? []).ScopeFor(folder);
+        try
+        {
+            return await ReferencedContentReader.ReadAsync(
+                manifest.Cluster.Spec,
+                async (field, file, _, maxBytes, token) => file is null
+                    ? throw new InvalidOperationException($"{field}File: directory mode reads this from a file; the manifest names none")
+                    : await Task.Run(() => Read(field + "File", Path.Combine(folder, file), maxBytes, scope), token),
+                cancellationToken);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new InvalidOperationException($"{manifest.Source.File}: {e.Message}", e);
+        }
+    }
+
+    private static byte[] Read(string field, string path, long maxBytes, PathScope scope)
+    {
+        try
+        {
+            return RegularFile.Read(path, maxBytes, scope);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            throw new InvalidOperationException($"{field}: {e.Message}", e);
+        }
+    }
+}
