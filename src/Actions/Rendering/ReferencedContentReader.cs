@@ -76,7 +76,7 @@ public static class ReferencedContentReader
             certificate.Dispose();
         }
 
-        return text.EndsWith('\n') ? text : text + "\n";
+        return EndingInNewline(text);
     }
 
     /// <summary>The armored key when it is one OpenPGP public key block.</summary>
@@ -96,8 +96,10 @@ public static class ReferencedContentReader
             throw new InvalidOperationException($"{field}: not an ASCII-armored OpenPGP public key ({Begin} ... {End}); a binary keyring can be armored with gpg --armor --export");
         }
 
-        return text.EndsWith('\n') ? text : text + "\n";
+        return EndingInNewline(text);
     }
+
+    private static string EndingInNewline(string text) => text.EndsWith('\n') ? text : text + "\n";
 
     private static string Text(string field, byte[] bytes, string what)
     {

@@ -178,10 +178,7 @@ public sealed class PrepareHostStep : IStep
         var minor = spec.Version().MinorTag;
         var source = PackageSource.AptSource(spec, minor);
         return $$"""
-            {{ShellSnippets.ProxyExports(spec)}}if [ "$(cat {{HostPrerequisiteFiles.AptSourcePath}} 2>/dev/null)" != {{ShellQuote.Quote(source.TrimEnd('\n'))}} ]; then
-            {{ShellSnippets.WriteFile(HostPrerequisiteFiles.AptSourcePath, source, "0644")}}  updated=
-            fi
-            {{FingerprintFunction}}
+            {{ShellSnippets.ProxyExports(spec)}}{{ShellSnippets.WriteFileIfChanged(HostPrerequisiteFiles.AptSourcePath, source, "0644", "  updated=\n")}}            {{FingerprintFunction}}
             {{(PackageSource.UserKey(spec) ? GivenKey(spec, referenced) : DownloadedKey(spec, minor))}}
             """;
     }
@@ -235,11 +232,7 @@ public sealed class PrepareHostStep : IStep
     /// removed, so apt goes direct again.
     /// </summary>
     internal static string AptProxy(HaClusterSpec spec) => ProxyRenderer.Apt(spec) is { } apt
-        ? $$"""
-            if [ "$(cat {{ProxyRenderer.AptPath}} 2>/dev/null)" != {{ShellQuote.Quote(apt.TrimEnd('\n'))}} ]; then
-            {{ShellSnippets.WriteFile(ProxyRenderer.AptPath, apt, "0644")}}fi
-
-            """
+        ? ShellSnippets.WriteFileIfChanged(ProxyRenderer.AptPath, apt, "0644") + "\n"
         : $"rm -f {ProxyRenderer.AptPath}\n";
 
     /// <summary>
@@ -252,12 +245,7 @@ public sealed class PrepareHostStep : IStep
         var text = new StringBuilder("restart=\n");
         if (ProxyRenderer.ContainerdDropIn(spec) is { } dropIn)
         {
-            text.Append($$"""
-                if [ "$(cat {{ProxyRenderer.ContainerdDropInPath}} 2>/dev/null)" != {{ShellQuote.Quote(dropIn.TrimEnd('\n'))}} ]; then
-                {{ShellSnippets.WriteFile(ProxyRenderer.ContainerdDropInPath, dropIn, "0644")}}  systemctl daemon-reload || fail "systemctl daemon-reload failed"; restart=1
-                fi
-
-                """);
+            text.Append(ShellSnippets.WriteFileIfChanged(ProxyRenderer.ContainerdDropInPath, dropIn, "0644", "  systemctl daemon-reload || fail \"systemctl daemon-reload failed\"; restart=1\n")).Append('\n');
         }
         else
         {

@@ -19,6 +19,13 @@ internal static class ShellSnippets
     public static string ProxyExports(HaClusterSpec spec) =>
         string.Concat(ProxyRenderer.ShellVariables(spec).Select(v => $"export {v.Key}={ShellQuote.Quote(v.Value)}\n"));
 
+    /// <summary>
+    /// <see cref="WriteFile"/> only where the file's content differs (a trailing newline aside), then
+    /// <paramref name="onChange"/> (shell lines run after the write).
+    /// </summary>
+    public static string WriteFileIfChanged(string path, string content, string mode, string onChange = "") =>
+        $"if [ \"$(cat {ShellQuote.Quote(path)} 2>/dev/null)\" != {ShellQuote.Quote(content.TrimEnd('\n'))} ]; then\n{WriteFile(path, content, mode)}{onChange}fi\n";
+
     /// <summary>Writes a file from a quoted literal (only for content that is not secret: scripts are visible in ps).</summary>
     public static string WriteFile(string path, string content, string mode) =>
         $"mkdir -p {ShellQuote.Quote(Path.GetDirectoryName(path)!)}\nprintf '%s' {ShellQuote.Quote(content)} > {ShellQuote.Quote(path)}\nchmod {mode} {ShellQuote.Quote(path)}\n";

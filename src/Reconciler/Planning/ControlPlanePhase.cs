@@ -233,7 +233,7 @@ internal static class ControlPlanePhase
                 problems.Add($"the etcd cluster has other members ({Wording.List(members.Select(Wording.Member))})");
             }
 
-            if (plan.Spec.Hosts.Select(h => plan.Reachable(h.Name)?.Nodes).OfType<IReadOnlyList<ClusterNode>>().FirstOrDefault() is { } nodes &&
+            if (plan.ListedNodes is { } nodes &&
                 nodes.Where(n => n.Name != host).Select(n => n.Name).ToList() is { Count: > 0 } strangers)
             {
                 problems.Add($"the API lists other Nodes ({Wording.List(strangers)})");

@@ -21,7 +21,7 @@ internal static class NodeLabelPhase
 
     public static void Plan(PlanBuilder plan, string? anchor)
     {
-        if (plan.Spec.Hosts.Select(h => plan.Reachable(h.Name)?.Nodes).FirstOrDefault(n => n is not null) is not { } nodes)
+        if (plan.ListedNodes is not { } nodes)
         {
             return;
         }

@@ -119,6 +119,9 @@ internal sealed class PlanBuilder(
     /// <summary>The host's facts whatever they say (null when the host was not probed at all).</summary>
     public HostFacts? Observed(string host) => facts.GetValueOrDefault(host);
 
+    /// <summary>The Nodes the API listed, through the first reachable spec host whose probe listed them; null when none did.</summary>
+    public IReadOnlyList<ClusterNode>? ListedNodes => spec.Hosts.Select(h => Reachable(h.Name)?.Nodes).FirstOrDefault(n => n is not null);
+
     /// <summary>The files of <paramref name="host"/> that the step <paramref name="owner"/> writes.</summary>
     public IReadOnlyList<DesiredFile> DesiredFiles(string host, StepKind owner) =>
         desired.FilesOf(host).Where(f => f.Owner == owner).ToList();
