@@ -37,6 +37,7 @@ internal static class EtcdStaticPod
         var script = ShellSnippets.Prelude + ImagePulls.Functions + $$"""
             img=$(kubeadm config images list --kubernetes-version {{ShellQuote.Quote(context.Spec.KubernetesVersion)}}{{PullImagesStep.ImageRepositoryFlag(context.Spec)}} 2>/dev/null | grep '/etcd:' | head -n 1) || img=
             [ -n "$img" ] || fail "kubeadm config images list names no etcd image for {{context.Spec.KubernetesVersion}}"
+            list_images
             pull_image "$img"
 
             """;
@@ -81,17 +82,21 @@ internal static class EtcdStaticPod
 internal static class ImagePulls
 {
     /// <summary>
-    /// Shell <c>pull_image IMAGE</c>: nothing when <c>crictl images</c> lists it (an offline host keeps
-    /// working with what it has), else crictl pull.
+    /// Shell <c>list_images</c> reads <c>crictl images</c> once into <c>$listed</c> (one crictl per
+    /// check would run it twice per image); <c>have_image IMAGE</c> looks it up there;
+    /// <c>pull_image IMAGE</c> does nothing when the image is listed (an offline host keeps working
+    /// with what it has), else runs crictl pull and lists again.
     /// </summary>
     public const string Functions = """
-        have_image() {
-          r=${1%:*}; t=${1##*:}
-          crictl images 2>/dev/null | awk -v r="$r" -v t="$t" '$1 == r && $2 == t { f = 1 } END { exit !f }'
-        }
+        nl='
+        '
+        listed=
+        list_images() { listed=$(crictl images 2>/dev/null | awk 'NR > 1 { print $1 ":" $2 }'); }
+        have_image() { case "$nl$listed$nl" in *"$nl$1$nl"*) return 0;; esac; return 1; }
         pull_image() {
           have_image "$1" && return 0
           crictl pull "$1" >/dev/null 2>/run/hakube-pull.err || { tail -n 3 /run/hakube-pull.err >&2; fail "crictl pull $1 failed"; }
+          list_images
           have_image "$1" || fail "$1 is not listed by crictl images after crictl pull"
         }
 

@@ -43,12 +43,14 @@ public sealed class PullImagesStep : IStep
             list=$(kubeadm config images list --kubernetes-version {{v}} 2>/run/hakube-images.err) || { tail -n 3 /run/hakube-images.err >&2; fail "kubeadm config images list failed"; }
             images=$(printf '%s\n' "$list" | {{pick}})
             [ -n "$images" ] || fail "kubeadm config images list names no image to pull"
+            list_images
             missing=
             for i in $images; do have_image "$i" || missing="$missing $i"; done
             if [ -n "$missing" ]; then
               {{(controlPlane
                   ? "kubeadm config images pull --kubernetes-version " + v + " >/dev/null 2>/run/hakube-images.err || { tail -n 3 /run/hakube-images.err >&2; fail \"kubeadm config images pull failed\"; }"
                   : "for i in $missing; do pull_image \"$i\"; done")}}
+              list_images
             fi
             for i in $images; do have_image "$i" || fail "$i is not listed by crictl images after the pull"; done
 
