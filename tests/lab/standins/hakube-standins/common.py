@@ -340,9 +340,36 @@ def openssl(*args, inp=None):
     return r.stdout
 
 
+# RSA-2048 keys made ahead, once per machine (lab.sh copies them into every host's KEY_POOL): a fresh
+# RSA key costs ~0.2 s of CPU, and kubeadm makes about forty for a five-host cluster. Each host
+# takes them in turn from a random start, so two certificates share a key only after the pool has
+# gone round; kubeadm would make a new one each time (FIDELITY.md, "Keys").
+KEY_POOL = os.path.join(STATE, "key-pool")
+
+
+def _pooled_rsa_key():
+    try:
+        names = sorted(n for n in os.listdir(KEY_POOL) if n.endswith(".key"))
+    except OSError:
+        return None
+    if not names:
+        return None
+    counter = os.path.join(STATE, "key-pool.next")
+    try:
+        with open(counter) as f:
+            index = int(f.read().strip() or "0")
+    except (OSError, ValueError):
+        index = int.from_bytes(os.urandom(2), "big")
+    write_file(counter, f"{index + 1}\n".encode(), 0o600)
+    with open(os.path.join(KEY_POOL, names[index % len(names)]), "rb") as f:
+        return f.read()
+
+
 def new_key(path, algorithm="RSA-2048"):
     if algorithm.startswith("ECDSA"):
         key = openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256")
+    elif algorithm in ("RSA-2048", "RSA") and (pooled := _pooled_rsa_key()) is not None:
+        key = pooled
     else:
         bits = algorithm.split("-")[1] if "-" in algorithm else "2048"
         key = openssl("genpkey", "-algorithm", "RSA", "-pkeyopt", f"rsa_keygen_bits:{bits}")
