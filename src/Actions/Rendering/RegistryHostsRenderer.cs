@@ -54,7 +54,16 @@ public static class RegistryHostsRenderer
         ArgumentNullException.ThrowIfNull(mirror);
         var text = new StringBuilder()
             .Append("# Registry ").Append(Printable.Escape(registry)).Append(" through its mirror, written by HaKube.\n")
-            .Append("server = ").Append(Toml.String(Server(registry))).Append("\n\n")
+            .Append("server = ").Append(Toml.String(Server(registry))).Append('\n');
+        if (caPath is not null && mirror.ToString().TrimEnd('/') == Server(registry))
+        {
+            // The "mirror" is the registry itself, named only to give containerd its CA: containerd
+            // falls back to the server after the host, and without the CA there too a missing
+            // image would read as a certificate error instead of "not found".
+            text.Append("ca = ").Append(Toml.String(caPath)).Append('\n');
+        }
+
+        text.Append('\n')
             .Append("[host.").Append(Toml.String(mirror.ToString())).Append("]\n")
             .Append("  capabilities = [\"pull\", \"resolve\"]\n");
         if (caPath is not null)

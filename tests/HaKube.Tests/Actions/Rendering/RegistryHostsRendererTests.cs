@@ -95,4 +95,14 @@ public sealed class RegistryHostsRendererTests
 
         Assert.That(json, Is.EqualTo("{\"server\": \"https://quay.io\", \"host\": {\"https://mirror.internal:5000\": {\"capabilities\": [\"pull\", \"resolve\"], \"ca\": \"/etc/containerd/certs.d/quay.io/ca.crt\"}}}"));
     }
+
+    [Test]
+    public async Task HostsToml_MirrorIsTheRegistryItself_ServerHasTheCaToo()
+    {
+        var text = RegistryHostsRenderer.HostsToml("registry.internal:5000", HaKube.Model.Values.HttpUrl.Parse("https://registry.internal:5000"), "/etc/containerd/certs.d/registry.internal:5000/ca.crt");
+
+        var json = await HaKube.Tests.Support.PyToml.ToJsonAsync(text);
+
+        Assert.That(json, Is.EqualTo("{\"server\": \"https://registry.internal:5000\", \"ca\": \"/etc/containerd/certs.d/registry.internal:5000/ca.crt\", \"host\": {\"https://registry.internal:5000\": {\"capabilities\": [\"pull\", \"resolve\"], \"ca\": \"/etc/containerd/certs.d/registry.internal:5000/ca.crt\"}}}"));
+    }
 }
