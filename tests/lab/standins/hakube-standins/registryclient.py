@@ -25,6 +25,7 @@
 import hashlib
 import json
 import os
+import ssl
 import tomllib
 
 import common
@@ -168,6 +169,8 @@ def _go_error(method, url, e):
     if isinstance(e, offline.Unreachable):
         why = f"dial tcp: lookup {e.host}: no such host" if e.kind == "resolve" else \
             f"dial tcp {e.host}:{e.port or 443}: connect: network is unreachable"
+    elif isinstance(e, ssl.SSLCertVerificationError):
+        why = "tls: failed to verify certificate: x509: certificate signed by unknown authority"
     else:
         why = str(e)
     return f"failed to do request: {verb} \"{url}\": {why}"
