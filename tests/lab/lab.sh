@@ -31,6 +31,11 @@
 #   - HAKUBE_LAB_LENIENT=1 at `up`/`bastion-up` keeps the former lenient lab for the whole lab
 #     folder: the machine's commands visible, no maintainer-script effects, the stand-ins' newer
 #     checks off (tests/lab/standins/FIDELITY.md lists what the setting switches);
+#   - (air-gap HOST) a host of an air-gapped site, from its golden image: the Debian packages given
+#     installed while it was built, then no Debian source, no pre-seeded pkgs.k8s.io key, and
+#     /var/lib/hakube-standins/air-gapped, under which the stand-ins that would reach the internet
+#     (apt, image pulls, kubectl apply of a URL, curl) reach only lab addresses (127.0.0.0/8) and
+#     fail elsewhere as an air-gapped host fails, before any socket (standins/hakube-standins/offline.py);
 #   - HAKUBE_LAB_TIME_SCALE (default 0.02 strict, 0 lenient) scales the real durations the
 #     stand-ins take (image pulls, upgrades, drains); written to each host's
 #     /var/lib/hakube-standins/time-scale, which a test may change on one host.
@@ -110,6 +115,11 @@ Usage: lab.sh COMMAND [ARGS]   (as root; state in \$HAKUBE_LAB_DIR, default /tmp
   restore-ssh HOST    start HOST's sshd again
   status              one line per host: name, address, power, ssh
   exec HOST CMD...    run CMD inside HOST's namespaces (root, clean environment)
+  air-gap HOST [PACKAGE...]
+                      make HOST an air-gapped site's host, as from a golden image: install the
+                      Debian PACKAGEs (while the image is built), then remove its Debian apt
+                      sources and the pre-seeded pkgs.k8s.io key, put the air-gapped curl in
+                      front of curl, and mark it air-gapped (stand-ins reach 127.0.0.0/8 only)
 
 Files: hosts.tsv (name, address, port, host key, network namespace), known_hosts, ssh_config,
 client/id_ed25519 (the client key every host accepts for root and hakube),
@@ -718,6 +728,23 @@ cmd_exec() {
   host_nsenter "$name" "$@"
 }
 
+# The golden image of an air-gapped site (see the header): its Debian packages come with the image,
+# the site has no Debian mirror in the lab, and nothing on the host reaches beyond the lab.
+cmd_air_gap() {
+  local name=${1:?air-gap HOST [PACKAGE...]}
+  shift
+  require_root
+  if [ $# -gt 0 ]; then
+    host_nsenter "$name" apt-get install -y -q "$@" >/dev/null || die "air-gap: apt-get install $* failed on $name"
+  fi
+  # shellcheck disable=SC2016 # expanded inside the host
+  host_nsenter "$name" /bin/sh -c '
+    rm -f /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources /etc/apt/keyrings/kubernetes-apt-keyring.gpg
+    : > /etc/apt/sources.list
+    if [ -x /usr/bin/curl ]; then cp /usr/local/sbin/hakube-standins/airgapped-curl /usr/local/sbin/curl && chmod 0755 /usr/local/sbin/curl; fi
+    mkdir -p /var/lib/hakube-standins && : > /var/lib/hakube-standins/air-gapped' || die "air-gap: could not mark $name"
+}
+
 # Runs inside a host: SIGKILL every sshd process (listener and sessions), bounded wait.
 # shellcheck disable=SC2016 # expanded by the shell inside the host, not here
 readonly KILL_SSHD_SCRIPT='
@@ -872,6 +899,7 @@ main() {
     restore-ssh) cmd_restore_ssh "$@" ;;
     status) cmd_status "$@" ;;
     exec) cmd_exec "$@" ;;
+    air-gap) cmd_air_gap "$@" ;;
     bastion-up) cmd_bastion_up "$@" ;;
     _init) host_init "$@" ;;
     -h | --help | help) usage ;;

@@ -195,6 +195,13 @@ public sealed class LabHosts : IAsyncDisposable
     public Task RestoreSshAsync(LabHost host, CancellationToken cancellationToken = default) =>
         RunAsync(["restore-ssh", Name(host)], cancellationToken);
 
+    /// <summary>
+    /// lab.sh air-gap: the host of an air-gapped site, as from a golden image holding these Debian
+    /// packages; its stand-ins then reach lab addresses only (tests/lab/standins/FIDELITY.md).
+    /// </summary>
+    public Task AirGapAsync(LabHost host, IEnumerable<string> goldenPackages, CancellationToken cancellationToken = default) =>
+        RunAsync(["air-gap", Name(host), .. goldenPackages ?? []], cancellationToken);
+
     /// <summary>lab.sh status: one line per host, "name address on|off up|down|-".</summary>
     public async Task<string> StatusAsync(CancellationToken cancellationToken = default) =>
         (await RunAsync(["status"], cancellationToken).ConfigureAwait(false)).StandardOutput;

@@ -10,7 +10,8 @@
 #   cp2 127.0.200.2   kubeadm join --control-plane (real etcd member added)
 #   w1  127.0.200.3   kubeadm join (worker)
 # and asserts what the stand-ins promise; beside it, and at the same time, lab.sh's strict lab (st1..st3
-# on the next /24) and a lenient host (on the one after). Everything is torn down by a trap (SIGKILL of each
+# on the next /24), a lenient host (on the one after) and an air-gapped host (`lab.sh air-gap`, on the
+# /24 after that, with the lab registry and apt mirror on .200 and .201 of it). Everything is torn down by a trap (SIGKILL of each
 # host's PID namespace, then of anything still carrying this run's mark); every wait is bounded.
 # Prints "N passed, M failed"; exit 0 only when nothing failed.
 set -uo pipefail
@@ -24,6 +25,7 @@ NET=${HAKUBE_SELFTEST_NET:-127.0.200}
 IFS=. read -r _ NET_A NET_B <<<"$NET"
 NET2=127.$NET_A.$((NET_B + 1))
 NET3=127.$NET_A.$((NET_B + 2))
+NET4=127.$NET_A.$((NET_B + 3))
 declare -A ADDR=([lb]=$NET.10 [cp1]=$NET.1 [cp2]=$NET.2 [w1]=$NET.3)
 declare -A UPID=()
 PART_PIDS=()
@@ -46,7 +48,7 @@ marked_pids() {
 teardown() {
   local rc=$? h i pids d
   trap - EXIT INT TERM
-  for d in "$WORK/strict-lab" "$WORK/lenient-lab"; do
+  for d in "$WORK/strict-lab" "$WORK/lenient-lab" "$WORK/airgap-lab"; do
     if [ -e "$d" ]; then HAKUBE_LAB_DIR=$d bash "$LAB_SH" down >/dev/null 2>&1 || echo "selftest: WARNING: lab.sh down $d failed" >&2; fi
   done
   for i in "${PART_PIDS[@]}"; do kill -9 "$i" 2>/dev/null || true; done
@@ -673,6 +675,74 @@ check "[crictl.runtime] containerd stopped: crictl fails to validate the service
 
 }
 
+part_airgap() {
+log "air-gapped lab: lab.sh air-gap ag1 on $NET4.0/24, the lab registry and apt mirror"
+# The mirrors carry this run's mark, so the teardown stops them with everything else.
+local A=$NET4.1 REG=$NET4.200:5000 APT=http://$NET4.201:8080 d=$WORK/airgap
+mkdir -p "$d/gnupg" "$d/other" && chmod 700 "$d/gnupg" "$d/other"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$d/ca.key" -out "$d/ca.crt" -subj "/CN=lab registry CA" -days 1 2>/dev/null
+openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$d/reg.key" -out "$d/reg.csr" -subj "/CN=lab registry" 2>/dev/null
+printf 'subjectAltName=IP:%s\n' "$NET4.200" >"$d/ext"
+openssl x509 -req -in "$d/reg.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" -CAcreateserial -out "$d/reg.crt" -days 1 -extfile "$d/ext" 2>/dev/null
+for g in gnupg other; do gpg --homedir "$d/$g" --batch --quiet --passphrase '' --quick-gen-key "lab $g <lab@hakube.invalid>" ed25519 sign 1d 2>/dev/null; done
+gpg --homedir "$d/gnupg" --batch --armor --export >"$d/mirror.asc"
+gpg --homedir "$d/other" --batch --armor --export >"$d/other.asc"
+HAKUBE_LAB_MARK=$WORK python3 "$HERE/registry.py" --listen "$REG" --log "$d/registry.log" --cert "$d/reg.crt" --key "$d/reg.key" --serve-as k8s=registry.k8s.io --max-seconds 1800 >"$d/registry.out" 2>&1 &
+HAKUBE_LAB_MARK=$WORK python3 "$HERE/aptmirror.py" --listen "$NET4.201:8080" --log "$d/apt.log" --gnupghome "$d/gnupg" --max-seconds 1800 >"$d/apt.out" 2>&1 &
+if ! out=$(HAKUBE_LAB_DIR=$WORK/airgap-lab bash "$LAB_SH" up 1 --prefix ag --base "$NET4" 2>&1) ||
+  ! out=$(HAKUBE_LAB_DIR=$WORK/airgap-lab bash "$LAB_SH" air-gap ag1 containerd curl gpg iptables 2>&1); then
+  bad "lab.sh up / air-gap (air-gapped lab)" "$out"
+  return 0
+fi
+aon() {
+  local h=$1
+  shift
+  HAKUBE_LAB_DIR=$WORK/airgap-lab timeout 300 bash "$LAB_SH" exec "$h" /bin/bash --noprofile --norc -c "$*"
+}
+local i
+for i in $(seq 1 240); do grep -q serving "$d/registry.out" && grep -q serving "$d/apt.out" && break; sleep 0.25; done
+cp "$d/mirror.asc" "$d/other.asc" "$d/ca.crt" "$WORK/airgap-lab/hosts/ag1/fs/root/"
+check "[lab.air-gap] the golden image: its packages installed, no Debian source, no pre-seeded key, the air-gapped mark" aon ag1 \
+  '[ -e /var/lib/hakube-standins/air-gapped ] && command -v containerd gpg >/dev/null && [ ! -s /etc/apt/sources.list ] && ! ls /etc/apt/sources.list.d/*.sources /etc/apt/keyrings/kubernetes-apt-keyring.gpg 2>/dev/null'
+check "[apt.unreachable] a deb.debian.org source: apt's warnings, exit 0, the refused attempt logged" aon ag1 \
+  "echo 'deb http://deb.debian.org/debian bookworm main' > /etc/apt/sources.list; o=\$(apt-get update 2>&1); r=\$?; : > /etc/apt/sources.list; [ \$r = 0 ] && grep -qF \"W: Failed to fetch http://deb.debian.org/debian/dists/bookworm/InRelease  Temporary failure resolving 'deb.debian.org'\" <<<\"\$o\" && grep -q 'W: Some index files failed to download' <<<\"\$o\" && grep -qP '\\tapt\\tGET\\thttp://deb.debian.org/debian/dists/bookworm/InRelease\\tresolve:deb.debian.org\$' /var/log/hakube-standins/network.log"
+expect_fail "[apt.mirror-signature] InRelease signed by a key the signed-by keyring lacks: NO_PUBKEY, not signed, exit 100" \
+  "NO_PUBKEY [0-9A-F]{16}.*|is not signed" aon ag1 \
+  "echo 'deb [signed-by=/root/other.asc] $APT/core:/stable:/v1.31/deb/ /' > /etc/apt/sources.list.d/kubernetes.list; apt-get update"
+check "[apt.mirror] update verifies InRelease with gpgv and reads the mirror's index; install fetches the package" aon ag1 \
+  "echo 'deb [signed-by=/root/mirror.asc] $APT/core:/stable:/v1.31/deb/ /' > /etc/apt/sources.list.d/kubernetes.list && apt-get update >/dev/null && apt-cache madison kubeadm | grep -q '1.31.4-1.1 | $APT/core:/stable:/v1.31/deb' && apt-get install -y kubeadm=1.31.4-1.1 kubectl=1.31.4-1.1 >/dev/null && [ \"\$(kubeadm version -o short)\" = v1.31.4 ] && ! apt-cache madison kubeadm | grep -q 1.32"
+check "[aptmirror.repository] the mirror logged InRelease, Packages.gz and the .deb, asked by the host's address" \
+  grep -qP "^\\S+\\t$A\\tGET\\t/core:/stable:/v1.31/deb/pool/k/kubeadm/kubeadm_1.31.4-1.1_amd64.deb\\t200\$" "$d/apt.log"
+check "[aptmirror.repository] InRelease is clear-signed by the test's key (real gpgv)" bash -c \
+  "curl -fsS '$APT/core:/stable:/v1.31/deb/InRelease' > '$d/InRelease' && gpg --homedir '$d/gnupg' --batch --verify '$d/InRelease' 2>/dev/null"
+check "[containerd.registry-hosts] config_path and hosts.toml: crictl pull goes to the mirror with ?ns=, its CA trusted" aon ag1 \
+  "mkdir -p /etc/containerd/certs.d/registry.k8s.io && cp /root/ca.crt /etc/containerd/certs.d/registry.k8s.io/ca.crt && printf 'server = \"https://registry.k8s.io\"\\n[host.\"https://$REG\"]\\n  capabilities = [\"pull\", \"resolve\"]\\n  ca = \"/etc/containerd/certs.d/registry.k8s.io/ca.crt\"\\n' > /etc/containerd/certs.d/registry.k8s.io/hosts.toml && containerd config default | sed 's#config_path = \"\"#config_path = \"/etc/containerd/certs.d\"#' > /etc/containerd/config.toml && systemctl restart containerd && for i in \$(seq 50); do [ -S /run/containerd/containerd.sock ] && break; sleep 0.2; done && o=\$(crictl pull registry.k8s.io/pause:3.10 2>&1); echo \"\$o\"; grep -q 'Image is up to date for sha256:' <<<\"\$o\""
+check "[registry.distribution] the registry logged the tag's HEAD with ?ns=, then the index, manifest and blobs by digest" bash -c \
+  "grep -qP '\\t$A\\tHEAD\\t/v2/pause/manifests/3.10\\?ns=registry.k8s.io\\t200\$' '$d/registry.log' && [ \$(grep -cP '\\t$A\\tGET\\t/v2/pause/(manifests|blobs)/sha256:[0-9a-f]{64}\\?ns=registry.k8s.io\\t200\$' '$d/registry.log') = 4 ]"
+expect_fail "[crictl.pull-unknown] an image the mirror lacks: the mirror's 404, then the upstream, whose error containerd reports" \
+  "failed to resolve reference .*registry.k8s.io/nosuch:1.*: failed to do request: Head .*https://registry.k8s.io/v2/nosuch/manifests/1.*: dial tcp: lookup registry.k8s.io: no such host" aon ag1 "crictl pull registry.k8s.io/nosuch:1"
+expect_fail "[crictl.pull-unknown] an image its own registry lacks (hosts.toml: the server with its CA): not found" \
+  "failed to resolve reference .*$REG/k8s/nosuch:1.*: $REG/k8s/nosuch:1: not found" aon ag1 \
+  "mkdir -p /etc/containerd/certs.d/$REG && cp /root/ca.crt /etc/containerd/certs.d/$REG/ca.crt && printf 'server = \"https://$REG\"\\nca = \"/etc/containerd/certs.d/$REG/ca.crt\"\\n' > /etc/containerd/certs.d/$REG/hosts.toml && crictl pull $REG/k8s/nosuch:1"
+check "[registry.distribution] unknown names answer 404 (NAME_UNKNOWN)" grep -qP "\\t$A\\tHEAD\\t/v2/nosuch/manifests/1\\?ns=registry.k8s.io\\t404\$" "$d/registry.log"
+check "[registry.distribution] its own registry's request carries no ?ns= (not a mirror: resolver.go isProxy)" grep -qP "\\t$A\\tHEAD\\t/v2/k8s/nosuch/manifests/1\\t404\$" "$d/registry.log"
+expect_fail "[offline.resolve] a registry without a mirror: Go's lookup error, before any socket" "dial tcp: lookup quay.io: no such host" aon ag1 \
+  "crictl pull quay.io/tigera/operator:v1.38.6"
+check "[offline.resolve] the refused pull is logged on the host" aon ag1 \
+  "grep -qP '\\tcontainerd\\tHEAD\\thttps://quay.io/v2/tigera/operator/manifests/v1.38.6\\tresolve:quay.io\$' /var/log/hakube-standins/network.log"
+check "[kubeadm.image-repository] --image-repository: every image under it, CoreDNS without coredns/ (GetDNSImage)" aon ag1 \
+  "[ \"\$(kubeadm config images list --kubernetes-version v1.31.4 --image-repository $REG/k8s | tr '\\n' ' ')\" = '$REG/k8s/kube-apiserver:v1.31.4 $REG/k8s/kube-controller-manager:v1.31.4 $REG/k8s/kube-scheduler:v1.31.4 $REG/k8s/kube-proxy:v1.31.4 $REG/k8s/coredns:v1.11.3 $REG/k8s/pause:3.10 $REG/k8s/etcd:3.5.15-0 ' ]"
+expect_fail "[offline.curl] curl of pkgs.k8s.io's Release.key: curl's (6), exit 6" "^curl: \\(6\\) Could not resolve host: pkgs.k8s.io" aon ag1 \
+  "curl -fsSL -o /dev/null https://pkgs.k8s.io/core:/stable:/v1.31/deb/Release.key"
+expect_fail "[offline.curl] through an outside proxy: curl's (5)" "^curl: \\(5\\) Could not resolve proxy: proxy.example.internal" aon ag1 \
+  "https_proxy=http://proxy.example.internal:3128 curl -fsS -o /dev/null https://$REG/v2/"
+check "[offline.curl] a lab address: the real curl fetches it" aon ag1 "curl -fsS -o /dev/null $APT/core:/stable:/v1.31/deb/Release.key"
+expect_fail "[kubectl.apply-url] kubectl apply of a URL outside the lab: Go's lookup error" \
+  'error: Get "https://raw.githubusercontent.com/x/y.yaml": dial tcp: lookup raw.githubusercontent.com: no such host' aon ag1 \
+  "printf 'apiVersion: v1\\nkind: Config\\nclusters: [{name: c, cluster: {server: \"https://$A:6443\"}}]\\ncontexts: [{name: c, context: {cluster: c, user: u}}]\\ncurrent-context: c\\nusers: [{name: u, user: {token: t}}]\\n' > /root/kc && kubectl --kubeconfig /root/kc apply -f https://raw.githubusercontent.com/x/y.yaml"
+
+}
+
 part_lenient() {
 log "lenient lab: HAKUBE_LAB_LENIENT=1"
 if out=$(HAKUBE_LAB_DIR=$WORK/lenient-lab HAKUBE_LAB_LENIENT=1 bash "$LAB_SH" up 1 --prefix len --base "$NET3" 2>&1); then
@@ -687,12 +757,14 @@ fi
 # The three parts share nothing (own hosts, own addresses, own lab folders): they run side by side,
 # each into its own file, printed in order once all are done. A part that stops early (exit) fails.
 PART_PIDS=()
-for part in standalone strict lenient; do
+# HAKUBE_SELFTEST_PARTS runs some of them (while working on one stand-in); the suite runs all.
+PARTS=${HAKUBE_SELFTEST_PARTS:-standalone strict lenient airgap}
+for part in $PARTS; do
   (trap - EXIT INT TERM; "part_$part") >"$WORK/part-$part.out" 2>&1 &
   PART_PIDS+=("$!")
 done
 i=0
-for part in standalone strict lenient; do
+for part in $PARTS; do
   wait "${PART_PIDS[$i]}"
   rc=$?
   i=$((i + 1))

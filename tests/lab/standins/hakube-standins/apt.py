@@ -27,9 +27,14 @@
 #     /var/lib/hakube-standins/lib/systemd/system, which the systemctl stand-in reads in place of
 #     /usr/lib/systemd/system. Like the pkgs.k8s.io packages, kubelet is not enabled or started by
 #     the install; Debian's containerd is enabled and started.
+#   * on an air-gapped host (offline.py) apt reads its sources, proxy and keyrings and fetches
+#     from the lab's apt mirror (aptfetch.py): `update` verifies InRelease with the real gpgv and
+#     keeps the indices it fetched; `install` takes versions and dependencies from them and fetches
+#     each .deb (size and SHA256 checked); packages of no index are "Unable to locate" unless installed.
 # Does not reproduce:
-#   * no network, no signatures (the keyring file is not checked), no real dependency solver:
-#     the catalogue is a fixed list (minors 1.28-1.34, synthetic patch ranges; see CATALOGUE).
+#   * outside air-gapped hosts: no network, no signatures (the keyring file is not checked);
+#   * no real dependency solver: the catalogue is a fixed list (minors 1.28-1.34, synthetic patch
+#     ranges; see CATALOGUE), also what the lab mirror serves (aptmirror.py).
 #   * containerd is a PLACEHOLDER (hakube-standins/containerd.py): it answers --version and
 #     holds /run/containerd/containerd.sock open; it runs no containers.
 #   * /etc/default/kubelet is not created (10-kubeadm.conf reads it optionally).
@@ -46,6 +51,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
 import common  # noqa: E402
 import debian  # noqa: E402
+import offline  # noqa: E402
 
 LIB = os.path.dirname(os.path.realpath(__file__))
 # latest patch per minor (synthetic, close to pkgs.k8s.io at the time of writing)
@@ -97,6 +103,8 @@ def sources():
 def candidates(db, name):
     """[(version, origin)] newest first, from the lists fetched by the last update."""
     out = []
+    if offline.air_gapped():
+        return [(r["version"], r["origin"]) for r in db.get("index", []) if r["name"] == name]
     if name in K8S or name in ("kubernetes-cni", "cri-tools"):
         for minor in sorted(db.get("lists", []), reverse=True):
             if minor not in CATALOGUE:
@@ -338,6 +346,8 @@ def apt_get(argv):
         return 100
     _lock = AptLock(lock_timeout)  # noqa: F841
     db = load_db()
+    if cmd == "update" and offline.air_gapped():
+        return update_from_mirrors(db)
     if cmd == "update":
         minors = sources()
         n = 0
@@ -364,12 +374,47 @@ def apt_get(argv):
     return 100
 
 
+def update_from_mirrors(db):
+    """apt-get update on an air-gapped host: the sources' repositories, through aptfetch."""
+    import aptfetch
+    try:
+        records, lines, warnings = aptfetch.update(1)
+    except aptfetch.AcquireError as e:
+        print("\n".join(line for line in e.lines if not line.startswith("W: ")))
+        print("Reading package lists...")
+        for line in e.lines:
+            if line.startswith("W: "):
+                err(line)
+        err(f"E: {e}")
+        return 100
+    if lines:
+        print("\n".join(lines))
+    print("Reading package lists...")
+    for w in warnings:
+        err(w)
+    db["index"] = records
+    db["lists"] = []
+    save_db(db)
+    return 0
+
+
+def record_of(db, name, version):
+    return next((r for r in db.get("index", []) if r["name"] == name and r["version"] == version), None)
+
+
 def install(db, names, yes, opts, no_recommends=False):
     plan = {}  # name -> version
     for spec in names:
         name, _, want = spec.partition("=")
         name = name.strip()
         cands = candidates(db, name)
+        if not cands and offline.air_gapped():
+            cur = db["installed"].get(name, {}).get("version")
+            if cur:
+                print(f"{name} is already the newest version ({cur}).")
+                continue
+            err(f"E: Unable to locate package {name}")
+            return 100
         if not cands and not debian.known(name):
             real = real_installed(name)
             if real:
@@ -418,6 +463,16 @@ def install(db, names, yes, opts, no_recommends=False):
                     wanted.append((d, f"1.{minor}.0-1.1" if d == "cri-tools" else best))
             for d, v in wanted:
                 if v and d not in db["installed"] and d not in plan:
+                    if offline.air_gapped() and record_of(db, d, v) is None:
+                        if d == "iptables":
+                            continue  # a Recommends no index has is left out, as apt does
+                        err("Some packages could not be installed. This may mean that you have\n"
+                            "requested an impossible situation or if you are using the unstable\n"
+                            "distribution that some required packages have not yet been created\n"
+                            "or been moved out of Incoming.")
+                        err(f"The following packages have unmet dependencies:\n {name} : Depends: {d} but it is not installable")
+                        err("E: Unable to correct problems, you have held broken packages.")
+                        return 100
                     deps[d] = v
     for d, v in deps.items():
         plan.setdefault(d, v)
@@ -462,8 +517,19 @@ def install(db, names, yes, opts, no_recommends=False):
         if not line or line.strip().lower() not in ("", "y", "yes"):
             print("Abort.")
             return 1
-    for name, cur, ver in changes:
-        print(f"Get: {name} {ver} [stand-in]")
+    if offline.air_gapped():
+        import aptfetch
+        for i, (name, cur, ver) in enumerate(changes, 1):
+            rec = record_of(db, name, ver)
+            try:
+                size = aptfetch.download(rec)
+            except aptfetch.AcquireError as e:
+                err(f"E: {e}")
+                return 100
+            print(f"Get:{i} {rec['origin']} {name} amd64 {ver} [{size:,} B]")
+    else:
+        for name, cur, ver in changes:
+            print(f"Get: {name} {ver} [stand-in]")
     for name, cur, ver in changes:
         if cur:
             print(f"Preparing to unpack .../{name}_{ver}_amd64.deb ...\nUnpacking {name} ({ver}) over ({cur}) ...")

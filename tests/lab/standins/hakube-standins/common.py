@@ -171,6 +171,11 @@ def unb64(s):
     return base64.b64decode(s)
 
 
+def go_quote(text):
+    """text inside a Go %q-quoted log field (logrus' msg="..."): backslashes and quotes escaped."""
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
 def now_rfc3339():
     return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 

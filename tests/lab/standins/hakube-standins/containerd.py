@@ -3,19 +3,24 @@
 # as /usr/local/sbin/containerd and run by the systemctl stand-in as containerd.service.
 #
 # Reproduces: `containerd --version` (Debian's package version), `containerd config default`
-# (a short default config with the runc SystemdCgroup option, config version 2), and the
+# (a short default config, config version 2: the sandbox image, the runc SystemdCgroup option and
+# the CRI registry section with its empty config_path, as containerd 1.6's `config default`), and the
 # CRI socket /run/containerd/containerd.sock (= /var/run/...) existing and accepting
 # connections while the service runs, so prerequisite checks (kubeadm preflight, kubelet
-# start-up) see a running runtime.
+# start-up) see a running runtime. At start it keeps a copy of /etc/containerd/config.toml as it
+# read it (/run/hakube-standins/containerd/config.toml): containerd reads its config only at start,
+# and the air-gapped pulls (registryclient.py) follow the registry settings it started with.
 # Does not reproduce: everything else. It runs no containers, answers no CRI/gRPC call (it
-# accepts and closes connections), reads no config file, pulls no images.
+# accepts and closes connections), pulls no images itself (registryclient.py does, in the caller).
 import os
+import shutil
 import signal
 import socket
 import sys
 
 VERSION = os.environ.get("HAKUBE_PKG_VERSION", "1.6.20~ds1-1+b1")
 SOCK = "/run/containerd/containerd.sock"
+STARTED_CONFIG = "/run/hakube-standins/containerd/config.toml"
 
 DEFAULT_CONFIG = """disabled_plugins = []
 imports = []
@@ -42,6 +47,17 @@ version = 2
 
           [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
             SystemdCgroup = false
+
+    [plugins."io.containerd.grpc.v1.cri".registry]
+      config_path = ""
+
+      [plugins."io.containerd.grpc.v1.cri".registry.auths]
+
+      [plugins."io.containerd.grpc.v1.cri".registry.configs]
+
+      [plugins."io.containerd.grpc.v1.cri".registry.headers]
+
+      [plugins."io.containerd.grpc.v1.cri".registry.mirrors]
 """
 
 
@@ -52,6 +68,12 @@ def main(argv):
     if argv[:2] == ["config", "default"]:
         sys.stdout.write(DEFAULT_CONFIG)
         return 0
+    os.makedirs(os.path.dirname(STARTED_CONFIG), exist_ok=True)
+    try:
+        shutil.copyfile("/etc/containerd/config.toml", STARTED_CONFIG)
+    except OSError:
+        if os.path.exists(STARTED_CONFIG):
+            os.unlink(STARTED_CONFIG)
     os.makedirs(os.path.dirname(SOCK), exist_ok=True)
     try:
         os.unlink(SOCK)

@@ -290,8 +290,11 @@ def cmd_pull(argv):
     _, rest = parse(argv, set(), {"creds", "auth", "u", "username", "p", "pod-config", "pull-timeout"})
     if len(rest) != 1:
         fatal("Incorrect Usage: pull requires exactly one image")
-    images.pull(rest[0])
-    print(f"Image is up to date for {images.image_id(rest[0])}")
+    try:
+        images.pull(rest[0])
+    except images.PullError as e:
+        fatal(f"pulling image: rpc error: code = Unknown desc = {common.go_quote(str(e))}")
+    print(f"Image is up to date for {images.load()[rest[0]]['id']}")
     return 0
 
 

@@ -978,13 +978,22 @@ def control_plane_images(cc, version=None):
     repo = cc.get("imageRepository", "registry.k8s.io")
     out_list = [f"{repo}/{c}:{version}" for c in ("kube-apiserver", "kube-controller-manager", "kube-scheduler",
                                                    "kube-proxy")]
-    dns = cc.get("dns") or {}
-    out_list.append(f"{dns.get('imageRepository') or repo + '/coredns'}/coredns:{dns.get('imageTag') or COREDNS.get(minor, 'v1.11.3')}")
+    out_list.append(dns_image(cc, minor))
     out_list.append(f"{repo}/pause:{PAUSE.get(minor, '3.10')}")
     local = (cc.get("etcd") or {}).get("local")
     if local is not None:
         out_list.append(f"{local.get('imageRepository') or repo}/etcd:{local.get('imageTag') or ETCD_IMAGES.get(minor, '3.5.15-0')}")
     return out_list
+
+
+def dns_image(cc, minor):
+    """images.GetDNSImage: dns.imageRepository, else imageRepository; only the default registry
+    (registry.k8s.io) keeps CoreDNS under coredns/coredns, a custom repository has it as coredns."""
+    dns = cc.get("dns") or {}
+    repo = dns.get("imageRepository") or cc.get("imageRepository") or "registry.k8s.io"
+    if repo == "registry.k8s.io":
+        repo += "/coredns"
+    return f"{repo}/coredns:{dns.get('imageTag') or COREDNS.get(minor, 'v1.11.3')}"
 
 
 def pull_images(cc, prefix="[preflight]", version=None):
@@ -1001,7 +1010,16 @@ def pull_images(cc, prefix="[preflight]", version=None):
         out("[preflight] This might take a minute or two, depending on the speed of your internet connection")
         out("[preflight] You can also perform this action beforehand using 'kubeadm config images pull'")
     for img in control_plane_images(cc, version):
-        images.pull(img)
+        try:
+            images.pull(img)
+        except images.PullError as e:
+            # checks.go ImagePullCheck (preflight) and `config images pull`: the CRI's error, as kubeadm wraps it
+            if prefix == "[preflight]":
+                raise Fail("[preflight] Some fatal errors occurred:\n"
+                           f"\t[ERROR ImagePull]: failed to pull image {img}: rpc error: code = Unknown desc = {e}\n"
+                           "[preflight] If you know what you are doing, you can make a check non-fatal with "
+                           "`--ignore-preflight-errors=...`")
+            raise Fail(f"failed to pull image \"{img}\": rpc error: code = Unknown desc = {e}")
         if prefix != "[preflight]":
             out(f"{prefix} Pulled {img}")
 
@@ -1945,7 +1963,8 @@ def cmd_init_phase(argv):
 
 
 def cmd_config(argv):
-    """`kubeadm config images list|pull [--config FILE] [--kubernetes-version V]`."""
+    """`kubeadm config images list|pull [--config FILE] [--kubernetes-version V] [--image-repository R]`
+    (cmd/config.go: --image-repository sets the ClusterConfiguration's imageRepository)."""
     flags, pos = parse_flags(argv)
     if pos[:1] != ["images"] or pos[1:2] not in (["list"], ["pull"]):
         raise Fail(f"unknown command \"{' '.join(pos)}\" for \"kubeadm config\" (the lab stand-in has images list|pull)")
@@ -1954,6 +1973,8 @@ def cmd_config(argv):
     if flags.get("kubernetes-version"):
         v = flags["kubernetes-version"]
         cc["kubernetesVersion"] = v if v.startswith("v") else "v" + v
+    if flags.get("image-repository"):
+        cc["imageRepository"] = flags["image-repository"]
     if pos[1] == "list":
         for img in control_plane_images(cc):
             out(img)

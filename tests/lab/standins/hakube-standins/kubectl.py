@@ -22,7 +22,9 @@
 #     and index.tsv); output "<kind>.<group>/<name> created|configured" per object.
 #   * `version [--client] [-o json|yaml]`, `cluster-info`, `config view`.
 # Does not reproduce: any other resource or verb, server-side apply, watches, pods (drain
-# evicts nothing), URLs are recorded, not fetched (the lab has no network), plugins. Falling
+# evicts nothing), URLs are recorded, not fetched (the lab has no network; on an air-gapped
+# host, offline.py, a URL is fetched: a lab address answers, anything else fails as Go's
+# net/http fails without a route or a resolver, before any socket), plugins. Falling
 # back to /etc/kubernetes/admin.conf when no kubeconfig is set is a lab convenience; real
 # kubectl would talk to http://localhost:8080 and fail.
 import datetime
@@ -405,6 +407,25 @@ def cmd_delete(api, flags, pos):
     return rc
 
 
+def fetch_url(src):
+    """None outside air-gapped labs (the URL is recorded only); the body of the URL on an air-gapped
+    host (cli-runtime's resource builder: http.Get, a non-200 status refused)."""
+    import offline
+    if not offline.air_gapped():
+        return None
+    try:
+        status, _, body = offline.fetch("kubectl", src, proxy=offline.go_proxy(src, os.environ))
+    except offline.Unreachable as e:
+        why = f"dial tcp: lookup {e.host}: no such host" if e.kind == "resolve" else \
+            f"dial tcp {e.host}:{e.port}: connect: network is unreachable"
+        raise Fail(f"error: Get \"{src}\": {why}")
+    except OSError as e:
+        raise Fail(f"error: Get \"{src}\": {e}")
+    if status != 200:
+        raise Fail(f"error: unable to read URL \"{src}\", server reported {status}, status code={status}")
+    return body.decode()
+
+
 def cmd_apply(api, flags, pos, verb):
     if flags.get("k"):
         raise Fail("error: -k (kustomize) is not supported by the lab stand-in")
@@ -417,7 +438,7 @@ def cmd_apply(api, flags, pos, verb):
         if src == "-":
             texts.append((src, sys.stdin.read()))
         elif re.match(r"^https?://", src):
-            texts.append((src, None))
+            texts.append((src, fetch_url(src)))
         else:
             if not os.path.exists(src):
                 raise Fail(f"error: the path \"{src}\" does not exist")

@@ -214,13 +214,21 @@ class Pods:
                     "pod_id": hashlib.sha256(f"{name}:{digest}:{pod}".encode()).hexdigest(),
                     "pod_name": f"{pod}-{socket.gethostname().lower()}",
                     "namespace": (manifest.get("metadata") or {}).get("namespace", "kube-system")})
-        if argv is not None and image and not common.lenient() and not images.present(images.sandbox_image()):
-            # containerd pulls its sandbox (pause) image for the pod's sandbox first
-            log("I", f"pulling sandbox image {images.sandbox_image()} for static pod {pod}")
-            images.pull(images.sandbox_image())
-        if argv is not None and image and not common.lenient() and not images.present(image):
-            log("I", f"pulling image {image} for static pod {pod}")
-            images.pull(image)
+        try:
+            if argv is not None and image and not common.lenient() and not images.present(images.sandbox_image()):
+                # containerd pulls its sandbox (pause) image for the pod's sandbox first
+                log("I", f"pulling sandbox image {images.sandbox_image()} for static pod {pod}")
+                images.pull(images.sandbox_image())
+            if argv is not None and image and not common.lenient() and not images.present(image):
+                log("I", f"pulling image {image} for static pod {pod}")
+                images.pull(image)
+        except images.PullError as e:
+            # ErrImagePull: the pod does not start; the next sync retries after the back-off
+            log("E", f"static pod {pod}: ErrImagePull: {e}")
+            rec.update({"pid": 0, "started": time.time()})
+            self.recs[name] = rec
+            self.save(rec)
+            return
         if argv is None:
             log("E", f"static pod {name}: image {comp} cannot run in the lab (no container runtime)")
             rec["unsupported"] = True

@@ -1,0 +1,180 @@
+using System.Runtime.Versioning;
+using HaKube.Tests.Lab;
+
+namespace HaKube.Tests.EndToEnd;
+
+/// <summary>
+/// An air-gapped site on the lab: one control plane and one worker (`lab.sh air-gap`: no route
+/// beyond the lab, their Debian packages from the site's golden image, no Debian source), a lab
+/// registry and a lab apt mirror standing for the site's own (LabMirrors). The spec points
+/// images.repository and packages at them (the registry's CA as a registryMirrors entry of its
+/// own host, the mirror's key by file and fingerprint) and uses `cni: None`: HaKube has no offline
+/// path for Calico's operator manifests yet. apply converges; the mirrors' logs hold every image
+/// and package each host asked for, the hosts' network logs hold nothing else, a second plan is
+/// empty, and a fetch from outside does fail there (the lab really is air-gapped). The tests run
+/// in order on one lab.
+/// </summary>
+[TestFixture]
+[Category("Lab")]
+[Order(15)]
+[SupportedOSPlatform("linux")]
+public sealed class AirGappedLabTests
+{
+    // The Debian packages of the golden image: what PrepareHost would otherwise install from Debian
+    // (HaKube's spec.packages covers the Kubernetes repository only).
+    private static readonly string[] GoldenPackages = ["containerd", "curl", "gpg", "conntrack", "socat", "ethtool", "ebtables", "iptables", "ca-certificates"];
+
+    // kubeadm 1.31.4's images (kubeadm config images list), under the custom repository: CoreDNS without its coredns/ folder.
+    private static readonly string[] ControlPlaneImages =
+        ["kube-apiserver:v1.31.4", "kube-controller-manager:v1.31.4", "kube-scheduler:v1.31.4", "kube-proxy:v1.31.4", "coredns:v1.11.3", "pause:3.10", "etcd:3.5.15-0"];
+
+    private static readonly string[] WorkerImages = ["kube-proxy:v1.31.4", "pause:3.10"];
+
+    private static readonly string[] Packages =
+        ["kubelet_1.31.4-1.1", "kubeadm_1.31.4-1.1", "kubectl_1.31.4-1.1", "cri-tools_1.31.0-1.1", "kubernetes-cni_1.5.1-1.1"];
+
+    private LabCluster? _cluster;
+    private LabMirrors? _mirrors;
+
+    private LabCluster Cluster => _cluster ?? throw new InvalidOperationException("lab not started");
+
+    private LabMirrors Mirrors => _mirrors ?? throw new InvalidOperationException("mirrors not started");
+
+    [OneTimeSetUp]
+    public async Task StartLab()
+    {
+        _mirrors = await LabMirrors.StartAsync(LabOptions.Isolated("127.0.180.200"), LabOptions.Isolated("127.0.180.201"));
+        var m = _mirrors;
+        _cluster = await LabCluster.StartAsync(2, new LabOptions("hkag", "127.0.180"), h => $$"""
+            apiVersion: hakube.io/v1alpha1
+            kind: HaCluster
+            metadata: {name: e2e-air-gapped}
+            spec:
+              kubernetesVersion: v1.31.4
+              controlPlaneEndpoint: {host: "{{h[0].Address}}", port: 6443}
+              loadBalancer: {provider: External}
+              etcd: {topology: Stacked}
+              allowNonHighlyAvailable: true
+              networking: {cni: None}
+              images:
+                repository: "{{m.Registry}}/k8s"
+                registryMirrors:
+                - {registry: "{{m.Registry}}", url: "{{m.RegistryUrl}}", caFile: certs/registry-ca.crt}
+              packages:
+                repository: "{{m.AptUrl}}"
+                keyFile: keys/mirror-key.asc
+                keyFingerprint: {{m.KeyFingerprint}}
+              ssh: {privateKeyFile: keys/id_ed25519, knownHostsFile: keys/known_hosts}
+              hosts:
+              - {name: {{h[0].Name}}, address: "{{h[0].Address}}", roles: [ControlPlane]}
+              - {name: {{h[1].Name}}, address: "{{h[1].Address}}", roles: [Worker]}
+
+            """);
+        Directory.CreateDirectory(Path.Combine(_cluster.Folder, "certs"));
+        File.Copy(m.CaPath, Path.Combine(_cluster.Folder, "certs", "registry-ca.crt"));
+        File.Copy(m.KeyPath, Path.Combine(_cluster.Folder, "keys", "mirror-key.asc"));
+        foreach (var host in _cluster.Lab.Hosts)
+        {
+            await _cluster.Lab.AirGapAsync(host, GoldenPackages);
+        }
+    }
+
+    [OneTimeTearDown]
+    public async Task StopLab()
+    {
+        if (_cluster is not null)
+        {
+            await _cluster.DisposeAsync();
+        }
+
+        if (_mirrors is not null)
+        {
+            await _mirrors.DisposeAsync();
+        }
+    }
+
+    [Test, Order(1)]
+    public async Task Apply_AirGappedHosts_ConvergesAndTheNextPlanIsEmpty()
+    {
+        var (exit, output, error) = await LabCluster.RunAsync("apply", "-f", Cluster.Manifest, "--yes", "--state-dir", Cluster.StateDir);
+        await TestContext.Out.WriteLineAsync(output + error);
+        var (planExit, plan, planError) = await LabCluster.RunAsync("plan", "-f", Cluster.Manifest, "--state-dir", Cluster.StateDir);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.Zero, output + error);
+            Assert.That(output, Does.Contain("InitControlPlane").And.Contain("JoinWorker"));
+            Assert.That(planExit, Is.Zero, plan + planError);
+        });
+    }
+
+    [Test, Order(2)]
+    public void MirrorLogs_AfterApply_HoldEveryImageAndPackageEachHostAskedFor()
+    {
+        var (controlPlane, worker) = (Cluster.Lab.Hosts[0], Cluster.Lab.Hosts[1]);
+        var images = LabMirrors.ReadLog(Mirrors.RegistryLogPath);
+        var packages = LabMirrors.ReadLog(Mirrors.AptLogPath);
+
+        // A pull resolves its tag with HEAD .../manifests/TAG (then fetches by digest).
+        List<string> Resolved(string client) =>
+            [.. images.Where(r => r.Client == client && r.Method == "HEAD").Select(r => r.Path["/v2/k8s/".Length..].Replace("/manifests/", ":", StringComparison.Ordinal)).Order(StringComparer.Ordinal)];
+        List<string> Debs(string client) =>
+            [.. packages.Where(r => r.Client == client && r.Path.EndsWith("_amd64.deb", StringComparison.Ordinal)).Select(r => r.Path[(r.Path.LastIndexOf('/') + 1)..^"_amd64.deb".Length]).Order(StringComparer.Ordinal)];
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Resolved(controlPlane.Address), Is.EqualTo(ControlPlaneImages.Order(StringComparer.Ordinal)), "the control plane pulled kubeadm's images, each once, from the repository");
+            Assert.That(Resolved(worker.Address), Is.EqualTo(WorkerImages.Order(StringComparer.Ordinal)), "the worker pulled kube-proxy and pause");
+            Assert.That(Debs(controlPlane.Address), Is.EqualTo(Packages.Order(StringComparer.Ordinal)));
+            Assert.That(Debs(worker.Address), Is.EqualTo(Packages.Order(StringComparer.Ordinal)));
+            foreach (var host in new[] { controlPlane, worker })
+            {
+                Assert.That(packages.Where(r => r.Client == host.Address).Select(r => r.Path), Does.Contain("/core:/stable:/v1.31/deb/InRelease").And.Contain("/core:/stable:/v1.31/deb/Packages.gz"), host.Name);
+            }
+
+            Assert.That(images.Concat(packages).Where(r => r.Status != 200), Is.Empty, "every request was answered (nothing unknown was asked for)");
+            Assert.That(images.Concat(packages).Select(r => r.Client).Distinct(), Is.SubsetOf(new[] { controlPlane.Address, worker.Address }));
+        });
+    }
+
+    [Test, Order(3)]
+    public async Task NetworkLogs_AfterApply_NameOnlyTheMirrors()
+    {
+        foreach (var host in Cluster.Lab.Hosts)
+        {
+            var log = host.PathOnMachine("/var/log/hakube-standins/network.log");
+            var lines = File.Exists(log) ? await File.ReadAllLinesAsync(log) : [];
+            var attempts = lines.Select(l => l.Split('\t')).Select(f => (Tool: f[1], Url: f[3], Outcome: f[4])).ToList();
+            var images = await Cluster.Lab.ShellAsync(host, "crictl images 2>/dev/null | tail -n +2 | awk '{print $1}' | sort -u");
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(attempts.Select(a => a.Tool).Distinct(), Is.SubsetOf(new[] { "apt", "containerd" }), host.Name);
+                Assert.That(attempts.Where(a => a.Outcome != "200"), Is.Empty, $"{host.Name}: no refused or failed attempt");
+                Assert.That(attempts.Where(a => !a.Url.StartsWith(Mirrors.RegistryUrl + "/", StringComparison.Ordinal) && !a.Url.StartsWith(Mirrors.AptUrl + "/", StringComparison.Ordinal)), Is.Empty, $"{host.Name}: only the mirrors were asked");
+                Assert.That(attempts, Has.Count.GreaterThan(10), host.Name);
+                Assert.That(images.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.Not.Empty.And.All.StartsWith(Mirrors.Registry + "/k8s/"), $"{host.Name}: containerd holds the repository's images only");
+            });
+        }
+    }
+
+    [Test, Order(4)]
+    public async Task Fetches_FromOutsideTheLab_FailAsOnAnAirGappedHost()
+    {
+        var worker = Cluster.Lab.Hosts[1];
+
+        var curl = await Cluster.Lab.ShellAsync(worker, "curl -fsSL -o /dev/null https://pkgs.k8s.io/core:/stable:/v1.31/deb/Release.key");
+        var pull = await Cluster.Lab.ShellAsync(worker, "crictl pull registry.k8s.io/pause:3.10");
+        var log = await File.ReadAllTextAsync(worker.PathOnMachine("/var/log/hakube-standins/network.log"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(curl.ExitCode, Is.EqualTo(6), curl.StandardError);
+            Assert.That(curl.StandardError, Does.Contain("Could not resolve host: pkgs.k8s.io"));
+            Assert.That(pull.ExitCode, Is.Not.Zero);
+            Assert.That(pull.StandardError, Does.Contain("lookup registry.k8s.io: no such host"));
+            Assert.That(log, Does.Contain("\tcurl\tGET\thttps://pkgs.k8s.io/core:/stable:/v1.31/deb/Release.key\tresolve:pkgs.k8s.io"));
+            Assert.That(log, Does.Contain("\tcontainerd\tHEAD\thttps://registry.k8s.io/v2/pause/manifests/3.10\tresolve:registry.k8s.io"));
+        });
+    }
+}
