@@ -6,16 +6,17 @@ using HaKube.Model.Api;
 namespace HaKube.Actions.Rendering;
 
 /// <summary>
-/// Reads what spec.images.registryMirrors[].ca* and spec.packages.key* name, through a reader that
+/// Reads what spec.images.registryMirrors[].ca*, spec.packages.key* and
+/// spec.networking.calico.operatorManifests[] name, through a reader that
 /// knows the source (files beside the manifest, or Secrets), and checks it is what it claims to be
 /// before it goes onto any host: a CA is UTF-8 PEM holding at least one certificate .NET can parse,
 /// and nothing else of note (never a private key); a signing key is an ASCII-armored OpenPGP public
-/// key block.
+/// key block; an operator manifest is UTF-8 text whose bytes have the SHA-256 its entry pins.
 /// </summary>
 public static class ReferencedContentReader
 {
-    /// <summary>Reads one source: the field it is named in, the file (directory mode) or Secret (custom-resource mode), its bound.</summary>
-    public delegate Task<byte[]> SourceReader(string field, string? file, SecretKeyRef? secret, long maxBytes, CancellationToken cancellationToken);
+    /// <summary>Reads one source: the file (directory mode) or Secret (custom-resource mode), within its bound.</summary>
+    public delegate Task<byte[]> SourceReader(ReferencedSource source, CancellationToken cancellationToken);
 
     /// <exception cref="InvalidOperationException">A source cannot be read or is not what its field says; the message names the field.</exception>
     public static async Task<ReferencedContent> ReadAsync(HaClusterSpec spec, SourceReader read, CancellationToken cancellationToken)
@@ -33,18 +34,41 @@ public static class ReferencedContentReader
             }
 
             var field = $"spec.images.registryMirrors[{i}].ca";
-            var bytes = await read(field, mirror.CaFile, mirror.CaSecretRef, ImagesSpec.MaxCaBytes, cancellationToken);
+            var bytes = await read(ReferencedSource.Of(field, mirror.CaFile, mirror.CaSecretRef, ImagesSpec.MaxCaBytes), cancellationToken);
             cas[mirror.Registry] = CheckCertificates(field, bytes);
         }
 
         string? key = null;
         if (spec.Packages is { } packages && (packages.KeyFile is not null || packages.KeySecretRef is not null))
         {
-            var bytes = await read("spec.packages.key", packages.KeyFile, packages.KeySecretRef, PackagesSpec.MaxKeyBytes, cancellationToken);
+            var bytes = await read(ReferencedSource.Of("spec.packages.key", packages.KeyFile, packages.KeySecretRef, PackagesSpec.MaxKeyBytes), cancellationToken);
             key = CheckPublicKey("spec.packages.key", bytes);
         }
 
-        return new ReferencedContent(cas, key);
+        var calico = new List<string>();
+        var operators = spec.Networking.Cni == CniPlugin.Calico ? spec.Networking.Calico?.OperatorManifests ?? [] : [];
+        for (var i = 0; i < operators.Count; i++)
+        {
+            var field = $"spec.networking.calico.operatorManifests[{i}]";
+            var source = new ReferencedSource(field + ".file", operators[i].File, field + ".secretRef", operators[i].SecretRef, CalicoSpec.MaxOperatorManifestBytes);
+            calico.Add(CheckPinned(field, await read(source, cancellationToken), operators[i].Sha256));
+        }
+
+        return new ReferencedContent(cas, key) { CalicoOperatorManifests = calico };
+    }
+
+    /// <summary>The text when <paramref name="bytes"/> have the SHA-256 <paramref name="sha256"/> and are UTF-8; byte for byte, so the host's copy keeps that hash.</summary>
+    public static string CheckPinned(string field, byte[] bytes, string sha256)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        var actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        if (actual != sha256)
+        {
+            // Both hashes, never the content.
+            throw new InvalidOperationException($"{field}: the content has SHA-256 {actual}; expected {sha256} (its sha256)");
+        }
+
+        return Text(field, bytes, "a Kubernetes manifest (YAML)");
     }
 
     /// <summary>The PEM text when it holds one or more certificates and no private key.</summary>
@@ -112,4 +136,17 @@ public static class ReferencedContentReader
             throw new InvalidOperationException($"{field}: not UTF-8 text, so not {what}", e);
         }
     }
+}
+
+/// <summary>One file-or-Secret source and the fields that name each.</summary>
+/// <param name="FileField">The field naming the file (directory mode).</param>
+/// <param name="File">The file, relative to the manifest; null when none is named.</param>
+/// <param name="SecretField">The field naming the Secret key (custom-resource mode).</param>
+/// <param name="Secret">The Secret key; null when none is named.</param>
+/// <param name="MaxBytes">The most that is read.</param>
+public sealed record ReferencedSource(string FileField, string? File, string SecretField, SecretKeyRef? Secret, long MaxBytes)
+{
+    /// <summary>A source named by FIELDFile and FIELDSecretRef.</summary>
+    public static ReferencedSource Of(string field, string? file, SecretKeyRef? secret, long maxBytes) =>
+        new(field + "File", file, field + "SecretRef", secret, maxBytes);
 }

@@ -1,20 +1,24 @@
 using HaKube.Actions.Rendering;
 using HaKube.Actions.Ssh;
+using HaKube.Model.Api;
+using HaKube.Model.Facts;
 using HaKube.Model.Planning;
 
 namespace HaKube.Actions.Steps;
 
 /// <summary>
 /// The pod network, applied with the admin kubeconfig on the first control plane: the Calico
-/// operator and its CRDs created from the pinned release (objects that already exist are fine),
-/// then the rendered Installation (the spec's podSubnet) applied, retrying while the new CRDs are
-/// not yet served. kubectl fetches the operator manifests through spec.proxy, if any (NO_PROXY keeps
+/// operator and its CRDs created (objects that already exist are fine), then the rendered
+/// Installation (the spec's podSubnet) applied, retrying while the new CRDs are not yet served. The
+/// operator manifests are the spec's (spec.networking.calico.operatorManifests, their hashes checked
+/// when read), written to the host first and created from there, so nothing is fetched; without
+/// them kubectl fetches the Calico release's from GitHub, through spec.proxy if any (NO_PROXY keeps
 /// the API server direct). The rendered file is moved into place only after kubectl accepted it, so its
 /// presence is the record that this exact network configuration was applied.
 /// </summary>
 public sealed class InstallPodNetworkStep : IStep
 {
-    private const string Pending = HaKube.Model.Facts.KnownPaths.HaKubeConfig + "/.calico-pending";
+    private const string Pending = KnownPaths.HaKubeConfig + "/.calico-pending";
 
     public StepKind Kind => StepKind.InstallPodNetwork;
 
@@ -29,10 +33,32 @@ public sealed class InstallPodNetworkStep : IStep
 
         var name = planStep.Hosts.Count > 0 ? planStep.Hosts[0] : ManagedFiles.FirstControlPlane(context.Spec).Name;
         var file = new ManagedFile(CalicoManifestRenderer.ManifestPath, manifest, "0644", Kind);
+        var local = CalicoManifestRenderer.LocalOperatorManifests(context.Spec, context.Material.Referenced)
+            .Select(f => new ManagedFile(f.Path, f.Content, "0644", Kind)).ToList();
+        await HostCommands.SyncFilesAsync(context, name, Kind, local, cancellationToken);
         await HostCommands.UploadAsync(context, name, Kind, file with { Path = Pending }, cancellationToken);
-        var operators = string.Join(' ', CalicoManifestRenderer.OperatorManifests.Select(u => "-f " + ShellQuote.Quote(u)));
-        var script = ShellSnippets.Prelude + ShellSnippets.ProxyExports(context.Spec) + $$"""
+        await HostCommands.RunAsync(context, name, Kind, "install the Calico pod network", Script(context.Spec, local.Select(f => f.Path).ToList()), cancellationToken, context.KubeadmTimeout);
+        await HostCommands.VerifyFilesAsync(context, name, Kind, [.. local, file], cancellationToken);
+    }
+
+    /// <summary>
+    /// The script run on the first control plane once <paramref name="localManifests"/> (the spec's
+    /// operator manifests, if any) and the rendered resources are there. Copies left by a longer list
+    /// of operator manifests are removed.
+    /// </summary>
+    public static string Script(HaClusterSpec spec, IReadOnlyList<string> localManifests)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(localManifests);
+        var sources = localManifests.Count > 0 ? localManifests : CalicoManifestRenderer.OperatorManifests;
+        var operators = string.Join(' ', sources.Select(u => "-f " + ShellQuote.Quote(u)));
+        // No path is /dev/null/none: with no local manifests every old copy goes.
+        var keep = localManifests.Count > 0 ? string.Join('|', localManifests.Select(ShellQuote.Quote)) : "/dev/null/none";
+        return ShellSnippets.Prelude + ShellSnippets.ProxyExports(spec) + $$"""
             k() { kubectl --kubeconfig /etc/kubernetes/admin.conf --request-timeout=30s "$@"; }
+            for f in {{KnownPaths.HaKubeConfig}}/calico-operator-*.yaml; do
+              case "$f" in {{keep}}) ;; *) rm -f -- "$f" ;; esac
+            done
             if ! out=$(k create {{operators}} 2>&1); then
               if printf '%s\n' "$out" | grep -i error | grep -qv AlreadyExists; then printf '%s\n' "$out" >&2; fail "kubectl create of the Calico operator failed"; fi
             fi
@@ -45,7 +71,5 @@ public sealed class InstallPodNetworkStep : IStep
             mv -f {{Pending}} {{CalicoManifestRenderer.ManifestPath}}
 
             """;
-        await HostCommands.RunAsync(context, name, Kind, "install the Calico pod network", script, cancellationToken, context.KubeadmTimeout);
-        await HostCommands.VerifyFilesAsync(context, name, Kind, [file], cancellationToken);
     }
 }

@@ -11,7 +11,7 @@ namespace HaKube.Actions.Steps;
 /// Every file HaKube keeps on each host, rendered from the spec and the cluster material: the node
 /// files PrepareHost writes (kernel modules, sysctls, the package source), PKI files (control
 /// planes: the shared CAs; external etcd members: their certificates), an external member's kubelet
-/// and kubeadm configuration, haproxy.cfg, and the pod network manifest on the first control plane. One source for both the
+/// and kubeadm configuration, haproxy.cfg, and the pod network's manifests on the first control plane. One source for both the
 /// steps that write files and the desired state the planner compares, so the two cannot disagree.
 /// </summary>
 public static class ManagedFiles
@@ -63,6 +63,7 @@ public static class ManagedFiles
 
         if (controlPlane && host.Name == FirstControlPlane(spec).Name && CalicoManifestRenderer.Render(spec) is { } calico)
         {
+            files.AddRange(CalicoManifestRenderer.LocalOperatorManifests(spec, material.Referenced).Select(f => new ManagedFile(f.Path, f.Content, "0644", StepKind.InstallPodNetwork)));
             files.Add(new ManagedFile(CalicoManifestRenderer.ManifestPath, calico, "0644", StepKind.InstallPodNetwork));
         }
 

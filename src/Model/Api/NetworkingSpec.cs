@@ -26,6 +26,9 @@ public sealed record NetworkingSpec
 
     [Description("Pod network plugin HaKube installs: Calico or None. Defaults to Calico.")]
     public CniPlugin Cni { get; init; } = CniPlugin.Calico;
+
+    [Description("With cni: Calico, where its Tigera operator manifests come from (see calico.operatorManifests). Refused with cni: None.")]
+    public CalicoSpec? Calico { get; init; }
 }
 
 /// <summary>Pod network plugins HaKube can install.</summary>

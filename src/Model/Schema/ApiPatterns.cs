@@ -37,6 +37,9 @@ public static class ApiPatterns
 
     public const string Fingerprint = "^([0-9A-F]{40}|[0-9A-F]{64})$";
 
+    /// <summary>A SHA-256 as sha256sum prints it.</summary>
+    public const string Sha256 = "^[0-9a-f]{64}$";
+
     /// <summary>A host name, a .domain suffix, an IP address or a CIDR.</summary>
     public const string NoProxy = "^[.]?[0-9a-z][-0-9a-z.:]*(/[0-9]{1,3})?$";
 

@@ -90,6 +90,11 @@ public static class CrdGenerator
             // A list's constraints are its items' (a host name pattern on etcd.hosts constrains each name).
             schema["type"] = "array";
             schema["items"] = SchemaOf(element, "", property);
+            if (property?.GetCustomAttribute<MaxLengthAttribute>() is { } count)
+            {
+                schema["maxItems"] = count.Length; // the list's own bound, unlike the constraints above
+            }
+
             Describe(schema, description);
             return schema;
         }

@@ -20,6 +20,7 @@ public static class HaClusterValidator
         DrainRules.Check(scope);
         LoadBalancerRules.Check(scope);
         NetworkRules.Check(scope);
+        CalicoRules.Check(scope);
         SshRules.Check(scope);
         ImageRules.Check(scope);
         PackageRules.Check(scope);

@@ -11,6 +11,12 @@ public interface IReferencedFiles
     /// or absolute) as a file of at most <paramref name="maxBytes"/>; null when it can be read.
     /// </summary>
     ReferencedFileProblem? Check(string manifestFile, string path, long maxBytes);
+
+    /// <summary>
+    /// The SHA-256 of the file's bytes (lower-case hex), for files pinned by a hash; null when it
+    /// cannot be read (<see cref="Check"/> says why) or the implementation does not read files.
+    /// </summary>
+    string? Sha256(string manifestFile, string path, long maxBytes);
 }
 
 /// <summary>Why a named file cannot be used.</summary>

@@ -10,18 +10,22 @@ namespace HaKube.Model.Validation;
 /// </summary>
 internal static class ReferencedSourceRules
 {
-    public static void Check(ValidationScope scope, string? file, SecretKeyRef? secret, string field, string what, long maxBytes)
+    public static void Check(ValidationScope scope, string? file, SecretKeyRef? secret, string field, string what, long maxBytes) =>
+        Check(scope, file, secret, $"{field}File", $"{field}SecretRef", what, maxBytes);
+
+    /// <summary>The same, for a file and Secret whose field names are not FIELDFile and FIELDSecretRef.</summary>
+    public static void Check(ValidationScope scope, string? file, SecretKeyRef? secret, string fileField, string secretField, string what, long maxBytes)
     {
         if (scope.Options.Mode == ManifestMode.CustomResource)
         {
             if (file is not null)
             {
-                scope.Error($"{field}File", $"a custom resource has no files beside it, so {LastName(field)}File is never read; expected {LastName(field)}SecretRef: {{name, key}} naming a Secret in the HaCluster's namespace");
+                scope.Error(fileField, $"a custom resource has no files beside it, so {LastName(fileField)} is never read; expected {LastName(secretField)}: {{name, key}} naming a Secret in the HaCluster's namespace");
             }
 
             if (secret is not null)
             {
-                SshRules.CheckSecretRef(scope, secret, $"{field}SecretRef");
+                SshRules.CheckSecretRef(scope, secret, secretField);
             }
 
             return;
@@ -29,13 +33,13 @@ internal static class ReferencedSourceRules
 
         if (file is not null)
         {
-            SshRules.CheckFile(scope, file, $"{field}File", what, maxBytes);
+            SshRules.CheckFile(scope, file, fileField, what, maxBytes);
         }
 
         if (secret is not null)
         {
             // Left unread in this mode (a manifest may carry both), but its grammar still holds.
-            SshRules.CheckSecretRef(scope, secret, $"{field}SecretRef");
+            SshRules.CheckSecretRef(scope, secret, secretField);
         }
     }
 

@@ -49,7 +49,7 @@ public sealed class SecretSessionOpener(HaClusterApi api, SshConnectionPool pool
         }
     }
 
-    /// <summary>The mirrors' CAs and the package key from the Secrets the spec names (caSecretRef, keySecretRef).</summary>
+    /// <summary>The mirrors' CAs, the package key and Calico's operator manifests from the Secrets the spec names (caSecretRef, keySecretRef, secretRef).</summary>
     private async Task<ReferencedContent> ReferencedAsync(LoadedManifest manifest, CancellationToken cancellationToken)
     {
         var ns = manifest.Cluster.Metadata.Namespace ?? "";
@@ -57,17 +57,17 @@ public sealed class SecretSessionOpener(HaClusterApi api, SshConnectionPool pool
         {
             return await ReferencedContentReader.ReadAsync(
                 manifest.Cluster.Spec,
-                async (field, _, secret, maxBytes, token) =>
+                async (source, token) =>
                 {
-                    if (secret is null)
+                    if (source.Secret is not { } secret)
                     {
-                        throw new InvalidOperationException($"{field}SecretRef: custom-resource mode reads this from a Secret; this HaCluster names none");
+                        throw new InvalidOperationException($"{source.SecretField}: custom-resource mode reads this from a Secret; this HaCluster names none");
                     }
 
-                    var bytes = await api.ReadSecretAsync(field + "SecretRef", ns, secret.Name, secret.Key, token);
-                    return bytes.LongLength <= maxBytes
+                    var bytes = await api.ReadSecretAsync(source.SecretField, ns, secret.Name, secret.Key, token);
+                    return bytes.LongLength <= source.MaxBytes
                         ? bytes
-                        : throw new InvalidOperationException($"{field}SecretRef: Secret {ns}/{secret.Name}[{secret.Key}] is {bytes.LongLength} bytes; expected at most {maxBytes}");
+                        : throw new InvalidOperationException($"{source.SecretField}: Secret {ns}/{secret.Name}[{secret.Key}] is {bytes.LongLength} bytes; expected at most {source.MaxBytes}");
                 },
                 cancellationToken);
         }

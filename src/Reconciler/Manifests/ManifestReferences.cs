@@ -5,7 +5,7 @@ using HaKube.Model.Loading;
 namespace HaKube.Reconciler.Manifests;
 
 /// <summary>
-/// Directory mode's mirror CAs and package key: files relative to the manifest, read as the SSH key
+/// Directory mode's mirror CAs, package key and Calico operator manifests: files relative to the manifest, read as the SSH key
 /// is (inside the manifest's folder or an allowed one, symlinks resolved, regular files within
 /// their bounds), checked again now since they may have changed since validation.
 /// </summary>
@@ -21,9 +21,9 @@ public static class ManifestReferences
         {
             return await ReferencedContentReader.ReadAsync(
                 manifest.Cluster.Spec,
-                async (field, file, _, maxBytes, token) => file is null
-                    ? throw new InvalidOperationException($"{field}File: directory mode reads this from a file; the manifest names none")
-                    : await Task.Run(() => Read(field + "File", Path.Combine(folder, file), maxBytes, scope), token),
+                async (source, token) => source.File is not { } file
+                    ? throw new InvalidOperationException($"{source.FileField}: directory mode reads this from a file; the manifest names none")
+                    : await Task.Run(() => Read(source.FileField, Path.Combine(folder, file), source.MaxBytes, scope), token),
                 cancellationToken);
         }
         catch (InvalidOperationException e)

@@ -8,11 +8,14 @@ namespace HaKube.Tests.EndToEnd;
 /// beyond the lab, their Debian packages from the site's golden image, no Debian source), a lab
 /// registry and a lab apt mirror standing for the site's own (LabMirrors). The spec points
 /// images.repository and packages at them (the registry's CA as a registryMirrors entry of its
-/// own host, the mirror's key by file and fingerprint) and uses `cni: None`: HaKube has no offline
-/// path for Calico's operator manifests yet. apply converges; the mirrors' logs hold every image
-/// and package each host asked for, the hosts' network logs hold nothing else, a second plan is
-/// empty, and a fetch from outside does fail there (the lab really is air-gapped). The tests run
-/// in order on one lab.
+/// own host, the mirror's key by file and fingerprint) and installs Calico from operator manifests
+/// given as files beside the manifest, pinned by SHA-256 (spec.networking.calico.operatorManifests;
+/// their content is synthetic, made here: no authentic copy of Calico's can be had on the lab, and
+/// the kubectl stand-in records what it is given rather than running an operator). apply converges;
+/// the mirrors' logs hold every image and package each host asked for, the hosts' network logs hold
+/// nothing else (no GitHub fetch), kubectl created the operator from the local copies, a second
+/// plan is empty, and a fetch from outside does fail there (the lab really is air-gapped). The
+/// tests run in order on one lab.
 /// </summary>
 [TestFixture]
 [Category("Lab")]
@@ -32,6 +35,40 @@ public sealed class AirGappedLabTests
 
     private static readonly string[] Packages =
         ["kubelet_1.31.4-1.1", "kubeadm_1.31.4-1.1", "kubectl_1.31.4-1.1", "cri-tools_1.31.0-1.1", "kubernetes-cni_1.5.1-1.1"];
+
+    // Synthetic stand-ins for Calico's operator-crds.yaml and tigera-operator.yaml: a CRD, and the
+    // operator's namespace and deployment. Real files would be megabytes of CRDs; these carry the shape only.
+    private const string OperatorCrds = """
+        # Test-made content, not Calico's: the shape of operator-crds.yaml.
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata: {name: installations.operator.tigera.io}
+        spec:
+          group: operator.tigera.io
+          names: {kind: Installation, plural: installations, singular: installation}
+          scope: Cluster
+          versions: [{name: v1, served: true, storage: true, schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}}]
+
+        """;
+
+    private const string TigeraOperator = """
+        # Test-made content, not Calico's: the shape of tigera-operator.yaml.
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: tigera-operator}
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: tigera-operator, namespace: tigera-operator}
+        spec:
+          selector: {matchLabels: {name: tigera-operator}}
+          template:
+            metadata: {labels: {name: tigera-operator}}
+            spec: {containers: [{name: tigera-operator, image: quay.io/tigera/operator:v1.38.6}]}
+
+        """;
+
+    private static string Sha256(string text) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
 
     private LabCluster? _cluster;
     private LabMirrors? _mirrors;
@@ -55,7 +92,12 @@ public sealed class AirGappedLabTests
               loadBalancer: {provider: External}
               etcd: {topology: Stacked}
               allowNonHighlyAvailable: true
-              networking: {cni: None}
+              networking:
+                podSubnet: 192.168.0.0/16
+                calico:
+                  operatorManifests:
+                  - {file: calico/operator-crds.yaml, sha256: {{Sha256(OperatorCrds)}}}
+                  - {file: calico/tigera-operator.yaml, sha256: {{Sha256(TigeraOperator)}}}
               images:
                 repository: "{{m.Registry}}/k8s"
                 registryMirrors:
@@ -73,6 +115,9 @@ public sealed class AirGappedLabTests
         Directory.CreateDirectory(Path.Combine(_cluster.Folder, "certs"));
         File.Copy(m.CaPath, Path.Combine(_cluster.Folder, "certs", "registry-ca.crt"));
         File.Copy(m.KeyPath, Path.Combine(_cluster.Folder, "keys", "mirror-key.asc"));
+        Directory.CreateDirectory(Path.Combine(_cluster.Folder, "calico"));
+        await File.WriteAllTextAsync(Path.Combine(_cluster.Folder, "calico", "operator-crds.yaml"), OperatorCrds);
+        await File.WriteAllTextAsync(Path.Combine(_cluster.Folder, "calico", "tigera-operator.yaml"), TigeraOperator);
         foreach (var host in _cluster.Lab.Hosts)
         {
             await _cluster.Lab.AirGapAsync(host, GoldenPackages);
@@ -103,7 +148,7 @@ public sealed class AirGappedLabTests
         Assert.Multiple(() =>
         {
             Assert.That(exit, Is.Zero, output + error);
-            Assert.That(output, Does.Contain("InitControlPlane").And.Contain("JoinWorker"));
+            Assert.That(output, Does.Contain("InitControlPlane").And.Contain("InstallPodNetwork").And.Contain("JoinWorker"));
             Assert.That(planExit, Is.Zero, plan + planError);
         });
     }
@@ -149,7 +194,8 @@ public sealed class AirGappedLabTests
 
             Assert.Multiple(() =>
             {
-                Assert.That(attempts.Select(a => a.Tool).Distinct(), Is.SubsetOf(new[] { "apt", "containerd" }), host.Name);
+                Assert.That(attempts.Select(a => a.Tool).Distinct(), Is.SubsetOf(new[] { "apt", "containerd" }), $"{host.Name}: kubectl fetched nothing");
+                Assert.That(lines.Where(l => l.Contains("github", StringComparison.OrdinalIgnoreCase)), Is.Empty, $"{host.Name}: nothing asked GitHub");
                 Assert.That(attempts.Where(a => a.Outcome != "200"), Is.Empty, $"{host.Name}: no refused or failed attempt");
                 Assert.That(attempts.Where(a => !a.Url.StartsWith(Mirrors.RegistryUrl + "/", StringComparison.Ordinal) && !a.Url.StartsWith(Mirrors.AptUrl + "/", StringComparison.Ordinal)), Is.Empty, $"{host.Name}: only the mirrors were asked");
                 Assert.That(attempts, Has.Count.GreaterThan(10), host.Name);
@@ -159,6 +205,50 @@ public sealed class AirGappedLabTests
     }
 
     [Test, Order(4)]
+    public async Task CalicoOperator_AfterApply_CreatedFromTheLocalCopiesAsPinned()
+    {
+        var controlPlane = Cluster.Lab.Hosts[0];
+        var index = await File.ReadAllLinesAsync(controlPlane.PathOnMachine("/var/lib/hakube-standins/applied/index.tsv"));
+        var calls = index.Select(l => l.Split('\t')).Select(f => (Verb: f[1], Source: f[2])).ToList();
+        var sums = await Cluster.Lab.ShellAsync(controlPlane, "sha256sum /etc/kubernetes/hakube/calico-operator-0.yaml /etc/kubernetes/hakube/calico-operator-1.yaml");
+
+        Assert.Multiple(() =>
+        {
+            // kubectl create -f for each local copy, in the spec's order, then the Installation applied.
+            Assert.That(calls.Where(c => c.Source.Contains("calico", StringComparison.Ordinal)), Is.EqualTo(new[]
+            {
+                ("create", "/etc/kubernetes/hakube/calico-operator-0.yaml"),
+                ("create", "/etc/kubernetes/hakube/calico-operator-1.yaml"),
+                ("apply", "/etc/kubernetes/hakube/.calico-pending"),
+            }));
+            Assert.That(calls.Select(c => c.Source), Has.None.StartsWith("http"), "no URL was given to kubectl");
+            Assert.That(sums.StandardOutput, Is.EqualTo(
+                $"{Sha256(OperatorCrds)}  /etc/kubernetes/hakube/calico-operator-0.yaml\n{Sha256(TigeraOperator)}  /etc/kubernetes/hakube/calico-operator-1.yaml\n"));
+        });
+    }
+
+    [Test, Order(5)]
+    public async Task CalicoOperatorCopy_Edited_IsDriftTheNextApplyRepairs()
+    {
+        var controlPlane = Cluster.Lab.Hosts[0];
+        await Cluster.Lab.ShellAsync(controlPlane, "echo '# edited' >> /etc/kubernetes/hakube/calico-operator-1.yaml");
+
+        var (planExit, plan, _) = await LabCluster.RunAsync("plan", "-f", Cluster.Manifest, "--state-dir", Cluster.StateDir);
+        var (exit, output, error) = await LabCluster.RunAsync("apply", "-f", Cluster.Manifest, "--yes", "--state-dir", Cluster.StateDir);
+        var (afterExit, after, afterError) = await LabCluster.RunAsync("plan", "-f", Cluster.Manifest, "--state-dir", Cluster.StateDir);
+        var sum = await Cluster.Lab.ShellAsync(controlPlane, "sha256sum /etc/kubernetes/hakube/calico-operator-1.yaml");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(planExit, Is.EqualTo(2), plan);
+            Assert.That(plan, Does.Contain("InstallPodNetwork").And.Contain("/etc/kubernetes/hakube/calico-operator-1.yaml differs"));
+            Assert.That(exit, Is.Zero, output + error);
+            Assert.That(afterExit, Is.Zero, after + afterError);
+            Assert.That(sum.StandardOutput, Does.StartWith(Sha256(TigeraOperator)));
+        });
+    }
+
+    [Test, Order(6)]
     public async Task Fetches_FromOutsideTheLab_FailAsOnAnAirGappedHost()
     {
         var worker = Cluster.Lab.Hosts[1];

@@ -29,4 +29,33 @@ public sealed class CalicoManifestRendererTests
 
         Assert.That(CalicoManifestRenderer.Render(spec), Is.Null);
     }
+
+    private static HaClusterSpec WithOperatorManifests(int count, CniPlugin cni = CniPlugin.Calico)
+    {
+        var spec = KubeadmTestClusters.Demo(EtcdTopology.Stacked, "v1.31.4").Spec;
+        var entries = Enumerable.Range(0, count).Select(i => new CalicoOperatorManifest { File = $"calico/{i}.yaml", Sha256 = new string('0', 64) }).ToList();
+        return spec with { Networking = spec.Networking with { Cni = cni, Calico = new CalicoSpec { OperatorManifests = entries } } };
+    }
+
+    [Test]
+    public void LocalOperatorManifests_Given_KeptUnderHaKubesFolderInTheSpecsOrder()
+    {
+        var referenced = ReferencedContent.None with { CalicoOperatorManifests = ["crds\n", "operator\n"] };
+
+        var files = CalicoManifestRenderer.LocalOperatorManifests(WithOperatorManifests(2), referenced);
+
+        Assert.That(files, Is.EqualTo(new[] { ("/etc/kubernetes/hakube/calico-operator-0.yaml", "crds\n"), ("/etc/kubernetes/hakube/calico-operator-1.yaml", "operator\n") }));
+    }
+
+    [Test]
+    public void LocalOperatorManifests_NoneGiven_IsEmpty()
+    {
+        Assert.That(CalicoManifestRenderer.LocalOperatorManifests(WithOperatorManifests(0), ReferencedContent.None), Is.Empty);
+    }
+
+    [Test]
+    public void LocalOperatorManifests_GivenButNotLoaded_Throws()
+    {
+        Assert.That(() => CalicoManifestRenderer.LocalOperatorManifests(WithOperatorManifests(2), ReferencedContent.None), Throws.ArgumentException);
+    }
 }

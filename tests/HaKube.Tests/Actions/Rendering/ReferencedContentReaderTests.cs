@@ -40,15 +40,19 @@ public sealed class ReferencedContentReaderTests
         var ca = CaPem();
         var asked = new List<string>();
 
-        var content = await ReferencedContentReader.ReadAsync(Spec(), (field, file, secret, max, _) =>
+        var content = await ReferencedContentReader.ReadAsync(Spec(), (source, _) =>
         {
-            asked.Add($"{field} {file ?? secret!.Name} {max}");
-            return Task.FromResult(Encoding.UTF8.GetBytes(field.EndsWith(".ca", StringComparison.Ordinal) ? ca : PublicKey));
+            asked.Add($"{source.FileField} {source.SecretField} {source.File ?? source.Secret!.Name} {source.MaxBytes}");
+            return Task.FromResult(Encoding.UTF8.GetBytes(source.FileField.EndsWith(".caFile", StringComparison.Ordinal) ? ca : PublicKey));
         }, CancellationToken.None);
 
         Assert.Multiple(() =>
         {
-            Assert.That(asked, Is.EqualTo(new[] { $"spec.images.registryMirrors[0].ca certs/ca.crt {ImagesSpec.MaxCaBytes}", $"spec.packages.key apt {PackagesSpec.MaxKeyBytes}" }));
+            Assert.That(asked, Is.EqualTo(new[]
+            {
+                $"spec.images.registryMirrors[0].caFile spec.images.registryMirrors[0].caSecretRef certs/ca.crt {ImagesSpec.MaxCaBytes}",
+                $"spec.packages.keyFile spec.packages.keySecretRef apt {PackagesSpec.MaxKeyBytes}",
+            }));
             // .NET's PEM export has no final newline; the file written to hosts gets one.
             Assert.That(content.RegistryCas, Is.EqualTo(new Dictionary<string, string> { ["quay.io"] = ca + "\n" }));
             Assert.That(content.PackageKey, Is.EqualTo(PublicKey));
@@ -89,5 +93,76 @@ public sealed class ReferencedContentReaderTests
     public void CheckPublicKey_NoFinalNewline_GetsOne()
     {
         Assert.That(ReferencedContentReader.CheckPublicKey("k", Encoding.UTF8.GetBytes(PublicKey.TrimEnd('\n'))), Is.EqualTo(PublicKey));
+    }
+
+    private const string Operator = "apiVersion: v1\nkind: Namespace\nmetadata: {name: tigera-operator}\n";
+
+    private static string Sha(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    private static HaClusterSpec SpecWithCalico(CniPlugin cni, params CalicoOperatorManifest[] manifests)
+    {
+        var spec = Clusters.Spec().Spec;
+        return spec with { Networking = spec.Networking with { Cni = cni, PodSubnet = "192.168.0.0/16", Calico = new CalicoSpec { OperatorManifests = manifests } } };
+    }
+
+    [Test]
+    public async Task ReadAsync_CalicoOperatorManifests_ReadsEachInOrderWithItsFieldsAndBound()
+    {
+        var texts = new Dictionary<string, string> { ["calico/crds.yaml"] = "# crds\n" + Operator, ["op"] = Operator };
+        var asked = new List<string>();
+        var spec = SpecWithCalico(CniPlugin.Calico,
+            new CalicoOperatorManifest { File = "calico/crds.yaml", Sha256 = Sha(texts["calico/crds.yaml"]) },
+            new CalicoOperatorManifest { SecretRef = new SecretKeyRef { Name = "calico", Key = "op" }, Sha256 = Sha(Operator) });
+
+        var content = await ReferencedContentReader.ReadAsync(spec, (source, _) =>
+        {
+            asked.Add($"{source.FileField} {source.SecretField} {source.MaxBytes}");
+            return Task.FromResult(Encoding.UTF8.GetBytes(texts[source.File ?? source.Secret!.Key]));
+        }, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(asked, Is.EqualTo(new[]
+            {
+                $"spec.networking.calico.operatorManifests[0].file spec.networking.calico.operatorManifests[0].secretRef {CalicoSpec.MaxOperatorManifestBytes}",
+                $"spec.networking.calico.operatorManifests[1].file spec.networking.calico.operatorManifests[1].secretRef {CalicoSpec.MaxOperatorManifestBytes}",
+            }));
+            Assert.That(content.CalicoOperatorManifests, Is.EqualTo(new[] { texts["calico/crds.yaml"], Operator }));
+        });
+    }
+
+    [Test]
+    public async Task ReadAsync_CniNone_ReadsNoCalicoManifest()
+    {
+        var spec = SpecWithCalico(CniPlugin.None, new CalicoOperatorManifest { File = "op.yaml", Sha256 = Sha(Operator) });
+
+        var content = await ReferencedContentReader.ReadAsync(spec, (_, _) => throw new AssertionException("nothing is read"), CancellationToken.None);
+
+        Assert.That(content.CalicoOperatorManifests, Is.Empty);
+    }
+
+    [Test]
+    public void CheckPinned_OtherContent_RefusedWithBothHashesAndNoContent()
+    {
+        var other = Operator.Replace("tigera-operator", "evil-operator", StringComparison.Ordinal);
+
+        Assert.That(() => ReferencedContentReader.CheckPinned("spec.networking.calico.operatorManifests[0]", Encoding.UTF8.GetBytes(other), Sha(Operator)),
+            Throws.InvalidOperationException.With.Message.EqualTo($"spec.networking.calico.operatorManifests[0]: the content has SHA-256 {Sha(other)}; expected {Sha(Operator)} (its sha256)"));
+    }
+
+    [Test]
+    public void CheckPinned_PinnedBytesWithoutFinalNewline_KeptByteForByte()
+    {
+        var text = Operator.TrimEnd('\n');
+
+        Assert.That(ReferencedContentReader.CheckPinned("f", Encoding.UTF8.GetBytes(text), Sha(text)), Is.EqualTo(text));
+    }
+
+    [Test]
+    public void CheckPinned_PinnedButNotUtf8_Refused()
+    {
+        byte[] bytes = [0xff, 0xfe, 0x00];
+
+        Assert.That(() => ReferencedContentReader.CheckPinned("f", bytes, Convert.ToHexStringLower(SHA256.HashData(bytes))), Throws.InvalidOperationException.With.Message.Contains("not UTF-8"));
     }
 }

@@ -53,6 +53,27 @@ public sealed class DesiredStateBuilderTests
     }
 
     [Test]
+    public void Build_CalicoOperatorManifestsGiven_KeptOnTheFirstControlPlaneAsPinned()
+    {
+        var demo = KubeadmTestClusters.Demo(EtcdTopology.Stacked, "v1.31.4");
+        var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("kind: Namespace\n"u8));
+        var cluster = demo with { Spec = demo.Spec with { Networking = demo.Spec.Networking with { Calico = new CalicoSpec { OperatorManifests = [new CalicoOperatorManifest { File = "op.yaml", Sha256 = sha }] } } } };
+        var material = new ClusterMaterial(TestPki.Authorities, null) { Referenced = HaKube.Actions.Rendering.ReferencedContent.None with { CalicoOperatorManifests = ["kind: Namespace\n"] } };
+
+        var desired = DesiredStateBuilder.Build(cluster, material);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(desired.FilesOf("cp1").Where(f => f.Owner == StepKind.InstallPodNetwork).Select(f => (f.Path, f.Mode)), Is.EqualTo(new[]
+            {
+                ("/etc/kubernetes/hakube/calico-operator-0.yaml", "644"), ("/etc/kubernetes/hakube/calico.yaml", "644"),
+            }));
+            Assert.That(desired.FilesOf("cp1").Single(f => f.Path == "/etc/kubernetes/hakube/calico-operator-0.yaml").Sha256, Is.EqualTo(sha));
+            Assert.That(desired.FilesOf("cp2").Where(f => f.Owner == StepKind.InstallPodNetwork), Is.Empty);
+        });
+    }
+
+    [Test]
     public void Build_NoContentInTheDesiredState()
     {
         var cluster = KubeadmTestClusters.Demo(EtcdTopology.Stacked, "v1.31.4");

@@ -42,6 +42,19 @@ public sealed class CrdGeneratorTests
         Assert.That(((YamlSequenceNode)roles["enum"]).Select(n => n.ToString()), Is.EqualTo(new[] { "ControlPlane", "Worker", "Etcd", "LoadBalancer" }));
     }
 
+    [Test]
+    public void Render_CalicoOperatorManifests_AreBoundedAndEachNeedsItsSha256()
+    {
+        var manifests = (YamlMappingNode)Load()["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"]["properties"]["networking"]["properties"]["calico"]["properties"]["operatorManifests"];
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(manifests["maxItems"].ToString(), Is.EqualTo(HaKube.Model.Api.CalicoSpec.MaxOperatorManifests.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            Assert.That(((YamlSequenceNode)manifests["items"]["required"]).Select(n => n.ToString()), Is.EqualTo(new[] { "sha256" }));
+            Assert.That(((YamlMappingNode)manifests["items"]["properties"]).Children.Keys.Select(k => k.ToString()), Is.EqualTo(new[] { "file", "secretRef", "sha256" }));
+        });
+    }
+
     private static YamlNode Load()
     {
         var stream = new YamlStream();
@@ -97,6 +110,10 @@ public sealed class CrdGeneratorTests
     [TestCase("spec.packages.repository", "ftp://apt.example.com", false)]
     [TestCase("spec.packages.keyFingerprint", "DE15B14486CD377B9E876E1A234654DA9A296436", true)]
     [TestCase("spec.packages.keyFingerprint", "de15b14486cd377b9e876e1a234654da9a296436", false)]
+    [TestCase("spec.networking.calico.operatorManifests[].file", "calico/operator-crds.yaml", true)]
+    [TestCase("spec.networking.calico.operatorManifests[].sha256", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", true)]
+    [TestCase("spec.networking.calico.operatorManifests[].sha256", "0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF", false)]
+    [TestCase("spec.networking.calico.operatorManifests[].sha256", "0123456789abcdef", false)]
     [TestCase("spec.proxy.httpsProxy", "http://proxy.example.com:3128", true)]
     [TestCase("spec.proxy.httpsProxy", "http://user:pw@proxy.example.com:3128", false)]
     [TestCase("spec.proxy.noProxy[]", ".example.com", true)]

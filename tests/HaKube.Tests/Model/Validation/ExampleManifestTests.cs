@@ -6,13 +6,13 @@ namespace HaKube.Tests.Model.Validation;
 
 public sealed class ExampleManifestTests
 {
-    private static readonly string[] Examples = ["design-example.yaml", "stacked.yaml", "external.yaml", "mirrors.yaml"];
+    private static readonly string[] Examples = ["design-example.yaml", "stacked.yaml", "external.yaml", "mirrors.yaml", "air-gapped.yaml"];
 
     [TestCaseSource(nameof(Examples))]
     public void ParseAndValidate_ExampleWithItsKeyFiles_IsValid(string name)
     {
         var file = Path.Combine(RepositoryPaths.Examples, name);
-        var keyFiles = new[] { "keys/id_ed25519", "keys/known_hosts", "keys/kubernetes-release.asc", "certs/registry-ca.crt" }
+        var keyFiles = new[] { "keys/id_ed25519", "keys/known_hosts", "keys/kubernetes-release.asc", "certs/registry-ca.crt", "keys/apt-mirror.asc", "calico/operator-crds.yaml", "calico/tigera-operator.yaml" }
             .Select(k => Path.GetFullPath(Path.Combine(RepositoryPaths.Examples, k)))
             .ToHashSet();
 

@@ -146,6 +146,41 @@ public sealed class SecretSessionOpenerTests
         Assert.That(error?.Message, Does.Contain("spec.images.registryMirrors[0].caSecretRef: Secret hakube-system/demo-mirrors does not exist"));
     }
 
+    private const string Operator = "apiVersion: v1\nkind: Namespace\nmetadata: {name: tigera-operator}\n";
+
+    private static readonly string OperatorSha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Operator)));
+
+    [Test]
+    public async Task OpenAsync_CalicoOperatorManifestSecret_SessionCarriesItsContent()
+    {
+        await using var server = StandinApiServer.Start();
+        server.PutSecret(KubeTestSupport.Namespace, "demo-ssh", new Dictionary<string, byte[]> { ["id_ed25519"] = await NewKeyAsync() });
+        server.PutSecret(KubeTestSupport.Namespace, "calico", new Dictionary<string, byte[]> { ["tigera-operator.yaml"] = System.Text.Encoding.UTF8.GetBytes(Operator) });
+        await using var pool = new SshConnectionPool(null, NullLogger<SshConnectionPool>.Instance, TimeProvider.System);
+
+        var (session, key) = await Opener(server, pool).OpenAsync(Manifest(calicoSha: OperatorSha), CancellationToken.None);
+        using (key)
+        {
+            Assert.That(session.Referenced.CalicoOperatorManifests, Is.EqualTo(new[] { Operator }));
+        }
+    }
+
+    [Test]
+    public async Task OpenAsync_CalicoOperatorManifestSecretWithOtherContent_RefusedWithBothHashes()
+    {
+        await using var server = StandinApiServer.Start();
+        var other = Operator + "---\nkind: ClusterRoleBinding\n";
+        server.PutSecret(KubeTestSupport.Namespace, "demo-ssh", new Dictionary<string, byte[]> { ["id_ed25519"] = await NewKeyAsync() });
+        server.PutSecret(KubeTestSupport.Namespace, "calico", new Dictionary<string, byte[]> { ["tigera-operator.yaml"] = System.Text.Encoding.UTF8.GetBytes(other) });
+        await using var pool = new SshConnectionPool(null, NullLogger<SshConnectionPool>.Instance, TimeProvider.System);
+
+        var error = Assert.ThrowsAsync<InvalidOperationException>(() => Opener(server, pool).OpenAsync(Manifest(calicoSha: OperatorSha), CancellationToken.None));
+
+        var otherSha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(other)));
+        Assert.That(error?.Message, Does.EndWith($"spec.networking.calico.operatorManifests[0]: the content has SHA-256 {otherSha}; expected {OperatorSha} (its sha256)"));
+        Assert.That(error?.Message, Does.Not.Contain("ClusterRoleBinding"));
+    }
+
     private const string PublicKey = "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmQINBG\n-----END PGP PUBLIC KEY BLOCK-----\n";
 
     private static string CaPem()
@@ -158,9 +193,14 @@ public sealed class SecretSessionOpenerTests
 
     private const string HostKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIO9teL6ozH91OxOpa9m5hs9zLang/LmYoW7v58EbFC//";
 
-    private static LoadedManifest Manifest(bool knownHostsSecret = false, bool mirrors = false)
+    private static LoadedManifest Manifest(bool knownHostsSecret = false, bool mirrors = false, string? calicoSha = null)
     {
         var spec = KubeLoopSupport.Spec();
+        if (calicoSha is not null)
+        {
+            spec["networking"] = System.Text.Json.Nodes.JsonNode.Parse($$$"""{"cni":"Calico","podSubnet":"192.168.0.0/16","calico":{"operatorManifests":[{"secretRef":{"name":"calico","key":"tigera-operator.yaml"},"sha256":"{{{calicoSha}}}"}]}}""");
+        }
+
         if (mirrors)
         {
             spec["images"] = System.Text.Json.Nodes.JsonNode.Parse("""{"registryMirrors":[{"registry":"quay.io","url":"https://m.internal","caSecretRef":{"name":"demo-mirrors","key":"ca.crt"}}]}""");

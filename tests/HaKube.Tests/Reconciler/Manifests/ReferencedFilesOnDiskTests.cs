@@ -101,4 +101,42 @@ public sealed class ReferencedFilesOnDiskTests
         Assert.That(refused.Errors.Select(e => e.ToString()), Has.Some.Contains($"spec.ssh.privateKeyFile: private key \"{Path.Combine(_outside, "id")}\" resolves to {Path.Combine(_outside, "id")}, outside the manifest's folder {_root}; expected a file inside it (or an operator's --allow-paths-outside DIR)"));
         Assert.That(allowed.Errors.Select(e => e.Field), Has.None.EqualTo("spec.ssh.privateKeyFile"));
     }
+
+    [Test]
+    public void Sha256_FileInside_HashOfItsBytes() =>
+        Assert.That(new ReferencedFilesOnDisk([]).Sha256(_manifest, "keys/id", CalicoSpec.MaxOperatorManifestBytes), Is.EqualTo(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("key"u8))));
+
+    [Test]
+    public void Sha256_FileOutside_NotRead() =>
+        Assert.That(new ReferencedFilesOnDisk([]).Sha256(_manifest, Path.Combine(_outside, "id"), CalicoSpec.MaxOperatorManifestBytes), Is.Null);
+
+    [Test]
+    public async Task LoadAsync_CalicoOperatorManifests_SizeAndHashLocatedAtEachFile()
+    {
+        var text = (await File.ReadAllTextAsync(RepositoryPaths.Of("examples", "stacked.yaml")))
+            .Replace("networking: {podSubnet: 192.168.0.0/16, serviceSubnet: 10.96.0.0/12, cni: Calico}",
+                "networking:\n    podSubnet: 192.168.0.0/16\n    calico:\n      operatorManifests:\n" +
+                $"      - {{file: calico/big.yaml, sha256: {new string('0', 64)}}}\n" +
+                $"      - {{file: calico/edited.yaml, sha256: {new string('0', 64)}}}", StringComparison.Ordinal);
+        Assert.That(text, Does.Contain("calico/big.yaml"), "the example's networking line moved");
+        await File.WriteAllTextAsync(_manifest, text);
+        File.WriteAllText(Path.Combine(_root, "keys", "known_hosts"), "");
+        File.WriteAllText(Path.Combine(_root, "keys", "id_ed25519"), "key");
+        Directory.CreateDirectory(Path.Combine(_root, "calico"));
+        await using (var big = File.Create(Path.Combine(_root, "calico", "big.yaml")))
+        {
+            big.SetLength(CalicoSpec.MaxOperatorManifestBytes + 1); // sparse: nothing is written
+        }
+
+        File.WriteAllText(Path.Combine(_root, "calico", "edited.yaml"), "key");
+
+        var result = await ManifestFiles.LoadAsync([_manifest], CancellationToken.None);
+
+        Assert.That(result.Errors.Select(e => $"{e.Field}: {e.Message}"), Is.EqualTo(new[]
+        {
+            $"spec.networking.calico.operatorManifests[0].file: operator manifest \"calico/big.yaml\" is {CalicoSpec.MaxOperatorManifestBytes + 1} bytes; expected at most {CalicoSpec.MaxOperatorManifestBytes}",
+            $"spec.networking.calico.operatorManifests[1].file: operator manifest \"calico/edited.yaml\" has SHA-256 {Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("key"u8))}; expected {new string('0', 64)} (its sha256)",
+        }));
+        Assert.That(result.Errors.Select(e => e.Line), Has.All.GreaterThan(0));
+    }
 }

@@ -19,7 +19,8 @@
 #     (sent as that patch type; "configmap/NAME patched", "(no change)" when nothing changed).
 #   * `apply|create -f FILE|URL|-` (also -k is refused): every document is recorded, with the
 #     file name and time, under /var/lib/hakube-standins/applied/ (one numbered YAML per call,
-#     and index.tsv); output "<kind>.<group>/<name> created|configured" per object.
+#     and index.tsv); output "<kind>.<group>/<name> created|configured" per object; create of an
+#     object that exists is an AlreadyExists error, after the other objects (exit 1).
 #   * `version [--client] [-o json|yaml]`, `cluster-info`, `config view`.
 # Does not reproduce: any other resource or verb, server-side apply, watches, pods (drain
 # evicts nothing), URLs are recorded, not fetched (the lab has no network; on an air-gapped
@@ -450,6 +451,7 @@ def cmd_apply(api, flags, pos, verb):
                 texts.append((src, open(src).read()))
     n = len([x for x in os.listdir(d) if x.endswith(".yaml")]) + 1
     stamp = common.now_rfc3339()
+    errors = []
     with open(os.path.join(d, "index.tsv"), "a") as idx:
         for src, text in texts:
             rec = os.path.join(d, f"{n:04d}.yaml")
@@ -481,12 +483,17 @@ def cmd_apply(api, flags, pos, verb):
                     except (OSError, ValueError):
                         seen = {}
                     if key in seen and verb == "create":
-                        raise Fail(f"Error from server (AlreadyExists): error when creating \"{src}\": "
-                                   f"{it['kind']} \"{name}\" already exists")
+                        # create goes on with the other objects (cli-runtime's ContinueOnError) and
+                        # fails at the end with every error.
+                        errors.append(f"Error from server (AlreadyExists): error when creating \"{src}\": "
+                                      f"{it['kind']} \"{name}\" already exists")
+                        continue
                     state = "configured" if key in seen else "created"
                     seen[key] = rec
                     common.write_file(seen_path, json.dumps(seen, indent=1), 0o644)
                     print(f"{kind}/{name} {state}")
+    if errors:
+        raise Fail("\n".join(errors))
     return 0
 
 
