@@ -62,7 +62,7 @@ internal static class ApplyCommand
                         }
 
                         var progress = new ApplyProgress(console, quiet: json);
-                        var loop = new ApplyLoop(session, PlannerProvider.Default, progress);
+                        var loop = new ApplyLoop(session, PlannerProvider.Default, progress) { Logger = new WarningWriterLogger(error) };
                         var result = interactive
                             ? await console.Status().StartAsync($"applying {name}", async status =>
                             {

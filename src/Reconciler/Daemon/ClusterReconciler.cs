@@ -21,7 +21,7 @@ namespace HaKube.Reconciler.Daemon;
 public sealed class ClusterReconciler(SshConnectionPool pool, DaemonOptions options, TimeProvider time, ILogger<ClusterReconciler> logger, ISessionOpener? sessions = null) : IClusterReconciler
 {
     // Without an opener the key comes from files, as directory mode has always read it.
-    private readonly ISessionOpener _sessions = sessions ?? new FileSessionOpener(pool, options);
+    private readonly ISessionOpener _sessions = sessions ?? new FileSessionOpener(pool, options, time);
     private readonly ScheduledSnapshots _snapshots = new(time, logger, options.StateDirectory, maxSnapshotBytes: options.MaxSnapshotBytes);
 
     public async Task<ReconcileResult> ReconcileAsync(LoadedManifest manifest, CancellationToken cancellationToken)
@@ -52,7 +52,7 @@ public sealed class ClusterReconciler(SshConnectionPool pool, DaemonOptions opti
             }
 
             stage = "the steps";
-            var executor = new PlanExecutor(session, tracker);
+            var executor = new PlanExecutor(session, tracker, logger);
             try
             {
                 var ran = await executor.RunAsync(plan, facts, material, cancellationToken);

@@ -17,10 +17,10 @@ public interface ISessionOpener
 }
 
 /// <summary>Directory mode: key and known_hosts files relative to the manifest; binary versions kept across passes.</summary>
-public sealed class FileSessionOpener(SshConnectionPool pool, DaemonOptions options) : ISessionOpener
+public sealed class FileSessionOpener(SshConnectionPool pool, DaemonOptions options, TimeProvider? time = null) : ISessionOpener
 {
     private readonly BinaryVersionCache _versions = new();
 
     public Task<(ClusterSession Session, SshPrivateKey Key)> OpenAsync(LoadedManifest manifest, CancellationToken cancellationToken) =>
-        SessionFactory.CreateAsync(manifest, pool, options.StateDirectory, cancellationToken, allowPathsOutside: options.AllowPathsOutside, versions: _versions);
+        SessionFactory.CreateAsync(manifest, pool, options.StateDirectory, cancellationToken, allowPathsOutside: options.AllowPathsOutside, versions: _versions, time: time);
 }

@@ -2,6 +2,8 @@ using HaKube.Actions.Ssh;
 using HaKube.Actions.Steps;
 using HaKube.Model.Facts;
 using HaKube.Model.Planning;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace HaKube.Reconciler.Execution;
 
@@ -18,6 +20,9 @@ public sealed class ApplyLoop(ClusterSession session, IPlanner planner, IExecuti
 
     public int MaxParallelHosts { get; init; } = 16;
 
+    /// <summary>Where steps report what they skipped or gave up on (a drain that timed out, a reset that could not run).</summary>
+    public ILogger Logger { get; init; } = NullLogger.Instance;
+
     public async Task<ApplyResult> RunAsync(CancellationToken cancellationToken)
     {
         // Every SSH exec below (probes and steps) reports to this apply's clock; being async-local,
@@ -32,7 +37,7 @@ public sealed class ApplyLoop(ClusterSession session, IPlanner planner, IExecuti
 
     private async Task<ApplyResult> RunRoundsAsync(CancellationToken cancellationToken)
     {
-        var executor = new PlanExecutor(session, _observer) { MaxParallelHosts = MaxParallelHosts };
+        var executor = new PlanExecutor(session, _observer, Logger) { MaxParallelHosts = MaxParallelHosts };
         var stepsRun = 0;
         var plan = Plan.Empty;
         List<string>? previous = null;

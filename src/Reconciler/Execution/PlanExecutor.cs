@@ -2,6 +2,8 @@ using HaKube.Actions.Steps;
 using HaKube.Model.Facts;
 using HaKube.Model.Planning;
 using HaKube.Reconciler.Planning;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace HaKube.Reconciler.Execution;
 
@@ -11,7 +13,7 @@ namespace HaKube.Reconciler.Execution;
 /// membership change, or a step that creates the cluster a later step reads (etcd bootstrap,
 /// kubeadm init, a control-plane join). A failed step stops the run.
 /// </summary>
-public sealed class PlanExecutor(ClusterSession session, IExecutionObserver? observer = null)
+public sealed class PlanExecutor(ClusterSession session, IExecutionObserver? observer = null, ILogger? logger = null)
 {
     private static readonly HashSet<StepKind> ReplanAfter =
         [StepKind.BootstrapEtcd, StepKind.AddEtcdMember, StepKind.MigrateEtcdMember, StepKind.InitControlPlane, StepKind.JoinControlPlane, StepKind.RemoveControlPlane];
@@ -37,6 +39,7 @@ public sealed class PlanExecutor(ClusterSession session, IExecutionObserver? obs
             Time = session.Time,
             MaxParallelHosts = MaxParallelHosts,
             Departing = session.Departing,
+            Logger = logger ?? NullLogger.Instance,
         };
         var ran = 0;
         var waves = PlanFormatter.Waves(plan.Steps);

@@ -91,7 +91,7 @@ public static class CustomResourceMode
         services.AddSingleton(options);
         services.AddSingleton<IKubernetes>(_ => new k8s.Kubernetes(config));
         services.AddSingleton(sp => new HaClusterApi(sp.GetRequiredService<IKubernetes>(), sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton<ISessionOpener>(sp => new SecretSessionOpener(sp.GetRequiredService<HaClusterApi>(), sp.GetRequiredService<SshConnectionPool>()));
+        services.TryAddSingleton<ISessionOpener>(sp => new SecretSessionOpener(sp.GetRequiredService<HaClusterApi>(), sp.GetRequiredService<SshConnectionPool>(), sp.GetService<TimeProvider>()));
         services.AddHostedService<CustomResourceLoop>();
     }
 }

@@ -19,7 +19,7 @@ namespace HaKube.Reconciler.Kubernetes;
 /// state store is Secrets in that namespace too (<see cref="SecretStateBackend"/>), not the state
 /// directory. Binary versions are kept across passes, as in directory mode.
 /// </summary>
-public sealed class SecretSessionOpener(HaClusterApi api, SshConnectionPool pool) : ISessionOpener
+public sealed class SecretSessionOpener(HaClusterApi api, SshConnectionPool pool, TimeProvider? time = null) : ISessionOpener
 {
     private readonly BinaryVersionCache _versions = new();
 
@@ -37,7 +37,7 @@ public sealed class SecretSessionOpener(HaClusterApi api, SshConnectionPool pool
         {
             var key = SshPrivateKey.FromMemory(material, $"Secret {ns}/{reference.Name}[{reference.Key}]");
             var store = new ClusterStateStore(new SecretStateBackend(api.Client, ns, cluster.Metadata.Name));
-            return (new ClusterSession(cluster, SshTargets.FromSpec(cluster.Spec, key, knownHosts), pool, store, knownHosts: knownHosts, versions: _versions) { Referenced = referenced }, key);
+            return (new ClusterSession(cluster, SshTargets.FromSpec(cluster.Spec, key, knownHosts), pool, store, time, knownHosts, _versions) { Referenced = referenced }, key);
         }
         catch (Exception e) when (e is ArgumentException or IOException)
         {
