@@ -16,8 +16,14 @@ echo "== dotnet format --verify-no-changes"
 dotnet format HaKube.sln --verify-no-changes
 echo "== build"
 dotnet build HaKube.sln -c Release --nologo -v quiet
-results=$(mktemp -d)
-trap 'rm -rf "$results"' EXIT
+# HAKUBE_TEST_RESULTS=DIR keeps the test results (trx) there; by default they go with the run.
+if [ -n "${HAKUBE_TEST_RESULTS:-}" ]; then
+  results=$HAKUBE_TEST_RESULTS
+  mkdir -p "$results"
+else
+  results=$(mktemp -d)
+  trap 'rm -rf "$results"' EXIT
+fi
 echo "== test"
 set +e
 dotnet test HaKube.sln -c Release --no-build --nologo \
@@ -25,14 +31,25 @@ dotnet test HaKube.sln -c Release --no-build --nologo \
 status=$?
 set -e
 python3 - "$results" <<'PY'
-import glob, sys, xml.etree.ElementTree as ET
+import collections, datetime, glob, sys, xml.etree.ElementTree as ET
 ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
 passed = failed = skipped = 0
+spans = collections.defaultdict(list)
 for trx in glob.glob(sys.argv[1] + "/**/*.trx", recursive=True):
-    counters = ET.parse(trx).getroot().find("t:ResultSummary/t:Counters", ns)
+    root = ET.parse(trx).getroot()
+    classes = {d.get("id"): d.find("t:TestMethod", ns).get("className") for d in root.iterfind("t:TestDefinitions/t:UnitTest", ns)}
+    for r in root.iterfind("t:Results/t:UnitTestResult", ns):
+        if r.get("startTime") and r.get("endTime"):
+            spans[classes.get(r.get("testId"), "?")].append((datetime.datetime.fromisoformat(r.get("startTime")), datetime.datetime.fromisoformat(r.get("endTime"))))
+    counters = root.find("t:ResultSummary/t:Counters", ns)
     passed += int(counters.get("passed", 0))
     failed += int(counters.get("failed", 0)) + int(counters.get("error", 0)) + int(counters.get("timeout", 0))
     skipped += int(counters.get("notExecuted", 0))
+# The fixtures whose tests spanned the longest (first start to last end; their one-time set-up
+# comes before): where the suite's wall time goes.
+slowest = sorted(((max(e for _, e in v) - min(s for s, _ in v)).total_seconds(), c) for c, v in spans.items())[-8:]
+for seconds, name in reversed(slowest):
+    print(f"  {seconds:6.0f} s  {name.rsplit('.', 1)[-1]}")
 print(f"{passed} passed, {failed} failed, {skipped} skipped")
 PY
 elapsed=$(($(date +%s) - started))
