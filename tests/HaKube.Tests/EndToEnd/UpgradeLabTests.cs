@@ -10,8 +10,11 @@ namespace HaKube.Tests.EndToEnd;
 /// HAProxy, built at v1.31.4. A downgrade and a skipped minor are refused and touch no host; the
 /// patch upgrade to v1.31.5 and the minor upgrade to v1.32.1 converge one host at a time while a
 /// watcher samples the real etcd every 100 ms (no majority lost, every key kept), after which
-/// every node reports the new kubelet and every host the new kubeadm and kubectl. The tests run
-/// in order on one lab.
+/// every node reports the new kubelet and every host the new kubeadm and kubectl. Last, a control
+/// plane is lost in the middle of its own upgrade to v1.33.1: powered off two seconds into its
+/// step, the apply stops naming it, nothing is upgraded while it is off, and once it is back the
+/// next applies (at most four) converge with no manual step. The tests run in order on one lab
+/// (one converged cluster for every upgrade, rather than one per scenario).
 /// </summary>
 [TestFixture]
 [Category("Lab")]
@@ -20,6 +23,12 @@ namespace HaKube.Tests.EndToEnd;
 public sealed class UpgradeLabTests
 {
     private const string Name = "upgrade";
+
+    /// <summary>The version of the last upgrade, during which a control plane is powered off.</summary>
+    private const string UnderPowerOff = "v1.33.1";
+
+    // Applies after power-on before the power-off test fails: each is a full cycle, as the daemon would run.
+    private const int MaxApplies = 4;
 
     private LabCluster? _cluster;
 
@@ -60,6 +69,57 @@ public sealed class UpgradeLabTests
 
     [Test, Order(5)]
     public Task Apply_MinorRaised_UpgradesHostByHostWithoutLosingEtcdQuorum() => UpgradeAsync("v1.32.1", "3.5.16-0");
+
+    [Test, Order(6)]
+    public async Task Apply_ControlPlanePoweredOffMidUpgrade_NextApplyConvergesOnceItIsBack()
+    {
+        var controlPlanes = UpgradeLab.ControlPlanes(Lab);
+        var victim = controlPlanes[1];
+        await UpgradeLab.WriteManifestAsync(Cluster, Name, UnderPowerOff);
+        using var limit = new CancellationTokenSource(UpgradeLab.ApplyLimit);
+        await using var session = await UpgradeLab.OpenAsync(Cluster, limit.Token);
+        await new ApplyLoop(session.Session, PlannerProvider.Default).PlanOnceAsync(limit.Token);
+        await using var watcher = await EtcdQuorumWatcher.StartAsync(controlPlanes[0], controlPlanes);
+        var powerOff = new PowerOffDuringUpgrade(Lab, victim);
+
+        var interrupted = await new ApplyLoop(session.Session, PlannerProvider.Default, powerOff).RunAsync(limit.Token);
+        // The power-off starts two seconds into the victim's step; an apply that ended without ever
+        // starting it failed elsewhere: say so now rather than wait out the limit.
+        await Task.WhenAny(powerOff.Done, Task.Delay(TimeSpan.FromSeconds(10), limit.Token));
+        Assert.That(powerOff.Done.IsCompleted, Is.True, $"the apply ended before {victim.Name}'s upgrade started: {interrupted.Error}");
+        await powerOff.Done.WaitAsync(limit.Token);
+        var (_, _, whileOff) = await new ApplyLoop(session.Session, PlannerProvider.Default).PlanOnceAsync(limit.Token);
+        await Lab.PowerOnAsync(victim, limit.Token);
+        // As the daemon's cycles would: applies until one converges, bounded (a member that is still
+        // starting makes the cluster degraded for a moment, and the upgrade waits for it).
+        var (exit, output, error, applies) = (1, "", "", 0);
+        while (exit != 0 && applies < MaxApplies)
+        {
+            applies++;
+            (exit, output, error) = await UpgradeLab.RunAsync("apply", "-f", Cluster.Manifest, "--yes", "--state-dir", Cluster.StateDir);
+            if (exit != 0)
+            {
+                await TestContext.Out.WriteLineAsync($"apply {applies} after power-on: {error.Trim()}");
+                await Task.Delay(TimeSpan.FromSeconds(5), limit.Token);
+            }
+        }
+
+        var (planExit, plan, _) = await UpgradeLab.RunAsync("plan", "-f", Cluster.Manifest, "--state-dir", Cluster.StateDir);
+        var report = await watcher.StopAsync();
+        await TestContext.Out.WriteLineAsync($"interrupted apply: {interrupted.Error}; converged by apply {applies} after power-on; etcd watcher: {report}");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(interrupted.Converged, Is.False, "the apply went on as if the control plane had not been lost");
+            Assert.That(interrupted.Error, Does.Contain(victim.Name));
+            Assert.That(whileOff.Steps, Is.Empty, "nothing is upgraded while a host is down");
+            Assert.That(whileOff.Refusals.Select(r => r.Reason), Has.Some.Contains($"degraded: {victim.Name} unreachable"));
+            Assert.That(exit, Is.Zero, output + error);
+            Assert.That(planExit, Is.Zero, plan);
+        });
+        report.AssertHeld();
+        await UpgradeLab.AssertEveryHostAtAsync(Lab, UnderPowerOff);
+    }
 
     private async Task RefusedAsync(string version, string reason)
     {

@@ -1,8 +1,12 @@
 using System.Runtime.Versioning;
 using System.Text.RegularExpressions;
+using HaKube.Tests.Lab;
 using HaKube.Tests.Support;
 
-namespace HaKube.Tests.Lab;
+// In the root test namespace, not HaKube.Tests.Lab, on purpose: NUnit starts a namespace's ordered
+// fixtures before its sub-namespaces, and this one runs for minutes, so it starts first instead of
+// after every EndToEnd fixture, alone at the end of the run.
+namespace HaKube.Tests;
 
 /// <summary>
 /// The lab's stand-ins (tests/lab/standins) prove their own behaviour with selftest.sh: systemctl
