@@ -1,4 +1,5 @@
 using System.Runtime.Versioning;
+using System.Text.Json;
 using HaKube.Model.Planning;
 using HaKube.Tests.Lab;
 
@@ -11,8 +12,11 @@ namespace HaKube.Tests.EndToEnd;
 /// three control planes and a worker built; 3 to 5 control planes; 5 to 3 with a leaving host
 /// powered off in the middle; the worker removed; a stale member removed; a dead control plane
 /// replaced by the same name at a new address; a dead control plane removed from the spec while
-/// another host is added in its place. After each: etcd membership, HAProxy backends and
-/// Nodes checked with the real tools.
+/// another host is added in its place; a control plane moved to a new machine while its old machine
+/// still runs (the user moved the name without powering the old one off: the old member is removed
+/// by ID as stale, the old machine reset without its Node being deleted, the new one joins under
+/// the same name); a worker added. After each: etcd membership, HAProxy backends and Nodes checked
+/// with the real tools.
 /// </summary>
 [TestFixture]
 [Category("Lab")]
@@ -38,7 +42,7 @@ public sealed class MembershipLabTests
     [OneTimeSetUp]
     public async Task StartLab()
     {
-        _cluster = await LabCluster.StartAsync(8, new LabOptions("mem1", "127.0.110"), h => Manifest(h, [h[0], h[1], h[2]], [h[5]]));
+        _cluster = await LabCluster.StartAsync(9, new LabOptions("mem1", "127.0.110"), h => Manifest(h, [h[0], h[1], h[2]], [h[5]]));
     }
 
     [OneTimeTearDown]
@@ -246,5 +250,90 @@ public sealed class MembershipLabTests
         await AssertClusterAsync(controlPlanes, []);
         var backends = await ClusterChecks.HaproxyBackendsAsync(Lab, LoadBalancer);
         Assert.That(backends.Values, Has.All.StartsWith("UP"), string.Join(", ", backends));
+    }
+
+    [Test, Order(8)]
+    public async Task Apply_ControlPlaneMovedToANewMachineWhileTheOldOneRuns_OldMachineResetNewOneJoinsQuorumHeld()
+    {
+        // H[3]'s name moves to H[5] (the worker reset in step 4) while H[3] still runs its control plane.
+        var name = H[3].Name;
+        var oldMachine = H[3];
+        var newMachine = H[5];
+        var before = await Lab.ShellAsync(oldMachine, "/usr/local/sbin/systemctl is-active kubelet; ls /etc/kubernetes/manifests");
+        Assert.That(before.StandardOutput, Does.StartWith("active").And.Contain("etcd.yaml"), "the old machine runs its control plane before the move: " + before.StandardOutput);
+
+        await using var watcher = await EtcdQuorumWatcher.StartAsync(H[0], [H[0], H[7], H[3]]);
+        (string, LabHost)[] controlPlanes = [Cp(H[0]), (H[2].Name, H[7]), (name, newMachine)];
+        await WriteManifestAsync(controlPlanes, []);
+
+        var (result, run) = await MembershipRun.ApplyAsync(Cluster, ApplyLimit);
+        var report = await watcher.StopAsync();
+        await TestContext.Out.WriteLineAsync(report.ToString());
+
+        Assert.That(result.Converged, Is.True, result.Error);
+        report.AssertHeld();
+        var rows = run.StartedRows.ToList();
+        var stale = rows.FindIndex(r => r.StartsWith("RemoveStaleEtcdMember ", StringComparison.Ordinal));
+        var reset = rows.IndexOf($"ResetPreviousMachine {name}@{oldMachine.Address}");
+        var join = rows.IndexOf($"JoinControlPlane {name}");
+        Assert.Multiple(() =>
+        {
+            Assert.That(stale, Is.Not.EqualTo(-1), string.Join("\n", rows));
+            Assert.That(reset, Is.GreaterThan(stale), string.Join("\n", rows));
+            Assert.That(join, Is.GreaterThan(reset), string.Join("\n", rows));
+            Assert.That(rows, Has.None.StartsWith("RemoveControlPlane").And.None.StartsWith("RemoveWorker"));
+        });
+
+        await AssertClusterAsync(controlPlanes, []);
+        var peers = await Lab.ShellAsync(H[0],
+            "ETCDCTL_API=3 /opt/hakube-lab/etcd-3.5.16/etcdctl --endpoints=https://" + H[0].Address + ":2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt " +
+            "--key=/etc/kubernetes/pki/etcd/healthcheck-client.key member list");
+        // The old machine: kubelet stopped, no static pod manifests, no etcd process, no kubeadm files.
+        var old = await Lab.ShellAsync(oldMachine,
+            "echo kubelet=$(/usr/local/sbin/systemctl is-active kubelet || true); echo manifests=$(ls /etc/kubernetes/manifests 2>/dev/null | wc -l); " +
+            "echo etcd=$(pgrep -x etcd | wc -l); echo conf=$(ls /etc/kubernetes/admin.conf /etc/kubernetes/kubelet.conf 2>/dev/null | wc -l)");
+        var node = await Lab.ShellAsync(H[0], $"kubectl --kubeconfig /etc/kubernetes/admin.conf get node {name} -o json");
+        var backends = await ClusterChecks.HaproxyBackendsAsync(Lab, LoadBalancer);
+        var (planExit, plan, planError) = await LabCluster.RunAsync("plan", "-f", Cluster.Manifest, "--state-dir", Cluster.StateDir);
+        var inventory = await File.ReadAllTextAsync(Directory.GetFiles(Cluster.StateDir, "inventory.json", SearchOption.AllDirectories).Single());
+        Assert.Multiple(() =>
+        {
+            Assert.That(peers.StandardOutput, Does.Contain($"{name}, https://{newMachine.Address}:2380").And.Not.Contain(oldMachine.Address + ":"), peers.StandardOutput);
+            Assert.That(old.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(new[] { "kubelet=inactive", "manifests=0", "etcd=0", "conf=0" }).Or.EqualTo(new[] { "kubelet=unknown", "manifests=0", "etcd=0", "conf=0" }), old.StandardOutput + old.StandardError);
+            Assert.That(node.Succeeded, Is.True, node.StandardError);
+            Assert.That(backends.Values, Has.All.StartsWith("UP"), string.Join(", ", backends));
+            Assert.That(planExit, Is.Zero, plan + planError);
+            Assert.That(inventory, Does.Not.Contain($"\"{oldMachine.Address}\""), inventory);
+        });
+        using var json = JsonDocument.Parse(node.StandardOutput);
+        var status = json.RootElement.GetProperty("status");
+        var ready = status.GetProperty("conditions").EnumerateArray().Single(c => c.GetProperty("type").GetString() == "Ready").GetProperty("status").GetString();
+        var internalIp = status.GetProperty("addresses").EnumerateArray().Single(a => a.GetProperty("type").GetString() == "InternalIP").GetProperty("address").GetString();
+        Assert.Multiple(() =>
+        {
+            Assert.That(ready, Is.EqualTo("True"), node.StandardOutput);
+            Assert.That(internalIp, Is.EqualTo(newMachine.Address), "the Node of that name is the new machine's");
+        });
+    }
+
+    [Test, Order(9)]
+    public async Task Apply_WorkerAdded_JoinsWithQuorumHeld()
+    {
+        (string, LabHost)[] controlPlanes = [Cp(H[0]), (H[2].Name, H[7]), (H[3].Name, H[5])];
+        await using var watcher = await EtcdQuorumWatcher.StartAsync(H[0], [H[0], H[7], H[5]]);
+        await WriteManifestAsync(controlPlanes, [H[8]]);
+
+        var (result, run) = await MembershipRun.ApplyAsync(Cluster, ApplyLimit);
+        var report = await watcher.StopAsync();
+        await TestContext.Out.WriteLineAsync(report.ToString());
+
+        Assert.That(result.Converged, Is.True, result.Error);
+        report.AssertHeld();
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.StartedRows, Does.Contain($"JoinWorker {H[8].Name}"));
+            Assert.That(run.StartedRows, Has.None.StartsWith("Remove").And.None.StartsWith("ResetPreviousMachine"));
+        });
+        await AssertClusterAsync(controlPlanes, [H[8]]);
     }
 }
