@@ -1,15 +1,25 @@
+using System.Globalization;
 using System.Runtime.Versioning;
 using System.Text.Json;
+using HaKube.Actions.Pki;
+using HaKube.Actions.State;
 using HaKube.Model.Facts;
+using HaKube.Model.Loading;
 using HaKube.Tests.Lab;
+using Microsoft.Extensions.Time.Testing;
 
 namespace HaKube.Tests.EndToEnd;
 
 /// <summary>
 /// hakube apply end to end on the lab with external etcd: three control planes, three etcd hosts
 /// run by HaKube (real etcd under the systemctl stand-in), two workers and HAProxy (real haproxy).
-/// Converges, then plans nothing, and repairs drift: a deleted certificate, a stopped etcd member,
-/// an edited HAProxy configuration.
+/// Before the first apply the test puts into the state store etcd certificates issued 350 days ago
+/// (a time-shifted clock), so they have 15 days left; with spec.certificateRenewalDays 10 the
+/// cluster converges with them. Then it plans nothing, and repairs drift: a deleted certificate, a
+/// stopped etcd member, an edited HAProxy configuration. Last, the renewal window is raised to 30
+/// days and apply reissues the etcd certificates, restarts the members one at a time and
+/// kube-apiserver on one control plane at a time, while etcd and the endpoint's /readyz are sampled
+/// every 100 ms. One converged cluster for all of it, rather than one per scenario.
 /// </summary>
 [TestFixture]
 [Category("Lab")]
@@ -35,31 +45,49 @@ public sealed class ExternalApplyLabTests
 
     private string StateDir => Cluster.StateDir;
 
-    [OneTimeSetUp]
-    public async Task StartLab() =>
-        _cluster = await LabCluster.StartAsync(9, new LabOptions("hke2ex", "127.0.63"), h => $$"""
-            apiVersion: hakube.io/v1alpha1
-            kind: HaCluster
-            metadata: {name: e2e-external}
-            spec:
-              kubernetesVersion: v1.31.4
-              controlPlaneEndpoint: {host: "{{h[8].Address}}", port: 6443}
-              loadBalancer: {provider: HAProxy, hosts: [{{h[8].Name}}]}
-              etcd: {topology: External, hosts: [{{h[3].Name}}, {{h[4].Name}}, {{h[5].Name}}]}
-              networking: {podSubnet: 192.168.0.0/16, cni: Calico}
-              ssh: {privateKeyFile: keys/id_ed25519, knownHostsFile: keys/known_hosts}
-              hosts:
-              - {name: {{h[0].Name}}, address: "{{h[0].Address}}", roles: [ControlPlane]}
-              - {name: {{h[1].Name}}, address: "{{h[1].Address}}", roles: [ControlPlane]}
-              - {name: {{h[2].Name}}, address: "{{h[2].Address}}", roles: [ControlPlane]}
-              - {name: {{h[3].Name}}, address: "{{h[3].Address}}", roles: [Etcd]}
-              - {name: {{h[4].Name}}, address: "{{h[4].Address}}", roles: [Etcd]}
-              - {name: {{h[5].Name}}, address: "{{h[5].Address}}", roles: [Etcd]}
-              - {name: {{h[6].Name}}, address: "{{h[6].Address}}", roles: [Worker], labels: {zone: a} }
-              - {name: {{h[7].Name}}, address: "{{h[7].Address}}", roles: [Worker]}
-              - {name: {{h[8].Name}}, address: "{{h[8].Address}}", roles: [LoadBalancer]}
+    private const string Name = "e2e-external";
 
-            """);
+    private static readonly string[] MemberCertificates = ["/etc/kubernetes/pki/etcd/server.crt", "/etc/kubernetes/pki/etcd/peer.crt", "/etc/kubernetes/pki/etcd/healthcheck-client.crt"];
+
+    private static DateTimeOffset Now => TimeProvider.System.GetUtcNow();
+
+    [OneTimeSetUp]
+    public async Task StartLab()
+    {
+        _cluster = await LabCluster.StartAsync(9, new LabOptions("hke2ex", "127.0.63"), h => ClusterManifest(h, renewalDays: 10));
+        var parsed = ManifestParser.Parse(await File.ReadAllTextAsync(Cluster.Manifest), Cluster.Manifest);
+        Assert.That(parsed.Succeeded, Is.True, string.Join("\n", parsed.Errors));
+        var spec = parsed.Manifests.Single().Cluster.Spec;
+        var store = new ClusterStateStore(Cluster.StateDir, Name);
+        var authorities = await store.GetOrCreateAuthoritiesAsync(new ClusterPkiIssuer(new CertificateFactory(TimeProvider.System)).CreateAuthorities, CancellationToken.None);
+        var issuedLongAgo = new ClusterPkiIssuer(new CertificateFactory(new FakeTimeProvider(Now.AddDays(-350))));
+        await store.GetOrIssueExternalEtcdAsync(spec, issuedLongAgo, authorities, CancellationToken.None);
+    }
+
+    private static string ClusterManifest(IReadOnlyList<LabHost> h, int renewalDays) => $$"""
+        apiVersion: hakube.io/v1alpha1
+        kind: HaCluster
+        metadata: {name: {{Name}}}
+        spec:
+          kubernetesVersion: v1.31.4
+          controlPlaneEndpoint: {host: "{{h[8].Address}}", port: 6443}
+          loadBalancer: {provider: HAProxy, hosts: [{{h[8].Name}}]}
+          etcd: {topology: External, hosts: [{{h[3].Name}}, {{h[4].Name}}, {{h[5].Name}}]}
+          networking: {podSubnet: 192.168.0.0/16, cni: Calico}
+          certificateRenewalDays: {{renewalDays}}
+          ssh: {privateKeyFile: keys/id_ed25519, knownHostsFile: keys/known_hosts}
+          hosts:
+          - {name: {{h[0].Name}}, address: "{{h[0].Address}}", roles: [ControlPlane]}
+          - {name: {{h[1].Name}}, address: "{{h[1].Address}}", roles: [ControlPlane]}
+          - {name: {{h[2].Name}}, address: "{{h[2].Address}}", roles: [ControlPlane]}
+          - {name: {{h[3].Name}}, address: "{{h[3].Address}}", roles: [Etcd]}
+          - {name: {{h[4].Name}}, address: "{{h[4].Address}}", roles: [Etcd]}
+          - {name: {{h[5].Name}}, address: "{{h[5].Address}}", roles: [Etcd]}
+          - {name: {{h[6].Name}}, address: "{{h[6].Address}}", roles: [Worker], labels: {zone: a} }
+          - {name: {{h[7].Name}}, address: "{{h[7].Address}}", roles: [Worker]}
+          - {name: {{h[8].Name}}, address: "{{h[8].Address}}", roles: [LoadBalancer]}
+
+        """;
 
     [OneTimeTearDown]
     public async Task StopLab()
@@ -90,6 +118,17 @@ public sealed class ExternalApplyLabTests
     }
 
     [Test, Order(2)]
+    public async Task Apply_StoredCertificatesOutsideTheWindow_ConvergedWithThem()
+    {
+        foreach (var host in EtcdHosts)
+        {
+            Assert.That(await NotAfterAsync(host, MemberCertificates[0]), Is.EqualTo(Now.AddDays(15)).Within(TimeSpan.FromDays(1)), host.Name);
+        }
+
+        Assert.That(await NotAfterAsync(ControlPlanes[0], "/etc/kubernetes/pki/apiserver-etcd-client.crt"), Is.EqualTo(Now.AddDays(15)).Within(TimeSpan.FromDays(1)));
+    }
+
+    [Test, Order(3)]
     public async Task Apply_Converged_EachHostHoldsExactlyItsPkiFilesWithKubeadmsModes()
     {
         foreach (var host in ControlPlanes)
@@ -110,7 +149,7 @@ public sealed class ExternalApplyLabTests
         Assert.That(await ClusterChecks.PkiFilesAsync(Lab, LoadBalancer), Is.Empty);
     }
 
-    [Test, Order(3)]
+    [Test, Order(4)]
     public async Task Plan_AfterApply_IsEmptyAndApplyRunsNothing()
     {
         var (exit, output, error) = await RunAsync("plan", "-f", Manifest, "--output", "json", "--state-dir", StateDir);
@@ -125,7 +164,7 @@ public sealed class ExternalApplyLabTests
         });
     }
 
-    [Test, Order(4)]
+    [Test, Order(5)]
     public async Task Apply_DriftedHosts_PlanNamesEachDriftAndApplyRepairsIt()
     {
         await Lab.ShellAsync(ControlPlanes[1], "rm /etc/kubernetes/pki/apiserver-etcd-client.crt");
@@ -149,6 +188,48 @@ public sealed class ExternalApplyLabTests
             Assert.That(afterExit, Is.Zero, after);
             Assert.That(etcd.Healthy, Is.True, etcd.Output);
         });
+    }
+
+    [Test, Order(6)]
+    public async Task Apply_WindowRaisedTo30Days_ReissuesRestartsMembersAndApiServersWithNoQuorumLossAndNoApiOutage()
+    {
+        await File.WriteAllTextAsync(Cluster.Manifest, ClusterManifest(Lab.Hosts, renewalDays: 30));
+        await using var etcd = await EtcdQuorumWatcher.StartAsync(EtcdHosts[0], EtcdHosts);
+        await using var api = ApiEndpointWatcher.Start(ControlPlanes[0], LoadBalancer.Address);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var (exit, output, error) = await RunAsync("apply", "-f", Cluster.Manifest, "--yes", "--state-dir", Cluster.StateDir);
+
+        var took = clock.Elapsed;
+        var etcdReport = await etcd.StopAsync();
+        var apiReport = await api.StopAsync();
+        TestContext.Out.WriteLine($"renewal apply took {took.TotalSeconds:0.0} s; etcd watch: {etcdReport}; API watch: {apiReport} {string.Join("; ", apiReport.Failures)}");
+        TestContext.Out.WriteLine(output);
+        Assert.That(exit, Is.Zero, output + error);
+        etcdReport.AssertHeld();
+        apiReport.AssertNoOutage();
+        foreach (var host in EtcdHosts)
+        {
+            foreach (var path in MemberCertificates)
+            {
+                Assert.That(await NotAfterAsync(host, path), Is.GreaterThan(Now.AddDays(300)), $"{host.Name}:{path}");
+            }
+        }
+
+        foreach (var host in ControlPlanes)
+        {
+            Assert.That(await NotAfterAsync(host, "/etc/kubernetes/pki/apiserver-etcd-client.crt"), Is.GreaterThan(Now.AddDays(300)), host.Name);
+        }
+
+        var (planExit, plan, planError) = await RunAsync("plan", "-f", Cluster.Manifest, "--state-dir", Cluster.StateDir);
+        Assert.That(planExit, Is.Zero, plan + planError);
+    }
+
+    private async Task<DateTimeOffset> NotAfterAsync(LabHost host, string path)
+    {
+        var result = (await Lab.ShellAsync(host, $"openssl x509 -noout -enddate -in {path}")).EnsureSuccess($"read the notAfter of {path} on {host.Name}");
+        var text = result.StandardOutput.Trim()["notAfter=".Length..].Replace("  ", " ", StringComparison.Ordinal);
+        return DateTimeOffset.ParseExact(text, "MMM d HH:mm:ss yyyy 'GMT'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
     }
 
     private static Task<(int Exit, string Output, string Error)> RunAsync(params string[] args) => LabCluster.RunAsync(args);
