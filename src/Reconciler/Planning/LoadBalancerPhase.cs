@@ -19,8 +19,8 @@ internal static class LoadBalancerPhase
 
         foreach (var host in spec.LoadBalancer.Hosts)
         {
-            // A host that gives up an old role first is configured after that (see WaitForCleanup).
-            if (plan.Reachable(host) is not { } facts || plan.AwaitsCleanup(host))
+            // A host that gives up a control plane first is configured after that (see WaitForCleanup).
+            if (plan.Reachable(host) is not { } facts || plan.AwaitsCleanup(host, HoldsTheEndpointPort))
             {
                 continue;
             }
@@ -46,9 +46,9 @@ internal static class LoadBalancerPhase
     }
 
     /// <summary>
-    /// HAProxy hosts of the spec that first give up an old role (a worker or control plane that
-    /// becomes a load balancer: kube-apiserver may hold the endpoint's port there until its reset):
-    /// configured once that is done. Planned after <see cref="MembershipPhase"/>, which plans the cleanup.
+    /// HAProxy hosts of the spec that first give up a control plane (kube-apiserver may hold the
+    /// endpoint's port there until its reset): configured once that is done. Planned after
+    /// <see cref="MembershipPhase"/>, which plans the cleanup.
     /// </summary>
     public static void WaitForCleanup(PlanBuilder plan)
     {
@@ -59,9 +59,17 @@ internal static class LoadBalancerPhase
 
         foreach (var host in plan.Spec.LoadBalancer.Hosts.Where(h => plan.Reachable(h) is not null))
         {
-            plan.WaitsForCleanup(StepKind.ConfigureLoadBalancer, host);
+            plan.WaitsForCleanup(StepKind.ConfigureLoadBalancer, host, HoldsTheEndpointPort);
         }
     }
+
+    /// <summary>
+    /// The old role whose cleanup HAProxy waits for: only a control plane's kube-apiserver can hold
+    /// the endpoint's port. A retiring worker or etcd member shares the host with HAProxy until its
+    /// own cleanup, which must not wait for the load balancer in turn: a worker is drained through
+    /// a control plane, and the first control plane may need this very endpoint to initialize.
+    /// </summary>
+    internal static bool HoldsTheEndpointPort(HostRole role) => role == HostRole.ControlPlane;
 
     /// <summary>
     /// Why kubeadm could not reach the control-plane endpoint once this plan ran, or null when it
@@ -86,7 +94,7 @@ internal static class LoadBalancerPhase
             };
         }
 
-        var serving = spec.LoadBalancer.Hosts.Where(h => plan.Reachable(h) is not null && !plan.AwaitsCleanup(h) && !plan.IsBlocked(StepKind.ConfigureLoadBalancer, h));
+        var serving = spec.LoadBalancer.Hosts.Where(h => plan.Reachable(h) is not null && !plan.AwaitsCleanup(h, HoldsTheEndpointPort) && !plan.IsBlocked(StepKind.ConfigureLoadBalancer, h));
         // A load balancer on its way out keeps serving until one of the spec does (its removal waits for that).
         var leaving = plan.Leaving.Where(h => h.Roles.Contains(HostRole.LoadBalancer) && !plan.IsPlanned(StepKind.RemoveLoadBalancer, h.Name) && plan.Reachable(h.Name) is { } f && Wording.IsActive(f, "haproxy"));
         return serving.Any() || leaving.Any()

@@ -144,7 +144,7 @@ internal static class MembershipPhase
 
             var starting = plan.Spec.LoadBalancer.Hosts.Where(lb => plan.IsPlanned(StepKind.ConfigureLoadBalancer, lb)).ToList();
             // A new load balancer that first gives up an old role of its own is set up in a later plan.
-            var later = plan.Spec.LoadBalancer.Hosts.Where(lb => plan.AwaitsCleanup(lb) && plan.Reachable(lb) is not null && CanBeCleanedUp(plan, lb, anchor)).ToList();
+            var later = plan.Spec.LoadBalancer.Hosts.Where(lb => plan.AwaitsCleanup(lb, LoadBalancerPhase.HoldsTheEndpointPort) && plan.Reachable(lb) is not null && CanBeCleanedUp(plan, lb, anchor)).ToList();
             if (starting.Count > 0 || later.Count > 0)
             {
                 var which = string.Join(" or ", new[]

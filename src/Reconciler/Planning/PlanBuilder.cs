@@ -63,22 +63,26 @@ internal sealed class PlanBuilder(
     /// <summary>The host stays in the spec (a role change), as opposed to a departing one.</summary>
     public bool IsKept(string host) => spec.Hosts.Any(h => h.Name == host);
 
-    /// <summary>The spec host still has old roles to clean up before its new ones are set up.</summary>
-    public bool AwaitsCleanup(string host) => RoleChanges.TryGetValue(host, out var c) && c.Retiring.Count > 0;
+    /// <summary>
+    /// The spec host still has old roles to clean up before its new ones are set up; with
+    /// <paramref name="blocking"/>, only old roles it names count.
+    /// </summary>
+    public bool AwaitsCleanup(string host, Func<HostRole, bool>? blocking = null) =>
+        RoleChanges.TryGetValue(host, out var c) && c.Retiring.Any(r => blocking?.Invoke(r) ?? true);
 
     /// <summary>
     /// When <paramref name="host"/> awaits the cleanup of old roles, <paramref name="kind"/> (setting
     /// up a new role) waits for it: deferred when the cleanup runs in this plan, refused otherwise
     /// (the cleanup's own refusal says why). True when it waits.
     /// </summary>
-    public bool WaitsForCleanup(StepKind kind, string host)
+    public bool WaitsForCleanup(StepKind kind, string host, Func<HostRole, bool>? blocking = null)
     {
-        if (!AwaitsCleanup(host))
+        if (!AwaitsCleanup(host, blocking))
         {
             return false;
         }
 
-        var roles = Wording.List(RoleChanges[host].Retiring.Select(r => r.ToString()));
+        var roles = Wording.List(RoleChanges[host].Retiring.Where(r => blocking?.Invoke(r) ?? true).Select(r => r.ToString()));
         if (CleanupKinds.Any(k => IsPlanned(k, host)))
         {
             Defer(kind, host, $"its old role(s) {roles} are cleaned up first, in this plan; its new roles are set up as for a new host after that");

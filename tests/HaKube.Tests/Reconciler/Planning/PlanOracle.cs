@@ -208,7 +208,9 @@ internal static class PlanOracle
                 yield return $"{step}: not needed on that host";
             }
 
-            if (SetsUpARole.Contains(step.Kind) && step.Hosts.FirstOrDefault(h => departing.Any(d => d.Name == h && spec.Hosts.Any(s => s.Name == h))) is { } unclean)
+            // HAProxy may start beside a retiring worker or etcd member: only a control plane's kube-apiserver holds the endpoint's port.
+            if (SetsUpARole.Contains(step.Kind) && step.Hosts.FirstOrDefault(h => departing.Any(d => d.Name == h && spec.Hosts.Any(s => s.Name == h)
+                    && (step.Kind != StepKind.ConfigureLoadBalancer || d.Roles.Contains(HostRole.ControlPlane)))) is { } unclean)
             {
                 yield return $"{step}: sets up a role on {unclean} before its old roles are cleaned up";
             }

@@ -119,6 +119,33 @@ public sealed class RoleChangePlannerTests
     }
 
     [Test]
+    public void Plan_WorkerAndLoadBalancerSwapRolesWhileTheOnlyControlPlaneIsRebuilt_HaproxyStartsBesideTheRetiringWorkerSoInitCanRun()
+    {
+        // Found by the property test: the worker's cleanup needs a control plane to drain through,
+        // the first control plane's init needs the endpoint, and the endpoint's only load balancer
+        // was the worker. HAProxy waits only for a retiring control plane (kube-apiserver holds the
+        // endpoint's port), so it starts beside the retiring worker and the cycle is broken.
+        var before = Clusters.Spec(controlPlanes: 1, workers: 1);
+        var cluster = WithRoles(WithRoles(before, "w1", HostRole.LoadBalancer), "lb1", HostRole.Worker);
+        var facts = Clusters.ConvergedFacts(before);
+        facts["cp1"] = Clusters.Fresh("cp1");
+        facts["lb1"] = facts["lb1"] with { Services = facts["lb1"].Services.With("haproxy", ServiceState.Inactive) };
+        var setUp = new Dictionary<string, IReadOnlyList<HostRole>> { ["w1"] = [HostRole.Worker], ["lb1"] = [HostRole.LoadBalancer] };
+
+        var first = Planner.Plan(cluster, facts, Clusters.Desired(cluster), null, [], setUp);
+        var (plans, model) = Converge(cluster, facts, setUp);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(first.Steps.Select(Row), Does.Contain((StepKind.ConfigureLoadBalancer, "w1")).And.Contain((StepKind.InitControlPlane, "cp1")));
+            Assert.That(first.Refusals.Select(r => r.ToString()), Does.Contain("w1: RemoveWorker: stays in the spec as LoadBalancer and gives up its Worker role, but no initialized control plane of the spec is reachable to drain it and delete its Node from"));
+            Assert.That(plans.SelectMany(p => p.Steps).Select(Row), Does.Contain((StepKind.RemoveWorker, "w1")).And.Contain((StepKind.JoinWorker, "lb1")));
+            Assert.That(plans[^1].IsConverged, Is.True, string.Join("\n", PlanFormatter.Lines(plans[^1])));
+            Assert.That(model.SetUpRoles, Is.Empty);
+        });
+    }
+
+    [Test]
     public void Plan_WorkersBecomeControlPlanes_AreResetThenJoinOneAtATime()
     {
         // Three stacked control planes grow to five with the two workers.
