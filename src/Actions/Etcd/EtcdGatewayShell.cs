@@ -1,7 +1,7 @@
 using HaKube.Actions.Pki;
-using HaKube.Actions.Rendering;
 using HaKube.Actions.Ssh;
 using HaKube.Model.Api;
+using HaKube.Model.Values;
 
 namespace HaKube.Actions.Etcd;
 
@@ -26,7 +26,7 @@ public static class EtcdGatewayShell
     {
         ArgumentNullException.ThrowIfNull(member);
         return $$"""
-            EP={{ShellQuote.Quote(ClientUrl(member))}}
+            EP={{ShellQuote.Quote(member.EtcdClientUrl())}}
             P={{PkiPaths.EtcdDirectory}}
             if [ -r "$P/healthcheck-client.crt" ]; then C=healthcheck-client; else C=server; fi
             eg() {
@@ -95,24 +95,10 @@ public static class EtcdGatewayShell
 
             """;
 
-    /// <summary>The member's client URL (https://ADDRESS:2379).</summary>
-    public static string ClientUrl(HostSpec member)
-    {
-        ArgumentNullException.ThrowIfNull(member);
-        return UrlHost.Https(member.Address, EtcdPorts.Client);
-    }
-
     /// <summary>The member's peer URL (https://ADDRESS:2380).</summary>
     public static string PeerUrl(HostSpec member)
     {
         ArgumentNullException.ThrowIfNull(member);
         return UrlHost.Https(member.Address, EtcdPorts.Peer);
     }
-}
-
-/// <summary>etcd's ports, as kubeadm configures them.</summary>
-public static class EtcdPorts
-{
-    public const int Client = 2379;
-    public const int Peer = 2380;
 }

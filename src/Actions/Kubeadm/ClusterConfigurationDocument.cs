@@ -1,4 +1,3 @@
-using HaKube.Actions.Rendering;
 using HaKube.Model.Api;
 
 namespace HaKube.Actions.Kubeadm;
@@ -34,7 +33,7 @@ internal static class ClusterConfigurationDocument
     {
         EtcdTopology.Stacked => Yaml.Map(("local", Yaml.Map(("dataDir", Yaml.Str(KubeadmDefaults.EtcdDataDir))))),
         EtcdTopology.External => Yaml.Map(("external", Yaml.Map(
-            ("endpoints", Yaml.Strings(EtcdMemberFiles.ClientUrls(spec))),
+            ("endpoints", Yaml.Strings(spec.EtcdClientUrls())),
             ("caFile", Yaml.Str(KubeadmDefaults.ExternalEtcdCaFile)),
             ("certFile", Yaml.Str(KubeadmDefaults.ExternalEtcdCertFile)),
             ("keyFile", Yaml.Str(KubeadmDefaults.ExternalEtcdKeyFile))))),

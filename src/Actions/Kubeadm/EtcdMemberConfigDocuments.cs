@@ -35,7 +35,7 @@ internal static class EtcdMemberConfigDocuments
 
     private static List<KeyValuePair<string, string>> Arguments(HostSpec member, EtcdMemberStart start)
     {
-        var client = EtcdGatewayShell.ClientUrl(member);
+        var client = HaClusterExtensions.EtcdClientUrl(member);
         var peer = EtcdGatewayShell.PeerUrl(member);
         return
         [

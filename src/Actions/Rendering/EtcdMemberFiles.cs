@@ -1,5 +1,3 @@
-using HaKube.Actions.Etcd;
-using HaKube.Model.Api;
 using HaKube.Model.Facts;
 
 namespace HaKube.Actions.Rendering;
@@ -44,15 +42,4 @@ public static class EtcdMemberFiles
         staticPodPath: /etc/kubernetes/manifests
 
         """;
-
-    /// <summary>
-    /// The client URLs of the cluster's etcd members in spec order: kubeadm's etcd.external.endpoints,
-    /// and the kube-apiserver --etcd-servers kubeadm writes from it (UpdateEtcdServers keeps running
-    /// control planes in line when spec.etcd.hosts change).
-    /// </summary>
-    public static IReadOnlyList<string> ClientUrls(HaClusterSpec spec)
-    {
-        ArgumentNullException.ThrowIfNull(spec);
-        return spec.EtcdMembers().Select(EtcdGatewayShell.ClientUrl).ToList();
-    }
 }

@@ -11,30 +11,17 @@ namespace HaKube.Actions.Rendering;
 /// </summary>
 public static class PackageSource
 {
-    public const string DefaultRepository = "https://pkgs.k8s.io";
-
-    /// <summary>The repository of one minor release.</summary>
-    public static string RepositoryUrl(HaClusterSpec spec, string minorTag)
-    {
-        ArgumentNullException.ThrowIfNull(spec);
-        return $"{spec.Packages?.Repository ?? DefaultRepository}/core:/stable:/{minorTag}/deb/";
-    }
-
-    /// <summary>The spec gives its own key: written from the manifest's file or Secret, not downloaded.</summary>
-    public static bool UserKey(HaClusterSpec spec) =>
-        spec?.Packages is { } p && (p.KeyFile is not null || p.KeySecretRef is not null);
-
     /// <summary>The keyring apt's signed-by names: a downloaded key is dearmored, a given one kept armored (.asc).</summary>
-    public static string KeyringPath(HaClusterSpec spec) => UserKey(spec) ? KnownPaths.AptKeyringArmored : KnownPaths.AptKeyring;
+    public static string KeyringPath(HaClusterSpec spec) => spec.HasOwnPackageKey() ? KnownPaths.AptKeyringArmored : KnownPaths.AptKeyring;
 
     /// <summary>The fingerprint to check, or null to write the given key as it is.</summary>
     public static string? Fingerprint(HaClusterSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return spec.Packages?.KeyFingerprint ?? (UserKey(spec) ? null : HostPrerequisiteFiles.SigningKeyFingerprint);
+        return spec.Packages?.KeyFingerprint ?? (spec.HasOwnPackageKey() ? null : HostPrerequisiteFiles.SigningKeyFingerprint);
     }
 
     /// <summary>The sources.list.d line.</summary>
     public static string AptSource(HaClusterSpec spec, string minorTag) =>
-        $"deb [signed-by={KeyringPath(spec)}] {RepositoryUrl(spec, minorTag)} /\n";
+        $"deb [signed-by={KeyringPath(spec)}] {spec.PackageRepositoryUrl(minorTag)} /\n";
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using HaKube.Actions.Rendering;
 using HaKube.Actions.Ssh;
 using HaKube.Model.Planning;
+using HaKube.Model.Values;
 
 namespace HaKube.Actions.Steps;
 

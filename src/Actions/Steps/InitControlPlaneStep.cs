@@ -1,9 +1,9 @@
 using System.Text.RegularExpressions;
 using HaKube.Actions.Kubeadm;
-using HaKube.Actions.Rendering;
 using HaKube.Actions.Ssh;
 using HaKube.Model.Facts;
 using HaKube.Model.Planning;
+using HaKube.Model.Values;
 
 namespace HaKube.Actions.Steps;
 

@@ -1,7 +1,7 @@
 using HaKube.Actions.Kubeadm;
-using HaKube.Actions.Rendering;
 using HaKube.Actions.Ssh;
 using HaKube.Model.Planning;
+using HaKube.Model.Values;
 
 namespace HaKube.Actions.Steps;
 

@@ -83,7 +83,7 @@ public static class ManagedFiles
         {
             new(HostPrerequisiteFiles.AptSourcePath, PackageSource.AptSource(spec, spec.Version().MinorTag), "0644", StepKind.PrepareHost),
         };
-        if (PackageSource.UserKey(spec))
+        if (spec.HasOwnPackageKey())
         {
             files.Add(new ManagedFile(KnownPaths.AptKeyringArmored, referenced.PackageKey ?? throw new ArgumentException("the package signing key was not loaded", nameof(referenced)), "0644", StepKind.PrepareHost));
         }

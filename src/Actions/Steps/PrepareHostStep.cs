@@ -53,12 +53,12 @@ public sealed class PrepareHostStep : IStep
 
         if (IsKubernetesNode(host))
         {
-            script.Append(Tools(HostPrerequisiteFiles.NodeTools)).Append(Swap).Append(Modules).Append(Sysctl).Append(Repository(spec, referenced))
+            script.Append(Tools(HostRequirements.NodeTools)).Append(Swap).Append(Modules).Append(Sysctl).Append(Repository(spec, referenced))
                 .Append(ContainerdSources(spec, referenced)).Append(Containerd(spec)).Append(Packages(spec, ["kubelet", "kubeadm", "kubectl"], KubeletConfiguredTest));
         }
         else if (etcdHost)
         {
-            script.Append(Tools(HostPrerequisiteFiles.EtcdHostTools)).Append(Swap).Append(Repository(spec, referenced))
+            script.Append(Tools(HostRequirements.EtcdHostTools)).Append(Swap).Append(Repository(spec, referenced))
                 .Append(ContainerdSources(spec, referenced)).Append(Containerd(spec)).Append(Packages(spec, ["kubelet", "kubeadm"], EtcdMemberConfiguredTest));
         }
 
@@ -179,7 +179,7 @@ public sealed class PrepareHostStep : IStep
         var source = PackageSource.AptSource(spec, minor);
         return $$"""
             {{ShellSnippets.ProxyExports(spec)}}{{ShellSnippets.WriteFileIfChanged(HostPrerequisiteFiles.AptSourcePath, source, "0644", "  updated=\n")}}            {{FingerprintFunction}}
-            {{(PackageSource.UserKey(spec) ? GivenKey(spec, referenced) : DownloadedKey(spec, minor))}}
+            {{(spec.HasOwnPackageKey() ? GivenKey(spec, referenced) : DownloadedKey(spec, minor))}}
             """;
     }
 
@@ -188,7 +188,7 @@ public sealed class PrepareHostStep : IStep
 
     private static string DownloadedKey(HaClusterSpec spec, string minor)
     {
-        var key = PackageSource.RepositoryUrl(spec, minor) + "Release.key";
+        var key = spec.PackageRepositoryUrl(minor) + "Release.key";
         var k = HostPrerequisiteFiles.AptKeyringPath;
         var expected = PackageSource.Fingerprint(spec) ?? HostPrerequisiteFiles.SigningKeyFingerprint;
         return $$"""
@@ -270,7 +270,7 @@ public sealed class PrepareHostStep : IStep
     /// </summary>
     private static string Containerd(HaClusterSpec spec)
     {
-        var pause = ShellQuote.Quote(HostPrerequisiteFiles.PauseImage(spec));
+        var pause = ShellQuote.Quote(HostRequirements.PauseImage(spec));
         var configPath = spec.Images?.RegistryMirrors.Count > 0 ? ConfigPathEdit : "";
         return $$"""
             if ! command -v containerd >/dev/null 2>&1; then

@@ -3,6 +3,7 @@ using HaKube.Actions.Rendering;
 using HaKube.Actions.Ssh;
 using HaKube.Model.Api;
 using HaKube.Model.Planning;
+using HaKube.Model.Values;
 
 namespace HaKube.Actions.Steps;
 

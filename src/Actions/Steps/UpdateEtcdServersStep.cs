@@ -1,7 +1,7 @@
 using System.Text.Json;
 using HaKube.Actions.Kubeadm;
-using HaKube.Actions.Rendering;
 using HaKube.Actions.Ssh;
+using HaKube.Model.Api;
 using HaKube.Model.Facts;
 using HaKube.Model.Planning;
 
@@ -32,7 +32,7 @@ public sealed class UpdateEtcdServersStep : IStep
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(planStep);
-        var endpoints = EtcdMemberFiles.ClientUrls(context.Spec);
+        var endpoints = context.Spec.EtcdClientUrls();
         await UpdateKubeadmConfigAsync(context, planStep.Hosts[0], endpoints, cancellationToken);
         foreach (var name in planStep.Hosts)
         {

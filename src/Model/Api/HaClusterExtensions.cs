@@ -1,3 +1,5 @@
+using HaKube.Model.Values;
+
 namespace HaKube.Model.Api;
 
 /// <summary>Questions about a cluster's spec that every layer asks.</summary>
@@ -24,4 +26,25 @@ public static class HaClusterExtensions
 
     /// <summary>The parsed Kubernetes version (the spec must have been validated).</summary>
     public static KubernetesVersion Version(this HaClusterSpec spec) => KubernetesVersion.Parse(spec.KubernetesVersion);
+
+    /// <summary>The client URLs of the cluster's etcd members in spec order: kubeadm's etcd.external.endpoints and kube-apiserver's --etcd-servers.</summary>
+    public static IReadOnlyList<string> EtcdClientUrls(this HaClusterSpec spec) => spec.EtcdMembers().Select(EtcdClientUrl).ToList();
+
+    /// <summary>An etcd member's client URL (https://ADDRESS:2379).</summary>
+    public static string EtcdClientUrl(this HostSpec member)
+    {
+        ArgumentNullException.ThrowIfNull(member);
+        return UrlHost.Https(member.Address, EtcdPorts.Client);
+    }
+
+    /// <summary>The apt repository of one minor release: spec.packages.repository (pkgs.k8s.io's layout) or pkgs.k8s.io.</summary>
+    public static string PackageRepositoryUrl(this HaClusterSpec spec, string minorTag)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return $"{spec.Packages?.Repository ?? PackagesSpec.DefaultRepository}/core:/stable:/{minorTag}/deb/";
+    }
+
+    /// <summary>The spec gives its own package signing key (written from the manifest's file or Secret, not downloaded).</summary>
+    public static bool HasOwnPackageKey(this HaClusterSpec spec) =>
+        spec?.Packages is { } p && (p.KeyFile is not null || p.KeySecretRef is not null);
 }

@@ -10,6 +10,8 @@ public sealed record PackagesSpec
     /// <summary>An armored public key is a few KiB.</summary>
     public const long MaxKeyBytes = 256 * 1024;
 
+    public const string DefaultRepository = "https://pkgs.k8s.io";
+
     [Description("A mirror of pkgs.k8s.io with the same layout: http or https, no credentials. HaKube's apt source is URL/core:/stable:/vMAJOR.MINOR/deb/. Defaults to https://pkgs.k8s.io.")]
     [RegularExpression(ApiPatterns.Url)]
     [StringLength(2048, MinimumLength = 1)]

@@ -20,4 +20,29 @@ public sealed record Plan(IReadOnlyList<PlanStep> Steps, IReadOnlyList<Refusal> 
 
     /// <summary>Nothing to do and nothing refused.</summary>
     public bool IsConverged => Steps.Count == 0 && Refusals.Count == 0;
+
+    /// <summary>
+    /// The steps grouped as they run, one wave after another: consecutive steps of one kind touch
+    /// different hosts and run together, except that an etcd membership change always runs alone.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<PlanStep>> Waves
+    {
+        get
+        {
+            var waves = new List<IReadOnlyList<PlanStep>>();
+            List<PlanStep>? wave = null;
+            foreach (var step in Steps)
+            {
+                if (wave is null || wave[^1].Kind != step.Kind || wave[^1].ChangesEtcdMembership || step.ChangesEtcdMembership)
+                {
+                    wave = [];
+                    waves.Add(wave);
+                }
+
+                wave.Add(step);
+            }
+
+            return waves;
+        }
+    }
 }

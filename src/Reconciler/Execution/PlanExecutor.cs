@@ -1,7 +1,6 @@
 using HaKube.Actions.Steps;
 using HaKube.Model.Facts;
 using HaKube.Model.Planning;
-using HaKube.Reconciler.Planning;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -42,11 +41,8 @@ public sealed class PlanExecutor(ClusterSession session, IExecutionObserver? obs
             Logger = logger ?? NullLogger.Instance,
         };
         var ran = 0;
-        var waves = PlanFormatter.Waves(plan.Steps);
-        foreach (var wave in plan.Steps.Select((step, i) => (step, wave: waves[i])).GroupBy(x => x.wave, x => x.step))
+        foreach (var steps in plan.Waves)
         {
-            // Steps of one wave (same kind, no membership change) touch different hosts: they run together.
-            var steps = wave.ToList();
             var all = Task.WhenAll(steps.Select(step => RunStepAsync(context, step, cancellationToken)));
             try
             {

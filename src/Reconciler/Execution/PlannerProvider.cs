@@ -1,11 +1,10 @@
 using HaKube.Model.Api;
 using HaKube.Model.Facts;
 using HaKube.Model.Planning;
-using HaKube.Reconciler.Planning;
 
 namespace HaKube.Reconciler.Execution;
 
-/// <summary>The planner plan and apply use: HaKube.Reconciler.Planning.Planner, behind <see cref="IPlanner"/> so tests can swap it.</summary>
+/// <summary>The planner plan and apply use: HaKube.Model.Planning.Planner, behind <see cref="IPlanner"/> so tests can swap it.</summary>
 public static class PlannerProvider
 {
     public static IPlanner Default { get; } = new PurePlanner();

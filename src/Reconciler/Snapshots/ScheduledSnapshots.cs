@@ -6,7 +6,6 @@ using HaKube.Actions.State;
 using HaKube.Model.Api;
 using HaKube.Model.Facts;
 using HaKube.Model.Status;
-using HaKube.Reconciler.Daemon;
 using HaKube.Reconciler.Execution;
 using Microsoft.Extensions.Logging;
 

@@ -1,6 +1,6 @@
 using HaKube.Model.Api;
 using HaKube.Model.Facts;
-using HaKube.Reconciler.Planning;
+using HaKube.Model.Planning;
 
 namespace HaKube.Reconciler.Snapshots;
 

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using HaKube.Actions.Ssh;
 using HaKube.Actions.State;
+using HaKube.Model.Status;
 using HaKube.Reconciler.Daemon;
 using HaKube.Reconciler.Snapshots;
 using HaKube.Reconciler.Telemetry;

@@ -161,7 +161,7 @@ public sealed class EtcdGatewayLabTests
     {
         var stranger = new HostSpec { Name = "m9", Address = LabOptions.Isolated("127.0.251.9"), Roles = [HostRole.Etcd] };
 
-        var said = await ShAsync(_m1, $"EP={Quote(EtcdGatewayShell.ClientUrl(stranger))}; if eg \"$EP\" /health; then fail unexpected; fi; printf '%s|%s' \"$code\" \"$out\"");
+        var said = await ShAsync(_m1, $"EP={Quote(HaClusterExtensions.EtcdClientUrl(stranger))}; if eg \"$EP\" /health; then fail unexpected; fi; printf '%s|%s' \"$code\" \"$out\"");
 
         Assert.That(said, Does.StartWith("000|curl: ").And.Contain("onnect"));
     }
@@ -177,7 +177,7 @@ public sealed class EtcdGatewayLabTests
         foreach (var argument in new[]
         {
             "--name=" + member.Name, "--data-dir=" + Path.Combine(_root, member.Name, "data"),
-            "--listen-client-urls=" + EtcdGatewayShell.ClientUrl(member), "--advertise-client-urls=" + EtcdGatewayShell.ClientUrl(member),
+            "--listen-client-urls=" + HaClusterExtensions.EtcdClientUrl(member), "--advertise-client-urls=" + HaClusterExtensions.EtcdClientUrl(member),
             "--listen-peer-urls=" + EtcdGatewayShell.PeerUrl(member), "--initial-advertise-peer-urls=" + EtcdGatewayShell.PeerUrl(member),
             "--initial-cluster=" + initialCluster, "--initial-cluster-state=" + (existing ? "existing" : "new"),
             $"--cert-file={pki}/server.crt", $"--key-file={pki}/server.key", $"--trusted-ca-file={pki}/ca.crt", "--client-cert-auth=true",

@@ -1,7 +1,7 @@
 using HaKube.Actions.Rendering;
 using HaKube.Model.Api;
 using HaKube.Model.Facts;
-using HaKube.Tests.Reconciler.Planning;
+using HaKube.Tests.Model.Planning;
 
 namespace HaKube.Tests.Actions.Rendering;
 

@@ -1,6 +1,6 @@
 using HaKube.Actions.Rendering;
 using HaKube.Model.Api;
-using HaKube.Tests.Reconciler.Planning;
+using HaKube.Tests.Model.Planning;
 using HaKube.Tests.Support;
 
 namespace HaKube.Tests.Actions.Rendering;

@@ -3,7 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using HaKube.Actions.Rendering;
 using HaKube.Model.Api;
-using HaKube.Tests.Reconciler.Planning;
+using HaKube.Tests.Model.Planning;
 
 namespace HaKube.Tests.Actions.Rendering;
 

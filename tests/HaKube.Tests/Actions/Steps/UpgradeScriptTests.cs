@@ -3,7 +3,7 @@ using HaKube.Actions.Steps;
 using HaKube.Model.Api;
 using HaKube.Model.Planning;
 using HaKube.Tests.Lab;
-using HaKube.Tests.Reconciler.Planning;
+using HaKube.Tests.Model.Planning;
 
 namespace HaKube.Tests.Actions.Steps;
 

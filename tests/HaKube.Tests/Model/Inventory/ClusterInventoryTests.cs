@@ -1,6 +1,6 @@
 using HaKube.Model.Api;
 using HaKube.Model.Inventory;
-using HaKube.Tests.Reconciler.Planning;
+using HaKube.Tests.Model.Planning;
 
 namespace HaKube.Tests.Model.Inventory;
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Runtime.Versioning;
 using System.Text.Json;
 using HaKube.Actions.Ssh;
+using HaKube.Model.Status;
 using HaKube.Reconciler.Cli;
 using HaKube.Reconciler.Daemon;
 using HaKube.Reconciler.Manifests;

@@ -3,11 +3,10 @@ using HaKube.Actions.State;
 using HaKube.Model.Api;
 using HaKube.Model.Facts;
 using HaKube.Model.Status;
-using HaKube.Reconciler.Daemon;
 using HaKube.Reconciler.Execution;
 using HaKube.Reconciler.Snapshots;
 using HaKube.Tests.Actions.Snapshots;
-using HaKube.Tests.Reconciler.Planning;
+using HaKube.Tests.Model.Planning;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 

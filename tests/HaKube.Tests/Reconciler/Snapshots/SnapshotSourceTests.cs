@@ -1,7 +1,7 @@
 using HaKube.Model.Api;
 using HaKube.Model.Facts;
 using HaKube.Reconciler.Snapshots;
-using HaKube.Tests.Reconciler.Planning;
+using HaKube.Tests.Model.Planning;
 
 namespace HaKube.Tests.Reconciler.Snapshots;
 

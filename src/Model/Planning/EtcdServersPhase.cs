@@ -1,0 +1,103 @@
+using HaKube.Model.Api;
+using HaKube.Model.Facts;
+
+namespace HaKube.Model.Planning;
+
+/// <summary>
+/// External etcd: where the control planes look for etcd. kubeadm writes kube-apiserver's
+/// --etcd-servers once, at init or join, from kubeadm-config's etcd.external.endpoints, and never
+/// again; when spec.etcd.hosts change (a member added, removed or replaced at a new address) the
+/// control planes would keep the old list and, once every old member is gone, find no etcd at all.
+/// UpdateEtcdServers makes both the ConfigMap and each control plane's manifest name the spec's
+/// hosts. Rules:
+/// <list type="bullet">
+/// <item>A reachable, initialized control plane whose manifest's --etcd-servers is not the set of the
+/// spec's etcd client URLs is updated.</item>
+/// <item>Only once every spec etcd host is a member, and etcd has quorum: a control plane is never
+/// pointed at a member that has not joined. A member that is down keeps its place in the list (as
+/// it would in kubeadm's), so an outage never restarts API servers.</item>
+/// <item>Not while the membership changes in this plan, nor beside a certificate renewal (both
+/// restart kube-apiservers, and control planes restart one at a time), nor while the kubelet, which
+/// restarts the pod on the changed manifest, is down.</item>
+/// <item>Every control plane to update goes into one step that updates them one after the other,
+/// each waiting for its API server to be ready before the next; HAProxy sends requests to the others
+/// meanwhile.</item>
+/// </list>
+/// </summary>
+internal static class EtcdServersPhase
+{
+    /// <summary>Steps that bring a spec etcd host closer to being a member.</summary>
+    private static readonly StepKind[] Setup = [StepKind.PrepareHost, StepKind.ConfigureEtcdMember, StepKind.BootstrapEtcd, StepKind.AddEtcdMember, StepKind.StartEtcdMember];
+
+    public static void Plan(PlanBuilder plan, EtcdOutcome etcd)
+    {
+        var spec = plan.Spec;
+        if (spec.Etcd.Topology != EtcdTopology.External)
+        {
+            return;
+        }
+
+        var desired = spec.EtcdClientUrls();
+        var stale = ApiServers(plan).Where(a => !SameSet(a.Servers, desired)).ToList();
+        if (stale.Count == 0)
+        {
+            return;
+        }
+
+        var wanted = $"spec.etcd.hosts are at {Wording.List(desired)}";
+        var notMembers = spec.EtcdMembers().Select(h => h.Name).Where(h => etcd.View.MemberOf(h) is null).ToList();
+        var joining = notMembers.Any(h => Setup.Any(kind => plan.IsPlanned(kind, h)));
+        var renewing = spec.ControlPlanes().Select(h => h.Name).FirstOrDefault(h => plan.IsPlanned(StepKind.RenewControlPlaneCertificates, h));
+        var ready = new List<string>();
+        foreach (var (facts, servers) in stale)
+        {
+            var host = facts.Host;
+            var reason = $"kube-apiserver on {host} looks for etcd at {Wording.List(servers)}, but {wanted}";
+            if (notMembers.Count > 0 && joining)
+            {
+                plan.Defer(StepKind.UpdateEtcdServers, host, $"{reason}; {Wording.List(notMembers)} must join the etcd cluster first (set up in this plan), so that no control plane is pointed at a member that is not there");
+            }
+            else if (notMembers.Count > 0)
+            {
+                plan.Refuse(StepKind.UpdateEtcdServers, host, $"{reason}, and {Wording.List(notMembers)} is not an etcd member yet (see its own refusals): no control plane is pointed at a member that is not there");
+            }
+            else if (!etcd.Available || !etcd.View.HasQuorum)
+            {
+                plan.Refuse(StepKind.UpdateEtcdServers, host, $"{reason}, and its kube-apiserver would restart without an etcd to come back to: {etcd.Problem ?? "etcd has no quorum"}");
+            }
+            else if (plan.MembershipChange is { } change)
+            {
+                plan.Defer(StepKind.UpdateEtcdServers, host, $"{reason}; {change} in this plan, and the control planes follow the membership once it is settled");
+            }
+            else if (renewing is not null)
+            {
+                plan.Defer(StepKind.UpdateEtcdServers, host, $"{reason}; {renewing} renews its certificates in this plan, and control planes restart one at a time");
+            }
+            else if (!Wording.IsActive(facts, "kubelet"))
+            {
+                plan.Refuse(StepKind.UpdateEtcdServers, host, $"{reason}, but the kubelet is {Wording.State(facts, "kubelet")}, and it is the kubelet that restarts kube-apiserver on the new manifest");
+            }
+            else
+            {
+                ready.Add(host);
+            }
+        }
+
+        if (ready.Count > 0)
+        {
+            plan.Step(StepKind.UpdateEtcdServers, ready,
+                $"kube-apiserver on {Wording.List(ready)} looks for etcd elsewhere than spec.etcd.hosts ({Wording.List(desired)}, every one a healthy member): kubeadm-config's etcd.external.endpoints updated, then each control plane's --etcd-servers, one at a time, each waiting for its API server to be ready");
+        }
+    }
+
+    /// <summary>The spec's reachable, initialized control planes whose probe read kube-apiserver's --etcd-servers, with that list.</summary>
+    public static IEnumerable<(HostFacts Facts, IReadOnlyList<string> Servers)> ApiServers(PlanBuilder plan) =>
+        plan.Spec.ControlPlanes()
+            .Select(h => plan.Reachable(h.Name))
+            .Where(f => f is { ControlPlaneInitialized: true, ApiServerEtcdServers: not null })
+            .Select(f => (f!, f!.ApiServerEtcdServers!));
+
+    /// <summary>The same endpoints, in any order (etcd's client balances over them; order carries no meaning).</summary>
+    public static bool SameSet(IReadOnlyList<string> have, IReadOnlyList<string> want) =>
+        have.ToHashSet(StringComparer.OrdinalIgnoreCase).SetEquals(want);
+}

@@ -1,0 +1,518 @@
+using System.Net;
+using HaKube.Model.Api;
+using HaKube.Model.Facts;
+using HaKube.Model.Inventory;
+
+namespace HaKube.Model.Planning;
+
+/// <summary>
+/// Hosts leaving the cluster: stale etcd members removed, departing control planes, external etcd
+/// members and workers removed. Planned before the etcd and control-plane phases, so that a
+/// removal takes the plan's one membership change and the joins and adds wait for the next plan
+/// (a dead member is replaced by removing it first). Rules:
+/// <list type="bullet">
+/// <item>An etcd member that matches no spec host and no departing host is stale (its host died or
+/// was replaced at a new address): RemoveStaleEtcdMember through a healthy spec member, behind
+/// <see cref="QuorumGuard.CheckRemove"/>, the first (by ID) per plan.</item>
+/// <item>At most one etcd membership change per plan: a removal that would be a second one waits.</item>
+/// <item>A departing control plane (RemoveControlPlane, one per plan) needs another initialized,
+/// reachable control plane to drain and delete its Node from, and must have left the load
+/// balancer's backends first: every reachable HAProxy host is reconfigured from the spec earlier in
+/// the same plan (or already is), or the removal waits. With stacked etcd its member is removed
+/// behind the guard.</item>
+/// <item>A departing external etcd host (RemoveEtcdMember): its member removed behind the guard, then
+/// etcd stopped and its data moved aside if the host is reachable.</item>
+/// <item>External etcd: a healthy departing member leaves only once every reachable spec etcd host
+/// has joined (replacements surge first, so the cluster never shrinks below its size on the way),
+/// and a healthy member (departing or stale) that a control plane's kube-apiserver still names in
+/// --etcd-servers waits while <see cref="EtcdServersPhase"/> points them at spec.etcd.hosts (when
+/// every spec host is a member); when they cannot move yet, it is refused while it is the only
+/// healthy member such a kube-apiserver names.</item>
+/// <item>Departing workers (RemoveWorker, all in one step): drained, reset and their Node deleted
+/// through an initialized, reachable control plane.</item>
+/// <item>An unreachable departing host is removed all the same (etcd member, Node): it is gone. The
+/// reason says that kubeadm reset is skipped on it.</item>
+/// <item>A previous machine of a host replaced at a new address (ResetPreviousMachine), still
+/// running at the old address: reset (kubeadm reset -f, kubelet and etcd stopped, static pods gone)
+/// once no etcd member peers at its address any more (the stale rule removes that member by ID
+/// first: a reset with the member still there would be a second, unguarded membership change, as
+/// kubeadm reset removes the local member) and, with HAProxy, once the backends are configured from
+/// the spec. Its Node is never deleted and no member is removed by name: both now belong to the new
+/// machine. Unreachable (or answering with another host key): only forgotten, as departing hosts
+/// are. Never planned at an address a spec host has.</item>
+/// <item>A departing HAProxy host (RemoveLoadBalancer, planned first, so a host with another role
+/// too has HAProxy stopped before its other removal forgets it): while haproxy runs there, it is
+/// stopped only when a load balancer of the spec serves the endpoint - reachable, haproxy active in
+/// the last probe, and its haproxy.cfg as HaKube renders it (or reconfigured earlier in this plan,
+/// whose step checks that it listens). A load balancer that only this plan starts (host A replaced
+/// by host B) is not enough: the endpoint moves first, so A's removal waits for a probe that sees B
+/// serving, as a KubeOne or Cluster API user swapping load balancers expects the new one up and
+/// verified before the old one goes. None serving: refused, HAProxy keeps running. An endpoint
+/// that is the departing host's own IP address is refused as well: stopping it would take the API's
+/// address away whatever else serves (a DNS name or virtual IP HaKube cannot see behind; users of
+/// several HAProxy hosts put one of those in front, as kubeadm's HA guide says). Unreachable: the
+/// step only forgets it (nothing is done on it). While its removal is refused or deferred, the
+/// host's other removals wait.</item>
+/// <item>A host that stays in the spec while its roles change (see <see cref="RoleChange"/>) has its
+/// old roles removed by the same rules and guards, as if a host of those roles left: RemoveLoadBalancer,
+/// RemoveControlPlane, RemoveEtcdMember, RemoveWorker. Unlike a departing host it is cleaned up only
+/// while reachable (it is not gone), and nothing is forgotten: its inventory entry drops the role.
+/// Its new roles are set up once no old role is left (<see cref="PlanBuilder.WaitsForCleanup"/>).
+/// A change that is not made in place is refused on the host.</item>
+/// </list>
+/// </summary>
+internal static class MembershipPhase
+{
+    private static readonly string[] ResetUnits = ["kubelet", "etcd"];
+
+    public static void Plan(PlanBuilder plan)
+    {
+        var view = EtcdView.Observe(plan.EtcdMemberHosts(), plan.Reachable);
+        var anchor = plan.Spec.ControlPlanes().Select(h => h.Name).FirstOrDefault(h => plan.Reachable(h)?.ControlPlaneInitialized == true);
+        RefusedRoleChanges(plan);
+        LoadBalancers(plan, anchor);
+        Stale(plan, view);
+        PreviousMachines(plan, view);
+        ControlPlanes(plan, view, anchor);
+        EtcdMembers(plan, view, anchor);
+        Workers(plan, anchor);
+    }
+
+    /// <summary>Role changes HaKube does not make in place: refused on the host, which is left as it runs.</summary>
+    private static void RefusedRoleChanges(PlanBuilder plan)
+    {
+        foreach (var (host, change) in plan.RoleChanges.Where(c => c.Value.Unsupported is not null))
+        {
+            var wanted = plan.Spec.Hosts.First(h => h.Name == host).Roles;
+            plan.Refuse(host, $"roles {Roles(plan.SetUpRoles(host) ?? [])} in the spec became {Roles(wanted)}; this change is not made in place: {change.Unsupported}");
+        }
+    }
+
+    private static string Roles(IEnumerable<HostRole> roles) => "[" + string.Join(", ", roles) + "]";
+
+    /// <summary>How a host leaving <paramref name="role"/> is said: "left the spec", or, for a host that stays, which role it gives up.</summary>
+    private static string Leaves(PlanBuilder plan, string host, HostRole role) =>
+        plan.Spec.Hosts.FirstOrDefault(h => h.Name == host) is { } kept
+            ? $"stays in the spec as {Wording.List(kept.Roles.Select(r => r.ToString()))} and gives up its {role} role"
+            : "left the spec";
+
+    private static void LoadBalancers(PlanBuilder plan, string? anchor)
+    {
+        foreach (var host in plan.Leaving.Where(h => h.Roles.Contains(HostRole.LoadBalancer)))
+        {
+            var kept = plan.IsKept(host.Name);
+            var leaves = Leaves(plan, host.Name, HostRole.LoadBalancer);
+            var onlyLoadBalancer = host.Roles.All(r => r == HostRole.LoadBalancer);
+            if (plan.Reachable(host.Name) is not { } facts)
+            {
+                // A host that stays in the spec is cleaned up once it answers (its unreachability is refused already).
+                if (onlyLoadBalancer && !kept)
+                {
+                    plan.Step(StepKind.RemoveLoadBalancer, [host.Name], $"{host.Name} left the spec and is unreachable ({plan.Observed(host.Name)?.Error ?? "not probed"}): HAProxy cannot be stopped there, the host is gone; it is forgotten");
+                }
+
+                continue;
+            }
+
+            var running = facts.Services.TryGetValue("haproxy", out var state) && state is ServiceState.Active or ServiceState.Activating or ServiceState.Reloading;
+            var configured = facts.IsPresent(KnownPaths.HaproxyConfig);
+            if (!running)
+            {
+                // Nothing serves there: stopping it cannot cost the endpoint anything.
+                if (onlyLoadBalancer || configured || kept)
+                {
+                    plan.Step(StepKind.RemoveLoadBalancer, [host.Name], $"{host.Name} {leaves}: haproxy {Wording.State(facts, "haproxy")} there; it is disabled{(configured ? " and its HaKube-written haproxy.cfg moved aside" : "")}");
+                }
+
+                continue;
+            }
+
+            var endpoint = plan.Spec.ControlPlaneEndpoint;
+            if (IPAddress.TryParse(endpoint.Host, out var endpointAddress) && IPAddress.TryParse(host.Address, out var address) && endpointAddress.Equals(address))
+            {
+                plan.Refuse(StepKind.RemoveLoadBalancer, host.Name, $"{leaves}, but spec.controlPlaneEndpoint.host {endpoint.Host} is its address: every kubeconfig and join reaches the API there, so HAProxy keeps running on it; {(kept ? "keep its LoadBalancer role" : "put it back in the spec")}, or give the endpoint an address that stays (a DNS name or virtual IP on the remaining load balancers)");
+                continue;
+            }
+
+            var serving = plan.Spec.LoadBalancer.Hosts.Where(lb => Serves(plan, lb)).ToList();
+            if (serving.Count > 0)
+            {
+                plan.Step(StepKind.RemoveLoadBalancer, [host.Name], $"{host.Name} {leaves}: HAProxy there is stopped and disabled and its HaKube-written haproxy.cfg moved aside; {Wording.List(serving)} {(serving.Count == 1 ? "serves" : "serve")} the endpoint {endpoint.Host}:{endpoint.Port}");
+                continue;
+            }
+
+            var starting = plan.Spec.LoadBalancer.Hosts.Where(lb => plan.IsPlanned(StepKind.ConfigureLoadBalancer, lb)).ToList();
+            // A new load balancer that first gives up an old role of its own is set up in a later plan.
+            var later = plan.Spec.LoadBalancer.Hosts.Where(lb => plan.AwaitsCleanup(lb, LoadBalancerPhase.HoldsTheEndpointPort) && plan.Reachable(lb) is not null && CanBeCleanedUp(plan, lb, anchor)).ToList();
+            if (starting.Count > 0 || later.Count > 0)
+            {
+                var which = string.Join(" or ", new[]
+                {
+                    starting.Count > 0 ? $"{Wording.List(starting)} (configured in this plan)" : null,
+                    later.Count > 0 ? $"{Wording.List(later)} (set up once its old role is cleaned up)" : null,
+                }.OfType<string>());
+                plan.Defer(StepKind.RemoveLoadBalancer, host.Name, $"{leaves}; HAProxy keeps running there until a probe sees {which} serve the endpoint: the endpoint moves first");
+            }
+            else
+            {
+                plan.Refuse(StepKind.RemoveLoadBalancer, host.Name, $"{leaves}, but no load balancer of the spec ({Wording.List(plan.Spec.LoadBalancer.Hosts)}) serves the endpoint {endpoint.Host}:{endpoint.Port} (reachable, configured by HaKube and haproxy active), so HAProxy keeps running there and the API keeps its endpoint");
+            }
+        }
+    }
+
+    /// <summary>
+    /// A load balancer of the spec that serves the endpoint: reachable, haproxy active when probed,
+    /// and its files as HaKube keeps them - or reconfigured earlier in this plan, whose step fails
+    /// the plan unless haproxy is then active and listening.
+    /// </summary>
+    private static bool Serves(PlanBuilder plan, string host) =>
+        plan.Reachable(host) is { } facts && Wording.IsActive(facts, "haproxy") &&
+        (plan.IsPlanned(StepKind.ConfigureLoadBalancer, host) || FileDrift.Describe(facts, plan.DesiredFiles(host, StepKind.ConfigureLoadBalancer)).Count == 0);
+
+    /// <summary>A departing host whose HAProxy is not stopped yet keeps its other removals waiting: they forget it.</summary>
+    private static bool WaitsForLoadBalancer(PlanBuilder plan, StepKind kind, string host)
+    {
+        if (!plan.IsBlocked(StepKind.RemoveLoadBalancer, host))
+        {
+            return false;
+        }
+
+        plan.Defer(kind, host, plan.IsKept(host)
+            ? "its LoadBalancer role is cleaned up first (RemoveLoadBalancer waits), and this removal comes after it"
+            : "left the spec; HAProxy there is stopped first (RemoveLoadBalancer waits), and this removal forgets the host");
+        return true;
+    }
+
+    private static void Stale(PlanBuilder plan, EtcdView view)
+    {
+        var stale = view.Strangers.OrderBy(m => m.Id).ToList();
+        if (stale.Count == 0)
+        {
+            return;
+        }
+
+        var where = plan.Spec.Etcd.Topology == EtcdTopology.Stacked ? "control plane" : "host in spec.etcd.hosts";
+        var through = Through(plan, view);
+        foreach (var member in stale)
+        {
+            var what = $"etcd member {Wording.Member(member)} at {Wording.List(member.PeerUrls)} runs on no {where} and on no departing host (its host is gone or was replaced)";
+            var guard = QuorumGuard.CheckRemove(view, member.Id);
+            if (!guard.Allowed)
+            {
+                plan.Refuse(null, $"{what}; it is not removed: {guard.Reason}");
+            }
+            else if (through is null)
+            {
+                plan.Refuse(null, $"{what}; it is not removed: no reachable spec member is healthy to remove it through");
+            }
+            else if (plan.MembershipChange is { } change)
+            {
+                plan.Defer(StepKind.RemoveStaleEtcdMember, through, $"{what}; {change} in this plan, one membership change at a time");
+            }
+            else if (Follow(plan, view, member) is { } follow)
+            {
+                plan.Defer(StepKind.RemoveStaleEtcdMember, through, $"{what}; {follow}");
+            }
+            else if (Stranded(plan, view, member) is { } stranded)
+            {
+                plan.Refuse(StepKind.RemoveStaleEtcdMember, through, $"{what}; {stranded}");
+            }
+            else
+            {
+                plan.Step(StepKind.RemoveStaleEtcdMember, [through], $"{what}: removed through {through}; {guard.Reason}", changesEtcdMembership: true, etcdMember: member.Id);
+            }
+        }
+    }
+
+    private static void PreviousMachines(PlanBuilder plan, EtcdView view)
+    {
+        var specAddresses = plan.Spec.Hosts.Select(h => h.Address).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var machine in plan.Previous)
+        {
+            if (!PreviousMachine.TryParse(machine.Name, out var name, out _) || specAddresses.Contains(machine.Address))
+            {
+                // The inventory never yields these; the planner checks once more, as resetting a spec host's machine cannot be undone.
+                plan.Refuse(StepKind.ResetPreviousMachine, machine.Name, $"{machine.Address} is the address of a host in the spec: that machine is never reset as a previous one");
+                continue;
+            }
+
+            var what = $"{name} now lives at {plan.Spec.Hosts.FirstOrDefault(h => h.Name == name)?.Address ?? "no address (it left the spec)"}; its previous machine at {machine.Address}";
+            if (plan.Reachable(machine.Name) is not { } facts)
+            {
+                var error = plan.Observed(machine.Name) is { } seen ? $"{seen.ErrorKind?.ToString() ?? "probe failed"}: {seen.Error}" : "not probed";
+                plan.Step(StepKind.ResetPreviousMachine, [machine.Name], $"{what} is unreachable ({error}): nothing is done on it, it is forgotten (the machine is gone, or another one answers there)");
+                continue;
+            }
+
+            if (view.Members.FirstOrDefault(m => m.PeerUrls.Any(u => PeersAt(u, machine.Address))) is { } member)
+            {
+                plan.Defer(StepKind.ResetPreviousMachine, machine.Name, $"{what} still runs etcd member {Wording.Member(member)}, which is removed first by ID as a stale member; kubeadm reset would remove it outside the quorum guard");
+                continue;
+            }
+
+            if (plan.Spec.LoadBalancer.Provider == LoadBalancerProvider.HAProxy)
+            {
+                var stuck = plan.Spec.LoadBalancer.Hosts.Where(lb => plan.Reachable(lb) is not null && plan.IsBlocked(StepKind.ConfigureLoadBalancer, lb)).ToList();
+                if (stuck.Count > 0)
+                {
+                    plan.Refuse(StepKind.ResetPreviousMachine, machine.Name, $"{what} is reset only once the HAProxy backends are configured from the spec, and HAProxy on {Wording.List(stuck)} cannot be reconfigured");
+                    continue;
+                }
+            }
+
+            var running = ResetUnits.Where(unit => Wording.IsActive(facts, unit)).ToList();
+            var left = facts.KubeletConfigured || facts.ControlPlaneInitialized || facts.StaticPodImages.Count > 0 || facts.EtcdDataPresent || facts.Etcd is not null || running.Count > 0
+                ? $"still holds {(running.Count > 0 ? Wording.List(running) + " running and " : "")}kubeadm or etcd state: kubeadm reset -f there, kubelet and etcd stopped and disabled, static pods gone"
+                : "holds nothing of the cluster any more: checked and forgotten";
+            plan.Step(StepKind.ResetPreviousMachine, [machine.Name], $"{what} {left}; the Node {name} is kept (it is the new machine's) and no etcd member is touched");
+        }
+    }
+
+    private static bool PeersAt(string url, string address) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && string.Equals(uri.Host.Trim('[', ']'), address.Trim('[', ']'), StringComparison.OrdinalIgnoreCase);
+
+    private static void ControlPlanes(PlanBuilder plan, EtcdView view, string? anchor)
+    {
+        string? removing = null;
+        foreach (var host in plan.Leaving.Where(h => h.Roles.Contains(HostRole.ControlPlane)).Select(h => h.Name))
+        {
+            // A host that stays in the spec is cleaned up once it answers: it is not gone.
+            if ((plan.IsKept(host) && plan.Reachable(host) is null) || WaitsForLoadBalancer(plan, StepKind.RemoveControlPlane, host))
+            {
+                continue;
+            }
+
+            var leaves = Leaves(plan, host, HostRole.ControlPlane);
+
+            var problems = new List<string>();
+            if (anchor is null)
+            {
+                problems.Add("no initialized control plane of the spec is reachable to drain it and delete its Node from");
+            }
+
+            if (plan.Spec.LoadBalancer.Provider == LoadBalancerProvider.HAProxy)
+            {
+                var stuck = plan.Spec.LoadBalancer.Hosts.Where(lb => plan.Reachable(lb) is not null && plan.IsBlocked(StepKind.ConfigureLoadBalancer, lb)).ToList();
+                if (stuck.Count > 0)
+                {
+                    problems.Add($"HAProxy on {Wording.List(stuck)} cannot be reconfigured, and a departing control plane leaves the backends before it is reset");
+                }
+            }
+
+            var member = plan.Spec.Etcd.Topology == EtcdTopology.Stacked ? view.MemberOf(host) : null;
+            var membership = "";
+            if (member is not null)
+            {
+                var guard = QuorumGuard.CheckRemove(view, member.Id);
+                if (!guard.Allowed)
+                {
+                    problems.Add($"its etcd member cannot be removed: {guard.Reason}");
+                }
+                else if (Through(plan, view) is null)
+                {
+                    problems.Add("no reachable spec member is healthy to remove its etcd member through");
+                }
+                else if (plan.MembershipChange is { } change)
+                {
+                    plan.Defer(StepKind.RemoveControlPlane, host, $"{leaves}; {change} in this plan, one membership change at a time");
+                    continue;
+                }
+
+                membership = $"; its etcd member {Wording.Member(member)} is removed: {guard.Reason}";
+            }
+
+            if (problems.Count > 0)
+            {
+                plan.Refuse(StepKind.RemoveControlPlane, host, $"{leaves}, but " + string.Join("; ", problems));
+            }
+            else if (removing is not null)
+            {
+                plan.Defer(StepKind.RemoveControlPlane, host, $"{leaves}; {removing} is removed in this plan, control planes leave one at a time");
+            }
+            else
+            {
+                removing = host;
+                var backends = plan.Spec.LoadBalancer.Provider == LoadBalancerProvider.HAProxy ? "; it has left the HAProxy backends (configured from the spec) before this step" : "";
+                plan.Step(StepKind.RemoveControlPlane, [host], $"{host} {leaves}: {Wording.Drained(plan.Spec)}{backends}{membership}; {Reset(plan, host)}; its Node is deleted through {anchor}",
+                    changesEtcdMembership: member is not null);
+            }
+        }
+    }
+
+    private static void EtcdMembers(PlanBuilder plan, EtcdView view, string? anchor)
+    {
+        if (plan.Spec.Etcd.Topology != EtcdTopology.External)
+        {
+            return;
+        }
+
+        foreach (var host in plan.Leaving.Where(h => h.Roles.Contains(HostRole.Etcd) && !h.Roles.Contains(HostRole.ControlPlane)).Select(h => h.Name))
+        {
+            if ((plan.IsKept(host) && plan.Reachable(host) is null) || WaitsForLoadBalancer(plan, StepKind.RemoveEtcdMember, host))
+            {
+                continue;
+            }
+
+            var leaves = Leaves(plan, host, HostRole.Etcd);
+            if (view.MemberOf(host) is not { } member)
+            {
+                var leftovers = plan.Reachable(host) is { } facts && (Wording.IsActive(facts, "etcd") || facts.EtcdDataPresent || facts.IsPresent(KnownPaths.EtcdManifest))
+                    ? "etcd is stopped and its data moved aside"
+                    : plan.Reachable(host) is null ? "it is unreachable, so nothing is done on it" : "nothing is left on it";
+                plan.Step(StepKind.RemoveEtcdMember, [host], $"{host} {leaves} and is no longer an etcd member: {leftovers}");
+                continue;
+            }
+
+            var guard = QuorumGuard.CheckRemove(view, member.Id);
+            var through = Through(plan, view);
+            if (!guard.Allowed)
+            {
+                plan.Refuse(StepKind.RemoveEtcdMember, host, $"{leaves}, but {guard.Reason}");
+            }
+            else if (through is null)
+            {
+                plan.Refuse(StepKind.RemoveEtcdMember, host, $"{leaves}, but no reachable spec member is healthy to remove it through");
+            }
+            else if (plan.MembershipChange is { } change)
+            {
+                plan.Defer(StepKind.RemoveEtcdMember, host, $"{leaves}; {change} in this plan, one membership change at a time");
+            }
+            else if (view.HealthyMembers.Contains(member.Id) && Joining(plan, view, anchor) is { Count: > 0 } joining)
+            {
+                plan.Defer(StepKind.RemoveEtcdMember, host, $"{leaves}; {Wording.List(joining)} join(s) the cluster first, so that replacing members never shrinks it below its size (a healthy member leaves only once its replacement is in)");
+            }
+            else if (Follow(plan, view, member) is { } follow)
+            {
+                plan.Defer(StepKind.RemoveEtcdMember, host, $"{leaves}; {follow}");
+            }
+            else if (Stranded(plan, view, member) is { } stranded)
+            {
+                plan.Refuse(StepKind.RemoveEtcdMember, host, $"{leaves}, but {stranded}");
+            }
+            else
+            {
+                var after = plan.Reachable(host) is null ? "it is unreachable, so etcd is not stopped there (it is gone)" : "then etcd is stopped there and its data moved aside";
+                plan.Step(StepKind.RemoveEtcdMember, [host], $"{host} {leaves}: member {Wording.Member(member)} removed through {through}, {guard.Reason}; {after}", changesEtcdMembership: true);
+            }
+        }
+    }
+
+    private static void Workers(PlanBuilder plan, string? anchor)
+    {
+        var workers = plan.Leaving
+            .Where(h => h.Roles.Contains(HostRole.Worker) && !h.Roles.Contains(HostRole.ControlPlane))
+            .Select(h => h.Name)
+            .Where(h => !(plan.IsKept(h) && plan.Reachable(h) is null) && !WaitsForLoadBalancer(plan, StepKind.RemoveWorker, h))
+            .ToList();
+        if (workers.Count == 0)
+        {
+            return;
+        }
+
+        if (anchor is null)
+        {
+            foreach (var host in workers)
+            {
+                plan.Refuse(StepKind.RemoveWorker, host, $"{Leaves(plan, host, HostRole.Worker)}, but no initialized control plane of the spec is reachable to drain it and delete its Node from");
+            }
+
+            return;
+        }
+
+        var departed = workers.Where(h => !plan.IsKept(h)).ToList();
+        var who = string.Join("; ", new[] { departed.Count > 0 ? $"{Wording.List(departed)} left the spec" : null }
+            .Concat(workers.Where(plan.IsKept).Select(h => $"{h} {Leaves(plan, h, HostRole.Worker)}"))
+            .OfType<string>());
+        plan.Step(StepKind.RemoveWorker, workers, $"{who}: cordoned and {Wording.Drained(plan.Spec)} through {anchor}; {string.Join("; ", workers.Select(h => Reset(plan, h)))}; their Nodes are deleted");
+    }
+
+    /// <summary>
+    /// Spec etcd hosts (External) that are not members yet and can join now (reachable, host
+    /// preparation not refused, the guard allows an add), or once their old role is cleaned up when
+    /// that can be done (a worker node's reset needs a control plane to drain through; a load
+    /// balancer's removal is planned already): they are added before a healthy departing member
+    /// leaves. One that cannot join does not hold the removal up.
+    /// </summary>
+    private static List<string> Joining(PlanBuilder plan, EtcdView view, string? anchor) =>
+        QuorumGuard.CheckAdd(view).Allowed
+            ? plan.Spec.EtcdMembers().Select(h => h.Name)
+                .Where(h => view.MemberOf(h) is null && plan.Reachable(h) is not null && !plan.IsBlocked(StepKind.PrepareHost, h))
+                .Where(h => !plan.AwaitsCleanup(h) || CanBeCleanedUp(plan, h, anchor))
+                .ToList()
+            : [];
+
+    /// <summary>
+    /// Whether the old roles of <paramref name="host"/> (a spec host whose roles changed) can be
+    /// cleaned up in this plan, as far as can be told before their rules run: a worker node's or
+    /// control plane's reset needs a control plane to drain through, a load balancer's removal must
+    /// be planned already. An etcd member's removal depends on the guard: not counted on.
+    /// </summary>
+    private static bool CanBeCleanedUp(PlanBuilder plan, string host, string? anchor) =>
+        plan.RoleChanges[host].Retiring.All(r => r switch
+        {
+            HostRole.LoadBalancer => plan.IsPlanned(StepKind.RemoveLoadBalancer, host),
+            HostRole.Etcd => false,
+            _ => anchor is not null,
+        });
+
+    /// <summary>
+    /// External etcd: the control planes that still name a healthy leaving <paramref name="member"/>
+    /// in --etcd-servers and can be pointed at spec.etcd.hosts now (every spec host is a member, etcd
+    /// has quorum, their kubelet runs): they move first, in this plan, so that an API server never
+    /// leans on fewer members than the spec has (worded as a reason to wait); null otherwise.
+    /// </summary>
+    private static string? Follow(PlanBuilder plan, EtcdView view, EtcdMember member)
+    {
+        if (plan.Spec.Etcd.Topology != EtcdTopology.External || !view.HealthyMembers.Contains(member.Id) || !view.HasQuorum
+            || plan.Spec.EtcdMembers().Any(h => view.MemberOf(h.Name) is null))
+        {
+            return null;
+        }
+
+        var urls = member.ClientUrls.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var naming = EtcdServersPhase.ApiServers(plan)
+            .Where(a => a.Servers.Any(urls.Contains) && Wording.IsActive(a.Facts, "kubelet"))
+            .Select(a => a.Facts.Host)
+            .ToList();
+        return naming.Count == 0
+            ? null
+            : $"kube-apiserver on {Wording.List(naming)} still names it in --etcd-servers, and UpdateEtcdServers points the control planes at spec.etcd.hosts first";
+    }
+
+    /// <summary>
+    /// External etcd: the control planes whose kube-apiserver would be left with no healthy member in
+    /// its --etcd-servers once <paramref name="member"/> is gone (worded as a reason to wait for
+    /// UpdateEtcdServers); null when none would, the member is not healthy (nobody reaches etcd
+    /// through it now), or etcd is stacked.
+    /// </summary>
+    private static string? Stranded(PlanBuilder plan, EtcdView view, EtcdMember member)
+    {
+        if (plan.Spec.Etcd.Topology != EtcdTopology.External || !view.HealthyMembers.Contains(member.Id))
+        {
+            return null;
+        }
+
+        var others = view.Members
+            .Where(m => m.Id != member.Id && view.HealthyMembers.Contains(m.Id))
+            .SelectMany(m => m.ClientUrls)
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var stranded = EtcdServersPhase.ApiServers(plan)
+            .Where(a => !a.Servers.Any(others.Contains))
+            .Select(a => a.Facts.Host)
+            .ToList();
+        return stranded.Count == 0
+            ? null
+            : $"kube-apiserver on {Wording.List(stranded)} reaches etcd only through {Wording.Member(member)} (--etcd-servers names no other healthy member), so it stays until UpdateEtcdServers points the control planes at spec.etcd.hosts";
+    }
+
+    /// <summary>A reachable spec member whose etcd is healthy, to run etcdctl member remove on.</summary>
+    private static string? Through(PlanBuilder plan, EtcdView view) =>
+        plan.Spec.EtcdMembers().Select(h => h.Name).FirstOrDefault(h => view.MemberOf(h) is { } m && view.HealthyMembers.Contains(m.Id));
+
+    private static string Reset(PlanBuilder plan, string host) => plan.Reachable(host) switch
+    {
+        null => $"{host} is unreachable ({plan.Observed(host)?.Error ?? "not probed"}): kubeadm reset is skipped there, the host is gone",
+        { KubeletConfigured: false, ControlPlaneInitialized: false } => $"{host} holds no kubeadm state: nothing to reset",
+        _ => $"kubeadm reset -f on {host}",
+    };
+}

@@ -1,0 +1,75 @@
+using HaKube.Model.Api;
+using HaKube.Model.Facts;
+
+namespace HaKube.Model.Planning;
+
+/// <summary>
+/// The planner: a pure, deterministic function from (spec, host facts, desired files) to a
+/// <see cref="Model.Planning.Plan"/>. Steps come in the order the kubeadm HA guide needs them:
+/// PrepareHost, StartKubelet, ConfigureLoadBalancer, the etcd steps, DistributeCertificateAuthorities,
+/// InitControlPlane, JoinControlPlane, InstallPodNetwork, JoinWorker, certificate renewal, UpdateEtcdServers, then the upgrade steps
+/// (UpgradeControlPlane, UpgradeWorker) once nothing else is left, and LabelNodes. Each phase lives in its
+/// own class with its rules; the ones that hold across phases are here:
+/// <list type="bullet">
+/// <item>Nothing is planned on a host whose probe failed; it gets a refusal with the probe's
+/// error. Steps on other hosts go ahead as far as they are safe without it.</item>
+/// <item>A step that needs an earlier step on the same host (or the cluster) that was refused
+/// is refused too, naming what it waits for.</item>
+/// <item>At most one etcd membership change per plan, behind the <see cref="QuorumGuard"/>.</item>
+/// <item>spec.paused: no steps at all; one refusal says how many steps would run, besides the
+/// refusals found on the way, so that `plan` on a paused cluster still tells the truth.</item>
+/// </list>
+/// </summary>
+public static class Planner
+{
+    /// <param name="cluster">The desired cluster.</param>
+    /// <param name="facts">What the probe saw on each host.</param>
+    /// <param name="desired">The files HaKube keeps on each host, by hash.</param>
+    /// <param name="endpoint">A user-provided (External) load balancer as observed from HaKube; null when not observed.</param>
+    /// <param name="departing">Hosts HaKube set up that left the spec (their facts are in <paramref name="facts"/>): removed by <see cref="MembershipPhase"/>.</param>
+    /// <param name="setUpRoles">The roles HaKube set up on spec hosts whose spec roles now differ (from the inventory): the old roles are cleaned up first, or the change is refused.</param>
+    public static Plan Plan(
+        HaCluster cluster, IReadOnlyDictionary<string, HostFacts> facts, DesiredState desired, EndpointFacts? endpoint = null,
+        IReadOnlyList<HostSpec>? departing = null, IReadOnlyDictionary<string, IReadOnlyList<HostRole>>? setUpRoles = null)
+    {
+        var spec = cluster.Spec;
+        var plan = new PlanBuilder(spec, UnfinishedInit.Mark(spec, facts), desired, endpoint, departing, setUpRoles);
+        foreach (var host in spec.Hosts)
+        {
+            if (plan.Reachable(host.Name) is null)
+            {
+                plan.Refuse(host.Name, Unreachable(plan.Observed(host.Name)));
+            }
+        }
+
+        HostPreparation.Plan(plan);
+        KubeletPhase.Plan(plan);
+        LoadBalancerPhase.Plan(plan);
+        MembershipPhase.Plan(plan);
+        LoadBalancerPhase.WaitForCleanup(plan);
+        var etcd = EtcdPhase.Plan(plan);
+        var anchor = ControlPlanePhase.Plan(plan, etcd);
+        WorkloadPhase.Plan(plan, anchor);
+        CertificatePhase.Plan(plan, etcd);
+        EtcdServersPhase.Plan(plan, etcd);
+        UpgradePhase.Plan(plan, etcd);
+        NodeLabelPhase.Plan(plan, anchor);
+        var result = plan.Build();
+        if (!spec.Paused)
+        {
+            return result;
+        }
+
+        var paused = new Refusal(null, result.Steps.Count == 0
+            ? "paused (spec.paused: true): nothing would change anyway"
+            : $"paused (spec.paused: true): {result.Steps.Count} step(s) would run otherwise; HaKube observes and changes nothing");
+        return new([], [paused, .. result.Refusals]) { UnmanagedNodes = result.UnmanagedNodes };
+    }
+
+    private static string Unreachable(HostFacts? facts) => facts switch
+    {
+        null => "not probed: there are no facts for this host, so nothing is planned on it",
+        { Error: { } error } => $"unreachable ({facts.ErrorKind?.ToString() ?? "probe failed"}): {error}; nothing is planned on this host",
+        _ => $"unreachable ({facts.ErrorKind?.ToString() ?? "probe failed"}); nothing is planned on this host",
+    };
+}
