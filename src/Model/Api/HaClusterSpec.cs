@@ -4,13 +4,11 @@ using HaKube.Model.Schema;
 
 namespace HaKube.Model.Api;
 
-/// <summary>The desired state of one HA cluster.</summary>
 public sealed record HaClusterSpec
 {
     /// <summary>
-    /// The longest drain accepted: a drain that has not finished in a day waits on something no
-    /// timeout will fix (a PodDisruptionBudget that never allows it), and the pass holds the
-    /// cluster's reconcile for as long.
+    /// A drain unfinished after a day waits on something no timeout fixes (a PodDisruptionBudget that
+    /// never allows it), and holds the cluster's reconcile for as long.
     /// </summary>
     public static readonly TimeSpan MaximumDrainTimeout = TimeSpan.FromHours(24);
 

@@ -10,7 +10,6 @@ public sealed record ImagesSpec
     /// <summary>A CA bundle of a few certificates; anything larger is not one.</summary>
     public const long MaxCaBytes = 1024 * 1024;
 
-    /// <summary>The registry kubeadm uses when the spec names none.</summary>
     public const string DefaultRepository = "registry.k8s.io";
 
     [Description("Where the control-plane images (kube-apiserver, etcd, coredns, ...) and the pause image are pulled from, as kubeadm's imageRepository: registry[:port][/path], no scheme (registry.example.com/k8s). It must serve registry.k8s.io's images under the same names and tags. Defaults to registry.k8s.io.")]

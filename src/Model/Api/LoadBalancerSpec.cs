@@ -16,12 +16,10 @@ public sealed record LoadBalancerSpec
     public IReadOnlyList<string> Hosts { get; init; } = [];
 }
 
-/// <summary>The kinds of control-plane load balancer.</summary>
 public enum LoadBalancerProvider
 {
-    /// <summary>User-provided (a cloud or hardware load balancer, or DNS).</summary>
+    /// <summary>User-provided (cloud, hardware, or DNS).</summary>
     External,
 
-    /// <summary>HAProxy on hosts with role LoadBalancer, configured by HaKube.</summary>
     HAProxy,
 }

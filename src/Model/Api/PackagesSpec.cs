@@ -4,7 +4,7 @@ using HaKube.Model.Schema;
 
 namespace HaKube.Model.Api;
 
-/// <summary>Where the hosts get the Kubernetes packages (kubelet, kubeadm, kubectl, cri-tools) from.</summary>
+/// <summary>Where hosts get kubelet, kubeadm, kubectl and cri-tools.</summary>
 public sealed record PackagesSpec
 {
     /// <summary>An armored public key is a few KiB.</summary>

@@ -4,10 +4,9 @@ using HaKube.Model.Schema;
 
 namespace HaKube.Model.Api;
 
-/// <summary>How HaKube reaches every host.</summary>
 public sealed record SshSpec
 {
-    /// <summary>A private key is a few KiB; a "key" larger than this is not one.</summary>
+    /// <summary>A private key is a few KiB.</summary>
     public const long MaxPrivateKeyBytes = 64 * 1024;
 
     /// <summary>A known_hosts file of thousands of hosts still fits.</summary>
@@ -56,7 +55,6 @@ public sealed record SecretKeyRef
     public required string Key { get; init; }
 }
 
-/// <summary>A jump host.</summary>
 public sealed record BastionSpec
 {
     [Description("Address (IP or DNS name) of the jump host.")]

@@ -1,6 +1,6 @@
 namespace HaKube.Model.Facts;
 
-/// <summary>A Node as kube-apiserver lists it: its name, its labels, and the label keys HaKube recorded as its own.</summary>
+/// <summary>A Node as kube-apiserver lists it.</summary>
 /// <param name="Name">metadata.name.</param>
 /// <param name="Labels">metadata.labels.</param>
 /// <param name="OwnedLabels">The keys in the Node's <see cref="NodeLabelOwnership.OwnerAnnotation"/> annotation; empty without it.</param>

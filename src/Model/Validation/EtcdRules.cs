@@ -2,7 +2,6 @@ using HaKube.Model.Api;
 
 namespace HaKube.Model.Validation;
 
-/// <summary>The etcd topology and its members.</summary>
 internal static class EtcdRules
 {
     public static void Check(ValidationScope scope)

@@ -4,7 +4,6 @@ using HaKube.Model.Values;
 
 namespace HaKube.Model.Validation;
 
-/// <summary>Each host on its own, and hosts against each other.</summary>
 internal static class HostRules
 {
     public static void Check(ValidationScope scope)

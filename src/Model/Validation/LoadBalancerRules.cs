@@ -2,7 +2,6 @@ using HaKube.Model.Api;
 
 namespace HaKube.Model.Validation;
 
-/// <summary>The load balancer in front of the control planes.</summary>
 internal static class LoadBalancerRules
 {
     public static void Check(ValidationScope scope)

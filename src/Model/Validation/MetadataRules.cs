@@ -3,7 +3,6 @@ using HaKube.Model.Values;
 
 namespace HaKube.Model.Validation;
 
-/// <summary>apiVersion, kind, metadata and the Kubernetes version.</summary>
 internal static class MetadataRules
 {
     private const int MaxAnnotationBytes = 256 * 1024;

@@ -3,7 +3,6 @@ using HaKube.Model.Values;
 
 namespace HaKube.Model.Validation;
 
-/// <summary>SSH access: user, port, key source, host-key verification, bastion.</summary>
 internal static class SshRules
 {
     public static void Check(ValidationScope scope)

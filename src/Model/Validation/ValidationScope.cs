@@ -14,14 +14,13 @@ internal sealed class ValidationScope(LoadedManifest manifest, ValidationOptions
 
     public ValidationOptions Options => options;
 
-    /// <summary>The manifest's file, as the user named it.</summary>
     public string File => manifest.Source.File;
 
     public IReadOnlyList<ManifestError> Errors => _errors;
 
     public void Error(string field, string message) => _errors.Add(manifest.Source.Error(field, message));
 
-    /// <summary>Index of the host called <paramref name="name"/> in spec.hosts, or -1.</summary>
+    /// <summary>-1 when absent.</summary>
     public int HostIndex(string name)
     {
         for (var i = 0; i < Spec.Hosts.Count; i++)
