@@ -6,21 +6,15 @@ using HaKube.Model.Api;
 namespace HaKube.Actions.Etcd;
 
 /// <summary>
-/// Shell functions that reach etcd through its JSON gateway with curl and the host's etcd client
-/// certificate (kubeadm's healthcheck-client; HaKube issues one to external members too). A real
-/// kubeadm host has no etcdctl (etcd and its tools live in the etcd image), but every etcd since
-/// 3.4 serves the gateway on its client URL, so one curl reaches member list, health, membership
-/// changes and leadership. Needs the step prelude (fail). Request bodies come from
-/// <see cref="EtcdGatewayJson"/> and are quoted in here.
+/// Shell functions reaching etcd's JSON gateway with curl and the host's etcd client certificate.
+/// A kubeadm host has no etcdctl (it lives in the etcd image), but every etcd since 3.4 serves the
+/// gateway on its client URL. Needs the step prelude. See docs/design-notes.md.
 /// </summary>
 public static class EtcdGatewayShell
 {
     /// <summary>
-    /// <c>eg URL PATH [BODY]</c>: GET (no body) or POST to the gateway; the answer in <c>$out</c>,
-    /// the HTTP status in <c>$code</c>, 0 only on 200 (curl's own error in <c>$out</c> when it reached
-    /// nothing). <c>healthy URL</c>: /health says true. <c>wait_healthy SECONDS</c>: this host's member
-    /// (<c>$EP</c>, <paramref name="member"/>'s client URL) healthy, bounded. <c>member_listed TEXT</c>:
-    /// this member's list, read through <c>$EP</c>, contains TEXT.
+    /// <c>eg URL PATH [BODY]</c> (answer in <c>$out</c>, status in <c>$code</c>, 0 only on 200),
+    /// <c>healthy URL</c>, <c>wait_healthy SECONDS</c> (this member, <c>$EP</c>) and <c>member_listed TEXT</c>.
     /// </summary>
     public static string Functions(HostSpec member)
     {
@@ -55,11 +49,8 @@ public static class EtcdGatewayShell
     }
 
     /// <summary>
-    /// <c>move_leader_away</c>: if the member behind <c>$EP</c> leads, leadership moves to
-    /// <paramref name="target"/> first (MoveLeader, which only the leader takes), so that the cluster
-    /// does not wait out an election while this member restarts. Best effort: a failed move is said
-    /// and the restart goes on (the quorum guard allowed it; etcd elects a leader itself). No target
-    /// (no other started voter): nothing to do.
+    /// <c>move_leader_away</c>: a leading member hands over first, so the cluster does not wait out an
+    /// election while it restarts. Best effort: etcd elects a leader itself if the move fails.
     /// </summary>
     public static string MoveLeaderAway(ulong? target) => target is not { } id
         ? "move_leader_away() { return 0; }\n"
@@ -76,10 +67,8 @@ public static class EtcdGatewayShell
             """;
 
     /// <summary>
-    /// <c>hand_over_leadership</c>: before member <paramref name="leaving"/> (reached at
-    /// <paramref name="leavingUrl"/>) is removed, leadership moves from it to <paramref name="target"/>
-    /// if it leads, through its own endpoint. Removing the leader makes the cluster elect after the
-    /// removal, a gap in which reads fail. Best effort, like <see cref="MoveLeaderAway"/>.
+    /// <c>hand_over_leadership</c> before a removal, through the leaving member's own endpoint: removing
+    /// the leader forces an election, a gap in which reads fail. Best effort.
     /// </summary>
     public static string HandOver(string? leavingUrl, ulong leaving, ulong? target) => leavingUrl is null || target is not { } id
         ? "hand_over_leadership() { return 0; }\n"
@@ -95,14 +84,12 @@ public static class EtcdGatewayShell
 
             """;
 
-    /// <summary>The member's client URL (https://ADDRESS:2379).</summary>
     public static string ClientUrl(HostSpec member)
     {
         ArgumentNullException.ThrowIfNull(member);
         return UrlHost.Https(member.Address, EtcdPorts.Client);
     }
 
-    /// <summary>The member's peer URL (https://ADDRESS:2380).</summary>
     public static string PeerUrl(HostSpec member)
     {
         ArgumentNullException.ThrowIfNull(member);

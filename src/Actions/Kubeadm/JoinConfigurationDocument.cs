@@ -3,9 +3,8 @@ using HaKube.Model.Api;
 namespace HaKube.Actions.Kubeadm;
 
 /// <summary>
-/// JoinConfiguration for a control plane or a worker. Discovery goes through the load-balanced
-/// controlPlaneEndpoint, never one control plane, so a join works whichever apiserver is up.
-/// A control-plane join carries no certificateKey: HaKube has placed the shared CAs already.
+/// JoinConfiguration. Discovery goes through the load-balanced endpoint, so a join works whichever
+/// apiserver is up; no certificateKey, since HaKube placed the shared CAs already.
 /// </summary>
 internal static class JoinConfigurationDocument
 {

@@ -1,11 +1,9 @@
 namespace HaKube.Actions.Pki;
 
 /// <summary>
-/// The leaf certificates HaKube issues for an External etcd topology: one set per member, and the
-/// apiserver-etcd-client every control plane shares (kubeadm copies one such pair to all of them).
+/// External etcd's leaf certificates: one set per member (by host name), and the
+/// apiserver-etcd-client all control planes share, as kubeadm copies one pair to all of them.
 /// </summary>
-/// <param name="ApiServerEtcdClient">apiserver-etcd-client.crt / .key.</param>
-/// <param name="Members">Per etcd host name.</param>
 public sealed record ExternalEtcdCertificates(
     CertificateKeyPair ApiServerEtcdClient,
     IReadOnlyDictionary<string, EtcdMemberCertificates> Members);

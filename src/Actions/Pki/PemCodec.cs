@@ -4,10 +4,8 @@ using System.Security.Cryptography.X509Certificates;
 namespace HaKube.Actions.Pki;
 
 /// <summary>
-/// PEM in the forms kubeadm writes: certificates "CERTIFICATE", RSA private keys PKCS#1
-/// "RSA PRIVATE KEY", public keys SubjectPublicKeyInfo "PUBLIC KEY". Every text ends with a newline,
-/// like kubeadm's files. Reading also accepts PKCS#8 "PRIVATE KEY", so CAs made elsewhere can be adopted.
-/// Errors never quote the input: it may be a key.
+/// PEM in kubeadm's forms, each text ending with a newline. Reading also accepts PKCS#8, so CAs made
+/// elsewhere can be adopted. Errors never quote the input: it may be a key.
 /// </summary>
 public static class PemCodec
 {
@@ -22,14 +20,13 @@ public static class PemCodec
 
     public static string EncodePublicKey(AsymmetricAlgorithm key) => key.ExportSubjectPublicKeyInfoPem() + "\n";
 
-    /// <summary>The first certificate in <paramref name="pem"/>.</summary>
     public static X509Certificate2 DecodeCertificate(string pem)
     {
         var der = DecodeFirst(pem, CertificateLabel);
         return X509CertificateLoader.LoadCertificate(der);
     }
 
-    /// <summary>An RSA private key, PKCS#1 or PKCS#8. The caller disposes it.</summary>
+    /// <summary>PKCS#1 or PKCS#8; the caller disposes it.</summary>
     public static RSA DecodeRsaPrivateKey(string pem)
     {
         ArgumentNullException.ThrowIfNull(pem);
@@ -64,7 +61,7 @@ public static class PemCodec
         }
     }
 
-    /// <summary>An RSA public key from a "PUBLIC KEY" block. The caller disposes it.</summary>
+    /// <summary>The caller disposes it.</summary>
     public static RSA DecodeRsaPublicKey(string pem)
     {
         var der = DecodeFirst(pem, PublicKeyLabel);

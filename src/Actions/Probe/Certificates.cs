@@ -5,9 +5,8 @@ using System.Text;
 namespace HaKube.Actions.Probe;
 
 /// <summary>
-/// Expiry of the certificates in the probe's "certs" block: grep lines "path:line" holding the
-/// PEM of *.crt files, and "path:  client-certificate-data: base64(PEM)" of kubeconfigs.
-/// Anything that is not a CERTIFICATE block is ignored.
+/// Expiry of the certificates in the probe's "certs" block: grep's "path:line" of *.crt PEM and of
+/// kubeconfigs' client-certificate-data. Anything but a CERTIFICATE block is ignored.
 /// </summary>
 internal static class Certificates
 {

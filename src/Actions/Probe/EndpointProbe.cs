@@ -5,9 +5,8 @@ using HaKube.Model.Facts;
 namespace HaKube.Actions.Probe;
 
 /// <summary>
-/// Checks a user-provided load balancer the way the kubeadm HA guide suggests (nc -v LB PORT):
-/// the name must resolve; "connection refused" before the first control plane exists is expected,
-/// while a join needs the endpoint to accept connections.
+/// Checks a user-provided load balancer as the kubeadm HA guide suggests (nc -v LB PORT). "Connection
+/// refused" is expected before the first control plane exists; a join needs it to accept.
 /// </summary>
 public static class EndpointProbe
 {

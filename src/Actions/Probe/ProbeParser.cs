@@ -6,7 +6,7 @@ using HaKube.Model.Facts;
 
 namespace HaKube.Actions.Probe;
 
-/// <summary>Reads the output of <see cref="ProbeScript"/> into <see cref="HostFacts"/>. Pure: no I/O.</summary>
+/// <summary>Reads <see cref="ProbeScript"/>'s output; pure.</summary>
 public static partial class ProbeParser
 {
     public static ProbeOutput Parse(string host, string output, ProbeInputs inputs, DateTimeOffset observedAt)
@@ -99,7 +99,7 @@ public static partial class ProbeParser
         return images;
     }
 
-    /// <summary>The Nodes kubectl listed; null when this host was not asked, kubectl failed, or its output is not a node list.</summary>
+    /// <summary>Null when not asked, when kubectl failed, or when its output is not a node list.</summary>
     private static List<ClusterNode>? ReadNodes(RawOutput raw)
     {
         if (raw.Sections("nodes").FirstOrDefault() is not { Status: 0 } section)
@@ -129,7 +129,6 @@ public static partial class ProbeParser
         }
     }
 
-    /// <summary>A Node object (kubectl's JSON) as a <see cref="ClusterNode"/>.</summary>
     /// <exception cref="KeyNotFoundException">It has no metadata or name.</exception>
     internal static ClusterNode ReadNode(JsonElement item)
     {
@@ -230,7 +229,7 @@ public static partial class ProbeParser
         };
     }
 
-    /// <summary>A TOML value as config.toml writes these two: a bare word or a quoted string, maybe with a comment after it.</summary>
+    /// <summary>A bare word or quoted string, maybe followed by a comment.</summary>
     private static string TomlScalar(string value)
     {
         var v = value.Trim();
@@ -244,11 +243,7 @@ public static partial class ProbeParser
         return (hash < 0 ? v : v[..hash]).Trim();
     }
 
-    /// <summary>
-    /// The etcd block: three answers of etcd's JSON gateway (member list, health, version), each
-    /// closed by curl's "@@http CODE ERROR" line. A transfer that reached nothing has code 000 and
-    /// curl's error.
-    /// </summary>
+    /// <summary>Three gateway answers, each closed by curl's "@@http CODE ERROR"; code 000 reached nothing.</summary>
     private static EtcdFacts? ReadEtcd(RawOutput raw)
     {
         if (raw.Value("etcd_nocurl") == "1")
@@ -315,7 +310,7 @@ public static partial class ProbeParser
     [GeneratedRegex(@"v[0-9]+\.[0-9]+\.[0-9]+[0-9A-Za-z.+-]*")]
     private static partial Regex VersionPattern();
 
-    /// <summary>One line of the probe's stat block: "path mode uid gid size mtime inode".</summary>
+    /// <summary>"path mode uid gid size mtime inode".</summary>
     private sealed record StatLine(string Path, string Mode, int Uid, int Gid, long Size, string Identity)
     {
         public static StatLine? Parse(string line)

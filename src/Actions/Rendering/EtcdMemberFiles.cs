@@ -5,11 +5,8 @@ using HaKube.Model.Facts;
 namespace HaKube.Actions.Rendering;
 
 /// <summary>
-/// What an external etcd host runs its member from, besides certificates and the member's kubeadm
-/// configuration: the kubelet as a manager of static pods only, as the kubeadm task "Set up a High
-/// Availability etcd cluster with kubeadm" sets it up. A systemd drop-in overrides the kubeadm
-/// package's ExecStart with a kubelet that reads only its KubeletConfiguration: no kubeconfig and no
-/// bootstrap kubeconfig, so it registers no node and runs the manifests in /etc/kubernetes/manifests.
+/// An external etcd host's kubelet as a static-pod manager only (kubeadm's HA etcd task): a drop-in
+/// overrides ExecStart with no kubeconfig, so it registers no node and just runs the manifests.
 /// </summary>
 public static class EtcdMemberFiles
 {
@@ -46,9 +43,8 @@ public static class EtcdMemberFiles
         """;
 
     /// <summary>
-    /// The client URLs of the cluster's etcd members in spec order: kubeadm's etcd.external.endpoints,
-    /// and the kube-apiserver --etcd-servers kubeadm writes from it (UpdateEtcdServers keeps running
-    /// control planes in line when spec.etcd.hosts change).
+    /// In spec order: kubeadm's etcd.external.endpoints, from which it writes kube-apiserver's
+    /// --etcd-servers (UpdateEtcdServers keeps running control planes in line).
     /// </summary>
     public static IReadOnlyList<string> ClientUrls(HaClusterSpec spec)
     {

@@ -4,37 +4,33 @@ using HaKube.Model.Facts;
 namespace HaKube.Actions.Rendering;
 
 /// <summary>
-/// Where apt gets the Kubernetes packages: pkgs.k8s.io, or spec.packages.repository, a mirror with
-/// pkgs.k8s.io's layout (one repository per minor under core:/stable:/vMAJOR.MINOR/deb/). The key
-/// is pkgs.k8s.io's Release.key (downloaded from the repository and checked by fingerprint), or
-/// the key the spec gives, written as it is (and checked by fingerprint when the spec gives one).
+/// pkgs.k8s.io or a mirror with its layout. A downloaded Release.key is checked by fingerprint; a key
+/// the spec gives is written as it is (checked when the spec names a fingerprint).
 /// </summary>
 public static class PackageSource
 {
     public const string DefaultRepository = "https://pkgs.k8s.io";
 
-    /// <summary>The repository of one minor release.</summary>
     public static string RepositoryUrl(HaClusterSpec spec, string minorTag)
     {
         ArgumentNullException.ThrowIfNull(spec);
         return $"{spec.Packages?.Repository ?? DefaultRepository}/core:/stable:/{minorTag}/deb/";
     }
 
-    /// <summary>The spec gives its own key: written from the manifest's file or Secret, not downloaded.</summary>
+    /// <summary>Written from the manifest's file or Secret, not downloaded.</summary>
     public static bool UserKey(HaClusterSpec spec) =>
         spec?.Packages is { } p && (p.KeyFile is not null || p.KeySecretRef is not null);
 
-    /// <summary>The keyring apt's signed-by names: a downloaded key is dearmored, a given one kept armored (.asc).</summary>
+    /// <summary>A downloaded key is dearmored, a given one kept armored (.asc).</summary>
     public static string KeyringPath(HaClusterSpec spec) => UserKey(spec) ? KnownPaths.AptKeyringArmored : KnownPaths.AptKeyring;
 
-    /// <summary>The fingerprint to check, or null to write the given key as it is.</summary>
+    /// <summary>Null: write the given key as it is.</summary>
     public static string? Fingerprint(HaClusterSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
         return spec.Packages?.KeyFingerprint ?? (UserKey(spec) ? null : HostPrerequisiteFiles.SigningKeyFingerprint);
     }
 
-    /// <summary>The sources.list.d line.</summary>
     public static string AptSource(HaClusterSpec spec, string minorTag) =>
         $"deb [signed-by={KeyringPath(spec)}] {RepositoryUrl(spec, minorTag)} /\n";
 }

@@ -4,9 +4,8 @@ using System.Text;
 namespace HaKube.Actions.Ssh;
 
 /// <summary>
-/// Keeps the first <c>limit</c> bytes of a command's output and counts the rest, so a runaway
-/// command cannot exhaust the daemon's memory. With <paramref name="forwardTo"/>, every byte is
-/// also written there as it arrives (a streamed download of any size keeps <c>limit</c> 0).
+/// Keeps the first <c>limit</c> bytes of output and counts the rest, so a runaway command cannot
+/// exhaust memory; <paramref name="forwardTo"/> gets every byte (a streamed download uses limit 0).
 /// </summary>
 internal sealed class BoundedCapture(int limit, Stream? forwardTo = null)
 {
@@ -15,13 +14,12 @@ internal sealed class BoundedCapture(int limit, Stream? forwardTo = null)
 
     public long Total { get; private set; }
 
-    /// <summary>Bytes were dropped; never for a forwarded stream, which received them all.</summary>
+    /// <summary>Never for a forwarded stream, which received everything.</summary>
     public bool Truncated => forwardTo is null && Total > _kept.WrittenCount;
 
     /// <summary>
-    /// Reads what <paramref name="stream"/> holds now. SSH.NET's output pipes block on an empty
-    /// read until the command ends, so while it runs only buffered bytes are read
-    /// (<paramref name="untilEnd"/> false); after it ended, reading to the end cannot block.
+    /// SSH.NET's pipes block on an empty read until the command ends, so while it runs only buffered
+    /// bytes are read (<paramref name="untilEnd"/> false).
     /// </summary>
     public void Drain(Stream stream, bool untilEnd)
     {

@@ -6,9 +6,8 @@ using Renci.SshNet.Common;
 namespace HaKube.Actions.Ssh;
 
 /// <summary>
-/// One pooled session to one host (through its bastion when it has one). Connects on first
-/// use, reconnects when the session dropped between calls, and runs any number of commands
-/// over the same session. Commands that may have started are never retried.
+/// One pooled session to one host (through its bastion), connected on first use and after a drop.
+/// Commands that may have started are never retried.
 /// </summary>
 internal sealed class SshConnection : IHostConnection, IAsyncDisposable
 {
@@ -39,7 +38,7 @@ internal sealed class SshConnection : IHostConnection, IAsyncDisposable
 
     public SshTarget Target => _target;
 
-    /// <summary>Sessions opened so far (1 while the first one lives); tests use it to see reuse.</summary>
+    /// <summary>Tests use it to see reuse.</summary>
     public int Connects => Volatile.Read(ref _connects);
 
     public bool IsConnected => _client is { IsConnected: true } && (_bastion is null || _bastion.IsConnected);
@@ -238,10 +237,8 @@ internal sealed class SshConnection : IHostConnection, IAsyncDisposable
     }
 
     /// <summary>
-    /// Opens a session to <paramref name="endpoint"/> at <paramref name="address"/>:<paramref name="port"/>
-    /// (the tunnel's local end for a host behind a bastion). The host key is checked against the
-    /// endpoint's policy inside the key exchange; a refused key ends the handshake before
-    /// authentication, so no channel is ever opened on an untrusted host.
+    /// The host key is checked inside the key exchange, so a refused key ends the handshake before
+    /// authentication and no channel is ever opened on an untrusted host.
     /// </summary>
     private async Task<SshClient> OpenAsync(SshEndpoint endpoint, string address, int port, string who, CancellationToken cancellationToken)
     {
@@ -325,10 +322,8 @@ internal sealed class SshConnection : IHostConnection, IAsyncDisposable
 }
 
 /// <summary>
-/// Lets a caller see when remote commands run in its own async flow (apply times the wall time
-/// during which at least one ran). Set <see cref="Current"/> to a function called as each exec
-/// starts; the scope it returns is disposed when that exec ends, however it ends. Unset by default:
-/// nothing is observed and nothing changes. Async-local, so concurrent applies never mix.
+/// Lets apply see when remote commands run in its own async flow: <see cref="Current"/> is called as
+/// each exec starts and its scope disposed when the exec ends. Async-local, so applies never mix.
 /// </summary>
 public static class RemoteCommandObserver
 {

@@ -7,11 +7,8 @@ using HaKube.Model.Planning;
 namespace HaKube.Actions.Steps;
 
 /// <summary>
-/// External etcd: the first member, started as a new one-member cluster: its files, its image, then
-/// <c>kubeadm init phase etcd local</c> with initial-cluster-state new and itself alone, and the
-/// kubelet that runs the static pod. Only a host without etcd data gets the new-cluster configuration,
-/// so running the step again (or on a member that already holds the cluster) only makes sure it runs.
-/// Ends when the member is healthy and lists itself.
+/// External etcd: the first member, started as a one-member cluster. Only a host without etcd data
+/// gets the new-cluster configuration, so a re-run only makes sure it runs.
 /// </summary>
 public sealed class BootstrapEtcdStep : IStep
 {

@@ -6,11 +6,8 @@ using HaKube.Model.Planning;
 namespace HaKube.Actions.Steps;
 
 /// <summary>
-/// HAProxy on a LoadBalancer host: the rendered haproxy.cfg is uploaded beside the live one,
-/// validated with <c>haproxy -c</c>, and only then renamed into place; the service is installed if
-/// the host has none, enabled, started or reloaded; the step ends when HAProxy is active and
-/// listening on the host's address and the endpoint port. Backends being down is expected until
-/// the control planes run.
+/// HAProxy on a LoadBalancer host: haproxy.cfg is validated with <c>haproxy -c</c> beside the live
+/// one before it is renamed into place. Backends are expected down until the control planes run.
 /// </summary>
 public sealed class ConfigureLoadBalancerStep : IStep
 {

@@ -8,9 +8,8 @@ using HaKube.Model.Planning;
 namespace HaKube.Actions.Steps;
 
 /// <summary>
-/// kubeadm init on the first control plane, with a fresh bootstrap token (deleted right after: each
-/// join gets its own) and HaKube's CAs already in place; skipped where admin.conf shows init has run. Ends when the local API server
-/// is ready, and keeps the admin kubeconfig (server: the control-plane endpoint) in the state store.
+/// kubeadm init on the first control plane. Its bootstrap token is deleted right after, since each
+/// join gets its own. Keeps the admin kubeconfig in the state store.
 /// </summary>
 public sealed partial class InitControlPlaneStep : IStep
 {
@@ -44,7 +43,7 @@ public sealed partial class InitControlPlaneStep : IStep
         }
     }
 
-    /// <summary>Downloads admin.conf, points it at the control-plane endpoint, and keeps it in the state store.</summary>
+    /// <summary>Pointed at the control-plane endpoint before it is stored.</summary>
     internal static async Task SaveAdminKubeconfigAsync(StepContext context, string host, CancellationToken cancellationToken, StepKind step = StepKind.InitControlPlane)
     {
         byte[]? content;
@@ -67,7 +66,6 @@ public sealed partial class InitControlPlaneStep : IStep
         await context.Store.SaveAdminKubeconfigAsync(kubeconfig, cancellationToken);
     }
 
-    /// <summary>Every cluster server in <paramref name="kubeconfig"/> replaced with <paramref name="server"/>.</summary>
     public static string PointAt(string kubeconfig, string server)
     {
         ArgumentNullException.ThrowIfNull(kubeconfig);

@@ -5,10 +5,8 @@ using HaKube.Model.Planning;
 namespace HaKube.Actions.Steps;
 
 /// <summary>
-/// kubeadm join --control-plane, one host at a time (with Stacked etcd each join adds an etcd
-/// member). HaKube's CAs are made sure of first, so kubeadm needs no certificate key. Skipped
-/// where admin.conf and kubelet.conf show the host already joined. The join's token is deleted
-/// right after it. Ends when the host's own API server is ready.
+/// kubeadm join --control-plane, one host at a time (with Stacked etcd each join adds a member).
+/// HaKube's CAs are made sure of first, so kubeadm needs no certificate key.
 /// </summary>
 public sealed class JoinControlPlaneStep : IStep
 {

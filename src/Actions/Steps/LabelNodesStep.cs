@@ -7,10 +7,8 @@ using HaKube.Model.Planning;
 namespace HaKube.Actions.Steps;
 
 /// <summary>
-/// The spec's node labels through an initialized control plane, one Node after the other: the
-/// Node is read again (the plan's view may be a pass old), and one JSON merge patch sets the
-/// spec's labels, removes the ones HaKube set that the spec dropped, and records HaKube's keys in
-/// the hakube.io/labels annotation (<see cref="NodeLabelOwnership"/>). A Node that is gone is skipped.
+/// The spec's node labels, one JSON merge patch per Node, which is read again first (the plan's
+/// view may be a pass old). See <see cref="NodeLabelOwnership"/>.
 /// </summary>
 public sealed class LabelNodesStep : IStep
 {

@@ -5,11 +5,8 @@ using HaKube.Model.Planning;
 namespace HaKube.Actions.Steps;
 
 /// <summary>
-/// Before kubeadm init or join: the images of the spec's version pulled on each host, in parallel,
-/// under their own budget (minutes on a real link, while kubeadm's own waits assume them there).
-/// Control planes get every image kubeadm lists (<c>kubeadm config images pull</c>), workers the
-/// two they run themselves (kube-proxy and pause). Images containerd already has are not pulled
-/// again, so an offline host with preloaded images passes.
+/// Images pulled before kubeadm init or join under their own budget, since kubeadm's waits assume
+/// them there. Images containerd has are not pulled again, so an offline preloaded host passes.
 /// </summary>
 public sealed class PullImagesStep : IStep
 {
@@ -26,14 +23,13 @@ public sealed class PullImagesStep : IStep
         }, cancellationToken);
     }
 
-    /// <summary>kubeadm's --image-repository for spec.images.repository, with its leading space; empty for kubeadm's default.</summary>
+    /// <summary>With its leading space; empty for kubeadm's default.</summary>
     public static string ImageRepositoryFlag(HaClusterSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
         return spec.Images?.Repository is { } repository ? " --image-repository " + ShellQuote.Quote(repository) : "";
     }
 
-    /// <summary>The pull script of one host.</summary>
     public static string Script(HaClusterSpec spec, bool controlPlane)
     {
         ArgumentNullException.ThrowIfNull(spec);

@@ -4,10 +4,8 @@ using HaKube.Model.Planning;
 namespace HaKube.Actions.Steps;
 
 /// <summary>
-/// An etcd member that runs on no spec host (its machine died, or was replaced at a new address)
-/// removed by ID (<see cref="PlanStep.EtcdMemberId"/>) through the step's host, a healthy member.
-/// Before removing, the member is checked once more against the spec: a member that names a spec
-/// host and peers at its address is never removed here.
+/// An etcd member on no spec host, removed by ID through a healthy member. Checked against the spec
+/// once more first: a member naming a spec host and peering at its address is never removed here.
 /// </summary>
 public sealed class RemoveStaleEtcdMemberStep : IStep
 {

@@ -3,13 +3,7 @@ using HaKube.Model.Planning;
 
 namespace HaKube.Actions.Steps;
 
-/// <summary>
-/// Workers that left the spec (or stay in it as another kind of node), in parallel: each is
-/// cordoned and drained through an initialized control plane (bounded by
-/// <see cref="StepContext.DrainTimeout"/>; at the timeout the removal goes on), reset with kubeadm
-/// reset -f where the last probe reached it, its Node deleted, and the host forgotten by the
-/// inventory (or its Worker role retired there). Ends when kube-apiserver no longer has the Node.
-/// </summary>
+/// <summary>Workers leaving the spec (or the role), in parallel; at the drain timeout the removal goes on.</summary>
 public sealed class RemoveWorkerStep : IStep
 {
     public StepKind Kind => StepKind.RemoveWorker;

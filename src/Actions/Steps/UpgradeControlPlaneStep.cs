@@ -7,14 +7,9 @@ using HaKube.Model.Planning;
 namespace HaKube.Actions.Steps;
 
 /// <summary>
-/// Upgrades one control plane to spec.kubernetesVersion, as the kubeadm upgrade guide does: the
-/// unfinished-upgrade mark; kubeadm from the target minor's repository; if the cluster's
-/// kubeadm-config still names an older version, this is the first control plane, so
-/// `kubeadm upgrade plan` and `kubeadm upgrade apply vX.Y.Z -y`, otherwise `kubeadm upgrade node`
-/// (asked of the cluster at run time, so a re-run after an interrupted apply does the right one);
-/// a bounded wait for the local API server (and stacked etcd member); drain; kubelet and kubectl;
-/// kubelet restarted; the Node reporting the new kubelet; uncordon; the mark removed. Each part
-/// is idempotent: kubeadm is skipped where the static pods already run the target.
+/// Upgrades one control plane as the kubeadm upgrade guide does. Apply or node is decided by asking
+/// the cluster at run time, so a re-run after an interrupted apply does the right one; kubeadm is
+/// skipped where the static pods already run the target.
 /// </summary>
 public sealed class UpgradeControlPlaneStep : IStep
 {
@@ -49,11 +44,9 @@ public sealed class UpgradeControlPlaneStep : IStep
     }
 
     /// <summary>
-    /// Prints which upgrade this control plane needs: "apply" when the cluster's kubeadm-config names
-    /// another version than the target (this is the first control plane, or an apply was
-    /// interrupted; `kubeadm upgrade plan` has then checked it), else "node" unless this host's three
-    /// control-plane manifests already name the target, then "done". The upgrade itself runs apart,
-    /// under its own budget (kubeadm waits for each static pod in turn).
+    /// Prints "apply" while kubeadm-config names another version (first control plane, or an interrupted
+    /// apply), else "node", or "done" where the three manifests name the target. The upgrade runs
+    /// apart, under its own budget.
     /// </summary>
     internal static string KubeadmUpgradePlan(KubernetesVersion target)
     {

@@ -6,11 +6,8 @@ using HaKube.Model.Planning;
 namespace HaKube.Actions.Steps;
 
 /// <summary>
-/// External etcd, one member: kubelet and kubeadm from the target minor's repository at the target
-/// (held), the etcd image kubeadm pins for it pulled, the member's kubeadm configuration (which
-/// names the version) written, etcd.yaml rendered again and the member restarted through its
-/// manifest, leadership handed over first; it must come back healthy. A member already at the target
-/// (an interrupted run) is only checked.
+/// External etcd, one member: packages and image at the target, etcd.yaml rendered again and the
+/// member restarted, leadership handed over first. A member already at the target is only checked.
 /// </summary>
 public sealed class UpgradeEtcdMemberStep : IStep
 {

@@ -3,13 +3,7 @@ using HaKube.Model.Planning;
 
 namespace HaKube.Actions.Steps;
 
-/// <summary>
-/// Upgrades one worker to spec.kubernetesVersion, as the kubeadm upgrade guide does: the
-/// unfinished-upgrade mark; drained through an initialized control plane (bounded); kubeadm from
-/// the target minor's repository; `kubeadm upgrade node` (refreshes the kubelet configuration);
-/// kubelet and kubectl; kubelet restarted; the Node reporting the new kubelet; uncordoned; the
-/// mark removed.
-/// </summary>
+/// <summary>Upgrades one worker as the kubeadm upgrade guide does.</summary>
 public sealed class UpgradeWorkerStep : IStep
 {
     public StepKind Kind => StepKind.UpgradeWorker;
