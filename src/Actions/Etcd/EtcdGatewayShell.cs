@@ -12,10 +12,7 @@ namespace HaKube.Actions.Etcd;
 /// </summary>
 public static class EtcdGatewayShell
 {
-    /// <summary>
-    /// <c>eg URL PATH [BODY]</c> (answer in <c>$out</c>, status in <c>$code</c>, 0 only on 200),
-    /// <c>healthy URL</c>, <c>wait_healthy SECONDS</c> (this member, <c>$EP</c>) and <c>member_listed TEXT</c>.
-    /// </summary>
+    /// <summary><c>eg URL PATH [BODY]</c> (answer in <c>$out</c>, 0 only on 200), <c>healthy</c>, <c>wait_healthy</c> and <c>member_listed</c>.</summary>
     public static string Functions(HostSpec member)
     {
         ArgumentNullException.ThrowIfNull(member);
@@ -48,10 +45,7 @@ public static class EtcdGatewayShell
             """;
     }
 
-    /// <summary>
-    /// <c>move_leader_away</c>: a leading member hands over first, so the cluster does not wait out an
-    /// election while it restarts. Best effort: etcd elects a leader itself if the move fails.
-    /// </summary>
+    /// <summary><c>move_leader_away</c>, so the cluster does not wait out an election while a leader restarts; best effort.</summary>
     public static string MoveLeaderAway(ulong? target) => target is not { } id
         ? "move_leader_away() { return 0; }\n"
         : $$"""
@@ -66,10 +60,7 @@ public static class EtcdGatewayShell
 
             """;
 
-    /// <summary>
-    /// <c>hand_over_leadership</c> before a removal, through the leaving member's own endpoint: removing
-    /// the leader forces an election, a gap in which reads fail. Best effort.
-    /// </summary>
+    /// <summary><c>hand_over_leadership</c>: removing the leader forces an election, a gap in which reads fail. Best effort.</summary>
     public static string HandOver(string? leavingUrl, ulong leaving, ulong? target) => leavingUrl is null || target is not { } id
         ? "hand_over_leadership() { return 0; }\n"
         : $$"""

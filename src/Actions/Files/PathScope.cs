@@ -1,9 +1,6 @@
 namespace HaKube.Actions.Files;
 
-/// <summary>
-/// The folders a path may resolve into, by real path, as kustomize's default load restrictor keeps
-/// a kustomization to its own folder.
-/// </summary>
+/// <summary>The folders a path may resolve into, by real path, as kustomize's default load restrictor keeps a kustomization to its own folder.</summary>
 public sealed class PathScope
 {
     private readonly List<string> _folders;

@@ -30,10 +30,7 @@ public sealed partial record BootstrapToken
         return token is not null;
     }
 
-    /// <summary>
-    /// Never the secret. Overriding ToString also retires the record's generated member printer (a
-    /// sealed record calls it only from ToString).
-    /// </summary>
+    /// <summary>Never the secret; overriding ToString also retires the record's generated member printer.</summary>
     public override string ToString() => $"{Id}.<redacted>";
 
     // \z, not $: $ also matches before a trailing newline.

@@ -3,10 +3,7 @@ using System.Text.RegularExpressions;
 
 namespace HaKube.Actions.Kubeadm;
 
-/// <summary>
-/// The CA pin of <c>--discovery-token-ca-cert-hash</c> (<c>sha256:</c> and hex); not a secret.
-/// Computed by <see cref="Pki.DiscoveryTokenCaCertHash"/>; this type only guarantees a well-formed pin.
-/// </summary>
+/// <summary>A well-formed <c>--discovery-token-ca-cert-hash</c> pin (not a secret); <see cref="Pki.DiscoveryTokenCaCertHash"/> computes it.</summary>
 public sealed partial record CaCertHash
 {
     private CaCertHash(string value) => Value = value;

@@ -48,16 +48,10 @@ internal static class EtcdMemberConfigDocuments
     }
 }
 
-/// <summary>
-/// How a member starts the first time: its initial cluster (itself included) and whether it joins
-/// an existing one. etcd reads both only when its data directory is empty.
-/// </summary>
+/// <summary>A member's initial cluster (itself included) and whether it joins; etcd reads both only with an empty data directory.</summary>
 public sealed record EtcdMemberStart(IReadOnlyList<KeyValuePair<string, string>> InitialCluster, bool Existing)
 {
-    /// <summary>
-    /// Itself alone, state existing: a member whose data is gone then fails to start rather than
-    /// founding a new one-member cluster beside the real one.
-    /// </summary>
+    /// <summary>Itself alone, state existing: a member whose data is gone fails rather than founding a second cluster.</summary>
     public static EtcdMemberStart Kept(HostSpec member)
     {
         ArgumentNullException.ThrowIfNull(member);

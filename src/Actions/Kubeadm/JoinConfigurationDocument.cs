@@ -2,10 +2,7 @@ using HaKube.Model.Api;
 
 namespace HaKube.Actions.Kubeadm;
 
-/// <summary>
-/// JoinConfiguration. Discovery goes through the load-balanced endpoint, so a join works whichever
-/// apiserver is up; no certificateKey, since HaKube placed the shared CAs already.
-/// </summary>
+/// <summary>Discovery through the load-balanced endpoint, so a join works whichever apiserver is up; no certificateKey (CAs are placed).</summary>
 internal static class JoinConfigurationDocument
 {
     public static YamlMapping Render(KubeadmApiVersion api, HaClusterSpec spec, HostSpec node, BootstrapToken token, CaCertHash caCertHash, bool controlPlane)

@@ -1,9 +1,6 @@
 namespace HaKube.Actions.Kubeadm;
 
-/// <summary>
-/// A rendered kubeadm configuration; its text holds a bootstrap token, so write it 0600, delete it
-/// after kubeadm ran and never log it. <see cref="ToString"/> leaves the content out.
-/// </summary>
+/// <summary>Holds a bootstrap token: write it 0600, delete it after kubeadm ran, never log it. ToString leaves the content out.</summary>
 public sealed class KubeadmConfigFile
 {
     internal KubeadmConfigFile(KubeadmConfigKind kind, string nodeName, KubeadmApiVersion apiVersion, string sensitiveYaml)

@@ -2,10 +2,7 @@ using HaKube.Model.Api;
 
 namespace HaKube.Actions.Kubeadm;
 
-/// <summary>
-/// Renders kubeadm init and join configurations. Deterministic, so the planner can compare a
-/// rendered file with the one on a host.
-/// </summary>
+/// <summary>Renders kubeadm init and join configurations. Deterministic, so the planner can compare a rendered file with the one on a host.</summary>
 public static class KubeadmConfigRenderer
 {
     /// <exception cref="ArgumentException">The node is not a control plane of this cluster.</exception>
@@ -45,10 +42,7 @@ public static class KubeadmConfigRenderer
             [JoinConfigurationDocument.Render(api, cluster.Spec, node, token, caCertHash, controlPlane: false)]);
     }
 
-    /// <summary>
-    /// For <c>kubeadm init phase etcd local</c>; no secret. <paramref name="start"/> defaults to
-    /// <see cref="EtcdMemberStart.Kept"/>; steps that create a member pass how it starts.
-    /// </summary>
+    /// <summary>No secret; <paramref name="start"/> defaults to <see cref="EtcdMemberStart.Kept"/>.</summary>
     /// <exception cref="ArgumentException">The host is not one of the cluster's external etcd hosts.</exception>
     public static string RenderEtcdMember(HaCluster cluster, HostSpec member, EtcdMemberStart? start = null)
     {

@@ -1,9 +1,6 @@
 namespace HaKube.Actions.Kubeadm;
 
-/// <summary>
-/// Stored cluster-wide (kube-system/kubelet-config), so every kubelet gets it; per-node settings go
-/// through kubeletExtraArgs instead.
-/// </summary>
+/// <summary>Stored cluster-wide (kube-system/kubelet-config), so every kubelet gets it; per-node settings go through kubeletExtraArgs instead.</summary>
 internal static class KubeletConfigurationDocument
 {
     // systemd is kubeadm's default already; written out because containerd is configured with

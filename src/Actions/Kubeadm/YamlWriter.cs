@@ -3,10 +3,7 @@ using System.Text;
 
 namespace HaKube.Actions.Kubeadm;
 
-/// <summary>
-/// Block-style YAML, written by hand so the bytes depend on this file only and a library upgrade
-/// cannot reformat every golden file.
-/// </summary>
+/// <summary>Block-style YAML, written by hand so the bytes depend on this file only and a library upgrade cannot reformat every golden file.</summary>
 internal static class YamlWriter
 {
     private const int Indent = 2;

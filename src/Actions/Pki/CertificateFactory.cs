@@ -4,10 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace HaKube.Actions.Pki;
 
-/// <summary>
-/// Makes certificates as kubeadm's pki_helpers does (fresh RSA key each, random 63-bit serial,
-/// backdated notBefore, critical KeyUsage and basicConstraints). Times come from the TimeProvider only.
-/// </summary>
+/// <summary>Makes certificates as kubeadm's pki_helpers does; times come from the TimeProvider only.</summary>
 public sealed class CertificateFactory(TimeProvider timeProvider, PkiOptions options)
 {
     private static readonly Oid ServerAuthOid = new("1.3.6.1.5.5.7.3.1");

@@ -1,9 +1,6 @@
 namespace HaKube.Actions.Pki;
 
-/// <summary>
-/// A certificate and its key, PEM (the key PKCS#1, as kubeadm writes it); NotAfter allows renewal
-/// decisions without parsing. ToString never shows the key.
-/// </summary>
+/// <summary>PEM, the key PKCS#1 as kubeadm writes it; NotAfter spares renewal checks a parse. ToString never shows the key.</summary>
 public sealed record CertificateKeyPair(string CertificatePem, string KeyPem, DateTimeOffset NotAfter)
 {
     public override string ToString() =>

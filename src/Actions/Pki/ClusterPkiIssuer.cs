@@ -2,10 +2,7 @@ using HaKube.Model.Api;
 
 namespace HaKube.Actions.Pki;
 
-/// <summary>
-/// The authorities and the external-etcd certificates HaKube signs. kubeadm generates every other
-/// certificate on each host from the CAs HaKube pushed.
-/// </summary>
+/// <summary>HaKube signs only the authorities and external etcd's certificates; kubeadm makes the rest from the pushed CAs.</summary>
 public sealed class ClusterPkiIssuer(CertificateFactory factory)
 {
     public ClusterAuthorities CreateAuthorities() => new(

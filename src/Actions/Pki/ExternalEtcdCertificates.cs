@@ -1,9 +1,6 @@
 namespace HaKube.Actions.Pki;
 
-/// <summary>
-/// External etcd's leaf certificates: one set per member (by host name), and the
-/// apiserver-etcd-client all control planes share, as kubeadm copies one pair to all of them.
-/// </summary>
+/// <summary>One set per member (by host name) and one apiserver-etcd-client all control planes share, as kubeadm does.</summary>
 public sealed record ExternalEtcdCertificates(
     CertificateKeyPair ApiServerEtcdClient,
     IReadOnlyDictionary<string, EtcdMemberCertificates> Members);

@@ -2,10 +2,7 @@ using System.Net;
 
 namespace HaKube.Actions.Pki;
 
-/// <summary>
-/// kubeadm's certificate profiles (certlist.go, pki_helpers.go), so HaKube's certificates are
-/// indistinguishable from kubeadm's to every component that checks them.
-/// </summary>
+/// <summary>kubeadm's profiles (certlist.go, pki_helpers.go), so HaKube's certificates are indistinguishable from its own.</summary>
 public static class KubeadmProfiles
 {
     public const string ClusterCaName = "kubernetes";

@@ -3,10 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace HaKube.Actions.Pki;
 
-/// <summary>
-/// PEM in kubeadm's forms, each text ending with a newline. Reading also accepts PKCS#8, so CAs made
-/// elsewhere can be adopted. Errors never quote the input: it may be a key.
-/// </summary>
+/// <summary>PEM as kubeadm writes it; PKCS#8 is read too, to adopt CAs made elsewhere. Errors never quote the input: it may be a key.</summary>
 public static class PemCodec
 {
     private const string CertificateLabel = "CERTIFICATE";

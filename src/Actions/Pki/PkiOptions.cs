@@ -1,9 +1,6 @@
 namespace HaKube.Actions.Pki;
 
-/// <summary>
-/// Certificate parameters; the defaults are kubeadm's (RSA-2048, CA 87600h, leaf 8760h, backdate
-/// 5m). Tests and the lab shorten validities to exercise renewal.
-/// </summary>
+/// <summary>kubeadm's defaults; tests and the lab shorten validities to exercise renewal.</summary>
 public sealed record PkiOptions
 {
     public static PkiOptions Kubeadm { get; } = new();

@@ -4,10 +4,7 @@ using System.Text;
 
 namespace HaKube.Actions.Probe;
 
-/// <summary>
-/// Expiry of the certificates in the probe's "certs" block: grep's "path:line" of *.crt PEM and of
-/// kubeconfigs' client-certificate-data. Anything but a CERTIFICATE block is ignored.
-/// </summary>
+/// <summary>Expiry of the PEM and kubeconfig client certificates in the probe's "certs" block; other blocks are ignored.</summary>
 internal static class Certificates
 {
     public static Dictionary<string, DateTimeOffset> NotAfter(IEnumerable<string> lines)

@@ -4,10 +4,7 @@ using HaKube.Model.Facts;
 
 namespace HaKube.Actions.Probe;
 
-/// <summary>
-/// Checks a user-provided load balancer as the kubeadm HA guide suggests (nc -v LB PORT). "Connection
-/// refused" is expected before the first control plane exists; a join needs it to accept.
-/// </summary>
+/// <summary>As the kubeadm HA guide's nc -v LB PORT: refused is expected before the first control plane, a join needs it open.</summary>
 public static class EndpointProbe
 {
     public static async Task<EndpointFacts> CheckAsync(string host, int port, TimeSpan timeout, CancellationToken cancellationToken)

@@ -6,10 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace HaKube.Actions.Probe;
 
-/// <summary>
-/// Probes hosts, one exec each, in parallel up to the pool's bound; a host that cannot be probed
-/// yields facts saying why. Without <paramref name="versions"/> the prober keeps its own cache.
-/// </summary>
+/// <summary>One exec per host, in parallel up to the pool's bound; a host that cannot be probed yields facts saying why.</summary>
 public sealed class HostProber(SshConnectionPool pool, ILogger<HostProber>? logger = null, TimeProvider? time = null, BinaryVersionCache? versions = null)
 {
     private readonly ILogger _logger = logger ?? NullLogger<HostProber>.Instance;

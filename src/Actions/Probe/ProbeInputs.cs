@@ -2,10 +2,7 @@ using HaKube.Model.Facts;
 
 namespace HaKube.Actions.Probe;
 
-/// <summary>
-/// What the probe of one host needs: its address (to pick its listeners and local etcd), versions
-/// learnt earlier, and the fixed paths to report on.
-/// </summary>
+/// <summary>The host's address picks its own listeners and local etcd; known binaries are not run again.</summary>
 public sealed record ProbeInputs(string Address, IReadOnlyDictionary<string, KnownBinary> KnownBinaries, IReadOnlyList<string> Files)
 {
     /// <summary>Also list the Nodes in the same exec: one control plane per pass.</summary>

@@ -5,9 +5,8 @@ using HaKube.Model.Api;
 namespace HaKube.Actions.Rendering;
 
 /// <summary>
-/// Calico through the Tigera operator. The spec's podSubnet is the one IP pool, which Calico cannot
-/// change after install. The rendered file on the first control plane doubles as the record of what
-/// was applied.
+/// Calico through the Tigera operator; the podSubnet is its one IP pool, which Calico cannot change
+/// after install. The rendered file doubles as the record of what was applied.
 /// </summary>
 public static class CalicoManifestRenderer
 {

@@ -3,10 +3,7 @@ using System.Text.RegularExpressions;
 
 namespace HaKube.Actions.Rendering;
 
-/// <summary>
-/// sysctl.d and modules-load.d lines, which have no quoting at all, so what would read as something
-/// else (a newline, a leading comment character, '=' in a key, a space in a module) is refused.
-/// </summary>
+/// <summary>sysctl.d and modules-load.d have no quoting, so what would read as something else is refused.</summary>
 internal static partial class ConfigLines
 {
     public static string SysctlD(string comment, IReadOnlyList<KeyValuePair<string, string>> settings)

@@ -4,10 +4,7 @@ using HaKube.Model.Facts;
 
 namespace HaKube.Actions.Rendering;
 
-/// <summary>
-/// An external etcd host's kubelet as a static-pod manager only (kubeadm's HA etcd task): a drop-in
-/// overrides ExecStart with no kubeconfig, so it registers no node and just runs the manifests.
-/// </summary>
+/// <summary>A kubelet that only runs static pods (kubeadm's HA etcd task): no kubeconfig, so it registers no node.</summary>
 public static class EtcdMemberFiles
 {
     public const string DataDirectory = KnownPaths.EtcdDataDirectory;
@@ -42,10 +39,7 @@ public static class EtcdMemberFiles
 
         """;
 
-    /// <summary>
-    /// In spec order: kubeadm's etcd.external.endpoints, from which it writes kube-apiserver's
-    /// --etcd-servers (UpdateEtcdServers keeps running control planes in line).
-    /// </summary>
+    /// <summary>kubeadm's etcd.external.endpoints, from which it writes kube-apiserver's --etcd-servers.</summary>
     public static IReadOnlyList<string> ClientUrls(HaClusterSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);

@@ -2,10 +2,7 @@ using System.Text.RegularExpressions;
 
 namespace HaKube.Actions.Rendering;
 
-/// <summary>
-/// haproxy.cfg words. Inside single quotes HAProxy interprets nothing, so unsafe words are single-
-/// quoted; a single quote or control character cannot be written and is refused.
-/// </summary>
+/// <summary>HAProxy interprets nothing inside single quotes; a single quote or control character is refused.</summary>
 internal static partial class HaproxyWords
 {
     /// <exception cref="ArgumentException">A single quote or a control character, which no word can carry.</exception>

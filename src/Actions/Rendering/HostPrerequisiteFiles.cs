@@ -15,10 +15,7 @@ public static class HostPrerequisiteFiles
 
     public const string ContainerdConfigPath = KnownPaths.ContainerdConfig;
 
-    /// <summary>
-    /// pkgs.k8s.io's signing key (the same for every minor, re-signed near expiry); a downloaded
-    /// Release.key with another primary key is refused.
-    /// </summary>
+    /// <summary>pkgs.k8s.io's key, the same for every minor; a downloaded Release.key with another is refused.</summary>
     public const string SigningKeyFingerprint = "DE15B14486CD377B9E876E1A234654DA9A296436";
 
     /// <summary>overlay for containerd's snapshotter; br_netfilter so bridged pod traffic passes iptables.</summary>
@@ -30,10 +27,7 @@ public static class HostPrerequisiteFiles
     // host addresses are refused by validation until they are supported end to end.
     public static readonly string Sysctl = ConfigLines.SysctlD("Kernel settings for Kubernetes, written by HaKube.", [new("net.ipv4.ip_forward", "1")]);
 
-    /// <summary>
-    /// Tools a minimal Debian lacks. kubeadm's preflight fails without conntrack (before 1.32) and
-    /// iptables, which kubelet packages no longer require, and warns without socat, ethtool and ebtables.
-    /// </summary>
+    /// <summary>kubeadm's preflight fails without conntrack (before 1.32) and iptables, and warns without socat, ethtool, ebtables.</summary>
     public static readonly IReadOnlyList<(string Program, string Package)> NodeTools =
         [("curl", "curl"), ("gpg", "gpg"), ("conntrack", "conntrack"), ("iptables", "iptables"), ("socat", "socat"), ("ethtool", "ethtool"), ("ebtables", "ebtables")];
 
@@ -41,10 +35,7 @@ public static class HostPrerequisiteFiles
 
     public const string CaBundle = "/etc/ssl/certs/ca-certificates.crt";
 
-    /// <summary>
-    /// kubeadm's PauseVersion for <paramref name="version"/>, which containerd must use: Debian 12's
-    /// containerd names pause:3.6, a preflight warning online and a sandbox that cannot start offline.
-    /// </summary>
+    /// <summary>kubeadm's PauseVersion: Debian 12's containerd names pause:3.6, which cannot start a sandbox offline.</summary>
     public static string PauseImage(KubernetesVersion version, string? repository = null)
     {
         var tag = version.Minor switch

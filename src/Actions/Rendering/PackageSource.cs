@@ -3,10 +3,7 @@ using HaKube.Model.Facts;
 
 namespace HaKube.Actions.Rendering;
 
-/// <summary>
-/// pkgs.k8s.io or a mirror with its layout. A downloaded Release.key is checked by fingerprint; a key
-/// the spec gives is written as it is (checked when the spec names a fingerprint).
-/// </summary>
+/// <summary>pkgs.k8s.io or a mirror with its layout; a downloaded Release.key is checked by fingerprint.</summary>
 public static class PackageSource
 {
     public const string DefaultRepository = "https://pkgs.k8s.io";

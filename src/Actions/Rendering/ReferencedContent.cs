@@ -1,10 +1,6 @@
 namespace HaKube.Actions.Rendering;
 
-/// <summary>
-/// What a manifest names by file or Secret for the hosts: registry CAs by registry, the armored
-/// package key (null when none) and Calico's pinned manifests. Read once per pass by the loader;
-/// renderers only place it.
-/// </summary>
+/// <summary>Registry CAs, package key and Calico manifests a manifest names, read once per pass; renderers only place them.</summary>
 public sealed record ReferencedContent(IReadOnlyDictionary<string, string> RegistryCas, string? PackageKey)
 {
     public static readonly ReferencedContent None = new(new Dictionary<string, string>(StringComparer.Ordinal), null);

@@ -5,10 +5,7 @@ using HaKube.Model.Values;
 
 namespace HaKube.Actions.Rendering;
 
-/// <summary>
-/// containerd's hosts.toml per mirrored registry: the mirror first, the upstream as fallback, and an
-/// optional ca.crt. containerd reads them on every pull, so no restart.
-/// </summary>
+/// <summary>containerd's hosts.toml per mirrored registry, mirror first; read on every pull, so no restart.</summary>
 public static class RegistryHostsRenderer
 {
     public const string ConfigPath = KnownPaths.ContainerdCertsDirectory;

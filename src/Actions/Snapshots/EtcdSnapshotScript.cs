@@ -6,16 +6,10 @@ using HaKube.Actions.Ssh;
 
 namespace HaKube.Actions.Snapshots;
 
-/// <summary>
-/// The host side of an etcd snapshot. Inputs are validated before any quoting; the snapshot's content
-/// never passes through a script's output.
-/// </summary>
+/// <summary>Inputs are validated before any quoting; the snapshot's content never passes through a script's output.</summary>
 public static partial class EtcdSnapshotScript
 {
-    /// <summary>
-    /// kubeadm's etcd pod mounts this at the same path, so etcdctl in the container writes where the
-    /// host and the SSH copy read. It survives a reboot, so stale folders are swept.
-    /// </summary>
+    /// <summary>kubeadm's etcd pod mounts it at the same path; it survives reboots, so stale folders are swept.</summary>
     public const string TemporaryParent = "/var/lib/etcd";
 
     public const string FileName = "snapshot.db";

@@ -3,10 +3,7 @@ using System.Text;
 
 namespace HaKube.Actions.Ssh;
 
-/// <summary>
-/// Keeps the first <c>limit</c> bytes of output and counts the rest, so a runaway command cannot
-/// exhaust memory; <paramref name="forwardTo"/> gets every byte (a streamed download uses limit 0).
-/// </summary>
+/// <summary>Keeps the first <c>limit</c> bytes and counts the rest, so a runaway command cannot exhaust memory.</summary>
 internal sealed class BoundedCapture(int limit, Stream? forwardTo = null)
 {
     private readonly ArrayBufferWriter<byte> _kept = new();
@@ -17,10 +14,7 @@ internal sealed class BoundedCapture(int limit, Stream? forwardTo = null)
     /// <summary>Never for a forwarded stream, which received everything.</summary>
     public bool Truncated => forwardTo is null && Total > _kept.WrittenCount;
 
-    /// <summary>
-    /// SSH.NET's pipes block on an empty read until the command ends, so while it runs only buffered
-    /// bytes are read (<paramref name="untilEnd"/> false).
-    /// </summary>
+    /// <summary>SSH.NET's pipes block on an empty read until the command ends, so until then only buffered bytes are read.</summary>
     public void Drain(Stream stream, bool untilEnd)
     {
         while (untilEnd || stream.Length > 0)

@@ -1,9 +1,6 @@
 namespace HaKube.Actions.Ssh;
 
-/// <summary>
-/// How a remote command ended. A missing exit status (none sent, or a signal) counts as failure;
-/// output is UTF-8 up to the capture limit.
-/// </summary>
+/// <summary>How a remote command ended. A missing exit status (none sent, or a signal) counts as failure; output is UTF-8 up to the capture limit.</summary>
 public sealed record CommandResult(int? ExitStatus, string? ExitSignal, string StdOut, string StdErr, bool Truncated)
 {
     public bool Succeeded => ExitStatus == 0;

@@ -7,10 +7,7 @@ using Renci.SshNet.Messages.Transport;
 
 namespace HaKube.Actions.Ssh;
 
-/// <summary>
-/// Retries opening a session only, when no command can have run yet. Host key and authentication
-/// refusals are final.
-/// </summary>
+/// <summary>Retries opening a session only, when no command can have run yet. Host key and authentication refusals are final.</summary>
 internal static class ConnectRetry
 {
     public static ResiliencePipeline Create(SshSettings settings, TimeProvider time, ILogger logger, string host, string endpoint) =>

@@ -3,10 +3,7 @@ using HaKube.Model.Validation;
 
 namespace HaKube.Actions.Ssh;
 
-/// <summary>
-/// The host keys one endpoint may present: its pin, else its known_hosts entries, compared as whole
-/// blobs (not fingerprints). No expected key means no trust.
-/// </summary>
+/// <summary>The pin, else the known_hosts entries, compared as whole blobs. No expected key means no trust.</summary>
 public sealed class HostKeyPolicy
 {
     private HostKeyPolicy(IReadOnlyList<SshHostKey> expected, IReadOnlyList<SshHostKey> revoked, string source)

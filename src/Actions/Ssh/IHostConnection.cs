@@ -1,9 +1,6 @@
 namespace HaKube.Actions.Ssh;
 
-/// <summary>
-/// The one way HaKube touches a host: sh scripts run as root (directly or through sudo -n) and file
-/// moves. Implementations connect lazily, verify host keys and reconnect after a drop.
-/// </summary>
+/// <summary>The one way HaKube touches a host; implementations connect lazily, verify host keys and reconnect after a drop.</summary>
 public interface IHostConnection
 {
     string Host { get; }
@@ -20,10 +17,7 @@ public interface IHostConnection
     /// <summary>Null when absent. One exec.</summary>
     Task<byte[]?> DownloadAsync(string path, CancellationToken cancellationToken);
 
-    /// <summary>
-    /// Streams with no size cap (etcd snapshots exceed what <see cref="DownloadAsync"/> allows); null when
-    /// absent. The content is never logged.
-    /// </summary>
+    /// <summary>No size cap (etcd snapshots); null when absent. The content is never logged.</summary>
     /// <remarks>The default buffers through <see cref="DownloadAsync"/>, for connections that only fake a host.</remarks>
     async Task<long?> DownloadToAsync(string path, Stream destination, CancellationToken cancellationToken)
     {

@@ -4,10 +4,7 @@ using HaKube.Model.Validation;
 
 namespace HaKube.Actions.Ssh;
 
-/// <summary>
-/// An OpenSSH known_hosts file, hashed names and @revoked included. @cert-authority lines are ignored
-/// (HaKube accepts no host certificates), which can only refuse a host, never trust one.
-/// </summary>
+/// <summary>@cert-authority lines are ignored (no host certificates), which can only refuse a host, never trust one.</summary>
 public sealed class KnownHosts
 {
     private readonly IReadOnlyList<KnownHostsEntry> _entries;

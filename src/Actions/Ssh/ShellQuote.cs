@@ -2,10 +2,7 @@ using System.Text;
 
 namespace HaKube.Actions.Ssh;
 
-/// <summary>
-/// POSIX sh quoting: inside single quotes nothing is interpreted, so only the quote itself needs
-/// care. NUL cannot pass through any shell and is rejected.
-/// </summary>
+/// <summary>Single quotes, so only the quote itself needs care; NUL cannot pass through a shell and is rejected.</summary>
 public static class ShellQuote
 {
     /// <summary>One sh word that expands to exactly <paramref name="value"/>.</summary>

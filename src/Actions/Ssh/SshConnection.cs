@@ -5,10 +5,7 @@ using Renci.SshNet.Common;
 
 namespace HaKube.Actions.Ssh;
 
-/// <summary>
-/// One pooled session to one host (through its bastion), connected on first use and after a drop.
-/// Commands that may have started are never retried.
-/// </summary>
+/// <summary>One pooled session to one host, (re)connected on use. Commands that may have started are never retried.</summary>
 internal sealed class SshConnection : IHostConnection, IAsyncDisposable
 {
     // The host's clock for a deadline starts a little after ours (channel open, exec), never much before.
@@ -236,10 +233,7 @@ internal sealed class SshConnection : IHostConnection, IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// The host key is checked inside the key exchange, so a refused key ends the handshake before
-    /// authentication and no channel is ever opened on an untrusted host.
-    /// </summary>
+    /// <summary>A refused host key ends the key exchange, so no channel is ever opened on an untrusted host.</summary>
     private async Task<SshClient> OpenAsync(SshEndpoint endpoint, string address, int port, string who, CancellationToken cancellationToken)
     {
         var auth = new PrivateKeyAuthenticationMethod(endpoint.User, _target.Key.Source);
@@ -321,10 +315,7 @@ internal sealed class SshConnection : IHostConnection, IAsyncDisposable
     }
 }
 
-/// <summary>
-/// Lets apply see when remote commands run in its own async flow: <see cref="Current"/> is called as
-/// each exec starts and its scope disposed when the exec ends. Async-local, so applies never mix.
-/// </summary>
+/// <summary>Lets apply time remote commands in its own async flow; async-local, so applies never mix.</summary>
 public static class RemoteCommandObserver
 {
     private static readonly AsyncLocal<Func<IDisposable>?> Observer = new();

@@ -3,10 +3,7 @@ using Renci.SshNet;
 
 namespace HaKube.Actions.Ssh;
 
-/// <summary>
-/// HaKube's client key, from a file or a Secret. The material lives only in SSH.NET's key object;
-/// the text form is a description, so logging it leaks nothing.
-/// </summary>
+/// <summary>The material lives only in SSH.NET's key object; the text form is a description, so logging it leaks nothing.</summary>
 public sealed class SshPrivateKey : IDisposable
 {
     private readonly PrivateKeyFile _key;

@@ -17,10 +17,7 @@ public sealed record SshSettings
     /// <summary>Across all clusters sharing the pool; handshakes are CPU-bound.</summary>
     public int MaxParallelHosts { get; init; } = 32;
 
-    /// <summary>
-    /// So no session outlives the trust it was opened under (a host key revoked in known_hosts changes
-    /// the target). Far above any resync interval.
-    /// </summary>
+    /// <summary>So no session outlives the trust it was opened under; far above any resync interval.</summary>
     public TimeSpan IdleRetirement { get; init; } = TimeSpan.FromMinutes(10);
 
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromMinutes(10);

@@ -2,10 +2,7 @@ using System.Text;
 
 namespace HaKube.Actions.State;
 
-/// <summary>
-/// State-store files no reader sees half of and only the owner can read: a flushed 0600 temporary
-/// file in the same folder, renamed over (or linked to) the final name.
-/// </summary>
+/// <summary>A flushed 0600 temporary file renamed into place: no reader sees half a file, only the owner can read it.</summary>
 public static class AtomicFile
 {
     public const UnixFileMode PrivateFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;

@@ -162,10 +162,7 @@ public sealed class ClusterStateStore
     public async Task<IReadOnlyList<ManagedHost>> LoadInventoryAsync(CancellationToken cancellationToken) =>
         await ReadAsync<List<ManagedHost>>(InventoryFile, cancellationToken, InventoryJson) ?? [];
 
-    /// <summary>
-    /// Under the store's gate, so a step forgetting a host and a reconcile recording the reached ones
-    /// never lose each other's write.
-    /// </summary>
+    /// <summary>Under the store's gate, so a step forgetting a host and a reconcile recording the reached ones never lose each other's write.</summary>
     public async Task UpdateInventoryAsync(Func<IReadOnlyList<ManagedHost>, IReadOnlyList<ManagedHost>> change, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(change);

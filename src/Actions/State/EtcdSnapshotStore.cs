@@ -29,10 +29,7 @@ public sealed partial class EtcdSnapshotStore
         Directory = Path.GetFullPath(directory);
     }
 
-    /// <summary>
-    /// With state in Secrets, snapshots are still files (STATE_ROOT/namespaces/NAMESPACE/CLUSTER/snapshots):
-    /// a Secret holds at most 1 MiB, and a backup must not live only inside what it backs up.
-    /// </summary>
+    /// <summary>Files even with state in Secrets: a Secret holds 1 MiB, and a backup must not live inside what it backs up.</summary>
     public static EtcdSnapshotStore For(ClusterStateStore store, string stateRoot, string? clusterNamespace, string cluster)
     {
         ArgumentNullException.ThrowIfNull(store);

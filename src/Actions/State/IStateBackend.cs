@@ -1,9 +1,6 @@
 namespace HaKube.Actions.State;
 
-/// <summary>
-/// Where a state store keeps its items (relative paths such as <c>etcd-members/cp1.json</c>): files or
-/// Secrets. Backends never log contents: items hold private keys.
-/// </summary>
+/// <summary>Items by relative path, in files or Secrets. Backends never log contents: items hold private keys.</summary>
 public interface IStateBackend
 {
     /// <summary>For messages; never secret.</summary>

@@ -2,10 +2,7 @@ using System.Collections.Concurrent;
 
 namespace HaKube.Actions.State;
 
-/// <summary>
-/// Writes stay in memory: `hakube plan` plans through it, so it shows the steps apply would (even
-/// with an empty store or a certificate due) while the store stays as it was.
-/// </summary>
+/// <summary>Writes stay in memory, so `hakube plan` shows the steps apply would while the store stays as it was.</summary>
 public sealed class ReadOnlyStateBackend(IStateBackend inner) : IStateBackend
 {
     private readonly IStateBackend _inner = inner ?? throw new ArgumentNullException(nameof(inner));

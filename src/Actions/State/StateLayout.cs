@@ -2,10 +2,7 @@ using System.Collections.Concurrent;
 
 namespace HaKube.Actions.State;
 
-/// <summary>
-/// File mode's layout: STATE/clusters/NAME/, STATE/namespaces/NAMESPACE/NAME/, STATE/status/ and
-/// STATE/.leader-lock, so no name can land on a status file (a cluster called "status" once did).
-/// </summary>
+/// <summary>One folder per kind under the state root, so no cluster name can land on a status file.</summary>
 /// <remarks>
 /// The old layout is migrated on first use, one atomic rename(2) per item: a rerun after a crash
 /// finishes, and a concurrent migration loses each race harmlessly.

@@ -6,10 +6,7 @@ using HaKube.Model.Planning;
 
 namespace HaKube.Actions.Steps;
 
-/// <summary>
-/// External etcd: the first member, started as a one-member cluster. Only a host without etcd data
-/// gets the new-cluster configuration, so a re-run only makes sure it runs.
-/// </summary>
+/// <summary>External etcd: the first member. Only a host without data gets the new-cluster configuration, so re-runs are safe.</summary>
 public sealed class BootstrapEtcdStep : IStep
 {
     public StepKind Kind => StepKind.BootstrapEtcd;

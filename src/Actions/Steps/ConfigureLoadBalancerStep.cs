@@ -5,10 +5,7 @@ using HaKube.Model.Planning;
 
 namespace HaKube.Actions.Steps;
 
-/// <summary>
-/// HAProxy on a LoadBalancer host: haproxy.cfg is validated with <c>haproxy -c</c> beside the live
-/// one before it is renamed into place. Backends are expected down until the control planes run.
-/// </summary>
+/// <summary>haproxy.cfg is checked with <c>haproxy -c</c> before it is renamed into place; backends are down until control planes run.</summary>
 public sealed class ConfigureLoadBalancerStep : IStep
 {
     private const string Pending = "/etc/haproxy/.haproxy.cfg.hakube-pending";

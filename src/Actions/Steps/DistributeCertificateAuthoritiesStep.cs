@@ -3,10 +3,7 @@ using HaKube.Model.Planning;
 
 namespace HaKube.Actions.Steps;
 
-/// <summary>
-/// HaKube's authorities (and External etcd's client pair) on control planes before kubeadm runs
-/// there, so kubeadm uses them instead of generating its own.
-/// </summary>
+/// <summary>HaKube's CAs on control planes before kubeadm runs, so kubeadm uses them instead of generating its own.</summary>
 public sealed class DistributeCertificateAuthoritiesStep : IStep
 {
     public StepKind Kind => StepKind.DistributeCertificateAuthorities;

@@ -4,10 +4,7 @@ using HaKube.Model.Facts;
 
 namespace HaKube.Actions.Steps;
 
-/// <summary>
-/// Who takes etcd leadership before a planned restart or removal, chosen from the plan's facts; the
-/// shell (<see cref="EtcdGatewayShell"/>) moves it only if the member still leads at run time.
-/// </summary>
+/// <summary>Who takes etcd leadership before a planned restart or removal; the shell moves it only if the member still leads.</summary>
 internal static class EtcdLeadership
 {
     /// <summary><c>move_leader_away</c>; needs <see cref="EtcdGatewayShell.Functions"/>.</summary>

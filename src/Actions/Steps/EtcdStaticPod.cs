@@ -7,10 +7,7 @@ using HaKube.Model.Planning;
 
 namespace HaKube.Actions.Steps;
 
-/// <summary>
-/// The parts an external etcd member's steps share. etcd.yaml's hash is recorded when kubeadm renders
-/// it, so one that no longer matches was edited.
-/// </summary>
+/// <summary>An external member's shared parts; etcd.yaml's recorded hash tells an edited one.</summary>
 internal static class EtcdStaticPod
 {
     /// <summary>The configuration a member is created with; it may differ from the kept one.</summary>
@@ -71,10 +68,7 @@ internal static class EtcdStaticPod
 /// <summary>crictl pulls, only where containerd does not have the image yet.</summary>
 internal static class ImagePulls
 {
-    /// <summary>
-    /// Shell <c>list_images</c> (crictl images once, not per check), <c>have_image</c>, <c>pull_image</c>:
-    /// a listed image is never pulled, so an offline host keeps working with what it has.
-    /// </summary>
+    /// <summary>A listed image is never pulled, so an offline host keeps working with what it has.</summary>
     public const string Functions = """
         nl='
         '

@@ -8,10 +8,7 @@ using HaKube.Model.Planning;
 
 namespace HaKube.Actions.Steps;
 
-/// <summary>
-/// The parts the removal steps share. Each is idempotent, so a removal interrupted half-way runs
-/// again from the start on the next plan.
-/// </summary>
+/// <summary>The parts the removal steps share. Each is idempotent, so a removal interrupted half-way runs again from the start on the next plan.</summary>
 internal static class HostRemoval
 {
     private const string Kubectl = $$"""
@@ -57,10 +54,7 @@ internal static class HostRemoval
         return HostCommands.RunAsync(context, anchor, kind, $"delete the Node {node} (through {anchor})", script, cancellationToken);
     }
 
-    /// <summary>
-    /// Before a join: a Node of the host's name belongs to an earlier machine, which kubeadm join
-    /// refuses while it looks Ready and which would keep its addresses and taints; it is deleted.
-    /// </summary>
+    /// <summary>An older machine's Node of this name is deleted: kubeadm join refuses it while it looks Ready.</summary>
     public static async Task DeletePreviousNodeAsync(StepContext context, StepKind kind, string node, CancellationToken cancellationToken)
     {
         if (context.InitializedControlPlane(except: node) is { } anchor)
@@ -151,10 +145,7 @@ internal static class HostRemoval
     public static bool PeersAt(string url, string address) =>
         Uri.TryCreate(url, UriKind.Absolute, out var uri) && string.Equals(uri.Host.Trim('[', ']'), address.Trim('[', ']'), StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>
-    /// Stops etcd on a reachable leaving host and moves its data aside (never deleted): started again,
-    /// it would try to rejoin a cluster that no longer lists it.
-    /// </summary>
+    /// <summary>Data moved aside, never deleted: started again, etcd would try to rejoin a cluster that no longer lists it.</summary>
     public static async Task StopEtcdAsync(StepContext context, StepKind kind, string host, CancellationToken cancellationToken)
     {
         if (context.FactsOf(host) is not { Reachable: true })
@@ -180,10 +171,7 @@ internal static class HostRemoval
         await HostCommands.RunAsync(context, host, kind, "stop etcd and move its data aside", script, cancellationToken);
     }
 
-    /// <summary>
-    /// A host that stays in the spec loses only that role in the inventory (<see cref="ClusterInventory.Retire"/>);
-    /// a departing one is forgotten.
-    /// </summary>
+    /// <summary>A host that stays only loses the role (<see cref="ClusterInventory.Retire"/>); a departing one is forgotten.</summary>
     public static async Task DoneAsync(StepContext context, string host, HostRole role, CancellationToken cancellationToken)
     {
         if (!context.IsKept(host))

@@ -2,10 +2,7 @@ using HaKube.Model.Planning;
 
 namespace HaKube.Actions.Steps;
 
-/// <summary>
-/// One convergence action: idempotent, and it checks its post-condition on the host, throwing
-/// <see cref="StepFailedException"/> if the host is not as promised.
-/// </summary>
+/// <summary>One idempotent convergence action that checks its post-condition, throwing <see cref="StepFailedException"/>.</summary>
 public interface IStep
 {
     StepKind Kind { get; }

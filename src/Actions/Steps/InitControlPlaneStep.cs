@@ -7,10 +7,7 @@ using HaKube.Model.Planning;
 
 namespace HaKube.Actions.Steps;
 
-/// <summary>
-/// kubeadm init on the first control plane. Its bootstrap token is deleted right after, since each
-/// join gets its own. Keeps the admin kubeconfig in the state store.
-/// </summary>
+/// <summary>kubeadm init on the first control plane; its token is deleted right after, since each join gets its own.</summary>
 public sealed partial class InitControlPlaneStep : IStep
 {
     public StepKind Kind => StepKind.InitControlPlane;

@@ -4,10 +4,7 @@ using HaKube.Model.Planning;
 
 namespace HaKube.Actions.Steps;
 
-/// <summary>
-/// kubeadm join --control-plane, one host at a time (with Stacked etcd each join adds a member).
-/// HaKube's CAs are made sure of first, so kubeadm needs no certificate key.
-/// </summary>
+/// <summary>One host at a time (with Stacked etcd each join adds a member); the CAs are placed, so no certificate key.</summary>
 public sealed class JoinControlPlaneStep : IStep
 {
     public StepKind Kind => StepKind.JoinControlPlane;

@@ -25,10 +25,7 @@ internal static partial class JoinTokens
             : throw new StepFailedException(source.Name, step, $"create a bootstrap token for {joiningHost}", "no token printed", ["kubeadm token create printed no token"]);
     }
 
-    /// <summary>
-    /// Best effort, by the token's public id (no secret on the command line); a token left behind
-    /// expires. Null <paramref name="controlPlane"/>: any control plane the last probe saw initialized.
-    /// </summary>
+    /// <summary>Best effort, by public id (no secret on the command line); a token left behind expires.</summary>
     public static async Task<bool> DeleteAsync(StepContext context, StepKind step, BootstrapToken token, string? controlPlane = null)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -5,10 +5,7 @@ using HaKube.Model.Planning;
 
 namespace HaKube.Actions.Steps;
 
-/// <summary>
-/// Runs kubeadm with a rendered configuration, which holds a bootstrap token: it goes to a 0600 file
-/// under /run (memory), removed whatever happened, never to a command line or an error.
-/// </summary>
+/// <summary>The configuration holds a bootstrap token: a 0600 file under /run, always removed, never on a command line.</summary>
 internal static class KubeadmRun
 {
     private const string Folder = "/run/hakube";

@@ -6,10 +6,7 @@ using HaKube.Model.Planning;
 
 namespace HaKube.Actions.Steps;
 
-/// <summary>
-/// The spec's node labels, one JSON merge patch per Node, which is read again first (the plan's
-/// view may be a pass old). See <see cref="NodeLabelOwnership"/>.
-/// </summary>
+/// <summary>One merge patch per Node, read again first since the plan's view may be a pass old; see <see cref="NodeLabelOwnership"/>.</summary>
 public sealed class LabelNodesStep : IStep
 {
     private const string Kubectl = $$"""

@@ -4,10 +4,7 @@ using HaKube.Model.Planning;
 
 namespace HaKube.Actions.Steps;
 
-/// <summary>
-/// A file HaKube keeps on a host with its exact content, which may be a key: ToString never shows it.
-/// Mode is octal as chmod takes it ("0600"); Owner is the step that writes it.
-/// </summary>
+/// <summary>A file with its exact content, which may be a key: ToString never shows it. Owner is the step that writes it.</summary>
 public sealed record ManagedFile(string Path, string Content, string Mode, StepKind Owner)
 {
     public byte[] Bytes => Encoding.UTF8.GetBytes(Content);

@@ -7,10 +7,7 @@ using HaKube.Model.Planning;
 
 namespace HaKube.Actions.Steps;
 
-/// <summary>
-/// Every file HaKube keeps on each host: one source for the steps that write files and the desired
-/// state the planner compares, so the two cannot disagree.
-/// </summary>
+/// <summary>One source for the steps that write files and the planner's desired state, so the two cannot disagree.</summary>
 public static class ManagedFiles
 {
     /// <summary>Where kubeadm init runs and the pod network is applied from.</summary>

@@ -16,10 +16,7 @@ internal static class NodeUpgrade
 
     public static string Finished => ShellSnippets.Prelude + $"rm -f {KnownPaths.UpgradeMarker}\n";
 
-    /// <summary>
-    /// Unheld, installed at exactly the target, held again. A target the repository lacks fails before
-    /// anything is installed.
-    /// </summary>
+    /// <summary>Unheld, installed at exactly the target, held again. A target the repository lacks fails before anything is installed.</summary>
     public static string Packages(HaClusterSpec spec, ReferencedContent referenced, IReadOnlyList<string> packages)
     {
         var target = spec.Version();

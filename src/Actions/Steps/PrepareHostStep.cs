@@ -243,10 +243,7 @@ public sealed class PrepareHostStep : IStep
         return text.ToString();
     }
 
-    /// <summary>
-    /// SystemdCgroup on and kubeadm's pause image, edited on a copy of the package's configuration;
-    /// containerd restarts only when the copy differs.
-    /// </summary>
+    /// <summary>Edited on a copy of the package's configuration; containerd restarts only when the copy differs.</summary>
     private static string Containerd(HaClusterSpec spec)
     {
         var pause = ShellQuote.Quote(HostPrerequisiteFiles.PauseImage(spec));
@@ -275,10 +272,7 @@ public sealed class PrepareHostStep : IStep
             """;
     }
 
-    /// <summary>
-    /// Every config_path line of "$cfg.hakube-new" set to the registry folder (containerd 2 has one in
-    /// its transfer service as well as in CRI), and one must be there.
-    /// </summary>
+    /// <summary>Every config_path line set: containerd 2 has one in its transfer service as well as in CRI.</summary>
     internal const string ConfigPathEdit = $$"""
         sed -i -E "s#^([[:space:]]*config_path[[:space:]]*=[[:space:]]*).*\$#\\1\"{{RegistryHostsRenderer.ConfigPath}}\"#" "$cfg.hakube-new"
         grep -Eq '^[[:space:]]*config_path[[:space:]]*=[[:space:]]*"{{RegistryHostsRenderer.ConfigPath}}"' "$cfg.hakube-new" || fail "containerd's configuration has no registry config_path to set to {{RegistryHostsRenderer.ConfigPath}}"

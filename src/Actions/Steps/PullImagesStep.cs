@@ -4,10 +4,7 @@ using HaKube.Model.Planning;
 
 namespace HaKube.Actions.Steps;
 
-/// <summary>
-/// Images pulled before kubeadm init or join under their own budget, since kubeadm's waits assume
-/// them there. Images containerd has are not pulled again, so an offline preloaded host passes.
-/// </summary>
+/// <summary>Pulled under their own budget, since kubeadm's waits assume them there; images present are not pulled again.</summary>
 public sealed class PullImagesStep : IStep
 {
     public StepKind Kind => StepKind.PullImages;

@@ -3,10 +3,7 @@ using HaKube.Model.Planning;
 
 namespace HaKube.Actions.Steps;
 
-/// <summary>
-/// External etcd: a member host leaving the spec (or the role). Removed through a healthy member
-/// first, then stopped (etcd's runtime reconfiguration order).
-/// </summary>
+/// <summary>External etcd: removed through a healthy member first, then stopped, as etcd's runtime reconfiguration says.</summary>
 public sealed class RemoveEtcdMemberStep : IStep
 {
     public StepKind Kind => StepKind.RemoveEtcdMember;

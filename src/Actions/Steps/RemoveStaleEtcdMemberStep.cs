@@ -3,10 +3,7 @@ using HaKube.Model.Planning;
 
 namespace HaKube.Actions.Steps;
 
-/// <summary>
-/// An etcd member on no spec host, removed by ID through a healthy member. Checked against the spec
-/// once more first: a member naming a spec host and peering at its address is never removed here.
-/// </summary>
+/// <summary>A member on no spec host, removed by ID; one that names a spec host and peers at its address never is.</summary>
 public sealed class RemoveStaleEtcdMemberStep : IStep
 {
     public StepKind Kind => StepKind.RemoveStaleEtcdMember;

@@ -2,10 +2,7 @@ using System.Text.RegularExpressions;
 
 namespace HaKube.Actions.Steps;
 
-/// <summary>
-/// Removes secrets from remote output before it reaches an error or log: known secret values,
-/// token-shaped strings, PEM private keys and kubeconfig key data.
-/// </summary>
+/// <summary>Known secrets, token-shaped strings, private keys and kubeconfig key data removed before output reaches a log.</summary>
 public static partial class SecretScrubber
 {
     public const string Placeholder = "<redacted>";

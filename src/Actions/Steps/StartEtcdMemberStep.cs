@@ -4,10 +4,7 @@ using HaKube.Model.Planning;
 
 namespace HaKube.Actions.Steps;
 
-/// <summary>
-/// External etcd: restarts a member that has data but no running pod. One without data is refused:
-/// started, it could not join the cluster (AddEtcdMember adds it).
-/// </summary>
+/// <summary>Restarts a member that has data; one without data could not join, so it is refused (AddEtcdMember adds it).</summary>
 public sealed class StartEtcdMemberStep : IStep
 {
     public StepKind Kind => StepKind.StartEtcdMember;

@@ -2,10 +2,7 @@ using HaKube.Model.Planning;
 
 namespace HaKube.Actions.Steps;
 
-/// <summary>
-/// Restarts a joined node's stopped kubelet, which alone restarts its static pods. Whether etcd came
-/// back is the next probe's to say: a member rejoins only while its peers have quorum.
-/// </summary>
+/// <summary>Restarts a joined node's kubelet, which alone restarts its static pods; etcd's return is the next probe's to judge.</summary>
 public sealed class StartKubeletStep : IStep
 {
     public StepKind Kind => StepKind.StartKubelet;

@@ -66,10 +66,7 @@ internal static class StaticPodRestart
 
         """;
 
-    /// <summary>
-    /// <c>listening HEXPORT</c> on the host's address or every address, from /proc/net/tcp with awk
-    /// (no ss or netstat needed; a shell read loop costs a system call per byte).
-    /// </summary>
+    /// <summary>From /proc/net/tcp with awk: no ss or netstat needed, and a shell read loop costs a system call per byte.</summary>
     public static string Listening(HostSpec host) => $$"""
         A={{ProbeScript.AddressPattern(host.Address)}}
         listening() {
@@ -78,10 +75,7 @@ internal static class StaticPodRestart
 
         """;
 
-    /// <summary>
-    /// Whether a PEM file's or kubeconfig's certificate expires within <c>$WINDOW</c> seconds;
-    /// unreadable counts as expiring, a kubeconfig without an embedded certificate as not.
-    /// </summary>
+    /// <summary>Unreadable counts as expiring; a kubeconfig without an embedded certificate as not.</summary>
     public static string DueFunction(string scratch) => $$"""
         due() {
           case $1 in

@@ -2,10 +2,7 @@ using HaKube.Model.Planning;
 
 namespace HaKube.Actions.Steps;
 
-/// <summary>
-/// A step failed on a host: enough to act on without logging in, and never a secret (stderr is
-/// scrubbed before it gets here).
-/// </summary>
+/// <summary>A step failed on a host: enough to act on without logging in, and never a secret (stderr is scrubbed before it gets here).</summary>
 public sealed class StepFailedException : Exception
 {
     public StepFailedException(string host, StepKind step, string purpose, string outcome, IReadOnlyList<string> stderrTail, Exception? inner = null)

@@ -75,10 +75,7 @@ public sealed class UpdateEtcdServersStep : IStep
         }
     }
 
-    /// <summary>
-    /// Needs <see cref="StaticPodRestart.Functions"/>: its EXIT trap puts a staged manifest back on
-    /// failure, so the host never stays without its API server.
-    /// </summary>
+    /// <summary>Needs <see cref="StaticPodRestart.Functions"/>, whose trap puts a staged manifest back on failure.</summary>
     internal static string ManifestScript(IReadOnlyList<string> endpoints) => $$"""
         want={{ShellQuote.Quote(string.Join(",", endpoints))}}
         m="$M/kube-apiserver.yaml"

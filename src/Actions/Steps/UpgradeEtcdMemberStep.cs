@@ -5,10 +5,7 @@ using HaKube.Model.Planning;
 
 namespace HaKube.Actions.Steps;
 
-/// <summary>
-/// External etcd, one member: packages and image at the target, etcd.yaml rendered again and the
-/// member restarted, leadership handed over first. A member already at the target is only checked.
-/// </summary>
+/// <summary>External etcd, one member, leadership handed over first; a member already at the target is only checked.</summary>
 public sealed class UpgradeEtcdMemberStep : IStep
 {
     public StepKind Kind => StepKind.UpgradeEtcdMember;

@@ -18,7 +18,6 @@ public sealed record EtcdSpec
     public EtcdSnapshotsSpec? Snapshots { get; init; }
 }
 
-/// <summary>The etcd topologies of the kubeadm HA guide.</summary>
 public enum EtcdTopology
 {
     /// <summary>Members on the control-plane hosts, managed by kubeadm.</summary>

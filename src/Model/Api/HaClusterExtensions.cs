@@ -1,9 +1,7 @@
 namespace HaKube.Model.Api;
 
-/// <summary>Questions about a cluster's spec that every layer asks.</summary>
 public static class HaClusterExtensions
 {
-    /// <summary>In spec order.</summary>
     public static IReadOnlyList<HostSpec> HostsWithRole(this HaClusterSpec spec, HostRole role) =>
         spec.Hosts.Where(h => h.Roles.Contains(role)).ToList();
 

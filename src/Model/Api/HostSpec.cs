@@ -30,7 +30,6 @@ public sealed record HostSpec
     public IReadOnlyDictionary<string, string>? Labels { get; init; }
 }
 
-/// <summary>What a host runs.</summary>
 public enum HostRole
 {
     /// <summary>kube-apiserver, controller-manager, scheduler (and etcd when Stacked).</summary>

@@ -3,7 +3,6 @@ using System.Text.RegularExpressions;
 
 namespace HaKube.Model.Api;
 
-/// <summary>A Kubernetes release, vMAJOR.MINOR.PATCH.</summary>
 public readonly partial record struct KubernetesVersion(int Major, int Minor, int Patch) : IComparable<KubernetesVersion>
 {
     /// <summary>The oldest release HaKube builds clusters of.</summary>

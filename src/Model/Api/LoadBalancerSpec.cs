@@ -4,7 +4,6 @@ using HaKube.Model.Schema;
 
 namespace HaKube.Model.Api;
 
-/// <summary>Who balances the control-plane endpoint.</summary>
 public sealed record LoadBalancerSpec
 {
     [Description("External: a load balancer the user provides. HAProxy: HaKube configures HAProxy on the hosts listed.")]

@@ -4,7 +4,6 @@ using HaKube.Model.Schema;
 
 namespace HaKube.Model.Api;
 
-/// <summary>The HTTP(S) proxy apt and containerd go through.</summary>
 public sealed record ProxySpec
 {
     [Description("Proxy for http:// URLs: http or https, host[:port], no credentials.")]

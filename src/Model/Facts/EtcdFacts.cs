@@ -1,9 +1,9 @@
 namespace HaKube.Model.Facts;
 
-/// <summary>etcd as the local member reports it through its JSON gateway (no etcdctl on the host).</summary>
-/// <param name="Healthy">/health answered true (a quorum read).</param>
-/// <param name="Members">Empty when the query failed.</param>
-/// <param name="Error">What the gateway (or curl) said when a query failed.</param>
+/// <summary>
+/// etcd as the local member reports it through its JSON gateway (no etcdctl on the host). Healthy is
+/// /health's quorum read; Members is empty and Error set when a query failed.
+/// </summary>
 public sealed record EtcdFacts(bool Healthy, IReadOnlyList<EtcdMember> Members, string? Error)
 {
     /// <summary>Server version from /version; null when it did not answer.</summary>

@@ -12,7 +12,7 @@ public sealed record HostFacts
 
     public required bool Reachable { get; init; }
 
-    /// <summary>Why the host could not be probed; null when the probe succeeded.</summary>
+    /// <summary>Null when the probe succeeded.</summary>
     public string? Error { get; init; }
 
     public ProbeErrorKind? ErrorKind { get; init; }
@@ -123,7 +123,6 @@ public sealed record HostFacts
 /// <summary>Why a probe produced no facts.</summary>
 public enum ProbeErrorKind
 {
-    /// <summary>No TCP connection or SSH session.</summary>
     Unreachable,
 
     /// <summary>Not the pinned or known key; nothing ran.</summary>
@@ -132,7 +131,6 @@ public enum ProbeErrorKind
     /// <summary>The server refused HaKube's key, or sudo -n refused the user.</summary>
     AuthenticationFailed,
 
-    /// <summary>The probe failed or printed something unreadable.</summary>
     ProbeFailed,
 
     Timeout,

@@ -16,7 +16,6 @@ public static class KnownPaths
     /// <summary>HaKube's former systemd etcd unit: a member still to move to a static pod.</summary>
     public const string EtcdUnit = "/etc/systemd/system/etcd.service";
 
-    /// <summary>The first-start environment file of HaKube's former systemd members.</summary>
     public const string EtcdInitialEnvironment = "/etc/etcd/hakube-initial-cluster.env";
 
     public const string EtcdDataDirectory = "/var/lib/etcd";

@@ -29,7 +29,7 @@ public static class NodeLabelOwnership
         string.IsNullOrWhiteSpace(annotation) ? [] : annotation.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }
 
-/// <summary>Labels to set and to remove on one Node, and the keys HaKube owns afterwards.</summary>
+/// <summary>Labels to set and remove on one Node, and the keys HaKube owns afterwards.</summary>
 public sealed record NodeLabelChange(string Node, IReadOnlyDictionary<string, string> Set, IReadOnlyList<string> Remove, IReadOnlyList<string> Owned)
 {
     /// <summary>Removed labels are null; the annotation is null when HaKube owns none.</summary>
@@ -50,7 +50,6 @@ public sealed record NodeLabelChange(string Node, IReadOnlyDictionary<string, st
         return new JsonObject { ["metadata"] = new JsonObject { ["labels"] = labels, ["annotations"] = annotations } }.ToJsonString();
     }
 
-    /// <summary>"set a=1, b=2; remove c".</summary>
     public string Describe()
     {
         var parts = new List<string>();

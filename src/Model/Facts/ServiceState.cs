@@ -1,6 +1,6 @@
 namespace HaKube.Model.Facts;
 
-/// <summary>A systemd unit's state as <c>systemctl is-active</c> prints it.</summary>
+/// <summary>As <c>systemctl is-active</c> prints it.</summary>
 public enum ServiceState
 {
     /// <summary>No systemctl, or an answer HaKube does not know.</summary>

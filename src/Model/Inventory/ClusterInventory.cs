@@ -10,10 +10,7 @@ namespace HaKube.Model.Inventory;
 /// </summary>
 public static class ClusterInventory
 {
-    /// <summary>
-    /// Remembered hosts no longer in the spec: per name the machine remembered last, the one whose
-    /// etcd member and Node carry that name.
-    /// </summary>
+    /// <summary>Remembered hosts no longer in the spec: per name the machine remembered last, the one whose etcd member and Node carry that name.</summary>
     public static IReadOnlyList<ManagedHost> Departing(IReadOnlyList<ManagedHost> inventory, HaClusterSpec spec)
     {
         ArgumentNullException.ThrowIfNull(inventory);
@@ -63,11 +60,9 @@ public static class ClusterInventory
     }
 
     /// <summary>
-    /// Records every reached spec host as the spec has it now, except that while a role change is
-    /// pending or refused it keeps the roles set up (what is still to clean up) until <see cref="Retire"/>.
-    /// Other addresses of the same name stay as previous machines to reset, unless there is nothing
-    /// to do: a load balancer only, the same machine (one of the new entry's host keys) or an address
-    /// a spec host has now. Unreached and departing hosts stay as they were.
+    /// Records every reached spec host as the spec has it now, except that a pending or refused role
+    /// change keeps the roles set up (what is left to clean up) until <see cref="Retire"/>. Other
+    /// addresses of the name stay as previous machines to reset, unless there is nothing to do.
     /// </summary>
     public static IReadOnlyList<ManagedHost> Remember(IReadOnlyList<ManagedHost> inventory, HaClusterSpec spec, IEnumerable<ManagedHost> reached)
     {
@@ -98,7 +93,6 @@ public static class ClusterInventory
         return result;
     }
 
-    /// <summary>Drops the machine once its removal (or reset) is done.</summary>
     public static IReadOnlyList<ManagedHost> Forget(IReadOnlyList<ManagedHost> inventory, string name, string address)
     {
         ArgumentNullException.ThrowIfNull(inventory);

@@ -3,9 +3,8 @@ using HaKube.Model.Api;
 namespace HaKube.Model.Inventory;
 
 /// <summary>
-/// The state store's memory of a host HaKube set up: once the host leaves spec.hosts, HaKube must
-/// still reach it (to drain and reset it) and know what it was (to remove its etcd member and Node).
-/// HostKeys ("type base64", public) let it be verified the same way after it leaves the spec.
+/// The state store's memory of a host HaKube set up, so after it leaves spec.hosts it can still be
+/// reached (with the same host keys), drained, reset and removed from etcd and Kubernetes.
 /// </summary>
 public sealed record ManagedHost(string Name, string Address, IReadOnlyList<HostRole> Roles, int SshPort, IReadOnlyList<string> HostKeys)
 {

@@ -2,10 +2,7 @@ using HaKube.Model.Api;
 
 namespace HaKube.Model.Inventory;
 
-/// <summary>
-/// How a host that stays in the spec goes from the roles set up to the spec's: old roles to clean
-/// up first (in removal order, behind the same guards as a removal), or why it is refused.
-/// </summary>
+/// <summary>Old roles to clean up first (in removal order) for a host that stays in the spec, or why the change is refused.</summary>
 public sealed record RoleChange(IReadOnlyList<HostRole> Retiring, string? Unsupported)
 {
     public static readonly RoleChange None = new([], null);

@@ -3,9 +3,8 @@ using HaKube.Model.Values;
 namespace HaKube.Model.Loading;
 
 /// <summary>
-/// One problem in a manifest, printed like a compiler's:
-/// <c>path/to/file.yaml:12:5: spec.etcd.hosts: expected an odd number of hosts, got 2</c>.
-/// Line and column are 1-based; Field is empty for the whole document.
+/// Printed like a compiler's: <c>file.yaml:12:5: spec.etcd.hosts: expected an odd number of hosts, got 2</c>.
+/// Field is empty for the whole document.
 /// </summary>
 public sealed record ManifestError(string File, int Line, int Column, string Field, string Message)
 {

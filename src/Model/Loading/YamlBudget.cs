@@ -4,10 +4,9 @@ using YamlDotNet.Core.Events;
 namespace HaKube.Model.Loading;
 
 /// <summary>
-/// Bounds YAML before YamlDotNet's representation model (which recurses per nesting level: about
-/// 60,000 '[' kill the process) and the binder (which walks an alias each time it is referenced:
-/// gigabytes for a few hundred). Reads the parser's event stream, a loop, with a depth budget and a
-/// budget of nodes after alias expansion.
+/// Bounds YAML before YamlDotNet's representation model (one recursion per nesting level: about 60,000
+/// '[' kill the process) and the binder (an alias is walked per reference: gigabytes for a few hundred),
+/// reading the parser's event stream in a loop with a depth and an expanded-node budget.
 /// </summary>
 public static class YamlBudget
 {

@@ -13,7 +13,6 @@ public static class ModelShape
 {
     private static readonly ConcurrentDictionary<Type, IReadOnlyList<ApiField>> Cache = new();
 
-    /// <summary>In declaration order.</summary>
     public static IReadOnlyList<ApiField> FieldsOf(Type type) => Cache.GetOrAdd(type, Inspect);
 
     public static bool IsRecord(Type type) =>

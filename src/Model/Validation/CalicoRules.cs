@@ -3,10 +3,7 @@ using HaKube.Model.Values;
 
 namespace HaKube.Model.Validation;
 
-/// <summary>
-/// spec.networking.calico, pinned by SHA-256: a file's hash is checked here when files can be read,
-/// a Secret's each pass when it is read.
-/// </summary>
+/// <summary>spec.networking.calico, pinned by SHA-256: a file's hash is checked here when files can be read, a Secret's each pass when it is read.</summary>
 internal static class CalicoRules
 {
     public static void Check(ValidationScope scope)

@@ -30,7 +30,6 @@ public static class HaClusterValidator
             .ToList();
     }
 
-    /// <summary>Errors from parsing and validation together.</summary>
     public static ParseResult ParseAndValidate(string yaml, string file, ValidationOptions options)
     {
         var parsed = ManifestParser.Parse(yaml, file);

@@ -1,6 +1,5 @@
 namespace HaKube.Model.Validation;
 
-/// <summary>Decides how the SSH key is found.</summary>
 public enum ManifestMode
 {
     /// <summary>Key and known_hosts files are paths next to it.</summary>

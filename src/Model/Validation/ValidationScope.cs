@@ -3,7 +3,6 @@ using HaKube.Model.Loading;
 
 namespace HaKube.Model.Validation;
 
-/// <summary>The manifest under validation and the errors found so far.</summary>
 internal sealed class ValidationScope(LoadedManifest manifest, ValidationOptions options)
 {
     private readonly List<ManifestError> _errors = [];
@@ -20,7 +19,6 @@ internal sealed class ValidationScope(LoadedManifest manifest, ValidationOptions
 
     public void Error(string field, string message) => _errors.Add(manifest.Source.Error(field, message));
 
-    /// <summary>-1 when absent.</summary>
     public int HostIndex(string name)
     {
         for (var i = 0; i < Spec.Hosts.Count; i++)

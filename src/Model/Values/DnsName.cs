@@ -2,10 +2,7 @@ using System.Text.RegularExpressions;
 
 namespace HaKube.Model.Values;
 
-/// <summary>
-/// An RFC 1123 host name, lower case, no trailing dot; never all digits and dots, which would read
-/// as a partial IPv4 address.
-/// </summary>
+/// <summary>An RFC 1123 host name, lower case, no trailing dot; never all digits and dots, which would read as a partial IPv4 address.</summary>
 public sealed partial record DnsName
 {
     public const int MaxLength = 253;

@@ -1,6 +1,5 @@
 namespace HaKube.Model.Values;
 
-/// <summary>A canonical <see cref="IpLiteral"/> or <see cref="DnsName"/>.</summary>
 public sealed record HostAddress
 {
     public const int MaxLength = DnsName.MaxLength;

@@ -4,9 +4,8 @@ using System.Text.RegularExpressions;
 namespace HaKube.Model.Values;
 
 /// <summary>
-/// An http(s) URL in canonical form (lower-case, no default port or trailing slash), never with
-/// credentials, query or fragment. Path characters are limited because the URL ends up in TOML, apt
-/// and systemd strings.
+/// A canonical http(s) URL, never with credentials, query or fragment; path characters are limited
+/// because it ends up in TOML, apt and systemd strings.
 /// </summary>
 public sealed partial record HttpUrl
 {

@@ -3,9 +3,8 @@ using System.Text.RegularExpressions;
 namespace HaKube.Model.Values;
 
 /// <summary>
-/// A kubeadm imageRepository: a <see cref="RegistryHost"/> and an optional OCI path, no tag or
-/// digest. The first part must be a registry (a dot, a port, or localhost), or containerd would
-/// read it as a Docker Hub user.
+/// A kubeadm imageRepository: a <see cref="RegistryHost"/> and an optional OCI path. The first part must
+/// be a registry (a dot, a port, or localhost), or containerd would read it as a Docker Hub user.
 /// </summary>
 public sealed partial record ImageRepository
 {

@@ -9,7 +9,6 @@ namespace HaKube.Model.Values;
 /// </summary>
 public static class Printable
 {
-    /// <summary>Characters of a value shown before it is cut.</summary>
     public const int MaxShown = 120;
 
     /// <summary>Double-quoted and escaped, cut after <see cref="MaxShown"/> characters.</summary>
@@ -43,7 +42,7 @@ public static class Printable
         return text.ToString();
     }
 
-    /// <summary>Escapes control and format characters only, without cutting.</summary>
+    /// <summary>Without cutting.</summary>
     public static string Escape(string text)
     {
         ArgumentNullException.ThrowIfNull(text);

@@ -2,10 +2,7 @@ using System.Globalization;
 
 namespace HaKube.Model.Values;
 
-/// <summary>
-/// A registry as containerd names it: host name or IPv4, port only when not the default, lower case.
-/// IPv6 is refused, as for host addresses.
-/// </summary>
+/// <summary>A registry as containerd names it: host name or IPv4, port only when not the default, lower case. IPv6 is refused, as for host addresses.</summary>
 public sealed record RegistryHost
 {
     public const string Pattern = "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[1-9][0-9]{0,4})?$";
