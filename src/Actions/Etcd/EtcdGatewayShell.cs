@@ -22,7 +22,8 @@ public static class EtcdGatewayShell
             if [ -r "$P/healthcheck-client.crt" ]; then C=healthcheck-client; else C=server; fi
             eg() {
               if [ $# -ge 3 ]; then
-                out=$(curl -s --cacert "$P/ca.crt" --cert "$P/$C.crt" --key "$P/$C.key" --connect-timeout 2 --max-time 10 -H 'Content-Type: application/json' --data-binary "$3" -w '\n@@%{http_code} %{errormsg}' "$1$2") || :
+                out=$(curl -s --cacert "$P/ca.crt" --cert "$P/$C.crt" --key "$P/$C.key" --connect-timeout 2 --max-time 10 \
+                  -H 'Content-Type: application/json' --data-binary "$3" -w '\n@@%{http_code} %{errormsg}' "$1$2") || :
               else
                 out=$(curl -s --cacert "$P/ca.crt" --cert "$P/$C.crt" --key "$P/$C.key" --connect-timeout 2 --max-time 10 -w '\n@@%{http_code} %{errormsg}' "$1$2") || :
               fi

@@ -25,7 +25,8 @@ public static partial class ProbeParser
             Host = host,
             Reachable = true,
             ObservedAt = observedAt,
-            Os = new OsFacts(raw.Value("hostname") ?? "", Empty(raw.Value("os.ID")), Empty(raw.Value("os.VERSION_ID")), Empty(raw.Value("os.PRETTY_NAME")), raw.Value("kernel") ?? "", raw.Value("arch") ?? ""),
+            Os = new OsFacts(raw.Value("hostname") ?? "", Empty(raw.Value("os.ID")),
+                Empty(raw.Value("os.VERSION_ID")), Empty(raw.Value("os.PRETTY_NAME")), raw.Value("kernel") ?? "", raw.Value("arch") ?? ""),
             Prerequisites = new NodePrerequisites(
                 SwapOn: int.TryParse(raw.Value("swaps"), out var swaps) && swaps > 0,
                 IpForward: raw.Value("ip_forward") switch { "1" => true, "0" => false, _ => null },
@@ -134,7 +135,8 @@ public static partial class ProbeParser
     {
         var metadata = item.GetProperty("metadata");
         var annotations = Strings(metadata, "annotations");
-        return new ClusterNode(metadata.GetProperty("name").GetString() ?? "", Strings(metadata, "labels"), NodeLabelOwnership.ParseOwned(annotations.GetValueOrDefault(NodeLabelOwnership.OwnerAnnotation)));
+        return new ClusterNode(metadata.GetProperty("name").GetString() ?? "", Strings(metadata, "labels"),
+            NodeLabelOwnership.ParseOwned(annotations.GetValueOrDefault(NodeLabelOwnership.OwnerAnnotation)));
     }
 
     private static Dictionary<string, string> Strings(JsonElement metadata, string name) =>

@@ -18,7 +18,8 @@ internal static partial class SystemdValues
         ArgumentNullException.ThrowIfNull(value);
         if (value.Any(char.IsControl) || value != value.Trim() || value.EndsWith('\\'))
         {
-            throw new ArgumentException($"{HaKube.Model.Values.Printable.Quote(value)} cannot be a systemd setting's value (control characters, surrounding spaces or a trailing backslash)", nameof(value));
+            throw new ArgumentException($"{HaKube.Model.Values.Printable.Quote(value)} cannot be a systemd setting's value" +
+                " (control characters, surrounding spaces or a trailing backslash)", nameof(value));
         }
 
         return value.Replace("%", "%%", StringComparison.Ordinal);

@@ -71,7 +71,8 @@ public sealed class EtcdSnapshotter(TimeProvider? time = null, ILogger? logger =
         }
     }
 
-    private static async Task<StoredSnapshot> CopyAsync(IHostConnection connection, SavedSnapshot saved, EtcdSnapshotStore store, DateTimeOffset takenAt, long maxBytes, CancellationToken cancellationToken)
+    private static async Task<StoredSnapshot> CopyAsync(IHostConnection connection, SavedSnapshot saved, EtcdSnapshotStore store,
+        DateTimeOffset takenAt, long maxBytes, CancellationToken cancellationToken)
     {
         var host = connection.Host;
         var (partial, stream) = store.CreatePartial();

@@ -99,7 +99,8 @@ public sealed class ClusterStateStore
     /// reissued, unless the etcd CA ends by then too: a certificate cannot outlive its CA, so
     /// reissuing would repeat on every call.
     /// </summary>
-    public async Task<ExternalEtcdCertificates> GetOrIssueExternalEtcdAsync(HaClusterSpec spec, ClusterPkiIssuer issuer, ClusterAuthorities authorities, CancellationToken cancellationToken, DateTimeOffset? renewBefore = null)
+    public async Task<ExternalEtcdCertificates> GetOrIssueExternalEtcdAsync(HaClusterSpec spec, ClusterPkiIssuer issuer, ClusterAuthorities authorities,
+        CancellationToken cancellationToken, DateTimeOffset? renewBefore = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(issuer);

@@ -45,7 +45,8 @@ public sealed class ConfigureEtcdMemberStep : IStep
                 fi
 
                 """;
-            await HostCommands.RunAsync(context, name, Kind, "apply the etcd member's files (restarting a running member whose certificates or configuration changed)", script, token, context.KubeadmTimeout);
+            await HostCommands.RunAsync(context, name, Kind, "apply the etcd member's files (restarting a running member whose certificates or configuration changed)",
+                script, token, context.KubeadmTimeout);
             await HostCommands.VerifyFilesAsync(context, name, Kind, files, token);
         }, cancellationToken);
     }

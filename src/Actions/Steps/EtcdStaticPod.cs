@@ -26,7 +26,8 @@ internal static class EtcdStaticPod
     public static Task PullImageAsync(StepContext context, StepKind step, string host, CancellationToken cancellationToken)
     {
         var script = ShellSnippets.Prelude + ImagePulls.Functions + $$"""
-            img=$(kubeadm config images list --kubernetes-version {{ShellQuote.Quote(context.Spec.KubernetesVersion)}}{{PullImagesStep.ImageRepositoryFlag(context.Spec)}} 2>/dev/null | grep '/etcd:' | head -n 1) || img=
+            img=$(kubeadm config images list --kubernetes-version {{ShellQuote.Quote(context.Spec.KubernetesVersion)}}{{PullImagesStep.ImageRepositoryFlag(context.Spec)}} 2>/dev/null |
+              grep '/etcd:' | head -n 1) || img=
             [ -n "$img" ] || fail "kubeadm config images list names no etcd image for {{context.Spec.KubernetesVersion}}"
             list_images
             pull_image "$img"

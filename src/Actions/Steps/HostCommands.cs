@@ -93,7 +93,8 @@ internal static class HostCommands
 
         var check = "rc=0\n" + string.Join('\n', files.Select(f =>
             $"h=$(sha256sum {ShellQuote.Quote(f.Path)} 2>/dev/null) || h=; m=$(stat -c %a {ShellQuote.Quote(f.Path)} 2>/dev/null) || m=; " +
-            $"if [ \"${{h%% *}}\" != {f.Sha256} ] || [ \"$m\" != {f.StatMode} ]; then echo \"hakube: \"{ShellQuote.Quote(f.Path)}\" is not as written (mode ${{m:-missing}})\" >&2; rc=1; fi")) + "\nexit $rc";
+            $"if [ \"${{h%% *}}\" != {f.Sha256} ] || [ \"$m\" != {f.StatMode} ]; then " +
+                $"echo \"hakube: \"{ShellQuote.Quote(f.Path)}\" is not as written (mode ${{m:-missing}})\" >&2; rc=1; fi")) + "\nexit $rc";
         await RunAsync(context, host, step, "verify the files it wrote", check, cancellationToken);
     }
 

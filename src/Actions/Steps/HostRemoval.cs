@@ -30,7 +30,8 @@ internal static class HostRemoval
             fi
 
             """;
-        var result = await HostCommands.RunAsync(context, anchor, kind, $"cordon and drain the Node {node} (through {anchor})", script, cancellationToken, context.DrainTimeout + context.CommandTimeout);
+        var result = await HostCommands.RunAsync(context, anchor, kind, $"cordon and drain the Node {node} (through {anchor})",
+            script, cancellationToken, context.DrainTimeout + context.CommandTimeout);
         if (result.StdOut.Contains("drain-unfinished", StringComparison.Ordinal))
         {
             var detail = string.Join(" / ", result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Skip(1));

@@ -29,7 +29,8 @@ public sealed partial class InitControlPlaneStep : IStep
                 await KubeadmRun.RunAsync(context, Kind, config, "init", "initialize the first control plane with kubeadm init", [token.Value], cancellationToken);
             }
 
-            await HostCommands.RunAsync(context, name, Kind, "wait for the new API server to be ready", ShellSnippets.Prelude + KubeadmRun.WaitApiServerReady(host.Address, 120), cancellationToken, context.KubeadmTimeout);
+            await HostCommands.RunAsync(context, name, Kind, "wait for the new API server to be ready",
+                ShellSnippets.Prelude + KubeadmRun.WaitApiServerReady(host.Address, 120), cancellationToken, context.KubeadmTimeout);
             if (token is not null)
             {
                 // kubeadm init creates the config's token; HaKube never joins with it (each join gets its own).

@@ -33,7 +33,8 @@ public sealed class JoinControlPlaneStep : IStep
                 }
             }
 
-            await HostCommands.RunAsync(context, name, Kind, "wait for the joined API server to be ready", ShellSnippets.Prelude + KubeadmRun.WaitApiServerReady(host.Address, 120), cancellationToken, context.KubeadmTimeout);
+            await HostCommands.RunAsync(context, name, Kind, "wait for the joined API server to be ready",
+                ShellSnippets.Prelude + KubeadmRun.WaitApiServerReady(host.Address, 120), cancellationToken, context.KubeadmTimeout);
         }
     }
 }

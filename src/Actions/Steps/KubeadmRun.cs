@@ -10,7 +10,8 @@ internal static class KubeadmRun
 {
     private const string Folder = "/run/hakube";
 
-    public static async Task RunAsync(StepContext context, StepKind step, KubeadmConfigFile config, string arguments, string purpose, IReadOnlyList<string> secrets, CancellationToken cancellationToken)
+    public static async Task RunAsync(StepContext context, StepKind step, KubeadmConfigFile config, string arguments,
+        string purpose, IReadOnlyList<string> secrets, CancellationToken cancellationToken)
     {
         var path = $"{Folder}/kubeadm-{config.Kind.ToString().ToLowerInvariant()}.yaml";
         var host = config.NodeName;

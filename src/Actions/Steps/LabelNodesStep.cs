@@ -21,7 +21,8 @@ public sealed class LabelNodesStep : IStep
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(planStep);
         var anchor = context.InitializedControlPlane()
-            ?? throw new StepFailedException(planStep.Hosts[0], Kind, "find a control plane to label the Nodes through", "no initialized control plane", ["no control plane of the spec was reachable and initialized in the last probe"]);
+            ?? throw new StepFailedException(planStep.Hosts[0], Kind, "find a control plane to label the Nodes through",
+                "no initialized control plane", ["no control plane of the spec was reachable and initialized in the last probe"]);
         foreach (var name in planStep.Hosts)
         {
             var q = ShellQuote.Quote(name);

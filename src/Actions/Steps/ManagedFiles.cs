@@ -75,7 +75,8 @@ public static class ManagedFiles
         };
         if (PackageSource.UserKey(spec))
         {
-            files.Add(new ManagedFile(KnownPaths.AptKeyringArmored, referenced.PackageKey ?? throw new ArgumentException("the package signing key was not loaded", nameof(referenced)), "0644", StepKind.PrepareHost));
+            files.Add(new ManagedFile(KnownPaths.AptKeyringArmored,
+                referenced.PackageKey ?? throw new ArgumentException("the package signing key was not loaded", nameof(referenced)), "0644", StepKind.PrepareHost));
         }
 
         if (ProxyRenderer.Apt(spec) is { } apt)

@@ -12,7 +12,8 @@ internal static class NodeUpgrade
 
     /// <summary>Until <see cref="Finished"/>, a node lost mid-upgrade is upgraded again.</summary>
     public static string Started(KubernetesVersion target) =>
-        ShellSnippets.Prelude + ShellSnippets.WriteFile(KnownPaths.UpgradeMarker, $"# HaKube: this node's upgrade to {target} has not finished (drained, kubelet not yet restarted, or not uncordoned)\ntarget: {target}\n", "0644");
+        ShellSnippets.Prelude + ShellSnippets.WriteFile(KnownPaths.UpgradeMarker,
+            $"# HaKube: this node's upgrade to {target} has not finished (drained, kubelet not yet restarted, or not uncordoned)\ntarget: {target}\n", "0644");
 
     public static string Finished => ShellSnippets.Prelude + $"rm -f {KnownPaths.UpgradeMarker}\n";
 
@@ -81,7 +82,8 @@ internal static class NodeUpgrade
             i=0
             until [ "$({{Kubectl}} get node {{n}} -o jsonpath='{.status.nodeInfo.kubeletVersion}' 2>/dev/null)" = {{ShellQuote.Quote(target.ToString())}} ]; do
               i=$((i + 1))
-              [ "$i" -lt 120 ] || fail "node {{node}} does not report kubelet {{target}} 120 s after the kubelet restart (it reports $({{Kubectl}} get node {{n}} -o jsonpath='{.status.nodeInfo.kubeletVersion}' 2>&1))"
+              [ "$i" -lt 120 ] ||
+                fail "node {{node}} does not report kubelet {{target}} 120 s after the kubelet restart (it reports $({{Kubectl}} get node {{n}} -o jsonpath='{.status.nodeInfo.kubeletVersion}' 2>&1))"
               sleep 1
             done
             {{Kubectl}} uncordon {{n}} >/dev/null || fail "kubectl uncordon {{node}} failed"

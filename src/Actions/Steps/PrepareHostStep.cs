@@ -25,7 +25,8 @@ public sealed class PrepareHostStep : IStep
         return HostCommands.ForEachHostAsync(context, planStep.Hosts, async (name, token) =>
         {
             var host = context.Host(name);
-            await HostCommands.RunAsync(context, name, Kind, "prepare the host (" + Parts(context.Spec, host) + ")", Script(context.Spec, host, context.Material.Referenced), token, context.PackageTimeout);
+            await HostCommands.RunAsync(context, name, Kind, "prepare the host (" + Parts(context.Spec, host) + ")",
+                Script(context.Spec, host, context.Material.Referenced), token, context.PackageTimeout);
         }, cancellationToken);
     }
 
@@ -171,7 +172,8 @@ public sealed class PrepareHostStep : IStep
     }
 
     /// <summary>Shell <c>fpr_of FILE</c>: $fpr, the primary key's fingerprint (empty if none), from a throwaway keyring.</summary>
-    internal const string FingerprintFunction = """fpr_of() { g=$(mktemp -d); fpr=$(GNUPGHOME=$g gpg --batch --with-colons --show-keys "$1" 2>/dev/null | awk -F: '$1 == "fpr" { print $10; exit }') || fpr=; rm -rf "$g"; }""";
+    internal const string FingerprintFunction =
+        """fpr_of() { g=$(mktemp -d); fpr=$(GNUPGHOME=$g gpg --batch --with-colons --show-keys "$1" 2>/dev/null | awk -F: '$1 == "fpr" { print $10; exit }') || fpr=; rm -rf "$g"; }""";
 
     private static string DownloadedKey(HaClusterSpec spec, string minor)
     {
@@ -225,7 +227,8 @@ public sealed class PrepareHostStep : IStep
         var text = new StringBuilder("restart=\n");
         if (ProxyRenderer.ContainerdDropIn(spec) is { } dropIn)
         {
-            text.Append(ShellSnippets.WriteFileIfChanged(ProxyRenderer.ContainerdDropInPath, dropIn, "0644", "  systemctl daemon-reload || fail \"systemctl daemon-reload failed\"; restart=1\n")).Append('\n');
+            text.Append(ShellSnippets.WriteFileIfChanged(ProxyRenderer.ContainerdDropInPath,
+                dropIn, "0644", "  systemctl daemon-reload || fail \"systemctl daemon-reload failed\"; restart=1\n")).Append('\n');
         }
         else
         {
@@ -275,7 +278,8 @@ public sealed class PrepareHostStep : IStep
     /// <summary>Every config_path line set: containerd 2 has one in its transfer service as well as in CRI.</summary>
     internal const string ConfigPathEdit = $$"""
         sed -i -E "s#^([[:space:]]*config_path[[:space:]]*=[[:space:]]*).*\$#\\1\"{{RegistryHostsRenderer.ConfigPath}}\"#" "$cfg.hakube-new"
-        grep -Eq '^[[:space:]]*config_path[[:space:]]*=[[:space:]]*"{{RegistryHostsRenderer.ConfigPath}}"' "$cfg.hakube-new" || fail "containerd's configuration has no registry config_path to set to {{RegistryHostsRenderer.ConfigPath}}"
+        grep -Eq '^[[:space:]]*config_path[[:space:]]*=[[:space:]]*"{{RegistryHostsRenderer.ConfigPath}}"' "$cfg.hakube-new" ||
+          fail "containerd's configuration has no registry config_path to set to {{RegistryHostsRenderer.ConfigPath}}"
 
         """;
 

@@ -41,7 +41,8 @@ public sealed class PullImagesStep : IStep
             for i in $images; do have_image "$i" || missing="$missing $i"; done
             if [ -n "$missing" ]; then
               {{(controlPlane
-                  ? "kubeadm config images pull --kubernetes-version " + v + " >/dev/null 2>/run/hakube-images.err || { tail -n 3 /run/hakube-images.err >&2; fail \"kubeadm config images pull failed\"; }"
+                  ? "kubeadm config images pull --kubernetes-version " + v + " >/dev/null 2>/run/hakube-images.err" +
+                      " || { tail -n 3 /run/hakube-images.err >&2; fail \"kubeadm config images pull failed\"; }"
                   : "for i in $missing; do pull_image \"$i\"; done")}}
               list_images
             fi

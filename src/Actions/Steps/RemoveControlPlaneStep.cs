@@ -20,7 +20,8 @@ public sealed class RemoveControlPlaneStep : IStep
         {
             var host = context.LeavingHost(name);
             var anchor = context.InitializedControlPlane(except: name)
-                ?? throw new StepFailedException(name, Kind, "find another control plane to drain through", "no initialized control plane", ["no other control plane of the spec was reachable and initialized in the last probe"]);
+                ?? throw new StepFailedException(name, Kind, "find another control plane to drain through",
+                    "no initialized control plane", ["no other control plane of the spec was reachable and initialized in the last probe"]);
             await HostRemoval.DrainAsync(context, Kind, anchor.Name, name, cancellationToken);
             if (context.Spec.Etcd.Topology == EtcdTopology.Stacked)
             {

@@ -13,7 +13,8 @@ public sealed class RemoveWorkerStep : IStep
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(planStep);
         var anchor = context.InitializedControlPlane()
-            ?? throw new StepFailedException(planStep.Hosts[0], Kind, "find a control plane to drain through", "no initialized control plane", ["no control plane of the spec was reachable and initialized in the last probe"]);
+            ?? throw new StepFailedException(planStep.Hosts[0], Kind, "find a control plane to drain through",
+                "no initialized control plane", ["no control plane of the spec was reachable and initialized in the last probe"]);
         return HostCommands.ForEachHostAsync(context, planStep.Hosts, async (name, token) =>
         {
             _ = context.LeavingHost(name);

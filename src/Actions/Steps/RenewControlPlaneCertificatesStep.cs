@@ -45,7 +45,8 @@ public sealed class RenewControlPlaneCertificatesStep : IStep
 
         var files = string.Join(' ', KnownPaths.KubeadmRenewable.Where(p => stacked || !KnownPaths.ExternalEtcdIssued.Contains(p)).Select(ShellQuote.Quote));
         var window = (context.Spec.CertificateRenewalDays * 86400L).ToString(CultureInfo.InvariantCulture);
-        var script = ShellSnippets.Prelude + (stacked ? EtcdGatewayShell.Functions(host) + EtcdLeadership.MoveAwayFunction(context, host) : "") + StaticPodRestart.Functions(host, stacked) + StaticPodRestart.DueFunction(Scratch) + $$"""
+        var script = ShellSnippets.Prelude + (stacked ? EtcdGatewayShell.Functions(host) + EtcdLeadership.MoveAwayFunction(context, host) : "") +
+            StaticPodRestart.Functions(host, stacked) + StaticPodRestart.DueFunction(Scratch) + $$"""
             WINDOW={{window}}
             mkdir -p /run/hakube "$(dirname {{Pending}})"
             renew=0

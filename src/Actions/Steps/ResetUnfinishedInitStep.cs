@@ -12,7 +12,8 @@ public sealed class ResetUnfinishedInitStep : IStep
 {
     private static readonly string StillUnfinished = ShellSnippets.Prelude + $$"""
         [ -f {{KnownPaths.AdminConf}} ] || exit 0
-        grep -q '^ *client-certificate-data:' {{KnownPaths.KubeletConf}} 2>/dev/null || fail "{{KnownPaths.KubeletConf}} no longer embeds its client certificate: kubeadm init has finished here since the probe, so the host is not reset"
+        grep -q '^ *client-certificate-data:' {{KnownPaths.KubeletConf}} 2>/dev/null ||
+          fail "{{KnownPaths.KubeletConf}} no longer embeds its client certificate: kubeadm init has finished here since the probe, so the host is not reset"
 
         """;
 

@@ -70,7 +70,8 @@ internal static class StaticPodRestart
     public static string Listening(HostSpec host) => $$"""
         A={{ProbeScript.AddressPattern(host.Address)}}
         listening() {
-          awk -v h="$A" -v p=":$1" '$4 == "0A" && (h == "*" ? $2 ~ (p "$") : ($2 == h p || $2 == "00000000" p || $2 == "00000000000000000000000000000000" p)) { f = 1 } END { exit !f }' /proc/net/tcp /proc/net/tcp6 2>/dev/null
+          awk -v h="$A" -v p=":$1" '$4 == "0A" && (h == "*" ? $2 ~ (p "$") : ($2 == h p || $2 == "00000000" p || $2 == "00000000000000000000000000000000" p)) { f = 1 } END { exit !f }' \
+            /proc/net/tcp /proc/net/tcp6 2>/dev/null
         }
 
         """;

@@ -59,7 +59,8 @@ public sealed class StepContext
 
     /// <summary>A departing host, or a spec host giving up an old role.</summary>
     public HostSpec LeavingHost(string name) =>
-        Departing.FirstOrDefault(h => h.Name == name) ?? Spec.Hosts.FirstOrDefault(h => h.Name == name) ?? throw new ArgumentException($"host {name} is neither departing nor in the spec", nameof(name));
+        Departing.FirstOrDefault(h => h.Name == name) ?? Spec.Hosts.FirstOrDefault(h => h.Name == name)
+            ?? throw new ArgumentException($"host {name} is neither departing nor in the spec", nameof(name));
 
     /// <summary>The host stays in the spec: a removal step cleans up an old role and forgets nothing.</summary>
     public bool IsKept(string name) => Spec.Hosts.Any(h => h.Name == name);

@@ -52,7 +52,8 @@ public sealed class UpdateEtcdServersStep : IStep
         var patch = JsonSerializer.Serialize(new Dictionary<string, Dictionary<string, string>> { ["data"] = new() { ["ClusterConfiguration"] = updated } });
         // Patch and read back in one exec: the read-back is the post-condition.
         var after = (await HostCommands.RunAsync(context, host, Kind, "update etcd.external.endpoints in the kubeadm-config ConfigMap",
-            ShellSnippets.Prelude + $"kubectl --kubeconfig {KnownPaths.AdminConf} --request-timeout=20s -n kube-system patch configmap kubeadm-config --type merge -p {ShellQuote.Quote(patch)} >/dev/null\n"
+            ShellSnippets.Prelude + $"kubectl --kubeconfig {KnownPaths.AdminConf} --request-timeout=20s -n kube-system patch configmap kubeadm-config " +
+                $"--type merge -p {ShellQuote.Quote(patch)} >/dev/null\n"
             + PrintClusterConfiguration,
             cancellationToken)).StdOut;
         var got = Parse(host, after, ExternalEtcdEndpointsEdit.Read);

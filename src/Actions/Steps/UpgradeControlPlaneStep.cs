@@ -24,19 +24,24 @@ public sealed class UpgradeControlPlaneStep : IStep
         {
             var host = context.Host(name);
             await HostCommands.RunAsync(context, name, Kind, "mark the upgrade as started", NodeUpgrade.Started(target), cancellationToken);
-            await HostCommands.RunAsync(context, name, Kind, $"install kubeadm {target}", NodeUpgrade.Packages(context.Spec, context.Material.Referenced, ["kubeadm"]), cancellationToken, context.PackageTimeout);
+            await HostCommands.RunAsync(context, name, Kind, $"install kubeadm {target}",
+                NodeUpgrade.Packages(context.Spec, context.Material.Referenced, ["kubeadm"]), cancellationToken, context.PackageTimeout);
             await HostCommands.RunAsync(context, name, Kind, $"pull the images of {target}", PullImagesStep.Script(context.Spec, controlPlane: true), cancellationToken, context.ImagePullTimeout);
-            var which = await HostCommands.RunAsync(context, name, Kind, $"check the cluster's version (kubeadm upgrade plan {target} where it is older)", KubeadmUpgradePlan(target), cancellationToken, StepBudgets.KubeadmUpgradePlan);
+            var which = await HostCommands.RunAsync(context, name, Kind, $"check the cluster's version (kubeadm upgrade plan {target} where it is older)",
+                KubeadmUpgradePlan(target), cancellationToken, StepBudgets.KubeadmUpgradePlan);
             var command = which.StdOut.Trim() switch
             {
                 "apply" => $"kubeadm upgrade apply {ShellQuote.Quote(target.ToString())} -y >/dev/null || fail \"kubeadm upgrade apply {target} failed\"",
                 "node" => "kubeadm upgrade node >/dev/null || fail \"kubeadm upgrade node failed\"",
                 _ => ":",
             };
-            await HostCommands.RunAsync(context, name, Kind, $"upgrade the control plane to {target} with kubeadm upgrade", ShellSnippets.Prelude + command + "\n", cancellationToken, context.KubeadmUpgradeTimeout);
-            await HostCommands.RunAsync(context, name, Kind, "wait for the upgraded control plane", ShellSnippets.Prelude + KubeadmRun.WaitApiServerReady(host.Address, 180) + EtcdWait(context, host), cancellationToken, context.KubeadmTimeout);
+            await HostCommands.RunAsync(context, name, Kind, $"upgrade the control plane to {target} with kubeadm upgrade",
+                ShellSnippets.Prelude + command + "\n", cancellationToken, context.KubeadmUpgradeTimeout);
+            await HostCommands.RunAsync(context, name, Kind, "wait for the upgraded control plane",
+                ShellSnippets.Prelude + KubeadmRun.WaitApiServerReady(host.Address, 180) + EtcdWait(context, host), cancellationToken, context.KubeadmTimeout);
             await HostCommands.RunAsync(context, name, Kind, $"drain {name}", NodeUpgrade.Drain(name, context.DrainTimeout), cancellationToken, context.DrainTimeout + TimeSpan.FromMinutes(1));
-            await HostCommands.RunAsync(context, name, Kind, $"install kubelet and kubectl {target}", NodeUpgrade.Packages(context.Spec, context.Material.Referenced, ["kubelet", "kubectl"]), cancellationToken, context.PackageTimeout);
+            await HostCommands.RunAsync(context, name, Kind, $"install kubelet and kubectl {target}",
+                NodeUpgrade.Packages(context.Spec, context.Material.Referenced, ["kubelet", "kubectl"]), cancellationToken, context.PackageTimeout);
             await HostCommands.RunAsync(context, name, Kind, "restart the kubelet", NodeUpgrade.RestartKubelet, cancellationToken);
             await HostCommands.RunAsync(context, name, Kind, $"uncordon {name} once it reports kubelet {target}", NodeUpgrade.Uncordon(name, target), cancellationToken, TimeSpan.FromMinutes(4));
             await HostCommands.RunAsync(context, name, Kind, "mark the upgrade as finished", NodeUpgrade.Finished, cancellationToken);

@@ -18,7 +18,8 @@ public sealed class UpgradeEtcdMemberStep : IStep
         foreach (var name in planStep.Hosts)
         {
             var host = context.Host(name);
-            await HostCommands.RunAsync(context, name, Kind, $"install kubelet and kubeadm {target}", NodeUpgrade.Packages(context.Spec, context.Material.Referenced, ["kubelet", "kubeadm"]), cancellationToken, context.PackageTimeout);
+            await HostCommands.RunAsync(context, name, Kind, $"install kubelet and kubeadm {target}",
+                NodeUpgrade.Packages(context.Spec, context.Material.Referenced, ["kubelet", "kubeadm"]), cancellationToken, context.PackageTimeout);
             await EtcdStaticPod.PullImageAsync(context, Kind, name, cancellationToken);
             var changed = await EtcdStaticPod.SyncFilesAsync(context, Kind, host, cancellationToken);
             var script = ShellSnippets.Prelude + EtcdGatewayShell.Functions(host) + EtcdLeadership.MoveAwayFunction(context, host) +

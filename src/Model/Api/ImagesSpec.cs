@@ -12,7 +12,9 @@ public sealed record ImagesSpec
 
     public const string DefaultRepository = "registry.k8s.io";
 
-    [Description("Where the control-plane images (kube-apiserver, etcd, coredns, ...) and the pause image are pulled from, as kubeadm's imageRepository: registry[:port][/path], no scheme (registry.example.com/k8s). It must serve registry.k8s.io's images under the same names and tags. Defaults to registry.k8s.io.")]
+    [Description("Where the control-plane images (kube-apiserver, etcd, coredns, ...) and the pause image are pulled from, " +
+        "as kubeadm's imageRepository: registry[:port][/path], no scheme (registry.example.com/k8s). " +
+        "It must serve registry.k8s.io's images under the same names and tags. Defaults to registry.k8s.io.")]
     [RegularExpression(ApiPatterns.ImageRepository)]
     [StringLength(255, MinimumLength = 1)]
     public string? Repository { get; init; }
@@ -34,7 +36,8 @@ public sealed record RegistryMirror
     [StringLength(2048, MinimumLength = 1)]
     public required string Url { get; init; }
 
-    [Description("Directory mode: a PEM file of the CA that signed the mirror's certificate, relative to the manifest (inside its folder, or a folder given with --allow-paths-outside). Refused in custom-resource mode (use caSecretRef).")]
+    [Description("Directory mode: a PEM file of the CA that signed the mirror's certificate, relative to the manifest (inside its folder, or a folder given with --allow-paths-outside). " +
+        "Refused in custom-resource mode (use caSecretRef).")]
     [RegularExpression(ApiPatterns.Path)]
     [StringLength(HaKube.Model.Values.FilePath.MaxLength, MinimumLength = 1)]
     public string? CaFile { get; init; }

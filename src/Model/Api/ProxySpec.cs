@@ -16,7 +16,8 @@ public sealed record ProxySpec
     [StringLength(2048, MinimumLength = 1)]
     public string? HttpsProxy { get; init; }
 
-    [Description("Destinations reached directly: host names, .domain suffixes, IP addresses, CIDRs. HaKube always adds localhost, 127.0.0.1, the pod and service networks, the control-plane endpoint and every host's address.")]
+    [Description("Destinations reached directly: host names, .domain suffixes, IP addresses, CIDRs. " +
+        "HaKube always adds localhost, 127.0.0.1, the pod and service networks, the control-plane endpoint and every host's address.")]
     [RegularExpression(ApiPatterns.NoProxy)]
     [StringLength(253, MinimumLength = 1)]
     public IReadOnlyList<string> NoProxy { get; init; } = [];

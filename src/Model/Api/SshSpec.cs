@@ -21,7 +21,8 @@ public sealed record SshSpec
     [Range(1, 65535)]
     public int Port { get; init; } = 22;
 
-    [Description("Directory mode: path of the private key, relative to the manifest; it must resolve inside the manifest's folder (or a folder given with --allow-paths-outside). Never read in custom-resource mode.")]
+    [Description("Directory mode: path of the private key, relative to the manifest; it must resolve inside the manifest's folder (or a folder given with --allow-paths-outside). " +
+        "Never read in custom-resource mode.")]
     [RegularExpression(ApiPatterns.Path)]
     [StringLength(HaKube.Model.Values.FilePath.MaxLength, MinimumLength = 1)]
     public string? PrivateKeyFile { get; init; }
@@ -29,7 +30,8 @@ public sealed record SshSpec
     [Description("Custom-resource mode: the Secret key holding the private key.")]
     public SecretKeyRef? PrivateKeySecretRef { get; init; }
 
-    [Description("Directory mode: known_hosts file, relative to the manifest (inside its folder), used for hosts without a pinned hostKey. Host keys are always verified. Refused in custom-resource mode (use knownHostsSecretRef).")]
+    [Description("Directory mode: known_hosts file, relative to the manifest (inside its folder), used for hosts without a pinned hostKey. " +
+        "Host keys are always verified. Refused in custom-resource mode (use knownHostsSecretRef).")]
     [RegularExpression(ApiPatterns.Path)]
     [StringLength(HaKube.Model.Values.FilePath.MaxLength, MinimumLength = 1)]
     public string? KnownHostsFile { get; init; }

@@ -44,13 +44,18 @@ public sealed record RoleChange(IReadOnlyList<HostRole> Retiring, string? Unsupp
         if (Was(HostRole.ControlPlane) && Is(HostRole.ControlPlane) && Was(HostRole.Worker) != Is(HostRole.Worker))
         {
             return new([], Was(HostRole.Worker)
-                ? "a control plane that stops being a Worker keeps running as it is: kubeadm sets the control-plane taint at join, and HaKube does not change it in place; taint the node yourself (kubectl taint node NAME node-role.kubernetes.io/control-plane:NoSchedule) and keep the Worker role in the spec, or remove the host from the spec, apply, and add it back"
-                : "a control plane that becomes a Worker too keeps running as it is: kubeadm sets the control-plane taint at join, and HaKube does not change it in place; remove the taint yourself (kubectl taint node NAME node-role.kubernetes.io/control-plane:NoSchedule-) and leave Worker out of the spec, or remove the host from the spec, apply, and add it back");
+                ? "a control plane that stops being a Worker keeps running as it is: kubeadm sets the control-plane taint at join, and HaKube does not change it in place; " +
+                    "taint the node yourself (kubectl taint node NAME node-role.kubernetes.io/control-plane:NoSchedule) and keep the Worker role in the spec, " +
+                    "or remove the host from the spec, apply, and add it back"
+                : "a control plane that becomes a Worker too keeps running as it is: kubeadm sets the control-plane taint at join, and HaKube does not change it in place; " +
+                    "remove the taint yourself (kubectl taint node NAME node-role.kubernetes.io/control-plane:NoSchedule-) and leave Worker out of the spec, " +
+                    "or remove the host from the spec, apply, and add it back");
         }
 
         if (Was(HostRole.Etcd) && retiring.Any(r => r is HostRole.Worker or HostRole.ControlPlane))
         {
-            return new([], "it ran an external etcd member, and leaving the Worker or ControlPlane role means kubeadm reset there, which would take the etcd member's manifest and data with it; remove the host from the spec, apply, and add it back with its new roles");
+            return new([], "it ran an external etcd member, and leaving the Worker or ControlPlane role means kubeadm reset there, which would take the etcd member's manifest and data with it; " +
+                "remove the host from the spec, apply, and add it back with its new roles");
         }
 
         return retiring.Count == 0 ? None : new(retiring, null);

@@ -22,7 +22,8 @@ internal static class MetadataRules
 
         if (!Syntax.IsDns1123Subdomain(cluster.Metadata.Name))
         {
-            scope.Error("metadata.name", $"{Printable.Quote(cluster.Metadata.Name)} is not a DNS-1123 subdomain; expected lower-case letters, digits, '-' and '.', starting and ending with a letter or digit");
+            scope.Error("metadata.name",
+                $"{Printable.Quote(cluster.Metadata.Name)} is not a DNS-1123 subdomain; expected lower-case letters, digits, '-' and '.', starting and ending with a letter or digit");
         }
 
         if (cluster.Metadata.Namespace is { } ns && !Syntax.IsDns1123Label(ns))

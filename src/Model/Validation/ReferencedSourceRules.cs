@@ -19,7 +19,8 @@ internal static class ReferencedSourceRules
         {
             if (file is not null)
             {
-                scope.Error(fileField, $"a custom resource has no files beside it, so {LastName(fileField)} is never read; expected {LastName(secretField)}: {{name, key}} naming a Secret in the HaCluster's namespace");
+                scope.Error(fileField,
+                    $"a custom resource has no files beside it, so {LastName(fileField)} is never read; expected {LastName(secretField)}: {{name, key}} naming a Secret in the HaCluster's namespace");
             }
 
             if (secret is not null)

@@ -44,7 +44,8 @@ public sealed partial record ImageRepository
         var path = slash < 0 ? "" : text[(slash + 1)..];
         if (!first.Contains('.', StringComparison.Ordinal) && !first.Contains(':', StringComparison.Ordinal) && first != "localhost")
         {
-            problem = $"{Printable.Quote(text)} does not start with a registry: {Printable.Quote(first)} would be read as a Docker Hub user; expected a registry host such as registry.example.com/{text}";
+            problem = $"{Printable.Quote(text)} does not start with a registry: {Printable.Quote(first)} would be read as a Docker Hub user; " +
+                $"expected a registry host such as registry.example.com/{text}";
             return false;
         }
 
