@@ -1,6 +1,6 @@
 namespace HaKube.Actions.Pki;
 
-/// <summary>kubeadm's defaults; tests and the lab shorten validities to exercise renewal.</summary>
+/// <summary>Key size, validity and backdate of issued certificates; kubeadm's defaults, shortened by tests and the lab to exercise renewal.</summary>
 public sealed record PkiOptions
 {
     public static PkiOptions Kubeadm { get; } = new();

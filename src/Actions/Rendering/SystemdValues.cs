@@ -88,7 +88,7 @@ internal static partial class SystemdValues
         return text.Append('"').ToString();
     }
 
-    /// <summary>Double quotes with escapes: systemd's env-file.c does not take a shell-style '\\''.</summary>
+    /// <summary>Bare when safe, else double-quoted with escapes: systemd's env-file.c does not take a shell-style '\\''.</summary>
     /// <exception cref="ArgumentException">It holds a NUL or a lone surrogate, which no file line can carry.</exception>
     public static string EnvironmentValue(string value)
     {

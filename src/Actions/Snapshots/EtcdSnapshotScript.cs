@@ -6,7 +6,7 @@ using HaKube.Actions.Ssh;
 
 namespace HaKube.Actions.Snapshots;
 
-/// <summary>Inputs are validated before any quoting; the snapshot's content never passes through a script's output.</summary>
+/// <summary>The host side of an etcd snapshot; inputs are validated before any quoting, and the content never passes through a script's output.</summary>
 public static partial class EtcdSnapshotScript
 {
     /// <summary>kubeadm's etcd pod mounts it at the same path; it survives reboots, so stale folders are swept.</summary>

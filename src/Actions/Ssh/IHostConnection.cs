@@ -17,7 +17,7 @@ public interface IHostConnection
     /// <summary>Null when absent. One exec.</summary>
     Task<byte[]?> DownloadAsync(string path, CancellationToken cancellationToken);
 
-    /// <summary>No size cap (etcd snapshots); null when absent. The content is never logged.</summary>
+    /// <summary>No size cap (etcd snapshots); the bytes written, or null when absent. The content is never logged.</summary>
     /// <remarks>The default buffers through <see cref="DownloadAsync"/>, for connections that only fake a host.</remarks>
     async Task<long?> DownloadToAsync(string path, Stream destination, CancellationToken cancellationToken)
     {

@@ -315,7 +315,10 @@ internal sealed class SshConnection : IHostConnection, IAsyncDisposable
     }
 }
 
-/// <summary>Lets apply time remote commands in its own async flow; async-local, so applies never mix.</summary>
+/// <summary>
+/// Lets apply time remote commands in its own async flow: <see cref="Current"/> is called as each exec starts, and
+/// the scope it returns is disposed when that exec ends, however it ends. Unset by default; async-local, so applies never mix.
+/// </summary>
 public static class RemoteCommandObserver
 {
     private static readonly AsyncLocal<Func<IDisposable>?> Observer = new();

@@ -1,6 +1,6 @@
 namespace HaKube.Actions.Steps;
 
-/// <summary>From kubeadm's own waits, so kubeadm fails first with its own message rather than being killed half-way.</summary>
+/// <summary>Bounds of the long commands, from kubeadm's own waits, so kubeadm fails first with its own message rather than being killed half-way.</summary>
 public static class StepBudgets
 {
     /// <summary>KubeletHealthCheck and ControlPlaneComponentHealthCheck: 4 min each.</summary>
