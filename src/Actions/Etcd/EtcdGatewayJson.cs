@@ -6,17 +6,15 @@ using HaKube.Model.Facts;
 namespace HaKube.Actions.Etcd;
 
 /// <summary>
-/// The JSON etcd's gRPC gateway (POST /v3/...) takes and gives, for the few calls HaKube makes:
-/// request bodies are written by <see cref="Utf8JsonWriter"/> (never pasted together), and answers
-/// are read leniently where the gateway is: 64-bit IDs come as strings (proto3 JSON) from the
-/// gateway and as numbers from etcdctl, false booleans are left out.
+/// The JSON of etcd's gRPC gateway for the few calls HaKube makes. Bodies are written by
+/// <see cref="Utf8JsonWriter"/>, never pasted together; answers are read leniently (64-bit IDs are
+/// strings from the gateway but numbers from etcdctl, false booleans are left out).
 /// </summary>
 public static class EtcdGatewayJson
 {
-    /// <summary>The empty request of member list and status.</summary>
     public const string Empty = "{}";
 
-    /// <summary>MemberAdd: a new member at <paramref name="peerUrl"/>, as a learner (it votes only once promoted).</summary>
+    /// <summary>MemberAdd as a learner: it votes only once promoted.</summary>
     public static string AddLearner(string peerUrl) => Write(w =>
     {
         w.WriteStartArray("peerURLs");
@@ -25,19 +23,17 @@ public static class EtcdGatewayJson
         w.WriteBoolean("isLearner", true);
     });
 
-    /// <summary>MemberPromote of the learner <paramref name="id"/>.</summary>
     public static string Promote(ulong id) => Write(w => w.WriteString("ID", Id(id)));
 
-    /// <summary>MemberRemove of <paramref name="id"/>.</summary>
     public static string Remove(ulong id) => Write(w => w.WriteString("ID", Id(id)));
 
-    /// <summary>MoveLeader to <paramref name="target"/>; only the leader takes it.</summary>
+    /// <summary>Only the leader takes it.</summary>
     public static string MoveLeader(ulong target) => Write(w => w.WriteString("targetID", Id(target)));
 
-    /// <summary>A member ID as the gateway writes it: decimal.</summary>
+    /// <summary>Decimal, as the gateway writes it.</summary>
     public static string Id(ulong id) => id.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>The members of a member list (or member add) answer; empty when it has none.</summary>
+    /// <summary>From a member list or member add answer.</summary>
     /// <exception cref="JsonException">Not JSON.</exception>
     public static IReadOnlyList<EtcdMember> Members(string json)
     {
@@ -55,7 +51,7 @@ public static class EtcdGatewayJson
             m.TryGetProperty("isLearner", out var learner) && learner.ValueKind == JsonValueKind.True)).ToList();
     }
 
-    /// <summary>A status answer: the answering member's ID and the leader it knows (0 when none).</summary>
+    /// <summary>Leader is 0 when none is known.</summary>
     /// <exception cref="JsonException">Not JSON.</exception>
     public static (ulong Member, ulong Leader) Status(string json)
     {
@@ -65,7 +61,7 @@ public static class EtcdGatewayJson
         return (member, Unsigned(root, "leader") ?? 0);
     }
 
-    /// <summary>/health: {"health":"true"} (3.4 to 3.6; a boolean is accepted too).</summary>
+    /// <summary>{"health":"true"} (3.4 to 3.6); a boolean is accepted too.</summary>
     public static bool Healthy(string json)
     {
         try
@@ -80,7 +76,7 @@ public static class EtcdGatewayJson
         }
     }
 
-    /// <summary>/version: the server version ("3.5.16"); null when unreadable.</summary>
+    /// <summary>Null when unreadable.</summary>
     public static string? ServerVersion(string json)
     {
         try
@@ -96,7 +92,7 @@ public static class EtcdGatewayJson
         }
     }
 
-    /// <summary>A range answer's count ("count" is a string of digits, left out when 0); null when unreadable.</summary>
+    /// <summary>"count" is a string of digits, left out when 0; null when unreadable.</summary>
     public static long? Count(string json)
     {
         try
@@ -121,7 +117,7 @@ public static class EtcdGatewayJson
         }
     }
 
-    /// <summary>The gateway's error text ({"error": ..., "message": ...}), or the answer's first line when it is not that.</summary>
+    /// <summary>The gateway's error text, or the answer's first line.</summary>
     public static string Error(string answer)
     {
         ArgumentNullException.ThrowIfNull(answer);

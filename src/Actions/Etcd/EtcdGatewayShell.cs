@@ -6,22 +6,13 @@ using HaKube.Model.Values;
 namespace HaKube.Actions.Etcd;
 
 /// <summary>
-/// Shell functions that reach etcd through its JSON gateway with curl and the host's etcd client
-/// certificate (kubeadm's healthcheck-client; HaKube issues one to external members too). A real
-/// kubeadm host has no etcdctl (etcd and its tools live in the etcd image), but every etcd since
-/// 3.4 serves the gateway on its client URL, so one curl reaches member list, health, membership
-/// changes and leadership. Needs the step prelude (fail). Request bodies come from
-/// <see cref="EtcdGatewayJson"/> and are quoted in here.
+/// Shell functions reaching etcd's JSON gateway with curl and the host's etcd client certificate.
+/// A kubeadm host has no etcdctl (it lives in the etcd image), but every etcd since 3.4 serves the
+/// gateway on its client URL. Needs the step prelude. See docs/design-notes.md.
 /// </summary>
 public static class EtcdGatewayShell
 {
-    /// <summary>
-    /// <c>eg URL PATH [BODY]</c>: GET (no body) or POST to the gateway; the answer in <c>$out</c>,
-    /// the HTTP status in <c>$code</c>, 0 only on 200 (curl's own error in <c>$out</c> when it reached
-    /// nothing). <c>healthy URL</c>: /health says true. <c>wait_healthy SECONDS</c>: this host's member
-    /// (<c>$EP</c>, <paramref name="member"/>'s client URL) healthy, bounded. <c>member_listed TEXT</c>:
-    /// this member's list, read through <c>$EP</c>, contains TEXT.
-    /// </summary>
+    /// <summary><c>eg URL PATH [BODY]</c> (answer in <c>$out</c>, 0 only on 200), <c>healthy</c>, <c>wait_healthy</c> and <c>member_listed</c>.</summary>
     public static string Functions(HostSpec member)
     {
         ArgumentNullException.ThrowIfNull(member);
@@ -31,7 +22,8 @@ public static class EtcdGatewayShell
             if [ -r "$P/healthcheck-client.crt" ]; then C=healthcheck-client; else C=server; fi
             eg() {
               if [ $# -ge 3 ]; then
-                out=$(curl -s --cacert "$P/ca.crt" --cert "$P/$C.crt" --key "$P/$C.key" --connect-timeout 2 --max-time 10 -H 'Content-Type: application/json' --data-binary "$3" -w '\n@@%{http_code} %{errormsg}' "$1$2") || :
+                out=$(curl -s --cacert "$P/ca.crt" --cert "$P/$C.crt" --key "$P/$C.key" --connect-timeout 2 --max-time 10 \
+                  -H 'Content-Type: application/json' --data-binary "$3" -w '\n@@%{http_code} %{errormsg}' "$1$2") || :
               else
                 out=$(curl -s --cacert "$P/ca.crt" --cert "$P/$C.crt" --key "$P/$C.key" --connect-timeout 2 --max-time 10 -w '\n@@%{http_code} %{errormsg}' "$1$2") || :
               fi
@@ -54,13 +46,7 @@ public static class EtcdGatewayShell
             """;
     }
 
-    /// <summary>
-    /// <c>move_leader_away</c>: if the member behind <c>$EP</c> leads, leadership moves to
-    /// <paramref name="target"/> first (MoveLeader, which only the leader takes), so that the cluster
-    /// does not wait out an election while this member restarts. Best effort: a failed move is said
-    /// and the restart goes on (the quorum guard allowed it; etcd elects a leader itself). No target
-    /// (no other started voter): nothing to do.
-    /// </summary>
+    /// <summary><c>move_leader_away</c>, so the cluster does not wait out an election while a leader restarts; best effort.</summary>
     public static string MoveLeaderAway(ulong? target) => target is not { } id
         ? "move_leader_away() { return 0; }\n"
         : $$"""
@@ -75,12 +61,7 @@ public static class EtcdGatewayShell
 
             """;
 
-    /// <summary>
-    /// <c>hand_over_leadership</c>: before member <paramref name="leaving"/> (reached at
-    /// <paramref name="leavingUrl"/>) is removed, leadership moves from it to <paramref name="target"/>
-    /// if it leads, through its own endpoint. Removing the leader makes the cluster elect after the
-    /// removal, a gap in which reads fail. Best effort, like <see cref="MoveLeaderAway"/>.
-    /// </summary>
+    /// <summary><c>hand_over_leadership</c>: removing the leader forces an election, a gap in which reads fail. Best effort.</summary>
     public static string HandOver(string? leavingUrl, ulong leaving, ulong? target) => leavingUrl is null || target is not { } id
         ? "hand_over_leadership() { return 0; }\n"
         : $$"""

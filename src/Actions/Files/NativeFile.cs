@@ -5,10 +5,9 @@ using Microsoft.Win32.SafeHandles;
 namespace HaKube.Actions.Files;
 
 /// <summary>
-/// The few Linux calls .NET does not expose: open without blocking (a FIFO's open would wait for a
-/// writer for ever), statx on the opened descriptor (the file type, which FileInfo does not tell:
-/// /dev/zero looks like an empty file to it), and the path the kernel resolved the descriptor to.
-/// statx is used rather than fstat because its layout is the same on every architecture.
+/// Linux calls .NET does not expose: a non-blocking open (a FIFO's open would wait for ever), statx
+/// on the descriptor (FileInfo shows /dev/zero as an empty file) and the path the kernel resolved.
+/// statx rather than fstat: its layout is the same on every architecture.
 /// </summary>
 internal static class NativeFile
 {
@@ -27,14 +26,13 @@ internal static class NativeFile
     private const int RegularType = 0x8000;     // S_IFREG
     private const int DirectoryType = 0x4000;   // S_IFDIR
 
-    /// <summary>Opens <paramref name="path"/> for reading without blocking; symlinks are followed (the caller checks where it ended).</summary>
+    /// <summary>Symlinks are followed; the caller checks where it ended.</summary>
     /// <exception cref="IOException">open failed; its HResult carries errno.</exception>
     public static SafeFileHandle OpenForReading(string path) => Open(path, ReadOnly | NonBlocking | NoControllingTerminal | CloseOnExec);
 
-    /// <summary>Opens <paramref name="path"/> only to look at it (O_PATH): nothing is read, no device is touched.</summary>
+    /// <summary>O_PATH: nothing is read, no device is touched.</summary>
     public static SafeFileHandle OpenToInspect(string path) => Open(path, PathOnly | CloseOnExec);
 
-    /// <summary>The type and size of the opened file.</summary>
     public static (FileKind Kind, long Size) Describe(SafeFileHandle handle)
     {
         var buffer = new byte[StatxSize];
@@ -66,7 +64,6 @@ internal static class NativeFile
         return (kind, size);
     }
 
-    /// <summary>The absolute path the kernel reached for the opened file, every symlink resolved.</summary>
     public static string ResolvedPath(SafeFileHandle handle)
     {
         var link = $"/proc/self/fd/{handle.DangerousGetHandle()}";
@@ -95,7 +92,6 @@ internal static class NativeFile
     private static extern int Statx(int directory, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, [Out] byte[] buffer);
 }
 
-/// <summary>What an opened path turned out to be.</summary>
 internal enum FileKind
 {
     Regular,

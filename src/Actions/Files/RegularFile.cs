@@ -4,23 +4,20 @@ using Microsoft.Win32.SafeHandles;
 namespace HaKube.Actions.Files;
 
 /// <summary>
-/// Reads a file that a manifest, or a manifest directory, names, the only way HaKube reads such
-/// files: opened without blocking, then checked on the open descriptor (no race with a rename) to be
-/// a regular file of bounded size whose real path lies inside the allowed folders, and read to that
-/// bound at most. A symlink to /dev/zero, a FIFO, a folder, a 64 MB file or a key outside the
-/// manifest's folder is refused with the reason, never read.
+/// The only way HaKube reads a file a manifest names: opened without blocking, then checked on the
+/// descriptor (no race with a rename) to be a regular file, within its bound, inside the allowed
+/// folders. A symlink to /dev/zero, a FIFO or a key outside the folder is refused, never read.
 /// </summary>
 public static class RegularFile
 {
-    /// <summary>What is wrong with <paramref name="path"/>; null when <see cref="Read"/> would read it. Nothing is read.</summary>
+    /// <summary>Null when <see cref="Read"/> would read it; nothing is read.</summary>
     public static ReferencedFileProblem? Check(string path, long maxBytes, PathScope scope)
     {
         ArgumentNullException.ThrowIfNull(scope);
         return Open(path, maxBytes, scope, inspectOnly: true, out var handle) ?? Release(handle);
     }
 
-    /// <summary>The file's bytes.</summary>
-    /// <exception cref="FileRefusedException">It is missing, outside <paramref name="scope"/>, not a regular file, larger than <paramref name="maxBytes"/>, or unreadable.</exception>
+    /// <exception cref="FileRefusedException">Missing, outside <paramref name="scope"/>, not regular, larger than <paramref name="maxBytes"/>, or unreadable.</exception>
     public static byte[] Read(string path, long maxBytes, PathScope scope)
     {
         ArgumentNullException.ThrowIfNull(scope);
@@ -46,7 +43,7 @@ public static class RegularFile
         }
     }
 
-    /// <summary>The real path of <paramref name="path"/> (symlinks resolved), or null when it cannot be reached.</summary>
+    /// <summary>Null when it cannot be reached.</summary>
     public static string? RealPath(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);

@@ -4,22 +4,21 @@ using System.Text.RegularExpressions;
 namespace HaKube.Actions.Kubeadm;
 
 /// <summary>
-/// A kubeadm bootstrap token, <c>[a-z0-9]{6}.[a-z0-9]{16}</c>: a public id and a secret. Anyone who
-/// holds the whole token can join a node to the cluster until it expires, so the full value is
-/// only available through <see cref="Value"/>; <see cref="ToString"/> shows the id alone, so a
-/// token that slips into a log line or an exception message stays harmless.
+/// A kubeadm bootstrap token: a public id and a secret that lets anyone join a node until it expires.
+/// Only <see cref="Value"/> holds the whole token; <see cref="ToString"/> shows the id alone, so a
+/// token that slips into a log line stays harmless.
 /// </summary>
 public sealed partial record BootstrapToken
 {
     private BootstrapToken(string value) => Value = value;
 
-    /// <summary>The whole token, id and secret. Secret: never log it, never put it in status or the plan.</summary>
+    /// <summary>Secret: never log it, never put it in status or the plan.</summary>
     public string Value { get; }
 
-    /// <summary>The public part before the dot, as <c>kubeadm token list</c> shows it.</summary>
+    /// <summary>As <c>kubeadm token list</c> shows it.</summary>
     public string Id => Value[..6];
 
-    /// <exception cref="FormatException">The text is not a bootstrap token; the message does not repeat the text.</exception>
+    /// <exception cref="FormatException">Not a bootstrap token; the message does not repeat the text.</exception>
     public static BootstrapToken Parse(string text) =>
         TryParse(text, out var token)
             ? token
@@ -31,10 +30,7 @@ public sealed partial record BootstrapToken
         return token is not null;
     }
 
-    /// <summary>
-    /// The id and a placeholder for the secret, never the secret itself. Overriding ToString also
-    /// retires the record's generated member printer (a sealed record calls it only from ToString).
-    /// </summary>
+    /// <summary>Never the secret; overriding ToString also retires the record's generated member printer.</summary>
     public override string ToString() => $"{Id}.<redacted>";
 
     // \z, not $: $ also matches before a trailing newline.

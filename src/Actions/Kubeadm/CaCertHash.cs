@@ -3,25 +3,18 @@ using System.Text.RegularExpressions;
 
 namespace HaKube.Actions.Kubeadm;
 
-/// <summary>
-/// The pin a joining node checks the cluster CA against (<c>--discovery-token-ca-cert-hash</c>):
-/// <c>sha256:</c> and the lower-case hex SHA-256 of the CA certificate's DER SubjectPublicKeyInfo.
-/// Not a secret: it names a public key. Computed from the CA by
-/// <see cref="Pki.DiscoveryTokenCaCertHash.Compute(System.Security.Cryptography.X509Certificates.X509Certificate2)"/>;
-/// this type only guarantees the renderer gets a well-formed pin.
-/// </summary>
+/// <summary>A well-formed <c>--discovery-token-ca-cert-hash</c> pin (not a secret); <see cref="Pki.DiscoveryTokenCaCertHash"/> computes it.</summary>
 public sealed partial record CaCertHash
 {
     private CaCertHash(string value) => Value = value;
 
-    /// <summary><c>sha256:</c> followed by 64 lower-case hex digits.</summary>
     public string Value { get; }
 
-    /// <exception cref="FormatException">The text is not <c>sha256:</c> and 64 hex digits.</exception>
+    /// <exception cref="FormatException">Not <c>sha256:</c> and 64 hex digits.</exception>
     public static CaCertHash Parse(string text) =>
         TryParse(text, out var hash) ? hash : throw new FormatException($"\"{text}\" is not a CA certificate hash; expected sha256:<64 hex digits>");
 
-    /// <summary>Accepts upper-case hex too (kubeadm does) and stores lower case, so equal pins compare equal.</summary>
+    /// <summary>Accepts upper-case hex (kubeadm does) and stores lower case, so equal pins compare equal.</summary>
     public static bool TryParse(string? text, [NotNullWhen(true)] out CaCertHash? hash)
     {
         hash = text is not null && Pattern().IsMatch(text) ? new CaCertHash(text.ToLowerInvariant()) : null;

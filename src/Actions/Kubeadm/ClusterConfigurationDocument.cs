@@ -2,7 +2,7 @@ using HaKube.Model.Api;
 
 namespace HaKube.Actions.Kubeadm;
 
-/// <summary>ClusterConfiguration: the cluster-wide settings kubeadm stores in kube-system/kubeadm-config.</summary>
+/// <summary>The cluster-wide settings kubeadm stores in kube-system/kubeadm-config.</summary>
 internal static class ClusterConfigurationDocument
 {
     public static YamlMapping Render(KubeadmApiVersion api, HaCluster cluster)

@@ -4,11 +4,9 @@ using HaKube.Model.Api;
 namespace HaKube.Actions.Kubeadm;
 
 /// <summary>
-/// The configuration of an external etcd member for <c>kubeadm init phase etcd local</c>, as the
-/// kubeadm task "Set up a High Availability etcd cluster with kubeadm" writes it: the node's name and
-/// address, and ClusterConfiguration.etcd.local with the member's SANs and etcd's flags as extraArgs
-/// (kubeadm merges them over its defaults). kubernetesVersion picks the etcd image kubeadm pins for
-/// that release, so the member's etcd always satisfies the kubeadm of the control planes.
+/// An external member's input to <c>kubeadm init phase etcd local</c>, as kubeadm's HA etcd task
+/// writes it. kubernetesVersion picks the etcd image kubeadm pins, so the member always satisfies
+/// the control planes' kubeadm.
 /// </summary>
 internal static class EtcdMemberConfigDocuments
 {
@@ -50,20 +48,10 @@ internal static class EtcdMemberConfigDocuments
     }
 }
 
-/// <summary>
-/// How a member starts the first time: the initial cluster it is told (name to peer URL, itself
-/// included) and whether it joins an existing cluster. etcd reads both only when its data directory
-/// is empty.
-/// </summary>
-/// <param name="InitialCluster">name=peerURL of every member the new member must know, itself included.</param>
-/// <param name="Existing">false only for the first member of a new cluster.</param>
+/// <summary>A member's initial cluster (itself included) and whether it joins; etcd reads both only with an empty data directory.</summary>
 public sealed record EtcdMemberStart(IReadOnlyList<KeyValuePair<string, string>> InitialCluster, bool Existing)
 {
-    /// <summary>
-    /// The configuration a member keeps once it exists: itself alone, state existing. A member with
-    /// data ignores both; one whose data is gone cannot start from it (it finds no cluster to join)
-    /// rather than founding a new one-member cluster beside the real one.
-    /// </summary>
+    /// <summary>Itself alone, state existing: a member whose data is gone fails rather than founding a second cluster.</summary>
     public static EtcdMemberStart Kept(HostSpec member)
     {
         ArgumentNullException.ThrowIfNull(member);

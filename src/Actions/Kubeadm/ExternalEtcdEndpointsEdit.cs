@@ -4,14 +4,13 @@ using YamlDotNet.RepresentationModel;
 namespace HaKube.Actions.Kubeadm;
 
 /// <summary>
-/// Rewrites etcd.external.endpoints in the ClusterConfiguration kubeadm stores in
-/// kube-system/kubeadm-config, leaving every other field as the cluster has it (kubeadm upgrade
-/// rewrites kubernetesVersion there, so HaKube never replaces the document with its own rendering).
-/// kubeadm join and upgrade write kube-apiserver's --etcd-servers from this list.
+/// Rewrites only etcd.external.endpoints in kubeadm-config's ClusterConfiguration (kubeadm upgrade
+/// rewrites other fields, so HaKube never replaces the document). kubeadm join and upgrade write
+/// kube-apiserver's --etcd-servers from this list.
 /// </summary>
 public static class ExternalEtcdEndpointsEdit
 {
-    /// <summary>The endpoints the document names; null when it has no etcd.external.endpoints list.</summary>
+    /// <summary>Null when the document has no etcd.external.endpoints list.</summary>
     /// <exception cref="FormatException">The text is not a YAML mapping.</exception>
     public static IReadOnlyList<string>? Read(string clusterConfiguration)
     {
@@ -21,8 +20,7 @@ public static class ExternalEtcdEndpointsEdit
             : null;
     }
 
-    /// <summary>The document with etcd.external.endpoints replaced by <paramref name="endpoints"/>.</summary>
-    /// <exception cref="FormatException">The text is not a YAML mapping, or it has no etcd.external section (the cluster's etcd is not external).</exception>
+    /// <exception cref="FormatException">Not a YAML mapping, or no etcd.external section.</exception>
     public static string Replace(string clusterConfiguration, IReadOnlyList<string> endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);

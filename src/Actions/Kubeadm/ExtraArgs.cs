@@ -1,12 +1,9 @@
 namespace HaKube.Actions.Kubeadm;
 
-/// <summary>
-/// Command-line arguments for a component (<c>extraArgs</c>, <c>kubeletExtraArgs</c>), in the shape
-/// each API wants: v1beta3 a map of name to value, v1beta4 a list of <c>{name, value}</c>.
-/// </summary>
+/// <summary>Component arguments: v1beta3 takes a map, v1beta4 a list of <c>{name, value}</c>.</summary>
 internal static class ExtraArgs
 {
-    /// <summary>The arguments sorted by name (whatever order they come in), as a map or a list by <paramref name="api"/>.</summary>
+    /// <summary>Sorted by name, whatever order they come in.</summary>
     public static YamlNode Render(KubeadmApiVersion api, IReadOnlyList<KeyValuePair<string, string>> arguments)
     {
         var sorted = arguments.OrderBy(a => a.Key, StringComparer.Ordinal).ToList();

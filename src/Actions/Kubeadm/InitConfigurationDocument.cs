@@ -2,10 +2,7 @@ using HaKube.Model.Api;
 
 namespace HaKube.Actions.Kubeadm;
 
-/// <summary>
-/// InitConfiguration: node-local settings for <c>kubeadm init</c>. No certificateKey: HaKube
-/// places the CAs on every control plane itself, so nothing is uploaded to kubeadm-certs.
-/// </summary>
+/// <summary>InitConfiguration. No certificateKey: HaKube places the CAs on every control plane itself, so nothing is uploaded to kubeadm-certs.</summary>
 internal static class InitConfigurationDocument
 {
     public static YamlMapping Render(KubeadmApiVersion api, HostSpec node, BootstrapToken token) => Yaml.Map(

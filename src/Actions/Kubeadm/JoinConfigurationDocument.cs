@@ -2,11 +2,7 @@ using HaKube.Model.Api;
 
 namespace HaKube.Actions.Kubeadm;
 
-/// <summary>
-/// JoinConfiguration for a control plane or a worker. Discovery goes through the load-balanced
-/// controlPlaneEndpoint, never one control plane, so a join works whichever apiserver is up.
-/// A control-plane join carries no certificateKey: HaKube has placed the shared CAs already.
-/// </summary>
+/// <summary>Discovery through the load-balanced endpoint, so a join works whichever apiserver is up; no certificateKey (CAs are placed).</summary>
 internal static class JoinConfigurationDocument
 {
     public static YamlMapping Render(KubeadmApiVersion api, HaClusterSpec spec, HostSpec node, BootstrapToken token, CaCertHash caCertHash, bool controlPlane)

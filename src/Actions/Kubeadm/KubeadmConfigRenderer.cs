@@ -2,15 +2,9 @@ using HaKube.Model.Api;
 
 namespace HaKube.Actions.Kubeadm;
 
-/// <summary>
-/// Renders the files HaKube passes to <c>kubeadm init --config</c> and <c>kubeadm join --config</c>
-/// from a validated cluster and the per-call secrets. Pure and deterministic: the same input gives
-/// the same bytes, so the planner can compare a rendered file with the one on a host. The API
-/// version follows the cluster's Kubernetes version (v1beta4 from 1.31, v1beta3 for 1.30).
-/// </summary>
+/// <summary>Renders kubeadm init and join configurations. Deterministic, so the planner can compare a rendered file with the one on a host.</summary>
 public static class KubeadmConfigRenderer
 {
-    /// <summary>Init, Cluster and Kubelet configurations for the control plane that runs <c>kubeadm init</c>.</summary>
     /// <exception cref="ArgumentException">The node is not a control plane of this cluster.</exception>
     public static KubeadmConfigFile RenderInit(HaCluster cluster, HostSpec node, BootstrapToken token)
     {
@@ -24,7 +18,7 @@ public static class KubeadmConfigRenderer
         ]);
     }
 
-    /// <summary>JoinConfiguration for another control plane; it must already hold the shared CAs.</summary>
+    /// <summary>The node must already hold the shared CAs.</summary>
     /// <exception cref="ArgumentException">The node is not a control plane of this cluster.</exception>
     public static KubeadmConfigFile RenderJoinControlPlane(HaCluster cluster, HostSpec node, BootstrapToken token, CaCertHash caCertHash)
     {
@@ -34,8 +28,7 @@ public static class KubeadmConfigRenderer
             [JoinConfigurationDocument.Render(api, cluster.Spec, node, token, caCertHash, controlPlane: true)]);
     }
 
-    /// <summary>JoinConfiguration for a worker.</summary>
-    /// <exception cref="ArgumentException">The node is not a worker of this cluster, or is a control plane (those join with <see cref="RenderJoinControlPlane"/>).</exception>
+    /// <exception cref="ArgumentException">The node is not a worker of this cluster, or is a control plane.</exception>
     public static KubeadmConfigFile RenderJoinWorker(HaCluster cluster, HostSpec node, BootstrapToken token, CaCertHash caCertHash)
     {
         RequireHost(cluster.Spec, node, HostRole.Worker);
@@ -49,11 +42,7 @@ public static class KubeadmConfigRenderer
             [JoinConfigurationDocument.Render(api, cluster.Spec, node, token, caCertHash, controlPlane: false)]);
     }
 
-    /// <summary>
-    /// An external etcd member's configuration for <c>kubeadm init phase etcd local --config</c>. It
-    /// holds no secret. <paramref name="start"/> defaults to the configuration the member keeps
-    /// (<see cref="EtcdMemberStart.Kept"/>); the steps that create a member pass how it starts.
-    /// </summary>
+    /// <summary>No secret; <paramref name="start"/> defaults to <see cref="EtcdMemberStart.Kept"/>.</summary>
     /// <exception cref="ArgumentException">The host is not one of the cluster's external etcd hosts.</exception>
     public static string RenderEtcdMember(HaCluster cluster, HostSpec member, EtcdMemberStart? start = null)
     {

@@ -1,9 +1,6 @@
 namespace HaKube.Actions.Kubeadm;
 
-/// <summary>
-/// KubeletConfiguration, given to <c>kubeadm init</c> and stored cluster-wide (kube-system/kubelet-config),
-/// so every node's kubelet gets it. Per-node settings go through nodeRegistration.kubeletExtraArgs instead.
-/// </summary>
+/// <summary>Stored cluster-wide (kube-system/kubelet-config), so every kubelet gets it; per-node settings go through kubeletExtraArgs instead.</summary>
 internal static class KubeletConfigurationDocument
 {
     // systemd is kubeadm's default already; written out because containerd is configured with

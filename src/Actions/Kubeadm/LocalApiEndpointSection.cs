@@ -2,7 +2,6 @@ using HaKube.Model.Api;
 
 namespace HaKube.Actions.Kubeadm;
 
-/// <summary><c>localAPIEndpoint</c>: where this control plane's kube-apiserver listens and what it advertises.</summary>
 internal static class LocalApiEndpointSection
 {
     public static YamlMapping Render(HostSpec node) => Yaml.Map(

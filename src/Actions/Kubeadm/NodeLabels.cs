@@ -1,17 +1,10 @@
 namespace HaKube.Actions.Kubeadm;
 
 /// <summary>
-/// Which host labels the kubelet may set on its own Node through <c>--node-labels</c>.
-/// <para>
-/// Since Kubernetes 1.16 the kubelet refuses to start when <c>--node-labels</c> holds a key in the
-/// <c>kubernetes.io</c> or <c>k8s.io</c> namespaces (or a subdomain of them) other than its own
-/// well-known labels, the <c>[*.]kubelet.kubernetes.io</c> and <c>[*.]node.kubernetes.io</c>
-/// namespaces; and the NodeRestriction admission plugin would reject such a label anyway. That
-/// rules out <c>node-role.kubernetes.io/*</c> and <c>node-restriction.kubernetes.io/*</c>. Those
-/// labels are left out of the kubelet flags (a kubelet that does not start is worse than a
-/// missing label); the reconciler sets them through the API with the admin credentials once the
-/// node has registered (<see cref="SetThroughApi"/>).
-/// </para>
+/// Since 1.16 the kubelet refuses to start when <c>--node-labels</c> holds a kubernetes.io or k8s.io
+/// key other than its own (and NodeRestriction would reject it), which rules out node-role labels.
+/// Those are set through the API once the node registered (<see cref="SetThroughApi"/>): a kubelet
+/// that does not start is worse than a missing label.
 /// </summary>
 public static class NodeLabels
 {
@@ -35,7 +28,6 @@ public static class NodeLabels
 
     private static readonly string[] KubeletNamespaces = ["kubelet.kubernetes.io", "node.kubernetes.io"];
 
-    /// <summary>True when the kubelet accepts <paramref name="key"/> in <c>--node-labels</c>.</summary>
     public static bool IsKubeletSettable(string key)
     {
         var slash = key.IndexOf('/', StringComparison.Ordinal);
@@ -53,15 +45,15 @@ public static class NodeLabels
         return KubeletWellKnown.Contains(key) || KubeletNamespaces.Any(n => IsSameOrSubdomain(prefix, n));
     }
 
-    /// <summary>The labels that go to the kubelet, sorted by key (ordinal) so the rendering is stable.</summary>
+    /// <summary>Sorted by key (ordinal) so the rendering is stable.</summary>
     public static IReadOnlyList<KeyValuePair<string, string>> SetByKubelet(IReadOnlyDictionary<string, string>? labels) =>
         Sorted(labels).Where(l => IsKubeletSettable(l.Key)).ToList();
 
-    /// <summary>The labels the kubelet may not set, which the reconciler applies through the API, sorted by key.</summary>
+    /// <summary>Sorted by key.</summary>
     public static IReadOnlyList<KeyValuePair<string, string>> SetThroughApi(IReadOnlyDictionary<string, string>? labels) =>
         Sorted(labels).Where(l => !IsKubeletSettable(l.Key)).ToList();
 
-    /// <summary>The <c>--node-labels</c> value, <c>k1=v1,k2=v2</c>; null when there is nothing to pass.</summary>
+    /// <summary>Null when there is nothing to pass.</summary>
     public static string? KubeletFlagValue(IReadOnlyDictionary<string, string>? labels)
     {
         var settable = SetByKubelet(labels);

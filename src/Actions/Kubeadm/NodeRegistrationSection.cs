@@ -2,7 +2,7 @@ using HaKube.Model.Api;
 
 namespace HaKube.Actions.Kubeadm;
 
-/// <summary><c>nodeRegistration</c>, the same for init and join: who the node is and how its kubelet starts.</summary>
+/// <summary>The same for init and join.</summary>
 internal static class NodeRegistrationSection
 {
     public static YamlMapping Render(KubeadmApiVersion api, HostSpec node, bool controlPlane)

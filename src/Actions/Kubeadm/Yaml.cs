@@ -1,6 +1,6 @@
 namespace HaKube.Actions.Kubeadm;
 
-/// <summary>Short constructors for <see cref="YamlNode"/> trees, so document builders read like the YAML they produce.</summary>
+/// <summary>Short constructors, so document builders read like the YAML they produce.</summary>
 internal static class Yaml
 {
     public static YamlString Str(string value) => new(value);
@@ -11,7 +11,7 @@ internal static class Yaml
 
     public static YamlSequence Strings(IEnumerable<string> items) => Seq(items.Select(Str));
 
-    /// <summary>A mapping of the entries whose value is not null: optional fields are simply left out.</summary>
+    /// <summary>Entries with a null value are left out.</summary>
     public static YamlMapping Map(params (string Key, YamlNode? Value)[] entries) =>
         new(entries
             .Where(e => e.Value is not null)

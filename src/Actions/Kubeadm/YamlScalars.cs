@@ -5,11 +5,9 @@ using System.Text.RegularExpressions;
 namespace HaKube.Actions.Kubeadm;
 
 /// <summary>
-/// Decides how a string is written so that every YAML reader (kubeadm's YAML 1.1-flavoured Go
-/// decoder, PyYAML, YamlDotNet) reads back the same string. Plain style only for text that starts
-/// with a letter or '/', uses a small safe alphabet and is not one of the YAML 1.1 boolean or null
-/// words; everything else (numbers, IP addresses, durations, versions like 1.30, text with spaces or
-/// '=' or ',') is double-quoted. Over-quoting is harmless; under-quoting turns "1.30" into a float.
+/// Writes a string so every YAML reader (kubeadm's YAML 1.1-flavoured Go decoder, PyYAML,
+/// YamlDotNet) reads back the same string: plain only for a small safe alphabet, else double-quoted.
+/// Over-quoting is harmless; under-quoting turns "1.30" into a float.
 /// </summary>
 internal static partial class YamlScalars
 {

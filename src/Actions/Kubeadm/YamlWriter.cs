@@ -3,16 +3,11 @@ using System.Text;
 
 namespace HaKube.Actions.Kubeadm;
 
-/// <summary>
-/// Writes <see cref="YamlNode"/> trees as block-style YAML: two-space indentation, sequences
-/// indented under their key, LF line ends. Written by hand rather than through a serializer so
-/// the bytes depend on this file only and a library upgrade cannot reformat every golden file.
-/// </summary>
+/// <summary>Block-style YAML, written by hand so the bytes depend on this file only and a library upgrade cannot reformat every golden file.</summary>
 internal static class YamlWriter
 {
     private const int Indent = 2;
 
-    /// <summary>Documents separated by <c>---</c>, after optional comment lines.</summary>
     public static string WriteDocuments(IReadOnlyList<string> headerComments, IReadOnlyList<YamlMapping> documents)
     {
         var text = new StringBuilder();
@@ -47,7 +42,6 @@ internal static class YamlWriter
         }
     }
 
-    /// <summary>The part after <c>key:</c>: a scalar or empty collection on the same line, otherwise the block below it.</summary>
     private static void WriteValue(StringBuilder text, YamlNode value, int indent)
     {
         switch (value)

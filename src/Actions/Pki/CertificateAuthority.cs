@@ -2,18 +2,14 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace HaKube.Actions.Pki;
 
-/// <summary>
-/// A CA certificate loaded together with its private key, ready to sign. Load it from the state
-/// store's <see cref="CertificateKeyPair"/>; dispose it when done so the key leaves memory.
-/// </summary>
+/// <summary>A CA with its private key, ready to sign; dispose it so the key leaves memory.</summary>
 public sealed class CertificateAuthority : IDisposable
 {
     private CertificateAuthority(X509Certificate2 certificate) => Certificate = certificate;
 
-    /// <summary>The CA certificate, with its private key attached.</summary>
     public X509Certificate2 Certificate { get; }
 
-    /// <summary>Loads a CA, checking that it is one and that the key belongs to the certificate.</summary>
+    /// <summary>Checks that it is a CA and that the key belongs to it.</summary>
     /// <exception cref="ArgumentException">The pair is not a usable certificate authority.</exception>
     public static CertificateAuthority Load(CertificateKeyPair pair)
     {

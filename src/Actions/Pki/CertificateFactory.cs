@@ -4,12 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace HaKube.Actions.Pki;
 
-/// <summary>
-/// Turns <see cref="CertificateProfile"/>s into certificates the way kubeadm's pki_helpers does: a
-/// fresh RSA key per certificate, a random positive 63-bit serial, SHA-256 with RSA, notBefore
-/// backdated, notAfter counted from "now", KeyUsage and basicConstraints critical, a subject key
-/// identifier on CAs and an authority key identifier on leaves. Times come from the TimeProvider only.
-/// </summary>
+/// <summary>Makes certificates as kubeadm's pki_helpers does; times come from the TimeProvider only.</summary>
 public sealed class CertificateFactory(TimeProvider timeProvider, PkiOptions options)
 {
     private static readonly Oid ServerAuthOid = new("1.3.6.1.5.5.7.3.1");
@@ -24,7 +19,6 @@ public sealed class CertificateFactory(TimeProvider timeProvider, PkiOptions opt
 
     public PkiOptions Options { get; } = options;
 
-    /// <summary>A new self-signed certificate authority with a new key.</summary>
     public CertificateKeyPair CreateAuthority(CertificateProfile profile)
     {
         ArgumentNullException.ThrowIfNull(profile);
@@ -46,14 +40,12 @@ public sealed class CertificateFactory(TimeProvider timeProvider, PkiOptions opt
         return new CertificateKeyPair(PemCodec.EncodeCertificate(certificate), PemCodec.EncodeRsaPrivateKey(key), notAfter);
     }
 
-    /// <summary>A new leaf certificate with a new key, signed by <paramref name="issuer"/>.</summary>
     public CertificateKeyPair Issue(CertificateKeyPair issuer, CertificateProfile profile)
     {
         using var authority = CertificateAuthority.Load(issuer);
         return Issue(authority, profile);
     }
 
-    /// <summary>A new leaf certificate with a new key, signed by <paramref name="issuer"/>.</summary>
     public CertificateKeyPair Issue(CertificateAuthority issuer, CertificateProfile profile)
     {
         ArgumentNullException.ThrowIfNull(issuer);
@@ -86,7 +78,7 @@ public sealed class CertificateFactory(TimeProvider timeProvider, PkiOptions opt
         return new CertificateKeyPair(PemCodec.EncodeCertificate(certificate), PemCodec.EncodeRsaPrivateKey(key), notAfter);
     }
 
-    /// <summary>A new service-account signing key pair (sa.key, sa.pub).</summary>
+    /// <summary>sa.key and sa.pub.</summary>
     public ServiceAccountKeyPair CreateServiceAccountKeyPair()
     {
         using var key = RSA.Create(Options.RsaKeySize);

@@ -2,21 +2,15 @@ using HaKube.Model.Api;
 
 namespace HaKube.Actions.Pki;
 
-/// <summary>
-/// Creates a cluster's authorities and the external-etcd certificates HaKube signs with them, with
-/// kubeadm's profiles. Everything else (API server, kubelet, front-proxy client...) kubeadm generates
-/// on each host from the CAs HaKube pushed.
-/// </summary>
+/// <summary>HaKube signs only the authorities and external etcd's certificates; kubeadm makes the rest from the pushed CAs.</summary>
 public sealed class ClusterPkiIssuer(CertificateFactory factory)
 {
-    /// <summary>New cluster, front-proxy and etcd CAs and a new service-account key pair.</summary>
     public ClusterAuthorities CreateAuthorities() => new(
         factory.CreateAuthority(KubeadmProfiles.ClusterCa),
         factory.CreateAuthority(KubeadmProfiles.FrontProxyCa),
         factory.CreateAuthority(KubeadmProfiles.EtcdCa),
         factory.CreateServiceAccountKeyPair());
 
-    /// <summary>Server, peer and healthcheck-client certificates for one external etcd member.</summary>
     public EtcdMemberCertificates IssueEtcdMember(CertificateKeyPair etcdCa, HostSpec host)
     {
         ArgumentNullException.ThrowIfNull(host);
@@ -24,11 +18,10 @@ public sealed class ClusterPkiIssuer(CertificateFactory factory)
         return IssueEtcdMember(authority, host);
     }
 
-    /// <summary>The apiserver-etcd-client certificate every control plane presents to external etcd.</summary>
+    /// <summary>The one pair every control plane presents to external etcd.</summary>
     public CertificateKeyPair IssueApiServerEtcdClient(CertificateKeyPair etcdCa) =>
         factory.Issue(etcdCa, KubeadmProfiles.ApiServerEtcdClient);
 
-    /// <summary>All external-etcd certificates of <paramref name="spec"/>: one set per etcd member and the API server's client.</summary>
     public ExternalEtcdCertificates IssueExternalEtcd(HaClusterSpec spec, CertificateKeyPair etcdCa)
     {
         ArgumentNullException.ThrowIfNull(spec);

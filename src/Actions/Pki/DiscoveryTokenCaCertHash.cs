@@ -3,10 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace HaKube.Actions.Pki;
 
-/// <summary>
-/// The value of kubeadm join's --discovery-token-ca-cert-hash: "sha256:" and the lower-case hex
-/// SHA-256 of the CA certificate's DER SubjectPublicKeyInfo (kubeadm's pubkeypin).
-/// </summary>
+/// <summary>--discovery-token-ca-cert-hash: "sha256:" and the hex SHA-256 of the CA's SubjectPublicKeyInfo (kubeadm's pubkeypin).</summary>
 public static class DiscoveryTokenCaCertHash
 {
     public const string Prefix = "sha256:";

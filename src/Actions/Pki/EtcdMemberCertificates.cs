@@ -1,6 +1,6 @@
 namespace HaKube.Actions.Pki;
 
-/// <summary>The certificates one external etcd member holds under /etc/kubernetes/pki/etcd.</summary>
+/// <summary>Under /etc/kubernetes/pki/etcd.</summary>
 public sealed record EtcdMemberCertificates(
     CertificateKeyPair Server,
     CertificateKeyPair Peer,

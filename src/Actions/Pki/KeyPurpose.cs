@@ -1,6 +1,5 @@
 namespace HaKube.Actions.Pki;
 
-/// <summary>The extended key usages kubeadm puts on its leaf certificates.</summary>
 public enum KeyPurpose
 {
     /// <summary>TLS Web Server Authentication (1.3.6.1.5.5.7.3.1).</summary>

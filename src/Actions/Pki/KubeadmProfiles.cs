@@ -2,10 +2,7 @@ using System.Net;
 
 namespace HaKube.Actions.Pki;
 
-/// <summary>
-/// The certificate profiles kubeadm generates (its certlist.go and pki_helpers.go), so certificates
-/// issued by HaKube are indistinguishable from kubeadm's to every component that checks them.
-/// </summary>
+/// <summary>kubeadm's profiles (certlist.go, pki_helpers.go), so HaKube's certificates are indistinguishable from its own.</summary>
 public static class KubeadmProfiles
 {
     public const string ClusterCaName = "kubernetes";
@@ -14,29 +11,25 @@ public static class KubeadmProfiles
     public const string EtcdHealthcheckClientName = "kube-etcd-healthcheck-client";
     public const string ApiServerEtcdClientName = "kube-apiserver-etcd-client";
 
-    /// <summary>The group both etcd client certificates carry: kubeadm issues them as cluster admins.</summary>
+    /// <summary>Both etcd client certificates carry it: kubeadm issues them as cluster admins.</summary>
     public const string SystemMasters = "system:masters";
 
-    /// <summary>The cluster CA (ca.crt): signs the API server, kubelet and admin certificates.</summary>
     public static CertificateProfile ClusterCa { get; } = Authority(ClusterCaName);
 
-    /// <summary>The front-proxy CA (front-proxy-ca.crt): signs the aggregation-layer client.</summary>
     public static CertificateProfile FrontProxyCa { get; } = Authority(FrontProxyCaName);
 
-    /// <summary>The etcd CA (etcd/ca.crt): signs etcd's server, peer and client certificates.</summary>
     public static CertificateProfile EtcdCa { get; } = Authority(EtcdCaName);
 
-    /// <summary>etcd/healthcheck-client: the identity liveness probes and etcdctl use.</summary>
+    /// <summary>The identity liveness probes and etcdctl use.</summary>
     public static CertificateProfile EtcdHealthcheckClient { get; } = Client(EtcdHealthcheckClientName);
 
-    /// <summary>apiserver-etcd-client: the identity kube-apiserver uses towards etcd.</summary>
     public static CertificateProfile ApiServerEtcdClient { get; } = Client(ApiServerEtcdClientName);
 
-    /// <summary>etcd/server for one member: CN is the node name; kubeadm's default SANs plus <paramref name="extraSans"/>.</summary>
+    /// <summary>CN is the node name; kubeadm's default SANs plus <paramref name="extraSans"/>.</summary>
     public static CertificateProfile EtcdServer(string nodeName, string advertiseAddress, IEnumerable<string>? extraSans = null) =>
         EtcdMember(nodeName, advertiseAddress, extraSans);
 
-    /// <summary>etcd/peer for one member: same subject and default SANs as the server certificate.</summary>
+    /// <summary>Same subject and default SANs as the server certificate.</summary>
     public static CertificateProfile EtcdPeer(string nodeName, string advertiseAddress, IEnumerable<string>? extraSans = null) =>
         EtcdMember(nodeName, advertiseAddress, extraSans);
 

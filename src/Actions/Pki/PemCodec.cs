@@ -3,12 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace HaKube.Actions.Pki;
 
-/// <summary>
-/// PEM in the forms kubeadm writes: certificates "CERTIFICATE", RSA private keys PKCS#1
-/// "RSA PRIVATE KEY", public keys SubjectPublicKeyInfo "PUBLIC KEY". Every text ends with a newline,
-/// like kubeadm's files. Reading also accepts PKCS#8 "PRIVATE KEY", so CAs made elsewhere can be adopted.
-/// Errors never quote the input: it may be a key.
-/// </summary>
+/// <summary>PEM as kubeadm writes it; PKCS#8 is read too, to adopt CAs made elsewhere. Errors never quote the input: it may be a key.</summary>
 public static class PemCodec
 {
     private const string CertificateLabel = "CERTIFICATE";
@@ -22,14 +17,13 @@ public static class PemCodec
 
     public static string EncodePublicKey(AsymmetricAlgorithm key) => key.ExportSubjectPublicKeyInfoPem() + "\n";
 
-    /// <summary>The first certificate in <paramref name="pem"/>.</summary>
     public static X509Certificate2 DecodeCertificate(string pem)
     {
         var der = DecodeFirst(pem, CertificateLabel);
         return X509CertificateLoader.LoadCertificate(der);
     }
 
-    /// <summary>An RSA private key, PKCS#1 or PKCS#8. The caller disposes it.</summary>
+    /// <summary>PKCS#1 or PKCS#8; the caller disposes it.</summary>
     public static RSA DecodeRsaPrivateKey(string pem)
     {
         ArgumentNullException.ThrowIfNull(pem);
@@ -64,7 +58,7 @@ public static class PemCodec
         }
     }
 
-    /// <summary>An RSA public key from a "PUBLIC KEY" block. The caller disposes it.</summary>
+    /// <summary>The caller disposes it.</summary>
     public static RSA DecodeRsaPublicKey(string pem)
     {
         var der = DecodeFirst(pem, PublicKeyLabel);

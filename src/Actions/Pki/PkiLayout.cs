@@ -3,19 +3,13 @@ using HaKube.Model.Api;
 namespace HaKube.Actions.Pki;
 
 /// <summary>
-/// Which PKI files a host needs before kubeadm or etcd runs on it. Control planes get exactly the
-/// shared files of kubeadm's manual certificate distribution (etcd/ca.key only when Stacked, since
-/// kubeadm then signs etcd certificates locally; with External etcd, the API server's etcd client pair
-/// instead); external etcd members get the etcd CA certificate and their own certificates, never a CA
-/// key. Workers and load balancers get nothing. Pure: no I/O.
+/// The PKI files a host needs before kubeadm or etcd runs on it, as kubeadm's manual certificate
+/// distribution has them. etcd/ca.key goes to control planes only when Stacked, where kubeadm signs
+/// etcd certificates locally; external members never get a CA key. Pure.
 /// </summary>
 public static class PkiLayout
 {
-    /// <summary>The files for <paramref name="host"/>, in a stable order, without duplicate paths.</summary>
-    /// <param name="spec">The cluster, for its etcd topology.</param>
-    /// <param name="host">A host of <paramref name="spec"/>.</param>
-    /// <param name="authorities">The cluster's CAs.</param>
-    /// <param name="externalEtcd">The issued external-etcd certificates; required when the topology is External.</param>
+    /// <summary>Stable order, no duplicate paths; <paramref name="externalEtcd"/> is required when External.</summary>
     public static IReadOnlyList<PkiFile> FilesFor(HaClusterSpec spec, HostSpec host, ClusterAuthorities authorities, ExternalEtcdCertificates? externalEtcd = null)
     {
         ArgumentNullException.ThrowIfNull(spec);

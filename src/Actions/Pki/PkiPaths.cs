@@ -1,6 +1,6 @@
 namespace HaKube.Actions.Pki;
 
-/// <summary>Where kubeadm and etcd look for certificates and keys (kubeadm's certificatesDir default).</summary>
+/// <summary>kubeadm's certificatesDir default and the names in it.</summary>
 public static class PkiPaths
 {
     public const string Directory = HaKube.Model.Facts.KnownPaths.Pki;

@@ -1,6 +1,6 @@
 namespace HaKube.Actions.Pki;
 
-/// <summary>What key-bearing records print in place of key material, so no log ever carries a key.</summary>
+/// <summary>Printed in place of key material, so no log ever carries a key.</summary>
 internal static class Redacted
 {
     public const string Text = "<redacted>";

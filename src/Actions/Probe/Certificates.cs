@@ -4,11 +4,7 @@ using System.Text;
 
 namespace HaKube.Actions.Probe;
 
-/// <summary>
-/// Expiry of the certificates in the probe's "certs" block: grep lines "path:line" holding the
-/// PEM of *.crt files, and "path:  client-certificate-data: base64(PEM)" of kubeconfigs.
-/// Anything that is not a CERTIFICATE block is ignored.
-/// </summary>
+/// <summary>Expiry of the PEM and kubeconfig client certificates in the probe's "certs" block; other blocks are ignored.</summary>
 internal static class Certificates
 {
     public static Dictionary<string, DateTimeOffset> NotAfter(IEnumerable<string> lines)

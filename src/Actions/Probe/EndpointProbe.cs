@@ -4,11 +4,7 @@ using HaKube.Model.Facts;
 
 namespace HaKube.Actions.Probe;
 
-/// <summary>
-/// Checks a user-provided load balancer the way the kubeadm HA guide suggests (nc -v LB PORT):
-/// the name must resolve; "connection refused" before the first control plane exists is expected,
-/// while a join needs the endpoint to accept connections.
-/// </summary>
+/// <summary>As the kubeadm HA guide's nc -v LB PORT: refused is expected before the first control plane, a join needs it open.</summary>
 public static class EndpointProbe
 {
     public static async Task<EndpointFacts> CheckAsync(string host, int port, TimeSpan timeout, CancellationToken cancellationToken)

@@ -6,25 +6,20 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace HaKube.Actions.Probe;
 
-/// <summary>
-/// Probes hosts over the pool: one exec per host, hosts in parallel up to the pool's bound.
-/// Every host yields facts; a host that cannot be probed yields facts saying why.
-/// Binary versions come from <paramref name="versions"/> (the daemon's, kept across passes) so
-/// unchanged binaries are not run again; without one, the prober keeps its own.
-/// </summary>
+/// <summary>One exec per host, in parallel up to the pool's bound; a host that cannot be probed yields facts saying why.</summary>
 public sealed class HostProber(SshConnectionPool pool, ILogger<HostProber>? logger = null, TimeProvider? time = null, BinaryVersionCache? versions = null)
 {
     private readonly ILogger _logger = logger ?? NullLogger<HostProber>.Instance;
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly BinaryVersionCache _versions = versions ?? new BinaryVersionCache();
 
-    /// <summary>Upper bound on one probe; it normally takes milliseconds.</summary>
+    /// <summary>A probe normally takes milliseconds.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Paths the spec adds to the probe's fixed list (the registry hosts files of its mirrors).</summary>
+    /// <summary>The spec's paths besides the fixed list (its mirrors' registry hosts files).</summary>
     public IReadOnlyList<string> ExtraFiles { get; init; } = [];
 
-    /// <summary>Probes every target; <paramref name="listNodesOn"/> (a control plane) also lists the cluster's Nodes.</summary>
+    /// <summary><paramref name="listNodesOn"/>, a control plane, also lists the Nodes.</summary>
     public async Task<IReadOnlyList<HostFacts>> ProbeAsync(IEnumerable<SshTarget> targets, CancellationToken cancellationToken, string? listNodesOn = null) =>
         await Task.WhenAll(targets.Select(t => ProbeHostAsync(t, cancellationToken, t.Name == listNodesOn)));
 
@@ -79,10 +74,7 @@ public sealed class HostProber(SshConnectionPool pool, ILogger<HostProber>? logg
         return facts;
     }
 
-    /// <summary>
-    /// The facts of a failed probe. The reason quotes what the host printed, which goes into logs and
-    /// status: it is scrubbed like a failed step's output (keys, tokens), since a broken probe may print anything.
-    /// </summary>
+    /// <summary>The reason quotes the host's output, so it is scrubbed: a broken probe may print anything.</summary>
     internal static HostFacts FailedFacts(string host, ProbeErrorKind kind, string reason, DateTimeOffset observedAt) =>
         HostFacts.Unreachable(host, kind, SecretScrubber.Scrub(reason), observedAt);
 }

@@ -3,7 +3,7 @@ using System.Net;
 
 namespace HaKube.Actions.Probe;
 
-/// <summary>Listening sockets as /proc/net/tcp{,6} print them: "0100007F:192B" (address words byte-swapped, port in hex).</summary>
+/// <summary>/proc/net/tcp{,6} sockets: "0100007F:192B" (address words byte-swapped, port in hex).</summary>
 internal static class ListenSocket
 {
     public static bool TryParse(string text, out IPAddress address, out int port)
@@ -33,11 +33,9 @@ internal static class ListenSocket
     }
 
     /// <summary>
-    /// Whether a listener on <paramref name="listener"/> serves the host at <paramref name="hostAddress"/>:
-    /// a wildcard or the host's own address does; so does any non-loopback address of a host not
-    /// reached by a loopback address (a host may have several interfaces). A loopback listener of
-    /// another address does not: hosts that share one network namespace (the lab) must not see
-    /// each other's listeners.
+    /// A wildcard or the host's own address serves it, and so does any non-loopback address when the
+    /// host is not reached by loopback (several interfaces). Another loopback address does not: lab
+    /// hosts share one network namespace and must not see each other's listeners.
     /// </summary>
     public static bool Serves(IPAddress listener, string hostAddress)
     {

@@ -2,13 +2,10 @@ using HaKube.Model.Facts;
 
 namespace HaKube.Actions.Probe;
 
-/// <summary>What the probe of one host needs to know.</summary>
-/// <param name="Address">The host's address in the spec: picks its own listeners and the local etcd endpoint.</param>
-/// <param name="KnownBinaries">Versions learnt in earlier cycles; unchanged binaries are not run again.</param>
-/// <param name="Files">Fixed paths to report on; defaults to <see cref="KnownPaths.Managed"/>.</param>
+/// <summary>The host's address picks its own listeners and local etcd; known binaries are not run again.</summary>
 public sealed record ProbeInputs(string Address, IReadOnlyDictionary<string, KnownBinary> KnownBinaries, IReadOnlyList<string> Files)
 {
-    /// <summary>This host lists the cluster's Nodes (kubectl get nodes with admin.conf) in the same exec: one control plane per pass.</summary>
+    /// <summary>Also list the Nodes in the same exec: one control plane per pass.</summary>
     public bool ListNodes { get; init; }
 
     public ProbeInputs(string address)
@@ -17,5 +14,5 @@ public sealed record ProbeInputs(string Address, IReadOnlyDictionary<string, Kno
     }
 }
 
-/// <summary>A binary's identity ("size:mtime:inode") and the version it reported then.</summary>
+/// <summary>"size:mtime:inode" and the version reported then.</summary>
 public sealed record KnownBinary(string Identity, string? Version);

@@ -6,7 +6,7 @@ using HaKube.Model.Facts;
 
 namespace HaKube.Actions.Probe;
 
-/// <summary>Reads the output of <see cref="ProbeScript"/> into <see cref="HostFacts"/>. Pure: no I/O.</summary>
+/// <summary>Reads <see cref="ProbeScript"/>'s output; pure.</summary>
 public static partial class ProbeParser
 {
     public static ProbeOutput Parse(string host, string output, ProbeInputs inputs, DateTimeOffset observedAt)
@@ -25,7 +25,8 @@ public static partial class ProbeParser
             Host = host,
             Reachable = true,
             ObservedAt = observedAt,
-            Os = new OsFacts(raw.Value("hostname") ?? "", Empty(raw.Value("os.ID")), Empty(raw.Value("os.VERSION_ID")), Empty(raw.Value("os.PRETTY_NAME")), raw.Value("kernel") ?? "", raw.Value("arch") ?? ""),
+            Os = new OsFacts(raw.Value("hostname") ?? "", Empty(raw.Value("os.ID")),
+                Empty(raw.Value("os.VERSION_ID")), Empty(raw.Value("os.PRETTY_NAME")), raw.Value("kernel") ?? "", raw.Value("arch") ?? ""),
             Prerequisites = new NodePrerequisites(
                 SwapOn: int.TryParse(raw.Value("swaps"), out var swaps) && swaps > 0,
                 IpForward: raw.Value("ip_forward") switch { "1" => true, "0" => false, _ => null },
@@ -99,7 +100,7 @@ public static partial class ProbeParser
         return images;
     }
 
-    /// <summary>The Nodes kubectl listed; null when this host was not asked, kubectl failed, or its output is not a node list.</summary>
+    /// <summary>Null when not asked, when kubectl failed, or when its output is not a node list.</summary>
     private static List<ClusterNode>? ReadNodes(RawOutput raw)
     {
         if (raw.Sections("nodes").FirstOrDefault() is not { Status: 0 } section)
@@ -129,13 +130,13 @@ public static partial class ProbeParser
         }
     }
 
-    /// <summary>A Node object (kubectl's JSON) as a <see cref="ClusterNode"/>.</summary>
     /// <exception cref="KeyNotFoundException">It has no metadata or name.</exception>
     internal static ClusterNode ReadNode(JsonElement item)
     {
         var metadata = item.GetProperty("metadata");
         var annotations = Strings(metadata, "annotations");
-        return new ClusterNode(metadata.GetProperty("name").GetString() ?? "", Strings(metadata, "labels"), NodeLabelOwnership.ParseOwned(annotations.GetValueOrDefault(NodeLabelOwnership.OwnerAnnotation)));
+        return new ClusterNode(metadata.GetProperty("name").GetString() ?? "", Strings(metadata, "labels"),
+            NodeLabelOwnership.ParseOwned(annotations.GetValueOrDefault(NodeLabelOwnership.OwnerAnnotation)));
     }
 
     private static Dictionary<string, string> Strings(JsonElement metadata, string name) =>
@@ -230,7 +231,7 @@ public static partial class ProbeParser
         };
     }
 
-    /// <summary>A TOML value as config.toml writes these two: a bare word or a quoted string, maybe with a comment after it.</summary>
+    /// <summary>A bare word or quoted string, maybe followed by a comment.</summary>
     private static string TomlScalar(string value)
     {
         var v = value.Trim();
@@ -244,11 +245,7 @@ public static partial class ProbeParser
         return (hash < 0 ? v : v[..hash]).Trim();
     }
 
-    /// <summary>
-    /// The etcd block: three answers of etcd's JSON gateway (member list, health, version), each
-    /// closed by curl's "@@http CODE ERROR" line. A transfer that reached nothing has code 000 and
-    /// curl's error.
-    /// </summary>
+    /// <summary>Three gateway answers, each closed by curl's "@@http CODE ERROR"; code 000 reached nothing.</summary>
     private static EtcdFacts? ReadEtcd(RawOutput raw)
     {
         if (raw.Value("etcd_nocurl") == "1")
@@ -315,7 +312,7 @@ public static partial class ProbeParser
     [GeneratedRegex(@"v[0-9]+\.[0-9]+\.[0-9]+[0-9A-Za-z.+-]*")]
     private static partial Regex VersionPattern();
 
-    /// <summary>One line of the probe's stat block: "path mode uid gid size mtime inode".</summary>
+    /// <summary>"path mode uid gid size mtime inode".</summary>
     private sealed record StatLine(string Path, string Mode, int Uid, int Gid, long Size, string Identity)
     {
         public static StatLine? Parse(string line)

@@ -7,30 +7,24 @@ using HaKube.Model.Facts;
 namespace HaKube.Actions.Probe;
 
 /// <summary>
-/// The probe: one POSIX sh script, sent as one exec per host per cycle, that prints every
-/// fact HaKube plans from. It forks as little as it can because the hosts may share a few
-/// cores: /proc, /sys and config files are read with shell builtins, and one stat, one
-/// sha256sum, one grep (certificate bodies) and one systemctl cover all files and units.
-/// Version commands run only when a binary changed since the daemon last asked
-/// (<see cref="ProbeInputs.KnownBinaries"/>); one curl reads etcd's member list, health and version
-/// through etcd's JSON gateway, only where etcd listens (a kubeadm host has no etcdctl).
-/// Output: "key=value" lines, and raw blocks between "@@name" and "@@end [status]".
+/// The probe: one sh script, one exec per host per cycle, printing every fact HaKube plans from.
+/// Hosts may share a few cores, so it forks little (builtins for /proc, /sys and config files; one
+/// stat, sha256sum, grep and systemctl for everything), and version commands run only for changed
+/// binaries. Output: "key=value" lines and blocks between "@@name" and "@@end [status]".
 /// </summary>
 public static class ProbeScript
 {
-    /// <summary>Binaries whose versions the probe reports.</summary>
     public static readonly IReadOnlyList<string> VersionedBinaries = ["kubelet", "kubeadm", "kubectl"];
 
-    /// <summary>Binaries whose presence the probe reports (the packages of the other roles).</summary>
+    /// <summary>Presence only: the packages of the other roles and host tools.</summary>
     public static readonly IReadOnlyList<string> PresenceBinaries = ["containerd", "etcd", "etcdctl", "haproxy", "crictl", "curl", "gpg", "conntrack", "iptables", "socat", "ethtool", "ebtables"];
 
-    /// <summary>systemd units whose state the probe reports, in output order.</summary>
+    /// <summary>In output order.</summary>
     public static readonly IReadOnlyList<string> Units = ["kubelet", "etcd", "haproxy", "containerd"];
 
-    /// <summary>Ports whose listeners the probe reports: API server, etcd client, etcd peer.</summary>
     public static readonly IReadOnlyList<int> Ports = [6443, 2379, 2380];
 
-    /// <summary>Folders whose *.yaml files are reported besides the fixed list.</summary>
+    /// <summary>Their *.yaml files are reported besides the fixed list.</summary>
     public static readonly IReadOnlyList<string> GlobbedFolders = [KnownPaths.Manifests, KnownPaths.HaKubeConfig];
 
     public static string Render(ProbeInputs inputs)
@@ -69,14 +63,11 @@ public static class ProbeScript
             .Replace("@KUBEADMCONFIGRANGE@", KubeadmConfigRange, StringComparison.Ordinal)).ToString();
     }
 
-    /// <summary>The gateway's range request for the key of kube-system/kubeadm-config, count only (keys are base64 in the gateway's JSON).</summary>
+    /// <summary>Count only; keys are base64 in the gateway's JSON.</summary>
     internal static readonly string KubeadmConfigRange =
         "{\"key\":\"" + Convert.ToBase64String(Encoding.ASCII.GetBytes(KnownPaths.KubeadmConfigKey)) + "\",\"count_only\":true}";
 
-    /// <summary>
-    /// The host address as /proc/net/tcp writes it (hex, bytes of each 32-bit word reversed), as a
-    /// case pattern; "*" (any listener) when the address is a DNS name.
-    /// </summary>
+    /// <summary>As /proc/net/tcp writes it (each 32-bit word byte-reversed), as a case pattern; "*" for a DNS name.</summary>
     internal static string AddressPattern(string address)
     {
         if (!IPAddress.TryParse(address, out var ip))

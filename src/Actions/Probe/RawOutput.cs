@@ -1,6 +1,5 @@
 namespace HaKube.Actions.Probe;
 
-/// <summary>The probe's output split into "key=value" lines and "@@name arg ... @@end status" blocks.</summary>
 internal sealed class RawOutput
 {
     private readonly List<KeyValuePair<string, string>> _values = [];
@@ -39,7 +38,7 @@ internal sealed class RawOutput
         return raw;
     }
 
-    /// <summary>The last value printed for <paramref name="key"/>.</summary>
+    /// <summary>The last value printed.</summary>
     public string? Value(string key) => _values.LastOrDefault(v => v.Key == key).Value;
 
     public IEnumerable<string> Values(string key) => _values.Where(v => v.Key == key).Select(v => v.Value);

@@ -5,34 +5,28 @@ using HaKube.Model.Api;
 namespace HaKube.Actions.Rendering;
 
 /// <summary>
-/// The pod network as HaKube installs it: Calico through the Tigera operator. The operator and its
-/// CRDs come from spec.networking.calico.operatorManifests when given (kept on the first control
-/// plane, each as its SHA-256 says), else from the Calico release on GitHub; the Installation (with the spec's podSubnet as the
-/// one IP pool, which Calico cannot change after install) and APIServer resources are rendered here
-/// and kept on the first control plane, where the file doubles as the record of what was applied.
+/// Calico through the Tigera operator; the podSubnet is its one IP pool, which Calico cannot change
+/// after install. The rendered file doubles as the record of what was applied.
 /// </summary>
 public static class CalicoManifestRenderer
 {
     public const string ManifestPath = HaKube.Model.Facts.KnownPaths.HaKubeConfig + "/calico.yaml";
 
-    /// <summary>The Calico release HaKube installs when the spec gives no operator manifests; kubectl on the control plane fetches them, unpinned.</summary>
+    /// <summary>Installed, unpinned, when the spec gives no operator manifests.</summary>
     public const string Version = "v3.30.3";
 
-    /// <summary>Created (not applied: the CRD bundle is too large for client-side apply's annotation) before the resources.</summary>
+    /// <summary>Created, not applied: the CRD bundle is too large for client-side apply's annotation.</summary>
     public static readonly IReadOnlyList<string> OperatorManifests =
     [
         $"https://raw.githubusercontent.com/projectcalico/calico/{Version}/manifests/operator-crds.yaml",
         $"https://raw.githubusercontent.com/projectcalico/calico/{Version}/manifests/tigera-operator.yaml",
     ];
 
-    /// <summary>Where the spec's operator manifest number <paramref name="index"/> is kept on the first control plane (a *.yaml there, so the probe hashes it).</summary>
+    /// <summary>A *.yaml on the first control plane, so the probe hashes it.</summary>
     public static string OperatorManifestPath(int index) =>
         string.Create(CultureInfo.InvariantCulture, $"{HaKube.Model.Facts.KnownPaths.HaKubeConfig}/calico-operator-{index}.yaml");
 
-    /// <summary>
-    /// The spec's operator manifests as files on the first control plane (path, content), in the
-    /// spec's order; empty when the spec names none (kubectl then fetches <see cref="OperatorManifests"/>).
-    /// </summary>
+    /// <summary>In the spec's order; empty when it names none (kubectl then fetches <see cref="OperatorManifests"/>).</summary>
     public static IReadOnlyList<(string Path, string Content)> LocalOperatorManifests(HaClusterSpec spec, ReferencedContent referenced)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -46,7 +40,7 @@ public static class CalicoManifestRenderer
         return [.. referenced.CalicoOperatorManifests.Take(count).Select((content, i) => (OperatorManifestPath(i), content))];
     }
 
-    /// <summary>The custom resources for <paramref name="spec"/>; null when the spec installs no pod network.</summary>
+    /// <summary>Null when the spec installs no pod network.</summary>
     public static string? Render(HaClusterSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);

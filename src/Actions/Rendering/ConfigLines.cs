@@ -3,12 +3,7 @@ using System.Text.RegularExpressions;
 
 namespace HaKube.Actions.Rendering;
 
-/// <summary>
-/// The line formats with no quoting at all: sysctl.d ("key = value", whitespace around both
-/// trimmed, '#' and ';' lines are comments) and modules-load.d (one module name a line). With no
-/// way to quote, the emitter refuses what would be read as something else: a newline, a leading
-/// comment character, '=' in a key, a module name with a space.
-/// </summary>
+/// <summary>sysctl.d and modules-load.d have no quoting, so what would read as something else is refused.</summary>
 internal static partial class ConfigLines
 {
     public static string SysctlD(string comment, IReadOnlyList<KeyValuePair<string, string>> settings)

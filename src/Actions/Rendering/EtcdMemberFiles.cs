@@ -2,13 +2,7 @@ using HaKube.Model.Facts;
 
 namespace HaKube.Actions.Rendering;
 
-/// <summary>
-/// What an external etcd host runs its member from, besides certificates and the member's kubeadm
-/// configuration: the kubelet as a manager of static pods only, as the kubeadm task "Set up a High
-/// Availability etcd cluster with kubeadm" sets it up. A systemd drop-in overrides the kubeadm
-/// package's ExecStart with a kubelet that reads only its KubeletConfiguration: no kubeconfig and no
-/// bootstrap kubeconfig, so it registers no node and runs the manifests in /etc/kubernetes/manifests.
-/// </summary>
+/// <summary>A kubelet that only runs static pods (kubeadm's HA etcd task): no kubeconfig, so it registers no node.</summary>
 public static class EtcdMemberFiles
 {
     public const string DataDirectory = KnownPaths.EtcdDataDirectory;

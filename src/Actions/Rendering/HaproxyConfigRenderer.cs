@@ -5,23 +5,21 @@ using HaKube.Model.Api;
 namespace HaKube.Actions.Rendering;
 
 /// <summary>
-/// haproxy.cfg for a LoadBalancer host: a TCP frontend on the host's own address and the
-/// endpoint's port (never *:port, which would also take the port on every other address of the
-/// machine), and one backend server per control plane, health-checked with an HTTPS GET /readyz
-/// (readyz, not a bare TCP check, drops an API server whose etcd is gone). Deterministic, so the
-/// planner can compare hashes.
+/// haproxy.cfg: a frontend on the host's own address (never *:port, which would take the port on
+/// every address), one backend per control plane checked with GET /readyz, which unlike a TCP check
+/// drops an API server whose etcd is gone. Deterministic, so the planner can compare hashes.
 /// </summary>
 public static class HaproxyConfigRenderer
 {
     public const string ConfigPath = HaKube.Model.Facts.KnownPaths.HaproxyConfig;
 
-    /// <summary>The runtime API socket tests and operators read backend states from ("show stat").</summary>
+    /// <summary>Tests and operators read backend states from it ("show stat").</summary>
     public const string StatsSocket = "/run/haproxy/admin.sock";
 
-    /// <summary>The port API servers listen on (kubeadm's bindPort default, which HaKube keeps).</summary>
+    /// <summary>kubeadm's bindPort default, which HaKube keeps.</summary>
     public const int ApiServerPort = 6443;
 
-    /// <summary>The start of the first line of every haproxy.cfg HaKube writes: how a departing load balancer's file is told from one HaKube did not write.</summary>
+    /// <summary>Tells a departing load balancer's file from one HaKube did not write.</summary>
     public const string Header = "# HAProxy for the control-plane endpoint of this cluster, written by HaKube";
 
     public static string Render(HaClusterSpec spec, HostSpec loadBalancer)

@@ -1,9 +1,6 @@
 namespace HaKube.Actions.Rendering;
 
-/// <summary>
-/// The haproxy.service HaKube installs when the host has none (the Debian package ships its
-/// own, which is used as is). Master-worker mode (-Ws) so a reload keeps connections open.
-/// </summary>
+/// <summary>Installed only when the host has none (the Debian package's is used as is). -Ws so a reload keeps connections open.</summary>
 public static class HaproxyUnit
 {
     public const string Path = "/etc/systemd/system/haproxy.service";

@@ -2,16 +2,10 @@ using System.Text.RegularExpressions;
 
 namespace HaKube.Actions.Rendering;
 
-/// <summary>
-/// Values as haproxy.cfg words. HAProxy splits a line on spaces, starts a comment at '#', expands
-/// environment variables in double quotes and unquoted text, and takes backslash escapes; inside
-/// single quotes nothing is interpreted. A safe word is written bare, any other in single quotes;
-/// a value that holds a single quote or a control character cannot be written and is refused.
-/// </summary>
+/// <summary>HAProxy interprets nothing inside single quotes; a single quote or control character is refused.</summary>
 internal static partial class HaproxyWords
 {
-    /// <summary><paramref name="value"/> as one word.</summary>
-    /// <exception cref="ArgumentException">It holds a single quote or a control character, which no haproxy.cfg word can carry.</exception>
+    /// <exception cref="ArgumentException">A single quote or a control character, which no word can carry.</exception>
     public static string Word(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
@@ -25,7 +19,7 @@ internal static partial class HaproxyWords
             : $"'{value}'";
     }
 
-    /// <summary>A server or proxy name: HAProxy itself allows only letters, digits, '-', '_', '.' and ':' (cfgparse's invalid_char), quoted or not.</summary>
+    /// <summary>HAProxy allows only letters, digits, '-', '_', '.' and ':' in names (cfgparse's invalid_char).</summary>
     /// <exception cref="ArgumentException">Another character, which HAProxy would refuse at start.</exception>
     public static string Name(string value)
     {

@@ -2,7 +2,6 @@ using HaKube.Model.Facts;
 
 namespace HaKube.Actions.Rendering;
 
-/// <summary>The small configuration files PrepareHost writes, where, and the host tools kubeadm wants.</summary>
 public static class HostPrerequisiteFiles
 {
     public const string ModulesPath = KnownPaths.ModulesLoad;
@@ -15,17 +14,12 @@ public static class HostPrerequisiteFiles
 
     public const string ContainerdConfigPath = KnownPaths.ContainerdConfig;
 
-    /// <summary>
-    /// The fingerprint of the key that signs every pkgs.k8s.io repository ("isv:kubernetes OBS
-    /// Project"; the same key for every minor, re-signed when it nears expiry). A downloaded
-    /// Release.key with another primary key is refused.
-    /// </summary>
+    /// <summary>pkgs.k8s.io's key, the same for every minor; a downloaded Release.key with another is refused.</summary>
     public const string SigningKeyFingerprint = "DE15B14486CD377B9E876E1A234654DA9A296436";
 
     /// <summary>overlay for containerd's snapshotter; br_netfilter so bridged pod traffic passes iptables.</summary>
     public static readonly IReadOnlyList<string> KernelModules = ["overlay", "br_netfilter"];
 
-    /// <summary>modules-load.d: one module a line.</summary>
     public static readonly string Modules = ConfigLines.ModulesLoad("Kernel modules for Kubernetes, written by HaKube.", KernelModules);
 
     // ip_forward is the one setting kubeadm's preflight still checks (1.30+) for IPv4 hosts; IPv6

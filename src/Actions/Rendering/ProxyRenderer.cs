@@ -7,12 +7,9 @@ using HaKube.Model.Values;
 namespace HaKube.Actions.Rendering;
 
 /// <summary>
-/// spec.proxy as apt and containerd read it. apt: Acquire::http::Proxy and Acquire::https::Proxy
-/// in an apt.conf.d file, and "DIRECT" for each host name of noProxy (apt has no NO_PROXY and
-/// matches exact host names only). containerd: a systemd drop-in with HTTP_PROXY, HTTPS_PROXY and
-/// NO_PROXY, which Go's proxy support reads (CIDRs and .domain suffixes included). NO_PROXY always
-/// holds loopback, the pod and service networks, the control-plane endpoint and every host's
-/// address, so in-cluster traffic never goes to the proxy.
+/// spec.proxy for apt and containerd. apt has no NO_PROXY and matches exact names only, so each
+/// noProxy host gets "DIRECT". NO_PROXY always holds the cluster's own networks, endpoint and hosts,
+/// so in-cluster traffic never goes to the proxy.
 /// </summary>
 public static partial class ProxyRenderer
 {
@@ -20,7 +17,7 @@ public static partial class ProxyRenderer
 
     public const string ContainerdDropInPath = KnownPaths.ContainerdProxyDropIn;
 
-    /// <summary>NO_PROXY for the spec: the user's entries first, then the cluster's own, without repeats.</summary>
+    /// <summary>The user's entries first, then the cluster's own, without repeats.</summary>
     public static IReadOnlyList<string> NoProxy(HaClusterSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -36,7 +33,7 @@ public static partial class ProxyRenderer
         return entries.Distinct(StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>The apt.conf.d file; null without a proxy.</summary>
+    /// <summary>Null without a proxy.</summary>
     public static string? Apt(HaClusterSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -65,7 +62,7 @@ public static partial class ProxyRenderer
         return text.ToString();
     }
 
-    /// <summary>containerd's systemd drop-in; null without a proxy.</summary>
+    /// <summary>Null without a proxy.</summary>
     public static string? ContainerdDropIn(HaClusterSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -89,7 +86,7 @@ public static partial class ProxyRenderer
         return text.ToString();
     }
 
-    /// <summary>The variables a shell on the host exports for curl (the signing key download), in curl's lower case.</summary>
+    /// <summary>In curl's lower case.</summary>
     public static IReadOnlyList<KeyValuePair<string, string>> ShellVariables(HaClusterSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);

@@ -6,19 +6,16 @@ using HaKube.Model.Api;
 namespace HaKube.Actions.Rendering;
 
 /// <summary>
-/// Reads what spec.images.registryMirrors[].ca*, spec.packages.key* and
-/// spec.networking.calico.operatorManifests[] name, through a reader that
-/// knows the source (files beside the manifest, or Secrets), and checks it is what it claims to be
-/// before it goes onto any host: a CA is UTF-8 PEM holding at least one certificate .NET can parse,
-/// and nothing else of note (never a private key); a signing key is an ASCII-armored OpenPGP public
-/// key block; an operator manifest is UTF-8 text whose bytes have the SHA-256 its entry pins.
+/// Reads the referenced content and checks it before it goes onto any host: a CA is PEM with at
+/// least one certificate and never a private key, a signing key one armored public key block, an
+/// operator manifest UTF-8 with its pinned SHA-256.
 /// </summary>
 public static class ReferencedContentReader
 {
-    /// <summary>Reads one source: the file (directory mode) or Secret (custom-resource mode), within its bound.</summary>
+    /// <summary>The file or the Secret, within its bound.</summary>
     public delegate Task<byte[]> SourceReader(ReferencedSource source, CancellationToken cancellationToken);
 
-    /// <exception cref="InvalidOperationException">A source cannot be read or is not what its field says; the message names the field.</exception>
+    /// <exception cref="InvalidOperationException">A source is unreadable or not what its field says; the message names the field.</exception>
     public static async Task<ReferencedContent> ReadAsync(HaClusterSpec spec, SourceReader read, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -57,7 +54,7 @@ public static class ReferencedContentReader
         return new ReferencedContent(cas, key) { CalicoOperatorManifests = calico };
     }
 
-    /// <summary>The text when <paramref name="bytes"/> have the SHA-256 <paramref name="sha256"/> and are UTF-8; byte for byte, so the host's copy keeps that hash.</summary>
+    /// <summary>Byte for byte, so the host's copy keeps the pinned hash.</summary>
     public static string CheckPinned(string field, byte[] bytes, string sha256)
     {
         ArgumentNullException.ThrowIfNull(bytes);
@@ -71,7 +68,6 @@ public static class ReferencedContentReader
         return Text(field, bytes, "a Kubernetes manifest (YAML)");
     }
 
-    /// <summary>The PEM text when it holds one or more certificates and no private key.</summary>
     public static string CheckCertificates(string field, byte[] bytes)
     {
         var text = Text(field, bytes, "a PEM CA certificate");
@@ -103,7 +99,6 @@ public static class ReferencedContentReader
         return EndingInNewline(text);
     }
 
-    /// <summary>The armored key when it is one OpenPGP public key block.</summary>
     public static string CheckPublicKey(string field, byte[] bytes)
     {
         var text = Text(field, bytes, "an ASCII-armored OpenPGP public key");
@@ -138,15 +133,10 @@ public static class ReferencedContentReader
     }
 }
 
-/// <summary>One file-or-Secret source and the fields that name each.</summary>
-/// <param name="FileField">The field naming the file (directory mode).</param>
-/// <param name="File">The file, relative to the manifest; null when none is named.</param>
-/// <param name="SecretField">The field naming the Secret key (custom-resource mode).</param>
-/// <param name="Secret">The Secret key; null when none is named.</param>
-/// <param name="MaxBytes">The most that is read.</param>
+/// <summary>One file-or-Secret source and the fields that name each; null when not named.</summary>
 public sealed record ReferencedSource(string FileField, string? File, string SecretField, SecretKeyRef? Secret, long MaxBytes)
 {
-    /// <summary>A source named by FIELDFile and FIELDSecretRef.</summary>
+    /// <summary>Named by FIELDFile and FIELDSecretRef.</summary>
     public static ReferencedSource Of(string field, string? file, SecretKeyRef? secret, long maxBytes) =>
         new(field + "File", file, field + "SecretRef", secret, maxBytes);
 }

@@ -5,27 +5,19 @@ using HaKube.Model.Values;
 
 namespace HaKube.Actions.Rendering;
 
-/// <summary>
-/// containerd's registry host configuration (docs/hosts.md, containerd 1.5 and later): for each
-/// mirrored registry a folder under config_path named as the registry, holding hosts.toml — the
-/// upstream as `server` and the mirror as a `[host."URL"]` that may pull and resolve, so containerd
-/// tries the mirror first and falls back to the upstream — and, with a CA, ca.crt beside it, named
-/// by `ca`. containerd reads these files on every pull: no restart.
-/// </summary>
+/// <summary>containerd's hosts.toml per mirrored registry, mirror first; read on every pull, so no restart.</summary>
 public static class RegistryHostsRenderer
 {
-    /// <summary>What containerd's config_path is set to when the spec has mirrors.</summary>
     public const string ConfigPath = KnownPaths.ContainerdCertsDirectory;
 
     public static string HostsTomlPath(string registry) => $"{ConfigPath}/{registry}/hosts.toml";
 
     public static string CaPath(string registry) => $"{ConfigPath}/{registry}/ca.crt";
 
-    /// <summary>The upstream API containerd uses for a registry (Docker Hub's is not at docker.io).</summary>
+    /// <summary>Docker Hub's API is not at docker.io.</summary>
     public static string Server(string registry) =>
         registry == "docker.io" ? "https://registry-1.docker.io" : $"https://{registry}";
 
-    /// <summary>Every file for the spec's mirrors as (path, content); the CAs from <paramref name="content"/>.</summary>
     /// <exception cref="ArgumentException">A mirror with a CA whose content was not loaded.</exception>
     public static IReadOnlyList<(string Path, string Content)> Files(HaClusterSpec spec, ReferencedContent content)
     {
@@ -48,7 +40,6 @@ public static class RegistryHostsRenderer
         return files;
     }
 
-    /// <summary>One registry's hosts.toml.</summary>
     public static string HostsToml(string registry, HttpUrl mirror, string? caPath)
     {
         ArgumentNullException.ThrowIfNull(mirror);

@@ -5,29 +5,26 @@ using System.Text.RegularExpressions;
 namespace HaKube.Actions.Rendering;
 
 /// <summary>
-/// Values as systemd unit and environment files read them. In a unit every setting goes through
-/// specifier expansion ('%' is written '%%'); ExecStart= splits words the shell's way, unquotes and
-/// C-unescapes them, then expands $VAR ('$' is written '$$'); an environment file takes bare,
-/// single-quoted and double-quoted values and backslash escapes. Safe values are written bare, so
-/// ordinary units read as they always did; others are quoted, or refused where systemd has no way
-/// to carry them (a newline in a setting, a ';' that would end the command line).
+/// Values for systemd units and environment files: bare when safe, so ordinary units read as always;
+/// otherwise escaped or quoted ('%' as '%%', '$' as '$$'), or refused where systemd cannot carry them
+/// (a newline in a setting, a ';' that would end the command line).
 /// </summary>
 internal static partial class SystemdValues
 {
-    /// <summary>The value of a plain setting (Description=, a comment's text): '%' doubled.</summary>
-    /// <exception cref="ArgumentException">A control character, surrounding whitespace or a trailing backslash, which systemd would read otherwise.</exception>
+    /// <summary>'%' doubled.</summary>
+    /// <exception cref="ArgumentException">A control character, surrounding whitespace or a trailing backslash.</exception>
     public static string Setting(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
         if (value.Any(char.IsControl) || value != value.Trim() || value.EndsWith('\\'))
         {
-            throw new ArgumentException($"{HaKube.Model.Values.Printable.Quote(value)} cannot be a systemd setting's value (control characters, surrounding spaces or a trailing backslash)", nameof(value));
+            throw new ArgumentException($"{HaKube.Model.Values.Printable.Quote(value)} cannot be a systemd setting's value" +
+                " (control characters, surrounding spaces or a trailing backslash)", nameof(value));
         }
 
         return value.Replace("%", "%%", StringComparison.Ordinal);
     }
 
-    /// <summary>One word of an ExecStart= command line.</summary>
     /// <exception cref="ArgumentException">It holds ';' (a command separator) or a lone surrogate.</exception>
     public static string Argument(string value)
     {
@@ -91,11 +88,7 @@ internal static partial class SystemdValues
         return text.Append('"').ToString();
     }
 
-    /// <summary>
-    /// A value of an environment file line KEY=VALUE: bare when safe, else in double quotes, where
-    /// systemd's reader (env-file.c) takes every character as it is except '"', '\\', '`' and '$',
-    /// which are escaped (a shell-style '\\'' does not work there: after a closing quote it reads on unquoted).
-    /// </summary>
+    /// <summary>Bare when safe, else double-quoted with escapes: systemd's env-file.c does not take a shell-style '\\''.</summary>
     /// <exception cref="ArgumentException">It holds a NUL or a lone surrogate, which no file line can carry.</exception>
     public static string EnvironmentValue(string value)
     {

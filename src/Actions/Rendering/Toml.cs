@@ -3,7 +3,7 @@ using System.Text;
 
 namespace HaKube.Actions.Rendering;
 
-/// <summary>TOML basic strings: quotes, backslashes and control characters escaped, so a value stays one string.</summary>
+/// <summary>TOML basic strings, escaped so a value stays one string.</summary>
 internal static class Toml
 {
     public static string String(string value)

@@ -1,6 +1,6 @@
 namespace HaKube.Actions.Snapshots;
 
-/// <summary>Writes through to <c>inner</c> until <c>limit</c> bytes, then refuses with <see cref="LimitExceededException"/>: a download has a bound whatever the sender claims.</summary>
+/// <summary>Refuses writes past <c>limit</c>: a download has a bound whatever the sender claims.</summary>
 internal sealed class CappedStream(Stream inner, long limit) : Stream
 {
     private long _written;
@@ -60,6 +60,5 @@ internal sealed class CappedStream(Stream inner, long limit) : Stream
         _written += count;
     }
 
-    /// <summary>More than the bound was written.</summary>
     public sealed class LimitExceededException(long limit) : IOException($"more than {limit} bytes");
 }

@@ -1,6 +1,6 @@
 namespace HaKube.Actions.Snapshots;
 
-/// <summary>A snapshot could not be taken or verified; the message names the host and what failed, never content.</summary>
+/// <summary>The message names the host and what failed, never content.</summary>
 public sealed class EtcdSnapshotException : Exception
 {
     public EtcdSnapshotException(string message)

@@ -6,36 +6,20 @@ using HaKube.Actions.Ssh;
 
 namespace HaKube.Actions.Snapshots;
 
-/// <summary>
-/// The host side of an etcd snapshot: one script saves it into a fresh private folder and reports
-/// the facts to verify the copy against, another removes that folder. Inputs are validated before
-/// any quoting; the snapshot's content never passes through either script's output.
-/// </summary>
+/// <summary>The host side of an etcd snapshot; inputs are validated before any quoting, and the content never passes through a script's output.</summary>
 public static partial class EtcdSnapshotScript
 {
-    /// <summary>
-    /// Where the private folders are made: inside etcd's data directory, which kubeadm's etcd pod
-    /// mounts from the host at the same path, so etcdctl in the etcd container writes where the host
-    /// (and the copy over SSH) reads. It survives a reboot, so stale folders are swept too.
-    /// </summary>
+    /// <summary>kubeadm's etcd pod mounts it at the same path; it survives reboots, so stale folders are swept.</summary>
     public const string TemporaryParent = "/var/lib/etcd";
 
-    /// <summary>The snapshot file inside the private folder.</summary>
     public const string FileName = "snapshot.db";
 
     /// <summary>
-    /// Saves a snapshot of the member at <paramref name="address"/> with the etcd container's own
-    /// etcdctl (crictl exec: a kubeadm host has no etcdctl of its own; the etcd image has it, and no
-    /// shell, so the command is exec'd directly), using the host's etcd PKI (kubeadm's
-    /// healthcheck-client, else the server pair), into a mktemp -d folder (0700; the file 0600), then
-    /// prints dir=, size=, sha256= and status= (snapshot status as JSON, etcdutl's where the image has
-    /// it, else etcdctl's). A member still run by HaKube's former systemd unit has no container: the
-    /// host's etcdctl (Debian's etcd-client, which that setup installed) does the same. Any failure
-    /// removes the folder before exiting. Folders older than two hours left by a run that never
-    /// cleaned up (host or daemon died mid-copy) are swept first.
+    /// Saves with the etcd container's etcdctl (crictl exec: a kubeadm host has none, and the image has
+    /// no shell), or the host's etcdctl for a member of HaKube's former systemd unit, into a 0700
+    /// mktemp folder, then prints dir=, size=, sha256= and status=. Any failure removes the folder;
+    /// folders over two hours old from a run that died mid-copy are swept first.
     /// </summary>
-    /// <param name="address">The member host's address; the endpoint is its client URL.</param>
-    /// <param name="timeout">etcdctl's command timeout: snapshot save is one long call.</param>
     public static string Save(string address, TimeSpan timeout)
     {
         var endpoint = ProbeScript.EtcdEndpoint(address);
@@ -69,13 +53,13 @@ public static partial class EtcdSnapshotScript
             """;
     }
 
-    /// <summary>Removes a folder <see cref="Save"/> made, and only such a folder.</summary>
+    /// <summary>Only a folder <see cref="Save"/> made.</summary>
     public static string Remove(string directory) =>
         IsTemporaryDirectory(directory)
             ? $"rm -rf -- {ShellQuote.Quote(directory)}"
             : throw new ArgumentException($"\"{directory}\" is not a folder the snapshot script makes", nameof(directory));
 
-    /// <summary>mktemp's output for the save script's template: nothing else may be removed or read.</summary>
+    /// <summary>Nothing else may be removed or read.</summary>
     public static bool IsTemporaryDirectory(string directory) => TemporaryDirectoryPattern().IsMatch(directory);
 
     [GeneratedRegex(@"^/var/lib/etcd/hakube-etcd-snapshot\.[A-Za-z0-9]{6,}$")]

@@ -7,18 +7,15 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace HaKube.Actions.Snapshots;
 
 /// <summary>
-/// Takes one etcd snapshot from one member host into the state store: etcdctl snapshot save into a
-/// private folder on the host, a streamed copy into a 0600 partial file here, size and sha256
-/// compared with the host's (etcdctl snapshot status already read the host's file), then the final
-/// name. The host's folder is removed however this ends. A snapshot is a read: it never changes
-/// the membership, so the quorum guard has nothing to weigh.
+/// One etcd snapshot from one member host into the state store, its size and sha256 compared with the
+/// host's before it gets its final name; the host's folder is removed however this ends. A read, so
+/// the quorum guard has nothing to weigh.
 /// </summary>
 public sealed class EtcdSnapshotter(TimeProvider? time = null, ILogger? logger = null)
 {
-    /// <summary>Budget for etcdctl snapshot save on the host.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(5);
 
-    /// <summary>The default download bound: etcd's own default quota is 2 GiB and its recommended maximum 8 GiB.</summary>
+    /// <summary>etcd's default quota is 2 GiB, its recommended maximum 8 GiB.</summary>
     public const long DefaultMaxBytes = 8L << 30;
 
     // Removing the folder must run even when the caller was cancelled, but not for ever.
@@ -28,10 +25,9 @@ public sealed class EtcdSnapshotter(TimeProvider? time = null, ILogger? logger =
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
 
-    /// <summary>A snapshot larger than this is not downloaded (checked against the size the host reports, and again while the bytes arrive).</summary>
+    /// <summary>Checked against the size the host reports, and again while the bytes arrive.</summary>
     public long MaxBytes { get; init; } = DefaultMaxBytes;
 
-    /// <summary>Snapshots the member at <paramref name="address"/> through <paramref name="connection"/> into <paramref name="store"/>.</summary>
     /// <exception cref="EtcdSnapshotException">Saving, copying or verifying failed; nothing was kept.</exception>
     public async Task<TakenSnapshot> TakeAsync(IHostConnection connection, string address, EtcdSnapshotStore store, TimeSpan? timeout, CancellationToken cancellationToken)
     {
@@ -75,7 +71,8 @@ public sealed class EtcdSnapshotter(TimeProvider? time = null, ILogger? logger =
         }
     }
 
-    private static async Task<StoredSnapshot> CopyAsync(IHostConnection connection, SavedSnapshot saved, EtcdSnapshotStore store, DateTimeOffset takenAt, long maxBytes, CancellationToken cancellationToken)
+    private static async Task<StoredSnapshot> CopyAsync(IHostConnection connection, SavedSnapshot saved, EtcdSnapshotStore store,
+        DateTimeOffset takenAt, long maxBytes, CancellationToken cancellationToken)
     {
         var host = connection.Host;
         var (partial, stream) = store.CreatePartial();

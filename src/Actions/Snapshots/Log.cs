@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace HaKube.Actions.Snapshots;
 
-/// <summary>Log lines of etcd snapshots: hosts, file names, sizes and durations, never content.</summary>
+/// <summary>Never content.</summary>
 internal static partial class Log
 {
     [LoggerMessage(1601, LogLevel.Information, "{Host}: saving an etcd snapshot")]

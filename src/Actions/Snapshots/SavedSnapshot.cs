@@ -4,15 +4,11 @@ using System.Text.Json;
 namespace HaKube.Actions.Snapshots;
 
 /// <summary>What the save script reported about the snapshot it left on the host.</summary>
-/// <param name="Directory">The private folder holding it.</param>
-/// <param name="Size">Bytes, by stat.</param>
-/// <param name="Sha256">Lower-case hex, by sha256sum.</param>
-/// <param name="Status">etcdctl snapshot status of the file on the host.</param>
 public sealed record SavedSnapshot(string Directory, long Size, string Sha256, EtcdSnapshotStatus Status)
 {
     public string File => Directory + "/" + EtcdSnapshotScript.FileName;
 
-    /// <summary>Reads the save script's output; null (and why) when any part is missing or malformed.</summary>
+    /// <summary>Null (and why) when any part is missing or malformed.</summary>
     public static SavedSnapshot? Parse(string output, out string? problem)
     {
         ArgumentNullException.ThrowIfNull(output);
@@ -47,10 +43,9 @@ public sealed record SavedSnapshot(string Directory, long Size, string Sha256, E
     }
 }
 
-/// <summary>etcdctl snapshot status: the snapshot's own integrity hash, its revision and key count.</summary>
 public sealed record EtcdSnapshotStatus(ulong Hash, long Revision, long TotalKeys, long TotalSize)
 {
-    /// <summary>The JSON etcdctl prints with -w json; null when it is not that.</summary>
+    /// <summary>From etcdctl -w json; null when it is not that.</summary>
     public static EtcdSnapshotStatus? Parse(string json)
     {
         try

@@ -3,11 +3,7 @@ using System.Text;
 
 namespace HaKube.Actions.Ssh;
 
-/// <summary>
-/// Keeps the first <c>limit</c> bytes of a command's output and counts the rest, so a runaway
-/// command cannot exhaust the daemon's memory. With <paramref name="forwardTo"/>, every byte is
-/// also written there as it arrives (a streamed download of any size keeps <c>limit</c> 0).
-/// </summary>
+/// <summary>Keeps the first <c>limit</c> bytes and counts the rest, so a runaway command cannot exhaust memory.</summary>
 internal sealed class BoundedCapture(int limit, Stream? forwardTo = null)
 {
     private readonly ArrayBufferWriter<byte> _kept = new();
@@ -15,14 +11,10 @@ internal sealed class BoundedCapture(int limit, Stream? forwardTo = null)
 
     public long Total { get; private set; }
 
-    /// <summary>Bytes were dropped; never for a forwarded stream, which received them all.</summary>
+    /// <summary>Never for a forwarded stream, which received everything.</summary>
     public bool Truncated => forwardTo is null && Total > _kept.WrittenCount;
 
-    /// <summary>
-    /// Reads what <paramref name="stream"/> holds now. SSH.NET's output pipes block on an empty
-    /// read until the command ends, so while it runs only buffered bytes are read
-    /// (<paramref name="untilEnd"/> false); after it ended, reading to the end cannot block.
-    /// </summary>
+    /// <summary>SSH.NET's pipes block on an empty read until the command ends, so until then only buffered bytes are read.</summary>
     public void Drain(Stream stream, bool untilEnd)
     {
         while (untilEnd || stream.Length > 0)

@@ -1,30 +1,27 @@
 namespace HaKube.Actions.Ssh;
 
-/// <summary>How to run one remote command.</summary>
 public sealed record CommandOptions
 {
     public static readonly CommandOptions Default = new();
 
-    /// <summary>A short name for logs and errors ("probe", "kubeadm init"); the script itself is never logged.</summary>
+    /// <summary>For logs and errors; the script itself is never logged.</summary>
     public string Name { get; init; } = "command";
 
     /// <summary>Null: <see cref="SshSettings.CommandTimeout"/>.</summary>
     public TimeSpan? Timeout { get; init; }
 
-    /// <summary>Bytes written to the command's stdin, then EOF. Never logged, whatever they hold.</summary>
+    /// <summary>Then EOF. Never logged.</summary>
     public ReadOnlyMemory<byte>? Stdin { get; init; }
 
-    /// <summary>Cap on captured stdout and on captured stderr; null: <see cref="SshSettings.MaxCaptureBytes"/>.</summary>
+    /// <summary>Per stream; null: <see cref="SshSettings.MaxCaptureBytes"/>.</summary>
     public int? MaxCaptureBytes { get; init; }
 }
 
-/// <summary>Ownership and permissions of an uploaded file.</summary>
-/// <param name="Mode">Octal permission bits, "0644".</param>
-/// <param name="Owner">"user", "user:group", or numeric ids.</param>
+/// <summary>Octal Mode ("0644") and Owner ("user", "user:group" or numeric ids).</summary>
 public sealed record RemoteFileOptions(string Mode = "0644", string Owner = "root:root")
 {
     public static readonly RemoteFileOptions Public = new();
 
-    /// <summary>Keys and other secrets: readable by root only.</summary>
+    /// <summary>Keys and other secrets.</summary>
     public static readonly RemoteFileOptions Private = new("0600");
 }

@@ -7,11 +7,7 @@ using Renci.SshNet.Messages.Transport;
 
 namespace HaKube.Actions.Ssh;
 
-/// <summary>
-/// Retries opening a session, and nothing else: a refused or reset socket, a handshake that
-/// timed out or broke off. By construction no command has run at that point. Host key and
-/// authentication refusals are final and never retried.
-/// </summary>
+/// <summary>Retries opening a session only, when no command can have run yet. Host key and authentication refusals are final.</summary>
 internal static class ConnectRetry
 {
     public static ResiliencePipeline Create(SshSettings settings, TimeProvider time, ILogger logger, string host, string endpoint) =>
@@ -31,7 +27,6 @@ internal static class ConnectRetry
             })
             .Build();
 
-    /// <summary>Faults that happen before a session exists.</summary>
     public static bool IsConnectFault(Exception e) => e switch
     {
         HostKeyMismatchException or SshAuthenticationFailedException or OperationCanceledException => false,
@@ -40,7 +35,6 @@ internal static class ConnectRetry
         _ => false,
     };
 
-    /// <summary>A one-line reason for logs and unreachable facts.</summary>
     public static string Describe(Exception e) => e switch
     {
         SocketException socket => socket.SocketErrorCode switch

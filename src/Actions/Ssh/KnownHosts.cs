@@ -4,13 +4,7 @@ using HaKube.Model.Validation;
 
 namespace HaKube.Actions.Ssh;
 
-/// <summary>
-/// An OpenSSH known_hosts file: host patterns (plain names and addresses, "[host]:port",
-/// comma lists, * and ? wildcards, !negation) or hashed names ("|1|salt|hash", HMAC-SHA1 of
-/// the name keyed by the salt), then the key. "@revoked" lines name keys never to trust;
-/// "@cert-authority" lines are not supported (HaKube does not accept host certificates) and
-/// are ignored, which can only refuse a host, never trust one.
-/// </summary>
+/// <summary>@cert-authority lines are ignored (no host certificates), which can only refuse a host, never trust one.</summary>
 public sealed class KnownHosts
 {
     private readonly IReadOnlyList<KnownHostsEntry> _entries;
@@ -60,17 +54,17 @@ public sealed class KnownHosts
         return new KnownHosts(entries);
     }
 
-    /// <summary>Reads a known_hosts file: a regular file of at most <see cref="HaKube.Model.Api.SshSpec.MaxKnownHostsBytes"/>, UTF-8.</summary>
+    /// <summary>A regular UTF-8 file of at most <see cref="HaKube.Model.Api.SshSpec.MaxKnownHostsBytes"/>.</summary>
     public static async Task<KnownHosts> LoadAsync(string path, CancellationToken cancellationToken)
     {
         var bytes = await Task.Run(() => HaKube.Actions.Files.RegularFile.Read(path, HaKube.Model.Api.SshSpec.MaxKnownHostsBytes, HaKube.Actions.Files.PathScope.Anywhere), cancellationToken);
         return Parse(new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes));
     }
 
-    /// <summary>The name ssh looks up: the host alone on port 22, else "[host]:port".</summary>
+    /// <summary>As ssh looks it up: the host alone on port 22, else "[host]:port".</summary>
     public static string LookupName(string host, int port) => port == 22 ? host : $"[{host}]:{port}";
 
-    /// <summary>Keys listed (and not revoked) for any of <paramref name="hosts"/> on <paramref name="port"/>.</summary>
+    /// <summary>Revoked keys left out.</summary>
     public IReadOnlyList<SshHostKey> KeysFor(IEnumerable<string> hosts, int port)
     {
         var names = hosts.Select(h => LookupName(h, port)).ToList();
@@ -81,7 +75,6 @@ public sealed class KnownHosts
             .ToList();
     }
 
-    /// <summary>Keys marked @revoked for any of <paramref name="hosts"/>.</summary>
     public IReadOnlyList<SshHostKey> RevokedFor(IEnumerable<string> hosts, int port)
     {
         var names = hosts.Select(h => LookupName(h, port)).ToList();
@@ -97,10 +90,9 @@ public enum KnownHostsMarker
     Unknown,
 }
 
-/// <summary>One known_hosts line.</summary>
 public sealed record KnownHostsEntry(KnownHostsMarker Marker, string HostPatterns, SshHostKey Key)
 {
-    /// <summary>Whether <paramref name="lookupName"/> (see <see cref="KnownHosts.LookupName"/>) matches this line.</summary>
+    /// <summary><paramref name="lookupName"/> as <see cref="KnownHosts.LookupName"/> makes it.</summary>
     public bool Matches(string lookupName)
     {
         if (HostPatterns.StartsWith("|1|", StringComparison.Ordinal))

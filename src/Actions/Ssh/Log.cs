@@ -2,10 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace HaKube.Actions.Ssh;
 
-/// <summary>
-/// Every log line of the SSH transport and the probe. Parameters are host names, endpoints,
-/// command names, fingerprints, counts and durations: never scripts, stdin or key material.
-/// </summary>
+/// <summary>Never scripts, stdin or key material.</summary>
 internal static partial class Log
 {
     [LoggerMessage(1001, LogLevel.Debug, "{Host}: connecting to {Endpoint}")]

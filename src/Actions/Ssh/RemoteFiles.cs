@@ -2,14 +2,10 @@ using System.Text.RegularExpressions;
 
 namespace HaKube.Actions.Ssh;
 
-/// <summary>The scripts behind upload and download, with their inputs validated before any quoting.</summary>
+/// <summary>Upload and download scripts; inputs are validated before any quoting.</summary>
 public static partial class RemoteFiles
 {
-    /// <summary>
-    /// Reads stdin into a temporary file beside <paramref name="path"/> (same folder, so the final
-    /// rename is atomic), sets owner then mode (chown may clear mode bits), and renames it over
-    /// the target. A failure anywhere removes the temporary file and leaves the target untouched.
-    /// </summary>
+    /// <summary>A temporary file renamed over the target, chown before chmod (chown may clear mode bits); a failure leaves the target untouched.</summary>
     public static string UploadScript(string path, RemoteFileOptions options)
     {
         ValidatePath(path);
@@ -39,7 +35,7 @@ public static partial class RemoteFiles
             """;
     }
 
-    /// <summary>Prints the file; exit 3 (and nothing) when it does not exist.</summary>
+    /// <summary>Exit <see cref="MissingExitStatus"/> (and nothing) when absent.</summary>
     public static string DownloadScript(string path)
     {
         ValidatePath(path);
@@ -47,10 +43,9 @@ public static partial class RemoteFiles
         return $"[ -e {quoted} ] || exit 3\nexec cat -- {quoted}";
     }
 
-    /// <summary>The exit status of <see cref="DownloadScript"/> for a missing file.</summary>
     public const int MissingExitStatus = 3;
 
-    /// <summary>Absolute, normalised, no control characters: paths HaKube manages never need more.</summary>
+    /// <summary>Absolute, normalised, no control characters: managed paths never need more.</summary>
     public static void ValidatePath(string path)
     {
         if (!path.StartsWith('/') || path.EndsWith('/') || path.Any(char.IsControl) ||

@@ -1,30 +1,22 @@
 namespace HaKube.Actions.Ssh;
 
 /// <summary>
-/// Turns a POSIX sh script into the one command line sent in an SSH exec request.
-/// The script always runs under /bin/sh (the login shell may be anything); for a user other
-/// than root it runs through <c>sudo -n</c>, which fails at once instead of prompting.
-/// The script travels as one single-quoted argument, so nothing in it is interpreted by the
-/// login shell or by sudo, and it leaves stdin free for data.
-/// With a deadline, coreutils' <c>timeout</c> (run as root, after sudo) holds the script to it on the
-/// host: a command HaKube gave up on (timed out, cancelled, or whose connection dropped, when no
-/// signal can reach the host) is sent TERM at the deadline, with its whole process group, and KILL
-/// <see cref="KillAfterSeconds"/> later, so it cannot go on changing the host unseen.
+/// The SSH exec command line for a sh script: always /bin/sh (the login shell may be anything),
+/// through <c>sudo -n</c> for non-root (fails instead of prompting), as one single-quoted argument
+/// so nothing interprets it and stdin stays free. With a deadline, <c>timeout</c> on the host ends a
+/// command HaKube gave up on (even if the connection dropped), so it cannot go on changing the host unseen.
 /// </summary>
 public static class RemoteShell
 {
-    /// <summary>Linux refuses a single exec argument above 128 KiB (MAX_ARG_STRLEN); stay well under.</summary>
+    /// <summary>Linux refuses a single exec argument above 128 KiB (MAX_ARG_STRLEN).</summary>
     public const int MaxScriptLength = 100 * 1024;
 
-    /// <summary>Grace between timeout's TERM and its KILL.</summary>
     public const int KillAfterSeconds = 5;
 
-    /// <summary>The exit status of <c>timeout</c> when the deadline ended the command.</summary>
+    /// <summary><c>timeout</c>'s status when the deadline ended the command.</summary>
     public const int DeadlineExitStatus = 124;
 
-    /// <param name="script">A POSIX sh script.</param>
-    /// <param name="useSudo">Run it through sudo -n (a user other than root).</param>
-    /// <param name="deadline">Ends the script on the host after this long (whole seconds, rounded up); null or infinite: no host-side limit.</param>
+    /// <summary>A <paramref name="deadline"/> in whole seconds, rounded up; null or infinite: no host-side limit.</summary>
     public static string CommandLine(string script, bool useSudo, TimeSpan? deadline = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(script);
@@ -45,6 +37,5 @@ public static class RemoteShell
         return useSudo ? "exec sudo -n " + shell : "exec " + shell;
     }
 
-    /// <summary>Root logs in as root; everyone else needs sudo.</summary>
     public static bool NeedsSudo(string user) => !string.Equals(user, "root", StringComparison.Ordinal);
 }

@@ -2,14 +2,10 @@ using System.Text;
 
 namespace HaKube.Actions.Ssh;
 
-/// <summary>
-/// Quoting for POSIX sh. Inside single quotes the shell interprets nothing, so the only
-/// character needing care is the single quote itself, which is closed, escaped and reopened.
-/// NUL cannot be passed through any shell and is rejected.
-/// </summary>
+/// <summary>Single quotes, so only the quote itself needs care; NUL cannot pass through a shell and is rejected.</summary>
 public static class ShellQuote
 {
-    /// <summary><paramref name="value"/> as one sh word that expands to exactly itself.</summary>
+    /// <summary>One sh word that expands to exactly <paramref name="value"/>.</summary>
     public static string Quote(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
@@ -33,7 +29,6 @@ public static class ShellQuote
         return builder.Append('\'').ToString();
     }
 
-    /// <summary>Quotes each argument and joins them with spaces.</summary>
     public static string Join(params IEnumerable<string> words) => string.Join(' ', words.Select(Quote));
 
     // Words made only of these characters mean the same quoted or not, in any position ('=' is

@@ -5,11 +5,7 @@ using Renci.SshNet.Common;
 
 namespace HaKube.Actions.Ssh;
 
-/// <summary>
-/// One pooled session to one host (through its bastion when it has one). Connects on first
-/// use, reconnects when the session dropped between calls, and runs any number of commands
-/// over the same session. Commands that may have started are never retried.
-/// </summary>
+/// <summary>One pooled session to one host, (re)connected on use. Commands that may have started are never retried.</summary>
 internal sealed class SshConnection : IHostConnection, IAsyncDisposable
 {
     // The host's clock for a deadline starts a little after ours (channel open, exec), never much before.
@@ -39,7 +35,7 @@ internal sealed class SshConnection : IHostConnection, IAsyncDisposable
 
     public SshTarget Target => _target;
 
-    /// <summary>Sessions opened so far (1 while the first one lives); tests use it to see reuse.</summary>
+    /// <summary>Tests use it to see reuse.</summary>
     public int Connects => Volatile.Read(ref _connects);
 
     public bool IsConnected => _client is { IsConnected: true } && (_bastion is null || _bastion.IsConnected);
@@ -237,12 +233,7 @@ internal sealed class SshConnection : IHostConnection, IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// Opens a session to <paramref name="endpoint"/> at <paramref name="address"/>:<paramref name="port"/>
-    /// (the tunnel's local end for a host behind a bastion). The host key is checked against the
-    /// endpoint's policy inside the key exchange; a refused key ends the handshake before
-    /// authentication, so no channel is ever opened on an untrusted host.
-    /// </summary>
+    /// <summary>A refused host key ends the key exchange, so no channel is ever opened on an untrusted host.</summary>
     private async Task<SshClient> OpenAsync(SshEndpoint endpoint, string address, int port, string who, CancellationToken cancellationToken)
     {
         var auth = new PrivateKeyAuthenticationMethod(endpoint.User, _target.Key.Source);
@@ -325,10 +316,8 @@ internal sealed class SshConnection : IHostConnection, IAsyncDisposable
 }
 
 /// <summary>
-/// Lets a caller see when remote commands run in its own async flow (apply times the wall time
-/// during which at least one ran). Set <see cref="Current"/> to a function called as each exec
-/// starts; the scope it returns is disposed when that exec ends, however it ends. Unset by default:
-/// nothing is observed and nothing changes. Async-local, so concurrent applies never mix.
+/// Lets apply time remote commands in its own async flow: <see cref="Current"/> is called as each exec starts, and
+/// the scope it returns is disposed when that exec ends, however it ends. Unset by default; async-local, so applies never mix.
 /// </summary>
 public static class RemoteCommandObserver
 {

@@ -5,11 +5,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace HaKube.Actions.Ssh;
 
 /// <summary>
-/// Long-lived sessions keyed by host, shared by every cycle and every cluster of the daemon,
-/// plus one bound on how many hosts are worked on at once. A session is opened on first use
-/// and kept (with keep-alives) until no target has used it for <see cref="SshSettings.IdleRetirement"/>
-/// (the host left the spec, or its target changed: a revoked host key gives a new target, and the
-/// session opened under the old trust is closed), or the pool is disposed.
+/// Long-lived sessions by host, shared by every cycle and cluster of the daemon, with one bound on
+/// hosts worked on at once. Idle sessions are retired, so none outlives the trust it was opened under
+/// (a revoked host key gives a new target).
 /// </summary>
 public sealed class SshConnectionPool : IAsyncDisposable
 {
@@ -32,16 +30,15 @@ public sealed class SshConnectionPool : IAsyncDisposable
 
     public SshSettings Settings => _settings;
 
-    /// <summary>Sessions currently open.</summary>
     public int OpenConnections => _connections.Values.Count(c => c.IsConnected);
 
-    /// <summary>Connections the pool holds, connected or not.</summary>
+    /// <summary>Connected or not.</summary>
     internal int Pooled => _connections.Count;
 
-    /// <summary>Sessions opened since the pool was created, reconnects included.</summary>
+    /// <summary>Reconnects included.</summary>
     public int TotalConnects => _connections.Values.Sum(c => c.Connects);
 
-    /// <summary>The pooled connection for <paramref name="target"/>; it connects on first use.</summary>
+    /// <summary>It connects on first use.</summary>
     public IHostConnection Get(SshTarget target)
     {
         // A connection holds nothing until it connects, so a losing duplicate from a race is just garbage.
@@ -49,10 +46,7 @@ public sealed class SshConnectionPool : IAsyncDisposable
         return _connections.GetOrAdd(target.PoolKey, static (_, state) => new SshConnection(state.target, state.pool._settings, state.pool._time, state.pool._logger), (target, pool: this));
     }
 
-    /// <summary>
-    /// Runs <paramref name="work"/> on <paramref name="target"/> once one of
-    /// <see cref="SshSettings.MaxParallelHosts"/> slots is free, connecting first.
-    /// </summary>
+    /// <summary>Waits for one of <see cref="SshSettings.MaxParallelHosts"/> slots.</summary>
     public async Task<T> WithHostAsync<T>(SshTarget target, Func<IHostConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
         await RetireIdleAsync();
@@ -69,7 +63,7 @@ public sealed class SshConnectionPool : IAsyncDisposable
         }
     }
 
-    /// <summary>Closes sessions of hosts not in <paramref name="keep"/> (hosts removed from every spec).</summary>
+    /// <summary>Closes sessions of hosts removed from every spec.</summary>
     public async Task RetainAsync(IEnumerable<SshTarget> keep)
     {
         var wanted = keep.Select(t => t.PoolKey).ToHashSet(StringComparer.Ordinal);
@@ -83,10 +77,7 @@ public sealed class SshConnectionPool : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// Closes sessions no target used for <see cref="SshSettings.IdleRetirement"/>; runs at most once
-    /// a minute, from the work that uses the pool, so an idle daemon needs no timer for it.
-    /// </summary>
+    /// <summary>At most once a minute, called from the work that uses the pool, so an idle daemon needs no timer.</summary>
     public async Task RetireIdleAsync()
     {
         var now = _time.GetTimestamp();

@@ -1,22 +1,16 @@
 namespace HaKube.Actions.Ssh;
 
-/// <summary>
-/// Base of every failure the SSH transport reports. Messages name the host and what failed,
-/// never key material, command stdin or full scripts.
-/// </summary>
+/// <summary>Messages name the host and what failed, never key material, stdin or full scripts.</summary>
 public abstract class SshTransportException : Exception
 {
     protected SshTransportException(string host, string message, Exception? inner = null)
         : base(message, inner) => Host = host;
 
-    /// <summary>The host's name in the spec (or the bastion's address).</summary>
+    /// <summary>Or the bastion's address.</summary>
     public string Host { get; }
 }
 
-/// <summary>
-/// The host (or its bastion) presented a host key that is not pinned or known. The
-/// connection was dropped during key exchange, so nothing ran on the host.
-/// </summary>
+/// <summary>A key neither pinned nor known; dropped during key exchange, so nothing ran.</summary>
 public sealed class HostKeyMismatchException : SshTransportException
 {
     public HostKeyMismatchException(string host, string endpoint, HostKeyVerdict verdict, IReadOnlyList<string> expectedFingerprints, string presentedFingerprint, string source)
@@ -28,7 +22,6 @@ public sealed class HostKeyMismatchException : SshTransportException
         PresentedFingerprint = presentedFingerprint;
     }
 
-    /// <summary>"address:port" that presented the key.</summary>
     public string Endpoint { get; }
 
     public HostKeyVerdict Verdict { get; }
@@ -45,18 +38,16 @@ public sealed class HostKeyMismatchException : SshTransportException
     };
 }
 
-/// <summary>No SSH session could be opened (after retries), or the session dropped.</summary>
 public sealed class HostUnreachableException(string host, string message, Exception? inner = null)
     : SshTransportException(host, message, inner);
 
-/// <summary>The server refused HaKube's key for the user.</summary>
 public sealed class SshAuthenticationFailedException(string host, string user, Exception? inner = null)
     : SshTransportException(host, $"host {host}: the server refused the private key for user \"{user}\"", inner)
 {
     public string User { get; } = user;
 }
 
-/// <summary>A remote command did not finish within its timeout; it was sent a signal.</summary>
+/// <summary>A remote command outlived its timeout; it was sent a signal.</summary>
 public sealed class RemoteCommandTimeoutException(string host, string commandName, TimeSpan timeout)
     : SshTransportException(host, $"host {host}: {commandName} did not finish within {timeout.TotalSeconds:0.###} s and was stopped")
 {
@@ -65,7 +56,6 @@ public sealed class RemoteCommandTimeoutException(string host, string commandNam
     public TimeSpan Timeout { get; } = timeout;
 }
 
-/// <summary>A remote command ran and failed (non-zero or missing exit status).</summary>
 public sealed class RemoteCommandFailedException(string host, string commandName, CommandResult result)
     : SshTransportException(host, $"host {host}: {commandName} failed ({result.Outcome}){Excerpt(result.StdErr)}")
 {

@@ -3,11 +3,7 @@ using Renci.SshNet;
 
 namespace HaKube.Actions.Ssh;
 
-/// <summary>
-/// HaKube's client key, loaded once: from a file (directory mode) or from bytes (custom-resource
-/// mode, out of a Secret). The material is held only inside SSH.NET's key object; this type's
-/// text form is a description ("file keys/id_ed25519"), so logging it by mistake leaks nothing.
-/// </summary>
+/// <summary>The material lives only in SSH.NET's key object; the text form is a description, so logging it leaks nothing.</summary>
 public sealed class SshPrivateKey : IDisposable
 {
     private readonly PrivateKeyFile _key;
@@ -19,7 +15,7 @@ public sealed class SshPrivateKey : IDisposable
         Id = id;
     }
 
-    /// <summary>Where the key came from; safe to log.</summary>
+    /// <summary>Safe to log.</summary>
     public string Description { get; }
 
     /// <summary>SHA-256 of the public key: tells keys apart (the pool keys on it) and reveals nothing.</summary>
@@ -27,7 +23,7 @@ public sealed class SshPrivateKey : IDisposable
 
     internal IPrivateKeySource Source => _key;
 
-    /// <summary>Loads a key file, read only if it is a regular file of at most <see cref="HaKube.Model.Api.SshSpec.MaxPrivateKeyBytes"/>.</summary>
+    /// <summary>Only a regular file of at most <see cref="HaKube.Model.Api.SshSpec.MaxPrivateKeyBytes"/>.</summary>
     public static SshPrivateKey FromFile(string path, string? passphrase = null)
     {
         var material = HaKube.Actions.Files.RegularFile.Read(path, HaKube.Model.Api.SshSpec.MaxPrivateKeyBytes, HaKube.Actions.Files.PathScope.Anywhere);
@@ -41,7 +37,7 @@ public sealed class SshPrivateKey : IDisposable
         }
     }
 
-    /// <summary>Loads OpenSSH, PKCS#1/#8 or PuTTY key material. The caller may wipe <paramref name="material"/> afterwards.</summary>
+    /// <summary>OpenSSH, PKCS#1/#8 or PuTTY; the caller may wipe <paramref name="material"/> afterwards.</summary>
     public static SshPrivateKey FromMemory(ReadOnlySpan<byte> material, string description, string? passphrase = null)
     {
         PrivateKeyFile key;

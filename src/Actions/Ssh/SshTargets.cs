@@ -3,12 +3,9 @@ using HaKube.Model.Validation;
 
 namespace HaKube.Actions.Ssh;
 
-/// <summary>Builds transport targets from a validated spec: user, port, bastion and expected host keys per host.</summary>
 public static class SshTargets
 {
-    /// <param name="spec">A validated cluster spec.</param>
-    /// <param name="key">The client key (from privateKeyFile or the Secret).</param>
-    /// <param name="knownHosts">The parsed knownHostsFile, or <see cref="KnownHosts.Empty"/>; hosts without a pin or entry are refused.</param>
+    /// <summary>Hosts with neither a pin nor a <paramref name="knownHosts"/> entry are refused.</summary>
     public static IReadOnlyList<SshTarget> FromSpec(HaClusterSpec spec, SshPrivateKey key, KnownHosts knownHosts)
     {
         var ssh = spec.Ssh;

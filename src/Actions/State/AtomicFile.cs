@@ -2,17 +2,13 @@ using System.Text;
 
 namespace HaKube.Actions.State;
 
-/// <summary>
-/// Writes state-store files so a reader never sees half a file and nobody but the owner can
-/// read them: the content goes to a 0600 temporary file in the same folder, is flushed to disk,
-/// and is then renamed over (or linked to) the final name.
-/// </summary>
+/// <summary>A flushed 0600 temporary file renamed into place: no reader sees half a file, only the owner can read it.</summary>
 public static class AtomicFile
 {
     public const UnixFileMode PrivateFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     public const UnixFileMode PrivateDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
-    /// <summary>Creates <paramref name="directory"/> (and missing parents) with mode 0700, and tightens it if it exists.</summary>
+    /// <summary>Mode 0700, tightened if it exists.</summary>
     public static void EnsurePrivateDirectory(string directory)
     {
         // Windows has no mode bits; HaKube's state lives on Linux, where these calls always run.
@@ -26,7 +22,6 @@ public static class AtomicFile
         File.SetUnixFileMode(directory, PrivateDirectory);
     }
 
-    /// <summary>Replaces <paramref name="path"/> with <paramref name="content"/>.</summary>
     public static async Task WriteAsync(string path, string content, CancellationToken cancellationToken)
     {
         var temporary = await WriteTemporaryAsync(path, content, cancellationToken);
@@ -41,10 +36,7 @@ public static class AtomicFile
         }
     }
 
-    /// <summary>
-    /// Writes <paramref name="path"/> only if it does not exist yet; false when another writer got
-    /// there first (the caller then reads theirs, so a value meant to be generated once stays one).
-    /// </summary>
+    /// <summary>False when another writer got there first; the caller reads theirs, so a generate-once value stays one.</summary>
     public static async Task<bool> CreateOnceAsync(string path, string content, CancellationToken cancellationToken)
     {
         var temporary = await WriteTemporaryAsync(path, content, cancellationToken);

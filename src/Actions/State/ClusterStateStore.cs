@@ -8,22 +8,16 @@ using HaKube.Model.Inventory;
 namespace HaKube.Actions.State;
 
 /// <summary>
-/// A cluster's state store: the cluster's authorities (generated once, then reused for ever: they
-/// are the cluster's identity), the external-etcd certificates (issued once per member), and the
-/// admin kubeconfig. Where they live is the backend's business: a 0700 folder of 0600 files in
-/// file mode (<see cref="FileStateBackend"/>), Secrets in custom-resource mode. Writes are atomic;
-/// generate-once values survive two processes racing (the loser reads the winner's). Nothing here
-/// is ever logged.
+/// A cluster's state store: its authorities (generated once and kept for ever: they are the cluster's
+/// identity), external-etcd certificates and admin kubeconfig. Generate-once values survive two
+/// processes racing (the loser reads the winner's). Nothing here is ever logged.
 /// </summary>
 /// <remarks>
-/// New kinds of state go through the private helpers <see cref="ReadAsync{T}"/>,
-/// <see cref="WriteAsync{T}"/> and <see cref="CreateOnceAsync{T}"/> with an item name relative to the
-/// store (such as <c>snapshots/latest.json</c>), never through File or AtomicFile directly, so they
-/// land in Secrets in custom-resource mode too.
+/// New kinds of state go through <see cref="ReadAsync{T}"/>, <see cref="WriteAsync{T}"/> and
+/// <see cref="CreateOnceAsync{T}"/>, never File directly, so they land in Secrets in custom-resource mode too.
 /// </remarks>
 public sealed class ClusterStateStore
 {
-    /// <summary>Where file mode keeps its state unless told otherwise.</summary>
     public const string DefaultRoot = "/var/lib/hakube";
 
     private const string AuthoritiesFile = "authorities.json";
@@ -41,15 +35,13 @@ public sealed class ClusterStateStore
     private readonly IStateBackend _backend;
     private readonly SemaphoreSlim _gate;
 
-    /// <summary>A file-mode store.</summary>
-    /// <param name="root">The store's root (default <see cref="DefaultRoot"/>); the cluster's folder is root/clusters/NAME (<see cref="StateLayout"/>, which migrates an old root/NAME first).</param>
-    /// <param name="cluster">The cluster's name (metadata.name, a DNS-1123 name, so safe as a folder name).</param>
+    /// <summary>A file-mode store in root/clusters/NAME (<see cref="StateLayout"/> migrates an old root first).</summary>
     public ClusterStateStore(string root, string cluster)
         : this(new FileStateBackend(StateLayout.ClusterFolder(CheckRoot(root), CheckCluster(cluster))))
     {
     }
 
-    /// <summary>A store over any backend (custom-resource mode passes its Secret backend).</summary>
+    /// <summary>Custom-resource mode passes its Secret backend.</summary>
     public ClusterStateStore(IStateBackend backend)
     {
         ArgumentNullException.ThrowIfNull(backend);
@@ -58,25 +50,20 @@ public sealed class ClusterStateStore
         _gate = Gates.GetOrAdd(backend.GetType().Name + ":" + backend.Location, _ => new SemaphoreSlim(1, 1));
     }
 
-    /// <summary>
-    /// The cluster's folder with the file backend; with another backend its <see cref="IStateBackend.Location"/>,
-    /// which names items are relative to but which is not a folder.
-    /// </summary>
+    /// <summary>The folder with the file backend; otherwise <see cref="IStateBackend.Location"/>, which is not a folder.</summary>
     public string Directory { get; }
 
-    /// <summary>This store seen through a <see cref="ReadOnlyStateBackend"/>: what it generates or reissues is kept in memory only.</summary>
+    /// <summary>What it generates or reissues is kept in memory only.</summary>
     public ClusterStateStore ReadOnly() => new(new ReadOnlyStateBackend(_backend));
 
-    /// <summary>The cluster's folder with the file backend; null when the state lives elsewhere (Secrets).</summary>
+    /// <summary>Null when the state lives in Secrets.</summary>
     public string? FileDirectory => _backend is FileStateBackend files ? files.Directory : null;
 
-    /// <summary>Where the state lives, for messages: a folder, or a namespace's Secrets.</summary>
+    /// <summary>For messages: a folder, or a namespace's Secrets.</summary>
     public string Location => _backend.Location;
 
-    /// <summary>The admin kubeconfig's file with the file backend.</summary>
     public string AdminKubeconfigPath => Path.Combine(Directory, AdminKubeconfigFile);
 
-    /// <summary>The cluster's authorities, created by <paramref name="create"/> the first time and read back ever after.</summary>
     public async Task<ClusterAuthorities> GetOrCreateAuthoritiesAsync(Func<ClusterAuthorities> create, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(create);
@@ -102,20 +89,18 @@ public sealed class ClusterStateStore
         }
     }
 
-    /// <summary>The authorities if they were created; null before the first plan or apply.</summary>
+    /// <summary>Null before the first plan or apply.</summary>
     public async Task<ClusterAuthorities?> LoadAuthoritiesAsync(CancellationToken cancellationToken) =>
         (await ReadAsync<StoredAuthorities>(AuthoritiesFile, cancellationToken))?.ToAuthorities();
 
     /// <summary>
-    /// The external-etcd certificates of <paramref name="spec"/>: every member's set and the API
-    /// server's client pair, each issued the first time it is needed and reused afterwards. A
-    /// member whose address changed gets a new set (its certificates name the address). With
-    /// <paramref name="renewBefore"/>, a stored pair or member set with a certificate whose notAfter
-    /// is not later than it is reissued and replaces the stored one (renewal), unless the etcd CA
-    /// itself ends by then: a new certificate cannot outlive its CA, so reissuing would repeat on
-    /// every call.
+    /// Issued when first needed, then reused; a member whose address changed gets a new set (its
+    /// certificates name the address). Certificates ending by <paramref name="renewBefore"/> are
+    /// reissued, unless the etcd CA ends by then too: a certificate cannot outlive its CA, so
+    /// reissuing would repeat on every call.
     /// </summary>
-    public async Task<ExternalEtcdCertificates> GetOrIssueExternalEtcdAsync(HaClusterSpec spec, ClusterPkiIssuer issuer, ClusterAuthorities authorities, CancellationToken cancellationToken, DateTimeOffset? renewBefore = null)
+    public async Task<ExternalEtcdCertificates> GetOrIssueExternalEtcdAsync(HaClusterSpec spec, ClusterPkiIssuer issuer, ClusterAuthorities authorities,
+        CancellationToken cancellationToken, DateTimeOffset? renewBefore = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(issuer);
@@ -166,22 +151,19 @@ public sealed class ClusterStateStore
     private static bool ExpiresBy(EtcdMemberCertificates member, Func<CertificateKeyPair, bool> due) =>
         due(member.Server) || due(member.Peer) || due(member.HealthcheckClient);
 
-    /// <summary>Keeps the admin kubeconfig (secret: it holds a client key).</summary>
+    /// <summary>Secret: it holds a client key.</summary>
     public Task SaveAdminKubeconfigAsync(string kubeconfig, CancellationToken cancellationToken) =>
         _backend.WriteAsync(AdminKubeconfigFile, kubeconfig, cancellationToken);
 
-    /// <summary>The admin kubeconfig, or null before the first control plane was initialized.</summary>
+    /// <summary>Null before the first control plane was initialized.</summary>
     public Task<string?> LoadAdminKubeconfigAsync(CancellationToken cancellationToken) =>
         _backend.ReadAsync(AdminKubeconfigFile, cancellationToken);
 
-    /// <summary>The managed hosts HaKube remembers (see <see cref="ClusterInventory"/>); empty before the first reconcile.</summary>
+    /// <summary>Empty before the first reconcile.</summary>
     public async Task<IReadOnlyList<ManagedHost>> LoadInventoryAsync(CancellationToken cancellationToken) =>
         await ReadAsync<List<ManagedHost>>(InventoryFile, cancellationToken, InventoryJson) ?? [];
 
-    /// <summary>
-    /// Changes the inventory under the store's gate, so a step forgetting a removed host and a
-    /// reconcile recording the reached ones never lose each other's write. Unchanged, nothing is written.
-    /// </summary>
+    /// <summary>Under the store's gate, so a step forgetting a host and a reconcile recording the reached ones never lose each other's write.</summary>
     public async Task UpdateInventoryAsync(Func<IReadOnlyList<ManagedHost>, IReadOnlyList<ManagedHost>> change, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(change);
@@ -201,7 +183,7 @@ public sealed class ClusterStateStore
         }
     }
 
-    /// <summary>An item read back as JSON; null when it does not exist. The name is relative to the store (a path under <see cref="Directory"/> is accepted too).</summary>
+    /// <summary>Null when absent; a path under <see cref="Directory"/> is accepted too.</summary>
     private async Task<T?> ReadAsync<T>(string name, CancellationToken cancellationToken, JsonSerializerOptions? options = null)
         where T : class
     {
@@ -215,11 +197,10 @@ public sealed class ClusterStateStore
         return JsonSerializer.Deserialize<T>(text, options ?? Json) ?? throw new InvalidDataException($"{item} in {Location} is empty");
     }
 
-    /// <summary>Creates or replaces an item, as JSON.</summary>
     private Task WriteAsync<T>(string name, T value, CancellationToken cancellationToken) =>
         _backend.WriteAsync(ItemName(name), JsonSerializer.Serialize(value, Json), cancellationToken);
 
-    /// <summary>Creates an item, as JSON, unless it exists; false when another writer won (read theirs).</summary>
+    /// <summary>False when another writer won; read theirs.</summary>
     private Task<bool> CreateOnceAsync<T>(string name, T value, CancellationToken cancellationToken) =>
         _backend.CreateOnceAsync(ItemName(name), JsonSerializer.Serialize(value, Json), cancellationToken);
 

@@ -5,13 +5,9 @@ using System.Text.RegularExpressions;
 namespace HaKube.Actions.State;
 
 /// <summary>
-/// The etcd snapshots of one cluster, as files: STATE/clusters/CLUSTER/snapshots/CLUSTER-UTCSTAMP.db in file
-/// mode, 0600 in a 0700 folder (a snapshot holds every Secret of the cluster), each with a
-/// <c>.sha256</c> file in sha256sum's format beside it. The time a snapshot was taken is in its
-/// name, so listing, scheduling and retention need nothing but the folder. The stamp is to the
-/// second; a second snapshot within the same second (an on-demand run beside a scheduled one, or
-/// two runs in a row) gets CLUSTER-UTCSTAMP-1.db, then -2, ...: names never collide, and the
-/// sequence orders them.
+/// A cluster's etcd snapshots, CLUSTER-UTCSTAMP[-N].db, 0600 in a 0700 folder (a snapshot holds every
+/// Secret), each with a sha256sum-style .sha256. The time is in the name, so listing, scheduling and
+/// retention need only the folder; -N orders snapshots taken within one second.
 /// </summary>
 public sealed partial class EtcdSnapshotStore
 {
@@ -25,8 +21,6 @@ public sealed partial class EtcdSnapshotStore
 
     private readonly string _cluster;
 
-    /// <param name="directory">The snapshots folder.</param>
-    /// <param name="cluster">The cluster's name, the prefix of every file name.</param>
     public EtcdSnapshotStore(string directory, string cluster)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
@@ -35,12 +29,7 @@ public sealed partial class EtcdSnapshotStore
         Directory = Path.GetFullPath(directory);
     }
 
-    /// <summary>
-    /// The snapshots of the cluster whose state is <paramref name="store"/>: its folder's snapshots/
-    /// in file mode. When the state lives in Secrets (custom-resource mode), snapshots are still
-    /// files, under STATE_ROOT/namespaces/NAMESPACE/CLUSTER/snapshots: a Secret holds at most 1 MiB, and a
-    /// snapshot is a backup that must not live only inside what it backs up.
-    /// </summary>
+    /// <summary>Files even with state in Secrets: a Secret holds 1 MiB, and a backup must not live inside what it backs up.</summary>
     public static EtcdSnapshotStore For(ClusterStateStore store, string stateRoot, string? clusterNamespace, string cluster)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -50,10 +39,8 @@ public sealed partial class EtcdSnapshotStore
         return new EtcdSnapshotStore(directory, cluster);
     }
 
-    /// <summary>The snapshots folder.</summary>
     public string Directory { get; }
 
-    /// <summary>The file the <paramref name="sequence"/>th snapshot (from 0) taken within the second of <paramref name="takenAt"/> is kept in.</summary>
     public string PathFor(DateTimeOffset takenAt, int sequence = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(sequence);
@@ -61,7 +48,7 @@ public sealed partial class EtcdSnapshotStore
         return Path.Combine(Directory, $"{_cluster}-{takenAt.UtcDateTime.ToString(StampFormat, CultureInfo.InvariantCulture)}{suffix}{Extension}");
     }
 
-    /// <summary>Every snapshot of the cluster, oldest first (by time, then sequence); files that do not follow the naming are ignored.</summary>
+    /// <summary>Oldest first; files not following the naming are ignored.</summary>
     public IReadOnlyList<StoredSnapshot> List()
     {
         if (!System.IO.Directory.Exists(Directory))
@@ -80,7 +67,8 @@ public sealed partial class EtcdSnapshotStore
             }
 
             var sequence = match.Groups["sequence"].Success ? int.Parse(match.Groups["sequence"].Value, CultureInfo.InvariantCulture) : 0;
-            if (DateTimeOffset.TryParseExact(match.Groups["stamp"].Value, StampFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var takenAt))
+            if (DateTimeOffset.TryParseExact(match.Groups["stamp"].Value, StampFormat, CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var takenAt))
             {
                 snapshots.Add(new StoredSnapshot(path, takenAt, new FileInfo(path).Length, sequence));
             }
@@ -89,13 +77,9 @@ public sealed partial class EtcdSnapshotStore
         return snapshots.OrderBy(s => s.TakenAt).ThenBy(s => s.Sequence).ToList();
     }
 
-    /// <summary>The newest snapshot, or null when there is none.</summary>
     public StoredSnapshot? Newest() => List() is [.., var newest] ? newest : null;
 
-    /// <summary>
-    /// Creates a 0600 file in the snapshots folder for a download in progress; <see cref="CommitAsync"/>
-    /// renames it to its final name once verified, and <see cref="Discard"/> removes it otherwise.
-    /// </summary>
+    /// <summary>A 0600 file for a download, then <see cref="CommitAsync"/> or <see cref="Discard"/>.</summary>
     public (string Path, FileStream Stream) CreatePartial()
     {
         AtomicFile.EnsurePrivateDirectory(Directory);
@@ -109,10 +93,7 @@ public sealed partial class EtcdSnapshotStore
         return (path, new FileStream(path, options));
     }
 
-    /// <summary>
-    /// Gives the verified partial file its final name, the first free one of its second (and writes
-    /// its .sha256 beside it); the partial file is gone either way.
-    /// </summary>
+    /// <summary>The first free name of its second, with its .sha256; the partial file is gone either way.</summary>
     public async Task<StoredSnapshot> CommitAsync(string partialPath, DateTimeOffset takenAt, string sha256, CancellationToken cancellationToken)
     {
         try
@@ -143,10 +124,9 @@ public sealed partial class EtcdSnapshotStore
         }
     }
 
-    /// <summary>Removes a partial file; nothing happens when it is already gone.</summary>
     public static void Discard(string partialPath) => File.Delete(partialPath);
 
-    /// <summary>Deletes the oldest snapshots beyond the newest <paramref name="keep"/>; returns what it deleted.</summary>
+    /// <summary>Returns what it deleted.</summary>
     public IReadOnlyList<StoredSnapshot> Prune(int keep)
     {
         var doomed = SnapshotRetention.Expired(List(), keep);
@@ -159,7 +139,6 @@ public sealed partial class EtcdSnapshotStore
         return doomed;
     }
 
-    /// <summary>The SHA-256 of a file as lower-case hex, read in a stream.</summary>
     public static async Task<string> Sha256Async(string path, CancellationToken cancellationToken)
     {
         await using var stream = File.OpenRead(path);

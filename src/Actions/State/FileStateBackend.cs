@@ -1,16 +1,14 @@
 namespace HaKube.Actions.State;
 
-/// <summary>File mode's backend: one 0700 folder per cluster, one 0600 file per item, written atomically.</summary>
+/// <summary>One 0700 folder per cluster, one 0600 file per item, written atomically.</summary>
 public sealed class FileStateBackend : IStateBackend
 {
-    /// <param name="directory">The cluster's folder (created on the first write).</param>
     public FileStateBackend(string directory)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         Directory = Path.GetFullPath(directory);
     }
 
-    /// <summary>The cluster's folder.</summary>
     public string Directory { get; }
 
     public string Location => Directory;
@@ -27,7 +25,7 @@ public sealed class FileStateBackend : IStateBackend
     public Task<bool> CreateOnceAsync(string name, string content, CancellationToken cancellationToken) =>
         AtomicFile.CreateOnceAsync(PathOf(name), content, cancellationToken);
 
-    /// <summary>The item's file; names may not climb out of the folder.</summary>
+    /// <summary>Names may not climb out of the folder.</summary>
     public string PathOf(string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);

@@ -2,13 +2,7 @@ using System.Collections.Concurrent;
 
 namespace HaKube.Actions.State;
 
-/// <summary>
-/// A state backend that never writes: reads go to the real backend, writes stay in memory for the
-/// life of this object. `hakube plan` plans through it, so that planning against an empty store
-/// (authorities not generated yet) or with a certificate due for reissue shows the same steps as
-/// apply would, while the store stays exactly as it was. Items generated here are thrown away:
-/// apply generates its own.
-/// </summary>
+/// <summary>Writes stay in memory, so `hakube plan` shows the steps apply would while the store stays as it was.</summary>
 public sealed class ReadOnlyStateBackend(IStateBackend inner) : IStateBackend
 {
     private readonly IStateBackend _inner = inner ?? throw new ArgumentNullException(nameof(inner));

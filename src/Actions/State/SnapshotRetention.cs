@@ -1,9 +1,9 @@
 namespace HaKube.Actions.State;
 
-/// <summary>Which snapshots retention removes: pure, so it is tested without files.</summary>
+/// <summary>Pure, so it is tested without files.</summary>
 public static class SnapshotRetention
 {
-    /// <summary>The snapshots beyond the newest <paramref name="keep"/>, oldest first (by time, then by sequence within a second).</summary>
+    /// <summary>Beyond the newest <paramref name="keep"/>, oldest first.</summary>
     public static IReadOnlyList<StoredSnapshot> Expired(IReadOnlyList<StoredSnapshot> snapshots, int keep)
     {
         ArgumentNullException.ThrowIfNull(snapshots);

@@ -2,16 +2,10 @@ using System.Collections.Concurrent;
 
 namespace HaKube.Actions.State;
 
-/// <summary>
-/// Where file mode keeps what under the state root: each cluster's state in STATE/clusters/NAME/,
-/// custom-resource mode's snapshots in STATE/namespaces/NAMESPACE/NAME/, statuses in STATE/status/,
-/// the leader lock in STATE/.leader-lock. No cluster or namespace name can land on a status file or
-/// on another kind of folder any more (a cluster called "status" used to share the status folder).
-/// </summary>
+/// <summary>One folder per kind under the state root, so no cluster name can land on a status file.</summary>
 /// <remarks>
-/// A root written by the old layout (STATE/NAME/, STATE/NAMESPACE/NAME/snapshots) is migrated on first
-/// use, one rename(2) per folder or item: each step is atomic, a rerun after a crash finishes what
-/// is left, and a second process migrating at the same time loses each race harmlessly.
+/// The old layout is migrated on first use, one atomic rename(2) per item: a rerun after a crash
+/// finishes, and a concurrent migration loses each race harmlessly.
 /// </remarks>
 public static class StateLayout
 {
@@ -27,7 +21,7 @@ public static class StateLayout
 
     private static readonly ConcurrentDictionary<string, bool> Migrated = new(StringComparer.Ordinal);
 
-    /// <summary>The folder of cluster <paramref name="cluster"/>'s state, the root migrated first.</summary>
+    /// <summary>The root is migrated first.</summary>
     public static string ClusterFolder(string root, string cluster)
     {
         var full = Path.GetFullPath(root);
@@ -35,7 +29,7 @@ public static class StateLayout
         return Path.Combine(full, ClustersFolder, cluster);
     }
 
-    /// <summary>The folder of custom-resource mode's files (snapshots) for one HaCluster, the root migrated first.</summary>
+    /// <summary>Custom-resource mode's snapshots; the root is migrated first.</summary>
     public static string NamespacedFolder(string root, string clusterNamespace, string cluster)
     {
         var full = Path.GetFullPath(root);
@@ -43,7 +37,7 @@ public static class StateLayout
         return Path.Combine(full, NamespacesFolder, clusterNamespace, cluster);
     }
 
-    /// <summary>Moves what the old layout left under <paramref name="root"/> into place; does nothing on a migrated or empty root.</summary>
+    /// <summary>Does nothing on a migrated or empty root.</summary>
     public static void Migrate(string root)
     {
         var full = Path.GetFullPath(root);

@@ -2,7 +2,7 @@ using HaKube.Actions.Pki;
 
 namespace HaKube.Actions.State;
 
-/// <summary>A certificate and key as the state store serialises them (PEM text; notAfter is read back from the certificate).</summary>
+/// <summary>PEM text; notAfter is read back from the certificate.</summary>
 internal sealed record StoredPair(string Certificate, string Key)
 {
     public static StoredPair From(CertificateKeyPair pair) => new(pair.CertificatePem, pair.KeyPem);
@@ -17,7 +17,6 @@ internal sealed record StoredPair(string Certificate, string Key)
     public override string ToString() => $"{nameof(StoredPair)} {{ Key = <redacted> }}";
 }
 
-/// <summary>The authorities file: three CA pairs and the service-account key pair.</summary>
 internal sealed record StoredAuthorities(StoredPair ClusterCa, StoredPair FrontProxyCa, StoredPair EtcdCa, string ServiceAccountKey, string ServiceAccountPublicKey)
 {
     public static StoredAuthorities From(ClusterAuthorities authorities) => new(
@@ -36,7 +35,6 @@ internal sealed record StoredAuthorities(StoredPair ClusterCa, StoredPair FrontP
     public override string ToString() => $"{nameof(StoredAuthorities)} {{ <redacted> }}";
 }
 
-/// <summary>One external etcd member's certificates.</summary>
 internal sealed record StoredEtcdMember(StoredPair Server, StoredPair Peer, StoredPair HealthcheckClient)
 {
     public static StoredEtcdMember From(EtcdMemberCertificates member) =>

@@ -8,12 +8,9 @@ using HaKube.Model.Planning;
 namespace HaKube.Actions.Steps;
 
 /// <summary>
-/// External etcd: one member added to the running cluster the way kubeadm adds a stacked one
-/// (etcdutil AddMemberAsLearner, then MemberPromote): added as a learner through a healthy member's
-/// gateway, its static pod rendered with the resulting initial cluster and state "existing", started
-/// by the kubelet, and promoted to a voter once it has caught up (etcd refuses to promote a learner
-/// that is not in sync: retried, bounded). A member already added by an earlier, interrupted run is
-/// not added twice; data left on the new host by an earlier membership is moved aside, never deleted.
+/// External etcd: adds one member as kubeadm adds a stacked one, as a learner promoted once it has
+/// caught up (etcd refuses earlier: retried, bounded). A member added by an interrupted run is not
+/// added twice; old data on the host is moved aside, never deleted.
 /// </summary>
 public sealed class AddEtcdMemberStep : IStep
 {

@@ -6,13 +6,7 @@ using HaKube.Model.Planning;
 
 namespace HaKube.Actions.Steps;
 
-/// <summary>
-/// External etcd: the first member, started as a new one-member cluster: its files, its image, then
-/// <c>kubeadm init phase etcd local</c> with initial-cluster-state new and itself alone, and the
-/// kubelet that runs the static pod. Only a host without etcd data gets the new-cluster configuration,
-/// so running the step again (or on a member that already holds the cluster) only makes sure it runs.
-/// Ends when the member is healthy and lists itself.
-/// </summary>
+/// <summary>External etcd: the first member. Only a host without data gets the new-cluster configuration, so re-runs are safe.</summary>
 public sealed class BootstrapEtcdStep : IStep
 {
     public StepKind Kind => StepKind.BootstrapEtcd;

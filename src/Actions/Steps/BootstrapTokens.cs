@@ -3,7 +3,6 @@ using HaKube.Actions.Kubeadm;
 
 namespace HaKube.Actions.Steps;
 
-/// <summary>Fresh bootstrap tokens from a cryptographic random source.</summary>
 public static class BootstrapTokens
 {
     private const string Alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";

@@ -5,16 +5,16 @@ using HaKube.Model.Api;
 
 namespace HaKube.Actions.Steps;
 
-/// <summary>The cluster's PKI as the state store holds it: the authorities and, for External etcd, the issued etcd certificates.</summary>
+/// <summary>The cluster's PKI as the state store holds it.</summary>
 public sealed record ClusterMaterial(ClusterAuthorities Authorities, ExternalEtcdCertificates? ExternalEtcd)
 {
-    /// <summary>The mirrors' CAs and the package key the manifest names (files or Secrets), read with the SSH key.</summary>
+    /// <summary>Mirror CAs and package key (files or Secrets), read with the SSH key.</summary>
     public ReferencedContent Referenced { get; init; } = ReferencedContent.None;
 
     /// <summary>
-    /// Reads the material, generating the authorities and issuing etcd certificates the first time
-    /// only; with <paramref name="time"/>, external-etcd certificates that expire within
-    /// spec.certificateRenewalDays are reissued in the store (the planner then sees them differ on the hosts).
+    /// Generates authorities and etcd certificates the first time only; with <paramref name="time"/>,
+    /// external-etcd certificates due for renewal are reissued in the store, and the planner then sees
+    /// them differ on the hosts.
     /// </summary>
     public static async Task<ClusterMaterial> LoadAsync(HaClusterSpec spec, ClusterStateStore store, ClusterPkiIssuer issuer, CancellationToken cancellationToken, TimeProvider? time = null)
     {

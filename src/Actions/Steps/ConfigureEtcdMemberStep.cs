@@ -6,14 +6,10 @@ using HaKube.Model.Planning;
 namespace HaKube.Actions.Steps;
 
 /// <summary>
-/// External etcd: the member's files (HaKube-issued certificates and the etcd CA certificate, the
-/// kubelet drop-in and configuration that run its static pod, its kubeadm configuration) written
-/// where they differ from the state store's. The kubelet restarts when its own files changed (its
-/// pods go on running). A member that runs here is re-rendered (kubeadm init phase etcd local) when
-/// its kubeadm configuration changed or its etcd.yaml no longer matches the record, and restarted
-/// through its manifest when its certificates changed (etcd reads them at start), leadership handed
-/// over first, and must come back healthy. A member not created yet is left alone (BootstrapEtcd,
-/// AddEtcdMember and MigrateEtcdMember start it).
+/// External etcd: the member's files, written where they differ. A running member is re-rendered
+/// when its kubeadm configuration changed or etcd.yaml no longer matches the record, and restarted
+/// (leadership handed over first) when its certificates changed, since etcd reads them only at
+/// start. A member not created yet is left to BootstrapEtcd, AddEtcdMember and MigrateEtcdMember.
 /// </summary>
 public sealed class ConfigureEtcdMemberStep : IStep
 {
@@ -49,7 +45,8 @@ public sealed class ConfigureEtcdMemberStep : IStep
                 fi
 
                 """;
-            await HostCommands.RunAsync(context, name, Kind, "apply the etcd member's files (restarting a running member whose certificates or configuration changed)", script, token, context.KubeadmTimeout);
+            await HostCommands.RunAsync(context, name, Kind, "apply the etcd member's files (restarting a running member whose certificates or configuration changed)",
+                script, token, context.KubeadmTimeout);
             await HostCommands.VerifyFilesAsync(context, name, Kind, files, token);
         }, cancellationToken);
     }

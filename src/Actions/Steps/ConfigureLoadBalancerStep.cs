@@ -6,13 +6,7 @@ using HaKube.Model.Values;
 
 namespace HaKube.Actions.Steps;
 
-/// <summary>
-/// HAProxy on a LoadBalancer host: the rendered haproxy.cfg is uploaded beside the live one,
-/// validated with <c>haproxy -c</c>, and only then renamed into place; the service is installed if
-/// the host has none, enabled, started or reloaded; the step ends when HAProxy is active and
-/// listening on the host's address and the endpoint port. Backends being down is expected until
-/// the control planes run.
-/// </summary>
+/// <summary>haproxy.cfg is checked with <c>haproxy -c</c> before it is renamed into place; backends are down until control planes run.</summary>
 public sealed class ConfigureLoadBalancerStep : IStep
 {
     private const string Pending = "/etc/haproxy/.haproxy.cfg.hakube-pending";

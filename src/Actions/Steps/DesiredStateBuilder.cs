@@ -3,11 +3,7 @@ using HaKube.Model.Planning;
 
 namespace HaKube.Actions.Steps;
 
-/// <summary>
-/// Computes the <see cref="DesiredState"/> the planner compares with the probe: for every host,
-/// the path, SHA-256, mode and owning step of each file HaKube keeps there. Contents stay here;
-/// the plan only ever sees hashes.
-/// </summary>
+/// <summary>The <see cref="DesiredState"/> the planner compares with the probe. Contents stay here; the plan only ever sees hashes.</summary>
 public static class DesiredStateBuilder
 {
     public static DesiredState Build(HaCluster cluster, ClusterMaterial material)

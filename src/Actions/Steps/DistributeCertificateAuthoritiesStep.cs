@@ -3,11 +3,7 @@ using HaKube.Model.Planning;
 
 namespace HaKube.Actions.Steps;
 
-/// <summary>
-/// HaKube's authorities (and, for External etcd, the etcd CA certificate and the
-/// apiserver-etcd-client pair) written to control planes where they differ from the state store,
-/// before kubeadm runs there - kubeadm then uses them instead of generating its own.
-/// </summary>
+/// <summary>HaKube's CAs on control planes before kubeadm runs, so kubeadm uses them instead of generating its own.</summary>
 public sealed class DistributeCertificateAuthoritiesStep : IStep
 {
     public StepKind Kind => StepKind.DistributeCertificateAuthorities;
@@ -19,7 +15,7 @@ public sealed class DistributeCertificateAuthoritiesStep : IStep
         return HostCommands.ForEachHostAsync(context, planStep.Hosts, (name, token) => SyncAsync(context, name, token), cancellationToken);
     }
 
-    /// <summary>Writes what differs and verifies every file; also used by the join steps to make sure the CAs are in place.</summary>
+    /// <summary>Also used by the join steps to make sure the CAs are in place.</summary>
     internal static async Task SyncAsync(StepContext context, string name, CancellationToken cancellationToken)
     {
         var files = ManagedFiles.OwnedBy(context.Cluster, context.Host(name), context.Material, StepKind.DistributeCertificateAuthorities);

@@ -4,33 +4,28 @@ using HaKube.Model.Facts;
 
 namespace HaKube.Actions.Steps;
 
-/// <summary>
-/// Who takes etcd leadership over before a planned restart or removal of a member, chosen from the
-/// facts the plan was made from (the members' own lists): another started voting member, one whose
-/// host reported etcd healthy first. The shell side (<see cref="EtcdGatewayShell"/>) moves
-/// leadership only if the member still leads when the step runs.
-/// </summary>
+/// <summary>Who takes etcd leadership before a planned restart or removal; the shell moves it only if the member still leads.</summary>
 internal static class EtcdLeadership
 {
-    /// <summary><c>move_leader_away</c> for a restart of the member on <paramref name="host"/> (needs <see cref="EtcdGatewayShell.Functions"/>).</summary>
+    /// <summary><c>move_leader_away</c>; needs <see cref="EtcdGatewayShell.Functions"/>.</summary>
     public static string MoveAwayFunction(StepContext context, HostSpec host) =>
         EtcdGatewayShell.MoveLeaderAway(Successor(context, m => !IsOn(m, host)));
 
-    /// <summary><c>hand_over_leadership</c> before <paramref name="leaving"/> is removed through <paramref name="through"/> (needs <see cref="EtcdGatewayShell.Functions"/>).</summary>
+    /// <summary><c>hand_over_leadership</c>; needs <see cref="EtcdGatewayShell.Functions"/>.</summary>
     public static string HandOverFunction(StepContext context, EtcdMember leaving, HostSpec through)
     {
         var target = Known(context).FirstOrDefault(m => IsOn(m, through) && m.ClientUrls.Count > 0 && !m.IsLearner)?.Id;
         return EtcdGatewayShell.HandOver(leaving.ClientUrls.Count > 0 ? leaving.ClientUrls[0] : null, leaving.Id, target);
     }
 
-    /// <summary>The member list as the facts have it: a healthy member's, else any member's.</summary>
+    /// <summary>A healthy member's list, else any member's.</summary>
     public static IReadOnlyList<EtcdMember> Known(StepContext context)
     {
         var reports = context.Spec.EtcdMembers().Select(h => context.FactsOf(h.Name)?.Etcd).OfType<EtcdFacts>().Where(e => e.Members.Count > 0).ToList();
         return (reports.FirstOrDefault(e => e.Healthy) ?? reports.FirstOrDefault())?.Members ?? [];
     }
 
-    /// <summary>The member runs on <paramref name="host"/>: its peer URL is the host's (or, not started yet, it bears its name).</summary>
+    /// <summary>Its peer URL is the host's or, not started yet, it bears the host's name.</summary>
     public static bool IsOn(EtcdMember member, HostSpec host) =>
         member.PeerUrls.Contains(EtcdGatewayShell.PeerUrl(host), StringComparer.OrdinalIgnoreCase) || (member.PeerUrls.Count == 0 && member.Name == host.Name);
 

@@ -7,35 +7,27 @@ using HaKube.Model.Planning;
 
 namespace HaKube.Actions.Steps;
 
-/// <summary>
-/// An external etcd member as a kubeadm static pod, the parts its steps share: the member's files
-/// written from the state store, its image pulled, etcd.yaml rendered by <c>kubeadm init phase etcd
-/// local</c> and its hash recorded (an etcd.yaml that no longer matches the record was edited), and the
-/// kubelet that runs it started.
-/// </summary>
+/// <summary>An external member's shared parts; etcd.yaml's recorded hash tells an edited one.</summary>
 internal static class EtcdStaticPod
 {
-    /// <summary>Where a step puts the configuration a member is created with (it may differ from the kept one).</summary>
+    /// <summary>The configuration a member is created with; it may differ from the kept one.</summary>
     public const string StartConfig = "/run/hakube/etcd-kubeadm-start.yaml";
 
-    /// <summary>The member's files that its step writes (certificates, etcd CA, kubelet drop-in and configuration, kubeadm configuration).</summary>
     public static IReadOnlyList<ManagedFile> Files(StepContext context, HostSpec host) =>
         ManagedFiles.For(context.Cluster, host, context.Material)
             .Where(f => f.Owner == StepKind.ConfigureEtcdMember || f.Path == Pki.PkiPaths.EtcdCaCertificate)
             .ToList();
 
-    /// <summary>Writes the member's files where they differ; returns the changed paths.</summary>
+    /// <summary>Returns the changed paths.</summary>
     public static Task<IReadOnlyList<string>> SyncFilesAsync(StepContext context, StepKind step, HostSpec host, CancellationToken cancellationToken) =>
         HostCommands.SyncFilesAsync(context, host.Name, step, Files(context, host), cancellationToken);
 
-    /// <summary>
-    /// The etcd image kubeadm pins for the spec's version, pulled unless containerd has it (its own
-    /// command and budget: a pull takes minutes on a slow link, and fails offline without the image).
-    /// </summary>
+    /// <summary>Its own command and budget: a pull takes minutes on a slow link.</summary>
     public static Task PullImageAsync(StepContext context, StepKind step, string host, CancellationToken cancellationToken)
     {
         var script = ShellSnippets.Prelude + ImagePulls.Functions + $$"""
-            img=$(kubeadm config images list --kubernetes-version {{ShellQuote.Quote(context.Spec.KubernetesVersion)}}{{PullImagesStep.ImageRepositoryFlag(context.Spec)}} 2>/dev/null | grep '/etcd:' | head -n 1) || img=
+            img=$(kubeadm config images list --kubernetes-version {{ShellQuote.Quote(context.Spec.KubernetesVersion)}}{{PullImagesStep.ImageRepositoryFlag(context.Spec)}} 2>/dev/null |
+              grep '/etcd:' | head -n 1) || img=
             [ -n "$img" ] || fail "kubeadm config images list names no etcd image for {{context.Spec.KubernetesVersion}}"
             list_images
             pull_image "$img"
@@ -44,10 +36,7 @@ internal static class EtcdStaticPod
         return HostCommands.RunAsync(context, host, step, "pull the etcd image", script, cancellationToken, context.ImagePullTimeout);
     }
 
-    /// <summary>
-    /// Shell: <c>render_member CONFIG</c> (kubeadm init phase etcd local, then the record),
-    /// <c>run_kubelet</c> (enabled, started if it is not active), <c>restart_kubelet</c>.
-    /// </summary>
+    /// <summary>Shell: <c>render_member CONFIG</c>, <c>run_kubelet</c>, <c>restart_kubelet</c>.</summary>
     public static readonly string Functions = $$"""
         render_member() {
           mkdir -p /run/hakube {{KnownPaths.HaKubeConfig}}
@@ -70,23 +59,17 @@ internal static class EtcdStaticPod
 
         """;
 
-    /// <summary>Writes <paramref name="start"/>'s configuration for the member's first start to <see cref="StartConfig"/> (not a secret).</summary>
+    /// <summary>Not a secret, so it may go through the script.</summary>
     public static string WriteStartConfig(HaCluster cluster, HostSpec host, EtcdMemberStart start) =>
         ShellSnippets.WriteFile(StartConfig, KubeadmConfigRenderer.RenderEtcdMember(cluster, host, start), "0600");
 
-    /// <summary>The member's peer URL, as its initial-cluster entries name it.</summary>
     public static string PeerUrl(HostSpec host) => EtcdGatewayShell.PeerUrl(host);
 }
 
-/// <summary>Pulling images through the CRI with crictl, only where containerd does not have them yet.</summary>
+/// <summary>crictl pulls, only where containerd does not have the image yet.</summary>
 internal static class ImagePulls
 {
-    /// <summary>
-    /// Shell <c>list_images</c> reads <c>crictl images</c> once into <c>$listed</c> (one crictl per
-    /// check would run it twice per image); <c>have_image IMAGE</c> looks it up there;
-    /// <c>pull_image IMAGE</c> does nothing when the image is listed (an offline host keeps working
-    /// with what it has), else runs crictl pull and lists again.
-    /// </summary>
+    /// <summary>A listed image is never pulled, so an offline host keeps working with what it has.</summary>
     public const string Functions = """
         nl='
         '

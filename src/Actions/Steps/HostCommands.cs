@@ -3,16 +3,13 @@ using HaKube.Model.Planning;
 
 namespace HaKube.Actions.Steps;
 
-/// <summary>
-/// Runs step scripts and uploads on hosts and turns every way they can fail into a
-/// <see cref="StepFailedException"/> naming host, step, purpose, outcome and stderr tail.
-/// </summary>
+/// <summary>Runs step scripts and uploads, turning every failure into a <see cref="StepFailedException"/>.</summary>
 internal static class HostCommands
 {
     private const int TailLines = 12;
 
-    /// <summary>Runs <paramref name="script"/> (POSIX sh) on <paramref name="host"/>; a non-zero exit throws.</summary>
-    /// <remarks><paramref name="purpose"/> completes "failed to ..."; <paramref name="secrets"/> are values that must not appear in the error.</remarks>
+    /// <summary>A non-zero exit throws.</summary>
+    /// <remarks><paramref name="purpose"/> completes "failed to ..."; <paramref name="secrets"/> must not appear in the error.</remarks>
     public static async Task<CommandResult> RunAsync(
         StepContext context,
         string host,
@@ -29,7 +26,7 @@ internal static class HostCommands
             : throw new StepFailedException(host, step, purpose, result.Outcome, SecretScrubber.Tail(result.StdErr, TailLines, secrets));
     }
 
-    /// <summary>Like <see cref="RunAsync"/> but a non-zero exit is returned; only transport failures throw.</summary>
+    /// <summary>A non-zero exit is returned; only transport failures throw.</summary>
     public static async Task<CommandResult> TryRunAsync(
         StepContext context,
         string host,
@@ -51,7 +48,7 @@ internal static class HostCommands
         }
     }
 
-    /// <summary>Writes <paramref name="file"/> atomically with its mode.</summary>
+    /// <summary>Atomic, with its mode.</summary>
     public static async Task UploadAsync(StepContext context, string host, StepKind step, ManagedFile file, CancellationToken cancellationToken)
     {
         try
@@ -64,7 +61,7 @@ internal static class HostCommands
         }
     }
 
-    /// <summary>Uploads every file whose content on the host differs (one exec to compare, one per changed file); returns the changed paths.</summary>
+    /// <summary>One exec to compare, one per changed file; returns the changed paths.</summary>
     public static async Task<IReadOnlyList<string>> SyncFilesAsync(StepContext context, string host, StepKind step, IReadOnlyList<ManagedFile> files, CancellationToken cancellationToken)
     {
         if (files.Count == 0)
@@ -86,7 +83,7 @@ internal static class HostCommands
         return toWrite.Select(f => f.Path).ToList();
     }
 
-    /// <summary>Checks, in one exec, that every file has the expected hash and mode; throws naming the first that does not.</summary>
+    /// <summary>One exec; throws naming the first file whose hash or mode differs.</summary>
     public static async Task VerifyFilesAsync(StepContext context, string host, StepKind step, IReadOnlyList<ManagedFile> files, CancellationToken cancellationToken)
     {
         if (files.Count == 0)
@@ -96,11 +93,12 @@ internal static class HostCommands
 
         var check = "rc=0\n" + string.Join('\n', files.Select(f =>
             $"h=$(sha256sum {ShellQuote.Quote(f.Path)} 2>/dev/null) || h=; m=$(stat -c %a {ShellQuote.Quote(f.Path)} 2>/dev/null) || m=; " +
-            $"if [ \"${{h%% *}}\" != {f.Sha256} ] || [ \"$m\" != {f.StatMode} ]; then echo \"hakube: \"{ShellQuote.Quote(f.Path)}\" is not as written (mode ${{m:-missing}})\" >&2; rc=1; fi")) + "\nexit $rc";
+            $"if [ \"${{h%% *}}\" != {f.Sha256} ] || [ \"$m\" != {f.StatMode} ]; then " +
+                $"echo \"hakube: \"{ShellQuote.Quote(f.Path)}\" is not as written (mode ${{m:-missing}})\" >&2; rc=1; fi")) + "\nexit $rc";
         await RunAsync(context, host, step, "verify the files it wrote", check, cancellationToken);
     }
 
-    /// <summary>Runs <paramref name="work"/> for every host, at most <see cref="StepContext.MaxParallelHosts"/> at once; all failures are reported together.</summary>
+    /// <summary>At most <see cref="StepContext.MaxParallelHosts"/> at once; all failures reported together.</summary>
     public static async Task ForEachHostAsync(StepContext context, IReadOnlyList<string> hosts, Func<string, CancellationToken, Task> work, CancellationToken cancellationToken)
     {
         var failures = new List<Exception>();

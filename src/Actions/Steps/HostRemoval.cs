@@ -8,12 +8,7 @@ using HaKube.Model.Planning;
 
 namespace HaKube.Actions.Steps;
 
-/// <summary>
-/// The parts the removal steps share: drain and Node deletion through a control plane's admin.conf,
-/// kubeadm reset on the leaving host, etcd member removal through a healthy member, and forgetting
-/// the host once it is removed. Each part is idempotent: a removal interrupted half-way runs again
-/// from the start on the next plan.
-/// </summary>
+/// <summary>The parts the removal steps share. Each is idempotent, so a removal interrupted half-way runs again from the start on the next plan.</summary>
 internal static class HostRemoval
 {
     private const string Kubectl = $$"""
@@ -22,7 +17,7 @@ internal static class HostRemoval
 
         """;
 
-    /// <summary>Cordons and drains <paramref name="node"/> through <paramref name="anchor"/>. At <see cref="StepContext.DrainTimeout"/> the removal goes on (logged).</summary>
+    /// <summary>At <see cref="StepContext.DrainTimeout"/> the removal goes on (logged).</summary>
     public static async Task DrainAsync(StepContext context, StepKind kind, string anchor, string node, CancellationToken cancellationToken)
     {
         var seconds = NodeUpgrade.DrainSeconds(context.DrainTimeout);
@@ -35,7 +30,8 @@ internal static class HostRemoval
             fi
 
             """;
-        var result = await HostCommands.RunAsync(context, anchor, kind, $"cordon and drain the Node {node} (through {anchor})", script, cancellationToken, context.DrainTimeout + context.CommandTimeout);
+        var result = await HostCommands.RunAsync(context, anchor, kind, $"cordon and drain the Node {node} (through {anchor})",
+            script, cancellationToken, context.DrainTimeout + context.CommandTimeout);
         if (result.StdOut.Contains("drain-unfinished", StringComparison.Ordinal))
         {
             var detail = string.Join(" / ", result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Skip(1));
@@ -43,7 +39,7 @@ internal static class HostRemoval
         }
     }
 
-    /// <summary>Deletes the Node object and waits (bounded) until kube-apiserver no longer has it.</summary>
+    /// <summary>Waits (bounded) until kube-apiserver no longer has it.</summary>
     public static Task DeleteNodeAsync(StepContext context, StepKind kind, string anchor, string node, CancellationToken cancellationToken)
     {
         var q = ShellQuote.Quote(node);
@@ -59,11 +55,7 @@ internal static class HostRemoval
         return HostCommands.RunAsync(context, anchor, kind, $"delete the Node {node} (through {anchor})", script, cancellationToken);
     }
 
-    /// <summary>
-    /// Before a host joins: a Node of its name that exists already belongs to an earlier machine of
-    /// that name (the host itself has not joined), which kubeadm join refuses while it looks Ready and
-    /// which would otherwise keep the old machine's addresses and taints. It is deleted.
-    /// </summary>
+    /// <summary>An older machine's Node of this name is deleted: kubeadm join refuses it while it looks Ready.</summary>
     public static async Task DeletePreviousNodeAsync(StepContext context, StepKind kind, string node, CancellationToken cancellationToken)
     {
         if (context.InitializedControlPlane(except: node) is { } anchor)
@@ -72,7 +64,7 @@ internal static class HostRemoval
         }
     }
 
-    /// <summary>kubeadm reset -f on a reachable leaving host, then checks that kubeadm's files are gone and the kubelet stopped; skipped (logged) where the last probe could not reach it.</summary>
+    /// <summary>kubeadm reset -f, then checked; skipped (logged) where the last probe could not reach the host.</summary>
     public static async Task ResetAsync(StepContext context, StepKind kind, string host, CancellationToken cancellationToken)
     {
         if (context.FactsOf(host) is not { Reachable: true })
@@ -93,10 +85,9 @@ internal static class HostRemoval
     }
 
     /// <summary>
-    /// Removes the etcd member <paramref name="match"/> picks, through <paramref name="through"/>'s
-    /// etcd (its JSON gateway, curl with the healthcheck-client pair), handing its leadership (if it
-    /// leads) to <paramref name="through"/> first; nothing when no member matches (removed already).
-    /// etcd refuses a removal while a peer is freshly connected: retried, bounded.
+    /// Removes the matching member through <paramref name="through"/>, which takes its leadership
+    /// first, so the removal does not depend on the leaving host. Nothing when none matches. etcd
+    /// refuses a removal while a peer is freshly connected: retried, bounded.
     /// </summary>
     public static async Task RemoveMemberAsync(StepContext context, StepKind kind, HostSpec through, Func<EtcdMember, bool> match, string what, CancellationToken cancellationToken)
     {
@@ -125,7 +116,6 @@ internal static class HostRemoval
         MembershipLog.MemberRemoved(context.Logger, $"{what} ({hex})", through.Name);
     }
 
-    /// <summary>The membership as <paramref name="through"/>'s member reports it now (etcd's gateway).</summary>
     public static async Task<IReadOnlyList<EtcdMember>> ListMembersAsync(StepContext context, StepKind kind, HostSpec through, CancellationToken cancellationToken)
     {
         var list = ShellSnippets.Prelude + EtcdGatewayShell.Functions(through) + """
@@ -144,24 +134,19 @@ internal static class HostRemoval
         }
     }
 
-    /// <summary>A spec etcd member whose etcd was healthy in the last probe, other than <paramref name="except"/>.</summary>
+    /// <summary>Healthy in the last probe.</summary>
     public static HostSpec HealthyMember(StepContext context, StepKind kind, string except) =>
         context.Spec.EtcdMembers().FirstOrDefault(h => h.Name != except && context.FactsOf(h.Name) is { Reachable: true, Etcd.Healthy: true })
         ?? throw new StepFailedException(except, kind, "find a healthy etcd member to remove the member through", "no healthy member", ["no etcd member of the spec was healthy in the last probe"]);
 
-    /// <summary>The member a (departing) host ran: named after it, or peering at its address.</summary>
+    /// <summary>Named after the host, or peering at its address.</summary>
     public static bool IsMemberOf(EtcdMember member, HostSpec host) =>
         member.Name == host.Name || member.PeerUrls.Any(u => PeersAt(u, host.Address));
 
     public static bool PeersAt(string url, string address) =>
         Uri.TryCreate(url, UriKind.Absolute, out var uri) && string.Equals(uri.Host.Trim('[', ']'), address.Trim('[', ']'), StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>
-    /// Stops etcd on a reachable leaving member host: its static pod manifest moved aside (kept, with
-    /// the record), HaKube's former unit stopped and disabled, a bounded wait until nothing listens on
-    /// 2379, the kubelet (which ran only that pod) stopped and disabled, and the data moved aside (kept,
-    /// never deleted: started again it would try to rejoin a cluster that no longer lists it).
-    /// </summary>
+    /// <summary>Data moved aside, never deleted: started again, etcd would try to rejoin a cluster that no longer lists it.</summary>
     public static async Task StopEtcdAsync(StepContext context, StepKind kind, string host, CancellationToken cancellationToken)
     {
         if (context.FactsOf(host) is not { Reachable: true })
@@ -187,11 +172,7 @@ internal static class HostRemoval
         await HostCommands.RunAsync(context, host, kind, "stop etcd and move its data aside", script, cancellationToken);
     }
 
-    /// <summary>
-    /// The removal of <paramref name="role"/> finished on <paramref name="host"/>: a host that stays in
-    /// the spec (its role changed) keeps its entry without that role (see <see cref="ClusterInventory.Retire"/>);
-    /// a departing one is forgotten.
-    /// </summary>
+    /// <summary>A host that stays only loses the role (<see cref="ClusterInventory.Retire"/>); a departing one is forgotten.</summary>
     public static async Task DoneAsync(StepContext context, string host, HostRole role, CancellationToken cancellationToken)
     {
         if (!context.IsKept(host))
@@ -205,10 +186,7 @@ internal static class HostRemoval
         MembershipLog.RoleRetired(context.Logger, host, role.ToString());
     }
 
-    /// <summary>
-    /// The host is removed: the inventory lets that machine go (by name and address, so a previous
-    /// machine of the same name stays remembered until it is reset), and it is no longer probed or planned for.
-    /// </summary>
+    /// <summary>By name and address, so a previous machine of the same name is remembered until reset.</summary>
     public static async Task ForgetAsync(StepContext context, string host, CancellationToken cancellationToken)
     {
         var address = context.DepartingHost(host).Address;

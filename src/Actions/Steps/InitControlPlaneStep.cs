@@ -7,11 +7,7 @@ using HaKube.Model.Values;
 
 namespace HaKube.Actions.Steps;
 
-/// <summary>
-/// kubeadm init on the first control plane, with a fresh bootstrap token (deleted right after: each
-/// join gets its own) and HaKube's CAs already in place; skipped where admin.conf shows init has run. Ends when the local API server
-/// is ready, and keeps the admin kubeconfig (server: the control-plane endpoint) in the state store.
-/// </summary>
+/// <summary>kubeadm init on the first control plane; its token is deleted right after, since each join gets its own.</summary>
 public sealed partial class InitControlPlaneStep : IStep
 {
     public StepKind Kind => StepKind.InitControlPlane;
@@ -33,7 +29,8 @@ public sealed partial class InitControlPlaneStep : IStep
                 await KubeadmRun.RunAsync(context, Kind, config, "init", "initialize the first control plane with kubeadm init", [token.Value], cancellationToken);
             }
 
-            await HostCommands.RunAsync(context, name, Kind, "wait for the new API server to be ready", ShellSnippets.Prelude + KubeadmRun.WaitApiServerReady(host.Address, 120), cancellationToken, context.KubeadmTimeout);
+            await HostCommands.RunAsync(context, name, Kind, "wait for the new API server to be ready",
+                ShellSnippets.Prelude + KubeadmRun.WaitApiServerReady(host.Address, 120), cancellationToken, context.KubeadmTimeout);
             if (token is not null)
             {
                 // kubeadm init creates the config's token; HaKube never joins with it (each join gets its own).
@@ -44,7 +41,7 @@ public sealed partial class InitControlPlaneStep : IStep
         }
     }
 
-    /// <summary>Downloads admin.conf, points it at the control-plane endpoint, and keeps it in the state store.</summary>
+    /// <summary>Pointed at the control-plane endpoint before it is stored.</summary>
     internal static async Task SaveAdminKubeconfigAsync(StepContext context, string host, CancellationToken cancellationToken, StepKind step = StepKind.InitControlPlane)
     {
         byte[]? content;
@@ -67,7 +64,6 @@ public sealed partial class InitControlPlaneStep : IStep
         await context.Store.SaveAdminKubeconfigAsync(kubeconfig, cancellationToken);
     }
 
-    /// <summary>Every cluster server in <paramref name="kubeconfig"/> replaced with <paramref name="server"/>.</summary>
     public static string PointAt(string kubeconfig, string server)
     {
         ArgumentNullException.ThrowIfNull(kubeconfig);

@@ -7,14 +7,10 @@ using HaKube.Model.Planning;
 namespace HaKube.Actions.Steps;
 
 /// <summary>
-/// The pod network, applied with the admin kubeconfig on the first control plane: the Calico
-/// operator and its CRDs created (objects that already exist are fine), then the rendered
-/// Installation (the spec's podSubnet) applied, retrying while the new CRDs are not yet served. The
-/// operator manifests are the spec's (spec.networking.calico.operatorManifests, their hashes checked
-/// when read), written to the host first and created from there, so nothing is fetched; without
-/// them kubectl fetches the Calico release's from GitHub, through spec.proxy if any (NO_PROXY keeps
-/// the API server direct). The rendered file is moved into place only after kubectl accepted it, so its
-/// presence is the record that this exact network configuration was applied.
+/// Calico through the admin kubeconfig on the first control plane. The spec's operator manifests
+/// are written to the host, so nothing is fetched; without them kubectl fetches Calico's release
+/// (through spec.proxy). The rendered file moves into place only after kubectl accepted it, so its
+/// presence records that this exact configuration was applied.
 /// </summary>
 public sealed class InstallPodNetworkStep : IStep
 {
@@ -41,11 +37,7 @@ public sealed class InstallPodNetworkStep : IStep
         await HostCommands.VerifyFilesAsync(context, name, Kind, [.. local, file], cancellationToken);
     }
 
-    /// <summary>
-    /// The script run on the first control plane once <paramref name="localManifests"/> (the spec's
-    /// operator manifests, if any) and the rendered resources are there. Copies left by a longer list
-    /// of operator manifests are removed.
-    /// </summary>
+    /// <summary>Copies left by a longer list of operator manifests are removed.</summary>
     public static string Script(HaClusterSpec spec, IReadOnlyList<string> localManifests)
     {
         ArgumentNullException.ThrowIfNull(spec);

@@ -4,12 +4,7 @@ using HaKube.Model.Planning;
 
 namespace HaKube.Actions.Steps;
 
-/// <summary>
-/// kubeadm join --control-plane, one host at a time (with Stacked etcd each join adds an etcd
-/// member). HaKube's CAs are made sure of first, so kubeadm needs no certificate key. Skipped
-/// where admin.conf and kubelet.conf show the host already joined. The join's token is deleted
-/// right after it. Ends when the host's own API server is ready.
-/// </summary>
+/// <summary>One host at a time (with Stacked etcd each join adds a member); the CAs are placed, so no certificate key.</summary>
 public sealed class JoinControlPlaneStep : IStep
 {
     public StepKind Kind => StepKind.JoinControlPlane;
@@ -38,7 +33,8 @@ public sealed class JoinControlPlaneStep : IStep
                 }
             }
 
-            await HostCommands.RunAsync(context, name, Kind, "wait for the joined API server to be ready", ShellSnippets.Prelude + KubeadmRun.WaitApiServerReady(host.Address, 120), cancellationToken, context.KubeadmTimeout);
+            await HostCommands.RunAsync(context, name, Kind, "wait for the joined API server to be ready",
+                ShellSnippets.Prelude + KubeadmRun.WaitApiServerReady(host.Address, 120), cancellationToken, context.KubeadmTimeout);
         }
     }
 }

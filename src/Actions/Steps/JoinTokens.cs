@@ -6,12 +6,9 @@ using HaKube.Model.Planning;
 namespace HaKube.Actions.Steps;
 
 /// <summary>
-/// What a join needs from the running cluster: a fresh short-lived bootstrap token, created by
-/// <c>kubeadm token create</c> on an initialized control plane (it prints the token on stdout,
-/// so it never sits on a command line), and the CA pin computed from the state store's CA. Once the
-/// joins it was made for are over, the token is deleted: a join token is a credential that lets
-/// any machine join the cluster, so it lives no longer than the step that needed it (its 30 minute
-/// TTL bounds it when the delete cannot run, for example when the control plane went away).
+/// A join's bootstrap token and CA pin. <c>kubeadm token create</c> prints the token, so it never
+/// sits on a command line. A token lets any machine join, so it is deleted once its joins are over
+/// (its 30 minute TTL bounds it when the delete cannot run).
 /// </summary>
 internal static partial class JoinTokens
 {
@@ -28,15 +25,7 @@ internal static partial class JoinTokens
             : throw new StepFailedException(source.Name, step, $"create a bootstrap token for {joiningHost}", "no token printed", ["kubeadm token create printed no token"]);
     }
 
-    /// <summary>
-    /// Deletes the token by its public id (kubeadm token delete needs no secret on its command line).
-    /// Best effort: the joins already succeeded or failed on their own; a token left behind expires.
-    /// </summary>
-    /// <returns>Whether the delete ran; false is logged by the caller's host command and leaves the TTL to end the token.</returns>
-    /// <param name="context">The step's context.</param>
-    /// <param name="step">The step that used the token.</param>
-    /// <param name="token">The token.</param>
-    /// <param name="controlPlane">Where to run kubeadm; null for any control plane the last probe saw initialized.</param>
+    /// <summary>Best effort, by public id (no secret on the command line); a token left behind expires.</summary>
     public static async Task<bool> DeleteAsync(StepContext context, StepKind step, BootstrapToken token, string? controlPlane = null)
     {
         ArgumentNullException.ThrowIfNull(context);

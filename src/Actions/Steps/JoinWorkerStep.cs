@@ -4,11 +4,7 @@ using HaKube.Model.Planning;
 
 namespace HaKube.Actions.Steps;
 
-/// <summary>
-/// kubeadm join of workers, all hosts of the step in parallel with one fresh token, deleted once
-/// every host of the step is done. Skipped where kubelet.conf shows the host joined. Ends when the
-/// kubelet runs with its kubeconfig.
-/// </summary>
+/// <summary>kubeadm join of workers, in parallel with one fresh token, deleted once all are done.</summary>
 public sealed class JoinWorkerStep : IStep
 {
     public StepKind Kind => StepKind.JoinWorker;

@@ -5,16 +5,13 @@ using HaKube.Model.Values;
 
 namespace HaKube.Actions.Steps;
 
-/// <summary>
-/// Runs kubeadm with a rendered configuration: the file (it holds a bootstrap token) goes to a
-/// 0600 file under /run (memory, gone at reboot), kubeadm runs, and the file is removed whatever
-/// happened. The token never appears on a command line or in an error.
-/// </summary>
+/// <summary>The configuration holds a bootstrap token: a 0600 file under /run, always removed, never on a command line.</summary>
 internal static class KubeadmRun
 {
     private const string Folder = "/run/hakube";
 
-    public static async Task RunAsync(StepContext context, StepKind step, KubeadmConfigFile config, string arguments, string purpose, IReadOnlyList<string> secrets, CancellationToken cancellationToken)
+    public static async Task RunAsync(StepContext context, StepKind step, KubeadmConfigFile config, string arguments,
+        string purpose, IReadOnlyList<string> secrets, CancellationToken cancellationToken)
     {
         var path = $"{Folder}/kubeadm-{config.Kind.ToString().ToLowerInvariant()}.yaml";
         var host = config.NodeName;
@@ -27,7 +24,7 @@ internal static class KubeadmRun
         await HostCommands.RunAsync(context, host, step, purpose, script, cancellationToken, context.KubeadmTimeout, secrets);
     }
 
-    /// <summary>A bounded wait for the API server on <paramref name="address"/> to answer /readyz, using the host's admin.conf.</summary>
+    /// <summary>Bounded wait for /readyz through the host's admin.conf.</summary>
     public static string WaitApiServerReady(string address, int seconds) => $$"""
         n=0
         until kubectl --kubeconfig /etc/kubernetes/admin.conf --server {{ShellQuote.Quote(UrlHost.Https(address, 6443))}} --request-timeout=5s get --raw /readyz >/dev/null 2>&1; do

@@ -6,12 +6,7 @@ using HaKube.Model.Planning;
 
 namespace HaKube.Actions.Steps;
 
-/// <summary>
-/// The spec's node labels through an initialized control plane, one Node after the other: the
-/// Node is read again (the plan's view may be a pass old), and one JSON merge patch sets the
-/// spec's labels, removes the ones HaKube set that the spec dropped, and records HaKube's keys in
-/// the hakube.io/labels annotation (<see cref="NodeLabelOwnership"/>). A Node that is gone is skipped.
-/// </summary>
+/// <summary>One merge patch per Node, read again first since the plan's view may be a pass old; see <see cref="NodeLabelOwnership"/>.</summary>
 public sealed class LabelNodesStep : IStep
 {
     private const string Kubectl = $$"""
@@ -26,7 +21,8 @@ public sealed class LabelNodesStep : IStep
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(planStep);
         var anchor = context.InitializedControlPlane()
-            ?? throw new StepFailedException(planStep.Hosts[0], Kind, "find a control plane to label the Nodes through", "no initialized control plane", ["no control plane of the spec was reachable and initialized in the last probe"]);
+            ?? throw new StepFailedException(planStep.Hosts[0], Kind, "find a control plane to label the Nodes through",
+                "no initialized control plane", ["no control plane of the spec was reachable and initialized in the last probe"]);
         foreach (var name in planStep.Hosts)
         {
             var q = ShellQuote.Quote(name);

@@ -7,16 +7,10 @@ using HaKube.Model.Planning;
 
 namespace HaKube.Actions.Steps;
 
-/// <summary>
-/// Every file HaKube keeps on each host, rendered from the spec and the cluster material: the node
-/// files PrepareHost writes (kernel modules, sysctls, the package source), PKI files (control
-/// planes: the shared CAs; external etcd members: their certificates), an external member's kubelet
-/// and kubeadm configuration, haproxy.cfg, and the pod network's manifests on the first control plane. One source for both the
-/// steps that write files and the desired state the planner compares, so the two cannot disagree.
-/// </summary>
+/// <summary>One source for the steps that write files and the planner's desired state, so the two cannot disagree.</summary>
 public static class ManagedFiles
 {
-    /// <summary>The control plane kubeadm init runs on and the pod network is applied from: the first one in the spec.</summary>
+    /// <summary>Where kubeadm init runs and the pod network is applied from.</summary>
     public static HostSpec FirstControlPlane(HaClusterSpec spec) =>
         spec.ControlPlanes() is [var first, ..] ? first : throw new ArgumentException("the cluster has no control plane", nameof(spec));
 
@@ -70,11 +64,7 @@ public static class ManagedFiles
         return files;
     }
 
-    /// <summary>
-    /// Where a prepared host gets packages and images: the apt source (and a given signing key), the
-    /// proxy settings of apt and containerd, and containerd's registry hosts files with their CAs.
-    /// PrepareHost writes them all; the probe reports each by path (<see cref="SourcePaths"/>).
-    /// </summary>
+    /// <summary>Where a prepared host gets packages and images: apt source and key, proxies, registry hosts.</summary>
     public static IReadOnlyList<ManagedFile> SourceFiles(HaClusterSpec spec, ReferencedContent referenced)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -85,7 +75,8 @@ public static class ManagedFiles
         };
         if (spec.HasOwnPackageKey())
         {
-            files.Add(new ManagedFile(KnownPaths.AptKeyringArmored, referenced.PackageKey ?? throw new ArgumentException("the package signing key was not loaded", nameof(referenced)), "0644", StepKind.PrepareHost));
+            files.Add(new ManagedFile(KnownPaths.AptKeyringArmored,
+                referenced.PackageKey ?? throw new ArgumentException("the package signing key was not loaded", nameof(referenced)), "0644", StepKind.PrepareHost));
         }
 
         if (ProxyRenderer.Apt(spec) is { } apt)
@@ -102,10 +93,7 @@ public static class ManagedFiles
         return files;
     }
 
-    /// <summary>
-    /// The paths of <see cref="SourceFiles"/> that depend on the spec (the registry folders), for the
-    /// probe to report besides its fixed list; from the spec alone, so the probe needs no content.
-    /// </summary>
+    /// <summary>The spec-dependent paths of <see cref="SourceFiles"/>, from the spec alone so the probe needs no content.</summary>
     public static IReadOnlyList<string> SourcePaths(HaClusterSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -122,7 +110,6 @@ public static class ManagedFiles
         return paths;
     }
 
-    /// <summary>Only the files a given step writes on a host.</summary>
     public static IReadOnlyList<ManagedFile> OwnedBy(HaCluster cluster, HostSpec host, ClusterMaterial material, StepKind owner) =>
         For(cluster, host, material).Where(f => f.Owner == owner).ToList();
 

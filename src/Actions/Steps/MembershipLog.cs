@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace HaKube.Actions.Steps;
 
-/// <summary>Log lines of the removal steps: host and member names, durations and kubectl's own words, never keys.</summary>
+/// <summary>Log lines of the removal steps; never keys.</summary>
 internal static partial class MembershipLog
 {
     [LoggerMessage(6101, LogLevel.Warning, "{Host}: the drain did not finish within {TimeoutSeconds:0} s ({Detail}); the removal goes on, as with Cluster API's nodeDrainTimeout")]

@@ -5,13 +5,9 @@ using HaKube.Model.Planning;
 namespace HaKube.Actions.Steps;
 
 /// <summary>
-/// External etcd: a member that HaKube's former systemd unit runs moves to a kubeadm static pod and
-/// keeps its data directory and member ID. Its files are written (the certificates are at the same
-/// paths), its image pulled, leadership handed over, then the unit stopped and disabled, and once
-/// nothing listens on 2379 the unit and its first-start environment are removed and etcd.yaml is
-/// rendered from the kept configuration (etcd ignores the initial cluster: the data is there). The
-/// kubelet runs it; the member must come back healthy under the same ID. The planner runs one per
-/// plan behind the quorum guard (it is a member restart).
+/// External etcd: a member of HaKube's former systemd unit moves to a static pod and keeps its data
+/// and member ID (etcd ignores the initial cluster when data is there). A member restart, so the
+/// planner runs one per plan behind the quorum guard. See docs/design-notes.md.
 /// </summary>
 public sealed class MigrateEtcdMemberStep : IStep
 {

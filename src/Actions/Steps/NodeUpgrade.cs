@@ -5,29 +5,19 @@ using HaKube.Model.Facts;
 
 namespace HaKube.Actions.Steps;
 
-/// <summary>
-/// The shell parts both upgrade steps share, in the kubeadm upgrade guide's order: packages from
-/// the target minor's pkgs.k8s.io repository (unheld, installed at exactly the target, held
-/// again), the unfinished-upgrade marker, drain and uncordon through a control plane's admin
-/// kubeconfig, and the kubelet restart with its post-condition (the Node reports the new
-/// kubelet version). Every wait is bounded.
-/// </summary>
+/// <summary>The shell parts both upgrade steps share, in the kubeadm upgrade guide's order; every wait is bounded.</summary>
 internal static class NodeUpgrade
 {
     private const string Kubectl = "kubectl --kubeconfig " + KnownPaths.AdminConf + " --request-timeout=20s";
 
-    /// <summary>Marks the node's upgrade as unfinished until <see cref="Finished"/> removes the mark.</summary>
+    /// <summary>Until <see cref="Finished"/>, a node lost mid-upgrade is upgraded again.</summary>
     public static string Started(KubernetesVersion target) =>
-        ShellSnippets.Prelude + ShellSnippets.WriteFile(KnownPaths.UpgradeMarker, $"# HaKube: this node's upgrade to {target} has not finished (drained, kubelet not yet restarted, or not uncordoned)\ntarget: {target}\n", "0644");
+        ShellSnippets.Prelude + ShellSnippets.WriteFile(KnownPaths.UpgradeMarker,
+            $"# HaKube: this node's upgrade to {target} has not finished (drained, kubelet not yet restarted, or not uncordoned)\ntarget: {target}\n", "0644");
 
-    /// <summary>Removes the unfinished-upgrade mark.</summary>
     public static string Finished => ShellSnippets.Prelude + $"rm -f {KnownPaths.UpgradeMarker}\n";
 
-    /// <summary>
-    /// Installs <paramref name="packages"/> at the target from the target minor's repository, then
-    /// holds all three and checks what the binaries report. A target the repository lacks fails
-    /// before anything is installed.
-    /// </summary>
+    /// <summary>Unheld, installed at exactly the target, held again. A target the repository lacks fails before anything is installed.</summary>
     public static string Packages(HaClusterSpec spec, ReferencedContent referenced, IReadOnlyList<string> packages)
     {
         var target = spec.Version();
@@ -60,7 +50,7 @@ internal static class NodeUpgrade
             """;
     }
 
-    /// <summary>kubectl drain of <paramref name="node"/> through the admin kubeconfig of the host it runs on, bounded by <paramref name="timeout"/> (spec.drainTimeout); the step fails at the timeout.</summary>
+    /// <summary>Through the admin kubeconfig of the host it runs on; an upgrade fails at the timeout.</summary>
     public static string Drain(string node, TimeSpan timeout)
     {
         var seconds = DrainSeconds(timeout);
@@ -71,10 +61,9 @@ internal static class NodeUpgrade
             """;
     }
 
-    /// <summary>kubectl drain's --timeout in whole seconds, rounded up so that a bound is never shortened.</summary>
+    /// <summary>Rounded up so a bound is never shortened.</summary>
     public static long DrainSeconds(TimeSpan timeout) => (long)Math.Ceiling(timeout.TotalSeconds);
 
-    /// <summary>daemon-reload and a kubelet restart on the node itself, then a bounded wait for it to be active.</summary>
     public const string RestartKubelet = ShellSnippets.Prelude + """
         systemctl daemon-reload || fail "systemctl daemon-reload failed"
         systemctl restart kubelet || fail "systemctl restart kubelet failed"
@@ -85,10 +74,7 @@ internal static class NodeUpgrade
 
         """;
 
-    /// <summary>
-    /// Through a control plane: waits (bounded) for the Node to report the target kubelet version,
-    /// which the restarted kubelet posts, then uncordons it and checks that it is schedulable.
-    /// </summary>
+    /// <summary>Waits for the Node to report the target kubelet, which the restarted kubelet posts, then uncordons.</summary>
     public static string Uncordon(string node, KubernetesVersion target)
     {
         var n = ShellQuote.Quote(node);
@@ -96,7 +82,8 @@ internal static class NodeUpgrade
             i=0
             until [ "$({{Kubectl}} get node {{n}} -o jsonpath='{.status.nodeInfo.kubeletVersion}' 2>/dev/null)" = {{ShellQuote.Quote(target.ToString())}} ]; do
               i=$((i + 1))
-              [ "$i" -lt 120 ] || fail "node {{node}} does not report kubelet {{target}} 120 s after the kubelet restart (it reports $({{Kubectl}} get node {{n}} -o jsonpath='{.status.nodeInfo.kubeletVersion}' 2>&1))"
+              [ "$i" -lt 120 ] ||
+                fail "node {{node}} does not report kubelet {{target}} 120 s after the kubelet restart (it reports $({{Kubectl}} get node {{n}} -o jsonpath='{.status.nodeInfo.kubeletVersion}' 2>&1))"
               sleep 1
             done
             {{Kubectl}} uncordon {{n}} >/dev/null || fail "kubectl uncordon {{node}} failed"

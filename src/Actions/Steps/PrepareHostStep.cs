@@ -8,20 +8,11 @@ using HaKube.Model.Planning;
 namespace HaKube.Actions.Steps;
 
 /// <summary>
-/// Host prerequisites, by role. Control planes and external etcd hosts first lose a default etcd
-/// member that Debian's etcd-server package may have started (its postinst does, with data in
-/// /var/lib/etcd/default): it would hold etcd's ports. Kubernetes nodes: the tools kubeadm and
-/// HaKube need (curl, gpg, ca-certificates, conntrack, socat, ethtool, ebtables), swap off (now and
-/// in fstab), the kernel modules loaded (checked in /sys/module and the built-in list: a module that
-/// cannot be loaded is an error, not a warning, because kubeadm and the pod network fail later and
-/// less clearly), ip_forward on, the pkgs.k8s.io source of the spec's minor with its signing key
-/// (downloaded to a file, checked against its published fingerprint, dearmored without a prompt),
-/// containerd with the systemd cgroup driver and kubeadm's pause image, and kubelet/kubeadm/kubectl
-/// at exactly the spec's version, held (only on a node not yet joined: on a joined one a version
-/// change is an upgrade, the upgrade steps' work). External etcd hosts get the same minus kubectl,
-/// kernel modules and sysctls (the kubelet there runs the member's static pod only); the packages
-/// are left alone once a member runs there. LoadBalancer hosts get HAProxy. Each part does nothing
-/// when already true, then re-checks.
+/// Host prerequisites by role; each part does nothing when already true, then re-checks. A default
+/// etcd member that Debian's etcd-server postinst started is removed first (it holds etcd's ports).
+/// A kernel module that cannot be loaded is an error, since kubeadm and the pod network would fail
+/// later and less clearly. Packages are installed only on a node not yet joined: on a joined one a
+/// version change is the upgrade steps' work.
 /// </summary>
 public sealed class PrepareHostStep : IStep
 {
@@ -34,11 +25,11 @@ public sealed class PrepareHostStep : IStep
         return HostCommands.ForEachHostAsync(context, planStep.Hosts, async (name, token) =>
         {
             var host = context.Host(name);
-            await HostCommands.RunAsync(context, name, Kind, "prepare the host (" + Parts(context.Spec, host) + ")", Script(context.Spec, host, context.Material.Referenced), token, context.PackageTimeout);
+            await HostCommands.RunAsync(context, name, Kind, "prepare the host (" + Parts(context.Spec, host) + ")",
+                Script(context.Spec, host, context.Material.Referenced), token, context.PackageTimeout);
         }, cancellationToken);
     }
 
-    /// <summary>The whole preparation script for <paramref name="host"/>.</summary>
     public static string Script(HaClusterSpec spec, HostSpec host, ReferencedContent referenced)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -70,7 +61,7 @@ public sealed class PrepareHostStep : IStep
         return script.ToString();
     }
 
-    /// <summary>apt_update: one apt-get update per script, the first time a package is needed.</summary>
+    /// <summary>One apt-get update per script, the first time a package is needed.</summary>
     internal const string AptUpdate = "updated=\napt_update() { [ -n \"$updated\" ] || apt-get update -q >/dev/null || fail \"apt-get update failed\"; updated=1; }\n";
 
     private static bool IsKubernetesNode(HostSpec host) =>
@@ -112,7 +103,7 @@ public sealed class PrepareHostStep : IStep
 
         """;
 
-    /// <summary>The programs as (program, package); missing ones (and the CA bundle) installed in one apt-get, then checked.</summary>
+    /// <summary>Missing programs (and the CA bundle) installed in one apt-get, then checked.</summary>
     private static string Tools(IReadOnlyList<(string Program, string Package)> tools)
     {
         var pairs = string.Join(' ', tools.Select(t => $"{t.Program}:{t.Package}"));
@@ -164,12 +155,9 @@ public sealed class PrepareHostStep : IStep
         """;
 
     /// <summary>
-    /// The package source of the spec's minor (pkgs.k8s.io or spec.packages.repository) and its
-    /// signing key, in place (the upgrade steps switch minors with it too). A downloaded key goes to
-    /// a file (curl's failure is seen: no pipe), its primary key's fingerprint must be the expected
-    /// one, and it is dearmored with --batch --yes; temporary files of an earlier failed run are
-    /// removed first, so one failure never sticks. A key the spec gives is written as given (apt
-    /// reads an armored .asc keyring), after its fingerprint check when the spec names one.
+    /// The package source of the spec's minor and its signing key; the upgrade steps switch minors with
+    /// it too. A downloaded key goes to a file (no pipe, so curl's failure is seen) and must have the
+    /// expected fingerprint; an earlier run's temporary files are removed so one failure never sticks.
     /// </summary>
     internal static string Repository(HaClusterSpec spec, ReferencedContent referenced)
     {
@@ -183,8 +171,9 @@ public sealed class PrepareHostStep : IStep
             """;
     }
 
-    /// <summary>Shell: <c>fpr_of FILE</c> sets $fpr to the primary key's fingerprint of an OpenPGP key file (empty when gpg reads none), in a throwaway keyring.</summary>
-    internal const string FingerprintFunction = """fpr_of() { g=$(mktemp -d); fpr=$(GNUPGHOME=$g gpg --batch --with-colons --show-keys "$1" 2>/dev/null | awk -F: '$1 == "fpr" { print $10; exit }') || fpr=; rm -rf "$g"; }""";
+    /// <summary>Shell <c>fpr_of FILE</c>: $fpr, the primary key's fingerprint (empty if none), from a throwaway keyring.</summary>
+    internal const string FingerprintFunction =
+        """fpr_of() { g=$(mktemp -d); fpr=$(GNUPGHOME=$g gpg --batch --with-colons --show-keys "$1" 2>/dev/null | awk -F: '$1 == "fpr" { print $10; exit }') || fpr=; rm -rf "$g"; }""";
 
     private static string DownloadedKey(HaClusterSpec spec, string minor)
     {
@@ -227,25 +216,19 @@ public sealed class PrepareHostStep : IStep
             """;
     }
 
-    /// <summary>
-    /// spec.proxy for apt, before the first apt-get update; a proxy file left by an earlier spec is
-    /// removed, so apt goes direct again.
-    /// </summary>
+    /// <summary>Before the first apt-get update; an earlier spec's proxy file is removed.</summary>
     internal static string AptProxy(HaClusterSpec spec) => ProxyRenderer.Apt(spec) is { } apt
         ? ShellSnippets.WriteFileIfChanged(ProxyRenderer.AptPath, apt, "0644") + "\n"
         : $"rm -f {ProxyRenderer.AptPath}\n";
 
-    /// <summary>
-    /// containerd's proxy drop-in (or its removal) and the registry hosts files with their CAs.
-    /// hosts.toml is read on every pull, but a changed drop-in needs daemon-reload and a restart,
-    /// which the containerd part does when $restart is set.
-    /// </summary>
+    /// <summary>hosts.toml is read on every pull, but a changed drop-in needs a restart ($restart).</summary>
     private static string ContainerdSources(HaClusterSpec spec, ReferencedContent referenced)
     {
         var text = new StringBuilder("restart=\n");
         if (ProxyRenderer.ContainerdDropIn(spec) is { } dropIn)
         {
-            text.Append(ShellSnippets.WriteFileIfChanged(ProxyRenderer.ContainerdDropInPath, dropIn, "0644", "  systemctl daemon-reload || fail \"systemctl daemon-reload failed\"; restart=1\n")).Append('\n');
+            text.Append(ShellSnippets.WriteFileIfChanged(ProxyRenderer.ContainerdDropInPath,
+                dropIn, "0644", "  systemctl daemon-reload || fail \"systemctl daemon-reload failed\"; restart=1\n")).Append('\n');
         }
         else
         {
@@ -263,11 +246,7 @@ public sealed class PrepareHostStep : IStep
         return text.ToString();
     }
 
-    /// <summary>
-    /// containerd installed, with runc's SystemdCgroup on and the pause image kubeadm expects for the
-    /// spec's version; the configuration is edited on a copy (the package's defaults kept otherwise)
-    /// and containerd restarted only when the copy differs.
-    /// </summary>
+    /// <summary>Edited on a copy of the package's configuration; containerd restarts only when the copy differs.</summary>
     private static string Containerd(HaClusterSpec spec)
     {
         var pause = ShellQuote.Quote(HostRequirements.PauseImage(spec));
@@ -296,18 +275,15 @@ public sealed class PrepareHostStep : IStep
             """;
     }
 
-    /// <summary>
-    /// With mirrors, containerd must read hosts.toml files from config_path: every config_path line of
-    /// the copy being edited ("$cfg.hakube-new") is set to the folder (containerd 2 names it in its
-    /// transfer service as well as in CRI's registry), and one must be there.
-    /// </summary>
+    /// <summary>Every config_path line set: containerd 2 has one in its transfer service as well as in CRI.</summary>
     internal const string ConfigPathEdit = $$"""
         sed -i -E "s#^([[:space:]]*config_path[[:space:]]*=[[:space:]]*).*\$#\\1\"{{RegistryHostsRenderer.ConfigPath}}\"#" "$cfg.hakube-new"
-        grep -Eq '^[[:space:]]*config_path[[:space:]]*=[[:space:]]*"{{RegistryHostsRenderer.ConfigPath}}"' "$cfg.hakube-new" || fail "containerd's configuration has no registry config_path to set to {{RegistryHostsRenderer.ConfigPath}}"
+        grep -Eq '^[[:space:]]*config_path[[:space:]]*=[[:space:]]*"{{RegistryHostsRenderer.ConfigPath}}"' "$cfg.hakube-new" ||
+          fail "containerd's configuration has no registry config_path to set to {{RegistryHostsRenderer.ConfigPath}}"
 
         """;
 
-    /// <summary>A test that is true where the Kubernetes packages are no longer PrepareHost's to change.</summary>
+    /// <summary>True where the Kubernetes packages are no longer PrepareHost's to change.</summary>
     private const string KubeletConfiguredTest = "[ -f " + KnownPaths.KubeletConf + " ]";
 
     private const string EtcdMemberConfiguredTest = "[ -f " + KnownPaths.EtcdManifest + " ] || [ -f " + KnownPaths.EtcdManifestRecord + " ]";

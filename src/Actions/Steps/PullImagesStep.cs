@@ -4,13 +4,7 @@ using HaKube.Model.Planning;
 
 namespace HaKube.Actions.Steps;
 
-/// <summary>
-/// Before kubeadm init or join: the images of the spec's version pulled on each host, in parallel,
-/// under their own budget (minutes on a real link, while kubeadm's own waits assume them there).
-/// Control planes get every image kubeadm lists (<c>kubeadm config images pull</c>), workers the
-/// two they run themselves (kube-proxy and pause). Images containerd already has are not pulled
-/// again, so an offline host with preloaded images passes.
-/// </summary>
+/// <summary>Pulled under their own budget, since kubeadm's waits assume them there; images present are not pulled again.</summary>
 public sealed class PullImagesStep : IStep
 {
     public StepKind Kind => StepKind.PullImages;
@@ -26,14 +20,13 @@ public sealed class PullImagesStep : IStep
         }, cancellationToken);
     }
 
-    /// <summary>kubeadm's --image-repository for spec.images.repository, with its leading space; empty for kubeadm's default.</summary>
+    /// <summary>With its leading space; empty for kubeadm's default.</summary>
     public static string ImageRepositoryFlag(HaClusterSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
         return spec.Images?.Repository is { } repository ? " --image-repository " + ShellQuote.Quote(repository) : "";
     }
 
-    /// <summary>The pull script of one host.</summary>
     public static string Script(HaClusterSpec spec, bool controlPlane)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -48,7 +41,8 @@ public sealed class PullImagesStep : IStep
             for i in $images; do have_image "$i" || missing="$missing $i"; done
             if [ -n "$missing" ]; then
               {{(controlPlane
-                  ? "kubeadm config images pull --kubernetes-version " + v + " >/dev/null 2>/run/hakube-images.err || { tail -n 3 /run/hakube-images.err >&2; fail \"kubeadm config images pull failed\"; }"
+                  ? "kubeadm config images pull --kubernetes-version " + v + " >/dev/null 2>/run/hakube-images.err" +
+                      " || { tail -n 3 /run/hakube-images.err >&2; fail \"kubeadm config images pull failed\"; }"
                   : "for i in $missing; do pull_image \"$i\"; done")}}
               list_images
             fi

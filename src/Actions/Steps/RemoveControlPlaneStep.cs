@@ -4,12 +4,9 @@ using HaKube.Model.Planning;
 namespace HaKube.Actions.Steps;
 
 /// <summary>
-/// A control plane that left the spec (or stays in it without that role), one at a time. The planner puts it after the load balancer
-/// was reconfigured from the spec, so no client is sent to it any more. It is drained through
-/// another control plane; with stacked etcd its member is removed through a healthy member of the
-/// spec (so the removal does not depend on the leaving host, which may be dead); then kubeadm reset
-/// -f where the last probe reached it; then its Node deleted and the host forgotten (or its
-/// ControlPlane role retired, when it stays in the spec).
+/// A control plane leaving the spec (or the role), one at a time, after the load balancer stopped
+/// sending clients to it. Its stacked etcd member is removed through a healthy spec member, so the
+/// removal does not depend on the leaving host, which may be dead.
 /// </summary>
 public sealed class RemoveControlPlaneStep : IStep
 {
@@ -23,7 +20,8 @@ public sealed class RemoveControlPlaneStep : IStep
         {
             var host = context.LeavingHost(name);
             var anchor = context.InitializedControlPlane(except: name)
-                ?? throw new StepFailedException(name, Kind, "find another control plane to drain through", "no initialized control plane", ["no other control plane of the spec was reachable and initialized in the last probe"]);
+                ?? throw new StepFailedException(name, Kind, "find another control plane to drain through",
+                    "no initialized control plane", ["no other control plane of the spec was reachable and initialized in the last probe"]);
             await HostRemoval.DrainAsync(context, Kind, anchor.Name, name, cancellationToken);
             if (context.Spec.Etcd.Topology == EtcdTopology.Stacked)
             {

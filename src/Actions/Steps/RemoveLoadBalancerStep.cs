@@ -8,16 +8,10 @@ using HaKube.Model.Values;
 namespace HaKube.Actions.Steps;
 
 /// <summary>
-/// A HAProxy host that left the spec, or stays in it without the LoadBalancer role. The planner runs this only once another load balancer of
-/// the spec serves the endpoint (configured and active in the last probe), so the API keeps an
-/// endpoint throughout. Where the last probe reached the host, haproxy is disabled and stopped,
-/// and its haproxy.cfg moved aside (kept, never deleted) when HaKube wrote it - a file of someone
-/// else's is left as it is. Post-condition: haproxy neither active nor enabled, nothing listening
-/// on the host's address at the endpoint port, no HaKube-written haproxy.cfg in place. Running it
-/// again finds all that already true and changes nothing. An unreachable host is not touched (the
-/// host is gone, as the other removals treat it). The host is forgotten by the inventory at the
-/// end, unless it also had another role whose removal step forgets it once that is done; a host
-/// that stays in the spec has its LoadBalancer role retired in the inventory instead.
+/// A HAProxy host leaving the spec (or the role). The planner runs this only once another load
+/// balancer serves the endpoint, so the API keeps one throughout. A haproxy.cfg HaKube did not write
+/// is left as it is; an unreachable host is not touched. Another role's removal step forgets a host
+/// that had one.
 /// </summary>
 public sealed class RemoveLoadBalancerStep : IStep
 {

@@ -3,12 +3,7 @@ using HaKube.Model.Planning;
 
 namespace HaKube.Actions.Steps;
 
-/// <summary>
-/// An etcd member that runs on no spec host (its machine died, or was replaced at a new address)
-/// removed by ID (<see cref="PlanStep.EtcdMemberId"/>) through the step's host, a healthy member.
-/// Before removing, the member is checked once more against the spec: a member that names a spec
-/// host and peers at its address is never removed here.
-/// </summary>
+/// <summary>A member on no spec host, removed by ID; one that names a spec host and peers at its address never is.</summary>
 public sealed class RemoveStaleEtcdMemberStep : IStep
 {
     public StepKind Kind => StepKind.RemoveStaleEtcdMember;

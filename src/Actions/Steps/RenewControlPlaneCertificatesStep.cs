@@ -8,14 +8,10 @@ using HaKube.Model.Planning;
 namespace HaKube.Actions.Steps;
 
 /// <summary>
-/// Certificate renewal on one control plane, as kubeadm documents it: `kubeadm certs renew all`
-/// when one of the certificates it renews expires within spec.certificateRenewalDays (with External
-/// etcd, HaKube's apiserver-etcd-client pair written from the state store instead of kubeadm's), then
-/// the static pods restarted (<see cref="StaticPodRestart"/>). A marker file on the host remembers a
-/// restart still owed, so a run cut short after renewing restarts the pods on the next run instead
-/// of forgetting them. Checks afterwards: nothing kubeadm renews expires within the window, the local
-/// API server is ready and (Stacked) the local etcd member healthy. Then the admin kubeconfig in the
-/// state store is refreshed from this host's renewed admin.conf.
+/// `kubeadm certs renew all` on one control plane when something it renews is due, then the static
+/// pods restarted (<see cref="StaticPodRestart"/>). A marker on the host remembers a restart still
+/// owed, so a run cut short after renewing restarts the pods next time. With External etcd, HaKube's
+/// apiserver-etcd-client pair replaces kubeadm's.
 /// </summary>
 public sealed class RenewControlPlaneCertificatesStep : IStep
 {
@@ -49,7 +45,8 @@ public sealed class RenewControlPlaneCertificatesStep : IStep
 
         var files = string.Join(' ', KnownPaths.KubeadmRenewable.Where(p => stacked || !KnownPaths.ExternalEtcdIssued.Contains(p)).Select(ShellQuote.Quote));
         var window = (context.Spec.CertificateRenewalDays * 86400L).ToString(CultureInfo.InvariantCulture);
-        var script = ShellSnippets.Prelude + (stacked ? EtcdGatewayShell.Functions(host) + EtcdLeadership.MoveAwayFunction(context, host) : "") + StaticPodRestart.Functions(host, stacked) + StaticPodRestart.DueFunction(Scratch) + $$"""
+        var script = ShellSnippets.Prelude + (stacked ? EtcdGatewayShell.Functions(host) + EtcdLeadership.MoveAwayFunction(context, host) : "") +
+            StaticPodRestart.Functions(host, stacked) + StaticPodRestart.DueFunction(Scratch) + $$"""
             WINDOW={{window}}
             mkdir -p /run/hakube "$(dirname {{Pending}})"
             renew=0

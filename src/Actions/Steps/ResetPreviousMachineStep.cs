@@ -6,16 +6,10 @@ using HaKube.Model.Planning;
 namespace HaKube.Actions.Steps;
 
 /// <summary>
-/// The previous machine of a host replaced at a new address, which still runs at the old address
-/// (named by <see cref="PreviousMachine.Key"/>). Left alone it would keep a kubelet posting for the
-/// Node that now belongs to the new machine and static pods (a kube-apiserver, an etcd trying to
-/// rejoin). Here it gets kubeadm reset -f, kubelet and etcd (HaKube's unit, for external etcd) are
-/// stopped and disabled so a reboot does not bring them back, the static pod manifests are gone,
-/// an etcd data directory is moved aside (kept, never deleted), and the result is checked: no
-/// kubeadm files, no manifests, neither unit active, no etcd process (bounded wait). The Node is
-/// not deleted and no etcd member is removed: the planner runs this only once the old member is
-/// gone (removed by ID as stale). An unreachable machine is only forgotten. Never runs at an
-/// address a spec host has.
+/// Resets the old machine of a host replaced at a new address: left alone it would keep a kubelet
+/// posting for the new machine's Node, and static pods. Units are disabled too, so a reboot does not
+/// bring them back. The Node and etcd member are not touched: the planner runs this only once the
+/// old member is gone. An unreachable machine is only forgotten.
 /// </summary>
 public sealed class ResetPreviousMachineStep : IStep
 {

@@ -2,16 +2,12 @@ using System.Text.RegularExpressions;
 
 namespace HaKube.Actions.Steps;
 
-/// <summary>
-/// Removes secrets from text a remote command printed before it goes into an error or a log:
-/// values HaKube knows are secret (the bootstrap token of this run), anything shaped like a
-/// bootstrap token, PEM private-key blocks and kubeconfig key data.
-/// </summary>
+/// <summary>Known secrets, token-shaped strings, private keys and kubeconfig key data removed before output reaches a log.</summary>
 public static partial class SecretScrubber
 {
     public const string Placeholder = "<redacted>";
 
-    /// <summary>The last <paramref name="count"/> non-empty lines of <paramref name="text"/>, scrubbed and shortened.</summary>
+    /// <summary>The last non-empty lines, scrubbed and shortened.</summary>
     public static IReadOnlyList<string> Tail(string text, int count, IEnumerable<string>? secrets = null)
     {
         ArgumentNullException.ThrowIfNull(text);

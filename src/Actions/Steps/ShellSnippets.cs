@@ -7,7 +7,7 @@ namespace HaKube.Actions.Steps;
 /// <summary>Shell functions the step scripts share. Every value interpolated here is quoted.</summary>
 internal static class ShellSnippets
 {
-    /// <summary>Strict mode, a fail function whose message ends up in the step error, and a clean locale and PATH.</summary>
+    /// <summary>Strict mode, a fail function whose message ends up in the step error, a clean locale and PATH.</summary>
     public const string Prelude = """
         set -eu
         export LC_ALL=C DEBIAN_FRONTEND=noninteractive PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
@@ -15,18 +15,15 @@ internal static class ShellSnippets
 
         """;
 
-    /// <summary>spec.proxy's variables exported for curl and kubectl, in the lower case both read; empty without a proxy.</summary>
+    /// <summary>Lower case, which both curl and kubectl read; empty without a proxy.</summary>
     public static string ProxyExports(HaClusterSpec spec) =>
         string.Concat(ProxyRenderer.ShellVariables(spec).Select(v => $"export {v.Key}={ShellQuote.Quote(v.Value)}\n"));
 
-    /// <summary>
-    /// <see cref="WriteFile"/> only where the file's content differs (a trailing newline aside), then
-    /// <paramref name="onChange"/> (shell lines run after the write).
-    /// </summary>
+    /// <summary>Writes only where the content differs (a trailing newline aside), then runs <paramref name="onChange"/>.</summary>
     public static string WriteFileIfChanged(string path, string content, string mode, string onChange = "") =>
         $"if [ \"$(cat {ShellQuote.Quote(path)} 2>/dev/null)\" != {ShellQuote.Quote(content.TrimEnd('\n'))} ]; then\n{WriteFile(path, content, mode)}{onChange}fi\n";
 
-    /// <summary>Writes a file from a quoted literal (only for content that is not secret: scripts are visible in ps).</summary>
+    /// <summary>Never for secrets: scripts are visible in ps.</summary>
     public static string WriteFile(string path, string content, string mode) =>
         $"mkdir -p {ShellQuote.Quote(Path.GetDirectoryName(path)!)}\nprintf '%s' {ShellQuote.Quote(content)} > {ShellQuote.Quote(path)}\nchmod {mode} {ShellQuote.Quote(path)}\n";
 }

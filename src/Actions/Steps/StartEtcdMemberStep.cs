@@ -4,12 +4,7 @@ using HaKube.Model.Planning;
 
 namespace HaKube.Actions.Steps;
 
-/// <summary>
-/// External etcd: a member that exists (it has data) but whose static pod does not run is started
-/// again: etcd.yaml rendered from the kept configuration if it is gone, the kubelet running; it must
-/// become healthy. A member without data is refused: it has to be added (AddEtcdMember), since
-/// starting it could not join the cluster.
-/// </summary>
+/// <summary>Restarts a member that has data; one without data could not join, so it is refused (AddEtcdMember adds it).</summary>
 public sealed class StartEtcdMemberStep : IStep
 {
     public StepKind Kind => StepKind.StartEtcdMember;

@@ -2,13 +2,7 @@ using HaKube.Model.Planning;
 
 namespace HaKube.Actions.Steps;
 
-/// <summary>
-/// A joined node whose kubelet is not running gets it enabled and started again. The kubelet then
-/// runs the node's static pods again from /etc/kubernetes/manifests - on a stacked control plane
-/// its etcd member and API server - which nothing else restarts. Post-condition: the kubelet is
-/// active. Whether etcd came back healthy is the next probe's to say (a member can rejoin only
-/// while its peers have quorum, which this step cannot wait for on one host).
-/// </summary>
+/// <summary>Restarts a joined node's kubelet, which alone restarts its static pods; etcd's return is the next probe's to judge.</summary>
 public sealed class StartKubeletStep : IStep
 {
     public StepKind Kind => StepKind.StartKubelet;

@@ -6,26 +6,20 @@ using HaKube.Model.Facts;
 namespace HaKube.Actions.Steps;
 
 /// <summary>
-/// Restarting a control plane's static pods the way kubeadm documents it (there is no hot reload of
-/// certificates): the manifests move out of /etc/kubernetes/manifests, the kubelet stops the pods,
-/// the manifests move back, the kubelet starts them. The order keeps the API honest while it
-/// happens: kube-apiserver stops first and starts last, so it never answers while its local etcd
-/// (Stacked) is down, and the load balancer only ever sees it refuse connections (which HAProxy
-/// retries on another control plane) or answer ready. Every wait is bounded. Manifests left in the
-/// staging folder by an interrupted run are moved back first, and on any failure.
+/// Restarts static pods as kubeadm documents it (no hot reload of certificates): manifests out, pods
+/// stopped, manifests back. kube-apiserver stops first and starts last, so it never answers while its
+/// local etcd is down, and HAProxy only sees it refuse (and retries elsewhere) or answer ready.
+/// Manifests left staged by an interrupted run are moved back first, and on any failure.
 /// </summary>
 internal static class StaticPodRestart
 {
-    /// <summary>Where manifests wait while their pods are stopped (same file system as the manifests, so moves are atomic).</summary>
+    /// <summary>On the manifests' file system, so moves are atomic.</summary>
     public const string Staging = KnownPaths.Kubernetes + "/tmp/hakube-static-pods";
 
     /// <summary>
-    /// Shell functions: <c>restore</c> (staged manifests back), <c>listening HEXPORT</c> (something
-    /// listens on the port on this host's address, read from /proc/net/tcp like the probe: no ss or
-    /// netstat needed), <c>wait_gone HEXPORT WHAT SECONDS</c>, and <c>restart_static_pods</c>.
-    /// Needs <see cref="ShellSnippets.Prelude"/> and, for Stacked etcd, <see cref="Etcd.EtcdGatewayShell.Functions"/> and
-    /// <see cref="EtcdLeadership.MoveAwayFunction"/> (a leading member hands leadership over before it stops).
-    /// Sets traps that restore the manifests on exit.
+    /// Shell <c>restore</c>, <c>listening</c>, <c>wait_gone HEXPORT WHAT SECONDS</c>, <c>restart_static_pods</c>,
+    /// with traps that restore the manifests on exit. Needs <see cref="ShellSnippets.Prelude"/> and, for
+    /// Stacked etcd, <see cref="Etcd.EtcdGatewayShell.Functions"/> and <see cref="EtcdLeadership.MoveAwayFunction"/>.
     /// </summary>
     public static string Functions(HostSpec host, bool etcdMember) => Listening(host) + $$"""
         M={{KnownPaths.Manifests}}
@@ -72,16 +66,17 @@ internal static class StaticPodRestart
 
         """;
 
-    /// <summary><c>listening HEXPORT</c>: something listens on the port on <paramref name="host"/>'s address (or on every address), read from /proc/net/tcp with awk like the probe (a shell read loop costs a system call per byte).</summary>
+    /// <summary>From /proc/net/tcp with awk: no ss or netstat needed, and a shell read loop costs a system call per byte.</summary>
     public static string Listening(HostSpec host) => $$"""
         A={{ProbeScript.AddressPattern(host.Address)}}
         listening() {
-          awk -v h="$A" -v p=":$1" '$4 == "0A" && (h == "*" ? $2 ~ (p "$") : ($2 == h p || $2 == "00000000" p || $2 == "00000000000000000000000000000000" p)) { f = 1 } END { exit !f }' /proc/net/tcp /proc/net/tcp6 2>/dev/null
+          awk -v h="$A" -v p=":$1" '$4 == "0A" && (h == "*" ? $2 ~ (p "$") : ($2 == h p || $2 == "00000000" p || $2 == "00000000000000000000000000000000" p)) { f = 1 } END { exit !f }' \
+            /proc/net/tcp /proc/net/tcp6 2>/dev/null
         }
 
         """;
 
-    /// <summary>Whether the certificate in a file (a PEM file, or a kubeconfig's client-certificate-data) expires within <c>$WINDOW</c> seconds; unreadable counts as expiring, a kubeconfig without an embedded certificate as not.</summary>
+    /// <summary>Unreadable counts as expiring; a kubeconfig without an embedded certificate as not.</summary>
     public static string DueFunction(string scratch) => $$"""
         due() {
           case $1 in

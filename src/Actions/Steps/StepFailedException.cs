@@ -2,11 +2,7 @@ using HaKube.Model.Planning;
 
 namespace HaKube.Actions.Steps;
 
-/// <summary>
-/// A step failed on a host. The message names the host, the step, what the failing command was
-/// for, how it ended and the last lines of its stderr - enough to act on without logging into the
-/// host - and never a secret: the stderr excerpt is scrubbed before it gets here.
-/// </summary>
+/// <summary>A step failed on a host: enough to act on without logging in, and never a secret (stderr is scrubbed before it gets here).</summary>
 public sealed class StepFailedException : Exception
 {
     public StepFailedException(string host, StepKind step, string purpose, string outcome, IReadOnlyList<string> stderrTail, Exception? inner = null)
@@ -19,18 +15,16 @@ public sealed class StepFailedException : Exception
         StdErrTail = stderrTail;
     }
 
-    /// <summary>The host's name in the spec.</summary>
     public string Host { get; }
 
     public StepKind Step { get; }
 
-    /// <summary>What the command was meant to achieve ("join the control plane with kubeadm join").</summary>
+    /// <summary>"join the control plane with kubeadm join".</summary>
     public string Purpose { get; }
 
     /// <summary>"exit 1", "signal KILL", "timed out after 300 s", "host unreachable".</summary>
     public string Outcome { get; }
 
-    /// <summary>The last lines of stderr, scrubbed of secrets.</summary>
     public IReadOnlyList<string> StdErrTail { get; }
 
     private static string Describe(string host, StepKind step, string purpose, string outcome, IReadOnlyList<string> tail)

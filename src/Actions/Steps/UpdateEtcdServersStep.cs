@@ -8,14 +8,10 @@ using HaKube.Model.Planning;
 namespace HaKube.Actions.Steps;
 
 /// <summary>
-/// External etcd: points the control planes at spec.etcd.hosts. First kube-system/kubeadm-config's
-/// etcd.external.endpoints (through the first host of the step), so that later joins and upgrades
-/// write the same list; then, one control plane after the other, kube-apiserver's manifest gets the
-/// new --etcd-servers and its pod is restarted the way <see cref="StaticPodRestart"/> does it: the new
-/// manifest is staged, the old one leaves /etc/kubernetes/manifests, the kubelet stops the pod, the
-/// new manifest goes back in, and the next host waits until this API server answers /readyz. Only the
-/// one flag changes; the rest of the manifest stays as kubeadm wrote it. Idempotent: a host whose
-/// manifest already names the list is only checked for readiness.
+/// External etcd: points the control planes at spec.etcd.hosts. kubeadm-config first, so later joins
+/// and upgrades write the same list; then kube-apiserver's --etcd-servers, one control plane at a
+/// time, each restarted as <see cref="StaticPodRestart"/> does and ready before the next. Only that
+/// flag changes; the rest of the manifest stays kubeadm's.
 /// </summary>
 public sealed class UpdateEtcdServersStep : IStep
 {
@@ -43,7 +39,7 @@ public sealed class UpdateEtcdServersStep : IStep
         }
     }
 
-    /// <summary>kubeadm-config's etcd.external.endpoints set to <paramref name="endpoints"/> (a merge patch of the one data key), then read back.</summary>
+    /// <summary>A merge patch of the one data key, then read back.</summary>
     private async Task UpdateKubeadmConfigAsync(StepContext context, string host, IReadOnlyList<string> endpoints, CancellationToken cancellationToken)
     {
         var current = (await HostCommands.RunAsync(context, host, Kind, "read the kubeadm-config ConfigMap", ReadClusterConfiguration, cancellationToken)).StdOut;
@@ -56,7 +52,8 @@ public sealed class UpdateEtcdServersStep : IStep
         var patch = JsonSerializer.Serialize(new Dictionary<string, Dictionary<string, string>> { ["data"] = new() { ["ClusterConfiguration"] = updated } });
         // Patch and read back in one exec: the read-back is the post-condition.
         var after = (await HostCommands.RunAsync(context, host, Kind, "update etcd.external.endpoints in the kubeadm-config ConfigMap",
-            ShellSnippets.Prelude + $"kubectl --kubeconfig {KnownPaths.AdminConf} --request-timeout=20s -n kube-system patch configmap kubeadm-config --type merge -p {ShellQuote.Quote(patch)} >/dev/null\n"
+            ShellSnippets.Prelude + $"kubectl --kubeconfig {KnownPaths.AdminConf} --request-timeout=20s -n kube-system patch configmap kubeadm-config " +
+                $"--type merge -p {ShellQuote.Quote(patch)} >/dev/null\n"
             + PrintClusterConfiguration,
             cancellationToken)).StdOut;
         var got = Parse(host, after, ExternalEtcdEndpointsEdit.Read);
@@ -79,11 +76,7 @@ public sealed class UpdateEtcdServersStep : IStep
         }
     }
 
-    /// <summary>
-    /// Stages the manifest with the new flag value and swaps it in through a pod stop (no-op when it
-    /// already has it). Needs <see cref="StaticPodRestart.Functions"/>: its EXIT trap puts a staged
-    /// manifest back if anything fails, so the host never stays without its API server.
-    /// </summary>
+    /// <summary>Needs <see cref="StaticPodRestart.Functions"/>, whose trap puts a staged manifest back on failure.</summary>
     internal static string ManifestScript(IReadOnlyList<string> endpoints) => $$"""
         want={{ShellQuote.Quote(string.Join(",", endpoints))}}
         m="$M/kube-apiserver.yaml"

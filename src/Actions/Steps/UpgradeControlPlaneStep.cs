@@ -7,14 +7,9 @@ using HaKube.Model.Planning;
 namespace HaKube.Actions.Steps;
 
 /// <summary>
-/// Upgrades one control plane to spec.kubernetesVersion, as the kubeadm upgrade guide does: the
-/// unfinished-upgrade mark; kubeadm from the target minor's repository; if the cluster's
-/// kubeadm-config still names an older version, this is the first control plane, so
-/// `kubeadm upgrade plan` and `kubeadm upgrade apply vX.Y.Z -y`, otherwise `kubeadm upgrade node`
-/// (asked of the cluster at run time, so a re-run after an interrupted apply does the right one);
-/// a bounded wait for the local API server (and stacked etcd member); drain; kubelet and kubectl;
-/// kubelet restarted; the Node reporting the new kubelet; uncordon; the mark removed. Each part
-/// is idempotent: kubeadm is skipped where the static pods already run the target.
+/// Upgrades one control plane as the kubeadm upgrade guide does. Apply or node is decided by asking
+/// the cluster at run time, so a re-run after an interrupted apply does the right one; kubeadm is
+/// skipped where the static pods already run the target.
 /// </summary>
 public sealed class UpgradeControlPlaneStep : IStep
 {
@@ -29,19 +24,24 @@ public sealed class UpgradeControlPlaneStep : IStep
         {
             var host = context.Host(name);
             await HostCommands.RunAsync(context, name, Kind, "mark the upgrade as started", NodeUpgrade.Started(target), cancellationToken);
-            await HostCommands.RunAsync(context, name, Kind, $"install kubeadm {target}", NodeUpgrade.Packages(context.Spec, context.Material.Referenced, ["kubeadm"]), cancellationToken, context.PackageTimeout);
+            await HostCommands.RunAsync(context, name, Kind, $"install kubeadm {target}",
+                NodeUpgrade.Packages(context.Spec, context.Material.Referenced, ["kubeadm"]), cancellationToken, context.PackageTimeout);
             await HostCommands.RunAsync(context, name, Kind, $"pull the images of {target}", PullImagesStep.Script(context.Spec, controlPlane: true), cancellationToken, context.ImagePullTimeout);
-            var which = await HostCommands.RunAsync(context, name, Kind, $"check the cluster's version (kubeadm upgrade plan {target} where it is older)", KubeadmUpgradePlan(target), cancellationToken, StepBudgets.KubeadmUpgradePlan);
+            var which = await HostCommands.RunAsync(context, name, Kind, $"check the cluster's version (kubeadm upgrade plan {target} where it is older)",
+                KubeadmUpgradePlan(target), cancellationToken, StepBudgets.KubeadmUpgradePlan);
             var command = which.StdOut.Trim() switch
             {
                 "apply" => $"kubeadm upgrade apply {ShellQuote.Quote(target.ToString())} -y >/dev/null || fail \"kubeadm upgrade apply {target} failed\"",
                 "node" => "kubeadm upgrade node >/dev/null || fail \"kubeadm upgrade node failed\"",
                 _ => ":",
             };
-            await HostCommands.RunAsync(context, name, Kind, $"upgrade the control plane to {target} with kubeadm upgrade", ShellSnippets.Prelude + command + "\n", cancellationToken, context.KubeadmUpgradeTimeout);
-            await HostCommands.RunAsync(context, name, Kind, "wait for the upgraded control plane", ShellSnippets.Prelude + KubeadmRun.WaitApiServerReady(host.Address, 180) + EtcdWait(context, host), cancellationToken, context.KubeadmTimeout);
+            await HostCommands.RunAsync(context, name, Kind, $"upgrade the control plane to {target} with kubeadm upgrade",
+                ShellSnippets.Prelude + command + "\n", cancellationToken, context.KubeadmUpgradeTimeout);
+            await HostCommands.RunAsync(context, name, Kind, "wait for the upgraded control plane",
+                ShellSnippets.Prelude + KubeadmRun.WaitApiServerReady(host.Address, 180) + EtcdWait(context, host), cancellationToken, context.KubeadmTimeout);
             await HostCommands.RunAsync(context, name, Kind, $"drain {name}", NodeUpgrade.Drain(name, context.DrainTimeout), cancellationToken, context.DrainTimeout + TimeSpan.FromMinutes(1));
-            await HostCommands.RunAsync(context, name, Kind, $"install kubelet and kubectl {target}", NodeUpgrade.Packages(context.Spec, context.Material.Referenced, ["kubelet", "kubectl"]), cancellationToken, context.PackageTimeout);
+            await HostCommands.RunAsync(context, name, Kind, $"install kubelet and kubectl {target}",
+                NodeUpgrade.Packages(context.Spec, context.Material.Referenced, ["kubelet", "kubectl"]), cancellationToken, context.PackageTimeout);
             await HostCommands.RunAsync(context, name, Kind, "restart the kubelet", NodeUpgrade.RestartKubelet, cancellationToken);
             await HostCommands.RunAsync(context, name, Kind, $"uncordon {name} once it reports kubelet {target}", NodeUpgrade.Uncordon(name, target), cancellationToken, TimeSpan.FromMinutes(4));
             await HostCommands.RunAsync(context, name, Kind, "mark the upgrade as finished", NodeUpgrade.Finished, cancellationToken);
@@ -49,11 +49,9 @@ public sealed class UpgradeControlPlaneStep : IStep
     }
 
     /// <summary>
-    /// Prints which upgrade this control plane needs: "apply" when the cluster's kubeadm-config names
-    /// another version than the target (this is the first control plane, or an apply was
-    /// interrupted; `kubeadm upgrade plan` has then checked it), else "node" unless this host's three
-    /// control-plane manifests already name the target, then "done". The upgrade itself runs apart,
-    /// under its own budget (kubeadm waits for each static pod in turn).
+    /// Prints "apply" while kubeadm-config names another version (first control plane, or an interrupted
+    /// apply), else "node", or "done" where the three manifests name the target. The upgrade runs
+    /// apart, under its own budget.
     /// </summary>
     internal static string KubeadmUpgradePlan(KubernetesVersion target)
     {

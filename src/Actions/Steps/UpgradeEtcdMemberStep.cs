@@ -5,13 +5,7 @@ using HaKube.Model.Planning;
 
 namespace HaKube.Actions.Steps;
 
-/// <summary>
-/// External etcd, one member: kubelet and kubeadm from the target minor's repository at the target
-/// (held), the etcd image kubeadm pins for it pulled, the member's kubeadm configuration (which
-/// names the version) written, etcd.yaml rendered again and the member restarted through its
-/// manifest, leadership handed over first; it must come back healthy. A member already at the target
-/// (an interrupted run) is only checked.
-/// </summary>
+/// <summary>External etcd, one member, leadership handed over first; a member already at the target is only checked.</summary>
 public sealed class UpgradeEtcdMemberStep : IStep
 {
     public StepKind Kind => StepKind.UpgradeEtcdMember;
@@ -24,7 +18,8 @@ public sealed class UpgradeEtcdMemberStep : IStep
         foreach (var name in planStep.Hosts)
         {
             var host = context.Host(name);
-            await HostCommands.RunAsync(context, name, Kind, $"install kubelet and kubeadm {target}", NodeUpgrade.Packages(context.Spec, context.Material.Referenced, ["kubelet", "kubeadm"]), cancellationToken, context.PackageTimeout);
+            await HostCommands.RunAsync(context, name, Kind, $"install kubelet and kubeadm {target}",
+                NodeUpgrade.Packages(context.Spec, context.Material.Referenced, ["kubelet", "kubeadm"]), cancellationToken, context.PackageTimeout);
             await EtcdStaticPod.PullImageAsync(context, Kind, name, cancellationToken);
             var changed = await EtcdStaticPod.SyncFilesAsync(context, Kind, host, cancellationToken);
             var script = ShellSnippets.Prelude + EtcdGatewayShell.Functions(host) + EtcdLeadership.MoveAwayFunction(context, host) +

@@ -3,13 +3,7 @@ using HaKube.Model.Planning;
 
 namespace HaKube.Actions.Steps;
 
-/// <summary>
-/// Upgrades one worker to spec.kubernetesVersion, as the kubeadm upgrade guide does: the
-/// unfinished-upgrade mark; drained through an initialized control plane (bounded); kubeadm from
-/// the target minor's repository; `kubeadm upgrade node` (refreshes the kubelet configuration);
-/// kubelet and kubectl; kubelet restarted; the Node reporting the new kubelet; uncordoned; the
-/// mark removed.
-/// </summary>
+/// <summary>Upgrades one worker as the kubeadm upgrade guide does.</summary>
 public sealed class UpgradeWorkerStep : IStep
 {
     public StepKind Kind => StepKind.UpgradeWorker;
@@ -24,12 +18,17 @@ public sealed class UpgradeWorkerStep : IStep
             var controlPlane = context.InitializedControlPlane(except: name)
                 ?? throw new StepFailedException(name, Kind, "find a control plane to drain the worker through", "no reachable initialized control plane", []);
             await HostCommands.RunAsync(context, name, Kind, "mark the upgrade as started", NodeUpgrade.Started(target), cancellationToken);
-            await HostCommands.RunAsync(context, controlPlane.Name, Kind, $"drain {name}", NodeUpgrade.Drain(name, context.DrainTimeout), cancellationToken, context.DrainTimeout + TimeSpan.FromMinutes(1));
-            await HostCommands.RunAsync(context, name, Kind, $"install kubeadm {target}", NodeUpgrade.Packages(context.Spec, context.Material.Referenced, ["kubeadm"]), cancellationToken, context.PackageTimeout);
-            await HostCommands.RunAsync(context, name, Kind, "refresh the node with kubeadm upgrade node", ShellSnippets.Prelude + "kubeadm upgrade node >/dev/null || fail \"kubeadm upgrade node failed\"\n", cancellationToken, context.KubeadmUpgradeTimeout);
-            await HostCommands.RunAsync(context, name, Kind, $"install kubelet and kubectl {target}", NodeUpgrade.Packages(context.Spec, context.Material.Referenced, ["kubelet", "kubectl"]), cancellationToken, context.PackageTimeout);
+            await HostCommands.RunAsync(context, controlPlane.Name, Kind, $"drain {name}",
+                NodeUpgrade.Drain(name, context.DrainTimeout), cancellationToken, context.DrainTimeout + TimeSpan.FromMinutes(1));
+            await HostCommands.RunAsync(context, name, Kind, $"install kubeadm {target}",
+                NodeUpgrade.Packages(context.Spec, context.Material.Referenced, ["kubeadm"]), cancellationToken, context.PackageTimeout);
+            await HostCommands.RunAsync(context, name, Kind, "refresh the node with kubeadm upgrade node",
+                ShellSnippets.Prelude + "kubeadm upgrade node >/dev/null || fail \"kubeadm upgrade node failed\"\n", cancellationToken, context.KubeadmUpgradeTimeout);
+            await HostCommands.RunAsync(context, name, Kind, $"install kubelet and kubectl {target}",
+                NodeUpgrade.Packages(context.Spec, context.Material.Referenced, ["kubelet", "kubectl"]), cancellationToken, context.PackageTimeout);
             await HostCommands.RunAsync(context, name, Kind, "restart the kubelet", NodeUpgrade.RestartKubelet, cancellationToken);
-            await HostCommands.RunAsync(context, controlPlane.Name, Kind, $"uncordon {name} once it reports kubelet {target}", NodeUpgrade.Uncordon(name, target), cancellationToken, TimeSpan.FromMinutes(4));
+            await HostCommands.RunAsync(context, controlPlane.Name, Kind, $"uncordon {name} once it reports kubelet {target}",
+                NodeUpgrade.Uncordon(name, target), cancellationToken, TimeSpan.FromMinutes(4));
             await HostCommands.RunAsync(context, name, Kind, "mark the upgrade as finished", NodeUpgrade.Finished, cancellationToken);
         }
     }

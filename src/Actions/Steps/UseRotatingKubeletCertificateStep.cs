@@ -4,15 +4,10 @@ using HaKube.Model.Planning;
 namespace HaKube.Actions.Steps;
 
 /// <summary>
-/// The kubelet client certificate caveat of kubeadm's certificate management: `kubeadm certs renew`
-/// does not renew kubelet.conf's client certificate; since kubeadm 1.17 kubelet.conf names the
-/// kubelet's rotating /var/lib/kubelet/pki/kubelet-client-current.pem instead of embedding it, and
-/// the documented fix for older nodes is to replace client-certificate-data and client-key-data with
-/// client-certificate and client-key naming that file, then restart the kubelet. Where that file
-/// does not exist or holds an expired certificate, the embedded pair is stored there first, as the
-/// kubelet stores its initial certificate (a timestamped file and the -current link). The key is
-/// moved on the host only; it never reaches HaKube. Checks afterwards: no embedded certificate
-/// left, kubelet.conf names the file, the kubelet is active. Hosts run in parallel.
+/// `kubeadm certs renew` does not renew kubelet.conf's embedded client certificate; kubeadm's
+/// documented fix (the default since 1.17) points kubelet.conf at the kubelet's rotating
+/// kubelet-client-current.pem. Where that file is missing or expired the embedded pair is stored
+/// there first, as the kubelet would. The key moves on the host only; it never reaches HaKube.
 /// </summary>
 public sealed class UseRotatingKubeletCertificateStep : IStep
 {

@@ -4,7 +4,6 @@ using HaKube.Model.Schema;
 
 namespace HaKube.Model.Api;
 
-/// <summary>The address of the load balancer in front of every kube-apiserver.</summary>
 public sealed record ControlPlaneEndpoint
 {
     [Description("DNS name or IP address of the load balancer.")]

@@ -5,28 +5,26 @@ using HaKube.Model.Values;
 namespace HaKube.Model.Api;
 
 /// <summary>
-/// The one duration grammar of HaKube, for manifests and flags alike: one or more number-unit
-/// pairs, units d, h, m and s from the largest to the smallest, each at most once, numbers in
-/// decimal without leading zeros ("90s", "2m", "1h30m", "1d"). Its print is the text itself, so
-/// "0090s" or "30m1h" are refused with the form to write instead.
+/// HaKube's one duration grammar, for manifests and flags: d, h, m, s pairs, largest first, each at
+/// most once, no leading zeros ("1h30m"). The text is its own print, so "0090s" or "30m1h" are
+/// refused with the form to write instead.
 /// </summary>
 public static class Duration
 {
-    /// <summary>The CRD pattern of the same grammar (with a minLength of 2, so never empty).</summary>
+    /// <summary>The same grammar for the CRD (with <see cref="MinLength"/>, so never empty).</summary>
     public const string Pattern = "^((0|[1-9][0-9]{0,8})d)?((0|[1-9][0-9]{0,8})h)?((0|[1-9][0-9]{0,8})m)?((0|[1-9][0-9]{0,8})s)?$";
 
-    /// <summary>A duration is at least one digit and a unit.</summary>
     public const int MinLength = 2;
 
-    /// <summary>A duration is at most this many characters (four parts of nine digits and a unit).</summary>
+    /// <summary>Four parts of nine digits and a unit.</summary>
     public const int MaxLength = 40;
 
     private const string Units = "dhms";
 
-    /// <summary>The duration <paramref name="text"/> names; false for anything else, including overflow and non-canonical forms.</summary>
+    /// <summary>False for anything else, overflow and non-canonical forms included.</summary>
     public static bool TryParse(string? text, out TimeSpan duration) => TryParse(text, out duration, out _);
 
-    /// <summary>As <see cref="TryParse(string?, out TimeSpan)"/>, with what is wrong (the text, quoted, is part of it).</summary>
+    /// <summary>The problem quotes the text.</summary>
     public static bool TryParse(string? text, out TimeSpan duration, out string problem)
     {
         duration = TimeSpan.Zero;

@@ -7,10 +7,9 @@ namespace HaKube.Model.Api;
 /// <summary>Scheduled etcd snapshots, taken by the daemon into the state store.</summary>
 public sealed record EtcdSnapshotsSpec
 {
-    /// <summary>The smallest interval accepted: a snapshot a minute is already more than a backup needs.</summary>
+    /// <summary>A snapshot a minute is already more than a backup needs.</summary>
     public static readonly TimeSpan MinimumInterval = TimeSpan.FromMinutes(1);
 
-    /// <summary>The largest number of snapshots kept.</summary>
     public const int MaximumKeep = 1000;
 
     [Description("How often the daemon takes a snapshot, as a duration: 30m, 6h, 1d, 1h30m (units s, m, h, d; at least 1m). The first one is taken as soon as etcd is healthy. Defaults to 6h.")]

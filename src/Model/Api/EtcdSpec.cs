@@ -4,7 +4,6 @@ using HaKube.Model.Schema;
 
 namespace HaKube.Model.Api;
 
-/// <summary>Where etcd runs.</summary>
 public sealed record EtcdSpec
 {
     [Description("Stacked: one etcd member per control plane, run by kubeadm. External: dedicated hosts, run by HaKube.")]
@@ -19,12 +18,11 @@ public sealed record EtcdSpec
     public EtcdSnapshotsSpec? Snapshots { get; init; }
 }
 
-/// <summary>The etcd topologies of the kubeadm HA guide.</summary>
 public enum EtcdTopology
 {
-    /// <summary>etcd members on the control-plane hosts, managed by kubeadm.</summary>
+    /// <summary>Members on the control-plane hosts, managed by kubeadm.</summary>
     Stacked,
 
-    /// <summary>etcd on dedicated hosts, run by HaKube as a systemd service.</summary>
+    /// <summary>Members on dedicated hosts, as kubeadm static pods HaKube sets up.</summary>
     External,
 }

@@ -2,17 +2,12 @@ using System.ComponentModel;
 
 namespace HaKube.Model.Api;
 
-/// <summary>
-/// A highly available Kubernetes cluster on hosts reached over SSH: the object users declare,
-/// as a YAML file (directory mode) or as a custom resource (hakube.io/v1alpha1).
-/// </summary>
+/// <summary>The object users declare, as a YAML file (directory mode) or a custom resource.</summary>
 [Description("A highly available Kubernetes cluster built and kept by HaKube on hosts it reaches over SSH.")]
 public sealed record HaCluster
 {
-    /// <summary>The only API group and version HaKube serves.</summary>
     public const string GroupVersion = "hakube.io/v1alpha1";
 
-    /// <summary>The kind of every HaKube object.</summary>
     public const string KindName = "HaCluster";
 
     [Description("Must be hakube.io/v1alpha1.")]

@@ -4,13 +4,11 @@ using HaKube.Model.Schema;
 
 namespace HaKube.Model.Api;
 
-/// <summary>The desired state of one HA cluster.</summary>
 public sealed record HaClusterSpec
 {
     /// <summary>
-    /// The longest drain accepted: a drain that has not finished in a day waits on something no
-    /// timeout will fix (a PodDisruptionBudget that never allows it), and the pass holds the
-    /// cluster's reconcile for as long.
+    /// A drain unfinished after a day waits on something no timeout fixes (a PodDisruptionBudget that
+    /// never allows it), and holds the cluster's reconcile for as long.
     /// </summary>
     public static readonly TimeSpan MaximumDrainTimeout = TimeSpan.FromHours(24);
 
@@ -49,11 +47,13 @@ public sealed record HaClusterSpec
     [Description("Opt in to fewer than three control planes (no control-plane high availability), for development clusters.")]
     public bool AllowNonHighlyAvailable { get; init; }
 
-    [Description("Days before a certificate's notAfter from which HaKube reports it as expiring (condition CertificatesValid). Defaults to 30. Within it HaKube renews: kubeadm certs renew all and a static-pod restart on control planes one at a time, and reissues the external-etcd certificates it issued.")]
+    [Description("Days before a certificate's notAfter from which HaKube reports it as expiring (condition CertificatesValid). Defaults to 30. " +
+        "Within it HaKube renews: kubeadm certs renew all and a static-pod restart on control planes one at a time, and reissues the external-etcd certificates it issued.")]
     [Range(1, 300)]
     public int CertificateRenewalDays { get; init; } = 30;
 
-    [Description("How long kubectl drain may take on a node that leaves the spec or is upgraded, as a duration: 90s, 2m, 1h30m (units s, m, h, d; more than 0, at most 24h). At the timeout a leaving node's removal goes on (as Cluster API's nodeDrainTimeout), while an upgrade stops and is retried on the next pass. Defaults to 2m.")]
+    [Description("How long kubectl drain may take on a node that leaves the spec or is upgraded, as a duration: 90s, 2m, 1h30m (units s, m, h, d; more than 0, at most 24h). " +
+        "At the timeout a leaving node's removal goes on (as Cluster API's nodeDrainTimeout), while an upgrade stops and is retried on the next pass. Defaults to 2m.")]
     [RegularExpression(ApiPatterns.DurationText)]
     [StringLength(Duration.MaxLength, MinimumLength = Duration.MinLength)]
     public string DrainTimeout { get; init; } = "2m";

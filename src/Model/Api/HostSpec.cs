@@ -4,7 +4,6 @@ using HaKube.Model.Schema;
 
 namespace HaKube.Model.Api;
 
-/// <summary>One machine of the cluster.</summary>
 public sealed record HostSpec
 {
     [Description("Host name; also the Kubernetes node name. A DNS-1123 subdomain.")]
@@ -31,16 +30,13 @@ public sealed record HostSpec
     public IReadOnlyDictionary<string, string>? Labels { get; init; }
 }
 
-/// <summary>What a host runs.</summary>
 public enum HostRole
 {
     /// <summary>kube-apiserver, controller-manager, scheduler (and etcd when Stacked).</summary>
     ControlPlane,
 
-    /// <summary>A node that runs workloads.</summary>
     Worker,
 
-    /// <summary>An external etcd member.</summary>
     Etcd,
 
     /// <summary>HAProxy in front of the control planes.</summary>

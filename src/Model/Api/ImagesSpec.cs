@@ -10,10 +10,11 @@ public sealed record ImagesSpec
     /// <summary>A CA bundle of a few certificates; anything larger is not one.</summary>
     public const long MaxCaBytes = 1024 * 1024;
 
-    /// <summary>The registry kubeadm uses when the spec names none.</summary>
     public const string DefaultRepository = "registry.k8s.io";
 
-    [Description("Where the control-plane images (kube-apiserver, etcd, coredns, ...) and the pause image are pulled from, as kubeadm's imageRepository: registry[:port][/path], no scheme (registry.example.com/k8s). It must serve registry.k8s.io's images under the same names and tags. Defaults to registry.k8s.io.")]
+    [Description("Where the control-plane images (kube-apiserver, etcd, coredns, ...) and the pause image are pulled from, " +
+        "as kubeadm's imageRepository: registry[:port][/path], no scheme (registry.example.com/k8s). " +
+        "It must serve registry.k8s.io's images under the same names and tags. Defaults to registry.k8s.io.")]
     [RegularExpression(ApiPatterns.ImageRepository)]
     [StringLength(255, MinimumLength = 1)]
     public string? Repository { get; init; }
@@ -35,7 +36,8 @@ public sealed record RegistryMirror
     [StringLength(2048, MinimumLength = 1)]
     public required string Url { get; init; }
 
-    [Description("Directory mode: a PEM file of the CA that signed the mirror's certificate, relative to the manifest (inside its folder, or a folder given with --allow-paths-outside). Refused in custom-resource mode (use caSecretRef).")]
+    [Description("Directory mode: a PEM file of the CA that signed the mirror's certificate, relative to the manifest (inside its folder, or a folder given with --allow-paths-outside). " +
+        "Refused in custom-resource mode (use caSecretRef).")]
     [RegularExpression(ApiPatterns.Path)]
     [StringLength(HaKube.Model.Values.FilePath.MaxLength, MinimumLength = 1)]
     public string? CaFile { get; init; }

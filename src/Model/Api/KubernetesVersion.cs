@@ -3,22 +3,21 @@ using System.Text.RegularExpressions;
 
 namespace HaKube.Model.Api;
 
-/// <summary>A Kubernetes release, vMAJOR.MINOR.PATCH.</summary>
 public readonly partial record struct KubernetesVersion(int Major, int Minor, int Patch) : IComparable<KubernetesVersion>
 {
     /// <summary>The oldest release HaKube builds clusters of.</summary>
     public static readonly KubernetesVersion MinimumSupported = new(1, 30, 0);
 
-    /// <summary>The newest minor HaKube's kubeadm configuration rendering is checked against.</summary>
+    /// <summary>The newest minor the kubeadm configuration rendering is checked against.</summary>
     public static readonly KubernetesVersion MaximumSupportedMinor = new(1, 35, 0);
 
     /// <summary>kubeadm's v1beta4 configuration API is enabled from this minor on.</summary>
     public bool UsesKubeadmV1Beta4 => Major > 1 || Minor >= 31;
 
-    /// <summary>The Debian package version prefix, as in <c>1.31.4-*</c>.</summary>
+    /// <summary>The Debian package version prefix (<c>1.31.4-*</c>).</summary>
     public string PackageVersion => $"{Major}.{Minor}.{Patch}";
 
-    /// <summary>The minor, as in pkgs.k8s.io repository paths (<c>v1.31</c>).</summary>
+    /// <summary>As in pkgs.k8s.io repository paths (<c>v1.31</c>).</summary>
     public string MinorTag => $"v{Major}.{Minor}";
 
     public static bool TryParse(string? text, out KubernetesVersion version)

@@ -4,7 +4,6 @@ using HaKube.Model.Schema;
 
 namespace HaKube.Model.Api;
 
-/// <summary>Who balances the control-plane endpoint.</summary>
 public sealed record LoadBalancerSpec
 {
     [Description("External: a load balancer the user provides. HAProxy: HaKube configures HAProxy on the hosts listed.")]
@@ -16,12 +15,10 @@ public sealed record LoadBalancerSpec
     public IReadOnlyList<string> Hosts { get; init; } = [];
 }
 
-/// <summary>The kinds of control-plane load balancer.</summary>
 public enum LoadBalancerProvider
 {
-    /// <summary>User-provided (a cloud or hardware load balancer, or DNS).</summary>
+    /// <summary>User-provided (cloud, hardware, or DNS).</summary>
     External,
 
-    /// <summary>HAProxy on hosts with role LoadBalancer, configured by HaKube.</summary>
     HAProxy,
 }

@@ -4,7 +4,6 @@ using HaKube.Model.Schema;
 
 namespace HaKube.Model.Api;
 
-/// <summary>Cluster networks.</summary>
 public sealed record NetworkingSpec
 {
     [Description("Pod network CIDR (kubeadm networking.podSubnet). Required unless cni is None.")]
@@ -31,7 +30,6 @@ public sealed record NetworkingSpec
     public CalicoSpec? Calico { get; init; }
 }
 
-/// <summary>Pod network plugins HaKube can install.</summary>
 public enum CniPlugin
 {
     /// <summary>Calico through the Tigera operator, its IP pool set to the podSubnet.</summary>

@@ -2,7 +2,6 @@ using System.ComponentModel;
 
 namespace HaKube.Model.Api;
 
-/// <summary>The part of Kubernetes object metadata that a manifest file may carry.</summary>
 public sealed record ObjectMeta
 {
     [Description("The cluster's name: a DNS-1123 subdomain, unique in its namespace or directory.")]

@@ -4,7 +4,7 @@ using HaKube.Model.Schema;
 
 namespace HaKube.Model.Api;
 
-/// <summary>Where the hosts get the Kubernetes packages (kubelet, kubeadm, kubectl, cri-tools) from.</summary>
+/// <summary>Where hosts get kubelet, kubeadm, kubectl and cri-tools.</summary>
 public sealed record PackagesSpec
 {
     /// <summary>An armored public key is a few KiB.</summary>
@@ -17,7 +17,9 @@ public sealed record PackagesSpec
     [StringLength(2048, MinimumLength = 1)]
     public string? Repository { get; init; }
 
-    [Description("Directory mode: the repository's signing key (an ASCII-armored OpenPGP public key), relative to the manifest (inside its folder, or a folder given with --allow-paths-outside). Without a key HaKube downloads URL/core:/stable:/vMAJOR.MINOR/deb/Release.key and checks its fingerprint. Refused in custom-resource mode (use keySecretRef).")]
+    [Description("Directory mode: the repository's signing key (an ASCII-armored OpenPGP public key), relative to the manifest (inside its folder, or a folder given with --allow-paths-outside). " +
+        "Without a key HaKube downloads URL/core:/stable:/vMAJOR.MINOR/deb/Release.key and checks its fingerprint. " +
+        "Refused in custom-resource mode (use keySecretRef).")]
     [RegularExpression(ApiPatterns.Path)]
     [StringLength(HaKube.Model.Values.FilePath.MaxLength, MinimumLength = 1)]
     public string? KeyFile { get; init; }
@@ -25,7 +27,8 @@ public sealed record PackagesSpec
     [Description("Custom-resource mode: the Secret key holding the repository's signing key (ASCII-armored).")]
     public SecretKeyRef? KeySecretRef { get; init; }
 
-    [Description("The OpenPGP fingerprint (40 or 64 upper-case hex digits) the signing key must have; checked on the host before the key is used. Defaults to pkgs.k8s.io's when no key is given; with a key and no fingerprint the key is used as given.")]
+    [Description("The OpenPGP fingerprint (40 or 64 upper-case hex digits) the signing key must have; checked on the host before the key is used. " +
+        "Defaults to pkgs.k8s.io's when no key is given; with a key and no fingerprint the key is used as given.")]
     [RegularExpression(ApiPatterns.Fingerprint)]
     [StringLength(64, MinimumLength = 40)]
     public string? KeyFingerprint { get; init; }

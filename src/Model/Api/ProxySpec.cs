@@ -4,7 +4,6 @@ using HaKube.Model.Schema;
 
 namespace HaKube.Model.Api;
 
-/// <summary>The HTTP(S) proxy apt and containerd go through.</summary>
 public sealed record ProxySpec
 {
     [Description("Proxy for http:// URLs: http or https, host[:port], no credentials.")]
@@ -17,7 +16,8 @@ public sealed record ProxySpec
     [StringLength(2048, MinimumLength = 1)]
     public string? HttpsProxy { get; init; }
 
-    [Description("Destinations reached directly: host names, .domain suffixes, IP addresses, CIDRs. HaKube always adds localhost, 127.0.0.1, the pod and service networks, the control-plane endpoint and every host's address.")]
+    [Description("Destinations reached directly: host names, .domain suffixes, IP addresses, CIDRs. " +
+        "HaKube always adds localhost, 127.0.0.1, the pod and service networks, the control-plane endpoint and every host's address.")]
     [RegularExpression(ApiPatterns.NoProxy)]
     [StringLength(253, MinimumLength = 1)]
     public IReadOnlyList<string> NoProxy { get; init; } = [];

@@ -4,10 +4,9 @@ using HaKube.Model.Schema;
 
 namespace HaKube.Model.Api;
 
-/// <summary>How HaKube reaches every host.</summary>
 public sealed record SshSpec
 {
-    /// <summary>A private key is a few KiB; a "key" larger than this is not one.</summary>
+    /// <summary>A private key is a few KiB.</summary>
     public const long MaxPrivateKeyBytes = 64 * 1024;
 
     /// <summary>A known_hosts file of thousands of hosts still fits.</summary>
@@ -22,7 +21,8 @@ public sealed record SshSpec
     [Range(1, 65535)]
     public int Port { get; init; } = 22;
 
-    [Description("Directory mode: path of the private key, relative to the manifest; it must resolve inside the manifest's folder (or a folder given with --allow-paths-outside). Never read in custom-resource mode.")]
+    [Description("Directory mode: path of the private key, relative to the manifest; it must resolve inside the manifest's folder (or a folder given with --allow-paths-outside). " +
+        "Never read in custom-resource mode.")]
     [RegularExpression(ApiPatterns.Path)]
     [StringLength(HaKube.Model.Values.FilePath.MaxLength, MinimumLength = 1)]
     public string? PrivateKeyFile { get; init; }
@@ -30,7 +30,8 @@ public sealed record SshSpec
     [Description("Custom-resource mode: the Secret key holding the private key.")]
     public SecretKeyRef? PrivateKeySecretRef { get; init; }
 
-    [Description("Directory mode: known_hosts file, relative to the manifest (inside its folder), used for hosts without a pinned hostKey. Host keys are always verified. Refused in custom-resource mode (use knownHostsSecretRef).")]
+    [Description("Directory mode: known_hosts file, relative to the manifest (inside its folder), used for hosts without a pinned hostKey. " +
+        "Host keys are always verified. Refused in custom-resource mode (use knownHostsSecretRef).")]
     [RegularExpression(ApiPatterns.Path)]
     [StringLength(HaKube.Model.Values.FilePath.MaxLength, MinimumLength = 1)]
     public string? KnownHostsFile { get; init; }
@@ -56,7 +57,6 @@ public sealed record SecretKeyRef
     public required string Key { get; init; }
 }
 
-/// <summary>A jump host.</summary>
 public sealed record BastionSpec
 {
     [Description("Address (IP or DNS name) of the jump host.")]

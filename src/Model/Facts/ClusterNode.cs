@@ -1,7 +1,4 @@
 namespace HaKube.Model.Facts;
 
-/// <summary>A Node as kube-apiserver lists it: its name, its labels, and the label keys HaKube recorded as its own.</summary>
-/// <param name="Name">metadata.name.</param>
-/// <param name="Labels">metadata.labels.</param>
-/// <param name="OwnedLabels">The keys in the Node's <see cref="NodeLabelOwnership.OwnerAnnotation"/> annotation; empty without it.</param>
+/// <summary>A Node as kube-apiserver lists it; OwnedLabels come from <see cref="NodeLabelOwnership.OwnerAnnotation"/>.</summary>
 public sealed record ClusterNode(string Name, IReadOnlyDictionary<string, string> Labels, IReadOnlyList<string> OwnedLabels);

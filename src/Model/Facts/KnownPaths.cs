@@ -13,21 +13,19 @@ public static class KnownPaths
     public const string ControllerManagerConf = "/etc/kubernetes/controller-manager.conf";
     public const string SchedulerConf = "/etc/kubernetes/scheduler.conf";
     public const string HaproxyConfig = "/etc/haproxy/haproxy.cfg";
-    /// <summary>HaKube's former systemd unit of an external etcd member (before members became static pods): a member to move.</summary>
+    /// <summary>HaKube's former systemd etcd unit: a member still to move to a static pod.</summary>
     public const string EtcdUnit = "/etc/systemd/system/etcd.service";
 
-    /// <summary>The first-start environment file of HaKube's former systemd members.</summary>
     public const string EtcdInitialEnvironment = "/etc/etcd/hakube-initial-cluster.env";
 
     public const string EtcdDataDirectory = "/var/lib/etcd";
 
-    /// <summary>Not a file: the etcd key kube-apiserver (default --etcd-prefix) keeps kube-system/kubeadm-config under, written by kubeadm init's upload-config phase.</summary>
+    /// <summary>Not a file: the etcd key of kube-system/kubeadm-config, written by kubeadm init's upload-config phase.</summary>
     public const string KubeadmConfigKey = "/registry/configmaps/kube-system/kubeadm-config";
 
-    /// <summary>Where Debian's etcd-server package, once installed, keeps the default member its postinst starts.</summary>
+    /// <summary>Where Debian's etcd-server postinst starts its default member.</summary>
     public const string EtcdDefaultData = EtcdDataDirectory + "/default";
 
-    /// <summary>The etcd static pod manifest kubeadm writes (stacked control planes, and external members).</summary>
     public const string EtcdManifest = Manifests + "/etcd.yaml";
 
     public const string ModulesLoad = "/etc/modules-load.d/hakube-kubernetes.conf";
@@ -40,34 +38,30 @@ public static class KnownPaths
 
     public const string ContainerdConfig = "/etc/containerd/config.toml";
 
-    /// <summary>containerd's registry host folder (config_path): one REGISTRY/hosts.toml per mirrored registry.</summary>
     public const string ContainerdCertsDirectory = "/etc/containerd/certs.d";
 
-    /// <summary>A user-given signing key of the package mirror, ASCII-armored as apt reads a .asc keyring.</summary>
+    /// <summary>A user-given signing key, ASCII-armored as apt reads a .asc keyring.</summary>
     public const string AptKeyringArmored = "/etc/apt/keyrings/kubernetes-apt-keyring.asc";
 
-    /// <summary>apt's proxy settings (spec.proxy).</summary>
     public const string AptProxy = "/etc/apt/apt.conf.d/90hakube-proxy";
 
-    /// <summary>containerd's proxy environment (spec.proxy), a systemd drop-in.</summary>
     public const string ContainerdProxyDropIn = "/etc/systemd/system/containerd.service.d/hakube-proxy.conf";
 
-    /// <summary>External etcd: the kubelet drop-in that runs it standalone, as a manager of static pods only (the kubeadm HA etcd task).</summary>
+    /// <summary>External etcd: runs the kubelet standalone, managing static pods only (kubeadm's HA etcd setup).</summary>
     public const string EtcdKubeletDropIn = "/etc/systemd/system/kubelet.service.d/20-etcd-service-manager.conf";
 
-    /// <summary>External etcd: the standalone kubelet's KubeletConfiguration.</summary>
     public const string EtcdKubeletConfig = HaKubeConfig + "/etcd-kubelet.yaml";
 
-    /// <summary>External etcd: the member's kubeadm configuration for `kubeadm init phase etcd local`.</summary>
+    /// <summary>External etcd: input of `kubeadm init phase etcd local`.</summary>
     public const string EtcdKubeadmConfig = HaKubeConfig + "/etcd-kubeadm.yaml";
 
-    /// <summary>External etcd: the SHA-256 of etcd.yaml as kubeadm last rendered it for HaKube; an etcd.yaml that differs was edited.</summary>
+    /// <summary>External etcd: SHA-256 of etcd.yaml as kubeadm last rendered it; a differing etcd.yaml was edited.</summary>
     public const string EtcdManifestRecord = HaKubeConfig + "/etcd-manifest.sha256";
 
-    /// <summary>The kubelet's rotating client certificate and key (one PEM file), which kubelet.conf should point at.</summary>
+    /// <summary>The kubelet's rotating client pair, which kubelet.conf should point at.</summary>
     public const string KubeletClientCurrent = "/var/lib/kubelet/pki/kubelet-client-current.pem";
 
-    /// <summary>What `kubeadm certs renew all` renews on a control plane when kubeadm runs etcd (Stacked): never the CAs, never kubelet.conf.</summary>
+    /// <summary>What `kubeadm certs renew all` renews with Stacked etcd: never the CAs, never kubelet.conf.</summary>
     public static readonly IReadOnlyList<string> KubeadmRenewable =
     [
         AdminConf, SuperAdminConf, ControllerManagerConf, SchedulerConf,
@@ -75,11 +69,9 @@ public static class KnownPaths
         Pki + "/apiserver-etcd-client.crt", Pki + "/etcd/server.crt", Pki + "/etcd/peer.crt", Pki + "/etcd/healthcheck-client.crt",
     ];
 
-    /// <summary>The certificates HaKube issues for External etcd, which kubeadm leaves alone there (HaKube reissues them in its state store).</summary>
     /// <summary>
     /// External etcd: kube-apiserver's client pair, issued by HaKube. A running control plane gets it
-    /// only through certificate renewal (which restarts kube-apiserver to load it), never by a plain
-    /// push: a pair written under a running kube-apiserver would not be used until some later restart.
+    /// only through certificate renewal, which restarts kube-apiserver; a plain push would go unused.
     /// </summary>
     public static readonly IReadOnlyList<string> ApiServerEtcdClientPair =
         [Pki + "/apiserver-etcd-client.crt", Pki + "/apiserver-etcd-client.key"];
@@ -90,13 +82,11 @@ public static class KnownPaths
     ];
 
     /// <summary>
-    /// Written by an upgrade step before it drains a node and removed once the node is uncordoned
-    /// with its kubelet restarted: while present, the node's upgrade is unfinished (a host lost
-    /// mid-upgrade comes back cordoned), whatever its package versions say.
+    /// Present from an upgrade's drain until its uncordon: a host lost mid-upgrade comes back cordoned
+    /// and is upgraded again, whatever its package versions say.
     /// </summary>
     public const string UpgradeMarker = HaKubeConfig + "/upgrade-in-progress.yaml";
 
-    /// <summary>kubeconfigs kubeadm writes; their client certificates expire too.</summary>
     public static readonly IReadOnlyList<string> KubeConfigs =
         [AdminConf, SuperAdminConf, KubeletConf, ControllerManagerConf, SchedulerConf];
 
@@ -116,18 +106,15 @@ public static class KnownPaths
         Pki + "/etcd/healthcheck-client.crt", Pki + "/etcd/healthcheck-client.key",
     ];
 
-    /// <summary>Static pod manifests kubeadm writes.</summary>
     public static readonly IReadOnlyList<string> StaticPods =
     [
         Manifests + "/kube-apiserver.yaml", Manifests + "/kube-controller-manager.yaml",
         Manifests + "/kube-scheduler.yaml", Manifests + "/etcd.yaml",
     ];
 
-    /// <summary>Every fixed path the probe reports on (globbed folders are added by the probe).</summary>
-    /// <summary>The files PrepareHost writes on Kubernetes nodes (and external etcd hosts); the keyring is checked for presence only, its content being the publisher's.</summary>
+    /// <summary>PrepareHost's files; the keyring is checked for presence only, its content being the publisher's.</summary>
     public static readonly IReadOnlyList<string> NodeFiles = [ModulesLoad, Sysctl, AptSource, AptKeyring, AptKeyringArmored, AptProxy, ContainerdProxyDropIn];
 
-    /// <summary>The files an external etcd member runs from, besides its certificates.</summary>
     public static readonly IReadOnlyList<string> EtcdMemberFiles = [EtcdKubeletDropIn, EtcdKubeletConfig, EtcdKubeadmConfig];
 
     public static readonly IReadOnlyList<string> Managed = [.. PkiFiles, .. KubeConfigs, .. StaticPods, HaproxyConfig, EtcdUnit, .. NodeFiles, .. EtcdMemberFiles];

@@ -3,18 +3,16 @@ using System.Text.Json.Nodes;
 namespace HaKube.Model.Facts;
 
 /// <summary>
-/// The labels HaKube keeps on a Node after its join: spec.hosts[].labels are added or changed, and
-/// a label is removed only when HaKube set it (its key is in the <see cref="OwnerAnnotation"/>
-/// annotation) and the spec no longer has it. Labels a user or another controller set are never
-/// touched. kubeadm's node-labels at join set the spec's labels without the annotation: the first
-/// change after the join records them.
+/// HaKube removes a Node label only if it set it (the key is in <see cref="OwnerAnnotation"/>), so
+/// labels of users and other controllers are never touched. Labels set by kubeadm at join carry
+/// no annotation: the first change after the join records them.
 /// </summary>
 public static class NodeLabelOwnership
 {
-    /// <summary>The annotation listing, comma-separated and sorted, the label keys HaKube set on the Node.</summary>
+    /// <summary>Comma-separated, sorted label keys HaKube set.</summary>
     public const string OwnerAnnotation = "hakube.io/labels";
 
-    /// <summary>What brings <paramref name="node"/> in line with <paramref name="desired"/>; null when it already is.</summary>
+    /// <summary>Null when <paramref name="node"/> already matches.</summary>
     public static NodeLabelChange? Diff(ClusterNode node, IReadOnlyDictionary<string, string>? desired)
     {
         ArgumentNullException.ThrowIfNull(node);
@@ -27,15 +25,14 @@ public static class NodeLabelOwnership
         return set.Count == 0 && remove.Count == 0 && !ownedChanged ? null : new NodeLabelChange(node.Name, set, remove, owned);
     }
 
-    /// <summary>The annotation's keys; empty for null or blank.</summary>
     public static IReadOnlyList<string> ParseOwned(string? annotation) =>
         string.IsNullOrWhiteSpace(annotation) ? [] : annotation.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }
 
-/// <summary>Labels to set and to remove on one Node, and the keys HaKube owns afterwards.</summary>
+/// <summary>Labels to set and remove on one Node, and the keys HaKube owns afterwards.</summary>
 public sealed record NodeLabelChange(string Node, IReadOnlyDictionary<string, string> Set, IReadOnlyList<string> Remove, IReadOnlyList<string> Owned)
 {
-    /// <summary>A JSON merge patch for the Node: set labels, null for removed ones, and the owner annotation (null when HaKube owns none).</summary>
+    /// <summary>Removed labels are null; the annotation is null when HaKube owns none.</summary>
     public string MergePatch()
     {
         var labels = new JsonObject();
@@ -53,7 +50,6 @@ public sealed record NodeLabelChange(string Node, IReadOnlyDictionary<string, st
         return new JsonObject { ["metadata"] = new JsonObject { ["labels"] = labels, ["annotations"] = annotations } }.ToJsonString();
     }
 
-    /// <summary>"set a=1, b=2; remove c", for plan reasons.</summary>
     public string Describe()
     {
         var parts = new List<string>();

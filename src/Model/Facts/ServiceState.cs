@@ -1,9 +1,9 @@
 namespace HaKube.Model.Facts;
 
-/// <summary>A systemd unit's state as <c>systemctl is-active</c> prints it.</summary>
+/// <summary>As <c>systemctl is-active</c> prints it.</summary>
 public enum ServiceState
 {
-    /// <summary>The state could not be read (no systemctl, or an answer HaKube does not know).</summary>
+    /// <summary>No systemctl, or an answer HaKube does not know.</summary>
     Unknown,
     Active,
     Inactive,

@@ -3,21 +3,14 @@ using HaKube.Model.Api;
 namespace HaKube.Model.Inventory;
 
 /// <summary>
-/// The rules of the inventory of managed hosts, pure: which hosts are departing (remembered, no
-/// longer in the spec), which machines are previous machines of a host (the host was replaced at a
-/// new address while the old machine may still run), and how a reconcile updates the memory. A
-/// host enters when it is in the spec and was reached; it leaves only once its removal step
-/// finished (see <see cref="Forget"/>), so a host that is unreachable when it leaves the spec is
-/// still removed from etcd and Kubernetes. Entries are keyed by name and address: a host that
-/// moved keeps an entry at each address until the old machine is dealt with.
+/// Rules of the inventory of managed hosts, pure. A host enters when it is in the spec and was
+/// reached, and leaves only once its removal finished (<see cref="Forget"/>), so a host unreachable
+/// when it leaves the spec is still removed from etcd and Kubernetes. Entries are keyed by name and
+/// address: a host that moved keeps an entry at each address until the old machine is dealt with.
 /// </summary>
 public static class ClusterInventory
 {
-    /// <summary>
-    /// Remembered hosts whose name is no longer in the spec, in inventory order: per name the
-    /// machine remembered last (<see cref="Remember"/> appends a new address after the old one), the
-    /// one whose etcd member and Node carry that name.
-    /// </summary>
+    /// <summary>Remembered hosts no longer in the spec: per name the machine remembered last, the one whose etcd member and Node carry that name.</summary>
     public static IReadOnlyList<ManagedHost> Departing(IReadOnlyList<ManagedHost> inventory, HaClusterSpec spec)
     {
         ArgumentNullException.ThrowIfNull(inventory);
@@ -27,11 +20,9 @@ public static class ClusterInventory
     }
 
     /// <summary>
-    /// Previous machines: remembered machines of a name that now belongs to another machine (the
-    /// spec's host of that name at its new address, which has answered at least once, or the
-    /// departing host of that name), in inventory order. They are reset without touching the Node
-    /// or any etcd member by name, since those now belong to the newer machine. Never a machine at
-    /// an address some spec host has now, and never a machine that was only a load balancer.
+    /// Remembered machines of a name that now belongs to another machine. They are reset without
+    /// touching the Node or etcd member of that name, which belong to the newer machine. Never a
+    /// machine at an address a spec host has now, nor one that was only a load balancer.
     /// </summary>
     public static IReadOnlyList<ManagedHost> Previous(IReadOnlyList<ManagedHost> inventory, HaClusterSpec spec)
     {
@@ -49,9 +40,8 @@ public static class ClusterInventory
     }
 
     /// <summary>
-    /// The roles HaKube set up on spec hosts whose spec roles differ from them (a role change still to
-    /// be made, or refused; see <see cref="RoleChange"/>), by host name: the entry at the host's spec
-    /// address. A host whose address changed is a new machine, set up as one.
+    /// By host name, the roles set up on spec hosts whose spec roles differ (see <see cref="RoleChange"/>).
+    /// A host whose address changed is a new machine, set up as one.
     /// </summary>
     public static IReadOnlyDictionary<string, IReadOnlyList<HostRole>> SetUpRoles(IReadOnlyList<ManagedHost> inventory, HaClusterSpec spec)
     {
@@ -70,15 +60,9 @@ public static class ClusterInventory
     }
 
     /// <summary>
-    /// The inventory after a probe: every reached spec host recorded as the spec has it now (its
-    /// entry at that address replaced, or a new entry appended), except its roles while a role change
-    /// is pending or refused: then it keeps the roles HaKube set up, which say what is still to be
-    /// cleaned up, until <see cref="Retire"/> records each cleanup. Entries of the same name at other
-    /// addresses are kept, as previous machines to reset, except where nothing is to be done: a
-    /// load balancer only, a machine presenting one of the new entry's host keys (the same machine,
-    /// reached at another address), or an address some spec host has now (that host's machine).
-    /// Unreached spec hosts and departing hosts are kept as they were, load balancers too, since
-    /// RemoveLoadBalancer stops HAProxy on them and forgets them only then.
+    /// Records every reached spec host as the spec has it now, except that a pending or refused role
+    /// change keeps the roles set up (what is left to clean up) until <see cref="Retire"/>. Other
+    /// addresses of the name stay as previous machines to reset, unless there is nothing to do.
     /// </summary>
     public static IReadOnlyList<ManagedHost> Remember(IReadOnlyList<ManagedHost> inventory, HaClusterSpec spec, IEnumerable<ManagedHost> reached)
     {
@@ -109,7 +93,6 @@ public static class ClusterInventory
         return result;
     }
 
-    /// <summary>The inventory without the machine <paramref name="name"/> at <paramref name="address"/>: its removal (or reset) is done.</summary>
     public static IReadOnlyList<ManagedHost> Forget(IReadOnlyList<ManagedHost> inventory, string name, string address)
     {
         ArgumentNullException.ThrowIfNull(inventory);
@@ -117,10 +100,8 @@ public static class ClusterInventory
     }
 
     /// <summary>
-    /// The inventory once the removal of <paramref name="role"/> finished on the spec host
-    /// <paramref name="name"/> at <paramref name="address"/> (its role changed): the role is dropped
-    /// from the entry, and once no cleanup is left the entry takes the spec's roles, so that the new
-    /// roles are set up and later removed like any others.
+    /// Drops <paramref name="role"/> once its removal finished on a host whose roles changed; with no
+    /// cleanup left the entry takes the spec's roles, so they are later removed like any others.
     /// </summary>
     public static IReadOnlyList<ManagedHost> Retire(IReadOnlyList<ManagedHost> inventory, HaClusterSpec spec, string name, string address, HostRole role)
     {
@@ -139,7 +120,7 @@ public static class ClusterInventory
         }).ToList();
     }
 
-    /// <summary>Whether two inventories say the same (to skip writing an unchanged file).</summary>
+    /// <summary>Lets the caller skip writing an unchanged file.</summary>
     public static bool Same(IReadOnlyList<ManagedHost> a, IReadOnlyList<ManagedHost> b)
     {
         ArgumentNullException.ThrowIfNull(a);

@@ -4,16 +4,12 @@ using YamlDotNet.RepresentationModel;
 
 namespace HaKube.Model.Loading;
 
-/// <summary>
-/// Reads HaCluster documents from YAML text (several documents in one text are allowed). Pure:
-/// the caller reads the file. Binding errors are collected, never thrown.
-/// </summary>
+/// <summary>Reads HaCluster documents from YAML text; pure, and binding errors are collected, never thrown.</summary>
 public static class ManifestParser
 {
     // The status stanza is written by HaKube, never read from a manifest, as with a status subresource.
     private static readonly HashSet<string> IgnoredTopLevelFields = new(StringComparer.Ordinal) { "status" };
 
-    /// <summary>Parses every document of <paramref name="yaml"/>, naming <paramref name="file"/> in errors.</summary>
     public static ParseResult Parse(string yaml, string file)
     {
         var errors = new List<ManifestError>();

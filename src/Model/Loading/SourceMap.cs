@@ -2,10 +2,7 @@ using System.Collections.Frozen;
 
 namespace HaKube.Model.Loading;
 
-/// <summary>
-/// Where each field of one manifest document stands in its file, so that errors found after
-/// binding (by validation) can still name a line and column.
-/// </summary>
+/// <summary>Where each field of one document stands, so errors found by validation can still name a line.</summary>
 public sealed class SourceMap
 {
     private readonly FrozenDictionary<string, SourcePosition> _positions;
@@ -17,16 +14,11 @@ public sealed class SourceMap
         _positions = positions.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
-    /// <summary>The manifest's path.</summary>
     public string File { get; }
 
-    /// <summary>Where the document starts.</summary>
     public SourcePosition DocumentStart { get; }
 
-    /// <summary>
-    /// The position of <paramref name="field"/>, or of its nearest ancestor that is present
-    /// (a defaulted field has no position of its own).
-    /// </summary>
+    /// <summary>Falls back to the nearest present ancestor: a defaulted field has no position.</summary>
     public SourcePosition Locate(string field)
     {
         var path = field;
@@ -43,17 +35,13 @@ public sealed class SourceMap
         return DocumentStart;
     }
 
-    /// <summary>Builds an error located at <paramref name="field"/>.</summary>
     public ManifestError Error(string field, string message)
     {
         var position = Locate(field);
         return new ManifestError(File, position.Line, position.Column, field, message);
     }
 
-    /// <summary>
-    /// The field path of a map entry, <c>path[key]</c>; a key longer than a label key can be is cut,
-    /// so a hostile key never makes every message that names it that long.
-    /// </summary>
+    /// <summary><c>path[key]</c>, with an over-long key cut so a hostile key cannot bloat every message.</summary>
     public static string KeyPath(string path, string key)
     {
         ArgumentNullException.ThrowIfNull(key);

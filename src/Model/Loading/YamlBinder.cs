@@ -7,10 +7,8 @@ using YamlDotNet.RepresentationModel;
 namespace HaKube.Model.Loading;
 
 /// <summary>
-/// Binds a YAML node tree to the API records strictly, the way the Kubernetes API server does
-/// with field validation on: unknown fields, missing required fields and wrong types are all
-/// errors, every one reported with its line, column and field path, and binding goes on after
-/// an error so that one run reports them all.
+/// Binds YAML strictly, as the API server does with field validation on: unknown fields, missing
+/// required fields and wrong types are errors, and binding goes on so one run reports them all.
 /// </summary>
 internal sealed class YamlBinder
 {
@@ -24,10 +22,9 @@ internal sealed class YamlBinder
         _errors = errors;
     }
 
-    /// <summary>Positions of every field bound so far.</summary>
     public IReadOnlyDictionary<string, SourcePosition> Positions => _positions;
 
-    /// <summary>Binds <paramref name="node"/> to a new <typeparamref name="T"/>; null when it is not a mapping.</summary>
+    /// <summary>Null when <paramref name="node"/> is not a mapping.</summary>
     public T? BindRecord<T>(YamlMappingNode node, string path, ISet<string>? ignoredFields = null)
         where T : class =>
         (T?)BindRecord(node, typeof(T), path, ignoredFields);

@@ -4,22 +4,19 @@ using YamlDotNet.Core.Events;
 namespace HaKube.Model.Loading;
 
 /// <summary>
-/// Bounds a YAML text before YamlDotNet's representation model (which recurses once per nesting
-/// level: about 60,000 '[' overflow the stack and kill the process) and the binder (which walks an
-/// alias as often as it is referenced: a few hundred references to a large anchored node take
-/// gigabytes) ever see it. It reads the parser's event stream, which is a loop, not a recursion,
-/// with a nesting-depth budget and a budget of nodes after alias expansion, and names the line
-/// and column where either ran out.
+/// Bounds YAML before YamlDotNet's representation model (one recursion per nesting level: about 60,000
+/// '[' kill the process) and the binder (an alias is walked per reference: gigabytes for a few hundred),
+/// reading the parser's event stream in a loop with a depth and an expanded-node budget.
 /// </summary>
 public static class YamlBudget
 {
     /// <summary>Nesting levels allowed; a HaCluster needs 6.</summary>
     public const int MaxDepth = 64;
 
-    /// <summary>Nodes allowed in a whole text, every alias counted as the node it stands for; a 300-host manifest has a few thousand.</summary>
+    /// <summary>Every alias counted as the node it stands for; a 300-host manifest has a few thousand.</summary>
     public const long MaxNodes = 50_000;
 
-    /// <summary>The first budget <paramref name="yaml"/> exceeds, located; null when it stays within both (or is not YAML, which the loader reports).</summary>
+    /// <summary>Null within both budgets, or when not YAML (the loader reports that).</summary>
     public static ManifestError? Check(string yaml, string file)
     {
         ArgumentNullException.ThrowIfNull(yaml);

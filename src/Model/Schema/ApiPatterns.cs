@@ -5,9 +5,8 @@ using HaKube.Model.Values;
 namespace HaKube.Model.Schema;
 
 /// <summary>
-/// The CRD's patterns (Go regular expressions), one per grammar of the API, so the API server refuses
-/// what validation refuses as far as a pattern can say it; the canonical print (IPv6 compression, a
-/// CIDR's host bits) is left to validation, which every custom resource also goes through.
+/// The CRD's patterns (Go regular expressions), so the API server refuses what validation refuses as
+/// far as a pattern can; canonical forms (IPv6 compression, CIDR host bits) are left to validation.
 /// </summary>
 public static class ApiPatterns
 {
@@ -37,7 +36,6 @@ public static class ApiPatterns
 
     public const string Fingerprint = "^([0-9A-F]{40}|[0-9A-F]{64})$";
 
-    /// <summary>A SHA-256 as sha256sum prints it.</summary>
     public const string Sha256 = "^[0-9a-f]{64}$";
 
     /// <summary>A host name, a .domain suffix, an IP address or a CIDR.</summary>

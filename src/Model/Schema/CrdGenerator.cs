@@ -6,16 +6,13 @@ using YamlDotNet.Serialization;
 
 namespace HaKube.Model.Schema;
 
-/// <summary>
-/// Derives the HaCluster CustomResourceDefinition (apiextensions.k8s.io/v1, structural schema)
-/// from the API records, so that <c>crds/hakube.io_haclusters.yaml</c> never drifts from the model.
-/// </summary>
+/// <summary>Derives the HaCluster CRD from the API records, so crds/hakube.io_haclusters.yaml never drifts from the model.</summary>
 public static class CrdGenerator
 {
     public const string Group = "hakube.io";
     public const string Plural = "haclusters";
 
-    /// <summary>The CRD as YAML, byte for byte what is checked in.</summary>
+    /// <summary>Byte for byte what is checked in.</summary>
     public static string Render()
     {
         var root = new Dictionary<string, object>

@@ -3,11 +3,7 @@ using HaKube.Model.Values;
 
 namespace HaKube.Model.Validation;
 
-/// <summary>
-/// spec.networking.calico: the operator manifests HaKube installs instead of fetching Calico's,
-/// each from a file (directory mode) or a Secret (custom-resource mode) and pinned by its SHA-256.
-/// A file's hash is checked here when the files can be read; a Secret's when it is read, each pass.
-/// </summary>
+/// <summary>spec.networking.calico, pinned by SHA-256: a file's hash is checked here when files can be read, a Secret's each pass when it is read.</summary>
 internal static class CalicoRules
 {
     public static void Check(ValidationScope scope)

@@ -3,7 +3,6 @@ using HaKube.Model.Values;
 
 namespace HaKube.Model.Validation;
 
-/// <summary>How many control planes, and the endpoint in front of them.</summary>
 internal static class ControlPlaneRules
 {
     public static void Check(ValidationScope scope)

@@ -2,7 +2,6 @@ using HaKube.Model.Api;
 
 namespace HaKube.Model.Validation;
 
-/// <summary>spec.drainTimeout: a duration the daemon can wait for, parsed as every duration of the API is.</summary>
 internal static class DrainRules
 {
     public static void Check(ValidationScope scope)

@@ -2,7 +2,6 @@ using HaKube.Model.Api;
 
 namespace HaKube.Model.Validation;
 
-/// <summary>The etcd topology and its members.</summary>
 internal static class EtcdRules
 {
     public static void Check(ValidationScope scope)
@@ -18,13 +17,15 @@ internal static class EtcdRules
 
             foreach (var host in etcdRoleHosts)
             {
-                scope.Error($"spec.hosts[{scope.HostIndex(host.Name)}].roles", $"host {HaKube.Model.Values.Printable.Quote(host.Name)} has role Etcd but spec.etcd.topology is Stacked; expected topology: External, or no Etcd role");
+                scope.Error($"spec.hosts[{scope.HostIndex(host.Name)}].roles",
+                    $"host {HaKube.Model.Values.Printable.Quote(host.Name)} has role Etcd but spec.etcd.topology is Stacked; expected topology: External, or no Etcd role");
             }
 
             var members = spec.ControlPlanes().Count;
             if (members > 1 && members % 2 == 0)
             {
-                scope.Error("spec.hosts", $"{members} control planes make {members} stacked etcd members, an even count that tolerates no more failures than {members - 1}; expected an odd number of control planes");
+                scope.Error("spec.hosts",
+                    $"{members} control planes make {members} stacked etcd members, an even count that tolerates no more failures than {members - 1}; expected an odd number of control planes");
             }
 
             return;
@@ -47,7 +48,9 @@ internal static class EtcdRules
             var index = scope.HostIndex(name);
             if (index >= 0 && Syntax.IsHostAddress(spec.Hosts[index].Address) && !Syntax.IsIpAddress(spec.Hosts[index].Address))
             {
-                scope.Error($"spec.hosts[{index}].address", $"external etcd member {HaKube.Model.Values.Printable.Quote(name)} needs an IP address, because etcd listens on addresses, not names; got {HaKube.Model.Values.Printable.Quote(spec.Hosts[index].Address)}");
+                scope.Error($"spec.hosts[{index}].address",
+                    $"external etcd member {HaKube.Model.Values.Printable.Quote(name)} needs an IP address, because etcd listens on addresses, not names; " +
+                    $"got {HaKube.Model.Values.Printable.Quote(spec.Hosts[index].Address)}");
             }
         }
     }

@@ -3,9 +3,8 @@ using HaKube.Model.Loading;
 namespace HaKube.Model.Validation;
 
 /// <summary>
-/// Checks a bound HaCluster against every rule of the API and reports all problems at once,
-/// each located in the manifest. Pure: the only outside fact it uses is
-/// <see cref="ValidationOptions.Files"/>.
+/// Reports every problem of a bound HaCluster at once, located in the manifest. Pure: the only
+/// outside fact is <see cref="ValidationOptions.Files"/>.
 /// </summary>
 public static class HaClusterValidator
 {
@@ -31,7 +30,6 @@ public static class HaClusterValidator
             .ToList();
     }
 
-    /// <summary>Parses and validates every document of a manifest text; errors from both stages together.</summary>
     public static ParseResult ParseAndValidate(string yaml, string file, ValidationOptions options)
     {
         var parsed = ManifestParser.Parse(yaml, file);

@@ -4,7 +4,6 @@ using HaKube.Model.Values;
 
 namespace HaKube.Model.Validation;
 
-/// <summary>Each host on its own, and hosts against each other.</summary>
 internal static class HostRules
 {
     public static void Check(ValidationScope scope)
@@ -43,7 +42,8 @@ internal static class HostRules
             {
                 // kubeadm's preflight wants net.ipv6.conf.*.forwarding on IPv6 hosts, etcd peers over
                 // IPv6 and the pod network would need it too; none of that is built or tested yet.
-                scope.Error($"{path}.address", $"{host.Address} is an IPv6 address, which HaKube does not support yet (it prepares IPv4 forwarding only); expected the host's IPv4 address or a host name");
+                scope.Error($"{path}.address",
+                    $"{host.Address} is an IPv6 address, which HaKube does not support yet (it prepares IPv4 forwarding only); expected the host's IPv4 address or a host name");
             }
 
             CheckRoles(scope, host, path);

@@ -3,7 +3,6 @@ using HaKube.Model.Values;
 
 namespace HaKube.Model.Validation;
 
-/// <summary>spec.images: kubeadm's imageRepository and containerd's registry mirrors.</summary>
 internal static class ImageRules
 {
     public static void Check(ValidationScope scope)

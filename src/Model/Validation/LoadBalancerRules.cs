@@ -2,7 +2,6 @@ using HaKube.Model.Api;
 
 namespace HaKube.Model.Validation;
 
-/// <summary>The load balancer in front of the control planes.</summary>
 internal static class LoadBalancerRules
 {
     public static void Check(ValidationScope scope)
@@ -18,7 +17,8 @@ internal static class LoadBalancerRules
 
             foreach (var host in spec.HostsWithRole(HostRole.LoadBalancer))
             {
-                scope.Error($"spec.hosts[{scope.HostIndex(host.Name)}].roles", $"host {HaKube.Model.Values.Printable.Quote(host.Name)} has role LoadBalancer but spec.loadBalancer.provider is External; expected provider: HAProxy");
+                scope.Error($"spec.hosts[{scope.HostIndex(host.Name)}].roles",
+                    $"host {HaKube.Model.Values.Printable.Quote(host.Name)} has role LoadBalancer but spec.loadBalancer.provider is External; expected provider: HAProxy");
             }
 
             return;
@@ -38,7 +38,8 @@ internal static class LoadBalancerRules
             var host = spec.Hosts.FirstOrDefault(h => h.Name == name);
             if (host is not null && host.Roles.Contains(HostRole.ControlPlane) && spec.ControlPlaneEndpoint.Port == 6443)
             {
-                scope.Error("spec.controlPlaneEndpoint.port", $"HAProxy on control plane {HaKube.Model.Values.Printable.Quote(name)} cannot listen on 6443, where kube-apiserver listens; expected another port, for example 8443");
+                scope.Error("spec.controlPlaneEndpoint.port",
+                    $"HAProxy on control plane {HaKube.Model.Values.Printable.Quote(name)} cannot listen on 6443, where kube-apiserver listens; expected another port, for example 8443");
             }
         }
     }

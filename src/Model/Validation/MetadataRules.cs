@@ -3,7 +3,6 @@ using HaKube.Model.Values;
 
 namespace HaKube.Model.Validation;
 
-/// <summary>apiVersion, kind, metadata and the Kubernetes version.</summary>
 internal static class MetadataRules
 {
     private const int MaxAnnotationBytes = 256 * 1024;
@@ -23,7 +22,8 @@ internal static class MetadataRules
 
         if (!Syntax.IsDns1123Subdomain(cluster.Metadata.Name))
         {
-            scope.Error("metadata.name", $"{Printable.Quote(cluster.Metadata.Name)} is not a DNS-1123 subdomain; expected lower-case letters, digits, '-' and '.', starting and ending with a letter or digit");
+            scope.Error("metadata.name",
+                $"{Printable.Quote(cluster.Metadata.Name)} is not a DNS-1123 subdomain; expected lower-case letters, digits, '-' and '.', starting and ending with a letter or digit");
         }
 
         if (cluster.Metadata.Namespace is { } ns && !Syntax.IsDns1123Label(ns))

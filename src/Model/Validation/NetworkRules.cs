@@ -3,7 +3,7 @@ using HaKube.Model.Values;
 
 namespace HaKube.Model.Validation;
 
-/// <summary>Pod and service networks: canonical CIDRs (the text kubeadm and Calico get is exactly their print).</summary>
+/// <summary>Canonical CIDRs only: what kubeadm and Calico get is exactly their print.</summary>
 internal static class NetworkRules
 {
     // kube-apiserver refuses service ranges with more than 20 host bits (a /12 in IPv4).

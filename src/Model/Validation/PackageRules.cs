@@ -3,7 +3,6 @@ using HaKube.Model.Values;
 
 namespace HaKube.Model.Validation;
 
-/// <summary>spec.packages: the apt mirror of pkgs.k8s.io, its signing key and fingerprint.</summary>
 internal static class PackageRules
 {
     public static void Check(ValidationScope scope)

@@ -2,7 +2,6 @@ using HaKube.Model.Values;
 
 namespace HaKube.Model.Validation;
 
-/// <summary>spec.proxy: the proxy URLs and the destinations reached without them.</summary>
 internal static class ProxyRules
 {
     public static void Check(ValidationScope scope)

@@ -3,7 +3,6 @@ using HaKube.Model.Values;
 
 namespace HaKube.Model.Validation;
 
-/// <summary>Lists of host names (etcd.hosts, loadBalancer.hosts) against the hosts and roles declared.</summary>
 internal static class ReferenceRules
 {
     public static void CheckReferences(ValidationScope scope, IReadOnlyList<string> names, string path, HostRole role)

@@ -2,7 +2,6 @@ using HaKube.Model.Api;
 
 namespace HaKube.Model.Validation;
 
-/// <summary>spec.etcd.snapshots: an interval the daemon can keep and a positive count to keep.</summary>
 internal static class SnapshotRules
 {
     public static void Check(ValidationScope scope)

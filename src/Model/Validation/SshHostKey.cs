@@ -3,19 +3,14 @@ using System.Text;
 
 namespace HaKube.Model.Validation;
 
-/// <summary>
-/// An SSH public host key as written in known_hosts and in spec.hosts[].hostKey:
-/// <c>ssh-ed25519 AAAAC3...</c>. The base64 blob must decode and name the same algorithm.
-/// </summary>
+/// <summary>An SSH public host key, <c>ssh-ed25519 AAAAC3...</c>; the blob must decode and name the same algorithm.</summary>
 public sealed record SshHostKey(string Algorithm, byte[] Blob)
 {
-    /// <summary>Host key algorithms OpenSSH servers offer.</summary>
     public static readonly IReadOnlySet<string> Algorithms = new HashSet<string>(StringComparer.Ordinal)
     {
         "ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "rsa-sha2-512", "rsa-sha2-256", "ssh-rsa",
     };
 
-    /// <summary>The key as OpenSSH prints it: algorithm, a space, base64.</summary>
     public override string ToString() => $"{Algorithm} {Convert.ToBase64String(Blob)}";
 
     public static bool TryParse(string text, out SshHostKey? key, out string problem)
@@ -57,9 +52,8 @@ public sealed record SshHostKey(string Algorithm, byte[] Blob)
     }
 
     /// <summary>
-    /// Why <paramref name="text"/>, a key that <see cref="TryParse"/> read, is not written the one way a
-    /// manifest pins it: "ALGORITHM BASE64", canonical base64, one space, and an optional comment of
-    /// printable characters; null when it is.
+    /// Why a key <see cref="TryParse"/> read is not in the one form a manifest pins: "ALGORITHM BASE64",
+    /// canonical base64, one space, optional printable comment; null when it is.
     /// </summary>
     public static string? CanonicalProblem(string text)
     {

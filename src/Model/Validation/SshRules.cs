@@ -3,7 +3,6 @@ using HaKube.Model.Values;
 
 namespace HaKube.Model.Validation;
 
-/// <summary>SSH access: user, port, key source, host-key verification, bastion.</summary>
 internal static class SshRules
 {
     public static void Check(ValidationScope scope)
@@ -63,7 +62,9 @@ internal static class SshRules
         if (scope.Options.Mode == ManifestMode.CustomResource && ssh.KnownHostsFile is not null)
         {
             // Never read in this mode: accepting it would let a manifest look verified while every unpinned host is refused.
-            scope.Error("spec.ssh.knownHostsFile", "a custom resource has no files beside it, so knownHostsFile is never read; expected knownHostsSecretRef: {name, key} naming a Secret in the HaCluster's namespace, or a hostKey on every host");
+            scope.Error("spec.ssh.knownHostsFile",
+                "a custom resource has no files beside it, so knownHostsFile is never read; " +
+                    "expected knownHostsSecretRef: {name, key} naming a Secret in the HaCluster's namespace, or a hostKey on every host");
         }
 
         if (scope.Options.Mode == ManifestMode.CustomResource && ssh.KnownHostsSecretRef is { } knownHosts)
@@ -87,7 +88,9 @@ internal static class SshRules
         {
             if (scope.Spec.Hosts[i].HostKey is null)
             {
-                scope.Error($"spec.hosts[{i}]", $"host {Printable.Quote(scope.Spec.Hosts[i].Name)} has no hostKey and spec.ssh.knownHostsFile is not set; expected one of them, host keys are always verified{KnownHostsHint(scope)}");
+                scope.Error($"spec.hosts[{i}]",
+                    $"host {Printable.Quote(scope.Spec.Hosts[i].Name)} has no hostKey and spec.ssh.knownHostsFile is not set; " +
+                        $"expected one of them, host keys are always verified{KnownHostsHint(scope)}");
             }
         }
 
@@ -154,7 +157,8 @@ internal static class SshRules
         scope.Error(field, found.Kind switch
         {
             ReferencedFileProblemKind.Missing => $"{what} {shown} not found (looked for {Printable.Escape(found.ResolvedPath)})",
-            ReferencedFileProblemKind.OutsideAllowedFolders => $"{what} {shown} resolves to {Printable.Escape(found.ResolvedPath)}, outside the manifest's folder {Printable.Escape(found.Detail)}; expected a file inside it (or an operator's --allow-paths-outside DIR)",
+            ReferencedFileProblemKind.OutsideAllowedFolders => $"{what} {shown} resolves to {Printable.Escape(found.ResolvedPath)}, " +
+                $"outside the manifest's folder {Printable.Escape(found.Detail)}; expected a file inside it (or an operator's --allow-paths-outside DIR)",
             ReferencedFileProblemKind.NotARegularFile => $"{what} {shown} resolves to {Printable.Escape(found.ResolvedPath)}, which is not a regular file",
             ReferencedFileProblemKind.TooLarge => $"{what} {shown} is {found.Detail} bytes; expected at most {maxBytes}",
             _ => $"{what} {shown} cannot be read: {Printable.Escape(found.Detail)}",

@@ -1,12 +1,9 @@
 namespace HaKube.Model.Validation;
 
-/// <summary>What validation needs to know about the world, passed in so that validation stays pure.</summary>
-/// <param name="Mode">Where the manifest came from.</param>
-/// <param name="Files">
-/// Answers for the files a manifest names (File mode): whether each exists, is a regular file of
-/// bounded size, and lies inside the folders it may; null skips those checks (only the grammar of
-/// the paths is checked).
-/// </param>
+/// <summary>
+/// What validation needs of the world, passed in to keep it pure. A null Files skips the checks of
+/// the files a manifest names (existence, size, allowed folders), leaving only their path grammar.
+/// </summary>
 public sealed record ValidationOptions(ManifestMode Mode, IReferencedFiles? Files = null)
 {
     public static readonly ValidationOptions CustomResource = new(ManifestMode.CustomResource);

@@ -3,7 +3,6 @@ using HaKube.Model.Loading;
 
 namespace HaKube.Model.Validation;
 
-/// <summary>The manifest under validation and the errors found so far.</summary>
 internal sealed class ValidationScope(LoadedManifest manifest, ValidationOptions options)
 {
     private readonly List<ManifestError> _errors = [];
@@ -14,14 +13,12 @@ internal sealed class ValidationScope(LoadedManifest manifest, ValidationOptions
 
     public ValidationOptions Options => options;
 
-    /// <summary>The manifest's file, as the user named it.</summary>
     public string File => manifest.Source.File;
 
     public IReadOnlyList<ManifestError> Errors => _errors;
 
     public void Error(string field, string message) => _errors.Add(manifest.Source.Error(field, message));
 
-    /// <summary>Index of the host called <paramref name="name"/> in spec.hosts, or -1.</summary>
     public int HostIndex(string name)
     {
         for (var i = 0; i < Spec.Hosts.Count; i++)

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 
 namespace HaKube.Model.Values;
 
-/// <summary>A size as flags write it: a whole number of bytes, or of KiB, MiB, GiB or TiB ("8GiB", "512MiB").</summary>
+/// <summary>A size as flags write it: whole bytes, KiB, MiB, GiB or TiB ("8GiB").</summary>
 public static partial class ByteSize
 {
     public static bool TryParse(string? text, out long bytes)

@@ -4,9 +4,8 @@ using System.Net;
 namespace HaKube.Model.Values;
 
 /// <summary>
-/// A network as ADDRESS/PREFIX: a canonical <see cref="IpLiteral"/>, a slash, the prefix length in
-/// decimal without leading zeros, and no host bits set. "192.168.0.0/016" or "fd00::%x/64" never
-/// pass, so the text that reaches kubeadm and Calico is exactly this print.
+/// ADDRESS/PREFIX in canonical form only (no leading zeros, zone id or host bits), so the text that
+/// reaches kubeadm and Calico is exactly this print.
 /// </summary>
 public sealed record Cidr
 {
@@ -22,7 +21,6 @@ public sealed record Cidr
 
     public bool IsV6 => Network.IsV6;
 
-    /// <summary>Host bits: 32 or 128 less the prefix length.</summary>
     public int HostBits => Network.Bits - PrefixLength;
 
     public IPNetwork ToNetwork() => new(Network.Address, PrefixLength);
@@ -37,7 +35,6 @@ public sealed record Cidr
 
     public override string ToString() => $"{Network}/{PrefixLength.ToString(CultureInfo.InvariantCulture)}";
 
-    /// <summary>The CIDR <paramref name="text"/> names in canonical form; false with the reason otherwise.</summary>
     public static bool TryParse(string text, out Cidr? value, out string problem)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -85,7 +82,7 @@ public sealed record Cidr
         return true;
     }
 
-    /// <summary>The CIDR of a validated spec.</summary>
+    /// <summary>For a validated spec.</summary>
     /// <exception cref="FormatException"><paramref name="text"/> is not a canonical CIDR.</exception>
     public static Cidr Parse(string text) =>
         TryParse(text, out var value, out var problem) ? value! : throw new FormatException(problem);

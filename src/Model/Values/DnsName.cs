@@ -2,11 +2,7 @@ using System.Text.RegularExpressions;
 
 namespace HaKube.Model.Values;
 
-/// <summary>
-/// An RFC 1123 host name in canonical (lower-case) form: dot-separated labels of 1 to 63 letters,
-/// digits and '-', not starting or ending with '-', at most 253 characters, no trailing dot, and
-/// not all digits and dots (which would read as a partial IPv4 address).
-/// </summary>
+/// <summary>An RFC 1123 host name, lower case, no trailing dot; never all digits and dots, which would read as a partial IPv4 address.</summary>
 public sealed partial record DnsName
 {
     public const int MaxLength = 253;

@@ -1,18 +1,14 @@
 namespace HaKube.Model.Values;
 
 /// <summary>
-/// A file a manifest names (ssh.privateKeyFile, ssh.knownHostsFile): a POSIX path, relative to the
-/// manifest's folder or absolute, in canonical form: no empty, "." or trailing segments, ".." only
-/// at the start of a relative path, no backslashes and no control characters. Where it may point
-/// (inside the manifest's folder, or a folder an operator allowed) is decided after symlinks are
-/// resolved, by whoever reads it; this type only fixes how it is written.
+/// A file a manifest names, as a canonical POSIX path ("..", only leading, no backslashes or control
+/// characters). Where it may point is decided by the reader, after symlinks are resolved.
 /// </summary>
 public sealed record FilePath
 {
     /// <summary>PATH_MAX on Linux, and the CRD's maxLength.</summary>
     public const int MaxLength = 4096;
 
-    /// <summary>The CRD pattern: no control characters, no backslash, not empty.</summary>
     public const string Pattern = "^[^\\x00-\\x1f\\x7f\\\\]+$";
 
     private FilePath(string value, IReadOnlyList<string> segments)
@@ -27,7 +23,6 @@ public sealed record FilePath
 
     public bool IsAbsolute => Value.StartsWith('/');
 
-    /// <summary>True when the path climbs out of the folder it is relative to ("../keys/id").</summary>
     public bool ClimbsOut => !IsAbsolute && Segments.Count > 0 && Segments[0] == "..";
 
     public override string ToString() => Value;

@@ -1,12 +1,10 @@
 namespace HaKube.Model.Values;
 
-/// <summary>Where a host is reached: a canonical <see cref="IpLiteral"/> or a canonical <see cref="DnsName"/>.</summary>
 public sealed record HostAddress
 {
-    /// <summary>An IPv6 address is at most 45 characters, a host name 253: the CRD's maxLength.</summary>
     public const int MaxLength = DnsName.MaxLength;
 
-    /// <summary>The CRD pattern: the characters either form may hold (the API server cannot check canonical IPv6 by pattern).</summary>
+    /// <summary>Only the characters either form may hold: the API server cannot check canonical IPv6 by pattern.</summary>
     public const string Pattern = "^([0-9a-f:.]+|[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*)$";
 
     private HostAddress(IpLiteral? ip, DnsName? name)
@@ -15,10 +13,8 @@ public sealed record HostAddress
         Name = name;
     }
 
-    /// <summary>The address when it is an IP literal; null for a name.</summary>
     public IpLiteral? Ip { get; }
 
-    /// <summary>The name when it is a DNS name; null for an IP literal.</summary>
     public DnsName? Name { get; }
 
     public bool IsIp => Ip is not null;
@@ -57,7 +53,7 @@ public sealed record HostAddress
         return false;
     }
 
-    /// <summary>The address of a validated spec.</summary>
+    /// <summary>For a validated spec.</summary>
     /// <exception cref="FormatException"><paramref name="text"/> is not a canonical address.</exception>
     public static HostAddress Parse(string text) =>
         TryParse(text, out var value, out var problem) ? value! : throw new FormatException(problem);

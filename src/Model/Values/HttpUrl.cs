@@ -4,15 +4,11 @@ using System.Text.RegularExpressions;
 namespace HaKube.Model.Values;
 
 /// <summary>
-/// An http or https URL as the API takes it for mirrors, repositories and proxies:
-/// scheme://host[:port][/path] in canonical form (lower-case scheme and host, no default port, no
-/// trailing slash), never credentials, a query or a fragment. The host is a host name or an IPv4
-/// address. Path characters are limited to letters, digits and "-._~/:+,=%": the URL ends up
-/// inside TOML, apt and systemd strings, which quote it, but nothing needs more.
+/// A canonical http(s) URL, never with credentials, query or fragment; path characters are limited
+/// because it ends up in TOML, apt and systemd strings.
 /// </summary>
 public sealed partial record HttpUrl
 {
-    /// <summary>The CRD pattern: what a canonical URL may hold (the checks beyond it are validation's).</summary>
     public const string Pattern = "^https?://[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[1-9][0-9]{0,4})?(/[-A-Za-z0-9._~/:+,=%]*[-A-Za-z0-9._~:+,=%])?$";
 
     private HttpUrl(string scheme, HostAddress host, int? port, string path)
@@ -23,18 +19,16 @@ public sealed partial record HttpUrl
         Path = path;
     }
 
-    /// <summary>http or https.</summary>
     public string Scheme { get; }
 
     public HostAddress Host { get; }
 
-    /// <summary>The port when it is not the scheme's default.</summary>
+    /// <summary>Null for the scheme's default.</summary>
     public int? Port { get; }
 
-    /// <summary>The path with its leading slash; empty for none.</summary>
+    /// <summary>With its leading slash; empty for none.</summary>
     public string Path { get; }
 
-    /// <summary>host[:port], as an HTTP Host header or a proxy exception names it.</summary>
     public string Authority => Port is { } p ? $"{Host}:{p.ToString(CultureInfo.InvariantCulture)}" : Host.ToString();
 
     public override string ToString() => $"{Scheme}://{Authority}{Path}";
@@ -115,7 +109,7 @@ public sealed partial record HttpUrl
         return true;
     }
 
-    /// <summary>The URL of a validated spec.</summary>
+    /// <summary>For a validated spec.</summary>
     /// <exception cref="FormatException"><paramref name="text"/> is not a canonical URL.</exception>
     public static HttpUrl Parse(string text) =>
         TryParse(text, out var value, out var problem) ? value! : throw new FormatException(problem);

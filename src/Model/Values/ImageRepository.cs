@@ -3,15 +3,11 @@ using System.Text.RegularExpressions;
 namespace HaKube.Model.Values;
 
 /// <summary>
-/// An image repository prefix as kubeadm's imageRepository takes it: a registry
-/// (<see cref="RegistryHost"/>) and an optional path of lower-case components, each as the OCI
-/// distribution grammar allows ([a-z0-9]+ joined by '.', '_', '__' or '-'), no tag or digest.
-/// The first part must be a registry (a dot, a port, or localhost), or containerd would read it
-/// as a Docker Hub user.
+/// A kubeadm imageRepository: a <see cref="RegistryHost"/> and an optional OCI path. The first part must
+/// be a registry (a dot, a port, or localhost), or containerd would read it as a Docker Hub user.
 /// </summary>
 public sealed partial record ImageRepository
 {
-    /// <summary>The CRD pattern.</summary>
     public const string Pattern = "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[1-9][0-9]{0,4})?(/[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*)*$";
 
     private ImageRepository(RegistryHost registry, string path)
@@ -22,7 +18,7 @@ public sealed partial record ImageRepository
 
     public RegistryHost Registry { get; }
 
-    /// <summary>The path after the registry, without a leading slash; empty for none.</summary>
+    /// <summary>Without a leading slash; empty for none.</summary>
     public string Path { get; }
 
     public override string ToString() => Path.Length == 0 ? Registry.ToString() : $"{Registry}/{Path}";
@@ -48,7 +44,8 @@ public sealed partial record ImageRepository
         var path = slash < 0 ? "" : text[(slash + 1)..];
         if (!first.Contains('.', StringComparison.Ordinal) && !first.Contains(':', StringComparison.Ordinal) && first != "localhost")
         {
-            problem = $"{Printable.Quote(text)} does not start with a registry: {Printable.Quote(first)} would be read as a Docker Hub user; expected a registry host such as registry.example.com/{text}";
+            problem = $"{Printable.Quote(text)} does not start with a registry: {Printable.Quote(first)} would be read as a Docker Hub user; " +
+                $"expected a registry host such as registry.example.com/{text}";
             return false;
         }
 

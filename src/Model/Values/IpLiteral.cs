@@ -5,10 +5,8 @@ using System.Text.RegularExpressions;
 namespace HaKube.Model.Values;
 
 /// <summary>
-/// An IP address as a manifest writes it: IPv4 as a dotted quad without leading zeros, IPv6 in
-/// RFC 5952 form (lower case, the longest run of zeros compressed), never a zone id, brackets or a
-/// port. IPAddress.TryParse alone takes all of those (and "10" for 0.0.0.10), and a zone id can
-/// carry almost any character, newlines included.
+/// An IP address in canonical form (RFC 5952 for IPv6), never a zone id, brackets or a port.
+/// IPAddress.TryParse alone takes "10" for 0.0.0.10, and a zone id can carry newlines.
 /// </summary>
 public sealed partial record IpLiteral
 {
@@ -18,10 +16,8 @@ public sealed partial record IpLiteral
 
     public bool IsV6 => Address.AddressFamily == AddressFamily.InterNetworkV6;
 
-    /// <summary>Bits in an address of this family: 32 or 128.</summary>
     public int Bits => IsV6 ? 128 : 32;
 
-    /// <summary>The canonical text: what a manifest must say.</summary>
     public override string ToString() => Address.ToString();
 
     public static IpLiteral From(IPAddress address)
@@ -32,7 +28,6 @@ public sealed partial record IpLiteral
             : throw new ArgumentException("only IPv4 and IPv6 addresses without a zone", nameof(address));
     }
 
-    /// <summary>The address <paramref name="text"/> names in canonical form; false with the reason otherwise.</summary>
     public static bool TryParse(string text, out IpLiteral? value, out string problem)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -70,7 +65,6 @@ public sealed partial record IpLiteral
         return true;
     }
 
-    /// <summary>True for a canonical IPv4 or IPv6 address.</summary>
     public static bool IsCanonical(string text) => TryParse(text, out _, out _);
 
     [GeneratedRegex(@"^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}\z")]

@@ -3,10 +3,9 @@ using HaKube.Model.Validation;
 
 namespace HaKube.Model.Values;
 
-/// <summary>A Kubernetes label key: an optional DNS-1123 subdomain prefix and a '/', then a name of at most 63 characters.</summary>
+/// <summary>A Kubernetes label key: optional DNS-1123 prefix and '/', then a name of up to 63 characters.</summary>
 public sealed partial record LabelKey
 {
-    /// <summary>A prefix of 253 characters, a slash and a 63-character name.</summary>
     public const int MaxLength = 317;
 
     private LabelKey(string? prefix, string name)

@@ -1,12 +1,9 @@
 namespace HaKube.Model.Values;
 
-/// <summary>
-/// One destination reached without the proxy, in the forms Go's http.ProxyFromEnvironment (containerd)
-/// reads from NO_PROXY: a host name, a ".domain" suffix, an IP address or a CIDR, each canonical.
-/// </summary>
+/// <summary>One canonical NO_PROXY entry in the forms Go's http.ProxyFromEnvironment (containerd) reads.</summary>
 public static class NoProxyEntry
 {
-    /// <summary>What is wrong with <paramref name="text"/>; null when it is a valid entry.</summary>
+    /// <summary>Null when valid.</summary>
     public static string? Problem(string text)
     {
         ArgumentNullException.ThrowIfNull(text);

@@ -4,16 +4,14 @@ using System.Text;
 namespace HaKube.Model.Values;
 
 /// <summary>
-/// Values from manifests as they may be shown in a terminal, a log line or a status: control and
-/// format characters escaped (an escape sequence in a host name must not recolour a terminal or
-/// forge a log line), and long values cut, so a 1 MiB scalar never lands in a log whole.
+/// Manifest values made safe for a terminal, log or status: control and format characters escaped
+/// (so a host name cannot recolour a terminal or forge a log line) and long values cut.
 /// </summary>
 public static class Printable
 {
-    /// <summary>Characters of a value shown before it is cut.</summary>
     public const int MaxShown = 120;
 
-    /// <summary><paramref name="value"/> in double quotes, with quotes, backslashes and control characters escaped, cut after <see cref="MaxShown"/> characters.</summary>
+    /// <summary>Double-quoted and escaped, cut after <see cref="MaxShown"/> characters.</summary>
     public static string Quote(string? value)
     {
         if (value is null)
@@ -44,7 +42,7 @@ public static class Printable
         return text.ToString();
     }
 
-    /// <summary><paramref name="text"/> with its control and format characters escaped; everything else as it is.</summary>
+    /// <summary>Without cutting.</summary>
     public static string Escape(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -63,7 +61,7 @@ public static class Printable
         return escaped.ToString();
     }
 
-    /// <summary>True when <paramref name="c"/> would be shown as something other than itself (a control, a format character, a line break, a lone surrogate).</summary>
+    /// <summary>A control or format character, a line break or a lone surrogate.</summary>
     public static bool IsUnsafe(char c) => char.GetUnicodeCategory(c) is
         UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.LineSeparator
         or UnicodeCategory.ParagraphSeparator or UnicodeCategory.Surrogate or UnicodeCategory.PrivateUse or UnicodeCategory.OtherNotAssigned;

@@ -2,15 +2,9 @@ using System.Globalization;
 
 namespace HaKube.Model.Values;
 
-/// <summary>
-/// A registry as containerd names it in image references and in /etc/containerd/certs.d: a host
-/// name or IPv4 address, with a port when it is not the default (docker.io, registry.k8s.io,
-/// registry.example.com:5000). Lower case, no scheme, no path. IPv6 hosts are refused, as host
-/// addresses are elsewhere in the API.
-/// </summary>
+/// <summary>A registry as containerd names it: host name or IPv4, port only when not the default, lower case. IPv6 is refused, as for host addresses.</summary>
 public sealed record RegistryHost
 {
-    /// <summary>The CRD pattern: a host (name or IPv4) and an optional port.</summary>
     public const string Pattern = "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[1-9][0-9]{0,4})?$";
 
     private RegistryHost(HostAddress host, int? port)
@@ -73,7 +67,7 @@ public sealed record RegistryHost
     }
 }
 
-/// <summary>Port numbers as the API writes them: 1 to 65535, digits only, no leading zero.</summary>
+/// <summary>1 to 65535, digits only, no leading zero.</summary>
 internal static class Ports
 {
     public static bool TryParse(string text, out int port)
