@@ -39,12 +39,20 @@ public abstract class LabFixture
     /// <summary>Starts the class's labs, folders and services, each handed to <see cref="Own{T}"/> once it runs.</summary>
     protected abstract Task StartAsync();
 
-    /// <summary>Stops <paramref name="started"/> (disposes it) in the tear-down; returns it.</summary>
+    /// <summary>Disposes <paramref name="started"/> (IAsyncDisposable or IDisposable) in the tear-down; returns it.</summary>
     protected T Own<T>(T started)
-        where T : IAsyncDisposable
+        where T : class
     {
-        ArgumentNullException.ThrowIfNull(started);
-        _stops.Push(started.DisposeAsync);
+        _stops.Push(started switch
+        {
+            IAsyncDisposable disposable => disposable.DisposeAsync,
+            IDisposable disposable => () =>
+            {
+                disposable.Dispose();
+                return ValueTask.CompletedTask;
+            },
+            _ => throw new ArgumentException($"{typeof(T).Name} is not disposable: nothing to stop", nameof(started)),
+        });
         return started;
     }
 
