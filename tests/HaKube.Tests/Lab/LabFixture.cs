@@ -43,16 +43,23 @@ public abstract class LabFixture
     protected T Own<T>(T started)
         where T : class
     {
-        _stops.Push(started switch
+        if (started is IAsyncDisposable asyncDisposable)
         {
-            IAsyncDisposable disposable => disposable.DisposeAsync,
-            IDisposable disposable => () =>
+            _stops.Push(asyncDisposable.DisposeAsync);
+        }
+        else if (started is IDisposable disposable)
+        {
+            _stops.Push(() =>
             {
                 disposable.Dispose();
                 return ValueTask.CompletedTask;
-            },
-            _ => throw new ArgumentException($"{typeof(T).Name} is not disposable: nothing to stop", nameof(started)),
-        });
+            });
+        }
+        else
+        {
+            throw new ArgumentException($"{typeof(T).Name} is not disposable: nothing to stop", nameof(started));
+        }
+
         return started;
     }
 
