@@ -23,29 +23,13 @@ window=${HAKUBE_BENCH_WINDOW:-150}
 [[ $window =~ ^[0-9]+$ ]] && [ "$window" -ge 60 ] && [ "$window" -le 900 ] || { echo "HAKUBE_BENCH_WINDOW must be 60..900" >&2; exit 2; }
 total=$((clusters * per))
 bash scripts/install-test-deps.sh
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-export HAKUBE_LAB_DIR=${HAKUBE_LAB_DIR:-/tmp/hakube-bench-fleet}
-metrics=127.0.0.1:${HAKUBE_BENCH_METRICS_PORT:-19464}
-lab() { bash tests/lab/lab.sh "$@"; }
-work=$(mktemp -d)
-daemon=
-cleanup() {
-  if [ -n "$daemon" ]; then kill "$daemon" 2>/dev/null || true; wait "$daemon" 2>/dev/null || true; fi
-  for ctl in "$work"/cp/*; do [ -S "$ctl" ] && ssh -S "$ctl" -O exit x >/dev/null 2>&1 || true; done
-  lab down >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-dotnet build src/Reconciler -c Release --nologo -v quiet
-dotnet build bench/ProbeBench -c Release --nologo -v quiet
-hakube=src/Reconciler/bin/Release/net10.0/hakube
-probebench=bench/ProbeBench/bin/Release/net10.0/ProbeBench
+BENCH=fleet BENCH_METRICS_PORT=19464
+. bench/lib.sh
+build_bench
 
 echo "== $total lab hosts as $clusters clusters of $per"
-lab down >/dev/null 2>&1 || true
 up_start=$(date +%s%N)
-lab up "$total" --prefix fleet --base 127.0.44 >/dev/null
+fresh_lab "$total" --prefix fleet --base 127.0.44 >/dev/null
 echo "lab_up $((($(date +%s%N) - up_start) / 1000000)) ms"
 
 # One manifest folder per cluster: control planes first, then workers; the endpoint is a loopback
@@ -53,8 +37,7 @@ echo "lab_up $((($(date +%s%N) - up_start) / 1000000)) ms"
 mkdir -p "$work/manifests" "$work/state" "$work/cp"
 for c in $(seq 1 "$clusters"); do
   folder=$work/manifests/fleet$c
-  mkdir -p "$folder/keys"
-  cp "$HAKUBE_LAB_DIR/client/id_ed25519" "$HAKUBE_LAB_DIR/known_hosts" "$folder/keys/"
+  lab_keys "$folder"
   {
     printf 'apiVersion: hakube.io/v1alpha1\nkind: HaCluster\nmetadata: {name: fleet%s}\nspec:\n' "$c"
     printf '  kubernetesVersion: v1.31.4\n  controlPlaneEndpoint: {host: 127.0.43.%s}\n  networking: {cni: None}\n' "$c"

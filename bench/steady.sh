@@ -19,26 +19,11 @@ window=${HAKUBE_BENCH_WINDOW:-60}
 [[ $window =~ ^[0-9]+$ ]] && [ "$window" -ge 20 ] && [ "$window" -le 600 ] || { echo "HAKUBE_BENCH_WINDOW must be 20..600" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || { echo "steady.sh: the lab needs root" >&2; exit 1; }
 HAKUBE_BENCH_ANSIBLE=1 bash scripts/install-test-deps.sh
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-export HAKUBE_LAB_DIR=${HAKUBE_LAB_DIR:-/tmp/hakube-bench-steady}
-metrics=127.0.0.1:${HAKUBE_BENCH_METRICS_PORT:-19465}
-lab() { bash tests/lab/lab.sh "$@"; }
-work=$(mktemp -d)
-daemon=
-cleanup() {
-  if [ -n "$daemon" ]; then kill "$daemon" 2>/dev/null || true; wait "$daemon" 2>/dev/null || true; fi
-  lab down >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+BENCH=steady BENCH_METRICS_PORT=19465
+. bench/lib.sh
+build_bench
 
-dotnet build src/Reconciler -c Release --nologo -v quiet
-dotnet build bench/ProbeBench -c Release --nologo -v quiet
-hakube=src/Reconciler/bin/Release/net10.0/hakube
-probebench=bench/ProbeBench/bin/Release/net10.0/ProbeBench
-
-lab down >/dev/null 2>&1 || true
-lab up 15 --prefix hkst --base 127.0.46 >"$work/lab.log" 2>&1 || { cat "$work/lab.log" >&2; exit 1; }
+fresh_lab 15 --prefix hkst --base 127.0.46 >"$work/lab.log" 2>&1 || { cat "$work/lab.log" >&2; exit 1; }
 mapfile -t names < <(cut -f1 "$HAKUBE_LAB_DIR/hosts.tsv")
 mapfile -t addrs < <(cut -f2 "$HAKUBE_LAB_DIR/hosts.tsv")
 
@@ -47,8 +32,7 @@ mapfile -t addrs < <(cut -f2 "$HAKUBE_LAB_DIR/hosts.tsv")
 manifest() {
   local name=$1 first=$2 count=$3 etcd=$4 dir=$work/manifests/$1 lb i role
   lb=$((first + count - 1))
-  mkdir -p "$dir/keys"
-  cp "$HAKUBE_LAB_DIR/client/id_ed25519" "$HAKUBE_LAB_DIR/known_hosts" "$dir/keys/"
+  lab_keys "$dir"
   for ((i = first; i < lb; i++)); do
     # The lab has no network: a keyring in place means PrepareHost never fetches the key.
     lab exec "${names[$i]}" /bin/bash --noprofile --norc -c \

@@ -21,7 +21,7 @@ namespace HaKube.Tests.EndToEnd;
 [Category("Lab")]
 [Order(15)]
 [SupportedOSPlatform("linux")]
-public sealed class AirGappedLabTests
+public sealed class AirGappedLabTests : LabFixture
 {
     // The Debian packages of the golden image: what PrepareHost would otherwise install from Debian
     // (HaKube's spec.packages covers the Kubernetes repository only).
@@ -77,12 +77,10 @@ public sealed class AirGappedLabTests
 
     private LabMirrors Mirrors => _mirrors ?? throw new InvalidOperationException("mirrors not started");
 
-    [OneTimeSetUp]
-    public async Task StartLab()
+    protected override async Task StartAsync()
     {
-        _mirrors = await LabMirrors.StartAsync(LabOptions.Isolated("127.0.180.200"), LabOptions.Isolated("127.0.180.201"));
-        var m = _mirrors;
-        _cluster = await LabCluster.StartAsync(2, new LabOptions("hkag", "127.0.180"), h => $$"""
+        var m = Own(await LabMirrors.StartAsync(LabOptions.Isolated("127.0.180.200"), LabOptions.Isolated("127.0.180.201")));
+        var cluster = Own(await LabCluster.StartAsync(2, new LabOptions("hkag", "127.0.180"), h => $$"""
             apiVersion: hakube.io/v1alpha1
             kind: HaCluster
             metadata: {name: e2e-air-gapped}
@@ -111,31 +109,20 @@ public sealed class AirGappedLabTests
               - {name: {{h[0].Name}}, address: "{{h[0].Address}}", roles: [ControlPlane]}
               - {name: {{h[1].Name}}, address: "{{h[1].Address}}", roles: [Worker]}
 
-            """);
-        Directory.CreateDirectory(Path.Combine(_cluster.Folder, "certs"));
-        File.Copy(m.CaPath, Path.Combine(_cluster.Folder, "certs", "registry-ca.crt"));
-        File.Copy(m.KeyPath, Path.Combine(_cluster.Folder, "keys", "mirror-key.asc"));
-        Directory.CreateDirectory(Path.Combine(_cluster.Folder, "calico"));
-        await File.WriteAllTextAsync(Path.Combine(_cluster.Folder, "calico", "operator-crds.yaml"), OperatorCrds);
-        await File.WriteAllTextAsync(Path.Combine(_cluster.Folder, "calico", "tigera-operator.yaml"), TigeraOperator);
-        foreach (var host in _cluster.Lab.Hosts)
+            """));
+        Directory.CreateDirectory(Path.Combine(cluster.Folder, "certs"));
+        File.Copy(m.CaPath, Path.Combine(cluster.Folder, "certs", "registry-ca.crt"));
+        File.Copy(m.KeyPath, Path.Combine(cluster.Folder, "keys", "mirror-key.asc"));
+        Directory.CreateDirectory(Path.Combine(cluster.Folder, "calico"));
+        await File.WriteAllTextAsync(Path.Combine(cluster.Folder, "calico", "operator-crds.yaml"), OperatorCrds);
+        await File.WriteAllTextAsync(Path.Combine(cluster.Folder, "calico", "tigera-operator.yaml"), TigeraOperator);
+        foreach (var host in cluster.Lab.Hosts)
         {
-            await _cluster.Lab.AirGapAsync(host, GoldenPackages);
-        }
-    }
-
-    [OneTimeTearDown]
-    public async Task StopLab()
-    {
-        if (_cluster is not null)
-        {
-            await _cluster.DisposeAsync();
+            await cluster.Lab.AirGapAsync(host, GoldenPackages);
         }
 
-        if (_mirrors is not null)
-        {
-            await _mirrors.DisposeAsync();
-        }
+        // Through locals: NUnit's analyzer does not see that Own's tear-down disposes them.
+        (_mirrors, _cluster) = (m, cluster);
     }
 
     [Test, Order(1)]

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using HaKube.Tests.Lab;
 
@@ -13,8 +15,7 @@ internal static class ClusterChecks
     /// <summary>Member names of the etcd cluster and whether every endpoint reports healthy, asked with the healthcheck-client certificate.</summary>
     public static async Task<(IReadOnlyList<string> Members, bool Healthy, string Output)> EtcdAsync(LabHosts lab, LabHost on, IEnumerable<LabHost> members)
     {
-        var endpoints = string.Join(',', members.Select(m => $"https://{m.Address}:2379"));
-        var etcdctl = $"ETCDCTL_API=3 /opt/hakube-lab/etcd-3.5.16/etcdctl --endpoints={endpoints} --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt --key=/etc/kubernetes/pki/etcd/healthcheck-client.key --dial-timeout=2s --command-timeout=5s";
+        var etcdctl = Etcdctl(members);
         var list = await lab.ShellAsync(on, $"{etcdctl} member list -w json");
         var health = await lab.ShellAsync(on, $"{etcdctl} endpoint health");
         var names = new List<string>();
@@ -25,6 +26,53 @@ internal static class ClusterChecks
         }
 
         return (names, list.Succeeded && health.Succeeded, list.StandardOutput + list.StandardError + health.StandardOutput + health.StandardError);
+    }
+
+    /// <summary>`etcdctl ARGUMENTS` run on <paramref name="on"/> against its own member, with the healthcheck-client certificate; does not throw.</summary>
+    public static Task<LabCommandResult> EtcdctlAsync(LabHosts lab, LabHost on, string arguments) =>
+        lab.ShellAsync(on, $"{Etcdctl([on])} {arguments}");
+
+    /// <summary>`etcdctl member list` asked on <paramref name="on"/>: a line "ID, started, NAME, PEER URLS, CLIENT URLS, LEARNER" per member.</summary>
+    public static async Task<string> EtcdMemberListAsync(LabHosts lab, LabHost on) =>
+        (await EtcdctlAsync(lab, on, "member list")).EnsureSuccess($"etcdctl member list on {on.Name}").StandardOutput;
+
+    private static string Etcdctl(IEnumerable<LabHost> endpoints) =>
+        $"ETCDCTL_API=3 {LabEtcd.Etcdctl} --endpoints={string.Join(',', endpoints.Select(m => $"https://{m.Address}:2379"))} " +
+        "--cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt --key=/etc/kubernetes/pki/etcd/healthcheck-client.key --dial-timeout=2s --command-timeout=5s";
+
+    /// <summary>
+    /// `hakube apply` of <paramref name="cluster"/>'s manifest while etcd is sampled every 100 ms through
+    /// <paramref name="etcdMembers"/> and /readyz through <paramref name="loadBalancer"/> (trusting
+    /// <paramref name="caSource"/>'s CA); asserts that it succeeded with quorum held and no API outage.
+    /// </summary>
+    public static async Task ApplyWatchedAsync(LabCluster cluster, IReadOnlyList<LabHost> etcdMembers, LabHost caSource, LabHost loadBalancer, string what)
+    {
+        await using var etcd = await EtcdQuorumWatcher.StartAsync(etcdMembers[0], etcdMembers);
+        await using var api = ApiEndpointWatcher.Start(caSource, loadBalancer.Address);
+        var clock = Stopwatch.StartNew();
+
+        var (exit, output, error) = await LabCluster.RunAsync("apply", "-f", cluster.Manifest, "--yes", "--state-dir", cluster.StateDir);
+
+        var took = clock.Elapsed;
+        var etcdReport = await etcd.StopAsync();
+        var apiReport = await api.StopAsync();
+        await TestContext.Out.WriteLineAsync($"{what} apply took {took.TotalSeconds:0.0} s; etcd watch: {etcdReport}; API watch: {apiReport} {string.Join("; ", apiReport.Failures)}");
+        await TestContext.Out.WriteLineAsync(output);
+        Assert.That(exit, Is.Zero, output + error);
+        etcdReport.AssertHeld();
+        apiReport.AssertNoOutage();
+    }
+
+    /// <summary>The notAfter of a certificate file on a host, or of the client certificate a kubeconfig (*.conf) embeds, read with the host's openssl.</summary>
+    public static async Task<DateTimeOffset> NotAfterAsync(LabHosts lab, LabHost host, string path)
+    {
+        var read = path.EndsWith(".conf", StringComparison.Ordinal)
+            ? $"sed -n 's/^ *client-certificate-data: *//p' {path} | base64 -d | openssl x509 -noout -enddate"
+            : $"openssl x509 -noout -enddate -in {path}";
+        var result = (await lab.ShellAsync(host, read)).EnsureSuccess($"read the notAfter of {path} on {host.Name}");
+        // "notAfter=Dec 19 14:10:02 2026 GMT"
+        var text = result.StandardOutput.Trim()["notAfter=".Length..].Replace("  ", " ", StringComparison.Ordinal);
+        return DateTimeOffset.ParseExact(text, "MMM d HH:mm:ss yyyy 'GMT'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
     }
 
     /// <summary>The hosts of `hakube probe --output json`, by name, wherever the output nests them.</summary>

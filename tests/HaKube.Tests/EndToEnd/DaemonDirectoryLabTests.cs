@@ -1,13 +1,10 @@
 using System.Diagnostics;
 using System.Runtime.Versioning;
 using System.Text.RegularExpressions;
-using HaKube.Actions.Ssh;
 using HaKube.Model.Status;
 using HaKube.Reconciler.Daemon;
-using HaKube.Reconciler.Telemetry;
 using HaKube.Tests.Lab;
 using HaKube.Tests.Reconciler.Daemon;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace HaKube.Tests.EndToEnd;
 
@@ -21,19 +18,14 @@ namespace HaKube.Tests.EndToEnd;
 [Category("Lab")]
 [Order(11)]
 [SupportedOSPlatform("linux")]
-public sealed partial class DaemonDirectoryLabTests
+public sealed partial class DaemonDirectoryLabTests() : LabHostsFixture(5, new LabOptions("hkdd", "127.0.95"))
 {
     private static readonly TimeSpan BringUp = TimeSpan.FromMinutes(6);
     private static readonly TimeSpan Bound = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan Resync = TimeSpan.FromSeconds(3);
-    private LabHosts? _lab;
     private string _manifests = "";
     private string _state = "";
-    private SshConnectionPool? _pool;
-    private ReconcileLoop? _loop;
     private StatusWriter? _statuses;
-
-    private LabHosts Lab => _lab ?? throw new InvalidOperationException("lab not started");
 
     private StatusWriter Statuses => _statuses ?? throw new InvalidOperationException("daemon not started");
 
@@ -50,14 +42,13 @@ public sealed partial class DaemonDirectoryLabTests
 
     private string ManifestA => Path.Combine(_manifests, "a", "cluster.yaml");
 
-    [OneTimeSetUp]
-    public async Task StartLabAndDaemon()
+    protected override async Task StartAsync()
     {
-        _manifests = Directory.CreateTempSubdirectory("hakube-ddl-m-").FullName;
-        _state = Directory.CreateTempSubdirectory("hakube-ddl-s-").FullName;
-        _lab = await LabHosts.StartAsync(5, new LabOptions("hkdd", "127.0.95"), CancellationToken.None);
-        await WriteManifestAsync("a", Manifest("dd-a", ControlPlaneA, WorkerA));
-        await WriteManifestAsync("b", Manifest("dd-b", ControlPlaneB, WorkerB));
+        await base.StartAsync();
+        _manifests = OwnTempFolder("hakube-ddl-m-");
+        _state = OwnTempFolder("hakube-ddl-s-");
+        await LabManifest.WriteAsync(Lab, Path.Combine(_manifests, "a"), Manifest("dd-a", ControlPlaneA, WorkerA));
+        await LabManifest.WriteAsync(Lab, Path.Combine(_manifests, "b"), Manifest("dd-b", ControlPlaneB, WorkerB));
         await Lab.PowerOffAsync(WorkerB);
 
         var options = new DaemonOptions
@@ -67,35 +58,8 @@ public sealed partial class DaemonDirectoryLabTests
             Resync = Resync,
             ObserveOnly = false,
         };
-        _pool = new SshConnectionPool(new SshSettings { ConnectTimeout = TimeSpan.FromSeconds(3) });
-        var reconciler = new ClusterReconciler(_pool, options, TimeProvider.System, NullLogger<ClusterReconciler>.Instance);
-        _loop = new ReconcileLoop(options, reconciler, new HealthState(), TimeProvider.System, NullLogger<ReconcileLoop>.Instance);
         _statuses = new StatusWriter(_state);
-        await _loop.StartAsync(CancellationToken.None);
-    }
-
-    [OneTimeTearDown]
-    public async Task StopDaemonAndLab()
-    {
-        if (_loop is not null)
-        {
-            using var stop = new CancellationTokenSource(DaemonHost.ShutdownTimeout);
-            await _loop.StopAsync(stop.Token);
-            _loop.Dispose();
-        }
-
-        if (_pool is not null)
-        {
-            await _pool.DisposeAsync();
-        }
-
-        if (_lab is not null)
-        {
-            await _lab.DisposeAsync();
-        }
-
-        DaemonTestSupport.DeleteQuietly(_manifests);
-        DaemonTestSupport.DeleteQuietly(_state);
+        Own(await DirectoryDaemon.StartAsync(options));
     }
 
     [Test, Order(1)]
@@ -314,13 +278,4 @@ public sealed partial class DaemonDirectoryLabTests
           - {name: {{worker.Name}}, address: "{{worker.Address}}", roles: [Worker]}
 
         """;
-
-    private async Task WriteManifestAsync(string folderName, string manifest)
-    {
-        var folder = Path.Combine(_manifests, folderName);
-        Directory.CreateDirectory(Path.Combine(folder, "keys"));
-        File.Copy(Lab.ClientKeyPath, Path.Combine(folder, "keys", "id_ed25519"));
-        File.Copy(Lab.KnownHostsPath, Path.Combine(folder, "keys", "known_hosts"));
-        await File.WriteAllTextAsync(Path.Combine(folder, "cluster.yaml"), manifest);
-    }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.Versioning;
 using System.Text.Json;
 using HaKube.Actions.Pki;
@@ -25,14 +24,8 @@ namespace HaKube.Tests.EndToEnd;
 [Category("Lab")]
 [Order(8)]
 [SupportedOSPlatform("linux")]
-public sealed class ExternalApplyLabTests
+public sealed class ExternalApplyLabTests() : LabClusterFixture(9, new LabOptions("hke2ex", "127.0.63"), h => ClusterManifest(h, renewalDays: 10))
 {
-    private LabCluster? _cluster;
-
-    private LabCluster Cluster => _cluster ?? throw new InvalidOperationException("lab not started");
-
-    private LabHosts Lab => Cluster.Lab;
-
     private List<LabHost> ControlPlanes => Lab.Hosts.Take(3).ToList();
 
     private List<LabHost> EtcdHosts => Lab.Hosts.Skip(3).Take(3).ToList();
@@ -51,10 +44,9 @@ public sealed class ExternalApplyLabTests
 
     private static DateTimeOffset Now => TimeProvider.System.GetUtcNow();
 
-    [OneTimeSetUp]
-    public async Task StartLab()
+    protected override async Task StartAsync()
     {
-        _cluster = await LabCluster.StartAsync(9, new LabOptions("hke2ex", "127.0.63"), h => ClusterManifest(h, renewalDays: 10));
+        await base.StartAsync();
         var parsed = ManifestParser.Parse(await File.ReadAllTextAsync(Cluster.Manifest), Cluster.Manifest);
         Assert.That(parsed.Succeeded, Is.True, string.Join("\n", parsed.Errors));
         var spec = parsed.Manifests.Single().Cluster.Spec;
@@ -89,15 +81,6 @@ public sealed class ExternalApplyLabTests
 
         """;
 
-    [OneTimeTearDown]
-    public async Task StopLab()
-    {
-        if (_cluster is not null)
-        {
-            await _cluster.DisposeAsync();
-        }
-    }
-
     [Test, Order(1)]
     public async Task Apply_FreshHosts_BuildsTheClusterTheSpecDescribes()
     {
@@ -122,10 +105,10 @@ public sealed class ExternalApplyLabTests
     {
         foreach (var host in EtcdHosts)
         {
-            Assert.That(await NotAfterAsync(host, MemberCertificates[0]), Is.EqualTo(Now.AddDays(15)).Within(TimeSpan.FromDays(1)), host.Name);
+            Assert.That(await ClusterChecks.NotAfterAsync(Lab, host, MemberCertificates[0]), Is.EqualTo(Now.AddDays(15)).Within(TimeSpan.FromDays(1)), host.Name);
         }
 
-        Assert.That(await NotAfterAsync(ControlPlanes[0], "/etc/kubernetes/pki/apiserver-etcd-client.crt"), Is.EqualTo(Now.AddDays(15)).Within(TimeSpan.FromDays(1)));
+        Assert.That(await ClusterChecks.NotAfterAsync(Lab, ControlPlanes[0], "/etc/kubernetes/pki/apiserver-etcd-client.crt"), Is.EqualTo(Now.AddDays(15)).Within(TimeSpan.FromDays(1)));
     }
 
     [Test, Order(3)]
@@ -194,42 +177,22 @@ public sealed class ExternalApplyLabTests
     public async Task Apply_WindowRaisedTo30Days_ReissuesRestartsMembersAndApiServersWithNoQuorumLossAndNoApiOutage()
     {
         await File.WriteAllTextAsync(Cluster.Manifest, ClusterManifest(Lab.Hosts, renewalDays: 30));
-        await using var etcd = await EtcdQuorumWatcher.StartAsync(EtcdHosts[0], EtcdHosts);
-        await using var api = ApiEndpointWatcher.Start(ControlPlanes[0], LoadBalancer.Address);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-
-        var (exit, output, error) = await RunAsync("apply", "-f", Cluster.Manifest, "--yes", "--state-dir", Cluster.StateDir);
-
-        var took = clock.Elapsed;
-        var etcdReport = await etcd.StopAsync();
-        var apiReport = await api.StopAsync();
-        TestContext.Out.WriteLine($"renewal apply took {took.TotalSeconds:0.0} s; etcd watch: {etcdReport}; API watch: {apiReport} {string.Join("; ", apiReport.Failures)}");
-        TestContext.Out.WriteLine(output);
-        Assert.That(exit, Is.Zero, output + error);
-        etcdReport.AssertHeld();
-        apiReport.AssertNoOutage();
+        await ClusterChecks.ApplyWatchedAsync(Cluster, EtcdHosts, ControlPlanes[0], LoadBalancer, "renewal");
         foreach (var host in EtcdHosts)
         {
             foreach (var path in MemberCertificates)
             {
-                Assert.That(await NotAfterAsync(host, path), Is.GreaterThan(Now.AddDays(300)), $"{host.Name}:{path}");
+                Assert.That(await ClusterChecks.NotAfterAsync(Lab, host, path), Is.GreaterThan(Now.AddDays(300)), $"{host.Name}:{path}");
             }
         }
 
         foreach (var host in ControlPlanes)
         {
-            Assert.That(await NotAfterAsync(host, "/etc/kubernetes/pki/apiserver-etcd-client.crt"), Is.GreaterThan(Now.AddDays(300)), host.Name);
+            Assert.That(await ClusterChecks.NotAfterAsync(Lab, host, "/etc/kubernetes/pki/apiserver-etcd-client.crt"), Is.GreaterThan(Now.AddDays(300)), host.Name);
         }
 
         var (planExit, plan, planError) = await RunAsync("plan", "-f", Cluster.Manifest, "--state-dir", Cluster.StateDir);
         Assert.That(planExit, Is.Zero, plan + planError);
-    }
-
-    private async Task<DateTimeOffset> NotAfterAsync(LabHost host, string path)
-    {
-        var result = (await Lab.ShellAsync(host, $"openssl x509 -noout -enddate -in {path}")).EnsureSuccess($"read the notAfter of {path} on {host.Name}");
-        var text = result.StandardOutput.Trim()["notAfter=".Length..].Replace("  ", " ", StringComparison.Ordinal);
-        return DateTimeOffset.ParseExact(text, "MMM d HH:mm:ss yyyy 'GMT'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
     }
 
     private static Task<(int Exit, string Output, string Error)> RunAsync(params string[] args) => LabCluster.RunAsync(args);

@@ -20,34 +20,13 @@ namespace HaKube.Tests.EndToEnd;
 [Category("Lab")]
 [Order(4)]
 [SupportedOSPlatform("linux")]
-public sealed class ExternalEtcdMembershipLabTests
+public sealed class ExternalEtcdMembershipLabTests() : LabClusterFixture(9, new LabOptions("mem2", "127.0.111"), h => Manifest(h, [(h[0].Name, h[0]), (h[1].Name, h[1]), (h[2].Name, h[2])]))
 {
     private static readonly TimeSpan ApplyLimit = TimeSpan.FromMinutes(8);
-
-    private LabCluster? _cluster;
-
-    private LabCluster Cluster => _cluster ?? throw new InvalidOperationException("lab not started");
-
-    private LabHosts Lab => Cluster.Lab;
 
     private IReadOnlyList<LabHost> H => Lab.Hosts;
 
     private LabHost[] ControlPlanes => [H[6], H[8]];
-
-    [OneTimeSetUp]
-    public async Task StartLab()
-    {
-        _cluster = await LabCluster.StartAsync(9, new LabOptions("mem2", "127.0.111"), h => Manifest(h, [(h[0].Name, h[0]), (h[1].Name, h[1]), (h[2].Name, h[2])]));
-    }
-
-    [OneTimeTearDown]
-    public async Task StopLab()
-    {
-        if (_cluster is not null)
-        {
-            await _cluster.DisposeAsync();
-        }
-    }
 
     private static string Manifest(IReadOnlyList<LabHost> h, IReadOnlyList<(string Name, LabHost Host)> etcd)
     {
@@ -170,10 +149,8 @@ public sealed class ExternalEtcdMembershipLabTests
         var rows = run.StartedRows.ToList();
         Assert.That(rows.FindIndex(r => r.StartsWith("RemoveStaleEtcdMember", StringComparison.Ordinal)), Is.LessThan(rows.IndexOf($"AddEtcdMember {H[2].Name}")).And.Not.EqualTo(-1), string.Join("\n", rows));
         await AssertEtcdAsync(members);
-        var list = await Lab.ShellAsync(H[0],
-            "ETCDCTL_API=3 /opt/hakube-lab/etcd-3.5.16/etcdctl --endpoints=https://" + H[0].Address + ":2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt " +
-            "--key=/etc/kubernetes/pki/etcd/healthcheck-client.key member list");
-        Assert.That(list.StandardOutput, Does.Contain($"{H[2].Name}, https://{H[5].Address}:2380"));
+        var list = await ClusterChecks.EtcdMemberListAsync(Lab, H[0]);
+        Assert.That(list, Does.Contain($"{H[2].Name}, https://{H[5].Address}:2380"));
     }
 
     [Test, Order(5)]

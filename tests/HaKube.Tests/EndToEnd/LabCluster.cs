@@ -28,14 +28,20 @@ internal sealed class LabCluster : IAsyncDisposable
     /// <summary>Starts <paramref name="count"/> lab hosts and writes the manifest <paramref name="manifest"/> renders for them.</summary>
     public static async Task<LabCluster> StartAsync(int count, LabOptions options, Func<IReadOnlyList<LabHost>, string> manifest)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(manifest);
         var lab = await LabHosts.StartAsync(count, options, CancellationToken.None);
-        var folder = Directory.CreateTempSubdirectory($"hakube-{options.Prefix}-").FullName;
-        var cluster = new LabCluster(lab, folder);
-        Directory.CreateDirectory(Path.Combine(folder, "keys"));
-        File.Copy(lab.ClientKeyPath, Path.Combine(folder, "keys", "id_ed25519"));
-        File.Copy(lab.KnownHostsPath, Path.Combine(folder, "keys", "known_hosts"));
-        await File.WriteAllTextAsync(cluster.Manifest, manifest(lab.Hosts));
-        return cluster;
+        var cluster = new LabCluster(lab, Directory.CreateTempSubdirectory($"hakube-{options.Prefix}-").FullName);
+        try
+        {
+            await LabManifest.WriteAsync(lab, cluster.Folder, manifest(lab.Hosts));
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Runs `hakube ARGS` in-process: exit code, standard output and standard error.</summary>

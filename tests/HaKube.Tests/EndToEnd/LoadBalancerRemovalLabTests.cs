@@ -21,16 +21,10 @@ namespace HaKube.Tests.EndToEnd;
 [Category("Lab")]
 [Order(13)]
 [SupportedOSPlatform("linux")]
-public sealed class LoadBalancerRemovalLabTests
+public sealed class LoadBalancerRemovalLabTests() : LabClusterFixture(6, new LabOptions("lbd1", "127.0.150"), h => Manifest(h, [h[3], h[4]]))
 {
     // Bounds each apply: a stacked bring-up takes a minute or two on a loaded two-core machine.
     private static readonly TimeSpan ApplyLimit = TimeSpan.FromMinutes(8);
-
-    private LabCluster? _cluster;
-
-    private LabCluster Cluster => _cluster ?? throw new InvalidOperationException("lab not started");
-
-    private LabHosts Lab => Cluster.Lab;
 
     private IReadOnlyList<LabHost> H => Lab.Hosts;
 
@@ -39,21 +33,6 @@ public sealed class LoadBalancerRemovalLabTests
     private LabHost Staying => H[4];
 
     private LabHost Joining => H[5];
-
-    [OneTimeSetUp]
-    public async Task StartLab()
-    {
-        _cluster = await LabCluster.StartAsync(6, new LabOptions("lbd1", "127.0.150"), h => Manifest(h, [h[3], h[4]]));
-    }
-
-    [OneTimeTearDown]
-    public async Task StopLab()
-    {
-        if (_cluster is not null)
-        {
-            await _cluster.DisposeAsync();
-        }
-    }
 
     /// <summary>Three stacked control planes (hosts 0 to 2), HAProxy on <paramref name="loadBalancers"/> and <paramref name="workers"/> (with <paramref name="workerLabels"/>, a flow map); the endpoint is host 4's address.</summary>
     private static string Manifest(IReadOnlyList<LabHost> h, IReadOnlyList<LabHost> loadBalancers, IReadOnlyList<LabHost>? workers = null, string? workerLabels = null)

@@ -22,37 +22,16 @@ namespace HaKube.Tests.EndToEnd;
 [Category("Lab")]
 [Order(2)]
 [SupportedOSPlatform("linux")]
-public sealed class MembershipLabTests
+public sealed class MembershipLabTests() : LabClusterFixture(9, new LabOptions("mem1", "127.0.110"), h => Manifest(h, [h[0], h[1], h[2]], [h[5]]))
 {
     // Bounds each apply: a join takes a few seconds in the lab, a bring-up under a minute or two on a loaded machine.
     private static readonly TimeSpan ApplyLimit = TimeSpan.FromMinutes(8);
-
-    private LabCluster? _cluster;
-
-    private LabCluster Cluster => _cluster ?? throw new InvalidOperationException("lab not started");
-
-    private LabHosts Lab => Cluster.Lab;
 
     private IReadOnlyList<LabHost> H => Lab.Hosts;
 
     private LabHost LoadBalancer => H[6];
 
     private LabHost Worker => H[5];
-
-    [OneTimeSetUp]
-    public async Task StartLab()
-    {
-        _cluster = await LabCluster.StartAsync(9, new LabOptions("mem1", "127.0.110"), h => Manifest(h, [h[0], h[1], h[2]], [h[5]]));
-    }
-
-    [OneTimeTearDown]
-    public async Task StopLab()
-    {
-        if (_cluster is not null)
-        {
-            await _cluster.DisposeAsync();
-        }
-    }
 
     /// <summary>The manifest: control planes by (name, host), workers, HAProxy on host 6.</summary>
     private static string Manifest(IReadOnlyList<LabHost> h, IEnumerable<LabHost> controlPlanes, IEnumerable<LabHost> workers) =>
@@ -187,9 +166,7 @@ public sealed class MembershipLabTests
     public async Task Apply_StaleMemberOnNoHost_IsRemoved()
     {
         await using var watcher = await EtcdQuorumWatcher.StartAsync(H[0], H.Take(3));
-        var added = await Lab.ShellAsync(H[0],
-            "ETCDCTL_API=3 /opt/hakube-lab/etcd-3.5.16/etcdctl --endpoints=https://" + H[0].Address + ":2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt " +
-            "--key=/etc/kubernetes/pki/etcd/healthcheck-client.key member add ghost --peer-urls=https://" + LabOptions.Isolated("127.0.110.250") + ":2380");
+        var added = await ClusterChecks.EtcdctlAsync(Lab, H[0], "member add ghost --peer-urls=https://" + LabOptions.Isolated("127.0.110.250") + ":2380");
         Assert.That(added.Succeeded, Is.True, added.StandardError);
 
         var (result, run) = await MembershipRun.ApplyAsync(Cluster, ApplyLimit);
@@ -219,13 +196,11 @@ public sealed class MembershipLabTests
         var rows = run.StartedRows.ToList();
         Assert.That(rows.FindIndex(r => r.StartsWith("RemoveStaleEtcdMember", StringComparison.Ordinal)), Is.LessThan(rows.IndexOf($"JoinControlPlane {H[2].Name}")).And.Not.EqualTo(-1), string.Join("\n", rows));
         await AssertClusterAsync(controlPlanes, []);
-        var peers = await Lab.ShellAsync(H[0],
-            "ETCDCTL_API=3 /opt/hakube-lab/etcd-3.5.16/etcdctl --endpoints=https://" + H[0].Address + ":2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt " +
-            "--key=/etc/kubernetes/pki/etcd/healthcheck-client.key member list");
+        var peers = await ClusterChecks.EtcdMemberListAsync(Lab, H[0]);
         var backends = await ClusterChecks.HaproxyBackendsAsync(Lab, LoadBalancer);
         Assert.Multiple(() =>
         {
-            Assert.That(peers.StandardOutput, Does.Contain($"{H[2].Name}, https://{H[7].Address}:2380"));
+            Assert.That(peers, Does.Contain($"{H[2].Name}, https://{H[7].Address}:2380"));
             Assert.That(backends.Values, Has.All.StartsWith("UP"), string.Join(", ", backends));
         });
     }
@@ -285,9 +260,7 @@ public sealed class MembershipLabTests
         });
 
         await AssertClusterAsync(controlPlanes, []);
-        var peers = await Lab.ShellAsync(H[0],
-            "ETCDCTL_API=3 /opt/hakube-lab/etcd-3.5.16/etcdctl --endpoints=https://" + H[0].Address + ":2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt " +
-            "--key=/etc/kubernetes/pki/etcd/healthcheck-client.key member list");
+        var peers = await ClusterChecks.EtcdMemberListAsync(Lab, H[0]);
         // The old machine: kubelet stopped, no static pod manifests, no etcd process, no kubeadm files.
         var old = await Lab.ShellAsync(oldMachine,
             "echo kubelet=$(/usr/local/sbin/systemctl is-active kubelet || true); echo manifests=$(ls /etc/kubernetes/manifests 2>/dev/null | wc -l); " +
@@ -298,7 +271,7 @@ public sealed class MembershipLabTests
         var inventory = await File.ReadAllTextAsync(Directory.GetFiles(Cluster.StateDir, "inventory.json", SearchOption.AllDirectories).Single());
         Assert.Multiple(() =>
         {
-            Assert.That(peers.StandardOutput, Does.Contain($"{name}, https://{newMachine.Address}:2380").And.Not.Contain(oldMachine.Address + ":"), peers.StandardOutput);
+            Assert.That(peers, Does.Contain($"{name}, https://{newMachine.Address}:2380").And.Not.Contain(oldMachine.Address + ":"), peers);
             Assert.That(old.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(new[] { "kubelet=inactive", "manifests=0", "etcd=0", "conf=0" }).Or.EqualTo(new[] { "kubelet=unknown", "manifests=0", "etcd=0", "conf=0" }), old.StandardOutput + old.StandardError);
             Assert.That(node.Succeeded, Is.True, node.StandardError);
             Assert.That(backends.Values, Has.All.StartsWith("UP"), string.Join(", ", backends));

@@ -17,53 +17,16 @@ namespace HaKube.Tests.EndToEnd;
 [Category("Lab")]
 [Order(9)]
 [SupportedOSPlatform("linux")]
-public sealed class PowerOffDuringApplyLabTests
+public sealed class PowerOffDuringApplyLabTests() : LabClusterFixture(5, new LabOptions("hkpoff", "127.0.93"), h => UpgradeLab.Manifest(h, "e2e-poweroff", "v1.31.4"))
 {
     // Bounds every apply and plan: a full bring-up takes under a minute on the lab.
     private static readonly TimeSpan ApplyLimit = TimeSpan.FromMinutes(5);
-
-    private LabCluster? _cluster;
-
-    private LabCluster Cluster => _cluster ?? throw new InvalidOperationException("lab not started");
-
-    private LabHosts Lab => Cluster.Lab;
 
     private LabHost Worker => Lab.Hosts[3];
 
     private string Manifest => Cluster.Manifest;
 
     private string StateDir => Cluster.StateDir;
-
-    [OneTimeSetUp]
-    public async Task StartLab() =>
-        _cluster = await LabCluster.StartAsync(5, new LabOptions("hkpoff", "127.0.93"), h => $$"""
-            apiVersion: hakube.io/v1alpha1
-            kind: HaCluster
-            metadata: {name: e2e-poweroff}
-            spec:
-              kubernetesVersion: v1.31.4
-              controlPlaneEndpoint: {host: "{{h[4].Address}}", port: 6443}
-              loadBalancer: {provider: HAProxy, hosts: [{{h[4].Name}}]}
-              etcd: {topology: Stacked}
-              networking: {podSubnet: 192.168.0.0/16, cni: Calico}
-              ssh: {privateKeyFile: keys/id_ed25519, knownHostsFile: keys/known_hosts}
-              hosts:
-              - {name: {{h[0].Name}}, address: "{{h[0].Address}}", roles: [ControlPlane]}
-              - {name: {{h[1].Name}}, address: "{{h[1].Address}}", roles: [ControlPlane]}
-              - {name: {{h[2].Name}}, address: "{{h[2].Address}}", roles: [ControlPlane]}
-              - {name: {{h[3].Name}}, address: "{{h[3].Address}}", roles: [Worker]}
-              - {name: {{h[4].Name}}, address: "{{h[4].Address}}", roles: [LoadBalancer]}
-
-            """);
-
-    [OneTimeTearDown]
-    public async Task StopLab()
-    {
-        if (_cluster is not null)
-        {
-            await _cluster.DisposeAsync();
-        }
-    }
 
     [Test, Order(1)]
     public async Task Apply_WorkerPoweredOffAfterInit_NamesTheWorkerAndJoinsTheControlPlanes()

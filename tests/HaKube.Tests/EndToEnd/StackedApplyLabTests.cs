@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.Versioning;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
@@ -20,14 +19,8 @@ namespace HaKube.Tests.EndToEnd;
 [Category("Lab")]
 [Order(5)]
 [SupportedOSPlatform("linux")]
-public sealed class StackedApplyLabTests
+public sealed class StackedApplyLabTests() : LabClusterFixture(6, new LabOptions("hke2es", "127.0.62"), h => ClusterManifest(h, renewalDays: 10))
 {
-    private LabCluster? _cluster;
-
-    private LabCluster Cluster => _cluster ?? throw new InvalidOperationException("lab not started");
-
-    private LabHosts Lab => Cluster.Lab;
-
     private string Manifest => Cluster.Manifest;
 
     private string StateDir => Cluster.StateDir;
@@ -50,10 +43,9 @@ public sealed class StackedApplyLabTests
 
     private static DateTimeOffset Now => TimeProvider.System.GetUtcNow();
 
-    [OneTimeSetUp]
-    public async Task StartLab()
+    protected override async Task StartAsync()
     {
-        _cluster = await LabCluster.StartAsync(6, new LabOptions("hke2es", "127.0.62"), h => ClusterManifest(h, renewalDays: 10));
+        await base.StartAsync();
         foreach (var host in ControlPlanes)
         {
             (await Lab.ShellAsync(host, $"mkdir -p /var/lib/hakube-standins && echo {ShortValidity} > /var/lib/hakube-standins/kubeadm-certificate-validity"))
@@ -82,15 +74,6 @@ public sealed class StackedApplyLabTests
           - {name: {{h[5].Name}}, address: "{{h[5].Address}}", roles: [LoadBalancer]}
 
         """;
-
-    [OneTimeTearDown]
-    public async Task StopLab()
-    {
-        if (_cluster is not null)
-        {
-            await _cluster.DisposeAsync();
-        }
-    }
 
     [Test, Order(1)]
     public async Task Apply_FreshHosts_ConvergesAndKeepsTheAdminKubeconfig()
@@ -164,7 +147,7 @@ public sealed class StackedApplyLabTests
     {
         foreach (var host in ControlPlanes)
         {
-            var notAfter = await NotAfterAsync(host, "/etc/kubernetes/pki/apiserver.crt");
+            var notAfter = await ClusterChecks.NotAfterAsync(Lab, host, "/etc/kubernetes/pki/apiserver.crt");
             Assert.That(notAfter, Is.EqualTo(Now.AddDays(20)).Within(TimeSpan.FromDays(1)), host.Name);
         }
     }
@@ -248,20 +231,7 @@ public sealed class StackedApplyLabTests
     public async Task Apply_WindowRaisedTo30Days_RenewsEveryControlPlaneWithNoQuorumLossAndNoApiOutage()
     {
         var podsBefore = await PodProcessesAsync();
-        await using var etcd = await EtcdQuorumWatcher.StartAsync(ControlPlanes[0], ControlPlanes);
-        await using var api = ApiEndpointWatcher.Start(ControlPlanes[0], LoadBalancer.Address);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-
-        var (exit, output, error) = await RunAsync("apply", "-f", Cluster.Manifest, "--yes", "--state-dir", Cluster.StateDir);
-
-        var took = clock.Elapsed;
-        var etcdReport = await etcd.StopAsync();
-        var apiReport = await api.StopAsync();
-        TestContext.Out.WriteLine($"renewal apply took {took.TotalSeconds:0.0} s; etcd watch: {etcdReport}; API watch: {apiReport} {string.Join("; ", apiReport.Failures)}");
-        TestContext.Out.WriteLine(output);
-        Assert.That(exit, Is.Zero, output + error);
-        etcdReport.AssertHeld();
-        apiReport.AssertNoOutage();
+        await ClusterChecks.ApplyWatchedAsync(Cluster, ControlPlanes, ControlPlanes[0], LoadBalancer, "renewal");
         var podsAfter = await PodProcessesAsync();
         Assert.That(podsAfter.Keys, Is.EquivalentTo(podsBefore.Keys));
         Assert.That(podsAfter.Where(p => podsBefore[p.Key] == p.Value).Select(p => p.Key), Is.Empty, "static pods the renewal did not restart");
@@ -269,7 +239,7 @@ public sealed class StackedApplyLabTests
         {
             foreach (var path in Renewed.Concat(Kubeconfigs))
             {
-                var notAfter = await NotAfterAsync(host, path);
+                var notAfter = await ClusterChecks.NotAfterAsync(Lab, host, path);
                 Assert.That(notAfter, Is.GreaterThan(Now.AddDays(300)), $"{host.Name}:{path}");
             }
         }
@@ -311,17 +281,6 @@ public sealed class StackedApplyLabTests
 
         Assert.That(pods.Keys.Count(k => k.EndsWith("/etcd.yaml", StringComparison.Ordinal)), Is.EqualTo(3), string.Join(", ", pods));
         return pods;
-    }
-
-    private async Task<DateTimeOffset> NotAfterAsync(LabHost host, string path)
-    {
-        var read = path.EndsWith(".conf", StringComparison.Ordinal)
-            ? $"sed -n 's/^ *client-certificate-data: *//p' {path} | base64 -d | openssl x509 -noout -enddate"
-            : $"openssl x509 -noout -enddate -in {path}";
-        var result = (await Lab.ShellAsync(host, read)).EnsureSuccess($"read the notAfter of {path} on {host.Name}");
-        // "notAfter=Dec 19 14:10:02 2026 GMT"
-        var text = result.StandardOutput.Trim()["notAfter=".Length..].Replace("  ", " ", StringComparison.Ordinal);
-        return DateTimeOffset.ParseExact(text, "MMM d HH:mm:ss yyyy 'GMT'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
     }
 
     private static DateTimeOffset StoredClientCertificateNotAfter(string kubeconfig)

@@ -16,53 +16,38 @@ namespace HaKube.Tests.EndToEnd;
 [Category("Lab")]
 [Order(14)]
 [SupportedOSPlatform("linux")]
-public sealed class UnfinishedInitLabTests
+public sealed class UnfinishedInitLabTests() : LabClusterFixture(3, new LabOptions("hkui", "127.0.94"), ClusterManifest)
 {
     private const string Fault = "/var/lib/hakube-standins/kubeadm-init-stops-at";
 
-    private LabCluster? _cluster;
+    private LabHost First => Lab.Hosts[0];
 
-    private LabCluster Cluster => _cluster ?? throw new InvalidOperationException("lab not started");
+    private static string ClusterManifest(IReadOnlyList<LabHost> h) => $$"""
+        apiVersion: hakube.io/v1alpha1
+        kind: HaCluster
+        metadata: {name: e2e-unfinished-init}
+        spec:
+          kubernetesVersion: v1.31.4
+          controlPlaneEndpoint: {host: "{{h[2].Address}}", port: 6443}
+          loadBalancer: {provider: HAProxy, hosts: [{{h[2].Name}}]}
+          etcd: {topology: Stacked}
+          allowNonHighlyAvailable: true
+          networking: {podSubnet: 192.168.0.0/16, cni: Calico}
+          ssh: {privateKeyFile: keys/id_ed25519, knownHostsFile: keys/known_hosts}
+          hosts:
+          - {name: {{h[0].Name}}, address: "{{h[0].Address}}", roles: [ControlPlane]}
+          - {name: {{h[1].Name}}, address: "{{h[1].Address}}", roles: [Worker]}
+          - {name: {{h[2].Name}}, address: "{{h[2].Address}}", roles: [LoadBalancer]}
 
-    private LabHost First => Cluster.Lab.Hosts[0];
-
-    [OneTimeSetUp]
-    public async Task StartLab() =>
-        _cluster = await LabCluster.StartAsync(3, new LabOptions("hkui", "127.0.94"), h => $$"""
-            apiVersion: hakube.io/v1alpha1
-            kind: HaCluster
-            metadata: {name: e2e-unfinished-init}
-            spec:
-              kubernetesVersion: v1.31.4
-              controlPlaneEndpoint: {host: "{{h[2].Address}}", port: 6443}
-              loadBalancer: {provider: HAProxy, hosts: [{{h[2].Name}}]}
-              etcd: {topology: Stacked}
-              allowNonHighlyAvailable: true
-              networking: {podSubnet: 192.168.0.0/16, cni: Calico}
-              ssh: {privateKeyFile: keys/id_ed25519, knownHostsFile: keys/known_hosts}
-              hosts:
-              - {name: {{h[0].Name}}, address: "{{h[0].Address}}", roles: [ControlPlane]}
-              - {name: {{h[1].Name}}, address: "{{h[1].Address}}", roles: [Worker]}
-              - {name: {{h[2].Name}}, address: "{{h[2].Address}}", roles: [LoadBalancer]}
-
-            """);
-
-    [OneTimeTearDown]
-    public async Task StopLab()
-    {
-        if (_cluster is not null)
-        {
-            await _cluster.DisposeAsync();
-        }
-    }
+        """;
 
     [Test, Order(1)]
     public async Task Apply_InitCutOffBeforeUploadConfig_FailsNamingInit()
     {
-        (await Cluster.Lab.ShellAsync(First, $"mkdir -p {Path.GetDirectoryName(Fault)} && echo upload-config > {Fault}")).EnsureSuccess("set the init fault");
+        (await Lab.ShellAsync(First, $"mkdir -p {Path.GetDirectoryName(Fault)} && echo upload-config > {Fault}")).EnsureSuccess("set the init fault");
 
         var (exit, output, error) = await LabCluster.RunAsync("apply", "-f", Cluster.Manifest, "--yes", "--state-dir", Cluster.StateDir);
-        var files = await Cluster.Lab.ShellAsync(First, $"ls {KnownPaths.AdminConf} {KnownPaths.KubeletConf} && grep -c client-certificate-data {KnownPaths.KubeletConf}");
+        var files = await Lab.ShellAsync(First, $"ls {KnownPaths.AdminConf} {KnownPaths.KubeletConf} && grep -c client-certificate-data {KnownPaths.KubeletConf}");
 
         Assert.Multiple(() =>
         {
@@ -96,11 +81,11 @@ public sealed class UnfinishedInitLabTests
     [Test, Order(3)]
     public async Task Apply_FaultGone_ResetsInitializesJoinsTheWorkerAndPlanIsEmpty()
     {
-        (await Cluster.Lab.ShellAsync(First, $"rm -f {Fault}")).EnsureSuccess("clear the init fault");
+        (await Lab.ShellAsync(First, $"rm -f {Fault}")).EnsureSuccess("clear the init fault");
 
         var (exit, output, error) = await LabCluster.RunAsync("apply", "-f", Cluster.Manifest, "--yes", "--state-dir", Cluster.StateDir);
         var (planExit, plan, planError) = await LabCluster.RunAsync("plan", "-f", Cluster.Manifest, "--state-dir", Cluster.StateDir);
-        var finalized = await Cluster.Lab.ShellAsync(First, $"! grep -q client-certificate-data {KnownPaths.KubeletConf}");
+        var finalized = await Lab.ShellAsync(First, $"! grep -q client-certificate-data {KnownPaths.KubeletConf}");
 
         Assert.Multiple(() =>
         {

@@ -8,7 +8,7 @@ namespace HaKube.Tests.EndToEnd;
 
 /// <summary>
 /// What the upgrade lab tests share: the cluster (three stacked control planes, one worker and
-/// HAProxy; hosts 0-2, 3 and 4), its manifest at a version, a session with its own connections,
+/// HAProxy; hosts 0-2, 3 and 4; the power-off tests build it too), its manifest at a version, a session with its own connections,
 /// and the check that every host runs a version, seen with the real tools from inside the hosts.
 /// </summary>
 internal static class UpgradeLab

@@ -20,7 +20,7 @@ namespace HaKube.Tests.EndToEnd;
 [Category("Lab")]
 [Order(1)]
 [SupportedOSPlatform("linux")]
-public sealed class UpgradeLabTests
+public sealed class UpgradeLabTests() : LabClusterFixture(5, new LabOptions("upg1", "127.0.130"), h => UpgradeLab.Manifest(h, Name, "v1.31.4"))
 {
     private const string Name = "upgrade";
 
@@ -29,25 +29,6 @@ public sealed class UpgradeLabTests
 
     // Applies after power-on before the power-off test fails: each is a full cycle, as the daemon would run.
     private const int MaxApplies = 4;
-
-    private LabCluster? _cluster;
-
-    private LabCluster Cluster => _cluster ?? throw new InvalidOperationException("lab not started");
-
-    private LabHosts Lab => Cluster.Lab;
-
-    [OneTimeSetUp]
-    public async Task StartLab() =>
-        _cluster = await LabCluster.StartAsync(5, new LabOptions("upg1", "127.0.130"), h => UpgradeLab.Manifest(h, Name, "v1.31.4"));
-
-    [OneTimeTearDown]
-    public async Task StopLab()
-    {
-        if (_cluster is not null)
-        {
-            await _cluster.DisposeAsync();
-        }
-    }
 
     [Test, Order(1)]
     public async Task Apply_V1314_ConvergesTheClusterToUpgrade()

@@ -5,14 +5,11 @@ namespace HaKube.Tests.Lab;
 [TestFixture]
 [Category("Lab")]
 [NonParallelizable]
-public sealed class LabBastionTests
+public sealed class LabBastionTests() : LabHostsFixture(0, new LabOptions("labb", "127.0.23"))
 {
     private static readonly string[] LabNamespaces = ["hakube-lab-bastion", "hakube-lab-private"];
-    private LabHosts? _lab;
     private LabHost? _bastion;
     private LabHost? _private;
-
-    private LabHosts Lab => _lab ?? throw new InvalidOperationException("lab not started");
 
     private LabHost Bastion => _bastion ?? throw new InvalidOperationException("bastion not started");
 
@@ -20,20 +17,10 @@ public sealed class LabBastionTests
 
     private static CancellationToken Token => TestContext.CurrentContext.CancellationToken;
 
-    [OneTimeSetUp]
-    public async Task StartLab()
+    protected override async Task StartAsync()
     {
-        _lab = await LabHosts.StartAsync(0, new LabOptions("labb", "127.0.23"), CancellationToken.None);
-        (_bastion, _private) = await _lab.StartBastionAsync(CancellationToken.None);
-    }
-
-    [OneTimeTearDown]
-    public async Task StopLab()
-    {
-        if (_lab is not null)
-        {
-            await _lab.DisposeAsync();
-        }
+        await base.StartAsync();
+        (_bastion, _private) = await Lab.StartBastionAsync(CancellationToken.None);
     }
 
     [Test]

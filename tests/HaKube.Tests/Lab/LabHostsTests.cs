@@ -2,26 +2,11 @@ namespace HaKube.Tests.Lab;
 
 [TestFixture]
 [Category("Lab")]
-public sealed class LabHostsTests
+public sealed class LabHostsTests() : LabHostsFixture(3, new LabOptions("labt", "127.0.21"))
 {
     private static readonly string[] OwnFolders = ["/etc/kubernetes", "/var/lib/etcd", "/var/lib/kubelet", "/etc/systemd/system", "/tmp"];
-    private LabHosts? _lab;
-
-    private LabHosts Lab => _lab ?? throw new InvalidOperationException("lab not started");
 
     private static CancellationToken Token => TestContext.CurrentContext.CancellationToken;
-
-    [OneTimeSetUp]
-    public async Task StartLab() => _lab = await LabHosts.StartAsync(3, new LabOptions("labt", "127.0.21"), CancellationToken.None);
-
-    [OneTimeTearDown]
-    public async Task StopLab()
-    {
-        if (_lab is not null)
-        {
-            await _lab.DisposeAsync();
-        }
-    }
 
     [Test]
     public async Task Up_ThreeHosts_HaveDistinctHostnamesAddressesAndHostKeysVerifiedBySsh()

@@ -4,25 +4,9 @@ namespace HaKube.Tests.Lab;
 
 [TestFixture]
 [Category("Lab")]
-public sealed class LabPowerTests
+public sealed class LabPowerTests() : LabHostsFixture(2, new LabOptions("labp", "127.0.22"))
 {
-    private LabHosts? _lab;
-
-    private LabHosts Lab => _lab ?? throw new InvalidOperationException("lab not started");
-
     private static CancellationToken Token => TestContext.CurrentContext.CancellationToken;
-
-    [OneTimeSetUp]
-    public async Task StartLab() => _lab = await LabHosts.StartAsync(2, new LabOptions("labp", "127.0.22"), CancellationToken.None);
-
-    [OneTimeTearDown]
-    public async Task StopLab()
-    {
-        if (_lab is not null)
-        {
-            await _lab.DisposeAsync();
-        }
-    }
 
     [Test]
     public async Task PowerOff_HostWithARunningProcess_SshFailsAndTheProcessDies()

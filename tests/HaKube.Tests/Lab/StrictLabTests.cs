@@ -10,27 +10,11 @@ namespace HaKube.Tests.Lab;
 [TestFixture]
 [Category("Lab")]
 [SupportedOSPlatform("linux")]
-public sealed class StrictLabTests
+public sealed class StrictLabTests() : LabHostsFixture(3, new LabOptions("labs", "127.0.170", Strictness: LabStrictness.Strict))
 {
     private static readonly string[] DebianCommands = ["etcd", "etcdctl", "haproxy", "conntrack", "socat", "crictl", "kubectl"];
-    private LabHosts? _lab;
-
-    private LabHosts Lab => _lab ?? throw new InvalidOperationException("lab not started");
 
     private static CancellationToken Token => TestContext.CurrentContext.CancellationToken;
-
-    [OneTimeSetUp]
-    public async Task StartLab() =>
-        _lab = await LabHosts.StartAsync(3, new LabOptions("labs", "127.0.170", Strictness: LabStrictness.Strict), CancellationToken.None);
-
-    [OneTimeTearDown]
-    public async Task StopLab()
-    {
-        if (_lab is not null)
-        {
-            await _lab.DisposeAsync();
-        }
-    }
 
     [Test]
     public async Task FreshHost_OverSsh_HasNoEtcdEtcdctlHaproxyNorOtherPackagesCommandsOnItsPath()

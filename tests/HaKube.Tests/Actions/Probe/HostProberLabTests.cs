@@ -13,40 +13,16 @@ namespace HaKube.Tests.Actions.Probe;
 [TestFixture]
 [Category("Lab")]
 [SupportedOSPlatform("linux")]
-public sealed class HostProberLabTests
+public sealed class HostProberLabTests() : LabHostsFixture(9, new LabOptions("prb", "127.0.32"))
 {
-    private LabHosts? _lab;
-    private SshPrivateKey? _key;
-
-    private LabHosts Lab => _lab ?? throw new InvalidOperationException("lab not started");
-
-    private SshPrivateKey Key => _key ?? throw new InvalidOperationException("lab not started");
-
     private static CancellationToken Token => TestContext.CurrentContext.CancellationToken;
-
-    [OneTimeSetUp]
-    public async Task StartLab()
-    {
-        _lab = await LabHosts.StartAsync(9, new LabOptions("prb", "127.0.32"), CancellationToken.None);
-        _key = SshPrivateKey.FromFile(_lab.ClientKeyPath);
-    }
-
-    [OneTimeTearDown]
-    public async Task StopLab()
-    {
-        _key?.Dispose();
-        if (_lab is not null)
-        {
-            await _lab.DisposeAsync();
-        }
-    }
 
     [Test]
     public async Task ProbeAsync_NineHosts_OneExecPerHostAndTheSecondCycleOpensNoConnection()
     {
         await using var pool = new SshConnectionPool();
         var prober = new HostProber(pool);
-        var targets = Lab.Hosts.Select(h => LabTargets.Pinned(h, Key)).ToList();
+        var targets = Lab.Hosts.Select(h => LabTargets.Pinned(h, ClientKey)).ToList();
         var first = await prober.ProbeAsync(targets, Token);
         var sessions = await SettledAsync(LabHosts.CountSessions, first.Count);
         var logins = Lab.Hosts.Select(LabTargets.CountConnections).ToList();
@@ -70,7 +46,7 @@ public sealed class HostProberLabTests
     {
         await using var pool = new SshConnectionPool(new SshSettings { ConnectRetries = 1, ConnectRetryDelay = TimeSpan.FromMilliseconds(50) });
         var prober = new HostProber(pool);
-        var targets = Lab.Hosts.Select(h => LabTargets.Pinned(h, Key)).ToList();
+        var targets = Lab.Hosts.Select(h => LabTargets.Pinned(h, ClientKey)).ToList();
         await prober.ProbeAsync(targets, Token);
         var victim = Lab.Hosts[4];
 
@@ -108,7 +84,7 @@ public sealed class HostProberLabTests
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
         await using var pool = new SshConnectionPool();
 
-        var facts = await new HostProber(pool).ProbeHostAsync(LabTargets.Pinned(host, Key, user: "hakube"), Token);
+        var facts = await new HostProber(pool).ProbeHostAsync(LabTargets.Pinned(host, ClientKey, user: "hakube"), Token);
 
         Assert.That(facts.Reachable, Is.True, facts.Error);
         var file = facts.Files["/etc/kubernetes/pki/ca.crt"];

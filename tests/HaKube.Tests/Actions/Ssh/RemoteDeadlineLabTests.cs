@@ -14,33 +14,12 @@ namespace HaKube.Tests.Actions.Ssh;
 /// </summary>
 [TestFixture]
 [Category("Lab")]
-public sealed class RemoteDeadlineLabTests
+public sealed class RemoteDeadlineLabTests() : LabHostsFixture(1, new LabOptions("snap2", "127.0.141"))
 {
     private const int LateSeconds = 8;
     private static readonly TimeSpan Watch = TimeSpan.FromSeconds(LateSeconds + 2);
-    private LabHosts? _lab;
-    private SshPrivateKey? _key;
-
-    private LabHosts Lab => _lab ?? throw new InvalidOperationException("lab not started");
 
     private LabHost Host => Lab.Hosts[0];
-
-    [OneTimeSetUp]
-    public async Task StartLab()
-    {
-        _lab = await LabHosts.StartAsync(1, new LabOptions("snap2", "127.0.141"), CancellationToken.None);
-        _key = SshPrivateKey.FromFile(_lab.ClientKeyPath);
-    }
-
-    [OneTimeTearDown]
-    public async Task StopLab()
-    {
-        _key?.Dispose();
-        if (_lab is not null)
-        {
-            await _lab.DisposeAsync();
-        }
-    }
 
     [TestCase("root")]
     [TestCase("hakube")]
@@ -88,7 +67,7 @@ public sealed class RemoteDeadlineLabTests
         await AssertGoneAsync(marker, watch);
     }
 
-    private SshTarget Target(string user) => LabTargets.Pinned(Host, _key!, user);
+    private SshTarget Target(string user) => LabTargets.Pinned(Host, ClientKey, user);
 
     /// <summary>Sleeps, then writes the marker: proof the command went on changing the host.</summary>
     private static string LateScript(string marker) => $"rm -f {marker}; sleep {LateSeconds}; touch {marker}";

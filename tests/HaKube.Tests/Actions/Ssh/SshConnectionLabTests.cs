@@ -7,34 +7,11 @@ namespace HaKube.Tests.Actions.Ssh;
 
 [TestFixture]
 [Category("Lab")]
-public sealed class SshConnectionLabTests
+public sealed class SshConnectionLabTests() : LabHostsFixture(3, new LabOptions("sshl", "127.0.31"))
 {
-    private LabHosts? _lab;
-    private SshPrivateKey? _key;
     private (LabHost Bastion, LabHost Private)? _bastion;
 
-    private LabHosts Lab => _lab ?? throw new InvalidOperationException("lab not started");
-
-    private SshPrivateKey Key => _key ?? throw new InvalidOperationException("lab not started");
-
     private static CancellationToken Token => TestContext.CurrentContext.CancellationToken;
-
-    [OneTimeSetUp]
-    public async Task StartLab()
-    {
-        _lab = await LabHosts.StartAsync(3, new LabOptions("sshl", "127.0.31"), CancellationToken.None);
-        _key = SshPrivateKey.FromFile(_lab.ClientKeyPath);
-    }
-
-    [OneTimeTearDown]
-    public async Task StopLab()
-    {
-        _key?.Dispose();
-        if (_lab is not null)
-        {
-            await _lab.DisposeAsync();
-        }
-    }
 
     // lab.sh starts the bastion topology once per lab.
     private async Task<(LabHost Bastion, LabHost Private)> BastionAsync() => _bastion ??= await Lab.StartBastionAsync(Token);
@@ -45,7 +22,7 @@ public sealed class SshConnectionLabTests
         await using var pool = new SshConnectionPool();
         var host = Lab.Hosts[0];
 
-        var result = await pool.Get(LabTargets.Pinned(host, Key)).RunAsync("hostname; id -u; echo oops >&2; exit 4", null, Token);
+        var result = await pool.Get(LabTargets.Pinned(host, ClientKey)).RunAsync("hostname; id -u; echo oops >&2; exit 4", null, Token);
 
         Assert.That(result, Is.EqualTo(new CommandResult(4, null, $"{host.Name}\n0\n", "oops\n", false)));
         Assert.That(result.Succeeded, Is.False);
@@ -57,7 +34,7 @@ public sealed class SshConnectionLabTests
         await using var pool = new SshConnectionPool();
         var knownHosts = await KnownHosts.LoadAsync(Lab.KnownHostsPath, Token);
 
-        var result = await pool.Get(LabTargets.FromKnownHosts(Lab.Hosts[1], Key, knownHosts)).RunAsync("hostname", null, Token);
+        var result = await pool.Get(LabTargets.FromKnownHosts(Lab.Hosts[1], ClientKey, knownHosts)).RunAsync("hostname", null, Token);
 
         Assert.That(result.Succeeded, Is.True, result.StdErr);
         Assert.That(result.StdOut, Is.EqualTo(Lab.Hosts[1].Name + "\n"));
@@ -70,7 +47,7 @@ public sealed class SshConnectionLabTests
         var host = Lab.Hosts[2];
         var other = Lab.Hosts[0];
         // The host "changed" its key: what it presents is no longer the pinned one.
-        var target = LabTargets.Pinned(host, Key) with
+        var target = LabTargets.Pinned(host, ClientKey) with
         {
             Endpoint = new SshEndpoint(host.Address, host.Port, "root", HostKeyPolicy.Pinned(LabTargets.Parse(other.HostKey))),
         };
@@ -94,7 +71,7 @@ public sealed class SshConnectionLabTests
     {
         await using var pool = new SshConnectionPool();
 
-        var error = Assert.ThrowsAsync<HostKeyMismatchException>(() => pool.Get(LabTargets.FromKnownHosts(Lab.Hosts[0], Key, KnownHosts.Empty)).RunAsync("true", null, Token))!;
+        var error = Assert.ThrowsAsync<HostKeyMismatchException>(() => pool.Get(LabTargets.FromKnownHosts(Lab.Hosts[0], ClientKey, KnownHosts.Empty)).RunAsync("true", null, Token))!;
 
         Assert.That(error.Verdict, Is.EqualTo(HostKeyVerdict.Unknown));
     }
@@ -104,7 +81,7 @@ public sealed class SshConnectionLabTests
     {
         await using var pool = new SshConnectionPool();
 
-        var result = await pool.Get(LabTargets.Pinned(Lab.Hosts[1], Key, user: "hakube")).RunAsync("id -u; printf '%s\\n' \"$SUDO_USER\"", null, Token);
+        var result = await pool.Get(LabTargets.Pinned(Lab.Hosts[1], ClientKey, user: "hakube")).RunAsync("id -u; printf '%s\\n' \"$SUDO_USER\"", null, Token);
 
         Assert.That(result.Succeeded, Is.True, result.StdErr);
         Assert.That(result.StdOut, Is.EqualTo("0\nhakube\n"));
@@ -115,7 +92,7 @@ public sealed class SshConnectionLabTests
     {
         await using var pool = new SshConnectionPool();
         var host = Lab.Hosts[2];
-        var connection = pool.Get(LabTargets.Pinned(host, Key, user: "hakube"));
+        var connection = pool.Get(LabTargets.Pinned(host, ClientKey, user: "hakube"));
         var content = Encoding.UTF8.GetBytes("apiVersion: v1\nkind: it's \"quoted\" $(not run)\n");
 
         await connection.UploadAsync("/etc/kubernetes/hakube/upload-test.yaml", content, RemoteFileOptions.Private, Token);
@@ -132,7 +109,7 @@ public sealed class SshConnectionLabTests
     public async Task RunAsync_Timeout_ThrowsTypedTimeout()
     {
         await using var pool = new SshConnectionPool();
-        var connection = pool.Get(LabTargets.Pinned(Lab.Hosts[0], Key));
+        var connection = pool.Get(LabTargets.Pinned(Lab.Hosts[0], ClientKey));
 
         var error = Assert.ThrowsAsync<RemoteCommandTimeoutException>(() => connection.RunAsync("sleep 30", new CommandOptions { Name = "sleeper", Timeout = TimeSpan.FromMilliseconds(300) }, Token))!;
         var after = await connection.RunAsync("echo still-usable", null, Token);
@@ -146,7 +123,7 @@ public sealed class SshConnectionLabTests
     {
         await using var pool = new SshConnectionPool();
 
-        var result = await pool.Get(LabTargets.Pinned(Lab.Hosts[0], Key)).RunAsync("head -c 300000 /dev/zero | tr '\\0' x", new CommandOptions { MaxCaptureBytes = 1000 }, Token);
+        var result = await pool.Get(LabTargets.Pinned(Lab.Hosts[0], ClientKey)).RunAsync("head -c 300000 /dev/zero | tr '\\0' x", new CommandOptions { MaxCaptureBytes = 1000 }, Token);
 
         Assert.That(result.Succeeded, Is.True);
         Assert.That(result.Truncated, Is.True);
@@ -158,7 +135,7 @@ public sealed class SshConnectionLabTests
     {
         await using var pool = new SshConnectionPool();
         var host = Lab.Hosts[1];
-        var connection = pool.Get(LabTargets.Pinned(host, Key));
+        var connection = pool.Get(LabTargets.Pinned(host, ClientKey));
         await connection.RunAsync("true", null, Token);
 
         await Lab.CutSshAsync(host, Token);
@@ -178,7 +155,7 @@ public sealed class SshConnectionLabTests
 
         for (var i = 0; i < 5; i++)
         {
-            await pool.Get(LabTargets.Pinned(host, Key)).RunAsync("true", null, Token);
+            await pool.Get(LabTargets.Pinned(host, ClientKey)).RunAsync("true", null, Token);
         }
 
         Assert.That(await LabTargets.SettledAsync(() => LabTargets.CountConnections(host), logins + 1, Token), Is.EqualTo(logins + 1));
@@ -191,7 +168,7 @@ public sealed class SshConnectionLabTests
         var (bastion, hidden) = await BastionAsync();
         await using var pool = new SshConnectionPool();
         var jump = new SshEndpoint(bastion.Address, bastion.Port, "root", HostKeyPolicy.Pinned(LabTargets.Parse(bastion.HostKey)));
-        var target = LabTargets.Pinned(hidden, Key, bastion: jump);
+        var target = LabTargets.Pinned(hidden, ClientKey, bastion: jump);
 
         var facts = await new HostProber(pool).ProbeHostAsync(target, Token);
 
@@ -207,7 +184,7 @@ public sealed class SshConnectionLabTests
         await using var pool = new SshConnectionPool();
         var jump = new SshEndpoint(bastion.Address, bastion.Port, "root", HostKeyPolicy.Pinned(LabTargets.Parse(hidden.HostKey)));
 
-        var error = Assert.ThrowsAsync<HostKeyMismatchException>(() => pool.Get(LabTargets.Pinned(hidden, Key, bastion: jump)).RunAsync("true", null, Token))!;
+        var error = Assert.ThrowsAsync<HostKeyMismatchException>(() => pool.Get(LabTargets.Pinned(hidden, ClientKey, bastion: jump)).RunAsync("true", null, Token))!;
 
         Assert.That(error.Host, Does.Contain(bastion.Address));
     }

@@ -9,24 +9,15 @@ namespace HaKube.Tests.Reconciler.Cli;
 [TestFixture]
 [Category("Lab")]
 [SupportedOSPlatform("linux")]
-public sealed class ProbeCommandLabTests
+public sealed class ProbeCommandLabTests() : LabHostsFixture(3, new LabOptions("pcli", "127.0.33"))
 {
-    private LabHosts? _lab;
     private string _manifest = "";
 
-    private LabHosts Lab => _lab ?? throw new InvalidOperationException("lab not started");
-
-    [OneTimeSetUp]
-    public async Task StartLab()
+    protected override async Task StartAsync()
     {
-        _lab = await LabHosts.StartAsync(3, new LabOptions("pcli", "127.0.33"), CancellationToken.None);
-        var folder = Directory.CreateTempSubdirectory("hakube-probe-cli-").FullName;
-        Directory.CreateDirectory(Path.Combine(folder, "keys"));
-        File.Copy(_lab.ClientKeyPath, Path.Combine(folder, "keys", "id_ed25519"));
-        File.Copy(_lab.KnownHostsPath, Path.Combine(folder, "keys", "known_hosts"));
-        var hosts = string.Concat(_lab.Hosts.Select(h => $"  - {{name: {h.Name}, address: {h.Address}, roles: [ControlPlane]}}\n"));
-        _manifest = Path.Combine(folder, "cluster.yaml");
-        await File.WriteAllTextAsync(_manifest, """
+        await base.StartAsync();
+        var hosts = string.Concat(Lab.Hosts.Select(h => $"  - {{name: {h.Name}, address: {h.Address}, roles: [ControlPlane]}}\n"));
+        _manifest = await LabManifest.WriteAsync(Lab, OwnTempFolder("hakube-probe-cli-"), """
             apiVersion: hakube.io/v1alpha1
             kind: HaCluster
             metadata: {name: probe-cli}
@@ -38,20 +29,6 @@ public sealed class ProbeCommandLabTests
               hosts:
 
             """ + hosts);
-    }
-
-    [OneTimeTearDown]
-    public async Task StopLab()
-    {
-        if (_lab is not null)
-        {
-            await _lab.DisposeAsync();
-        }
-
-        if (_manifest.Length > 0)
-        {
-            Directory.Delete(Path.GetDirectoryName(_manifest)!, recursive: true);
-        }
     }
 
     [Test, Order(1)]

@@ -19,40 +19,23 @@ namespace HaKube.Tests.Reconciler.Daemon;
 [TestFixture]
 [Category("Lab")]
 [SupportedOSPlatform("linux")]
-public sealed class DaemonLabTests
+public sealed class DaemonLabTests : LabFixture
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);
     private LabHosts? _one;
-    private LabHosts? _two;
     private string _manifests = "";
     private string _state = "";
 
-    [OneTimeSetUp]
-    public async Task StartLabs()
+    protected override async Task StartAsync()
     {
-        _manifests = Directory.CreateTempSubdirectory("hakube-daemon-lab-m-").FullName;
-        _state = Directory.CreateTempSubdirectory("hakube-daemon-lab-s-").FullName;
-        _one = await LabHosts.StartAsync(2, new LabOptions("dma", "127.0.81"), CancellationToken.None);
-        _two = await LabHosts.StartAsync(2, new LabOptions("dmb", "127.0.82"), CancellationToken.None);
-        await WriteManifestAsync("one", _one);
-        await WriteManifestAsync("two", _two);
-    }
-
-    [OneTimeTearDown]
-    public async Task StopLabs()
-    {
-        if (_one is not null)
-        {
-            await _one.DisposeAsync();
-        }
-
-        if (_two is not null)
-        {
-            await _two.DisposeAsync();
-        }
-
-        DaemonTestSupport.DeleteQuietly(_manifests);
-        DaemonTestSupport.DeleteQuietly(_state);
+        _manifests = OwnTempFolder("hakube-daemon-lab-m-");
+        _state = OwnTempFolder("hakube-daemon-lab-s-");
+        // Through locals: NUnit's analyzer does not see that Own's tear-down disposes them.
+        var one = Own(await LabHosts.StartAsync(2, new LabOptions("dma", "127.0.81"), CancellationToken.None));
+        var two = Own(await LabHosts.StartAsync(2, new LabOptions("dmb", "127.0.82"), CancellationToken.None));
+        _one = one;
+        await WriteManifestAsync("one", one);
+        await WriteManifestAsync("two", two);
     }
 
     [Test]
@@ -192,12 +175,8 @@ public sealed class DaemonLabTests
 
     private static async Task WriteManifestAsync(string name, LabHosts lab, string manifests)
     {
-        var folder = Path.Combine(manifests, name);
-        Directory.CreateDirectory(Path.Combine(folder, "keys"));
-        File.Copy(lab.ClientKeyPath, Path.Combine(folder, "keys", "id_ed25519"));
-        File.Copy(lab.KnownHostsPath, Path.Combine(folder, "keys", "known_hosts"));
         var hosts = lab.Hosts.Select((h, i) => $"  - {{name: {h.Name}, address: {h.Address}, roles: [{(i == 0 ? "ControlPlane" : "Worker")}]}}\n");
-        await File.WriteAllTextAsync(Path.Combine(folder, "cluster.yaml"), $$"""
+        await LabManifest.WriteAsync(lab, Path.Combine(manifests, name), $$"""
             apiVersion: hakube.io/v1alpha1
             kind: HaCluster
             metadata: {name: {{name}}}
