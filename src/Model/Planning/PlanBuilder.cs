@@ -88,7 +88,7 @@ internal sealed class PlanBuilder(
         }
         else
         {
-            Refuse(kind, host, $"waits until its old role(s) {roles} are cleaned up (see the refusal of that cleanup)");
+            Refuse(kind, host, RefusalCause.Blocked, $"waits until its old role(s) {roles} are cleaned up (see the refusal of that cleanup)");
         }
 
         return true;
@@ -143,13 +143,14 @@ internal sealed class PlanBuilder(
         }
     }
 
-    public void Refuse(string? host, string reason) => _refusals.Add(new Refusal(host, reason));
+    /// <summary>Refuses what is not one step's: everything on an unreachable host, or work of the whole cluster (<paramref name="reason"/> names it).</summary>
+    public void Refuse(string? host, RefusalCause cause, string reason) => _refusals.Add(new Refusal(host, null, cause, reason));
 
     /// <summary>Refuses <paramref name="kind"/> on <paramref name="host"/>: later steps that need it there wait too.</summary>
-    public void Refuse(StepKind kind, string host, string reason)
+    public void Refuse(StepKind kind, string host, RefusalCause cause, string reason)
     {
         _blocked.Add((kind, host));
-        _refusals.Add(new Refusal(host, $"{kind}: {reason}"));
+        _refusals.Add(new Refusal(host, kind, cause, reason));
     }
 
     public void Defer(StepKind kind, string host, string reason)

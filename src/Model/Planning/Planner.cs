@@ -38,7 +38,7 @@ public static class Planner
         {
             if (plan.Reachable(host.Name) is null)
             {
-                plan.Refuse(host.Name, Unreachable(plan.Observed(host.Name)));
+                plan.Refuse(host.Name, RefusalCause.HostUnreachable, Unreachable(plan.Observed(host.Name)));
             }
         }
 
@@ -60,7 +60,7 @@ public static class Planner
             return result;
         }
 
-        var paused = new Refusal(null, result.Steps.Count == 0
+        var paused = new Refusal(null, null, RefusalCause.Paused, result.Steps.Count == 0
             ? "paused (spec.paused: true): nothing would change anyway"
             : $"paused (spec.paused: true): {result.Steps.Count} step(s) would run otherwise; HaKube observes and changes nothing");
         return new([], [paused, .. result.Refusals]) { UnmanagedNodes = result.UnmanagedNodes };

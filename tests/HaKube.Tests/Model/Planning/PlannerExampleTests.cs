@@ -244,7 +244,7 @@ public sealed class PlannerExampleTests
         var plan = Planner.Plan(cluster, facts, Clusters.Desired(cluster));
 
         Assert.That(plan.Steps.Select(Row), Is.EqualTo(new[] { (StepKind.PrepareHost, "w2"), (StepKind.PullImages, "w2"), (StepKind.JoinWorker, "w2") }));
-        Assert.That(plan.Refusals, Is.EqualTo(new[] { new Refusal("w1", "unreachable (Timeout): no answer in 10 s; nothing is planned on this host") }));
+        Assert.That(plan.Refusals, Is.EqualTo(new[] { new Refusal("w1", null, RefusalCause.HostUnreachable, "unreachable (Timeout): no answer in 10 s; nothing is planned on this host") }));
     }
 
     [Test]
