@@ -118,7 +118,7 @@ public sealed class PreviousMachinePlannerTests
         Assert.Multiple(() =>
         {
             Assert.That(plan.Steps.SelectMany(s => s.Hosts), Has.None.EqualTo(key));
-            Assert.That(plan.Refusals.Single(r => r.Host == key).Reason, Does.Contain("is the address of a host in the spec"));
+            Assert.That(plan.Refusals.Single(r => r.Host == key).What(), Is.EqualTo(Refused.On(key, StepKind.ResetPreviousMachine, RefusalCause.WouldBreakCluster)));
         });
     }
 
@@ -135,7 +135,8 @@ public sealed class PreviousMachinePlannerTests
         Assert.Multiple(() =>
         {
             Assert.That(plan.Steps.Select(s => s.Kind), Has.None.EqualTo(StepKind.ResetPreviousMachine));
-            Assert.That(plan.Refusals.Single(r => r.Host == Old).Reason, Does.Contain("HAProxy on lb1 cannot be reconfigured"));
+            Assert.That(plan.Refusals.Single(r => r.Host == Old).What(), Is.EqualTo(Refused.On(Old, StepKind.ResetPreviousMachine, RefusalCause.Blocked)));
+            Assert.That(plan.Refusals.Single(r => r.Host == Old).Detail, Does.Contain("lb1"));
         });
     }
 
