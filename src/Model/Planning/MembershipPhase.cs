@@ -229,24 +229,26 @@ internal static class MembershipPhase
         var specAddresses = plan.Spec.Hosts.Select(h => h.Address).ToHashSet(StringComparer.OrdinalIgnoreCase);
         foreach (var machine in plan.Previous)
         {
-            if (!PreviousMachine.TryParse(machine.Name, out var name, out _) || specAddresses.Contains(machine.Address))
+            var name = machine.Name;
+            var key = machine.Key;
+            if (specAddresses.Contains(machine.Address))
             {
                 // The inventory never yields these; the planner checks once more, as resetting a spec host's machine cannot be undone.
-                plan.Refuse(StepKind.ResetPreviousMachine, machine.Name, RefusalCause.WouldBreakCluster, $"{machine.Address} is the address of a host in the spec: that machine is never reset as a previous one");
+                plan.Refuse(StepKind.ResetPreviousMachine, key, RefusalCause.WouldBreakCluster, $"{machine.Address} is the address of a host in the spec: that machine is never reset as a previous one");
                 continue;
             }
 
             var what = $"{name} now lives at {plan.Spec.Hosts.FirstOrDefault(h => h.Name == name)?.Address ?? "no address (it left the spec)"}; its previous machine at {machine.Address}";
-            if (plan.Reachable(machine.Name) is not { } facts)
+            if (plan.Reachable(key) is not { } facts)
             {
-                var error = plan.Observed(machine.Name) is { } seen ? $"{seen.ErrorKind?.ToString() ?? "probe failed"}: {seen.Error}" : "not probed";
-                plan.Step(StepKind.ResetPreviousMachine, [machine.Name], $"{what} is unreachable ({error}): nothing is done on it, it is forgotten (the machine is gone, or another one answers there)");
+                var error = plan.Observed(key) is { } seen ? $"{seen.ErrorKind?.ToString() ?? "probe failed"}: {seen.Error}" : "not probed";
+                plan.Step(StepKind.ResetPreviousMachine, [key], $"{what} is unreachable ({error}): nothing is done on it, it is forgotten (the machine is gone, or another one answers there)");
                 continue;
             }
 
             if (view.Members.FirstOrDefault(m => m.PeerUrls.Any(u => PeersAt(u, machine.Address))) is { } member)
             {
-                plan.Defer(StepKind.ResetPreviousMachine, machine.Name, $"{what} still runs etcd member {Wording.Member(member)}, which is removed first by ID as a stale member; kubeadm reset would remove it outside the quorum guard");
+                plan.Defer(StepKind.ResetPreviousMachine, key, $"{what} still runs etcd member {Wording.Member(member)}, which is removed first by ID as a stale member; kubeadm reset would remove it outside the quorum guard");
                 continue;
             }
 
@@ -255,7 +257,7 @@ internal static class MembershipPhase
                 var stuck = plan.Spec.LoadBalancer.Hosts.Where(lb => plan.Reachable(lb) is not null && plan.IsBlocked(StepKind.ConfigureLoadBalancer, lb)).ToList();
                 if (stuck.Count > 0)
                 {
-                    plan.Refuse(StepKind.ResetPreviousMachine, machine.Name, RefusalCause.Blocked, $"{what} is reset only once the HAProxy backends are configured from the spec, and HAProxy on {Wording.List(stuck)} cannot be reconfigured");
+                    plan.Refuse(StepKind.ResetPreviousMachine, key, RefusalCause.Blocked, $"{what} is reset only once the HAProxy backends are configured from the spec, and HAProxy on {Wording.List(stuck)} cannot be reconfigured");
                     continue;
                 }
             }
@@ -264,7 +266,7 @@ internal static class MembershipPhase
             var left = facts.KubeletConfigured || facts.ControlPlaneInitialized || facts.StaticPodImages.Count > 0 || facts.EtcdDataPresent || facts.Etcd is not null || running.Count > 0
                 ? $"still holds {(running.Count > 0 ? Wording.List(running) + " running and " : "")}kubeadm or etcd state: kubeadm reset -f there, kubelet and etcd stopped and disabled, static pods gone"
                 : "holds nothing of the cluster any more: checked and forgotten";
-            plan.Step(StepKind.ResetPreviousMachine, [machine.Name], $"{what} {left}; the Node {name} is kept (it is the new machine's) and no etcd member is touched");
+            plan.Step(StepKind.ResetPreviousMachine, [key], $"{what} {left}; the Node {name} is kept (it is the new machine's) and no etcd member is touched");
         }
     }
 

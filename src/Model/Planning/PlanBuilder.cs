@@ -10,7 +10,8 @@ namespace HaKube.Model.Planning;
 /// </summary>
 internal sealed class PlanBuilder(
     HaClusterSpec spec, IReadOnlyDictionary<string, HostFacts> facts, DesiredState desired, EndpointFacts? endpoint = null,
-    IReadOnlyList<HostSpec>? departing = null, IReadOnlyDictionary<string, IReadOnlyList<HostRole>>? setUpRoles = null)
+    IReadOnlyList<HostSpec>? departing = null, IReadOnlyDictionary<string, IReadOnlyList<HostRole>>? setUpRoles = null,
+    IReadOnlyList<PreviousMachine>? previous = null)
 {
     private static readonly StepKind[] CleanupKinds = [StepKind.RemoveLoadBalancer, StepKind.RemoveControlPlane, StepKind.RemoveEtcdMember, StepKind.RemoveWorker];
 
@@ -23,14 +24,14 @@ internal sealed class PlanBuilder(
     public HaClusterSpec Spec => spec;
 
     /// <summary>Hosts HaKube set up that left the spec; their facts are among the others.</summary>
-    public IReadOnlyList<HostSpec> Departing { get; } = (departing ?? []).Where(h => !PreviousMachine.IsKey(h.Name)).ToList();
+    public IReadOnlyList<HostSpec> Departing { get; } = departing ?? [];
 
     /// <summary>
-    /// Previous machines of hosts replaced at a new address (named by <see cref="PreviousMachine.Key"/>,
-    /// their facts among the others). Kept apart from <see cref="Departing"/>: the Node and the etcd
+    /// Previous machines of hosts replaced at a new address (their facts among the others, under
+    /// <see cref="PreviousMachine.Key"/>). Kept apart from <see cref="Departing"/>: the Node and the etcd
     /// member names they ran under now belong to the new machine, so no removal rule by name may see them.
     /// </summary>
-    public IReadOnlyList<HostSpec> Previous { get; } = (departing ?? []).Where(h => PreviousMachine.IsKey(h.Name)).ToList();
+    public IReadOnlyList<PreviousMachine> Previous { get; } = previous ?? [];
 
     /// <summary>
     /// Spec hosts whose roles changed, by name: the roles to clean up first, or why the change is
