@@ -190,7 +190,7 @@ internal static class HostRemoval
     public static async Task ForgetAsync(StepContext context, string host, CancellationToken cancellationToken)
     {
         var address = context.DepartingHost(host).Address;
-        var name = PreviousMachine.TryParse(host, out var previousOf, out _) ? previousOf : host;
+        var name = PreviousMachine.TryParse(host, out var previous) ? previous.Name : host;
         await context.Store.UpdateInventoryAsync(inventory => ClusterInventory.Forget(inventory, name, address), cancellationToken);
         MembershipLog.Forgotten(context.Logger, host);
     }

@@ -22,7 +22,7 @@ public sealed class ResetPreviousMachineStep : IStep
         return HostCommands.ForEachHostAsync(context, planStep.Hosts, async (key, token) =>
         {
             var machine = context.DepartingHost(key);
-            if (!PreviousMachine.TryParse(key, out _, out _))
+            if (!PreviousMachine.TryParse(key, out _))
             {
                 throw new StepFailedException(key, Kind, "reset a previous machine", "not a previous machine", [$"{key} names a host, not a previous machine (NAME@ADDRESS)"]);
             }

@@ -90,7 +90,7 @@ internal static class CertificatePhase
 
             if (!Wording.IsActive(facts, "kubelet"))
             {
-                plan.Refuse(StepKind.RenewControlPlaneCertificates, host, $"{reason}, but the kubelet is {Wording.State(facts, "kubelet")}, and it is the kubelet that restarts the static pods");
+                plan.Refuse(StepKind.RenewControlPlaneCertificates, host, RefusalCause.Degraded, $"{reason}, but the kubelet is {Wording.State(facts, "kubelet")}, and it is the kubelet that restarts the static pods");
                 continue;
             }
 
@@ -106,7 +106,7 @@ internal static class CertificatePhase
                 var guard = QuorumGuard.CheckRestart(etcd.View, host);
                 if (!guard.Allowed)
                 {
-                    plan.Refuse(StepKind.RenewControlPlaneCertificates, host, $"{reason}, but its static pods restart, etcd included, and {guard.Reason}");
+                    plan.Refuse(StepKind.RenewControlPlaneCertificates, host, RefusalCause.QuorumGuard, $"{reason}, but its static pods restart, etcd included, and {guard.Reason}");
                     continue;
                 }
 
@@ -114,7 +114,7 @@ internal static class CertificatePhase
             }
             else if (!etcd.Available)
             {
-                plan.Refuse(StepKind.RenewControlPlaneCertificates, host, $"{reason}, but kube-apiserver would restart without an etcd to come back to: {etcd.Problem}");
+                plan.Refuse(StepKind.RenewControlPlaneCertificates, host, RefusalCause.Degraded, $"{reason}, but kube-apiserver would restart without an etcd to come back to: {etcd.Problem}");
                 continue;
             }
             else

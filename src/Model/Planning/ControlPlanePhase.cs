@@ -49,7 +49,7 @@ internal static class ControlPlanePhase
         {
             foreach (var host in initialized.Where(h => etcd.View.MemberOf(h) is null))
             {
-                plan.Refuse(host, $"initialized ({KnownPaths.AdminConf}, {KnownPaths.KubeletConf}) but not a member of the stacked etcd cluster; reset the node (kubeadm reset) so that it can join again");
+                plan.Refuse(host, RefusalCause.NeedsManualAction, $"initialized ({KnownPaths.AdminConf}, {KnownPaths.KubeletConf}) but not a member of the stacked etcd cluster; reset the node (kubeadm reset) so that it can join again");
             }
         }
 
@@ -57,39 +57,39 @@ internal static class ControlPlanePhase
     }
 
     /// <summary>Why <paramref name="host"/> cannot run kubeadm init or join in this plan; empty when it can.</summary>
-    private static List<string> Prerequisites(PlanBuilder plan, EtcdOutcome etcd, string host)
+    private static List<Obstacle> Prerequisites(PlanBuilder plan, EtcdOutcome etcd, string host)
     {
-        var problems = new List<string>();
+        var problems = new List<Obstacle>();
         if (plan.IsBlocked(StepKind.PrepareHost, host))
         {
-            problems.Add("the host cannot be prepared");
+            problems.Add(new(RefusalCause.Blocked, "the host cannot be prepared"));
         }
 
         if (plan.IsBlocked(StepKind.DistributeCertificateAuthorities, host))
         {
-            problems.Add("its certificate authorities cannot be pushed");
+            problems.Add(new(RefusalCause.Blocked, "its certificate authorities cannot be pushed"));
         }
 
         if (LoadBalancerPhase.EndpointProblem(plan) is { } endpoint)
         {
-            problems.Add(endpoint);
+            problems.Add(new(RefusalCause.EndpointUnavailable, endpoint));
         }
 
         if (plan.Spec.Etcd.Topology == EtcdTopology.External && !etcd.Available)
         {
-            problems.Add($"external etcd cannot serve kube-apiserver: {etcd.Problem}");
+            problems.Add(new(RefusalCause.Degraded, $"external etcd cannot serve kube-apiserver: {etcd.Problem}"));
         }
 
         if (plan.Spec.Etcd.Topology == EtcdTopology.External &&
             plan.Spec.EtcdMembers().Where(h => plan.Reachable(h.Name) is { } f && HostPreparation.HasFormerUnit(f)).Select(h => h.Name).ToList() is { Count: > 0 } former)
         {
             // Their etcd is Debian's (3.4 on Debian 12), which kubeadm's ExternalEtcdVersion preflight refuses.
-            problems.Add($"etcd on {Wording.List(former)} still runs under HaKube's former systemd unit (the distribution's etcd, older than kubeadm accepts): the members move to static pods first");
+            problems.Add(new(RefusalCause.Blocked, $"etcd on {Wording.List(former)} still runs under HaKube's former systemd unit (the distribution's etcd, older than kubeadm accepts): the members move to static pods first"));
         }
 
         if (UpgradePhase.JoinsWait(plan) is { } upgrading)
         {
-            problems.Add(upgrading);
+            problems.Add(new(RefusalCause.VersionSkew, upgrading));
         }
 
         return problems;
@@ -117,7 +117,7 @@ internal static class ControlPlanePhase
                 // An initialized control plane already has its CAs; only a host that still has to init or join needs them from HaKube.
                 if (!facts.ControlPlaneInitialized)
                 {
-                    plan.Refuse(StepKind.DistributeCertificateAuthorities, host, "the desired state has no certificate authorities for this control plane, and kubeadm needs them to init or join");
+                    plan.Refuse(StepKind.DistributeCertificateAuthorities, host, RefusalCause.MissingDesiredState, "the desired state has no certificate authorities for this control plane, and kubeadm needs them to init or join");
                 }
 
                 continue;
@@ -132,7 +132,7 @@ internal static class ControlPlanePhase
                 : [];
             if (foreign.Count > 0)
             {
-                plan.Refuse(StepKind.DistributeCertificateAuthorities, host,
+                plan.Refuse(StepKind.DistributeCertificateAuthorities, host, RefusalCause.NeedsManualAction,
                     $"{Wording.List(foreign)} on this running control plane differ from the authorities in HaKube's state store: HaKube does not replace a live cluster's CA; check --state-dir, or restore the files by hand");
                 continue;
             }
@@ -156,7 +156,7 @@ internal static class ControlPlanePhase
         var unseen = controlPlanes.Where(h => plan.Reachable(h) is null).ToList();
         if (unseen.Count > 0)
         {
-            plan.Refuse(null, $"no reachable control plane is initialized and {Wording.List(unseen)} cannot be probed: kubeadm init waits, since a control plane may already be initialized there");
+            plan.Refuse(null, RefusalCause.HostUnreachable, $"no reachable control plane is initialized and {Wording.List(unseen)} cannot be probed: kubeadm init waits, since a control plane may already be initialized there");
             return null;
         }
 
@@ -166,7 +166,7 @@ internal static class ControlPlanePhase
         var leaving = plan.Leaving.Where(h => h.Roles.Contains(HostRole.ControlPlane) && plan.Reachable(h.Name) is not { ControlPlaneInitialized: false }).Select(h => h.Name).ToList();
         if (leaving.Count > 0)
         {
-            plan.Refuse(StepKind.InitControlPlane, controlPlanes[0],
+            plan.Refuse(StepKind.InitControlPlane, controlPlanes[0], RefusalCause.WouldBreakCluster,
                 $"no control plane of the spec is initialized, but {Wording.List(leaving)}, which left the spec, may be (initialized or unreachable): the cluster may live there, and kubeadm init would start a second one; keep one of the current control planes in the spec until the new ones have joined");
             return null;
         }
@@ -180,7 +180,7 @@ internal static class ControlPlanePhase
         var unfinished = controlPlanes.Where(h => plan.Reachable(h) is { KubeadmInitUnfinished: true }).ToList();
         if (!ResetUnfinished(plan, etcd.View, unfinished))
         {
-            plan.Refuse(StepKind.InitControlPlane, first, $"kubeadm init waits until the unfinished init on {Wording.List(unfinished)} is reset (see why it is not)");
+            plan.Refuse(StepKind.InitControlPlane, first, RefusalCause.Blocked, $"kubeadm init waits until the unfinished init on {Wording.List(unfinished)} is reset (see why it is not)");
             return null;
         }
 
@@ -188,12 +188,12 @@ internal static class ControlPlanePhase
         var leftovers = unfinished.Contains(first) ? null : Leftovers(plan.Reachable(first)!, etcd.View, first);
         if (leftovers is not null)
         {
-            problems.Add(leftovers);
+            problems.Add(new(RefusalCause.NeedsManualAction, leftovers));
         }
 
         if (problems.Count > 0)
         {
-            plan.Refuse(StepKind.InitControlPlane, first, $"no control plane is initialized, but kubeadm init cannot run: {string.Join("; ", problems)}");
+            plan.Refuse(StepKind.InitControlPlane, first, problems[0].Cause, $"no control plane is initialized, but kubeadm init cannot run: {Obstacle.Join(problems)}");
             return null;
         }
 
@@ -215,33 +215,33 @@ internal static class ControlPlanePhase
         foreach (var host in unfinished)
         {
             var others = plan.Spec.Hosts.Where(h => h.Name != host && (h.Roles.Contains(HostRole.ControlPlane) || h.Roles.Contains(HostRole.Worker))).Select(h => h.Name).ToList();
-            var problems = new List<string>();
+            var problems = new List<Obstacle>();
             if (others.Where(h => plan.Reachable(h) is null).ToList() is { Count: > 0 } unseen)
             {
-                problems.Add($"{Wording.List(unseen)} cannot be probed, and may have joined it");
+                problems.Add(new(RefusalCause.HostUnreachable, $"{Wording.List(unseen)} cannot be probed, and may have joined it"));
             }
 
             if (others.Where(h => plan.Reachable(h) is { KubeletConfigured: true }).ToList() is { Count: > 0 } joined)
             {
-                problems.Add($"{Wording.List(joined)} {(joined.Count == 1 ? "has" : "have")} {KnownPaths.KubeletConf} (joined or set up by hand)");
+                problems.Add(new(RefusalCause.NeedsManualAction, $"{Wording.List(joined)} {(joined.Count == 1 ? "has" : "have")} {KnownPaths.KubeletConf} (joined or set up by hand)"));
             }
 
             if (plan.Spec.Etcd.Topology == EtcdTopology.Stacked &&
                 view.Members.Where(m => !view.HostOfMember.TryGetValue(m.Id, out var h) || h != host).ToList() is { Count: > 0 } members)
             {
-                problems.Add($"the etcd cluster has other members ({Wording.List(members.Select(Wording.Member))})");
+                problems.Add(new(RefusalCause.NeedsManualAction, $"the etcd cluster has other members ({Wording.List(members.Select(Wording.Member))})"));
             }
 
             if (plan.ListedNodes is { } nodes &&
                 nodes.Where(n => n.Name != host).Select(n => n.Name).ToList() is { Count: > 0 } strangers)
             {
-                problems.Add($"the API lists other Nodes ({Wording.List(strangers)})");
+                problems.Add(new(RefusalCause.NeedsManualAction, $"the API lists other Nodes ({Wording.List(strangers)})"));
             }
 
             var what = $"kubeadm init on {host} stopped before it finished ({KnownPaths.KubeletConf} still embeds its client certificate, and etcd holds no kube-system/kubeadm-config)";
             if (problems.Count > 0)
             {
-                plan.Refuse(StepKind.ResetUnfinishedInit, host, $"{what}, but it is not reset: {string.Join("; ", problems)}; finish or reset it by hand (kubeadm reset -f)");
+                plan.Refuse(StepKind.ResetUnfinishedInit, host, problems[0].Cause, $"{what}, but it is not reset: {Obstacle.Join(problems)}; finish or reset it by hand (kubeadm reset -f)");
                 allPlanned = false;
             }
             else
@@ -283,7 +283,7 @@ internal static class ControlPlanePhase
             var problems = Prerequisites(plan, etcd, host);
             if (problems.Count > 0)
             {
-                plan.Refuse(StepKind.JoinControlPlane, host, string.Join("; ", problems));
+                plan.Refuse(StepKind.JoinControlPlane, host, problems[0].Cause, Obstacle.Join(problems));
             }
             else if (joining is not null)
             {
@@ -318,7 +318,7 @@ internal static class ControlPlanePhase
             var problems = Prerequisites(plan, etcd, host);
             if (view.MemberOf(host) is { } stale)
             {
-                plan.Refuse(StepKind.JoinControlPlane, host,
+                plan.Refuse(StepKind.JoinControlPlane, host, RefusalCause.NeedsManualAction,
                     $"not initialized, yet the etcd cluster lists member {Wording.Member(stale)} for it (a join that failed half-way): remove it (etcdctl member remove {stale.Id:x}) before it joins again");
             }
             else if (plan.MembershipChange is { } change && problems.Count == 0)
@@ -328,11 +328,11 @@ internal static class ControlPlanePhase
             }
             else if (!guard.Allowed)
             {
-                plan.Refuse(StepKind.JoinControlPlane, host, $"not initialized, but joining adds an etcd member and {guard.Reason}");
+                plan.Refuse(StepKind.JoinControlPlane, host, RefusalCause.QuorumGuard, $"not initialized, but joining adds an etcd member and {guard.Reason}");
             }
             else if (problems.Count > 0)
             {
-                plan.Refuse(StepKind.JoinControlPlane, host, string.Join("; ", problems));
+                plan.Refuse(StepKind.JoinControlPlane, host, problems[0].Cause, Obstacle.Join(problems));
             }
             else if (joining is not null)
             {

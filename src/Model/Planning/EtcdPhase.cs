@@ -86,7 +86,7 @@ internal static class EtcdPhase
             var desired = plan.DesiredFiles(host, StepKind.ConfigureEtcdMember);
             if (desired.Count == 0)
             {
-                plan.Refuse(StepKind.ConfigureEtcdMember, host, "the desired state has no etcd configuration (certificates, kubelet and kubeadm files) for this member, so it cannot be set up");
+                plan.Refuse(StepKind.ConfigureEtcdMember, host, RefusalCause.MissingDesiredState, "the desired state has no etcd configuration (certificates, kubelet and kubeadm files) for this member, so it cannot be set up");
                 continue;
             }
 
@@ -148,7 +148,7 @@ internal static class EtcdPhase
         var guard = QuorumGuard.CheckRestart(view, host);
         if (!guard.Allowed)
         {
-            plan.Refuse(kind, host, $"{reason}, but {guard.Reason}");
+            plan.Refuse(kind, host, RefusalCause.QuorumGuard, $"{reason}, but {guard.Reason}");
             return true;
         }
 
@@ -169,13 +169,13 @@ internal static class EtcdPhase
             var what = $"etcd on {host} runs under HaKube's former systemd unit ({KnownPaths.EtcdUnit}), not as a kubeadm static pod";
             if (!facts.EtcdDataPresent)
             {
-                plan.Refuse(StepKind.MigrateEtcdMember, host, $"{what}, but the host holds no member data ({KnownPaths.EtcdDataDirectory}/member): remove the unit by hand, then HaKube adds the host as a new member");
+                plan.Refuse(StepKind.MigrateEtcdMember, host, RefusalCause.NeedsManualAction, $"{what}, but the host holds no member data ({KnownPaths.EtcdDataDirectory}/member): remove the unit by hand, then HaKube adds the host as a new member");
                 continue;
             }
 
             if (!Configured(plan, host))
             {
-                plan.Refuse(StepKind.MigrateEtcdMember, host, $"{what}, and the host cannot be set up for the static pod (see its other refusals)");
+                plan.Refuse(StepKind.MigrateEtcdMember, host, RefusalCause.Blocked, $"{what}, and the host cannot be set up for the static pod (see its other refusals)");
                 continue;
             }
 
@@ -207,7 +207,7 @@ internal static class EtcdPhase
         var unseen = plan.EtcdMemberHosts().Where(h => plan.Reachable(h.Name) is null).Select(h => h.Name).ToList();
         if (unseen.Count > 0)
         {
-            plan.Refuse(null, $"etcd runs on none of the reachable members and {Wording.List(unseen)} cannot be probed: no new cluster is bootstrapped beside one that may run there");
+            plan.Refuse(null, RefusalCause.HostUnreachable, $"etcd runs on none of the reachable members and {Wording.List(unseen)} cannot be probed: no new cluster is bootstrapped beside one that may run there");
             return false;
         }
 
@@ -225,7 +225,7 @@ internal static class EtcdPhase
         var first = hosts[0].Name;
         if (!Configured(plan, first))
         {
-            plan.Refuse(StepKind.BootstrapEtcd, first, "the first etcd member cannot be set up (see its other refusals)");
+            plan.Refuse(StepKind.BootstrapEtcd, first, RefusalCause.Blocked, "the first etcd member cannot be set up (see its other refusals)");
             return false;
         }
 
@@ -292,16 +292,16 @@ internal static class EtcdPhase
             }
             else if (!guard.Allowed)
             {
-                plan.Refuse(StepKind.AddEtcdMember, host, $"{host} is not an etcd member, but {guard.Reason}");
+                plan.Refuse(StepKind.AddEtcdMember, host, RefusalCause.QuorumGuard, $"{host} is not an etcd member, but {guard.Reason}");
             }
             else if (Wording.IsActive(facts, "etcd") || facts.Etcd is not null)
             {
-                plan.Refuse(StepKind.AddEtcdMember, host,
+                plan.Refuse(StepKind.AddEtcdMember, host, RefusalCause.NeedsManualAction,
                     $"etcd runs on {host} but the cluster does not list it as a member: a member of another cluster, or a failed add; stop it and clear its data directory before HaKube adds it");
             }
             else if (!Configured(plan, host))
             {
-                plan.Refuse(StepKind.AddEtcdMember, host, $"{host} is not an etcd member and cannot be set up (see its other refusals)");
+                plan.Refuse(StepKind.AddEtcdMember, host, RefusalCause.Blocked, $"{host} is not an etcd member and cannot be set up (see its other refusals)");
             }
             else if (adding is not null)
             {
@@ -320,7 +320,7 @@ internal static class EtcdPhase
     {
         foreach (var member in view.Members.Where(m => m.IsLearner && view.HostOfMember.ContainsKey(m.Id)))
         {
-            plan.Refuse(view.HostOfMember[member.Id],
+            plan.Refuse(view.HostOfMember[member.Id], RefusalCause.NeedsManualAction,
                 $"etcd member {Wording.Member(member)} is a learner (not voting): a join stopped half-way; promote it (etcdctl member promote {member.Id:x}) or remove it");
         }
     }

@@ -59,11 +59,11 @@ internal static class EtcdServersPhase
             }
             else if (notMembers.Count > 0)
             {
-                plan.Refuse(StepKind.UpdateEtcdServers, host, $"{reason}, and {Wording.List(notMembers)} is not an etcd member yet (see its own refusals): no control plane is pointed at a member that is not there");
+                plan.Refuse(StepKind.UpdateEtcdServers, host, RefusalCause.Blocked, $"{reason}, and {Wording.List(notMembers)} is not an etcd member yet (see its own refusals): no control plane is pointed at a member that is not there");
             }
             else if (!etcd.Available || !etcd.View.HasQuorum)
             {
-                plan.Refuse(StepKind.UpdateEtcdServers, host, $"{reason}, and its kube-apiserver would restart without an etcd to come back to: {etcd.Problem ?? "etcd has no quorum"}");
+                plan.Refuse(StepKind.UpdateEtcdServers, host, RefusalCause.Degraded, $"{reason}, and its kube-apiserver would restart without an etcd to come back to: {etcd.Problem ?? "etcd has no quorum"}");
             }
             else if (plan.MembershipChange is { } change)
             {
@@ -75,7 +75,7 @@ internal static class EtcdServersPhase
             }
             else if (!Wording.IsActive(facts, "kubelet"))
             {
-                plan.Refuse(StepKind.UpdateEtcdServers, host, $"{reason}, but the kubelet is {Wording.State(facts, "kubelet")}, and it is the kubelet that restarts kube-apiserver on the new manifest");
+                plan.Refuse(StepKind.UpdateEtcdServers, host, RefusalCause.Degraded, $"{reason}, but the kubelet is {Wording.State(facts, "kubelet")}, and it is the kubelet that restarts kube-apiserver on the new manifest");
             }
             else
             {

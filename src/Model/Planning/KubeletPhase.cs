@@ -23,7 +23,7 @@ internal static class KubeletPhase
 
             if (plan.IsBlocked(StepKind.PrepareHost, host.Name))
             {
-                plan.Refuse(StepKind.StartKubelet, host.Name, $"kubelet {Wording.State(facts, "kubelet")}, but the host cannot be prepared, so it is not started");
+                plan.Refuse(StepKind.StartKubelet, host.Name, RefusalCause.Blocked, $"kubelet {Wording.State(facts, "kubelet")}, but the host cannot be prepared, so it is not started");
                 continue;
             }
 

@@ -27,7 +27,7 @@ internal static class LoadBalancerPhase
             var desired = plan.DesiredFiles(host, StepKind.ConfigureLoadBalancer);
             if (desired.Count == 0)
             {
-                plan.Refuse(StepKind.ConfigureLoadBalancer, host, "the desired state has no HAProxy configuration for this host, so there is nothing to compare or write");
+                plan.Refuse(StepKind.ConfigureLoadBalancer, host, RefusalCause.MissingDesiredState, "the desired state has no HAProxy configuration for this host, so there is nothing to compare or write");
                 continue;
             }
 

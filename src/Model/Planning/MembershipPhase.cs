@@ -84,7 +84,7 @@ internal static class MembershipPhase
         foreach (var (host, change) in plan.RoleChanges.Where(c => c.Value.Unsupported is not null))
         {
             var wanted = plan.Spec.Hosts.First(h => h.Name == host).Roles;
-            plan.Refuse(host, $"roles {Roles(plan.SetUpRoles(host) ?? [])} in the spec became {Roles(wanted)}; this change is not made in place: {change.Unsupported}");
+            plan.Refuse(host, RefusalCause.NeedsManualAction, $"roles {Roles(plan.SetUpRoles(host) ?? [])} in the spec became {Roles(wanted)}; this change is not made in place: {change.Unsupported}");
         }
     }
 
@@ -130,7 +130,7 @@ internal static class MembershipPhase
             var endpoint = plan.Spec.ControlPlaneEndpoint;
             if (IPAddress.TryParse(endpoint.Host, out var endpointAddress) && IPAddress.TryParse(host.Address, out var address) && endpointAddress.Equals(address))
             {
-                plan.Refuse(StepKind.RemoveLoadBalancer, host.Name, $"{leaves}, but spec.controlPlaneEndpoint.host {endpoint.Host} is its address: every kubeconfig and join reaches the API there, so HAProxy keeps running on it; {(kept ? "keep its LoadBalancer role" : "put it back in the spec")}, or give the endpoint an address that stays (a DNS name or virtual IP on the remaining load balancers)");
+                plan.Refuse(StepKind.RemoveLoadBalancer, host.Name, RefusalCause.NeedsManualAction, $"{leaves}, but spec.controlPlaneEndpoint.host {endpoint.Host} is its address: every kubeconfig and join reaches the API there, so HAProxy keeps running on it; {(kept ? "keep its LoadBalancer role" : "put it back in the spec")}, or give the endpoint an address that stays (a DNS name or virtual IP on the remaining load balancers)");
                 continue;
             }
 
@@ -155,7 +155,7 @@ internal static class MembershipPhase
             }
             else
             {
-                plan.Refuse(StepKind.RemoveLoadBalancer, host.Name, $"{leaves}, but no load balancer of the spec ({Wording.List(plan.Spec.LoadBalancer.Hosts)}) serves the endpoint {endpoint.Host}:{endpoint.Port} (reachable, configured by HaKube and haproxy active), so HAProxy keeps running there and the API keeps its endpoint");
+                plan.Refuse(StepKind.RemoveLoadBalancer, host.Name, RefusalCause.WouldBreakCluster, $"{leaves}, but no load balancer of the spec ({Wording.List(plan.Spec.LoadBalancer.Hosts)}) serves the endpoint {endpoint.Host}:{endpoint.Port} (reachable, configured by HaKube and haproxy active), so HAProxy keeps running there and the API keeps its endpoint");
             }
         }
     }
@@ -199,11 +199,11 @@ internal static class MembershipPhase
             var guard = QuorumGuard.CheckRemove(view, member.Id);
             if (!guard.Allowed)
             {
-                plan.Refuse(null, $"{what}; it is not removed: {guard.Reason}");
+                plan.Refuse(null, RefusalCause.QuorumGuard, $"{what}; it is not removed: {guard.Reason}");
             }
             else if (through is null)
             {
-                plan.Refuse(null, $"{what}; it is not removed: no reachable spec member is healthy to remove it through");
+                plan.Refuse(null, RefusalCause.Degraded, $"{what}; it is not removed: no reachable spec member is healthy to remove it through");
             }
             else if (plan.MembershipChange is { } change)
             {
@@ -215,7 +215,7 @@ internal static class MembershipPhase
             }
             else if (Stranded(plan, view, member) is { } stranded)
             {
-                plan.Refuse(StepKind.RemoveStaleEtcdMember, through, $"{what}; {stranded}");
+                plan.Refuse(StepKind.RemoveStaleEtcdMember, through, RefusalCause.WouldBreakCluster, $"{what}; {stranded}");
             }
             else
             {
@@ -229,24 +229,26 @@ internal static class MembershipPhase
         var specAddresses = plan.Spec.Hosts.Select(h => h.Address).ToHashSet(StringComparer.OrdinalIgnoreCase);
         foreach (var machine in plan.Previous)
         {
-            if (!PreviousMachine.TryParse(machine.Name, out var name, out _) || specAddresses.Contains(machine.Address))
+            var name = machine.Name;
+            var key = machine.Key;
+            if (specAddresses.Contains(machine.Address))
             {
                 // The inventory never yields these; the planner checks once more, as resetting a spec host's machine cannot be undone.
-                plan.Refuse(StepKind.ResetPreviousMachine, machine.Name, $"{machine.Address} is the address of a host in the spec: that machine is never reset as a previous one");
+                plan.Refuse(StepKind.ResetPreviousMachine, key, RefusalCause.WouldBreakCluster, $"{machine.Address} is the address of a host in the spec: that machine is never reset as a previous one");
                 continue;
             }
 
             var what = $"{name} now lives at {plan.Spec.Hosts.FirstOrDefault(h => h.Name == name)?.Address ?? "no address (it left the spec)"}; its previous machine at {machine.Address}";
-            if (plan.Reachable(machine.Name) is not { } facts)
+            if (plan.Reachable(key) is not { } facts)
             {
-                var error = plan.Observed(machine.Name) is { } seen ? $"{seen.ErrorKind?.ToString() ?? "probe failed"}: {seen.Error}" : "not probed";
-                plan.Step(StepKind.ResetPreviousMachine, [machine.Name], $"{what} is unreachable ({error}): nothing is done on it, it is forgotten (the machine is gone, or another one answers there)");
+                var error = plan.Observed(key) is { } seen ? $"{seen.ErrorKind?.ToString() ?? "probe failed"}: {seen.Error}" : "not probed";
+                plan.Step(StepKind.ResetPreviousMachine, [key], $"{what} is unreachable ({error}): nothing is done on it, it is forgotten (the machine is gone, or another one answers there)");
                 continue;
             }
 
             if (view.Members.FirstOrDefault(m => m.PeerUrls.Any(u => PeersAt(u, machine.Address))) is { } member)
             {
-                plan.Defer(StepKind.ResetPreviousMachine, machine.Name, $"{what} still runs etcd member {Wording.Member(member)}, which is removed first by ID as a stale member; kubeadm reset would remove it outside the quorum guard");
+                plan.Defer(StepKind.ResetPreviousMachine, key, $"{what} still runs etcd member {Wording.Member(member)}, which is removed first by ID as a stale member; kubeadm reset would remove it outside the quorum guard");
                 continue;
             }
 
@@ -255,7 +257,7 @@ internal static class MembershipPhase
                 var stuck = plan.Spec.LoadBalancer.Hosts.Where(lb => plan.Reachable(lb) is not null && plan.IsBlocked(StepKind.ConfigureLoadBalancer, lb)).ToList();
                 if (stuck.Count > 0)
                 {
-                    plan.Refuse(StepKind.ResetPreviousMachine, machine.Name, $"{what} is reset only once the HAProxy backends are configured from the spec, and HAProxy on {Wording.List(stuck)} cannot be reconfigured");
+                    plan.Refuse(StepKind.ResetPreviousMachine, key, RefusalCause.Blocked, $"{what} is reset only once the HAProxy backends are configured from the spec, and HAProxy on {Wording.List(stuck)} cannot be reconfigured");
                     continue;
                 }
             }
@@ -264,7 +266,7 @@ internal static class MembershipPhase
             var left = facts.KubeletConfigured || facts.ControlPlaneInitialized || facts.StaticPodImages.Count > 0 || facts.EtcdDataPresent || facts.Etcd is not null || running.Count > 0
                 ? $"still holds {(running.Count > 0 ? Wording.List(running) + " running and " : "")}kubeadm or etcd state: kubeadm reset -f there, kubelet and etcd stopped and disabled, static pods gone"
                 : "holds nothing of the cluster any more: checked and forgotten";
-            plan.Step(StepKind.ResetPreviousMachine, [machine.Name], $"{what} {left}; the Node {name} is kept (it is the new machine's) and no etcd member is touched");
+            plan.Step(StepKind.ResetPreviousMachine, [key], $"{what} {left}; the Node {name} is kept (it is the new machine's) and no etcd member is touched");
         }
     }
 
@@ -284,10 +286,10 @@ internal static class MembershipPhase
 
             var leaves = Leaves(plan, host, HostRole.ControlPlane);
 
-            var problems = new List<string>();
+            var problems = new List<Obstacle>();
             if (anchor is null)
             {
-                problems.Add("no initialized control plane of the spec is reachable to drain it and delete its Node from");
+                problems.Add(new(RefusalCause.Degraded, "no initialized control plane of the spec is reachable to drain it and delete its Node from"));
             }
 
             if (plan.Spec.LoadBalancer.Provider == LoadBalancerProvider.HAProxy)
@@ -295,7 +297,7 @@ internal static class MembershipPhase
                 var stuck = plan.Spec.LoadBalancer.Hosts.Where(lb => plan.Reachable(lb) is not null && plan.IsBlocked(StepKind.ConfigureLoadBalancer, lb)).ToList();
                 if (stuck.Count > 0)
                 {
-                    problems.Add($"HAProxy on {Wording.List(stuck)} cannot be reconfigured, and a departing control plane leaves the backends before it is reset");
+                    problems.Add(new(RefusalCause.Blocked, $"HAProxy on {Wording.List(stuck)} cannot be reconfigured, and a departing control plane leaves the backends before it is reset"));
                 }
             }
 
@@ -306,11 +308,11 @@ internal static class MembershipPhase
                 var guard = QuorumGuard.CheckRemove(view, member.Id);
                 if (!guard.Allowed)
                 {
-                    problems.Add($"its etcd member cannot be removed: {guard.Reason}");
+                    problems.Add(new(RefusalCause.QuorumGuard, $"its etcd member cannot be removed: {guard.Reason}"));
                 }
                 else if (Through(plan, view) is null)
                 {
-                    problems.Add("no reachable spec member is healthy to remove its etcd member through");
+                    problems.Add(new(RefusalCause.Degraded, "no reachable spec member is healthy to remove its etcd member through"));
                 }
                 else if (plan.MembershipChange is { } change)
                 {
@@ -323,7 +325,7 @@ internal static class MembershipPhase
 
             if (problems.Count > 0)
             {
-                plan.Refuse(StepKind.RemoveControlPlane, host, $"{leaves}, but " + string.Join("; ", problems));
+                plan.Refuse(StepKind.RemoveControlPlane, host, problems[0].Cause, $"{leaves}, but {Obstacle.Join(problems)}");
             }
             else if (removing is not null)
             {
@@ -367,11 +369,11 @@ internal static class MembershipPhase
             var through = Through(plan, view);
             if (!guard.Allowed)
             {
-                plan.Refuse(StepKind.RemoveEtcdMember, host, $"{leaves}, but {guard.Reason}");
+                plan.Refuse(StepKind.RemoveEtcdMember, host, RefusalCause.QuorumGuard, $"{leaves}, but {guard.Reason}");
             }
             else if (through is null)
             {
-                plan.Refuse(StepKind.RemoveEtcdMember, host, $"{leaves}, but no reachable spec member is healthy to remove it through");
+                plan.Refuse(StepKind.RemoveEtcdMember, host, RefusalCause.Degraded, $"{leaves}, but no reachable spec member is healthy to remove it through");
             }
             else if (plan.MembershipChange is { } change)
             {
@@ -387,7 +389,7 @@ internal static class MembershipPhase
             }
             else if (Stranded(plan, view, member) is { } stranded)
             {
-                plan.Refuse(StepKind.RemoveEtcdMember, host, $"{leaves}, but {stranded}");
+                plan.Refuse(StepKind.RemoveEtcdMember, host, RefusalCause.WouldBreakCluster, $"{leaves}, but {stranded}");
             }
             else
             {
@@ -413,7 +415,7 @@ internal static class MembershipPhase
         {
             foreach (var host in workers)
             {
-                plan.Refuse(StepKind.RemoveWorker, host, $"{Leaves(plan, host, HostRole.Worker)}, but no initialized control plane of the spec is reachable to drain it and delete its Node from");
+                plan.Refuse(StepKind.RemoveWorker, host, RefusalCause.Degraded, $"{Leaves(plan, host, HostRole.Worker)}, but no initialized control plane of the spec is reachable to drain it and delete its Node from");
             }
 
             return;

@@ -10,7 +10,8 @@ namespace HaKube.Model.Planning;
 /// </summary>
 internal sealed class PlanBuilder(
     HaClusterSpec spec, IReadOnlyDictionary<string, HostFacts> facts, DesiredState desired, EndpointFacts? endpoint = null,
-    IReadOnlyList<HostSpec>? departing = null, IReadOnlyDictionary<string, IReadOnlyList<HostRole>>? setUpRoles = null)
+    IReadOnlyList<HostSpec>? departing = null, IReadOnlyDictionary<string, IReadOnlyList<HostRole>>? setUpRoles = null,
+    IReadOnlyList<PreviousMachine>? previous = null)
 {
     private static readonly StepKind[] CleanupKinds = [StepKind.RemoveLoadBalancer, StepKind.RemoveControlPlane, StepKind.RemoveEtcdMember, StepKind.RemoveWorker];
 
@@ -23,14 +24,14 @@ internal sealed class PlanBuilder(
     public HaClusterSpec Spec => spec;
 
     /// <summary>Hosts HaKube set up that left the spec; their facts are among the others.</summary>
-    public IReadOnlyList<HostSpec> Departing { get; } = (departing ?? []).Where(h => !PreviousMachine.IsKey(h.Name)).ToList();
+    public IReadOnlyList<HostSpec> Departing { get; } = departing ?? [];
 
     /// <summary>
-    /// Previous machines of hosts replaced at a new address (named by <see cref="PreviousMachine.Key"/>,
-    /// their facts among the others). Kept apart from <see cref="Departing"/>: the Node and the etcd
+    /// Previous machines of hosts replaced at a new address (their facts among the others, under
+    /// <see cref="PreviousMachine.Key"/>). Kept apart from <see cref="Departing"/>: the Node and the etcd
     /// member names they ran under now belong to the new machine, so no removal rule by name may see them.
     /// </summary>
-    public IReadOnlyList<HostSpec> Previous { get; } = (departing ?? []).Where(h => PreviousMachine.IsKey(h.Name)).ToList();
+    public IReadOnlyList<PreviousMachine> Previous { get; } = previous ?? [];
 
     /// <summary>
     /// Spec hosts whose roles changed, by name: the roles to clean up first, or why the change is
@@ -88,7 +89,7 @@ internal sealed class PlanBuilder(
         }
         else
         {
-            Refuse(kind, host, $"waits until its old role(s) {roles} are cleaned up (see the refusal of that cleanup)");
+            Refuse(kind, host, RefusalCause.Blocked, $"waits until its old role(s) {roles} are cleaned up (see the refusal of that cleanup)");
         }
 
         return true;
@@ -143,13 +144,14 @@ internal sealed class PlanBuilder(
         }
     }
 
-    public void Refuse(string? host, string reason) => _refusals.Add(new Refusal(host, reason));
+    /// <summary>Refuses what is not one step's: everything on an unreachable host, or work of the whole cluster (<paramref name="reason"/> names it).</summary>
+    public void Refuse(string? host, RefusalCause cause, string reason) => _refusals.Add(new Refusal(host, null, cause, reason));
 
     /// <summary>Refuses <paramref name="kind"/> on <paramref name="host"/>: later steps that need it there wait too.</summary>
-    public void Refuse(StepKind kind, string host, string reason)
+    public void Refuse(StepKind kind, string host, RefusalCause cause, string reason)
     {
         _blocked.Add((kind, host));
-        _refusals.Add(new Refusal(host, $"{kind}: {reason}"));
+        _refusals.Add(new Refusal(host, kind, cause, reason));
     }
 
     public void Defer(StepKind kind, string host, string reason)

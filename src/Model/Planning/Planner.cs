@@ -1,5 +1,6 @@
 using HaKube.Model.Api;
 using HaKube.Model.Facts;
+using HaKube.Model.Inventory;
 
 namespace HaKube.Model.Planning;
 
@@ -28,17 +29,19 @@ public static class Planner
     /// <param name="endpoint">A user-provided (External) load balancer as observed from HaKube; null when not observed.</param>
     /// <param name="departing">Hosts HaKube set up that left the spec (their facts are in <paramref name="facts"/>): removed by <see cref="MembershipPhase"/>.</param>
     /// <param name="setUpRoles">The roles HaKube set up on spec hosts whose spec roles now differ (from the inventory): the old roles are cleaned up first, or the change is refused.</param>
+    /// <param name="previous">Previous machines of hosts replaced at a new address (their facts are in <paramref name="facts"/> under their keys): reset by <see cref="MembershipPhase"/>.</param>
     public static Plan Plan(
         HaCluster cluster, IReadOnlyDictionary<string, HostFacts> facts, DesiredState desired, EndpointFacts? endpoint = null,
-        IReadOnlyList<HostSpec>? departing = null, IReadOnlyDictionary<string, IReadOnlyList<HostRole>>? setUpRoles = null)
+        IReadOnlyList<HostSpec>? departing = null, IReadOnlyDictionary<string, IReadOnlyList<HostRole>>? setUpRoles = null,
+        IReadOnlyList<PreviousMachine>? previous = null)
     {
         var spec = cluster.Spec;
-        var plan = new PlanBuilder(spec, UnfinishedInit.Mark(spec, facts), desired, endpoint, departing, setUpRoles);
+        var plan = new PlanBuilder(spec, UnfinishedInit.Mark(spec, facts), desired, endpoint, departing, setUpRoles, previous);
         foreach (var host in spec.Hosts)
         {
             if (plan.Reachable(host.Name) is null)
             {
-                plan.Refuse(host.Name, Unreachable(plan.Observed(host.Name)));
+                plan.Refuse(host.Name, RefusalCause.HostUnreachable, Unreachable(plan.Observed(host.Name)));
             }
         }
 
@@ -60,7 +63,7 @@ public static class Planner
             return result;
         }
 
-        var paused = new Refusal(null, result.Steps.Count == 0
+        var paused = new Refusal(null, null, RefusalCause.Paused, result.Steps.Count == 0
             ? "paused (spec.paused: true): nothing would change anyway"
             : $"paused (spec.paused: true): {result.Steps.Count} step(s) would run otherwise; HaKube observes and changes nothing");
         return new([], [paused, .. result.Refusals]) { UnmanagedNodes = result.UnmanagedNodes };

@@ -60,20 +60,20 @@ internal static class UpgradePhase
         var prefix = $"upgrade to {target} ({Wording.List(lacking.Select(l => l.Host.Name))} to upgrade)";
         if (Downgrade(plan, target) is { } downgrade)
         {
-            plan.Refuse(null, $"{prefix} refused: {downgrade}");
+            plan.Refuse(null, RefusalCause.VersionSkew, $"{prefix} refused: {downgrade}");
             return;
         }
 
         if (VersionPolicy(plan, target) is { } policy)
         {
-            plan.Refuse(null, $"{prefix} refused: {policy}");
+            plan.Refuse(null, RefusalCause.VersionSkew, $"{prefix} refused: {policy}");
             return;
         }
 
         var degraded = Degraded(plan, etcd);
         if (degraded.Count > 0)
         {
-            plan.Refuse(null, $"{prefix} waits: the cluster is degraded: {string.Join("; ", degraded)}");
+            plan.Refuse(null, RefusalCause.Degraded, $"{prefix} waits: the cluster is degraded: {string.Join("; ", degraded)}");
             return;
         }
 
@@ -97,7 +97,7 @@ internal static class UpgradePhase
             var guard = QuorumGuard.CheckRestart(etcd.View, next.Name);
             if (!guard.Allowed)
             {
-                plan.Refuse(nextKind, next.Name, $"{reason}; but the member restarts and {guard.Reason}");
+                plan.Refuse(nextKind, next.Name, RefusalCause.QuorumGuard, $"{reason}; but the member restarts and {guard.Reason}");
                 return;
             }
 
@@ -108,7 +108,7 @@ internal static class UpgradePhase
             var guard = QuorumGuard.CheckRestart(etcd.View, next.Name);
             if (!guard.Allowed)
             {
-                plan.Refuse(nextKind, next.Name, $"{reason}; but its etcd member restarts and {guard.Reason}");
+                plan.Refuse(nextKind, next.Name, RefusalCause.QuorumGuard, $"{reason}; but its etcd member restarts and {guard.Reason}");
                 return;
             }
 

@@ -49,7 +49,7 @@ internal static class WorkloadPhase
 
         if (LoadBalancerPhase.EndpointProblem(plan) is { } endpoint)
         {
-            plan.Refuse(StepKind.InstallPodNetwork, anchor, endpoint);
+            plan.Refuse(StepKind.InstallPodNetwork, anchor, RefusalCause.EndpointUnavailable, endpoint);
             return;
         }
 
@@ -74,19 +74,19 @@ internal static class WorkloadPhase
 
         if (anchor is null)
         {
-            plan.Refuse(null, $"workers {Wording.List(waiting)} wait: no control plane is or will be initialized to join (see the refusal of kubeadm init)");
+            plan.Refuse(null, RefusalCause.Blocked, $"workers {Wording.List(waiting)} wait: no control plane is or will be initialized to join (see the refusal of kubeadm init)");
             return;
         }
 
         if (LoadBalancerPhase.EndpointProblem(plan) is { } endpoint)
         {
-            plan.Refuse(null, $"workers {Wording.List(waiting)} wait: {endpoint}");
+            plan.Refuse(null, RefusalCause.EndpointUnavailable, $"workers {Wording.List(waiting)} wait: {endpoint}");
             return;
         }
 
         if (UpgradePhase.JoinsWait(plan) is { } upgrading)
         {
-            waiting.ForEach(w => plan.Refuse(StepKind.JoinWorker, w, upgrading));
+            waiting.ForEach(w => plan.Refuse(StepKind.JoinWorker, w, RefusalCause.VersionSkew, upgrading));
             return;
         }
 

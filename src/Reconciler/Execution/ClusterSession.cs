@@ -124,7 +124,7 @@ public sealed class ClusterSession
         SetUpRoles = ClusterInventory.SetUpRoles(inventory, Cluster.Spec);
         var departing = ClusterInventory.Departing(inventory, Cluster.Spec)
             .Select(h => (Key: h.Name, Host: h))
-            .Concat(ClusterInventory.Previous(inventory, Cluster.Spec).Select(h => (Key: PreviousMachine.Key(h.Name, h.Address), Host: h)))
+            .Concat(ClusterInventory.Previous(inventory, Cluster.Spec).Select(h => (Key: new PreviousMachine(h.Name, h.Address).Key, Host: h)))
             .DistinctBy(d => d.Key, StringComparer.Ordinal)
             .ToList();
         var template = _targets.Values.FirstOrDefault();

@@ -187,7 +187,7 @@ public sealed class RemovalStepTests
     /// <summary>cp3 of the spec (now at 10.0.0.9) and its previous machine at 10.0.0.39, both remembered.</summary>
     private Task<(StepContext Context, ScriptedHosts Hosts, ClusterStateStore Store)> PreviousContextAsync(string oldAddress, bool reachable, Func<string, string, CommandResult>? answer = null)
     {
-        var key = PreviousMachine.Key("cp3", oldAddress);
+        var key = new PreviousMachine("cp3", oldAddress).Key;
         var old = new HostSpec { Name = key, Address = oldAddress, Roles = [HostRole.ControlPlane] };
         return ContextAsync(old, reachable, answer,
             [new ManagedHost("cp3", oldAddress, [HostRole.ControlPlane], 22, ["ssh-ed25519 AAAAold"]), new ManagedHost("cp3", "10.0.0.9", [HostRole.ControlPlane], 22, ["ssh-ed25519 AAAAnew"])]);

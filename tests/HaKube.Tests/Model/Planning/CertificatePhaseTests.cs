@@ -133,8 +133,8 @@ public sealed class CertificatePhaseTests
 
         Assert.That(plan.Steps.Where(s => s.Kind == StepKind.RenewControlPlaneCertificates), Is.Empty);
         var refusal = plan.Refusals.Single(r => r.Host == "cp1");
-        Assert.That(refusal.Reason, Does.StartWith("RenewControlPlaneCertificates: /etc/kubernetes/pki/apiserver.crt expires")
-            .And.Contain("restarting etcd on cp1 leaves 1 of 3 voting members healthy, below the majority of 2"));
+        Assert.That(refusal.What(), Is.EqualTo(Refused.On("cp1", StepKind.RenewControlPlaneCertificates, RefusalCause.QuorumGuard)));
+        Assert.That(refusal.Detail, Does.Contain("leaves 1 of 3 voting members healthy, below the majority of 2"));
     }
 
     [Test]
@@ -277,7 +277,7 @@ public sealed class CertificatePhaseTests
         var plan = Planner.Plan(cluster, facts, Clusters.Desired(cluster));
 
         Assert.That(plan.Steps.Where(s => s.Kind == StepKind.RenewControlPlaneCertificates), Is.Empty);
-        Assert.That(plan.Refusals.Single(r => r.Host == "cp1").Reason, Does.Contain("kube-apiserver would restart without an etcd to come back to"));
+        Assert.That(plan.Refusals.Single(r => r.Host == "cp1").What(), Is.EqualTo(Refused.On("cp1", StepKind.RenewControlPlaneCertificates, RefusalCause.Degraded)));
     }
 
     [Test]

@@ -125,8 +125,9 @@ public sealed class EtcdServersPhaseTests
 
         var plan = Planner.Plan(cluster, facts, Clusters.Desired(cluster));
 
-        Assert.That(plan.Refusals.Where(r => r.Reason.StartsWith("UpdateEtcdServers", StringComparison.Ordinal)).Select(r => r.Reason),
-            Has.Exactly(3).Items.And.All.Contain("etcd4 is not an etcd member yet"));
+        var refused = plan.Refusals.Where(r => r.Step == StepKind.UpdateEtcdServers).ToList();
+        Assert.That(refused.Select(r => r.Cause), Is.EqualTo(Enumerable.Repeat(RefusalCause.Blocked, 3)));
+        Assert.That(refused.Select(r => r.Detail), Has.All.Contain("etcd4"));
     }
 
     [Test]
@@ -142,7 +143,7 @@ public sealed class EtcdServersPhaseTests
         Assert.Multiple(() =>
         {
             Assert.That(plan.Steps.Single(s => s.Kind == StepKind.UpdateEtcdServers).Hosts, Is.EqualTo(new[] { "cp1", "cp3" }));
-            Assert.That(plan.Refusals.Single(r => r.Host == "cp2").Reason, Does.StartWith("UpdateEtcdServers: ").And.Contain("it is the kubelet that restarts kube-apiserver"));
+            Assert.That(plan.Refusals.Single(r => r.Host == "cp2").What(), Is.EqualTo(Refused.On("cp2", StepKind.UpdateEtcdServers, RefusalCause.Degraded)));
         });
     }
 
@@ -179,8 +180,8 @@ public sealed class EtcdServersPhaseTests
         Assert.Multiple(() =>
         {
             Assert.That(plan.Steps.Select(s => s.Kind), Does.Not.Contain(StepKind.RemoveEtcdMember).And.Not.Contain(StepKind.UpdateEtcdServers));
-            Assert.That(plan.Refusals.Single(r => r.Host == "etcd3").Reason,
-                Does.StartWith("RemoveEtcdMember: left the spec, but kube-apiserver on cp1, cp2, cp3 reaches etcd only through etcd3").And.Contain("UpdateEtcdServers"));
+            Assert.That(plan.Refusals.Single(r => r.Host == "etcd3").What(), Is.EqualTo(Refused.On("etcd3", StepKind.RemoveEtcdMember, RefusalCause.WouldBreakCluster)));
+            Assert.That(plan.Refusals.Single(r => r.Host == "etcd3").Detail, Does.Contain("kube-apiserver on cp1, cp2, cp3"));
         });
     }
 

@@ -18,7 +18,8 @@ public sealed class ExternalLoadBalancerTests
         Assert.Multiple(() =>
         {
             Assert.That(plan.Steps.Select(s => s.Kind), Does.Not.Contain(StepKind.InitControlPlane));
-            Assert.That(plan.Refusals.Select(r => r.Reason), Has.Some.Contains("does not resolve: api.demo.internal does not resolve"));
+            Assert.That(plan.Refusals.Select(r => r.What()), Does.Contain(Refused.On("cp1", StepKind.InitControlPlane, RefusalCause.EndpointUnavailable)));
+            Assert.That(plan.Refusals.Single(r => r.Step == StepKind.InitControlPlane).Detail, Does.Contain(endpoint.Error));
         });
     }
 
@@ -45,7 +46,8 @@ public sealed class ExternalLoadBalancerTests
         Assert.Multiple(() =>
         {
             Assert.That(plan.Steps.Select(s => s.Kind), Does.Not.Contain(StepKind.JoinWorker));
-            Assert.That(plan.Refusals.Select(r => r.Reason), Has.Some.Contains("does not answer, so kubeadm join cannot reach kube-apiserver"));
+            Assert.That(plan.Refusals.Select(r => r.What()), Is.EqualTo(new[] { Refused.On(null, null, RefusalCause.EndpointUnavailable) }));
+            Assert.That(plan.Refusals.Single().Detail, Does.Contain(endpoint.Error));
             Assert.That(answering.Steps.Select(s => s.Kind), Is.EqualTo(new[] { StepKind.PullImages, StepKind.JoinWorker }));
         });
     }

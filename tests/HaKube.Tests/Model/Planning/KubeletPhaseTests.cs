@@ -59,7 +59,8 @@ public sealed class KubeletPhaseTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(plan.Steps, Is.Empty);
-            Assert.That(plan.Refusals.Select(r => r.Reason), Has.Some.Contains("1 step(s) would run otherwise"));
+            Assert.That(plan.Refusals[0].What(), Is.EqualTo(Refused.On(null, null, RefusalCause.Paused)));
+            Assert.That(plan.Refusals[0].Detail, Does.Contain("1 step(s)"));
         }
     }
 }

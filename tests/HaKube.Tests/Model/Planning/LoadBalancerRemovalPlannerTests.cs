@@ -106,8 +106,8 @@ public sealed class LoadBalancerRemovalPlannerTests
         Assert.Multiple(() =>
         {
             Assert.That(plan.Steps.Select(s => s.Kind), Does.Not.Contain(StepKind.RemoveLoadBalancer));
-            Assert.That(plan.Refusals.Select(r => (r.Host, r.Reason)), Does.Contain(("lb1",
-                "RemoveLoadBalancer: left the spec, but no load balancer of the spec (lb2) serves the endpoint api.demo.internal:6443 (reachable, configured by HaKube and haproxy active), so HAProxy keeps running there and the API keeps its endpoint")));
+            Assert.That(plan.Refusals.Select(r => r.What()), Does.Contain(Refused.On("lb1", StepKind.RemoveLoadBalancer, RefusalCause.WouldBreakCluster)));
+            Assert.That(plan.Refusals.Single(r => r.Host == "lb1").Detail, Does.Contain("(lb2)").And.Contain("api.demo.internal:6443"));
         });
     }
 
@@ -122,7 +122,8 @@ public sealed class LoadBalancerRemovalPlannerTests
         {
             Assert.That(departing.Single().Address, Is.EqualTo("10.0.0.14"));
             Assert.That(plan.Steps.Select(s => s.Kind), Does.Not.Contain(StepKind.RemoveLoadBalancer));
-            Assert.That(plan.Refusals.Single(r => r.Host == "lb1").Reason, Does.StartWith("RemoveLoadBalancer: left the spec, but spec.controlPlaneEndpoint.host 10.0.0.14 is its address"));
+            Assert.That(plan.Refusals.Single(r => r.Host == "lb1").What(), Is.EqualTo(Refused.On("lb1", StepKind.RemoveLoadBalancer, RefusalCause.NeedsManualAction)));
+            Assert.That(plan.Refusals.Single(r => r.Host == "lb1").Detail, Does.Contain("10.0.0.14"));
         });
     }
 

@@ -120,7 +120,8 @@ public sealed class MembershipPlannerTests
         Assert.Multiple(() =>
         {
             Assert.That(plan.Steps.Any(s => s.Kind == StepKind.RemoveControlPlane), Is.False);
-            Assert.That(plan.Refusals.Select(r => r.Reason), Has.Some.Contains("RemoveControlPlane: left the spec, but its etcd member cannot be removed: removing cp4 (1003) (a healthy voter) would leave 2 of 4 voting members healthy, below the majority of 3"));
+            Assert.That(plan.Refusals.Select(r => r.What()), Does.Contain(Refused.On("cp4", StepKind.RemoveControlPlane, RefusalCause.QuorumGuard)));
+            Assert.That(plan.Refusals.Single(r => r.Host == "cp4").Detail, Does.Contain("would leave 2 of 4 voting members healthy, below the majority of 3"));
         });
     }
 
@@ -136,7 +137,7 @@ public sealed class MembershipPlannerTests
         Assert.Multiple(() =>
         {
             Assert.That(plan.Steps.Any(s => s.Kind == StepKind.RemoveControlPlane), Is.False);
-            Assert.That(plan.Refusals.Select(r => r.Reason), Has.Some.Contains("a departing control plane leaves the backends before it is reset"));
+            Assert.That(plan.Refusals.Select(r => r.What()), Does.Contain(Refused.On("cp4", StepKind.RemoveControlPlane, RefusalCause.Blocked)));
         });
     }
 
@@ -249,7 +250,7 @@ public sealed class MembershipPlannerTests
         Assert.Multiple(() =>
         {
             Assert.That(plan.Steps.Any(s => s.Kind == StepKind.InitControlPlane), Is.False);
-            Assert.That(plan.Refusals.Select(r => r.Reason), Has.Some.Contains("kubeadm init would start a second one"));
+            Assert.That(plan.Refusals.Select(r => r.What()), Does.Contain(Refused.On("cp1", StepKind.InitControlPlane, RefusalCause.WouldBreakCluster)));
         });
     }
 

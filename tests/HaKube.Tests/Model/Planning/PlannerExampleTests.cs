@@ -162,8 +162,7 @@ public sealed class PlannerExampleTests
         Assert.Multiple(() =>
         {
             Assert.That(plan.Steps, Is.Empty);
-            Assert.That(plan.Refusals.Select(r => r.Host), Is.EquivalentTo(new[] { "cp1", "cp2", "cp3" }));
-            Assert.That(plan.Refusals[0].Reason, Does.Contain("does not replace a live cluster's CA"));
+            Assert.That(plan.Refusals.Select(r => r.What()), Is.EquivalentTo(new[] { "cp1", "cp2", "cp3" }.Select(h => Refused.On(h, StepKind.DistributeCertificateAuthorities, RefusalCause.NeedsManualAction))));
         });
     }
 
@@ -244,7 +243,7 @@ public sealed class PlannerExampleTests
         var plan = Planner.Plan(cluster, facts, Clusters.Desired(cluster));
 
         Assert.That(plan.Steps.Select(Row), Is.EqualTo(new[] { (StepKind.PrepareHost, "w2"), (StepKind.PullImages, "w2"), (StepKind.JoinWorker, "w2") }));
-        Assert.That(plan.Refusals, Is.EqualTo(new[] { new Refusal("w1", "unreachable (Timeout): no answer in 10 s; nothing is planned on this host") }));
+        Assert.That(plan.Refusals, Is.EqualTo(new[] { new Refusal("w1", null, RefusalCause.HostUnreachable, "unreachable (Timeout): no answer in 10 s; nothing is planned on this host") }));
     }
 
     [Test]
@@ -260,6 +259,7 @@ public sealed class PlannerExampleTests
         {
             Assert.That(plan.Steps.Select(s => s.Kind).Distinct(), Is.EqualTo(new[] { StepKind.PrepareHost, StepKind.ConfigureLoadBalancer, StepKind.DistributeCertificateAuthorities }));
             Assert.That(plan.Steps.SelectMany(s => s.Hosts), Does.Not.Contain("cp3"));
+            Assert.That(plan.Refusals.Select(r => r.Cause), Is.EqualTo(new[] { RefusalCause.HostUnreachable, RefusalCause.HostUnreachable, RefusalCause.Blocked }));
             Assert.That(plan.Refusals.Select(r => r.ToString()), Is.EqualTo(new[]
             {
                 "cp3: unreachable (Unreachable): connection refused; nothing is planned on this host",
@@ -291,11 +291,8 @@ public sealed class PlannerExampleTests
             (StepKind.PrepareHost, "etcd4"), (StepKind.PrepareHost, "etcd5"), (StepKind.ConfigureEtcdMember, "etcd4"), (StepKind.ConfigureEtcdMember, "etcd5"),
             (StepKind.StartEtcdMember, "etcd3"),
         }));
-        Assert.That(plan.Refusals.Select(r => r.ToString()), Is.EqualTo(new[]
-        {
-            "etcd4: AddEtcdMember: etcd4 is not an etcd member, but adding a member makes 4 voting members, which need 3 healthy for a majority, and only 2 of 3 are healthy (not healthy: etcd3)",
-            "etcd5: AddEtcdMember: etcd5 is not an etcd member, but adding a member makes 4 voting members, which need 3 healthy for a majority, and only 2 of 3 are healthy (not healthy: etcd3)",
-        }));
+        Assert.That(plan.Refusals.Select(r => r.What()), Is.EqualTo(new[] { "etcd4", "etcd5" }.Select(h => Refused.On(h, StepKind.AddEtcdMember, RefusalCause.QuorumGuard))));
+        Assert.That(plan.Refusals.Select(r => r.Detail), Has.All.Contain("only 2 of 3 are healthy (not healthy: etcd3)"));
     }
 
     [Test]
@@ -312,8 +309,8 @@ public sealed class PlannerExampleTests
         var plan = Planner.Plan(cluster, facts, Clusters.Desired(cluster));
 
         Assert.That(plan.Steps.Select(s => s.Kind), Does.Not.Contain(StepKind.AddEtcdMember).And.Not.Contain(StepKind.JoinControlPlane));
-        Assert.That(plan.Refusals.Select(r => r.ToString()), Has.Some.EqualTo(
-            "cp3: JoinControlPlane: external etcd cannot serve kube-apiserver: only 1 of 2 voting etcd members are healthy, below the majority of 2 (not healthy: etcd2); restore them first"));
+        Assert.That(plan.Refusals.Select(r => r.What()), Does.Contain(Refused.On("cp3", StepKind.JoinControlPlane, RefusalCause.Degraded)));
+        Assert.That(plan.Refusals.Single(r => r.Host == "cp3").Detail, Does.Contain("only 1 of 2 voting etcd members are healthy"));
     }
 
     [Test]
@@ -330,7 +327,8 @@ public sealed class PlannerExampleTests
         var plan = Planner.Plan(cluster, facts, Clusters.Desired(cluster));
 
         Assert.That(plan.Steps, Is.Empty);
-        Assert.That(plan.Refusals.Single().ToString(), Does.StartWith("cp3: JoinControlPlane: not initialized, but joining adds an etcd member and etcd members disagree about the membership (cp1 lists {cp1 (1000), cp2 (1001)}; cp2 lists {cp2 (1001)})"));
+        Assert.That(plan.Refusals.Single().What(), Is.EqualTo(Refused.On("cp3", StepKind.JoinControlPlane, RefusalCause.QuorumGuard)));
+        Assert.That(plan.Refusals.Single().Detail, Does.Contain("(cp1 lists {cp1 (1000), cp2 (1001)}; cp2 lists {cp2 (1001)})"));
     }
 
     [Test]

@@ -14,23 +14,23 @@ public sealed class PreviousMachinePlannerTests
 {
     private const string OldAddress = "10.0.0.12";
     private const string NewAddress = "10.0.0.77";
-    private static readonly string Old = PreviousMachine.Key("cp3", OldAddress);
+    private static readonly string Old = new PreviousMachine("cp3", OldAddress).Key;
 
     /// <summary>
     /// A converged cluster (3 control planes, a worker) whose cp3 is now at a new, fresh machine;
     /// the old cp3 still runs at its old address with its etcd member (listed by cp1 and cp2 too).
     /// </summary>
-    private static (HaCluster Cluster, Dictionary<string, HostFacts> Facts, IReadOnlyList<HostSpec> Departing) Replaced(EtcdTopology topology = EtcdTopology.Stacked)
+    private static (HaCluster Cluster, Dictionary<string, HostFacts> Facts, IReadOnlyList<PreviousMachine> Previous) Replaced(EtcdTopology topology = EtcdTopology.Stacked)
     {
         var cluster = Clusters.Spec(topology, workers: 1);
         var facts = Clusters.ConvergedFacts(cluster);
         var name = topology == EtcdTopology.Stacked ? "cp3" : "etcd3";
         var old = cluster.Spec.Hosts.Single(h => h.Name == name);
         var moved = cluster with { Spec = cluster.Spec with { Hosts = cluster.Spec.Hosts.Select(h => h.Name == name ? h with { Address = NewAddress } : h).ToList() } };
-        var key = PreviousMachine.Key(name, old.Address);
-        facts[key] = facts[name] with { Host = key };
+        var machine = new PreviousMachine(name, old.Address);
+        facts[machine.Key] = facts[name] with { Host = machine.Key };
         facts[name] = Clusters.Fresh(name);
-        return (moved, facts, [old with { Name = key }]);
+        return (moved, facts, [machine]);
     }
 
     /// <summary>The old member removed (as the stale rule does): gone from every list, the old machine's etcd exited.</summary>
@@ -47,9 +47,9 @@ public sealed class PreviousMachinePlannerTests
     [Test]
     public void Plan_PreviousMachineStillHoldsItsMember_StaleMemberRemovedFirstAndTheResetWaits()
     {
-        var (cluster, facts, departing) = Replaced();
+        var (cluster, facts, previous) = Replaced();
 
-        var plan = Planner.Plan(cluster, facts, Clusters.Desired(cluster), null, departing);
+        var plan = Planner.Plan(cluster, facts, Clusters.Desired(cluster), previous: previous);
 
         Assert.Multiple(() =>
         {
@@ -64,7 +64,7 @@ public sealed class PreviousMachinePlannerTests
     [Test]
     public void Plan_PreviousMachineWithoutItsMember_IsResetBeforeTheNewMachineJoinsAndItsNodeIsKept()
     {
-        var (cluster, facts, departing) = Replaced();
+        var (cluster, facts, previous) = Replaced();
         OldMemberRemoved(facts, Old);
         facts["cp3"] = Clusters.Fresh("cp3") with
         {
@@ -73,7 +73,7 @@ public sealed class PreviousMachinePlannerTests
             Services = Clusters.Fresh("cp3").Services.With("containerd", ServiceState.Active),
         };
 
-        var plan = Planner.Plan(cluster, facts, Clusters.Desired(cluster), null, departing);
+        var plan = Planner.Plan(cluster, facts, Clusters.Desired(cluster), previous: previous);
 
         var kinds = plan.Steps.Select(s => s.Kind).ToList();
         var reset = plan.Steps.Single(s => s.Kind == StepKind.ResetPreviousMachine);
@@ -92,10 +92,10 @@ public sealed class PreviousMachinePlannerTests
     [Test]
     public void Plan_PreviousMachineUnreachable_IsOnlyForgottenEvenWhileItsMemberIsListed()
     {
-        var (cluster, facts, departing) = Replaced();
+        var (cluster, facts, previous) = Replaced();
         facts[Old] = HostFacts.Unreachable(Old, ProbeErrorKind.Unreachable, "connection refused", default);
 
-        var plan = Planner.Plan(cluster, facts, Clusters.Desired(cluster), null, departing);
+        var plan = Planner.Plan(cluster, facts, Clusters.Desired(cluster), previous: previous);
 
         var reset = plan.Steps.Single(s => s.Kind == StepKind.ResetPreviousMachine);
         Assert.Multiple(() =>
@@ -110,49 +110,51 @@ public sealed class PreviousMachinePlannerTests
     {
         var (cluster, facts, _) = Replaced();
         var cp1 = cluster.Spec.Hosts.Single(h => h.Name == "cp1");
-        var key = PreviousMachine.Key("cp3", cp1.Address);
+        var machine = new PreviousMachine("cp3", cp1.Address);
+        var key = machine.Key;
         facts[key] = facts["cp1"] with { Host = key };
 
-        var plan = Planner.Plan(cluster, facts, Clusters.Desired(cluster), null, [cp1 with { Name = key }]);
+        var plan = Planner.Plan(cluster, facts, Clusters.Desired(cluster), previous: [machine]);
 
         Assert.Multiple(() =>
         {
             Assert.That(plan.Steps.SelectMany(s => s.Hosts), Has.None.EqualTo(key));
-            Assert.That(plan.Refusals.Single(r => r.Host == key).Reason, Does.Contain("is the address of a host in the spec"));
+            Assert.That(plan.Refusals.Single(r => r.Host == key).What(), Is.EqualTo(Refused.On(key, StepKind.ResetPreviousMachine, RefusalCause.WouldBreakCluster)));
         });
     }
 
     [Test]
     public void Plan_LoadBalancerCannotBeReconfigured_ResetIsRefused()
     {
-        var (cluster, facts, departing) = Replaced();
+        var (cluster, facts, previous) = Replaced();
         OldMemberRemoved(facts, Old);
         var desired = Clusters.Desired(cluster);
         var withoutLb = new DesiredState(desired.Files.Where(f => f.Key != "lb1").ToDictionary(f => f.Key, f => f.Value));
 
-        var plan = Planner.Plan(cluster, facts, withoutLb, null, departing);
+        var plan = Planner.Plan(cluster, facts, withoutLb, previous: previous);
 
         Assert.Multiple(() =>
         {
             Assert.That(plan.Steps.Select(s => s.Kind), Has.None.EqualTo(StepKind.ResetPreviousMachine));
-            Assert.That(plan.Refusals.Single(r => r.Host == Old).Reason, Does.Contain("HAProxy on lb1 cannot be reconfigured"));
+            Assert.That(plan.Refusals.Single(r => r.Host == Old).What(), Is.EqualTo(Refused.On(Old, StepKind.ResetPreviousMachine, RefusalCause.Blocked)));
+            Assert.That(plan.Refusals.Single(r => r.Host == Old).Detail, Does.Contain("lb1"));
         });
     }
 
     [Test]
     public void Plan_ExternalEtcdHostReplaced_OldMemberRemovedThenTheOldMachineStopped()
     {
-        var (cluster, facts, departing) = Replaced(EtcdTopology.External);
-        var key = departing[0].Name;
+        var (cluster, facts, previous) = Replaced(EtcdTopology.External);
+        var key = previous[0].Key;
 
-        var first = Planner.Plan(cluster, facts, Clusters.Desired(cluster), null, departing);
+        var first = Planner.Plan(cluster, facts, Clusters.Desired(cluster), previous: previous);
         foreach (var host in facts.Keys.ToList().Where(h => facts[h].Etcd is not null))
         {
-            facts[host] = facts[host] with { Etcd = facts[host].Etcd! with { Members = facts[host].Etcd!.Members.Where(m => !m.PeerUrls.Any(u => u.Contains(departing[0].Address, StringComparison.Ordinal))).ToList() } };
+            facts[host] = facts[host] with { Etcd = facts[host].Etcd! with { Members = facts[host].Etcd!.Members.Where(m => !m.PeerUrls.Any(u => u.Contains(previous[0].Address, StringComparison.Ordinal))).ToList() } };
         }
 
         facts[key] = facts[key] with { Etcd = null };
-        var second = Planner.Plan(cluster, facts, Clusters.Desired(cluster), null, departing);
+        var second = Planner.Plan(cluster, facts, Clusters.Desired(cluster), previous: previous);
 
         Assert.Multiple(() =>
         {
@@ -166,11 +168,11 @@ public sealed class PreviousMachinePlannerTests
     [Test]
     public void Plan_PreviousMachineLeftWithNothing_IsCheckedAndForgotten()
     {
-        var (cluster, facts, departing) = Replaced();
+        var (cluster, facts, previous) = Replaced();
         OldMemberRemoved(facts, Old);
         facts[Old] = Clusters.Fresh(Old);
 
-        var plan = Planner.Plan(cluster, facts, Clusters.Desired(cluster), null, departing);
+        var plan = Planner.Plan(cluster, facts, Clusters.Desired(cluster), previous: previous);
 
         Assert.That(plan.Steps.Single(s => s.Kind == StepKind.ResetPreviousMachine).Reason, Does.Contain("holds nothing of the cluster any more: checked and forgotten"));
     }

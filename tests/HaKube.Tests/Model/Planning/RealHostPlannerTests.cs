@@ -155,7 +155,8 @@ public sealed class RealHostPlannerTests
         var plan = PlanOf(cluster, facts);
 
         Assert.That(plan.Steps.Select(s => s.Kind), Does.Not.Contain(StepKind.MigrateEtcdMember));
-        Assert.That(plan.Refusals.Select(r => r.ToString()), Has.Some.StartsWith("etcd1: MigrateEtcdMember: etcd on etcd1 runs under HaKube's former systemd unit").And.Some.Contains("below the majority of 2"));
+        Assert.That(plan.Refusals.Select(r => r.What()), Does.Contain(Refused.On("etcd1", StepKind.MigrateEtcdMember, RefusalCause.QuorumGuard)));
+        Assert.That(plan.Refusals.Single(r => r.Host == "etcd1").Detail, Does.Contain("below the majority of 2"));
     }
 
     [Test]
@@ -207,8 +208,8 @@ public sealed class RealHostPlannerTests
         var plan = PlanOf(cluster, facts);
 
         Assert.That(plan.Steps.Select(s => s.Kind), Does.Not.Contain(StepKind.InitControlPlane));
-        Assert.That(plan.Refusals.Select(r => r.ToString()), Has.Some.Contains(
-            "etcd on etcd1, etcd2, etcd3 still runs under HaKube's former systemd unit (the distribution's etcd, older than kubeadm accepts): the members move to static pods first"));
+        Assert.That(plan.Refusals.Select(r => r.What()), Does.Contain(Refused.On("cp1", StepKind.InitControlPlane, RefusalCause.Blocked)));
+        Assert.That(plan.Refusals.Single(r => r.Step == StepKind.InitControlPlane).Detail, Does.Contain("etcd on etcd1, etcd2, etcd3"));
     }
 
     /// <summary>A member as an earlier HaKube built it: Debian's etcd under HaKube's unit, no kubelet or kubeadm, no static pod.</summary>

@@ -112,8 +112,8 @@ public sealed class RoleChangePlannerTests
         Assert.Multiple(() =>
         {
             Assert.That(plan.Steps.Select(s => s.Kind), Does.Not.Contain(StepKind.RemoveLoadBalancer).And.Not.Contain(StepKind.JoinWorker));
-            Assert.That(plan.Refusals.Select(r => r.ToString()), Does.Contain("lb1: RemoveLoadBalancer: stays in the spec as Worker and gives up its LoadBalancer role, but no load balancer of the spec (lb2) serves the endpoint api.demo.internal:6443 (reachable, configured by HaKube and haproxy active), so HAProxy keeps running there and the API keeps its endpoint"));
-            Assert.That(plan.Refusals.Select(r => r.ToString()), Does.Contain("lb1: JoinWorker: waits until its old role(s) LoadBalancer are cleaned up (see the refusal of that cleanup)"));
+            Assert.That(plan.Refusals.Select(r => r.What()), Does.Contain(Refused.On("lb1", StepKind.RemoveLoadBalancer, RefusalCause.WouldBreakCluster))
+                .And.Contain(Refused.On("lb1", StepKind.JoinWorker, RefusalCause.Blocked)));
         });
     }
 
@@ -137,7 +137,7 @@ public sealed class RoleChangePlannerTests
         Assert.Multiple(() =>
         {
             Assert.That(first.Steps.Select(Row), Does.Contain((StepKind.ConfigureLoadBalancer, "w1")).And.Contain((StepKind.InitControlPlane, "cp1")));
-            Assert.That(first.Refusals.Select(r => r.ToString()), Does.Contain("w1: RemoveWorker: stays in the spec as LoadBalancer and gives up its Worker role, but no initialized control plane of the spec is reachable to drain it and delete its Node from"));
+            Assert.That(first.Refusals.Select(r => r.What()), Does.Contain(Refused.On("w1", StepKind.RemoveWorker, RefusalCause.Degraded)));
             Assert.That(plans.SelectMany(p => p.Steps).Select(Row), Does.Contain((StepKind.RemoveWorker, "w1")).And.Contain((StepKind.JoinWorker, "lb1")));
             Assert.That(plans[^1].IsConverged, Is.True, string.Join("\n", PlanFormatter.Lines(plans[^1])));
             Assert.That(model.SetUpRoles, Is.Empty);
@@ -223,8 +223,8 @@ public sealed class RoleChangePlannerTests
         Assert.Multiple(() =>
         {
             Assert.That(plan.Steps, Is.Empty);
-            Assert.That(plan.Refusals.Select(r => (r.Host, r.Reason)).Single(), Is.EqualTo(("cp2",
-                "roles [ControlPlane] in the spec became [ControlPlane, Worker]; this change is not made in place: a control plane that becomes a Worker too keeps running as it is: kubeadm sets the control-plane taint at join, and HaKube does not change it in place; remove the taint yourself (kubectl taint node NAME node-role.kubernetes.io/control-plane:NoSchedule-) and leave Worker out of the spec, or remove the host from the spec, apply, and add it back")));
+            Assert.That(plan.Refusals.Single().What(), Is.EqualTo(Refused.On("cp2", null, RefusalCause.NeedsManualAction)));
+            Assert.That(plan.Refusals.Single().Detail, Does.Contain("kubectl taint node NAME node-role.kubernetes.io/control-plane:NoSchedule-"));
         });
     }
 
@@ -241,8 +241,7 @@ public sealed class RoleChangePlannerTests
         Assert.Multiple(() =>
         {
             Assert.That(plan.Steps, Is.Empty);
-            Assert.That(plan.Refusals.Select(r => r.Host), Is.EqualTo(new[] { "lb1" }));
-            Assert.That(plan.Refusals[0].Reason, Does.StartWith("unreachable"));
+            Assert.That(plan.Refusals.Select(r => r.What()), Is.EqualTo(new[] { Refused.On("lb1", null, RefusalCause.HostUnreachable) }));
         });
     }
 }

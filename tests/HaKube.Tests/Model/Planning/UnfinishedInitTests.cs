@@ -15,6 +15,8 @@ public sealed class UnfinishedInitTests
 
     private static Plan PlanOf(HaCluster cluster, Dictionary<string, HostFacts> facts) => Planner.Plan(cluster, facts, Clusters.Desired(cluster));
 
+    private static Refusal Reset(Plan plan) => plan.Refusals.Single(r => r.Step == StepKind.ResetUnfinishedInit);
+
     private static (HaCluster Cluster, Dictionary<string, HostFacts> Facts) InitCutOff(bool? kubeadmConfigStored = false)
     {
         var cluster = Clusters.Spec();
@@ -103,7 +105,8 @@ public sealed class UnfinishedInitTests
         Assert.Multiple(() =>
         {
             Assert.That(plan.Steps.Select(s => s.Kind), Does.Not.Contain(StepKind.ResetUnfinishedInit).And.Not.Contain(StepKind.InitControlPlane));
-            Assert.That(plan.Refusals.Single(r => r.Reason.StartsWith("ResetUnfinishedInit:", StringComparison.Ordinal)).Reason, Does.Contain("w2 has /etc/kubernetes/kubelet.conf"));
+            Assert.That(Reset(plan).What(), Is.EqualTo(Refused.On("cp1", StepKind.ResetUnfinishedInit, RefusalCause.NeedsManualAction)));
+            Assert.That(Reset(plan).Detail, Does.Contain("w2 has"));
         });
     }
 
@@ -118,7 +121,8 @@ public sealed class UnfinishedInitTests
         Assert.Multiple(() =>
         {
             Assert.That(plan.Steps.Select(s => s.Kind), Does.Not.Contain(StepKind.ResetUnfinishedInit));
-            Assert.That(plan.Refusals.Single(r => r.Reason.StartsWith("ResetUnfinishedInit:", StringComparison.Ordinal)).Reason, Does.Contain("w1 cannot be probed"));
+            Assert.That(Reset(plan).What(), Is.EqualTo(Refused.On("cp1", StepKind.ResetUnfinishedInit, RefusalCause.HostUnreachable)));
+            Assert.That(Reset(plan).Detail, Does.Contain("w1 cannot"));
         });
     }
 
@@ -134,7 +138,8 @@ public sealed class UnfinishedInitTests
         Assert.Multiple(() =>
         {
             Assert.That(plan.Steps.Select(s => s.Kind), Does.Not.Contain(StepKind.ResetUnfinishedInit));
-            Assert.That(plan.Refusals.Single(r => r.Reason.StartsWith("ResetUnfinishedInit:", StringComparison.Ordinal)).Reason, Does.Contain("the etcd cluster has other members"));
+            Assert.That(Reset(plan).What(), Is.EqualTo(Refused.On("cp1", StepKind.ResetUnfinishedInit, RefusalCause.NeedsManualAction)));
+            Assert.That(Reset(plan).Detail, Does.Contain("cp2 (1001)"));
         });
     }
 
@@ -149,7 +154,8 @@ public sealed class UnfinishedInitTests
 
         var plan = PlanOf(cluster, facts);
 
-        Assert.That(plan.Refusals.Single(r => r.Reason.StartsWith("ResetUnfinishedInit:", StringComparison.Ordinal)).Reason, Does.Contain("the API lists other Nodes (stray)"));
+        Assert.That(Reset(plan).What(), Is.EqualTo(Refused.On("cp1", StepKind.ResetUnfinishedInit, RefusalCause.NeedsManualAction)));
+        Assert.That(Reset(plan).Detail, Does.Contain("(stray)"));
     }
 
     [Test]

@@ -130,8 +130,8 @@ public sealed class UpgradePlannerTests
         {
             Assert.That(plan.Steps, Is.Empty);
             Assert.That(plan.Deferred, Is.Empty);
-            Assert.That(plan.Refusals.Single().Host, Is.Null);
-            Assert.That(plan.Refusals.Single().Reason, Does.Contain("refused: a downgrade: " + named).And.Contain($"set spec.kubernetesVersion to {from} or newer"));
+            Assert.That(plan.Refusals.Single().What(), Is.EqualTo(Refused.On(null, null, RefusalCause.VersionSkew)));
+            Assert.That(plan.Refusals.Single().Detail, Does.Contain(named).And.Contain($"{from} or newer"));
         });
     }
 
@@ -145,7 +145,8 @@ public sealed class UpgradePlannerTests
         var plan = PlanOf(cluster, facts);
 
         Assert.That(plan.Steps, Is.Empty);
-        Assert.That(plan.Refusals.Single().Reason, Does.Contain("a downgrade: w1 kubelet v1.31.6, w1 kubeadm v1.31.6 newer than spec.kubernetesVersion v1.31.4"));
+        Assert.That(plan.Refusals.Single().What(), Is.EqualTo(Refused.On(null, null, RefusalCause.VersionSkew)));
+        Assert.That(plan.Refusals.Single().Detail, Does.Contain("w1 kubelet v1.31.6, w1 kubeadm v1.31.6"));
     }
 
     [Test]
@@ -156,8 +157,8 @@ public sealed class UpgradePlannerTests
         var plan = PlanOf(cluster, facts);
 
         Assert.That(plan.Steps, Is.Empty);
-        Assert.That(plan.Refusals.Single().Reason, Does.Contain(
-            "refused: v1.31.4 to v1.33.0 skips a minor: kubeadm upgrades one minor at a time; set spec.kubernetesVersion to a v1.32 release first, then to v1.33.0"));
+        Assert.That(plan.Refusals.Single().What(), Is.EqualTo(Refused.On(null, null, RefusalCause.VersionSkew)));
+        Assert.That(plan.Refusals.Single().Detail, Does.Contain("a v1.32 release first"));
     }
 
     [Test]
@@ -169,7 +170,8 @@ public sealed class UpgradePlannerTests
         var plan = PlanOf(cluster, facts);
 
         Assert.That(plan.Steps, Is.Empty);
-        Assert.That(plan.Refusals.Single().Reason, Does.Contain("v1.31.4 to v1.33.0 skips a minor"));
+        Assert.That(plan.Refusals.Single().What(), Is.EqualTo(Refused.On(null, null, RefusalCause.VersionSkew)));
+        Assert.That(plan.Refusals.Single().Detail, Does.Contain("v1.31.4 to v1.33.0"));
     }
 
     [Test]
@@ -181,7 +183,8 @@ public sealed class UpgradePlannerTests
         var plan = PlanOf(cluster, facts);
 
         Assert.That(plan.Steps, Is.Empty);
-        Assert.That(plan.Refusals.Single().Reason, Does.Contain("kubeadm cannot upgrade to v1.33.0 with kubelets more than three minors older (w1 kubelet v1.29.9)"));
+        Assert.That(plan.Refusals.Single().What(), Is.EqualTo(Refused.On(null, null, RefusalCause.VersionSkew)));
+        Assert.That(plan.Refusals.Single().Detail, Does.Contain("w1 kubelet v1.29.9"));
     }
 
     [Test]
@@ -193,7 +196,8 @@ public sealed class UpgradePlannerTests
         var plan = PlanOf(cluster, facts);
 
         Assert.That(plan.Steps, Is.Empty);
-        Assert.That(plan.Refusals.Single().Reason, Does.Contain("the version of cp2 is unreadable"));
+        Assert.That(plan.Refusals.Single().What(), Is.EqualTo(Refused.On(null, null, RefusalCause.VersionSkew)));
+        Assert.That(plan.Refusals.Single().Detail, Does.Contain("cp2"));
     }
 
     [Test]
@@ -205,8 +209,8 @@ public sealed class UpgradePlannerTests
         var plan = PlanOf(cluster, facts);
 
         Assert.That(plan.Steps, Is.Empty);
-        Assert.That(plan.Refusals.Select(r => r.Host), Is.EqualTo(new string?[] { "w2", null }));
-        Assert.That(plan.Refusals[1].Reason, Does.Contain("waits: the cluster is degraded: w2 unreachable"));
+        Assert.That(plan.Refusals.Select(r => r.What()), Is.EqualTo(new[] { Refused.On("w2", null, RefusalCause.HostUnreachable), Refused.On(null, null, RefusalCause.Degraded) }));
+        Assert.That(plan.Refusals[1].Detail, Does.Contain("w2 unreachable"));
     }
 
     [Test]
@@ -218,7 +222,8 @@ public sealed class UpgradePlannerTests
         var plan = PlanOf(cluster, facts);
 
         Assert.That(plan.Steps, Is.Empty);
-        Assert.That(plan.Refusals.Single().Reason, Does.Contain("etcd members not all healthy voters (cp3 (1002))"));
+        Assert.That(plan.Refusals.Single().What(), Is.EqualTo(Refused.On(null, null, RefusalCause.Degraded)));
+        Assert.That(plan.Refusals.Single().Detail, Does.Contain("(cp3 (1002))"));
     }
 
     [Test]
@@ -230,7 +235,8 @@ public sealed class UpgradePlannerTests
         var plan = PlanOf(cluster, facts);
 
         Assert.That(plan.Steps, Is.Empty);
-        Assert.That(plan.Refusals.Single().Reason, Does.Contain("etcd members not all healthy voters"));
+        Assert.That(plan.Refusals.Single().What(), Is.EqualTo(Refused.On(null, null, RefusalCause.Degraded)));
+        Assert.That(plan.Refusals.Single().Detail, Does.Contain("etcd2"));
     }
 
     [Test]
@@ -242,7 +248,8 @@ public sealed class UpgradePlannerTests
         var plan = PlanOf(cluster, facts);
 
         Assert.That(plan.Steps, Is.Empty);
-        Assert.That(plan.Refusals.Single().Reason, Does.Contain("kube-apiserver on control plane cp2 does not listen on 6443"));
+        Assert.That(plan.Refusals.Single().What(), Is.EqualTo(Refused.On(null, null, RefusalCause.Degraded)));
+        Assert.That(plan.Refusals.Single().Detail, Does.Contain("cp2"));
     }
 
     [Test]
@@ -301,8 +308,8 @@ public sealed class UpgradePlannerTests
         Assert.Multiple(() =>
         {
             Assert.That(plan.Steps.Select(Row), Is.EqualTo(new[] { (StepKind.UpgradeControlPlane, "cp1") }));
-            Assert.That(plan.Refusals.Single().Host, Is.EqualTo("w2"));
-            Assert.That(plan.Refusals.Single().Reason, Does.StartWith("JoinWorker: the control planes do not all run v1.32.1 yet (cp1 runs v1.31.4, cp2 runs v1.31.4, cp3 runs v1.31.4)"));
+            Assert.That(plan.Refusals.Single().What(), Is.EqualTo(Refused.On("w2", StepKind.JoinWorker, RefusalCause.VersionSkew)));
+            Assert.That(plan.Refusals.Single().Detail, Does.Contain("(cp1 runs v1.31.4, cp2 runs v1.31.4, cp3 runs v1.31.4)"));
         });
     }
 
@@ -338,7 +345,7 @@ public sealed class UpgradePlannerTests
             Assert.That(plan.Steps.Select(Row), Is.EqualTo(new[] { (StepKind.UpgradeEtcdMember, "etcd1") }));
             Assert.That(plan.Steps[0].Reason, Is.EqualTo(
                 "kubelet v1.31.4, kubeadm v1.31.4; spec wants v1.31.5: kubelet and kubeadm v1.31.5, the etcd image kubeadm v1.31.5 pins, etcd.yaml rendered again (kubeadm init phase etcd local), the member restarted, one at a time; the member restarts: 2 of 3 voting members stay healthy while it restarts (majority 2)"));
-            Assert.That(plan.Refusals.Single().ToString(), Does.StartWith("cp3: JoinControlPlane: the control planes do not all run v1.31.5 yet (cp1 runs v1.31.4, cp2 runs v1.31.4)"));
+            Assert.That(plan.Refusals.Single().What(), Is.EqualTo(Refused.On("cp3", StepKind.JoinControlPlane, RefusalCause.VersionSkew)));
         });
     }
 
@@ -356,8 +363,8 @@ public sealed class UpgradePlannerTests
         var plan = PlanOf(cluster, facts);
 
         Assert.That(plan.Steps, Is.Empty);
-        Assert.That(plan.Refusals.Select(r => r.ToString()), Has.One.StartsWith("cp1: UpgradeControlPlane: ").And.One.EndsWith(
-            "but its etcd member restarts and restarting etcd on cp1 leaves 1 of 2 voting members healthy, below the majority of 2 (none unhealthy)"));
+        Assert.That(plan.Refusals.Select(r => r.What()), Has.One.EqualTo(Refused.On("cp1", StepKind.UpgradeControlPlane, RefusalCause.QuorumGuard)));
+        Assert.That(plan.Refusals.Single(r => r.Host == "cp1").Detail, Does.Contain("leaves 1 of 2 voting members healthy, below the majority of 2"));
     }
 
     private static HostFacts NotJoined(HostFacts facts, string version) => Clusters.PreparedNode(facts.Host, Clusters.Spec(version: version).Spec, version) with
@@ -400,6 +407,7 @@ public sealed class UpgradePlannerTests
         var plan = PlanOf(cluster, facts);
 
         Assert.That(plan.Steps, Is.Empty);
-        Assert.That(plan.Refusals[0].Reason, Does.StartWith("paused (spec.paused: true): 1 step(s) would run otherwise"));
+        Assert.That(plan.Refusals[0].What(), Is.EqualTo(Refused.On(null, null, RefusalCause.Paused)));
+        Assert.That(plan.Refusals[0].Detail, Does.Contain("1 step(s)"));
     }
 }

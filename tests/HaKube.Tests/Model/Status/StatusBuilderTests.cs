@@ -15,7 +15,7 @@ public sealed class StatusBuilderTests
     {
         var cluster = Cluster();
         var facts = new[] { Up("cp1"), HostFacts.Unreachable("w1", ProbeErrorKind.Unreachable, "connection refused", Now) };
-        var plan = new Plan([new PlanStep(StepKind.PrepareHost, ["cp1"], "kubeadm is not installed")], [new Refusal("w1", "unreachable")]);
+        var plan = new Plan([new PlanStep(StepKind.PrepareHost, ["cp1"], "kubeadm is not installed")], [new Refusal("w1", null, RefusalCause.HostUnreachable, "unreachable")]);
 
         var status = StatusBuilder.Observed(cluster, facts, plan, observeOnly: false, previous: null, Now);
 
