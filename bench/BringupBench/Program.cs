@@ -32,14 +32,14 @@ await using var pool = new SshConnectionPool();
 var (session, key) = await SessionFactory.CreateAsync(manifest, pool, args[1], timeout.Token);
 using (key)
 {
-    var result = await new ApplyLoop(session, PlannerProvider.Default, new Progress()).RunAsync(timeout.Token);
+    var result = await new ApplyLoop(session, new Progress()).RunAsync(timeout.Token);
     if (!result.Converged)
     {
         await Console.Error.WriteLineAsync($"apply failed: {result.Error}");
         return 1;
     }
 
-    var (_, _, after) = await new ApplyLoop(session, PlannerProvider.Default).PlanOnceAsync(timeout.Token);
+    var (_, _, after) = await new ClusterPipeline(session).PlanOnlyAsync(timeout.Token);
     var timing = result.Timing;
     Print("hosts", manifest.Cluster.Spec.Hosts.Count, "count");
     Print("rounds", result.Rounds, "count");

@@ -62,7 +62,7 @@ internal static class ApplyCommand
                         }
 
                         var progress = new ApplyProgress(console, quiet: json);
-                        var loop = new ApplyLoop(session, PlannerProvider.Default, progress) { Logger = new WarningWriterLogger(error) };
+                        var loop = new ApplyLoop(session, progress) { Logger = new WarningWriterLogger(error) };
                         var result = interactive
                             ? await console.Status().StartAsync($"applying {name}", async status =>
                             {
@@ -104,7 +104,8 @@ internal static class ApplyCommand
 
     private static async Task<bool> ConfirmAsync(IAnsiConsole console, ClusterSession session, string name, CancellationToken cancellationToken)
     {
-        var (_, _, plan) = await new ApplyLoop(session, PlannerProvider.Default).PlanOnceAsync(cancellationToken);
+        // Plan only: a user who declines leaves the inventory and the store as they were.
+        var plan = (await new ClusterPipeline(session).PlanOnlyAsync(cancellationToken)).Plan;
         PlanOutput.WriteTable(Console.Out, name, plan);
         return plan.IsConverged || await console.ConfirmAsync("Run these steps (and those the next rounds plan)?", defaultValue: false, cancellationToken);
     }
