@@ -76,22 +76,19 @@ internal static class EtcdCommand
 
     private static async Task<TakenSnapshot> SnapshotAsync(LoadedManifest manifest, SshConnectionPool pool, string stateRoot, IReadOnlyList<string> allowed, long maxBytes, CancellationToken cancellationToken)
     {
-        var (session, key) = await SessionFactory.CreateAsync(manifest, pool, stateRoot, cancellationToken, allowPathsOutside: allowed);
-        using (key)
+        var session = await SessionFactory.CreateAsync(manifest, pool, stateRoot, cancellationToken, allowPathsOutside: allowed);
+        var spec = session.Cluster.Spec;
+        var members = spec.EtcdMembers().Select(h => h.Name).ToHashSet(StringComparer.Ordinal);
+        // Only the member hosts: the choice needs their etcd facts and nothing else.
+        var facts = await session.Prober.ProbeAsync(session.Targets.Where(t => members.Contains(t.Name)), cancellationToken);
+        var (host, reason) = SnapshotSource.Pick(spec, facts);
+        if (host is null)
         {
-            var spec = session.Cluster.Spec;
-            var members = spec.EtcdMembers().Select(h => h.Name).ToHashSet(StringComparer.Ordinal);
-            // Only the member hosts: the choice needs their etcd facts and nothing else.
-            var facts = await session.Prober.ProbeAsync(session.Targets.Where(t => members.Contains(t.Name)), cancellationToken);
-            var (host, reason) = SnapshotSource.Pick(spec, facts);
-            if (host is null)
-            {
-                throw new EtcdSnapshotException($"no snapshot taken: {reason}");
-            }
-
-            var store = EtcdSnapshotStore.For(session.Store, stateRoot, session.Cluster.Metadata.Namespace, session.Cluster.Metadata.Name);
-            return await new EtcdSnapshotter(session.Time) { MaxBytes = maxBytes }.TakeAsync(session.Connect(host.Name), host.Address, store, null, cancellationToken);
+            throw new EtcdSnapshotException($"no snapshot taken: {reason}");
         }
+
+        var store = EtcdSnapshotStore.For(session.Store, stateRoot, session.Cluster.Metadata.Namespace, session.Cluster.Metadata.Name);
+        return await new EtcdSnapshotter(session.Time) { MaxBytes = maxBytes }.TakeAsync(session.Connect(host.Name), host.Address, store, null, cancellationToken);
     }
 
     /// <summary>Copies the snapshot to a file readable by its owner only, replacing what was there.</summary>

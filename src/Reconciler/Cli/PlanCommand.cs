@@ -37,22 +37,19 @@ internal static class PlanCommand
             {
                 try
                 {
-                    var (session, key) = await SessionFactory.CreateAsync(manifest, pool, parse.GetValue(stateDir)!, cancellationToken, readOnlyState: true, allowPathsOutside: allowed);
-                    using (key)
+                    var session = await SessionFactory.CreateAsync(manifest, pool, parse.GetValue(stateDir)!, cancellationToken, readOnlyState: true, allowPathsOutside: allowed);
+                    var plan = (await new ClusterPipeline(session).PlanOnlyAsync(cancellationToken)).Plan;
+                    var name = manifest.Cluster.Metadata.Name;
+                    if (parse.GetValue(output) == "json")
                     {
-                        var plan = (await new ClusterPipeline(session).PlanOnlyAsync(cancellationToken)).Plan;
-                        var name = manifest.Cluster.Metadata.Name;
-                        if (parse.GetValue(output) == "json")
-                        {
-                            await writer.WriteLineAsync(PlanOutput.ToJson(name, plan));
-                        }
-                        else
-                        {
-                            PlanOutput.WriteTable(writer, name, plan);
-                        }
-
-                        pending |= !plan.IsConverged;
+                        await writer.WriteLineAsync(PlanOutput.ToJson(name, plan));
                     }
+                    else
+                    {
+                        PlanOutput.WriteTable(writer, name, plan);
+                    }
+
+                    pending |= !plan.IsConverged;
                 }
                 catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)
                 {

@@ -28,7 +28,7 @@ public sealed class ClusterReconciler(SshConnectionPool pool, DaemonOptions opti
         HaClusterStatus? status = null;
         try
         {
-            var (session, _) = await _sessions.OpenAsync(manifest, cancellationToken);
+            var session = await _sessions.OpenAsync(manifest, cancellationToken);
             var pipeline = new ClusterPipeline(session, logger, tracker);
             var acts = PassRules.Acts(cluster.Spec, options.ObserveOnly);
             stage = "the probe";

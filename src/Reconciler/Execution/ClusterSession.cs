@@ -41,6 +41,13 @@ public sealed class ClusterSession
 
     public HaCluster Cluster { get; }
 
+    /// <summary>
+    /// The client key the targets sign with. Nobody disposes it: pooled connections sign with this
+    /// object and outlive any one pass or command (the pool reuses them by the key's id), so it is
+    /// freed with its last connection. This is the one rule for the key's lifetime.
+    /// </summary>
+    public SshPrivateKey? Key { get; init; }
+
     /// <summary>The mirrors' CAs and the package key the manifest names, read when the session was opened.</summary>
     public ReferencedContent Referenced { get; init; } = ReferencedContent.None;
 

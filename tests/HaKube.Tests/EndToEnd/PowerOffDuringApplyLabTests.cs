@@ -71,8 +71,7 @@ public sealed class PowerOffDuringApplyLabTests
         using var limit = new CancellationTokenSource(ApplyLimit);
         await using var pool = new SshConnectionPool();
         var loaded = await ManifestFiles.LoadAsync([Manifest], limit.Token);
-        var (session, key) = await SessionFactory.CreateAsync(loaded.Manifests.Single(), pool, StateDir, limit.Token);
-        using var keyInUse = key;
+        var session = await SessionFactory.CreateAsync(loaded.Manifests.Single(), pool, StateDir, limit.Token);
         var powerOff = new PowerOffAfterInit(Lab, Worker);
 
         var result = await new ApplyLoop(session, powerOff).RunAsync(limit.Token);
