@@ -315,7 +315,8 @@ public sealed partial class DaemonDirectoryLabTests
     [Test, Order(10)]
     public async Task Run_DryRunDaemon_LeavesTheClusterStoresByteIdentical()
     {
-        // A second daemon, --dry-run, on a copy of the stores with A's inventory gone: a writing pass would write it anew.
+        // A second daemon, --dry-run, on a copy of the stores with B's inventory gone: a writing pass would write it anew.
+        // (A's manifest was left invalid by an earlier test: its store is hashed too, though no pass plans it.)
         var dry = Directory.CreateTempSubdirectory("hakube-ddl-dry-").FullName;
         try
         {
@@ -324,7 +325,7 @@ public sealed partial class DaemonDirectoryLabTests
                 CopyFolder(Path.Combine(_state, "clusters", cluster), Path.Combine(dry, "clusters", cluster));
             }
 
-            File.Delete(Path.Combine(dry, "clusters", "dd-a", "inventory.json"));
+            File.Delete(Path.Combine(dry, "clusters", "dd-b", "inventory.json"));
             var before = new[] { StoreHashes(dry, "dd-a"), StoreHashes(dry, "dd-b") };
             var options = new DaemonOptions { ManifestsDirectory = _manifests, StateDirectory = dry, Resync = Resync, ObserveOnly = true };
             var reconciler = new ClusterReconciler(_pool!, options, TimeProvider.System, NullLogger<ClusterReconciler>.Instance);
@@ -333,7 +334,7 @@ public sealed partial class DaemonDirectoryLabTests
             bool passes;
             try
             {
-                passes = await PassesAsync(loop.Statuses, "dd-a", 3) && await PassesAsync(loop.Statuses, "dd-b", 1);
+                passes = await PassesAsync(loop.Statuses, "dd-b", 3);
             }
             finally
             {
@@ -341,7 +342,7 @@ public sealed partial class DaemonDirectoryLabTests
                 await loop.StopAsync(stop.Token);
             }
 
-            var status = await loop.Statuses.ReadAsync("dd-a", CancellationToken.None);
+            var status = await loop.Statuses.ReadAsync("dd-b", CancellationToken.None);
             Assert.Multiple(() =>
             {
                 Assert.That(passes, Is.True, Describe(status));
