@@ -24,7 +24,10 @@ internal static class EtcdCommand
         var output = new Option<string?>("--output", "-o") { Description = "Also copy the snapshot to this file (mode 0600); one cluster only." };
         var allow = AllowPathsOutsideOption.Create();
         var maxSize = MaxSnapshotSizeOption.Create();
-        var snapshot = new Command("snapshot", "Save an etcd snapshot from a healthy member into the state store (STATE/CLUSTER/snapshots), verified by size, sha256 and etcdctl snapshot status. It holds every Secret of the cluster: keep it as such.")
+        var snapshot = new Command(
+            "snapshot",
+            "Save an etcd snapshot from a healthy member into the state store (STATE/CLUSTER/snapshots), verified by size, sha256 and etcdctl snapshot status. " +
+            "It holds every Secret of the cluster: keep it as such.")
         {
             file, stateDir, output, allow, maxSize,
         };
@@ -74,7 +77,8 @@ internal static class EtcdCommand
         return new Command("etcd", "Work with the cluster's etcd.") { snapshot };
     }
 
-    private static async Task<TakenSnapshot> SnapshotAsync(LoadedManifest manifest, SshConnectionPool pool, string stateRoot, IReadOnlyList<string> allowed, long maxBytes, CancellationToken cancellationToken)
+    private static async Task<TakenSnapshot> SnapshotAsync(
+        LoadedManifest manifest, SshConnectionPool pool, string stateRoot, IReadOnlyList<string> allowed, long maxBytes, CancellationToken cancellationToken)
     {
         var session = await SessionFactory.CreateAsync(manifest, pool, stateRoot, cancellationToken, allowPathsOutside: allowed);
         var spec = session.Cluster.Spec;

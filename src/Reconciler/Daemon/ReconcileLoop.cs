@@ -140,7 +140,8 @@ public sealed class ReconcileLoop(DaemonOptions options, IClusterReconciler reco
             if (previous is not null && previous.Managed)
             {
                 Log.Unmanaged(logger, name);
-                var status = StatusBuilder.WithProblem(previous.Status, null, ConditionReasons.ManifestDeleted, "the manifest was removed: HaKube stopped managing this cluster and left its hosts as they are", time.GetUtcNow());
+                const string Message = "the manifest was removed: HaKube stopped managing this cluster and left its hosts as they are";
+                var status = StatusBuilder.WithProblem(previous.Status, null, ConditionReasons.ManifestDeleted, Message, time.GetUtcNow());
                 await WriteAsync(previous with { Managed = false, Status = status });
             }
 
@@ -152,7 +153,8 @@ public sealed class ReconcileLoop(DaemonOptions options, IClusterReconciler reco
             _queue?.Forget(name);
             var errors = record.Errors.Select(e => e.ToString()).ToList();
             Log.Invalid(logger, name, string.Join(" | ", errors));
-            var status = StatusBuilder.WithProblem(previous?.Status, ClusterPhase.Failed, ConditionReasons.InvalidManifest, "the manifest does not validate, so nothing is done and the hosts are left as they are:\n" + string.Join("\n", errors), time.GetUtcNow());
+            var message = "the manifest does not validate, so nothing is done and the hosts are left as they are:\n" + string.Join("\n", errors);
+            var status = StatusBuilder.WithProblem(previous?.Status, ClusterPhase.Failed, ConditionReasons.InvalidManifest, message, time.GetUtcNow());
             await WriteAsync(Document(record, status) with { Errors = errors });
             return;
         }

@@ -25,7 +25,9 @@ public sealed class ClusterSession
     /// @revoked keys also bar the remembered keys of departing hosts and previous machines;
     /// <paramref name="versions"/> is what earlier passes learnt of the hosts' binaries (the daemon's).
     /// </summary>
-    public ClusterSession(HaCluster cluster, IReadOnlyList<SshTarget> targets, SshConnectionPool pool, ClusterStateStore store, TimeProvider? time = null, KnownHosts? knownHosts = null, BinaryVersionCache? versions = null)
+    public ClusterSession(
+        HaCluster cluster, IReadOnlyList<SshTarget> targets, SshConnectionPool pool, ClusterStateStore store,
+        TimeProvider? time = null, KnownHosts? knownHosts = null, BinaryVersionCache? versions = null)
     {
         KnownHosts = knownHosts ?? KnownHosts.Empty;
         ArgumentNullException.ThrowIfNull(cluster);

@@ -15,7 +15,9 @@ public static class SessionFactory
     /// see <see cref="ReadOnlyStateBackend"/>. <paramref name="versions"/> and <paramref name="time"/>: see <see cref="ClusterSession"/>.
     /// </summary>
     /// <exception cref="InvalidOperationException">The manifest names no key file, or the key or known_hosts cannot be read; the message says which.</exception>
-    public static async Task<ClusterSession> CreateAsync(LoadedManifest manifest, SshConnectionPool pool, string stateRoot, CancellationToken cancellationToken, bool readOnlyState = false, IReadOnlyList<string>? allowPathsOutside = null, BinaryVersionCache? versions = null, TimeProvider? time = null)
+    public static async Task<ClusterSession> CreateAsync(
+        LoadedManifest manifest, SshConnectionPool pool, string stateRoot, CancellationToken cancellationToken,
+        bool readOnlyState = false, IReadOnlyList<string>? allowPathsOutside = null, BinaryVersionCache? versions = null, TimeProvider? time = null)
     {
         var referenced = await ManifestReferences.LoadAsync(manifest, cancellationToken, allowPathsOutside);
         var (targets, key, knownHosts) = await ManifestSsh.LoadAsync(manifest, cancellationToken, allowPathsOutside);

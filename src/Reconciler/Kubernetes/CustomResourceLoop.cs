@@ -14,7 +14,9 @@ namespace HaKube.Reconciler.Kubernetes;
 /// Its own: the finalizer (added on first sight, so a deletion is seen; removed on deletion, leaving
 /// the hosts as they are) and invalid resources.
 /// </summary>
-public sealed partial class CustomResourceLoop(HaClusterApi api, KubernetesOptions kube, DaemonOptions options, IClusterReconciler reconciler, HealthState health, TimeProvider time, ILogger<CustomResourceLoop> logger) : BackgroundService
+public sealed partial class CustomResourceLoop(
+    HaClusterApi api, KubernetesOptions kube, DaemonOptions options, IClusterReconciler reconciler, HealthState health, TimeProvider time, ILogger<CustomResourceLoop> logger)
+    : BackgroundService
 {
     private readonly TaskCompletionSource _leading = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ReconcileDispatcher _dispatcher = new(reconciler, options, time, logger);
@@ -145,7 +147,8 @@ public sealed partial class CustomResourceLoop(HaClusterApi api, KubernetesOptio
             var errors = bound.Errors.Select(e => e.ToString()).ToList();
             Daemon.Log.Invalid(logger, key, string.Join(" | ", errors));
             var message = "the HaCluster does not validate, so nothing is done and the hosts are left as they are:\n" + string.Join("\n", errors);
-            var invalid = ReconcileDispatcher.Stamp(StatusBuilder.WithProblem(previous, ClusterPhase.Failed, ConditionReasons.InvalidManifest, message, time.GetUtcNow()), previous, resource.Generation);
+            var problem = StatusBuilder.WithProblem(previous, ClusterPhase.Failed, ConditionReasons.InvalidManifest, message, time.GetUtcNow());
+            var invalid = ReconcileDispatcher.Stamp(problem, previous, resource.Generation);
             await api.WriteStatusAsync(resource, invalid, leading);
             if (previous?.ObservedGeneration != resource.Generation || previous.Phase != ClusterPhase.Failed)
             {

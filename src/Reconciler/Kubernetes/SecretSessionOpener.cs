@@ -91,7 +91,8 @@ public sealed class SecretSessionOpener(HaClusterApi api, SshConnectionPool pool
         }
         catch (DecoderFallbackException e)
         {
-            throw new InvalidOperationException($"{manifest.Source.File}: spec.ssh.knownHostsSecretRef: Secret {manifest.Cluster.Metadata.Namespace}/{reference.Name}[{reference.Key}] is not UTF-8 text, so not a known_hosts file", e);
+            var secret = $"{manifest.Cluster.Metadata.Namespace}/{reference.Name}[{reference.Key}]";
+            throw new InvalidOperationException($"{manifest.Source.File}: spec.ssh.knownHostsSecretRef: Secret {secret} is not UTF-8 text, so not a known_hosts file", e);
         }
     }
 }
