@@ -29,29 +29,26 @@ if (!loaded.Succeeded)
 
 var manifest = loaded.Manifests.Single();
 await using var pool = new SshConnectionPool();
-var (session, key) = await SessionFactory.CreateAsync(manifest, pool, args[1], timeout.Token);
-using (key)
+var session = await SessionFactory.CreateAsync(manifest, pool, args[1], timeout.Token);
+var result = await new ApplyLoop(session, new Progress()).RunAsync(timeout.Token);
+if (!result.Converged)
 {
-    var result = await new ApplyLoop(session, PlannerProvider.Default, new Progress()).RunAsync(timeout.Token);
-    if (!result.Converged)
-    {
-        await Console.Error.WriteLineAsync($"apply failed: {result.Error}");
-        return 1;
-    }
-
-    var (_, _, after) = await new ApplyLoop(session, PlannerProvider.Default).PlanOnceAsync(timeout.Token);
-    var timing = result.Timing;
-    Print("hosts", manifest.Cluster.Spec.Hosts.Count, "count");
-    Print("rounds", result.Rounds, "count");
-    Print("steps_run", result.StepsRun, "count");
-    Print("remote_commands", timing.RemoteCommands, "count");
-    Print("bringup_wall", timing.Elapsed.TotalSeconds, "s");
-    Print("remote_busy", timing.RemoteBusy.TotalSeconds, "s");
-    Print("orchestration_overhead", timing.Overhead.TotalSeconds, "s");
-    Print("orchestration_overhead_share", timing.OverheadShare * 100, "%");
-    Print("plan_after_apply_steps", after.Steps.Count, "count");
-    return after.IsConverged ? 0 : 1;
+    await Console.Error.WriteLineAsync($"apply failed: {result.Error}");
+    return 1;
 }
+
+var (_, _, after) = await new ClusterPipeline(session).PlanOnlyAsync(timeout.Token);
+var timing = result.Timing;
+Print("hosts", manifest.Cluster.Spec.Hosts.Count, "count");
+Print("rounds", result.Rounds, "count");
+Print("steps_run", result.StepsRun, "count");
+Print("remote_commands", timing.RemoteCommands, "count");
+Print("bringup_wall", timing.Elapsed.TotalSeconds, "s");
+Print("remote_busy", timing.RemoteBusy.TotalSeconds, "s");
+Print("orchestration_overhead", timing.Overhead.TotalSeconds, "s");
+Print("orchestration_overhead_share", timing.OverheadShare * 100, "%");
+Print("plan_after_apply_steps", after.Steps.Count, "count");
+return after.IsConverged ? 0 : 1;
 
 static void Print(string name, double value, string unit) =>
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name} {value:0.###} {unit}"));

@@ -52,36 +52,33 @@ internal static class ApplyCommand
                 var name = manifest.Cluster.Metadata.Name;
                 try
                 {
-                    var (session, key) = await SessionFactory.CreateAsync(manifest, pool, parse.GetValue(stateDir)!, cancellationToken, allowPathsOutside: allowed);
-                    using (key)
+                    var session = await SessionFactory.CreateAsync(manifest, pool, parse.GetValue(stateDir)!, cancellationToken, allowPathsOutside: allowed);
+                    if (!parse.GetValue(yes) && !await ConfirmAsync(console, session, name, cancellationToken))
                     {
-                        if (!parse.GetValue(yes) && !await ConfirmAsync(console, session, name, cancellationToken))
-                        {
-                            await error.WriteLineAsync("apply cancelled");
-                            return ExitCodes.Failure;
-                        }
+                        await error.WriteLineAsync("apply cancelled");
+                        return ExitCodes.Failure;
+                    }
 
-                        var progress = new ApplyProgress(console, quiet: json);
-                        var loop = new ApplyLoop(session, PlannerProvider.Default, progress) { Logger = new WarningWriterLogger(error) };
-                        var result = interactive
-                            ? await console.Status().StartAsync($"applying {name}", async status =>
-                            {
-                                progress.Live = status;
-                                return await loop.RunAsync(cancellationToken);
-                            })
-                            : await loop.RunAsync(cancellationToken);
-                        failed |= !result.Converged;
-                        results.Add(new { cluster = name, converged = result.Converged, rounds = result.Rounds, stepsRun = result.StepsRun, error = result.Error, events = progress.Events });
-                        if (!json)
+                    var progress = new ApplyProgress(console, quiet: json);
+                    var loop = new ApplyLoop(session, progress) { Logger = new WarningWriterLogger(error) };
+                    var result = interactive
+                        ? await console.Status().StartAsync($"applying {name}", async status =>
                         {
-                            if (result.Converged)
-                            {
-                                console.MarkupLine($"[green]{Markup.Escape(name)}: converged[/] ({result.StepsRun} step(s) run in {result.Rounds} round(s))");
-                            }
-                            else
-                            {
-                                await error.WriteLineAsync($"{name}: apply failed: {result.Error}");
-                            }
+                            progress.Live = status;
+                            return await loop.RunAsync(cancellationToken);
+                        })
+                        : await loop.RunAsync(cancellationToken);
+                    failed |= !result.Converged;
+                    results.Add(new { cluster = name, converged = result.Converged, rounds = result.Rounds, stepsRun = result.StepsRun, error = result.Error, events = progress.Events });
+                    if (!json)
+                    {
+                        if (result.Converged)
+                        {
+                            console.MarkupLine($"[green]{Markup.Escape(name)}: converged[/] ({result.StepsRun} step(s) run in {result.Rounds} round(s))");
+                        }
+                        else
+                        {
+                            await error.WriteLineAsync($"{name}: apply failed: {result.Error}");
                         }
                     }
                 }
@@ -104,7 +101,8 @@ internal static class ApplyCommand
 
     private static async Task<bool> ConfirmAsync(IAnsiConsole console, ClusterSession session, string name, CancellationToken cancellationToken)
     {
-        var (_, _, plan) = await new ApplyLoop(session, PlannerProvider.Default).PlanOnceAsync(cancellationToken);
+        // Plan only: a user who declines leaves the inventory and the store as they were.
+        var plan = (await new ClusterPipeline(session).PlanOnlyAsync(cancellationToken)).Plan;
         PlanOutput.WriteTable(Console.Out, name, plan);
         return plan.IsConverged || await console.ConfirmAsync("Run these steps (and those the next rounds plan)?", defaultValue: false, cancellationToken);
     }

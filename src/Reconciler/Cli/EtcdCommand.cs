@@ -24,7 +24,10 @@ internal static class EtcdCommand
         var output = new Option<string?>("--output", "-o") { Description = "Also copy the snapshot to this file (mode 0600); one cluster only." };
         var allow = AllowPathsOutsideOption.Create();
         var maxSize = MaxSnapshotSizeOption.Create();
-        var snapshot = new Command("snapshot", "Save an etcd snapshot from a healthy member into the state store (STATE/CLUSTER/snapshots), verified by size, sha256 and etcdctl snapshot status. It holds every Secret of the cluster: keep it as such.")
+        var snapshot = new Command(
+            "snapshot",
+            "Save an etcd snapshot from a healthy member into the state store (STATE/CLUSTER/snapshots), verified by size, sha256 and etcdctl snapshot status. " +
+            "It holds every Secret of the cluster: keep it as such.")
         {
             file, stateDir, output, allow, maxSize,
         };
@@ -74,24 +77,22 @@ internal static class EtcdCommand
         return new Command("etcd", "Work with the cluster's etcd.") { snapshot };
     }
 
-    private static async Task<TakenSnapshot> SnapshotAsync(LoadedManifest manifest, SshConnectionPool pool, string stateRoot, IReadOnlyList<string> allowed, long maxBytes, CancellationToken cancellationToken)
+    private static async Task<TakenSnapshot> SnapshotAsync(
+        LoadedManifest manifest, SshConnectionPool pool, string stateRoot, IReadOnlyList<string> allowed, long maxBytes, CancellationToken cancellationToken)
     {
-        var (session, key) = await SessionFactory.CreateAsync(manifest, pool, stateRoot, cancellationToken, allowPathsOutside: allowed);
-        using (key)
+        var session = await SessionFactory.CreateAsync(manifest, pool, stateRoot, cancellationToken, allowPathsOutside: allowed);
+        var spec = session.Cluster.Spec;
+        var members = spec.EtcdMembers().Select(h => h.Name).ToHashSet(StringComparer.Ordinal);
+        // Only the member hosts: the choice needs their etcd facts and nothing else.
+        var facts = await session.Prober.ProbeAsync(session.Targets.Where(t => members.Contains(t.Name)), cancellationToken);
+        var (host, reason) = SnapshotSource.Pick(spec, facts);
+        if (host is null)
         {
-            var spec = session.Cluster.Spec;
-            var members = spec.EtcdMembers().Select(h => h.Name).ToHashSet(StringComparer.Ordinal);
-            // Only the member hosts: the choice needs their etcd facts and nothing else.
-            var facts = await session.Prober.ProbeAsync(session.Targets.Where(t => members.Contains(t.Name)), cancellationToken);
-            var (host, reason) = SnapshotSource.Pick(spec, facts);
-            if (host is null)
-            {
-                throw new EtcdSnapshotException($"no snapshot taken: {reason}");
-            }
-
-            var store = EtcdSnapshotStore.For(session.Store, stateRoot, session.Cluster.Metadata.Namespace, session.Cluster.Metadata.Name);
-            return await new EtcdSnapshotter(session.Time) { MaxBytes = maxBytes }.TakeAsync(session.Connect(host.Name), host.Address, store, null, cancellationToken);
+            throw new EtcdSnapshotException($"no snapshot taken: {reason}");
         }
+
+        var store = EtcdSnapshotStore.For(session.Store, stateRoot, session.Cluster.Metadata.Namespace, session.Cluster.Metadata.Name);
+        return await new EtcdSnapshotter(session.Time) { MaxBytes = maxBytes }.TakeAsync(session.Connect(host.Name), host.Address, store, null, cancellationToken);
     }
 
     /// <summary>Copies the snapshot to a file readable by its owner only, replacing what was there.</summary>

@@ -8,10 +8,8 @@ namespace HaKube.Reconciler.Cli;
 /// <summary>
 /// <c>hakube plan -f PATH [--output json] [--state-dir DIR]</c>: probe every host, plan, print
 /// the steps with their reasons; changes no host. Exit 0 nothing to do, 2 changes pending, 1 error.
-/// It never writes the state store: not the inventory of hosts it reached (only apply and run, which
-/// set them up, record them), and authorities or certificates it would generate or reissue are
-/// generated in memory only (<see cref="ReadOnlyStateBackend"/>), so the plan shows what apply would
-/// do and the store stays byte-identical.
+/// The pipeline without Prepare: the store stays byte-identical (material it would generate is made
+/// in memory), and the session's store is read-only besides.
 /// </summary>
 internal static class PlanCommand
 {
@@ -39,22 +37,19 @@ internal static class PlanCommand
             {
                 try
                 {
-                    var (session, key) = await SessionFactory.CreateAsync(manifest, pool, parse.GetValue(stateDir)!, cancellationToken, readOnlyState: true, allowPathsOutside: allowed);
-                    using (key)
+                    var session = await SessionFactory.CreateAsync(manifest, pool, parse.GetValue(stateDir)!, cancellationToken, readOnlyState: true, allowPathsOutside: allowed);
+                    var plan = (await new ClusterPipeline(session).PlanOnlyAsync(cancellationToken)).Plan;
+                    var name = manifest.Cluster.Metadata.Name;
+                    if (parse.GetValue(output) == "json")
                     {
-                        var (_, _, plan) = await new ApplyLoop(session, PlannerProvider.Default).PlanOnceAsync(cancellationToken);
-                        var name = manifest.Cluster.Metadata.Name;
-                        if (parse.GetValue(output) == "json")
-                        {
-                            await writer.WriteLineAsync(PlanOutput.ToJson(name, plan));
-                        }
-                        else
-                        {
-                            PlanOutput.WriteTable(writer, name, plan);
-                        }
-
-                        pending |= !plan.IsConverged;
+                        await writer.WriteLineAsync(PlanOutput.ToJson(name, plan));
                     }
+                    else
+                    {
+                        PlanOutput.WriteTable(writer, name, plan);
+                    }
+
+                    pending |= !plan.IsConverged;
                 }
                 catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)
                 {

@@ -11,9 +11,9 @@ namespace HaKube.Reconciler.Daemon;
 /// </summary>
 public interface ISessionOpener
 {
-    /// <summary>The session, and the loaded client key (the caller disposes it).</summary>
+    /// <summary>The session, with its key (see <see cref="ClusterSession.Key"/> for who frees it).</summary>
     /// <exception cref="InvalidOperationException">The key or host keys cannot be had; the message says which.</exception>
-    Task<(ClusterSession Session, SshPrivateKey Key)> OpenAsync(LoadedManifest manifest, CancellationToken cancellationToken);
+    Task<ClusterSession> OpenAsync(LoadedManifest manifest, CancellationToken cancellationToken);
 }
 
 /// <summary>Directory mode: key and known_hosts files relative to the manifest; binary versions kept across passes.</summary>
@@ -21,6 +21,6 @@ public sealed class FileSessionOpener(SshConnectionPool pool, DaemonOptions opti
 {
     private readonly BinaryVersionCache _versions = new();
 
-    public Task<(ClusterSession Session, SshPrivateKey Key)> OpenAsync(LoadedManifest manifest, CancellationToken cancellationToken) =>
+    public Task<ClusterSession> OpenAsync(LoadedManifest manifest, CancellationToken cancellationToken) =>
         SessionFactory.CreateAsync(manifest, pool, options.StateDirectory, cancellationToken, allowPathsOutside: options.AllowPathsOutside, versions: _versions, time: time);
 }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using HaKube.Model.Status;
 using HaKube.Reconciler.Telemetry;
 using Microsoft.Extensions.Hosting;
@@ -8,10 +7,9 @@ using Microsoft.Extensions.Logging;
 namespace HaKube.Reconciler.Daemon;
 
 /// <summary>
-/// Directory mode's daemon: takes the leader lock (or waits for it), watches the manifest
-/// directory, and reconciles each cluster through the work queue - on every change, after
-/// failures with backoff, and at every resync. On stop, running passes get the cancellation and
-/// record where they were cut short before the lock is released.
+/// Directory mode's daemon: takes the leader lock (or waits for it), watches the manifest directory,
+/// and hands each valid cluster's pass from the work queue to the <see cref="ReconcileDispatcher"/>
+/// (on every change, after failures, at every resync); invalid and deleted manifests are its own.
 /// </summary>
 public sealed class ReconcileLoop(DaemonOptions options, IClusterReconciler reconciler, HealthState health, TimeProvider time, ILogger<ReconcileLoop> logger) : BackgroundService
 {
@@ -19,6 +17,7 @@ public sealed class ReconcileLoop(DaemonOptions options, IClusterReconciler reco
     private readonly ConcurrentDictionary<string, long> _reacted = new(StringComparer.Ordinal);
     private readonly StatusWriter _statuses = new(options.StateDirectory);
     private readonly TaskCompletionSource _leading = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ReconcileDispatcher _dispatcher = new(reconciler, options, time, logger);
     private WorkQueue? _queue;
 
     /// <summary>Completes when this daemon holds the leader lock and starts acting.</summary>
@@ -141,7 +140,8 @@ public sealed class ReconcileLoop(DaemonOptions options, IClusterReconciler reco
             if (previous is not null && previous.Managed)
             {
                 Log.Unmanaged(logger, name);
-                var status = StatusBuilder.WithProblem(previous.Status, null, ConditionReasons.ManifestDeleted, "the manifest was removed: HaKube stopped managing this cluster and left its hosts as they are", time.GetUtcNow());
+                const string Message = "the manifest was removed: HaKube stopped managing this cluster and left its hosts as they are";
+                var status = StatusBuilder.WithProblem(previous.Status, null, ConditionReasons.ManifestDeleted, Message, time.GetUtcNow());
                 await WriteAsync(previous with { Managed = false, Status = status });
             }
 
@@ -153,7 +153,8 @@ public sealed class ReconcileLoop(DaemonOptions options, IClusterReconciler reco
             _queue?.Forget(name);
             var errors = record.Errors.Select(e => e.ToString()).ToList();
             Log.Invalid(logger, name, string.Join(" | ", errors));
-            var status = StatusBuilder.WithProblem(previous?.Status, ClusterPhase.Failed, ConditionReasons.InvalidManifest, "the manifest does not validate, so nothing is done and the hosts are left as they are:\n" + string.Join("\n", errors), time.GetUtcNow());
+            var message = "the manifest does not validate, so nothing is done and the hosts are left as they are:\n" + string.Join("\n", errors);
+            var status = StatusBuilder.WithProblem(previous?.Status, ClusterPhase.Failed, ConditionReasons.InvalidManifest, message, time.GetUtcNow());
             await WriteAsync(Document(record, status) with { Errors = errors });
             return;
         }
@@ -161,79 +162,11 @@ public sealed class ReconcileLoop(DaemonOptions options, IClusterReconciler reco
         await ReconcileAsync(record, previous, stoppingToken);
     }
 
-    private async Task ReconcileAsync(ClusterRecord record, StatusDocument? previous, CancellationToken stoppingToken)
+    private Task ReconcileAsync(ClusterRecord record, StatusDocument? previous, CancellationToken stoppingToken)
     {
-        var name = record.Name;
-        using var activity = HaKubeTelemetry.Source.StartActivity("reconcile", ActivityKind.Internal);
-        activity?.SetTag(HaKubeTelemetry.ClusterTag, name);
-        activity?.SetTag("hakube.generation", record.Generation);
         NoteReaction(record);
-        Log.Reconciling(logger, name, record.Generation);
-        var started = time.GetTimestamp();
-        var outcome = "success";
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        timeout.CancelAfter(options.ReconcileTimeout);
-        try
-        {
-            var result = await reconciler.ReconcileAsync(record.Manifest!, timeout.Token);
-            var status = Stamp(result.Status, previous?.Status, record.Generation);
-            await WriteAsync(Document(record, status));
-            Observe(name, previous?.Status, status);
-            var elapsed = time.GetElapsedTime(started);
-            Log.Reconciled(logger, name, status.Phase?.ToString() ?? "", status.Plan.Count, result.StepsRun, elapsed.TotalMilliseconds);
-            if (result.Failed)
-            {
-                outcome = "error";
-                activity?.SetStatus(ActivityStatusCode.Error, Conditions.Get(status.Conditions, ConditionTypes.Ready)?.Reason);
-                Retry(name, Conditions.Get(status.Conditions, ConditionTypes.Ready)?.Message ?? "failed");
-                return;
-            }
-
-            _queue?.Forget(name);
-            if (result.RequeueAfter is { } after)
-            {
-                _queue?.AddAfter(name, after);
-            }
-        }
-        catch (OperationCanceledException e) when (stoppingToken.IsCancellationRequested)
-        {
-            outcome = "interrupted";
-            var where = (e as ReconcileInterruptedException)?.Where ?? "the reconcile";
-            Log.Interrupted(logger, name, where);
-            activity?.SetStatus(ActivityStatusCode.Error, "interrupted");
-            var observed = (e as ReconcileInterruptedException)?.Observed is { } seen ? Stamp(seen, previous?.Status, record.Generation) : previous?.Status;
-            var status = StatusBuilder.WithProblem(observed, null, ConditionReasons.Interrupted, $"interrupted during {where}: the daemon stopped; the hosts named may be half-changed, and the next reconcile re-probes them and repeats what is still needed", time.GetUtcNow());
-            await WriteAsync(Document(record, status));
-        }
-        catch (TerminalReconcileException e)
-        {
-            outcome = "error";
-            Log.ReconcileTerminal(logger, name, e.Message);
-            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
-            _queue?.Forget(name);
-            await WriteAsync(Document(record, StatusBuilder.WithProblem(previous?.Status, ClusterPhase.Failed, ConditionReasons.ReconcileFailed, e.Message, time.GetUtcNow())));
-        }
-        catch (Exception e)
-        {
-            // Anything else, a per-reconcile timeout included, is a failed pass: retried with backoff.
-            outcome = "error";
-            var reason = e is OperationCanceledException ? $"the reconcile took longer than {options.ReconcileTimeout}" : e.Message;
-            activity?.SetStatus(ActivityStatusCode.Error, reason);
-            await WriteAsync(Document(record, StatusBuilder.WithProblem(previous?.Status, ClusterPhase.Failed, ConditionReasons.ReconcileFailed, reason, time.GetUtcNow())));
-            Retry(name, reason);
-        }
-        finally
-        {
-            var tags = new TagList { { HaKubeTelemetry.ClusterTag, name }, { HaKubeTelemetry.OutcomeTag, outcome } };
-            HaKubeTelemetry.ReconcileDuration.Record(time.GetElapsedTime(started).TotalSeconds, tags);
-            HaKubeTelemetry.Reconciles.Add(1, tags);
-        }
-    }
-
-    private void Retry(string name, string reason)
-    {
-        var delay = _queue?.AddRateLimited(name) ?? TimeSpan.Zero;
-        Log.ReconcileFailed(logger, name, reason, delay.TotalMilliseconds);
+        var request = new ReconcileRequest(record.Name, record.Manifest!, record.Generation, previous?.Status);
+        return _dispatcher.DispatchAsync(request, new StatusFileSink(this, record), _queue, stoppingToken);
     }
 
     private void NoteReaction(ClusterRecord record)
@@ -244,24 +177,6 @@ public sealed class ReconcileLoop(DaemonOptions options, IClusterReconciler reco
             LastReactionMs = time.GetElapsedTime(record.NoticedAt).TotalMilliseconds;
             Log.Reaction(logger, record.Name, LastReactionMs.Value);
         }
-    }
-
-    private static void Observe(string name, HaClusterStatus? previous, HaClusterStatus status)
-    {
-        var cluster = new KeyValuePair<string, object?>(HaKubeTelemetry.ClusterTag, name);
-        HaKubeTelemetry.HostsUnreachable.Record(status.Hosts.Count(h => !h.Reachable), cluster);
-        // Drift: a cluster that was Ready needs steps again, with no manifest change in between.
-        if (previous?.Phase == ClusterPhase.Ready && status.Plan.Count > 0 && previous.ObservedGeneration == status.ObservedGeneration)
-        {
-            HaKubeTelemetry.DriftFound.Add(1, cluster);
-        }
-    }
-
-    /// <summary>The pass's status with observedGeneration, and conditions keeping their transition times.</summary>
-    private static HaClusterStatus Stamp(HaClusterStatus status, HaClusterStatus? previous, long generation)
-    {
-        var conditions = Conditions.Merge(previous?.Conditions ?? [], status.Conditions).Select(c => c with { ObservedGeneration = generation }).ToList();
-        return status with { ObservedGeneration = generation, Conditions = conditions };
     }
 
     private StatusDocument Document(ClusterRecord record, HaClusterStatus status) => new()
@@ -286,6 +201,7 @@ public sealed class ReconcileLoop(DaemonOptions options, IClusterReconciler reco
     }
 
     // Status is written even while stopping (with no token): it is how an interrupted pass is reported.
+    // A status that cannot be written is logged, not retried: the next pass writes it again.
     private async Task WriteAsync(StatusDocument document)
     {
         try
@@ -296,5 +212,13 @@ public sealed class ReconcileLoop(DaemonOptions options, IClusterReconciler reco
         {
             Log.StatusWriteFailed(logger, document.Cluster, e.Message);
         }
+    }
+
+    /// <summary>Directory mode's status sink: the cluster's status file.</summary>
+    private sealed class StatusFileSink(ReconcileLoop loop, ClusterRecord record) : IStatusSink
+    {
+        public string InterruptedMeaning => "the daemon stopped; the hosts named may be half-changed, and the next reconcile re-probes them and repeats what is still needed";
+
+        public Task WriteAsync(PassReport report, CancellationToken cancellationToken) => loop.WriteAsync(loop.Document(record, report.Status));
     }
 }

@@ -2,10 +2,10 @@ using HaKube.Model.Status;
 
 namespace HaKube.Reconciler.Daemon;
 
-/// <summary>How one reconcile pass ended; see <see cref="IClusterReconciler"/> for what each field makes the loop do.</summary>
+/// <summary>How one reconcile pass ended; see <see cref="ReconcileDispatcher"/> for what each field makes the daemon do.</summary>
 public sealed record ReconcileResult
 {
-    /// <summary>What the pass observed and planned; the loop sets observedGeneration before writing it.</summary>
+    /// <summary>What the pass observed and planned; the dispatcher stamps observedGeneration before writing it.</summary>
     public required HaClusterStatus Status { get; init; }
 
     /// <summary>Come back this soon (steps ran and the hosts should be re-observed); null waits for the resync.</summary>

@@ -1,6 +1,5 @@
 using HaKube.Actions.Ssh;
 using HaKube.Actions.Steps;
-using HaKube.Model.Facts;
 using HaKube.Model.Planning;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -8,10 +7,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace HaKube.Reconciler.Execution;
 
 /// <summary>
-/// apply: probe, compute the desired state, plan, and run, round after round, until a plan is
-/// empty (converged), a step fails, the planner can only refuse, or the round limit is reached.
+/// <c>hakube apply</c>: the pipeline with a round limit, until a plan is empty (converged), a step
+/// fails, the planner can only refuse, a round repeats the last one's steps, or the limit is reached.
 /// </summary>
-public sealed class ApplyLoop(ClusterSession session, IPlanner planner, IExecutionObserver? observer = null)
+public sealed class ApplyLoop(ClusterSession session, IExecutionObserver? observer = null)
 {
     private readonly IExecutionObserver _observer = observer ?? SilentObserver.Instance;
 
@@ -35,40 +34,54 @@ public sealed class ApplyLoop(ClusterSession session, IPlanner planner, IExecuti
         return result with { Timing = new ApplyTiming(session.Time.GetElapsedTime(started), busy, clock.Commands) };
     }
 
+    /// <summary>
+    /// Why apply gives up on an unconverged <paramref name="plan"/> instead of running its steps, or
+    /// null to run them; <paramref name="previous"/> is the last round's steps (<see cref="Signature"/>).
+    /// </summary>
+    public static string? StopReason(Plan plan, IReadOnlyList<string>? previous)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        if (plan.Steps.Count == 0)
+        {
+            return "nothing can be done: " + string.Join("; ", plan.Refusals);
+        }
+
+        // Steps that succeeded yet leave the probe showing exactly the same need would loop for ever.
+        var signature = Signature(plan);
+        return previous is not null && previous.SequenceEqual(signature, StringComparer.Ordinal)
+            ? "no progress: these steps ran and succeeded, yet the next probe shows the same need:\n  " + string.Join("\n  ", signature)
+            : null;
+    }
+
+    /// <summary>A round's steps as the no-progress rule compares them.</summary>
+    public static IReadOnlyList<string> Signature(Plan plan) => plan?.Steps.Select(s => s.ToString()).ToList() ?? throw new ArgumentNullException(nameof(plan));
+
     private async Task<ApplyResult> RunRoundsAsync(CancellationToken cancellationToken)
     {
-        var executor = new PlanExecutor(session, _observer, Logger) { MaxParallelHosts = MaxParallelHosts };
+        var pipeline = new ClusterPipeline(session, Logger, _observer) { MaxParallelHosts = MaxParallelHosts };
+        var prepare = PassRules.Acts(session.Cluster.Spec, observeOnly: false);
         var stepsRun = 0;
         var plan = Plan.Empty;
-        List<string>? previous = null;
+        IReadOnlyList<string>? previous = null;
         for (var round = 1; round <= MaxRounds; round++)
         {
-            var (facts, material, current) = await ProbeAndPlanAsync(remember: true, cancellationToken);
-            plan = current;
+            var pass = await pipeline.PassAsync(prepare, asIfActive: false, cancellationToken);
+            plan = pass.Plan;
             _observer.RoundPlanned(round, plan);
             if (plan.IsConverged)
             {
                 return new ApplyResult(true, round, stepsRun, plan, null);
             }
 
-            if (plan.Steps.Count == 0)
+            if (StopReason(plan, previous) is { } stop)
             {
-                return new ApplyResult(false, round, stepsRun, plan, "nothing can be done: " + string.Join("; ", plan.Refusals));
+                return new ApplyResult(false, round, stepsRun, plan, stop);
             }
 
-            // Steps that succeeded yet leave the probe showing exactly the same need would loop for ever:
-            // say which ones, instead of spending every round on them.
-            var signature = plan.Steps.Select(s => s.ToString()).ToList();
-            if (previous is not null && previous.SequenceEqual(signature, StringComparer.Ordinal))
-            {
-                return new ApplyResult(false, round, stepsRun, plan, "no progress: these steps ran and succeeded, yet the next probe shows the same need:\n  " + string.Join("\n  ", signature));
-            }
-
-            previous = signature;
-
+            previous = Signature(plan);
             try
             {
-                stepsRun += await executor.RunAsync(plan, facts, material, cancellationToken);
+                stepsRun += await pipeline.ExecuteAsync(pass, cancellationToken);
             }
             catch (StepFailedException e)
             {
@@ -81,18 +94,5 @@ public sealed class ApplyLoop(ClusterSession session, IPlanner planner, IExecuti
         }
 
         return new ApplyResult(false, MaxRounds, stepsRun, plan, $"not converged after {MaxRounds} rounds");
-    }
-
-    /// <summary>One probe and plan, as <c>hakube plan</c> shows it: read-only, the inventory is left as it is.</summary>
-    public Task<(IReadOnlyList<HostFacts> Facts, ClusterMaterial Material, Plan Plan)> PlanOnceAsync(CancellationToken cancellationToken) =>
-        ProbeAndPlanAsync(remember: false, cancellationToken);
-
-    /// <summary>Probe (remembering the reached spec hosts in the inventory only when <paramref name="remember"/>: a run that acts on them), then plan.</summary>
-    private async Task<(IReadOnlyList<HostFacts> Facts, ClusterMaterial Material, Plan Plan)> ProbeAndPlanAsync(bool remember, CancellationToken cancellationToken)
-    {
-        var facts = remember ? await session.ProbeAsync(cancellationToken) : await session.ObserveAsync(cancellationToken);
-        var endpoint = await session.ObserveEndpointAsync(cancellationToken);
-        var (material, desired) = await session.DesiredAsync(facts, cancellationToken);
-        return (facts, material, planner.Plan(session.Cluster, facts, desired, endpoint, session.Departing, session.SetUpRoles));
     }
 }

@@ -7,7 +7,6 @@ using HaKube.Actions.Steps;
 using HaKube.Model.Api;
 using HaKube.Model.Facts;
 using HaKube.Model.Inventory;
-using HaKube.Model.Planning;
 using HaKube.Model.Validation;
 
 namespace HaKube.Reconciler.Execution;
@@ -19,7 +18,6 @@ namespace HaKube.Reconciler.Execution;
 public sealed class ClusterSession
 {
     private readonly Dictionary<string, SshTarget> _targets;
-    private Dictionary<string, SshTarget> _departing = new(StringComparer.Ordinal);
     private readonly HashSet<string> _nodeListingFailed = new(StringComparer.Ordinal);
 
     /// <summary>
@@ -27,7 +25,9 @@ public sealed class ClusterSession
     /// @revoked keys also bar the remembered keys of departing hosts and previous machines;
     /// <paramref name="versions"/> is what earlier passes learnt of the hosts' binaries (the daemon's).
     /// </summary>
-    public ClusterSession(HaCluster cluster, IReadOnlyList<SshTarget> targets, SshConnectionPool pool, ClusterStateStore store, TimeProvider? time = null, KnownHosts? knownHosts = null, BinaryVersionCache? versions = null)
+    public ClusterSession(
+        HaCluster cluster, IReadOnlyList<SshTarget> targets, SshConnectionPool pool, ClusterStateStore store,
+        TimeProvider? time = null, KnownHosts? knownHosts = null, BinaryVersionCache? versions = null)
     {
         KnownHosts = knownHosts ?? KnownHosts.Empty;
         ArgumentNullException.ThrowIfNull(cluster);
@@ -42,6 +42,13 @@ public sealed class ClusterSession
     }
 
     public HaCluster Cluster { get; }
+
+    /// <summary>
+    /// The client key the targets sign with. Nobody disposes it: pooled connections sign with this
+    /// object and outlive any one pass or command (the pool reuses them by the key's id), so it is
+    /// freed with its last connection. This is the one rule for the key's lifetime.
+    /// </summary>
+    public SshPrivateKey? Key { get; init; }
 
     /// <summary>The mirrors' CAs and the package key the manifest names, read when the session was opened.</summary>
     public ReferencedContent Referenced { get; init; } = ReferencedContent.None;
@@ -60,20 +67,6 @@ public sealed class ClusterSession
     public ClusterPkiIssuer Issuer { get; }
 
     public IReadOnlyCollection<SshTarget> Targets => _targets.Values;
-
-    /// <summary>
-    /// Hosts HaKube set up that are no longer in the spec, as of the last <see cref="ProbeTargetsAsync"/>:
-    /// they are to be removed. Previous machines of a host replaced at a new address are among them,
-    /// named by <see cref="PreviousMachine.Key"/>: they are to be reset.
-    /// </summary>
-    public IReadOnlyList<HostSpec> Departing { get; private set; } = [];
-
-    /// <summary>
-    /// The roles HaKube set up on spec hosts whose spec roles now differ, as of the last
-    /// <see cref="ProbeTargetsAsync"/> (see <see cref="ClusterInventory.SetUpRoles"/>): their old roles
-    /// are cleaned up before the new ones are set up.
-    /// </summary>
-    public IReadOnlyDictionary<string, IReadOnlyList<HostRole>> SetUpRoles { get; private set; } = new Dictionary<string, IReadOnlyList<HostRole>>();
 
     /// <summary>
     /// The control plane whose probe also lists the cluster's Nodes (one kubectl call per pass): the
@@ -108,31 +101,39 @@ public sealed class ClusterSession
         }
     }
 
-    public IHostConnection Connect(string host) =>
-        _targets.TryGetValue(host, out var target) || _departing.TryGetValue(host, out target)
-            ? Pool.Get(target)
+    /// <summary>A pooled connection to a spec host.</summary>
+    public IHostConnection Connect(string host) => Connector(null)(host);
+
+    /// <summary>Connections to the spec's hosts and to <paramref name="scope"/>'s departing ones (what the steps of a pass reach).</summary>
+    public Func<string, IHostConnection> Connector(ProbeScope? scope) => host =>
+        _targets.TryGetValue(host, out var target) || (scope?.DepartingTargets.TryGetValue(host, out target) ?? false)
+            ? Pool.Get(target!)
             : throw new ArgumentException($"no SSH target for host {host}", nameof(host));
 
     /// <summary>
     /// Every host to probe: the spec's, then the departing ones and the previous machines from the
-    /// state store's inventory, reached with the cluster's SSH user, bastion and key, on their
-    /// remembered port, and verified against the host keys they were trusted with while in the spec.
+    /// inventory, reached with the cluster's SSH user, bastion and key, on their remembered port, and
+    /// verified against the host keys they were trusted with while in the spec. Reads only.
     /// </summary>
-    public async Task<IReadOnlyList<SshTarget>> ProbeTargetsAsync(CancellationToken cancellationToken)
+    public async Task<ProbeScope> ScopeAsync(CancellationToken cancellationToken)
     {
         var inventory = await Store.LoadInventoryAsync(cancellationToken);
-        SetUpRoles = ClusterInventory.SetUpRoles(inventory, Cluster.Spec);
-        var departing = ClusterInventory.Departing(inventory, Cluster.Spec)
-            .Select(h => (Key: h.Name, Host: h))
-            .Concat(ClusterInventory.Previous(inventory, Cluster.Spec).Select(h => (Key: new PreviousMachine(h.Name, h.Address).Key, Host: h)))
-            .DistinctBy(d => d.Key, StringComparer.Ordinal)
+        var removed = ClusterInventory.Departing(inventory, Cluster.Spec).Select(h => (Key: h.Name, Host: h)).ToList();
+        var previous = ClusterInventory.Previous(inventory, Cluster.Spec)
+            .Select(h => (Machine: new PreviousMachine(h.Name, h.Address), Host: h))
+            .DistinctBy(p => p.Machine.Key, StringComparer.Ordinal)
             .ToList();
         var template = _targets.Values.FirstOrDefault();
-        _departing = template is null
-            ? new(StringComparer.Ordinal)
-            : departing.ToDictionary(d => d.Key, d => DepartingTarget(d.Key, d.Host, template, KnownHosts), StringComparer.Ordinal);
-        Departing = departing.Where(d => _departing.ContainsKey(d.Key)).Select(d => d.Host.ToHostSpec() with { Name = d.Key }).ToList();
-        return [.. Cluster.Spec.Hosts.Select(h => _targets[h.Name]), .. _departing.Values];
+        var targets = template is null
+            ? new Dictionary<string, SshTarget>(StringComparer.Ordinal)
+            : removed.Concat(previous.Select(p => (p.Machine.Key, p.Host)))
+                .ToDictionary(d => d.Key, d => DepartingTarget(d.Key, d.Host, template, KnownHosts), StringComparer.Ordinal);
+        return new ProbeScope(
+            [.. Cluster.Spec.Hosts.Select(h => _targets[h.Name]), .. targets.Values],
+            targets,
+            removed.Where(d => targets.ContainsKey(d.Key)).Select(d => d.Host.ToHostSpec()).ToList(),
+            previous.Where(p => targets.ContainsKey(p.Machine.Key)).Select(p => (p.Machine, p.Host.ToHostSpec())).ToList(),
+            ClusterInventory.SetUpRoles(inventory, Cluster.Spec));
     }
 
     /// <summary>Records the spec hosts that were reached in the inventory (see <see cref="ClusterInventory.Remember"/>).</summary>
@@ -141,26 +142,6 @@ public sealed class ClusterSession
         ArgumentNullException.ThrowIfNull(facts);
         var reached = facts.Where(f => f.Reachable && _targets.ContainsKey(f.Host)).Select(f => Managed(Cluster.Spec.Hosts.First(h => h.Name == f.Host))).ToList();
         return Store.UpdateInventoryAsync(inventory => ClusterInventory.Remember(inventory, Cluster.Spec, reached), cancellationToken);
-    }
-
-    /// <summary>Probes the spec's hosts and the departing ones, and remembers the spec hosts that answered (apply and the daemon, which act on them).</summary>
-    public async Task<IReadOnlyList<HostFacts>> ProbeAsync(CancellationToken cancellationToken)
-    {
-        var facts = await ObserveAsync(cancellationToken);
-        await RememberAsync(facts, cancellationToken);
-        return facts;
-    }
-
-    /// <summary>
-    /// Probes the spec's hosts and the departing ones and writes nothing: `hakube plan` is a dry run,
-    /// and a host it merely reached has had nothing set up by HaKube, so it must not enter the
-    /// inventory (which would make it a host to drain and reset once it leaves the spec).
-    /// </summary>
-    public async Task<IReadOnlyList<HostFacts>> ObserveAsync(CancellationToken cancellationToken)
-    {
-        var facts = await Prober.ProbeAsync(await ProbeTargetsAsync(cancellationToken), cancellationToken, NodeLister);
-        NoteNodeListing(facts);
-        return facts;
     }
 
     private ManagedHost Managed(HostSpec host)
@@ -185,14 +166,15 @@ public sealed class ClusterSession
             : null;
     }
 
-    /// <summary>The cluster material (generated on first use) and the desired state derived from it.</summary>
+    /// <summary>
+    /// The cluster material: authorities generated on first use, external-etcd certificates issued or
+    /// reissued. With <paramref name="store"/> false they are made in memory and not stored.
+    /// </summary>
     /// <exception cref="ForeignClusterCaException">The store has no authorities but a control plane already has a cluster CA.</exception>
-    public async Task<(ClusterMaterial Material, DesiredState Desired)> DesiredAsync(IReadOnlyList<HostFacts> facts, CancellationToken cancellationToken)
+    public async Task<ClusterMaterial> MaterialAsync(IReadOnlyList<HostFacts> facts, bool store, CancellationToken cancellationToken)
     {
-        // HaKube generates the authorities once, when the store has none. If a control plane already
-        // holds a cluster CA, that CA was made elsewhere (another state store, a lost one, kubeadm by
-        // hand): a new CA pushed over it would break every kubelet, token and etcd peer of a running
-        // cluster, so stop and say so instead.
+        // A control plane holding a cluster CA the store lacks got it elsewhere (another store, a lost
+        // one, kubeadm by hand): a new CA over it would break every kubelet, token and etcd peer.
         if (await Store.LoadAuthoritiesAsync(cancellationToken) is null)
         {
             var holders = facts.Where(f => f.Reachable && f.IsPresent(PkiPaths.ClusterCaCertificate)).Select(f => f.Host).ToList();
@@ -205,7 +187,6 @@ public sealed class ClusterSession
             }
         }
 
-        var material = await ClusterMaterial.LoadAsync(Cluster.Spec, Store, Issuer, cancellationToken, Time) with { Referenced = Referenced };
-        return (material, DesiredStateBuilder.Build(Cluster, material));
+        return await ClusterMaterial.LoadAsync(Cluster.Spec, store ? Store : Store.ReadOnly(), Issuer, cancellationToken, Time) with { Referenced = Referenced };
     }
 }

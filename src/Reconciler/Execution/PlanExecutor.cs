@@ -1,5 +1,4 @@
 using HaKube.Actions.Steps;
-using HaKube.Model.Facts;
 using HaKube.Model.Planning;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -7,10 +6,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace HaKube.Reconciler.Execution;
 
 /// <summary>
-/// Runs a plan's steps in order, each through its step class, a wave of same-kind steps at a time in parallel. It stops early - so the caller
-/// probes and plans again - after a step that changes what later steps depend on: an etcd
-/// membership change, or a step that creates the cluster a later step reads (etcd bootstrap,
-/// kubeadm init, a control-plane join). A failed step stops the run.
+/// Runs a plan's steps in order, a wave of consecutive same-kind steps at a time in parallel. It stops
+/// early, so the caller probes and plans again, after a step that changes what later steps depend on
+/// (an etcd membership change, or a step that creates the cluster a later step reads). A failed step
+/// stops the run.
 /// </summary>
 public sealed class PlanExecutor(ClusterSession session, IExecutionObserver? observer = null, ILogger? logger = null)
 {
@@ -22,22 +21,26 @@ public sealed class PlanExecutor(ClusterSession session, IExecutionObserver? obs
     /// <summary>How many hosts of one step run at once.</summary>
     public int MaxParallelHosts { get; init; } = 16;
 
+    /// <summary>How a step runs: its step class; tests put a fake here.</summary>
+    public Func<StepContext, PlanStep, CancellationToken, Task> RunStep { get; init; } = (context, step, cancellationToken) =>
+        StepCatalog.For(step.Kind).RunAsync(context, step, cancellationToken);
+
     /// <summary>Runs steps until the plan ends or a re-plan is due; returns how many steps ran.</summary>
     /// <exception cref="StepFailedException">A step failed (or <see cref="AggregateException"/> of them when several hosts failed).</exception>
-    public async Task<int> RunAsync(Plan plan, IReadOnlyList<HostFacts> facts, ClusterMaterial material, CancellationToken cancellationToken)
+    public async Task<int> RunAsync(Plan plan, Observation observed, ClusterMaterial material, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        ArgumentNullException.ThrowIfNull(facts);
+        ArgumentNullException.ThrowIfNull(observed);
         var context = new StepContext
         {
             Cluster = session.Cluster,
             Material = material,
             Store = session.Store,
-            Facts = facts.ToDictionary(f => f.Host, StringComparer.Ordinal),
-            Connect = session.Connect,
+            Facts = observed.Facts.ToDictionary(f => f.Host, StringComparer.Ordinal),
+            Connect = session.Connector(observed.Scope),
             Time = session.Time,
             MaxParallelHosts = MaxParallelHosts,
-            Departing = session.Departing,
+            Departing = observed.Scope.Departing,
             Logger = logger ?? NullLogger.Instance,
         };
         var ran = 0;
@@ -70,7 +73,7 @@ public sealed class PlanExecutor(ClusterSession session, IExecutionObserver? obs
         _observer.StepStarted(step);
         try
         {
-            await StepCatalog.For(step.Kind).RunAsync(context, step, cancellationToken);
+            await RunStep(context, step, cancellationToken);
         }
         catch (Exception e) when (e is StepFailedException or AggregateException)
         {

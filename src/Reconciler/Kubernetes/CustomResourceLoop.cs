@@ -10,14 +10,16 @@ namespace HaKube.Reconciler.Kubernetes;
 
 /// <summary>
 /// Custom-resource mode's daemon: while it holds the Lease, watches the namespace's HaClusters and
-/// reconciles each through the work queue (key namespace/name) - on every spec change, after
-/// failures with backoff, and at every resync. The finalizer is added on first sight, so a deletion
-/// is seen; on deletion HaKube stops managing the cluster, leaves its hosts as they are, and removes
-/// the finalizer. Status goes through the status subresource; every action leaves an Event.
+/// hands each valid one's pass from the work queue (key namespace/name) to the <see cref="ReconcileDispatcher"/>.
+/// Its own: the finalizer (added on first sight, so a deletion is seen; removed on deletion, leaving
+/// the hosts as they are) and invalid resources.
 /// </summary>
-public sealed partial class CustomResourceLoop(HaClusterApi api, KubernetesOptions kube, DaemonOptions options, IClusterReconciler reconciler, HealthState health, TimeProvider time, ILogger<CustomResourceLoop> logger) : BackgroundService
+public sealed partial class CustomResourceLoop(
+    HaClusterApi api, KubernetesOptions kube, DaemonOptions options, IClusterReconciler reconciler, HealthState health, TimeProvider time, ILogger<CustomResourceLoop> logger)
+    : BackgroundService
 {
     private readonly TaskCompletionSource _leading = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ReconcileDispatcher _dispatcher = new(reconciler, options, time, logger);
     private HaClusterInformer? _informer;
     private WorkQueue? _queue;
 
@@ -145,7 +147,8 @@ public sealed partial class CustomResourceLoop(HaClusterApi api, KubernetesOptio
             var errors = bound.Errors.Select(e => e.ToString()).ToList();
             Daemon.Log.Invalid(logger, key, string.Join(" | ", errors));
             var message = "the HaCluster does not validate, so nothing is done and the hosts are left as they are:\n" + string.Join("\n", errors);
-            var invalid = Stamp(StatusBuilder.WithProblem(previous, ClusterPhase.Failed, ConditionReasons.InvalidManifest, message, time.GetUtcNow()), previous, resource.Generation);
+            var problem = StatusBuilder.WithProblem(previous, ClusterPhase.Failed, ConditionReasons.InvalidManifest, message, time.GetUtcNow());
+            var invalid = ReconcileDispatcher.Stamp(problem, previous, resource.Generation);
             await api.WriteStatusAsync(resource, invalid, leading);
             if (previous?.ObservedGeneration != resource.Generation || previous.Phase != ClusterPhase.Failed)
             {
@@ -155,66 +158,8 @@ public sealed partial class CustomResourceLoop(HaClusterApi api, KubernetesOptio
             return;
         }
 
-        Daemon.Log.Reconciling(logger, key, resource.Generation);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(leading);
-        timeout.CancelAfter(options.ReconcileTimeout);
-        HaClusterStatus status;
-        var failed = false;
-        TimeSpan? requeue = null;
-        try
-        {
-            var result = await reconciler.ReconcileAsync(bound.Manifests[0], timeout.Token);
-            status = Stamp(result.Status, previous, resource.Generation);
-            (failed, requeue) = (result.Failed, result.RequeueAfter);
-            if (result.StepsRun > 0)
-            {
-                await EventAsync(resource, false, "StepsRun", $"ran {result.StepsRun} step(s); {status.Plan.Count} pending", leading);
-            }
-        }
-        catch (OperationCanceledException e) when (leading.IsCancellationRequested)
-        {
-            var where = (e as ReconcileInterruptedException)?.Where ?? "the reconcile";
-            Daemon.Log.Interrupted(logger, key, where);
-            var observed = (e as ReconcileInterruptedException)?.Observed is { } seen ? Stamp(seen, previous, resource.Generation) : previous;
-            status = StatusBuilder.WithProblem(observed, null, ConditionReasons.Interrupted, $"interrupted during {where}: the daemon stopped or lost the Lease; the next reconcile re-probes and repeats what is still needed", time.GetUtcNow());
-            await api.WriteStatusAsync(resource, status, CancellationToken.None);
-            return;
-        }
-        catch (TerminalReconcileException e)
-        {
-            _queue?.Forget(key);
-            Daemon.Log.ReconcileTerminal(logger, key, e.Message);
-            await api.WriteStatusAsync(resource, Stamp(StatusBuilder.WithProblem(previous, ClusterPhase.Failed, ConditionReasons.ReconcileFailed, e.Message, time.GetUtcNow()), previous, resource.Generation), leading);
-            await EventAsync(resource, true, ConditionReasons.ReconcileFailed, e.Message, leading);
-            return;
-        }
-        catch (Exception e) when (e is not HttpOperationException)
-        {
-            // Anything else, a per-reconcile timeout included, is a failed pass: retried with backoff.
-            var reason = e is OperationCanceledException ? $"the reconcile took longer than {options.ReconcileTimeout}" : e.Message;
-            status = Stamp(StatusBuilder.WithProblem(previous, ClusterPhase.Failed, ConditionReasons.ReconcileFailed, reason, time.GetUtcNow()), previous, resource.Generation);
-            failed = true;
-        }
-
-        await api.WriteStatusAsync(resource, status, leading);
-        if (previous?.Phase != status.Phase || failed)
-        {
-            var ready = Conditions.Get(status.Conditions, ConditionTypes.Ready);
-            await EventAsync(resource, failed, ready?.Reason ?? status.Phase?.ToString() ?? "Reconciled", ready?.Message ?? $"phase {status.Phase}", leading);
-        }
-
-        if (failed)
-        {
-            var delay = _queue?.AddRateLimited(key) ?? TimeSpan.Zero;
-            Daemon.Log.ReconcileFailed(logger, key, Conditions.Get(status.Conditions, ConditionTypes.Ready)?.Message ?? "failed", delay.TotalMilliseconds);
-            return;
-        }
-
-        _queue?.Forget(key);
-        if (requeue is { } after)
-        {
-            _queue?.AddAfter(key, after);
-        }
+        var request = new ReconcileRequest(key, bound.Manifests[0], resource.Generation, previous);
+        await _dispatcher.DispatchAsync(request, new ResourceSink(this, api, resource), _queue, leading);
     }
 
     // An Event is a record for people, not state: failing to write one never fails the pass.
@@ -230,11 +175,35 @@ public sealed partial class CustomResourceLoop(HaClusterApi api, KubernetesOptio
         }
     }
 
-    /// <summary>The pass's status with observedGeneration = metadata.generation, conditions keeping their transition times.</summary>
-    private static HaClusterStatus Stamp(HaClusterStatus status, HaClusterStatus? previous, long generation)
+    /// <summary>Custom-resource mode's status sink: the status subresource, and an Event for steps run, a phase change or a failure.</summary>
+    private sealed class ResourceSink(CustomResourceLoop loop, HaClusterApi api, HaClusterObject resource) : IStatusSink
     {
-        var conditions = Conditions.Merge(previous?.Conditions ?? [], status.Conditions).Select(c => c with { ObservedGeneration = generation }).ToList();
-        return status with { ObservedGeneration = generation, Conditions = conditions };
+        public string InterruptedMeaning => "the daemon stopped or lost the Lease; the next reconcile re-probes and repeats what is still needed";
+
+        public bool Rethrows(Exception exception) => exception is HttpOperationException;
+
+        public async Task WriteAsync(PassReport report, CancellationToken cancellationToken)
+        {
+            var (status, previous) = (report.Status, HaClusterApi.StatusOf(resource));
+            if (report.Result is { StepsRun: > 0 } result)
+            {
+                await loop.EventAsync(resource, false, "StepsRun", $"ran {result.StepsRun} step(s); {status.Plan.Count} pending", cancellationToken);
+            }
+
+            await api.WriteStatusAsync(resource, status, cancellationToken);
+            var ready = Conditions.Get(status.Conditions, ConditionTypes.Ready);
+            switch (report.Outcome)
+            {
+                case PassOutcome.Terminal:
+                    await loop.EventAsync(resource, true, ConditionReasons.ReconcileFailed, ready?.Message ?? "failed", cancellationToken);
+                    break;
+                case PassOutcome.Failed:
+                case PassOutcome.Succeeded when previous?.Phase != status.Phase:
+                    var failed = report.Outcome == PassOutcome.Failed;
+                    await loop.EventAsync(resource, failed, ready?.Reason ?? status.Phase?.ToString() ?? "Reconciled", ready?.Message ?? $"phase {status.Phase}", cancellationToken);
+                    break;
+            }
+        }
     }
 
     [LoggerMessage(4321, LogLevel.Information, "Leading: watching HaClusters in namespace {Namespace}, resync every {ResyncSeconds} s, {MaxParallel} at once")]

@@ -23,7 +23,7 @@ public sealed class SecretSessionOpener(HaClusterApi api, SshConnectionPool pool
 {
     private readonly BinaryVersionCache _versions = new();
 
-    public async Task<(ClusterSession Session, SshPrivateKey Key)> OpenAsync(LoadedManifest manifest, CancellationToken cancellationToken)
+    public async Task<ClusterSession> OpenAsync(LoadedManifest manifest, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         var cluster = manifest.Cluster;
@@ -37,7 +37,7 @@ public sealed class SecretSessionOpener(HaClusterApi api, SshConnectionPool pool
         {
             var key = SshPrivateKey.FromMemory(material, $"Secret {ns}/{reference.Name}[{reference.Key}]");
             var store = new ClusterStateStore(new SecretStateBackend(api.Client, ns, cluster.Metadata.Name));
-            return (new ClusterSession(cluster, SshTargets.FromSpec(cluster.Spec, key, knownHosts), pool, store, time, knownHosts, _versions) { Referenced = referenced }, key);
+            return new ClusterSession(cluster, SshTargets.FromSpec(cluster.Spec, key, knownHosts), pool, store, time, knownHosts, _versions) { Referenced = referenced, Key = key };
         }
         catch (Exception e) when (e is ArgumentException or IOException)
         {
@@ -91,7 +91,8 @@ public sealed class SecretSessionOpener(HaClusterApi api, SshConnectionPool pool
         }
         catch (DecoderFallbackException e)
         {
-            throw new InvalidOperationException($"{manifest.Source.File}: spec.ssh.knownHostsSecretRef: Secret {manifest.Cluster.Metadata.Namespace}/{reference.Name}[{reference.Key}] is not UTF-8 text, so not a known_hosts file", e);
+            var secret = $"{manifest.Cluster.Metadata.Namespace}/{reference.Name}[{reference.Key}]";
+            throw new InvalidOperationException($"{manifest.Source.File}: spec.ssh.knownHostsSecretRef: Secret {secret} is not UTF-8 text, so not a known_hosts file", e);
         }
     }
 }

@@ -247,6 +247,110 @@ public sealed partial class DaemonDirectoryLabTests() : LabHostsFixture(5, new L
         });
     }
 
+    // "The state directory" here is each cluster's store, STATE/clusters/NAME (inventory, authorities,
+    // certificates): what Prepare writes. The daemon's own status files and leader lock are outside it.
+    [Test, Order(9)]
+    public async Task Run_PausedWithAReachableHostAdded_LeavesTheClusterStoreByteIdentical()
+    {
+        var manifestB = Path.Combine(_manifests, "b", "cluster.yaml");
+        var text = await File.ReadAllTextAsync(manifestB);
+        // WorkerA answers the probe: a pass that wrote would remember it in B's inventory (and later remove it from A).
+        var pausedWithExtraHost = text.Replace("  allowNonHighlyAvailable: true\n", "  allowNonHighlyAvailable: true\n  paused: true\n", StringComparison.Ordinal)
+            + $"  - {{name: {WorkerA.Name}, address: \"{WorkerA.Address}\", roles: [Worker]}}\n";
+        await File.WriteAllTextAsync(manifestB, pausedWithExtraHost);
+        var paused = await DaemonTestSupport.EventuallyAsync(async () => await StatusAsync("dd-b") is { Status.Phase: ClusterPhase.Paused }, Bound);
+        var before = StoreHashes(_state, "dd-b");
+
+        var passes = await PassesAsync(Statuses, "dd-b", 3);
+        var after = StoreHashes(_state, "dd-b");
+        var status = await StatusAsync("dd-b");
+        await File.WriteAllTextAsync(manifestB, text);
+        var resumed = await DaemonTestSupport.EventuallyAsync(async () => await StatusAsync("dd-b") is { Status.Phase: ClusterPhase.Ready }, Bound);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(paused && passes, Is.True, Describe(status));
+            Assert.That(status!.Status.Hosts.Single(h => h.Name == WorkerA.Name).Reachable, Is.True, "the added host was probed");
+            Assert.That(after, Is.EqualTo(before), "a paused pass writes nothing to the cluster's store");
+            Assert.That(resumed, Is.True, Describe(status));
+        });
+    }
+
+    [Test, Order(10)]
+    public async Task Run_DryRunDaemon_LeavesTheClusterStoresByteIdentical()
+    {
+        // A second daemon, --dry-run, on a copy of the stores with B's inventory gone: a writing pass would write it anew.
+        // (A's manifest was left invalid by an earlier test: its store is hashed too, though no pass plans it.)
+        var dry = Directory.CreateTempSubdirectory("hakube-ddl-dry-").FullName;
+        try
+        {
+            foreach (var cluster in new[] { "dd-a", "dd-b" })
+            {
+                CopyFolder(Path.Combine(_state, "clusters", cluster), Path.Combine(dry, "clusters", cluster));
+            }
+
+            File.Delete(Path.Combine(dry, "clusters", "dd-b", "inventory.json"));
+            var before = new[] { StoreHashes(dry, "dd-a"), StoreHashes(dry, "dd-b") };
+            var options = new DaemonOptions { ManifestsDirectory = _manifests, StateDirectory = dry, Resync = Resync, ObserveOnly = true };
+            var daemon = await DirectoryDaemon.StartAsync(options);
+            bool passes;
+            try
+            {
+                passes = await PassesAsync(daemon.Loop.Statuses, "dd-b", 3);
+            }
+            finally
+            {
+                await daemon.DisposeAsync();
+            }
+
+            var status = await new StatusWriter(dry).ReadAsync("dd-b", CancellationToken.None);
+            Assert.Multiple(() =>
+            {
+                Assert.That(passes, Is.True, Describe(status));
+                Assert.That(Conditions.Get(status!.Status.Conditions, ConditionTypes.Paused)?.Reason, Is.EqualTo(ConditionReasons.ObserveOnly));
+                Assert.That(new[] { StoreHashes(dry, "dd-a"), StoreHashes(dry, "dd-b") }, Is.EqualTo(before), "a dry-run pass writes nothing to a cluster's store");
+            });
+        }
+        finally
+        {
+            DaemonTestSupport.DeleteQuietly(dry);
+        }
+    }
+
+    /// <summary>Every file under STATE/clusters/NAME, by relative path, with its SHA-256.</summary>
+    private static SortedDictionary<string, string> StoreHashes(string state, string cluster)
+    {
+        var folder = Path.Combine(state, "clusters", cluster);
+        return new SortedDictionary<string, string>(
+            Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+                .ToDictionary(f => Path.GetRelativePath(folder, f), f => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f)))),
+            StringComparer.Ordinal);
+    }
+
+    /// <summary>Waits for <paramref name="count"/> more passes of <paramref name="cluster"/> (each writes its status anew).</summary>
+    private static async Task<bool> PassesAsync(StatusWriter statuses, string cluster, int count)
+    {
+        var seen = new HashSet<DateTimeOffset>();
+        if (await statuses.ReadAsync(cluster, CancellationToken.None) is { } first)
+        {
+            seen.Add(first.UpdatedAt);
+        }
+
+        return await DaemonTestSupport.EventuallyAsync(
+            async () => await statuses.ReadAsync(cluster, CancellationToken.None) is { } d && seen.Add(d.UpdatedAt) && seen.Count > count,
+            Bound);
+    }
+
+    private static void CopyFolder(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+
     // The kubelet stand-in records each static pod's process (its session leader) here.
     private const string EtcdPodPid = """python3 -c 'import json; print(json.load(open("/run/hakube-standins/pods/etcd.yaml.json"))["pid"])'""";
 

@@ -104,9 +104,16 @@ internal sealed class EtcdQuorumWatcher : IAsyncDisposable
             do
             {
                 var sample = await SampleAsync(cancellationToken);
+                if (!sample.HasMajority)
+                {
+                    // A loss is counted when the next sample, taken at once, shows it too: a real one lasts
+                    // at least an election (seconds), while on a starved machine every 1 s answer can miss once.
+                    sample = await SampleAsync(cancellationToken);
+                }
+
                 _samples++;
                 _maxVoting = Math.Max(_maxVoting, sample.Voting);
-                if (sample.Answering < (sample.Voting / 2) + 1)
+                if (!sample.HasMajority)
                 {
                     _quorumLost.Add($"+{clock.Elapsed.TotalSeconds:0.0}s {sample.Answering} of {sample.Voting} voting members answered ({sample.Detail})");
                 }
@@ -263,7 +270,10 @@ internal sealed class EtcdQuorumWatcher : IAsyncDisposable
 
     private static string Base64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
 
-    private sealed record Sample(int Answering, int Voting, bool ReadSucceeded, string Detail);
+    private sealed record Sample(int Answering, int Voting, bool ReadSucceeded, string Detail)
+    {
+        public bool HasMajority => Answering >= (Voting / 2) + 1;
+    }
 }
 
 /// <summary>What <see cref="EtcdQuorumWatcher"/> saw.</summary>

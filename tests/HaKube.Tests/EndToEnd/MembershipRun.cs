@@ -41,10 +41,9 @@ internal sealed class MembershipRun : IExecutionObserver
             throw new InvalidOperationException("the manifest does not load: " + string.Join("; ", loaded.Errors));
         }
 
-        var (session, key) = await SessionFactory.CreateAsync(loaded.Manifests.Single(), pool, cluster.StateDir, bound.Token);
-        using var keyInUse = key;
+        var session = await SessionFactory.CreateAsync(loaded.Manifests.Single(), pool, cluster.StateDir, bound.Token);
         var run = new MembershipRun { OnStepStarted = onStepStarted };
-        var result = await new ApplyLoop(session, PlannerProvider.Default, run).RunAsync(bound.Token);
+        var result = await new ApplyLoop(session, run).RunAsync(bound.Token);
         await TestContext.Out.WriteLineAsync($"apply: converged {result.Converged} after {result.Rounds} round(s), {result.StepsRun} step(s), {result.Timing.Elapsed.TotalSeconds:0.0} s; {result.Error}");
         await TestContext.Out.WriteLineAsync("  " + string.Join("\n  ", run.StartedRows));
         return (result, run);

@@ -34,12 +34,12 @@ public sealed class PowerOffDuringApplyLabTests() : LabClusterFixture(5, new Lab
         using var limit = new CancellationTokenSource(ApplyLimit);
         await using var pool = new SshConnectionPool();
         var loaded = await ManifestFiles.LoadAsync([Manifest], limit.Token);
-        var (session, key) = await SessionFactory.CreateAsync(loaded.Manifests.Single(), pool, StateDir, limit.Token);
-        using var keyInUse = key;
+        var session = await SessionFactory.CreateAsync(loaded.Manifests.Single(), pool, StateDir, limit.Token);
         var powerOff = new PowerOffAfterInit(Lab, Worker);
 
-        var result = await new ApplyLoop(session, PlannerProvider.Default, powerOff).RunAsync(limit.Token);
-        var (facts, _, after) = await new ApplyLoop(session, PlannerProvider.Default).PlanOnceAsync(limit.Token);
+        var result = await new ApplyLoop(session, powerOff).RunAsync(limit.Token);
+        var (observed, _, after) = await new ClusterPipeline(session).PlanOnlyAsync(limit.Token);
+        var facts = observed.Facts;
         await TestContext.Out.WriteLineAsync($"apply stopped after {result.Rounds} round(s), {result.StepsRun} step(s): {result.Error}");
 
         var controlPlanes = facts.Where(f => Lab.Hosts.Take(3).Any(h => h.Name == f.Host)).ToList();

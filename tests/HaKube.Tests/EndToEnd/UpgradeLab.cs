@@ -52,8 +52,8 @@ internal static class UpgradeLab
     {
         var pool = new SshConnectionPool();
         var loaded = await ManifestFiles.LoadAsync([cluster.Manifest], cancellationToken);
-        var (session, key) = await SessionFactory.CreateAsync(loaded.Manifests.Single(), pool, cluster.StateDir, cancellationToken);
-        return new OpenSession(session, key, pool);
+        var session = await SessionFactory.CreateAsync(loaded.Manifests.Single(), pool, cluster.StateDir, cancellationToken);
+        return new OpenSession(session, pool);
     }
 
     /// <summary>
@@ -102,11 +102,10 @@ internal static class UpgradeLab
 }
 
 /// <summary>A cluster session with the key and connections it holds, released together.</summary>
-internal sealed record OpenSession(ClusterSession Session, IDisposable Key, SshConnectionPool Pool) : IAsyncDisposable
+internal sealed record OpenSession(ClusterSession Session, SshConnectionPool Pool) : IAsyncDisposable
 {
     public async ValueTask DisposeAsync()
     {
-        Key.Dispose();
         await Pool.DisposeAsync();
     }
 }

@@ -59,17 +59,17 @@ public sealed class UpgradeLabTests() : LabClusterFixture(5, new LabOptions("upg
         await UpgradeLab.WriteManifestAsync(Cluster, Name, UnderPowerOff);
         using var limit = new CancellationTokenSource(UpgradeLab.ApplyLimit);
         await using var session = await UpgradeLab.OpenAsync(Cluster, limit.Token);
-        await new ApplyLoop(session.Session, PlannerProvider.Default).PlanOnceAsync(limit.Token);
+        await new ClusterPipeline(session.Session).PlanOnlyAsync(limit.Token);
         await using var watcher = await EtcdQuorumWatcher.StartAsync(controlPlanes[0], controlPlanes);
         var powerOff = new PowerOffDuringUpgrade(Lab, victim);
 
-        var interrupted = await new ApplyLoop(session.Session, PlannerProvider.Default, powerOff).RunAsync(limit.Token);
+        var interrupted = await new ApplyLoop(session.Session, powerOff).RunAsync(limit.Token);
         // The power-off starts two seconds into the victim's step; an apply that ended without ever
         // starting it failed elsewhere: say so now rather than wait out the limit.
         await Task.WhenAny(powerOff.Done, Task.Delay(TimeSpan.FromSeconds(10), limit.Token));
         Assert.That(powerOff.Done.IsCompleted, Is.True, $"the apply ended before {victim.Name}'s upgrade started: {interrupted.Error}");
         await powerOff.Done.WaitAsync(limit.Token);
-        var (_, _, whileOff) = await new ApplyLoop(session.Session, PlannerProvider.Default).PlanOnceAsync(limit.Token);
+        var (_, _, whileOff) = await new ClusterPipeline(session.Session).PlanOnlyAsync(limit.Token);
         await Lab.PowerOnAsync(victim, limit.Token);
         // As the daemon's cycles would: applies until one converges, bounded (a member that is still
         // starting makes the cluster degraded for a moment, and the upgrade waits for it).
@@ -127,13 +127,13 @@ public sealed class UpgradeLabTests() : LabClusterFixture(5, new LabOptions("upg
         await UpgradeLab.WriteManifestAsync(Cluster, Name, version);
         using var limit = new CancellationTokenSource(UpgradeLab.ApplyLimit);
         await using var session = await UpgradeLab.OpenAsync(Cluster, limit.Token);
-        var (_, _, first) = await new ApplyLoop(session.Session, PlannerProvider.Default).PlanOnceAsync(limit.Token);
+        var (_, _, first) = await new ClusterPipeline(session.Session).PlanOnlyAsync(limit.Token);
         // The probe above opened every SSH connection: the handshakes (CPU-bound, in this process)
         // are done before the watcher starts, so its 100 ms samples measure etcd, not this process.
         await using var watcher = await EtcdQuorumWatcher.StartAsync(UpgradeLab.ControlPlanes(Lab)[0], UpgradeLab.ControlPlanes(Lab));
         var started = TimeProvider.System.GetTimestamp();
 
-        var result = await new ApplyLoop(session.Session, PlannerProvider.Default).RunAsync(limit.Token);
+        var result = await new ApplyLoop(session.Session).RunAsync(limit.Token);
         var report = await watcher.StopAsync();
         var (planExit, plan, _) = await UpgradeLab.RunAsync("plan", "-f", Cluster.Manifest, "--state-dir", Cluster.StateDir);
         await TestContext.Out.WriteLineAsync($"upgrade to {version}: {TimeProvider.System.GetElapsedTime(started).TotalSeconds:0} s, {result.Rounds} rounds; etcd watcher: {report}");

@@ -36,7 +36,7 @@ public sealed class ClusterSessionRevocationTests
     }
 
     [Test]
-    public async Task ProbeTargetsAsync_DepartingHostWhoseRememberedKeyIsRevoked_RefusesThatKey()
+    public async Task ScopeAsync_DepartingHostWhoseRememberedKeyIsRevoked_RefusesThatKey()
     {
         var cluster = KubeadmTestClusters.Demo(EtcdTopology.Stacked, "v1.31.4");
         var store = new ClusterStateStore(_root, cluster.Metadata.Name);
@@ -45,7 +45,7 @@ public sealed class ClusterSessionRevocationTests
         await using var pool = new SshConnectionPool();
         var session = new ClusterSession(cluster, SshTargets.FromSpec(cluster.Spec, _key!, known), pool, store, knownHosts: known);
 
-        var targets = await session.ProbeTargetsAsync(CancellationToken.None);
+        var targets = (await session.ScopeAsync(CancellationToken.None)).Targets;
 
         var departing = targets.Single(t => t.Name == "w9").Endpoint.HostKeys;
         Assert.Multiple(() =>

@@ -25,14 +25,12 @@ public sealed class SecretSessionOpenerTests
         server.PutSecret(KubeTestSupport.Namespace, "demo-ssh", new Dictionary<string, byte[]> { ["id_ed25519"] = await NewKeyAsync() });
         await using var pool = new SshConnectionPool(null, NullLogger<SshConnectionPool>.Instance, TimeProvider.System);
 
-        var (session, key) = await Opener(server, pool).OpenAsync(Manifest(), CancellationToken.None);
-        using (key)
+        var session = await Opener(server, pool).OpenAsync(Manifest(), CancellationToken.None);
+        var key = session.Key!;
+        using (Assert.EnterMultipleScope())
         {
-            using (Assert.EnterMultipleScope())
-            {
-                Assert.That(key.Description, Is.EqualTo("Secret hakube-system/demo-ssh[id_ed25519]"));
-                Assert.That(session.Targets.Select(t => t.Name), Is.EqualTo(new[] { "cp1" }));
-            }
+            Assert.That(key.Description, Is.EqualTo("Secret hakube-system/demo-ssh[id_ed25519]"));
+            Assert.That(session.Targets.Select(t => t.Name), Is.EqualTo(new[] { "cp1" }));
         }
     }
 
@@ -58,12 +56,10 @@ public sealed class SecretSessionOpenerTests
         server.PutSecret(KubeTestSupport.Namespace, "demo-hosts", new Dictionary<string, byte[]> { ["known_hosts"] = System.Text.Encoding.UTF8.GetBytes($"127.0.99.1 {HostKey}\n") });
         await using var pool = new SshConnectionPool(null, NullLogger<SshConnectionPool>.Instance, TimeProvider.System);
 
-        var (session, key) = await Opener(server, pool).OpenAsync(Manifest(knownHostsSecret: true), CancellationToken.None);
-        using (key)
-        {
-            var expected = session.Targets.Single().Endpoint.HostKeys.Expected;
-            Assert.That(expected.Select(k => k.Algorithm + " " + Convert.ToBase64String(k.Blob)), Is.EqualTo(new[] { HostKey }));
-        }
+        var session = await Opener(server, pool).OpenAsync(Manifest(knownHostsSecret: true), CancellationToken.None);
+        var key = session.Key!;
+        var expected = session.Targets.Single().Endpoint.HostKeys.Expected;
+        Assert.That(expected.Select(k => k.Algorithm + " " + Convert.ToBase64String(k.Blob)), Is.EqualTo(new[] { HostKey }));
     }
 
     [Test]
@@ -85,12 +81,10 @@ public sealed class SecretSessionOpenerTests
         server.PutSecret(KubeTestSupport.Namespace, "demo-ssh", new Dictionary<string, byte[]> { ["id_ed25519"] = await NewKeyAsync() });
         await using var pool = new SshConnectionPool(null, NullLogger<SshConnectionPool>.Instance, TimeProvider.System);
 
-        var (session, key) = await Opener(server, pool).OpenAsync(Manifest(), CancellationToken.None);
-        using (key)
-        {
-            await session.Store.SaveAdminKubeconfigAsync("kind: Config\n", CancellationToken.None);
-            Assert.That(server.Get(StandinApiServer.Secrets, KubeTestSupport.Namespace, "hakube-demo-admin-conf"), Is.Not.Null);
-        }
+        var session = await Opener(server, pool).OpenAsync(Manifest(), CancellationToken.None);
+        var key = session.Key!;
+        await session.Store.SaveAdminKubeconfigAsync("kind: Config\n", CancellationToken.None);
+        Assert.That(server.Get(StandinApiServer.Secrets, KubeTestSupport.Namespace, "hakube-demo-admin-conf"), Is.Not.Null);
     }
 
     [Test]
@@ -106,14 +100,12 @@ public sealed class SecretSessionOpenerTests
         });
         await using var pool = new SshConnectionPool(null, NullLogger<SshConnectionPool>.Instance, TimeProvider.System);
 
-        var (session, key) = await Opener(server, pool).OpenAsync(Manifest(mirrors: true), CancellationToken.None);
-        using (key)
+        var session = await Opener(server, pool).OpenAsync(Manifest(mirrors: true), CancellationToken.None);
+        var key = session.Key!;
+        using (Assert.EnterMultipleScope())
         {
-            using (Assert.EnterMultipleScope())
-            {
-                Assert.That(session.Referenced.RegistryCas["quay.io"], Is.EqualTo(ca));
-                Assert.That(session.Referenced.PackageKey, Is.EqualTo(PublicKey));
-            }
+            Assert.That(session.Referenced.RegistryCas["quay.io"], Is.EqualTo(ca));
+            Assert.That(session.Referenced.PackageKey, Is.EqualTo(PublicKey));
         }
     }
 
@@ -158,11 +150,9 @@ public sealed class SecretSessionOpenerTests
         server.PutSecret(KubeTestSupport.Namespace, "calico", new Dictionary<string, byte[]> { ["tigera-operator.yaml"] = System.Text.Encoding.UTF8.GetBytes(Operator) });
         await using var pool = new SshConnectionPool(null, NullLogger<SshConnectionPool>.Instance, TimeProvider.System);
 
-        var (session, key) = await Opener(server, pool).OpenAsync(Manifest(calicoSha: OperatorSha), CancellationToken.None);
-        using (key)
-        {
-            Assert.That(session.Referenced.CalicoOperatorManifests, Is.EqualTo(new[] { Operator }));
-        }
+        var session = await Opener(server, pool).OpenAsync(Manifest(calicoSha: OperatorSha), CancellationToken.None);
+        var key = session.Key!;
+        Assert.That(session.Referenced.CalicoOperatorManifests, Is.EqualTo(new[] { Operator }));
     }
 
     [Test]

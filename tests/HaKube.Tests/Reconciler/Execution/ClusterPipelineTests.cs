@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using HaKube.Actions.Ssh;
+using HaKube.Actions.State;
+using HaKube.Model.Api;
+using HaKube.Model.Inventory;
+using HaKube.Model.Planning;
+using HaKube.Reconciler.Execution;
+using HaKube.Tests.Model.Planning;
+
+namespace HaKube.Tests.Reconciler.Execution;
+
+/// <summary>The pipeline's decisions and its one writing stage, without a lab: facts are made up, no host is probed.</summary>
+public sealed class ClusterPipelineTests
+{
+    private string _root = "";
+    private SshPrivateKey? _key;
+    private SshConnectionPool? _pool;
+
+    [SetUp]
+    public async Task CreateStoreAndKey()
+    {
+        _root = Directory.CreateTempSubdirectory("hakube-pipeline-").FullName;
+        var path = Path.Combine(_root, "id_ed25519");
+        using var keygen = Process.Start(new ProcessStartInfo("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", path]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        await keygen.WaitForExitAsync();
+        Assert.That(keygen.ExitCode, Is.Zero, "ssh-keygen (openssh-client) is needed for this test");
+        _key = SshPrivateKey.FromFile(path);
+        _pool = new SshConnectionPool();
+        File.Delete(path);
+        File.Delete(path + ".pub");
+    }
+
+    [TearDown]
+    public async Task Delete()
+    {
+        await _pool!.DisposeAsync();
+        _key?.Dispose();
+        Directory.Delete(_root, recursive: true);
+    }
+
+    [TestCase(false, false, true)]
+    [TestCase(true, false, false)]
+    [TestCase(false, true, false)]
+    [TestCase(true, true, false)]
+    public void Acts_PausedOrObserveOnly_NeitherPreparesNorExecutes(bool paused, bool observeOnly, bool acts)
+    {
+        var spec = Clusters.Spec(paused: paused).Spec;
+        var plan = new Plan([new PlanStep(StepKind.PrepareHost, ["cp1"], "test")], []);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(PassRules.Acts(spec, observeOnly), Is.EqualTo(acts));
+            Assert.That(PassRules.Executes(spec, observeOnly, plan), Is.EqualTo(acts));
+            Assert.That(PassRules.Executes(spec, observeOnly, Plan.Empty), Is.False, "a converged plan runs nothing");
+        });
+    }
+
+    [Test]
+    public void StopReason_OnlyRefusals_NothingCanBeDone()
+    {
+        var plan = new Plan([], [new Refusal("w1", null, RefusalCause.HostUnreachable, "unreachable")]);
+
+        Assert.That(ApplyLoop.StopReason(plan, null), Does.StartWith("nothing can be done: "));
+    }
+
+    [Test]
+    public void StopReason_SameStepsAsTheLastRound_NoProgress()
+    {
+        var plan = new Plan([new PlanStep(StepKind.PrepareHost, ["cp1"], "swap is on")], []);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ApplyLoop.StopReason(plan, null), Is.Null, "the first round runs its steps");
+            Assert.That(ApplyLoop.StopReason(plan, ApplyLoop.Signature(plan)), Does.StartWith("no progress: "));
+            Assert.That(ApplyLoop.StopReason(plan, ["StartKubelet [cp1]: stopped"]), Is.Null, "other steps than last round's run");
+        });
+    }
+
+    [Test]
+    public async Task PrepareAsync_NotAllowedToWrite_StoreStaysAsItWasAndMaterialIsMadeInMemory()
+    {
+        var (pipeline, store) = Pipeline();
+        var before = Hashes();
+
+        var material = await pipeline.PrepareAsync(Observed(pipeline.Session), write: false, CancellationToken.None);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(material.Authorities, Is.Not.Null);
+            Assert.That(Hashes(), Is.EqualTo(before));
+            Assert.That(await store.LoadInventoryAsync(CancellationToken.None), Is.Empty);
+            Assert.That(await store.LoadAuthoritiesAsync(CancellationToken.None), Is.Null);
+        });
+    }
+
+    [Test]
+    public async Task PrepareAsync_AllowedToWrite_RemembersReachedHostsAndStoresMaterial()
+    {
+        var (pipeline, store) = Pipeline();
+        var observed = Observed(pipeline.Session);
+        var unreachable = observed with { Facts = [.. observed.Facts.Where(f => f.Host != "w2"), new() { Host = "w2", Reachable = false }] };
+
+        var material = await pipeline.PrepareAsync(unreachable, write: true, CancellationToken.None);
+
+        var inventory = await store.LoadInventoryAsync(CancellationToken.None);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(inventory.Select(h => h.Name), Is.EquivalentTo(pipeline.Session.Cluster.Spec.Hosts.Select(h => h.Name).Where(h => h != "w2")));
+            Assert.That(await store.LoadAuthoritiesAsync(CancellationToken.None), Is.Not.Null);
+            Assert.That(material.Authorities, Is.Not.Null);
+        });
+    }
+
+    [Test]
+    public async Task ScopeAsync_HostsLeftTheSpec_ReturnsThemAsDataAndWritesNothing()
+    {
+        var (pipeline, store) = Pipeline();
+        var spec = pipeline.Session.Cluster.Spec;
+        var remembered = spec.Hosts.Select(h => new ManagedHost(h.Name, h.Address, h.Roles, 22, []))
+            .Append(new ManagedHost("w9", "10.0.0.99", [HostRole.Worker], 22, []))
+            .Select(h => h.Name == "w1" ? h with { Roles = [HostRole.LoadBalancer] } : h)
+            .ToList();
+        await store.UpdateInventoryAsync(_ => remembered, CancellationToken.None);
+        var before = Hashes();
+
+        var scope = await pipeline.Session.ScopeAsync(CancellationToken.None);
+        var again = await pipeline.Session.ScopeAsync(CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(scope.Departing.Select(h => h.Name), Is.EqualTo(new[] { "w9" }));
+            Assert.That(scope.Targets.Select(t => t.Name).Last(), Is.EqualTo("w9"));
+            Assert.That(scope.SetUpRoles["w1"], Is.EqualTo(new[] { HostRole.LoadBalancer }));
+            Assert.That(again.Departing.Select(h => h.Name), Is.EqualTo(new[] { "w9" }), "observing twice sees the same");
+            Assert.That(Hashes(), Is.EqualTo(before));
+        });
+    }
+
+    private (ClusterPipeline Pipeline, ClusterStateStore Store) Pipeline()
+    {
+        var cluster = Clusters.Spec(loadBalancers: 0);
+        var store = new ClusterStateStore(_root, cluster.Metadata.Name);
+        return (new ClusterPipeline(new ClusterSession(cluster, SshTargets.FromSpec(cluster.Spec, _key!, KnownHosts.Empty), _pool!, store)), store);
+    }
+
+    private static Observation Observed(ClusterSession session) =>
+        new([.. Clusters.FreshFacts(session.Cluster).Values], null, new ProbeScope([.. session.Targets], new Dictionary<string, SshTarget>(), [], [], new Dictionary<string, IReadOnlyList<HostRole>>()));
+
+    private SortedDictionary<string, string> Hashes() =>
+        new SortedDictionary<string, string>(
+            Directory.EnumerateFiles(_root, "*", SearchOption.AllDirectories).ToDictionary(f => Path.GetRelativePath(_root, f), f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f)))),
+            StringComparer.Ordinal);
+}
