@@ -129,13 +129,19 @@ internal static class UpgradePhase
             : plan.Spec.EtcdMembers().Where(h => plan.Reachable(h.Name) is { } f && HostPreparation.MemberExists(f) && !HostPreparation.HasFormerUnit(f));
 
     /// <summary>What on this etcd host is not at the target: its kubelet and kubeadm (the kubeadm that renders the member's etcd).</summary>
-    private static List<string> EtcdLacks(HostFacts facts, KubernetesVersion target)
+    private static List<string> EtcdLacks(HostFacts facts, KubernetesVersion target) =>
+        BinaryLacks(facts, target, ("kubelet", facts.Versions.Kubelet), ("kubeadm", facts.Versions.Kubeadm));
+
+    /// <summary>The binaries not at the target, in words.</summary>
+    private static List<string> BinaryLacks(HostFacts facts, KubernetesVersion target, params (string Name, string? Have)[] binaries)
     {
         var lacks = new List<string>();
-        foreach (var (name, have) in new[] { ("kubelet", facts.Versions.Kubelet), ("kubeadm", facts.Versions.Kubeadm) })
+        foreach (var (name, have) in binaries)
         {
             if (have is null && facts.Programs.Contains(name))
             {
+                // Present, but its version was not read this cycle (the binary changed under the probe):
+                // the next probe asks again; an upgrade is never started on a guess.
                 continue;
             }
 
@@ -170,24 +176,7 @@ internal static class UpgradePhase
             lacks.Add(facts.ControlPlaneVersion is { } v ? $"control plane {v}" : "control plane version unreadable (no release tag in its static pod manifests)");
         }
 
-        foreach (var (name, have) in new[] { ("kubelet", facts.Versions.Kubelet), ("kubeadm", facts.Versions.Kubeadm), ("kubectl", facts.Versions.Kubectl) })
-        {
-            if (have is null && facts.Programs.Contains(name))
-            {
-                // Present, but its version was not read this cycle (the binary changed under the probe):
-                // the next probe asks again; an upgrade is never started on a guess.
-                continue;
-            }
-
-            if (have is null)
-            {
-                lacks.Add($"{name} not installed");
-            }
-            else if (!HostPreparation.SameVersion(have, target.ToString()))
-            {
-                lacks.Add($"{name} {have}");
-            }
-        }
+        lacks.AddRange(BinaryLacks(facts, target, ("kubelet", facts.Versions.Kubelet), ("kubeadm", facts.Versions.Kubeadm), ("kubectl", facts.Versions.Kubectl)));
 
         if (facts.IsPresent(KnownPaths.UpgradeMarker))
         {
