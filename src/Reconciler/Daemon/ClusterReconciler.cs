@@ -1,5 +1,4 @@
 using HaKube.Actions.Ssh;
-using HaKube.Actions.Steps;
 using HaKube.Model.Loading;
 using HaKube.Model.Status;
 using HaKube.Reconciler.Execution;
@@ -51,9 +50,10 @@ public sealed class ClusterReconciler(SshConnectionPool pool, DaemonOptions opti
                 var ran = await pipeline.ExecuteAsync(pass, cancellationToken);
                 return new ReconcileResult { Status = status, StepsRun = ran, RequeueAfter = options.RequeueAfterSteps };
             }
-            catch (Exception e) when (e is StepFailedException or AggregateException)
+            catch (Exception e) when (StepFailures.Is(e))
             {
-                var message = e is AggregateException all ? string.Join("; ", all.InnerExceptions.Select(x => x.Message)) : e.Message;
+                // A status message is one line.
+                var message = string.Join("; ", StepFailures.Messages(e));
                 return new ReconcileResult
                 {
                     Status = StatusBuilder.WithProblem(status, null, ConditionReasons.ReconcileFailed, message, time.GetUtcNow()),

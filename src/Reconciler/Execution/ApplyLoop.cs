@@ -1,5 +1,4 @@
 using HaKube.Actions.Ssh;
-using HaKube.Actions.Steps;
 using HaKube.Model.Planning;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -83,13 +82,9 @@ public sealed class ApplyLoop(ClusterSession session, IExecutionObserver? observ
             {
                 stepsRun += await pipeline.ExecuteAsync(pass, cancellationToken);
             }
-            catch (StepFailedException e)
+            catch (Exception e) when (StepFailures.Is(e))
             {
-                return new ApplyResult(false, round, stepsRun, plan, e.Message);
-            }
-            catch (AggregateException e)
-            {
-                return new ApplyResult(false, round, stepsRun, plan, string.Join("\n", e.InnerExceptions.Select(x => x.Message)));
+                return new ApplyResult(false, round, stepsRun, plan, string.Join("\n", StepFailures.Messages(e)));
             }
         }
 

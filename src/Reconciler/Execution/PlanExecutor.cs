@@ -75,7 +75,7 @@ public sealed class PlanExecutor(ClusterSession session, IExecutionObserver? obs
         {
             await RunStep(context, step, cancellationToken);
         }
-        catch (Exception e) when (e is StepFailedException or AggregateException)
+        catch (Exception e) when (StepFailures.Is(e))
         {
             _observer.StepFailed(step, e, session.Time.GetElapsedTime(started));
             throw;

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using HaKube.Actions.Ssh;
+using HaKube.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 
 namespace HaKube.Tests.Actions.Ssh;
@@ -10,7 +10,6 @@ public sealed class SshConnectionPoolTests
     private const string HostKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGRfEU2CIcoNd8taXYfnRuGE1HS3oAkki3Tzehe4fBXD";
     private const string OtherHostKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFBwZrNHoS22w8aO6UthlNUUxwyKUfWzYTSq7oZ+Dn/X";
 
-    private string _folder = "";
     private SshPrivateKey? _key;
 
     private SshPrivateKey Key => _key ?? throw new InvalidOperationException("no key");
@@ -18,20 +17,13 @@ public sealed class SshConnectionPoolTests
     [OneTimeSetUp]
     public async Task CreateKey()
     {
-        _folder = Directory.CreateTempSubdirectory("hakube-pool-").FullName;
-        var path = Path.Combine(_folder, "id_ed25519");
-        using var keygen = Process.Start(new ProcessStartInfo("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", path]) { RedirectStandardOutput = true, RedirectStandardError = true })
-            ?? throw new InvalidOperationException("ssh-keygen did not start");
-        await keygen.WaitForExitAsync();
-        Assert.That(keygen.ExitCode, Is.Zero, "ssh-keygen (openssh-client) is needed for this test");
-        _key = SshPrivateKey.FromFile(path);
+        _key = await TestSshKeys.NewClientKeyAsync();
     }
 
     [OneTimeTearDown]
     public void RemoveKey()
     {
         _key?.Dispose();
-        Directory.Delete(_folder, recursive: true);
     }
 
     [Test]

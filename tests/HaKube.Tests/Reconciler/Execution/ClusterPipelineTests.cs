@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using HaKube.Actions.Ssh;
 using HaKube.Actions.State;
@@ -7,6 +6,7 @@ using HaKube.Model.Inventory;
 using HaKube.Model.Planning;
 using HaKube.Reconciler.Execution;
 using HaKube.Tests.Model.Planning;
+using HaKube.Tests.Support;
 
 namespace HaKube.Tests.Reconciler.Execution;
 
@@ -21,14 +21,8 @@ public sealed class ClusterPipelineTests
     public async Task CreateStoreAndKey()
     {
         _root = Directory.CreateTempSubdirectory("hakube-pipeline-").FullName;
-        var path = Path.Combine(_root, "id_ed25519");
-        using var keygen = Process.Start(new ProcessStartInfo("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", path]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        await keygen.WaitForExitAsync();
-        Assert.That(keygen.ExitCode, Is.Zero, "ssh-keygen (openssh-client) is needed for this test");
-        _key = SshPrivateKey.FromFile(path);
+        _key = await TestSshKeys.NewClientKeyAsync();
         _pool = new SshConnectionPool();
-        File.Delete(path);
-        File.Delete(path + ".pub");
     }
 
     [TearDown]

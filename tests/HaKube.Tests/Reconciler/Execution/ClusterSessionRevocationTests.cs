@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using HaKube.Actions.Ssh;
 using HaKube.Actions.State;
 using HaKube.Model.Api;
@@ -6,6 +5,7 @@ using HaKube.Model.Inventory;
 using HaKube.Reconciler.Execution;
 using HaKube.Tests.Actions.Kubeadm;
 using HaKube.Tests.Actions.Ssh;
+using HaKube.Tests.Support;
 
 namespace HaKube.Tests.Reconciler.Execution;
 
@@ -21,11 +21,7 @@ public sealed class ClusterSessionRevocationTests
     public async Task CreateStoreAndKey()
     {
         _root = Directory.CreateTempSubdirectory("hakube-revoked-").FullName;
-        var path = Path.Combine(_root, "id_ed25519");
-        using var keygen = Process.Start(new ProcessStartInfo("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", path]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        await keygen.WaitForExitAsync();
-        Assert.That(keygen.ExitCode, Is.Zero, "ssh-keygen (openssh-client) is needed for this test");
-        _key = SshPrivateKey.FromFile(path);
+        _key = await TestSshKeys.NewClientKeyAsync();
     }
 
     [TearDown]

@@ -1,8 +1,7 @@
-using System.Diagnostics;
 using HaKube.Actions.Ssh;
 using HaKube.Model.Loading;
 using HaKube.Reconciler.Kubernetes;
-using HaKube.Tests.Reconciler.Daemon;
+using HaKube.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace HaKube.Tests.Reconciler.Kubernetes;
@@ -10,19 +9,11 @@ namespace HaKube.Tests.Reconciler.Kubernetes;
 [TestFixture]
 public sealed class SecretSessionOpenerTests
 {
-    private string _folder = "";
-
-    [SetUp]
-    public void Folder() => _folder = Directory.CreateTempSubdirectory("hakube-crd-k-").FullName;
-
-    [TearDown]
-    public void Clean() => DaemonTestSupport.DeleteQuietly(_folder);
-
     [Test]
     public async Task OpenAsync_SecretHoldsKey_SessionUsesIt()
     {
         await using var server = StandinApiServer.Start();
-        server.PutSecret(KubeTestSupport.Namespace, "demo-ssh", new Dictionary<string, byte[]> { ["id_ed25519"] = await NewKeyAsync() });
+        server.PutSecret(KubeTestSupport.Namespace, "demo-ssh", new Dictionary<string, byte[]> { ["id_ed25519"] = await TestSshKeys.NewEd25519Async() });
         await using var pool = new SshConnectionPool(null, NullLogger<SshConnectionPool>.Instance, TimeProvider.System);
 
         var session = await Opener(server, pool).OpenAsync(Manifest(), CancellationToken.None);
@@ -52,7 +43,7 @@ public sealed class SecretSessionOpenerTests
     public async Task OpenAsync_KnownHostsSecret_UnpinnedHostExpectsItsKey()
     {
         await using var server = StandinApiServer.Start();
-        server.PutSecret(KubeTestSupport.Namespace, "demo-ssh", new Dictionary<string, byte[]> { ["id_ed25519"] = await NewKeyAsync() });
+        server.PutSecret(KubeTestSupport.Namespace, "demo-ssh", new Dictionary<string, byte[]> { ["id_ed25519"] = await TestSshKeys.NewEd25519Async() });
         server.PutSecret(KubeTestSupport.Namespace, "demo-hosts", new Dictionary<string, byte[]> { ["known_hosts"] = System.Text.Encoding.UTF8.GetBytes($"127.0.99.1 {HostKey}\n") });
         await using var pool = new SshConnectionPool(null, NullLogger<SshConnectionPool>.Instance, TimeProvider.System);
 
@@ -66,7 +57,7 @@ public sealed class SecretSessionOpenerTests
     public async Task OpenAsync_KnownHostsSecretMissing_SaysWhichField()
     {
         await using var server = StandinApiServer.Start();
-        server.PutSecret(KubeTestSupport.Namespace, "demo-ssh", new Dictionary<string, byte[]> { ["id_ed25519"] = await NewKeyAsync() });
+        server.PutSecret(KubeTestSupport.Namespace, "demo-ssh", new Dictionary<string, byte[]> { ["id_ed25519"] = await TestSshKeys.NewEd25519Async() });
         await using var pool = new SshConnectionPool(null, NullLogger<SshConnectionPool>.Instance, TimeProvider.System);
 
         var error = Assert.ThrowsAsync<InvalidOperationException>(() => Opener(server, pool).OpenAsync(Manifest(knownHostsSecret: true), CancellationToken.None));
@@ -78,7 +69,7 @@ public sealed class SecretSessionOpenerTests
     public async Task OpenAsync_StateStore_IsSecretsInTheNamespace()
     {
         await using var server = StandinApiServer.Start();
-        server.PutSecret(KubeTestSupport.Namespace, "demo-ssh", new Dictionary<string, byte[]> { ["id_ed25519"] = await NewKeyAsync() });
+        server.PutSecret(KubeTestSupport.Namespace, "demo-ssh", new Dictionary<string, byte[]> { ["id_ed25519"] = await TestSshKeys.NewEd25519Async() });
         await using var pool = new SshConnectionPool(null, NullLogger<SshConnectionPool>.Instance, TimeProvider.System);
 
         var session = await Opener(server, pool).OpenAsync(Manifest(), CancellationToken.None);
@@ -92,7 +83,7 @@ public sealed class SecretSessionOpenerTests
     {
         await using var server = StandinApiServer.Start();
         var ca = CaPem();
-        server.PutSecret(KubeTestSupport.Namespace, "demo-ssh", new Dictionary<string, byte[]> { ["id_ed25519"] = await NewKeyAsync() });
+        server.PutSecret(KubeTestSupport.Namespace, "demo-ssh", new Dictionary<string, byte[]> { ["id_ed25519"] = await TestSshKeys.NewEd25519Async() });
         server.PutSecret(KubeTestSupport.Namespace, "demo-mirrors", new Dictionary<string, byte[]>
         {
             ["ca.crt"] = System.Text.Encoding.UTF8.GetBytes(ca),
@@ -113,7 +104,7 @@ public sealed class SecretSessionOpenerTests
     public async Task OpenAsync_PackageKeySecretHoldsAPrivateKey_RefusedNamingTheField()
     {
         await using var server = StandinApiServer.Start();
-        server.PutSecret(KubeTestSupport.Namespace, "demo-ssh", new Dictionary<string, byte[]> { ["id_ed25519"] = await NewKeyAsync() });
+        server.PutSecret(KubeTestSupport.Namespace, "demo-ssh", new Dictionary<string, byte[]> { ["id_ed25519"] = await TestSshKeys.NewEd25519Async() });
         server.PutSecret(KubeTestSupport.Namespace, "demo-mirrors", new Dictionary<string, byte[]>
         {
             ["ca.crt"] = System.Text.Encoding.UTF8.GetBytes(CaPem()),
@@ -130,7 +121,7 @@ public sealed class SecretSessionOpenerTests
     public async Task OpenAsync_MirrorCaSecretMissing_SaysWhichField()
     {
         await using var server = StandinApiServer.Start();
-        server.PutSecret(KubeTestSupport.Namespace, "demo-ssh", new Dictionary<string, byte[]> { ["id_ed25519"] = await NewKeyAsync() });
+        server.PutSecret(KubeTestSupport.Namespace, "demo-ssh", new Dictionary<string, byte[]> { ["id_ed25519"] = await TestSshKeys.NewEd25519Async() });
         await using var pool = new SshConnectionPool(null, NullLogger<SshConnectionPool>.Instance, TimeProvider.System);
 
         var error = Assert.ThrowsAsync<InvalidOperationException>(() => Opener(server, pool).OpenAsync(Manifest(mirrors: true), CancellationToken.None));
@@ -146,7 +137,7 @@ public sealed class SecretSessionOpenerTests
     public async Task OpenAsync_CalicoOperatorManifestSecret_SessionCarriesItsContent()
     {
         await using var server = StandinApiServer.Start();
-        server.PutSecret(KubeTestSupport.Namespace, "demo-ssh", new Dictionary<string, byte[]> { ["id_ed25519"] = await NewKeyAsync() });
+        server.PutSecret(KubeTestSupport.Namespace, "demo-ssh", new Dictionary<string, byte[]> { ["id_ed25519"] = await TestSshKeys.NewEd25519Async() });
         server.PutSecret(KubeTestSupport.Namespace, "calico", new Dictionary<string, byte[]> { ["tigera-operator.yaml"] = System.Text.Encoding.UTF8.GetBytes(Operator) });
         await using var pool = new SshConnectionPool(null, NullLogger<SshConnectionPool>.Instance, TimeProvider.System);
 
@@ -160,7 +151,7 @@ public sealed class SecretSessionOpenerTests
     {
         await using var server = StandinApiServer.Start();
         var other = Operator + "---\nkind: ClusterRoleBinding\n";
-        server.PutSecret(KubeTestSupport.Namespace, "demo-ssh", new Dictionary<string, byte[]> { ["id_ed25519"] = await NewKeyAsync() });
+        server.PutSecret(KubeTestSupport.Namespace, "demo-ssh", new Dictionary<string, byte[]> { ["id_ed25519"] = await TestSshKeys.NewEd25519Async() });
         server.PutSecret(KubeTestSupport.Namespace, "calico", new Dictionary<string, byte[]> { ["tigera-operator.yaml"] = System.Text.Encoding.UTF8.GetBytes(other) });
         await using var pool = new SshConnectionPool(null, NullLogger<SshConnectionPool>.Instance, TimeProvider.System);
 
@@ -208,14 +199,5 @@ public sealed class SecretSessionOpenerTests
         var bound = CustomResourceBinder.Bind(resource);
         Assert.That(bound.Errors, Is.Empty);
         return bound.Manifests.Single();
-    }
-
-    private async Task<byte[]> NewKeyAsync()
-    {
-        var path = Path.Combine(_folder, "id_ed25519");
-        using var keygen = Process.Start(new ProcessStartInfo("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", path]) { RedirectStandardOutput = true })!;
-        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        await keygen.WaitForExitAsync(limit.Token);
-        return await File.ReadAllBytesAsync(path);
     }
 }
