@@ -23,6 +23,9 @@ public sealed record HaClusterStatus
     [Description("The steps still pending, each with its reason.")]
     public IReadOnlyList<PlanStepStatus> Plan { get; init; } = [];
 
+    [Description("Work HaKube will not do now, each with its cause and what would unblock it.")]
+    public IReadOnlyList<RefusalStatus> Refusals { get; init; } = [];
+
     [Description("Nodes the cluster's API server lists that match no spec host and were never set up by HaKube: someone joined them by hand or with another tool. Reported only; HaKube never deletes them.")]
     public IReadOnlyList<string>? UnmanagedNodes { get; init; }
 

@@ -47,6 +47,7 @@ public static class StatusBuilder
             Hosts = spec.Hosts.Select(h => Host(h, Of(h.Name))).ToList(),
             Plan = [.. plan.Steps.Select(s => new PlanStepStatus { Action = s.Kind.ToString(), Hosts = s.Hosts, Reason = s.Reason }),
                     .. plan.Deferred.Select(d => new PlanStepStatus { Action = d.Kind.ToString(), Hosts = [d.Host], Reason = "next plan: " + d.Reason })],
+            Refusals = [.. plan.Refusals.Select(r => new RefusalStatus { Host = r.Host, Action = r.Step?.ToString(), Cause = r.Cause.ToString(), Message = r.Detail })],
             // A pass whose Node listing failed keeps the last one seen.
             UnmanagedNodes = plan.UnmanagedNodes ?? previous?.UnmanagedNodes,
         };

@@ -20,7 +20,7 @@ internal static class PlanOutput
             cluster,
             converged = plan.IsConverged,
             steps = plan.Steps.Select(s => new { kind = s.Kind, hosts = s.Hosts, reason = s.Reason, changesEtcdMembership = s.ChangesEtcdMembership }),
-            refusals = plan.Refusals.Select(r => new { host = r.Host, reason = r.Reason }),
+            refusals = plan.Refusals.Select(r => new { host = r.Host, step = r.Step, cause = r.Cause, detail = r.Detail, reason = r.Reason }),
             deferred = plan.Deferred.Select(d => new { host = d.Host, kind = d.Kind, reason = d.Reason }),
             unmanagedNodes = plan.UnmanagedNodes,
         },

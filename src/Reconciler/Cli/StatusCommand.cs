@@ -197,16 +197,16 @@ internal static class StatusCommand
 
         console.Write(hosts);
         WriteCertificates(console, d);
-        if (d.Status.Plan.Count == 0)
-        {
-            console.WriteLine("plan: nothing pending");
-            return;
-        }
-
-        console.WriteLine("plan:");
+        console.WriteLine(d.Status.Plan.Count == 0 ? "plan: nothing pending" : "plan:");
         foreach (var step in d.Status.Plan)
         {
             console.WriteLine(Printable.Escape($"  {step.Action} [{string.Join(", ", step.Hosts)}]: {step.Reason}"));
+        }
+
+        foreach (var refusal in d.Status.Refusals)
+        {
+            var what = string.Join(" ", new[] { refusal.Host, refusal.Action }.OfType<string>());
+            console.WriteLine(Printable.Escape($"refused ({refusal.Cause}): {(what.Length > 0 ? what + ": " : "")}{refusal.Message}"));
         }
     }
 

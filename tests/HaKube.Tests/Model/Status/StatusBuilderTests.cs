@@ -29,6 +29,7 @@ public sealed class StatusBuilderTests
             Assert.That(status.Hosts.Select(h => (h.Name, h.Reachable)), Is.EqualTo(new[] { ("cp1", true), ("w1", false) }));
             Assert.That(status.Plan.Single().Reason, Is.EqualTo("kubeadm is not installed"));
             Assert.That(status.ReadyHosts, Is.EqualTo("0/2"));
+            Assert.That(status.Refusals, Is.EqualTo(new[] { new RefusalStatus { Host = "w1", Action = null, Cause = "HostUnreachable", Message = "unreachable" } }));
         });
     }
 

@@ -33,4 +33,22 @@ public sealed class PlanOutputTests
 
         Assert.That(json.RootElement.GetProperty("unmanagedNodes")[0].GetString(), Is.EqualTo("byhand"));
     }
+
+    [Test]
+    public void ToJson_Refusal_CarriesHostStepCauseAndDetail()
+    {
+        var plan = new Plan([], [new Refusal("cp2", StepKind.JoinControlPlane, RefusalCause.QuorumGuard, "etcd would lose quorum")]);
+
+        using var json = JsonDocument.Parse(PlanOutput.ToJson("demo", plan));
+
+        var refusal = json.RootElement.GetProperty("refusals")[0];
+        Assert.Multiple(() =>
+        {
+            Assert.That(refusal.GetProperty("host").GetString(), Is.EqualTo("cp2"));
+            Assert.That(refusal.GetProperty("step").GetString(), Is.EqualTo("JoinControlPlane"));
+            Assert.That(refusal.GetProperty("cause").GetString(), Is.EqualTo("QuorumGuard"));
+            Assert.That(refusal.GetProperty("detail").GetString(), Is.EqualTo("etcd would lose quorum"));
+            Assert.That(refusal.GetProperty("reason").GetString(), Is.EqualTo("JoinControlPlane: etcd would lose quorum"));
+        });
+    }
 }

@@ -38,6 +38,7 @@ public sealed class StatusCommandTests
                         ],
                     },
                 ],
+                Refusals = [new RefusalStatus { Host = "cp2", Action = "JoinControlPlane", Cause = "QuorumGuard", Message = "etcd would lose quorum" }],
             },
         };
         await new StatusWriter(_state).WriteAsync(document, CancellationToken.None);
@@ -69,6 +70,15 @@ public sealed class StatusCommandTests
         Assert.That(certificates.EnumerateArray().Select(c => c.GetProperty("path").GetString()),
             Is.EqualTo(new[] { "/etc/kubernetes/admin.conf", "/etc/kubernetes/pki/apiserver.crt" }));
         Assert.That(certificates[1].GetProperty("notAfter").GetDateTimeOffset(), Is.EqualTo(Written.AddDays(12.5)));
+    }
+
+    [Test]
+    public async Task Status_Detail_RefusalWithItsCause()
+    {
+        var (exit, output) = await RunAsync("status", "demo", "--state-dir", _state);
+
+        Assert.That(exit, Is.Zero, output);
+        Assert.That(output, Does.Contain("refused (QuorumGuard): cp2 JoinControlPlane: etcd would lose quorum"));
     }
 
     private static async Task<(int Exit, string Output)> RunAsync(params string[] args)
