@@ -8,9 +8,10 @@ using HaKube.Reconciler.Daemon;
 using HaKube.Reconciler.Manifests;
 using HaKube.Reconciler.Telemetry;
 using HaKube.Tests.Lab;
+using HaKube.Tests.Reconciler.Daemon;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace HaKube.Tests.Reconciler.Daemon;
+namespace HaKube.Tests.EndToEnd;
 
 /// <summary>
 /// Directory mode end to end on the lab: two clusters in one manifest directory, each on its own
@@ -18,8 +19,9 @@ namespace HaKube.Tests.Reconciler.Daemon;
 /// </summary>
 [TestFixture]
 [Category("Lab")]
+[Order(14)]
 [SupportedOSPlatform("linux")]
-public sealed class DaemonLabTests : LabFixture
+public sealed class TwoClusterDaemonLabTests : LabFixture
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);
     private LabHosts? _one;
