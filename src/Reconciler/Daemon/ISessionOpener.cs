@@ -16,11 +16,13 @@ public interface ISessionOpener
     Task<ClusterSession> OpenAsync(LoadedManifest manifest, CancellationToken cancellationToken);
 }
 
-/// <summary>Directory mode: key and known_hosts files relative to the manifest; binary versions kept across passes.</summary>
+/// <summary>Directory mode: key and known_hosts files relative to the manifest; binary versions and unstored material kept across passes.</summary>
 public sealed class FileSessionOpener(SshConnectionPool pool, DaemonOptions options, TimeProvider? time = null) : ISessionOpener
 {
     private readonly BinaryVersionCache _versions = new();
+    private readonly UnstoredMaterialCache _unstored = new();
 
     public Task<ClusterSession> OpenAsync(LoadedManifest manifest, CancellationToken cancellationToken) =>
-        SessionFactory.CreateAsync(manifest, pool, options.StateDirectory, cancellationToken, allowPathsOutside: options.AllowPathsOutside, versions: _versions, time: time);
+        SessionFactory.CreateAsync(
+            manifest, pool, options.StateDirectory, cancellationToken, allowPathsOutside: options.AllowPathsOutside, versions: _versions, time: time, unstored: _unstored);
 }

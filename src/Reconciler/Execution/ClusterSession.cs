@@ -53,6 +53,9 @@ public sealed class ClusterSession
     /// <summary>The mirrors' CAs and the package key the manifest names, read when the session was opened.</summary>
     public ReferencedContent Referenced { get; init; } = ReferencedContent.None;
 
+    /// <summary>Where material made in memory is kept across passes when this session may not store it (the daemon's; none for plan).</summary>
+    public UnstoredMaterialCache? UnstoredMaterial { get; init; }
+
     /// <summary>The known_hosts the spec's targets were built from (empty when every host is pinned).</summary>
     public KnownHosts KnownHosts { get; }
 
@@ -175,7 +178,8 @@ public sealed class ClusterSession
     {
         // A control plane holding a cluster CA the store lacks got it elsewhere (another store, a lost
         // one, kubeadm by hand): a new CA over it would break every kubelet, token and etcd peer.
-        if (await Store.LoadAuthoritiesAsync(cancellationToken) is null)
+        var stored = await Store.LoadAuthoritiesAsync(cancellationToken) is not null;
+        if (!stored)
         {
             var holders = facts.Where(f => f.Reachable && f.IsPresent(PkiPaths.ClusterCaCertificate)).Select(f => f.Host).ToList();
             if (holders.Count > 0)
@@ -187,6 +191,22 @@ public sealed class ClusterSession
             }
         }
 
-        return await ClusterMaterial.LoadAsync(Cluster.Spec, store ? Store : Store.ReadOnly(), Issuer, cancellationToken, Time) with { Referenced = Referenced };
+        Task<ClusterMaterial> Load(ClusterStateStore into) => ClusterMaterial.LoadAsync(Cluster.Spec, into, Issuer, cancellationToken, Time);
+        ClusterMaterial material;
+        if (store || UnstoredMaterial is not { } unstored)
+        {
+            material = await Load(store ? Store : Store.ReadOnly());
+        }
+        else if (stored)
+        {
+            unstored.Forget(Cluster);
+            material = await Load(Store.ReadOnly());
+        }
+        else
+        {
+            material = await unstored.GetOrMakeAsync(Cluster, () => Load(Store.ReadOnly()));
+        }
+
+        return material with { Referenced = Referenced };
     }
 }

@@ -17,11 +17,12 @@ namespace HaKube.Reconciler.Kubernetes;
 /// in the Secret named by spec.ssh.knownHostsSecretRef (a custom resource has no files beside it),
 /// both in the HaCluster's namespace and read on every pass, so a rotated key is used at once. The
 /// state store is Secrets in that namespace too (<see cref="SecretStateBackend"/>), not the state
-/// directory. Binary versions are kept across passes, as in directory mode.
+/// directory. Binary versions and unstored material are kept across passes, as in directory mode.
 /// </summary>
 public sealed class SecretSessionOpener(HaClusterApi api, SshConnectionPool pool, TimeProvider? time = null) : ISessionOpener
 {
     private readonly BinaryVersionCache _versions = new();
+    private readonly UnstoredMaterialCache _unstored = new();
 
     public async Task<ClusterSession> OpenAsync(LoadedManifest manifest, CancellationToken cancellationToken)
     {
@@ -37,7 +38,7 @@ public sealed class SecretSessionOpener(HaClusterApi api, SshConnectionPool pool
         {
             var key = SshPrivateKey.FromMemory(material, $"Secret {ns}/{reference.Name}[{reference.Key}]");
             var store = new ClusterStateStore(new SecretStateBackend(api.Client, ns, cluster.Metadata.Name));
-            return new ClusterSession(cluster, SshTargets.FromSpec(cluster.Spec, key, knownHosts), pool, store, time, knownHosts, _versions) { Referenced = referenced, Key = key };
+            return new ClusterSession(cluster, SshTargets.FromSpec(cluster.Spec, key, knownHosts), pool, store, time, knownHosts, _versions) { Referenced = referenced, Key = key, UnstoredMaterial = _unstored };
         }
         catch (Exception e) when (e is ArgumentException or IOException)
         {

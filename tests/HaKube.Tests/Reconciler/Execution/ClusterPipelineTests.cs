@@ -131,11 +131,29 @@ public sealed class ClusterPipelineTests
         });
     }
 
-    private (ClusterPipeline Pipeline, ClusterStateStore Store) Pipeline()
+    [Test]
+    public async Task PrepareAsync_NotAllowedToWriteWithTheDaemonsCache_SameMaterialNextPassAndNothingStored()
+    {
+        var unstored = new UnstoredMaterialCache();
+        var (first, store) = Pipeline(unstored);
+        var (next, _) = Pipeline(unstored);
+
+        var made = await first.PrepareAsync(Observed(first.Session), write: false, CancellationToken.None);
+        var again = await next.PrepareAsync(Observed(next.Session), write: false, CancellationToken.None);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(again.Authorities.ClusterCa.CertificatePem, Is.EqualTo(made.Authorities.ClusterCa.CertificatePem), "no new CA on the next pass");
+            Assert.That(await store.LoadAuthoritiesAsync(CancellationToken.None), Is.Null);
+        });
+    }
+
+    private (ClusterPipeline Pipeline, ClusterStateStore Store) Pipeline(UnstoredMaterialCache? unstored = null)
     {
         var cluster = Clusters.Spec(loadBalancers: 0);
         var store = new ClusterStateStore(_root, cluster.Metadata.Name);
-        return (new ClusterPipeline(new ClusterSession(cluster, SshTargets.FromSpec(cluster.Spec, _key!, KnownHosts.Empty), _pool!, store)), store);
+        var session = new ClusterSession(cluster, SshTargets.FromSpec(cluster.Spec, _key!, KnownHosts.Empty), _pool!, store) { UnstoredMaterial = unstored };
+        return (new ClusterPipeline(session), store);
     }
 
     private static Observation Observed(ClusterSession session) =>
