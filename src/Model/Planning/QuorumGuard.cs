@@ -1,7 +1,7 @@
 namespace HaKube.Model.Planning;
 
 /// <summary>What the quorum guard decided, and why, in words for a plan's reason or refusal.</summary>
-public sealed record GuardDecision(bool Allowed, string Reason);
+internal sealed record GuardDecision(bool Allowed, string Reason);
 
 /// <summary>
 /// The quorum guard: no step runs if, projected through it, the healthy voting etcd members
@@ -9,7 +9,7 @@ public sealed record GuardDecision(bool Allowed, string Reason);
 /// Healthy means the member's host is reachable and its etcd answered a health check; a member
 /// that matches no host (left over, or unknown) counts as voting and unhealthy, the safe side.
 /// </summary>
-public static class QuorumGuard
+internal static class QuorumGuard
 {
     public static int Majority(int voting) => (voting / 2) + 1;
 

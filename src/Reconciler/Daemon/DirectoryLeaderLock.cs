@@ -17,7 +17,7 @@ namespace HaKube.Reconciler.Daemon;
 /// directory on NFS needs the custom-resource mode's Lease instead. The file's name starts with a dot
 /// so no cluster (a DNS-1123 name) can own a folder of that name in the state store.
 /// </remarks>
-public sealed partial class DirectoryLeaderLock : IAsyncDisposable
+internal sealed partial class DirectoryLeaderLock : IAsyncDisposable
 {
     public const string FileName = ".leader-lock";
 

@@ -10,7 +10,7 @@ namespace HaKube.Reconciler.Daemon;
 /// whose manifest was added, changed, made invalid or removed. When the watcher's buffer overflows
 /// it rescans everything instead, so no change is ever missed.
 /// </summary>
-public sealed partial class DirectorySource : IDisposable
+internal sealed partial class DirectorySource : IDisposable
 {
     private readonly string _root;
     private readonly TimeProvider _time;

@@ -20,7 +20,7 @@ namespace HaKube.Reconciler.Daemon;
 /// <item>Never two passes of one cluster at once: the work queue hands a key to one worker at a time.</item>
 /// </list>
 /// </summary>
-public sealed class ReconcileDispatcher(IClusterReconciler reconciler, DaemonOptions options, TimeProvider time, ILogger logger)
+internal sealed class ReconcileDispatcher(IClusterReconciler reconciler, DaemonOptions options, TimeProvider time, ILogger logger)
 {
     /// <summary>Runs the pass of <paramref name="request"/>, writes its status to <paramref name="sink"/> and requeues it on <paramref name="queue"/>.</summary>
     public async Task DispatchAsync(ReconcileRequest request, IStatusSink sink, WorkQueue? queue, CancellationToken stoppingToken)
@@ -138,10 +138,10 @@ public sealed class ReconcileDispatcher(IClusterReconciler reconciler, DaemonOpt
 }
 
 /// <summary>A pass to run: the cluster's queue key, its manifest, the generation it is at, and the status last written.</summary>
-public sealed record ReconcileRequest(string Key, LoadedManifest Manifest, long Generation, HaClusterStatus? Previous);
+internal sealed record ReconcileRequest(string Key, LoadedManifest Manifest, long Generation, HaClusterStatus? Previous);
 
 /// <summary>How a dispatched pass ended.</summary>
-public enum PassOutcome
+internal enum PassOutcome
 {
     Succeeded,
     Failed,
@@ -150,13 +150,13 @@ public enum PassOutcome
 }
 
 /// <summary>The stamped status of a pass and how it ended; <see cref="Result"/> is null when the pass threw.</summary>
-public sealed record PassReport(HaClusterStatus Status, PassOutcome Outcome)
+internal sealed record PassReport(HaClusterStatus Status, PassOutcome Outcome)
 {
     public ReconcileResult? Result { get; init; }
 }
 
 /// <summary>Where a daemon mode reports a pass: the status file (directory mode), or the status subresource and Events.</summary>
-public interface IStatusSink
+internal interface IStatusSink
 {
     /// <summary>What an interrupted pass's status says after "interrupted during WHERE: ".</summary>
     string InterruptedMeaning { get; }

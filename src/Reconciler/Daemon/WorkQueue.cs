@@ -11,7 +11,7 @@ namespace HaKube.Reconciler.Daemon;
 /// <see cref="Daemon.Backoff"/> and a periodic resync of every known key sit on top.
 /// </summary>
 [SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix", Justification = "It is a queue: the name client-go and controller-runtime readers look for.")]
-public sealed class WorkQueue : IDisposable
+internal sealed class WorkQueue : IDisposable
 {
     private readonly Lock _gate = new();
     private readonly Queue<string> _ready = new();

@@ -11,7 +11,7 @@ namespace HaKube.Reconciler.Execution;
 /// (an etcd membership change, or a step that creates the cluster a later step reads). A failed step
 /// stops the run.
 /// </summary>
-public sealed class PlanExecutor(ClusterSession session, IExecutionObserver? observer = null, ILogger? logger = null)
+internal sealed class PlanExecutor(ClusterSession session, IExecutionObserver? observer = null, ILogger? logger = null)
 {
     private static readonly HashSet<StepKind> ReplanAfter =
         [StepKind.BootstrapEtcd, StepKind.AddEtcdMember, StepKind.MigrateEtcdMember, StepKind.InitControlPlane, StepKind.JoinControlPlane, StepKind.RemoveControlPlane];

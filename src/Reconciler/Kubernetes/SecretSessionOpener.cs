@@ -19,7 +19,7 @@ namespace HaKube.Reconciler.Kubernetes;
 /// state store is Secrets in that namespace too (<see cref="SecretStateBackend"/>), not the state
 /// directory. Binary versions are kept across passes, as in directory mode.
 /// </summary>
-public sealed class SecretSessionOpener(HaClusterApi api, SshConnectionPool pool, TimeProvider? time = null) : ISessionOpener
+internal sealed class SecretSessionOpener(HaClusterApi api, SshConnectionPool pool, TimeProvider? time = null) : ISessionOpener
 {
     private readonly BinaryVersionCache _versions = new();
 

@@ -17,7 +17,7 @@ namespace HaKube.Reconciler.Kubernetes;
 /// Generate-once items are created (a 409 means another daemon won: read theirs); replaced items
 /// are updated against the resourceVersion read. Contents are never logged.
 /// </summary>
-public sealed class SecretStateBackend : IStateBackend
+internal sealed class SecretStateBackend : IStateBackend
 {
     public const string ManagedByLabel = "app.kubernetes.io/managed-by";
     public const string ComponentLabel = "app.kubernetes.io/component";

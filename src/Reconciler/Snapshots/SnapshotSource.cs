@@ -11,7 +11,7 @@ namespace HaKube.Reconciler.Snapshots;
 /// (crictl for the etcd container, or etcdctl for a member still under HaKube's former systemd
 /// unit). Null, with the reason, otherwise.
 /// </summary>
-public static class SnapshotSource
+internal static class SnapshotSource
 {
     public static (HostSpec? Host, string Reason) Pick(HaClusterSpec spec, IReadOnlyList<HostFacts> facts)
     {

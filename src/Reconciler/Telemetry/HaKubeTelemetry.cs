@@ -12,7 +12,7 @@ namespace HaKube.Reconciler.Telemetry;
 /// The class is not called Telemetry because it lives in the namespace of that name: a type and its
 /// enclosing namespace with one name make every reference from a sibling namespace ambiguous.
 /// </remarks>
-public static class HaKubeTelemetry
+internal static class HaKubeTelemetry
 {
     public const string Name = "HaKube";
 

@@ -11,7 +11,7 @@ namespace HaKube.Reconciler.Telemetry;
 /// The solution references no Prometheus exporter package, and one small listener is all /metrics
 /// needs; OpenTelemetry's OTLP exporter, when configured, reads the same instruments independently.
 /// </remarks>
-public sealed class PrometheusCollector : IDisposable
+internal sealed class PrometheusCollector : IDisposable
 {
     /// <summary>Histogram bounds for instruments that give no advice (OpenTelemetry's defaults).</summary>
     private static readonly double[] DefaultBounds = [0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000];
