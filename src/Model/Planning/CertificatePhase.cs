@@ -90,13 +90,15 @@ internal static class CertificatePhase
 
             if (!Wording.IsActive(facts, "kubelet"))
             {
-                plan.Refuse(StepKind.RenewControlPlaneCertificates, host, RefusalCause.Degraded, $"{reason}, but the kubelet is {Wording.State(facts, "kubelet")}, and it is the kubelet that restarts the static pods");
+                plan.Refuse(StepKind.RenewControlPlaneCertificates, host, RefusalCause.Degraded, $"{reason}, but the kubelet is {Wording.State(facts, "kubelet")}, and it " +
+                    "is the kubelet that restarts the static pods");
                 continue;
             }
 
             if (changingMembers)
             {
-                plan.Defer(StepKind.RenewControlPlaneCertificates, host, $"{reason}; the etcd membership or the control planes change in this plan (init, join or removal), and renewal restarts control planes only once that is done");
+                plan.Defer(StepKind.RenewControlPlaneCertificates, host, $"{reason}; the etcd membership or the control planes change in this plan (init, join or " +
+                    "removal), and renewal restarts control planes only once that is done");
                 continue;
             }
 
@@ -177,7 +179,8 @@ internal static class CertificatePhase
         if (embedded.Count > 0)
         {
             plan.Step(StepKind.UseRotatingKubeletCertificate, embedded.Select(e => e.Host).ToList(),
-                $"{KnownPaths.KubeletConf} embeds its client certificate ({Wording.List(embedded.Select(e => $"{e.Host}: expires {When(e.NotAfter)}"))}), which kubeadm certs renew never renews: it is pointed at the kubelet's rotating {KnownPaths.KubeletClientCurrent}");
+                $"{KnownPaths.KubeletConf} embeds its client certificate ({Wording.List(embedded.Select(e => $"{e.Host}: expires {When(e.NotAfter)}"))}), which kubeadm " +
+                    $"certs renew never renews: it is pointed at the kubelet's rotating {KnownPaths.KubeletClientCurrent}");
         }
     }
 

@@ -86,7 +86,8 @@ internal static class EtcdPhase
             var desired = plan.DesiredFiles(host, StepKind.ConfigureEtcdMember);
             if (desired.Count == 0)
             {
-                plan.Refuse(StepKind.ConfigureEtcdMember, host, RefusalCause.MissingDesiredState, "the desired state has no etcd configuration (certificates, kubelet and kubeadm files) for this member, so it cannot be set up");
+                plan.Refuse(StepKind.ConfigureEtcdMember, host, RefusalCause.MissingDesiredState, "the desired state has no etcd configuration (certificates, kubelet and " +
+                    "kubeadm files) for this member, so it cannot be set up");
                 continue;
             }
 
@@ -112,7 +113,8 @@ internal static class EtcdPhase
 
             var reason = CertificatePhase.Renewal(plan.Spec, facts, desired) + string.Join("; ", drift);
             var restarts = facts.IsPresent(KnownPaths.EtcdManifest) && view.Running.Contains(host) && !HostPreparation.HasFormerUnit(facts) &&
-                (edited || desired.Any(d => (d.Path.StartsWith(KnownPaths.Pki + "/etcd/", StringComparison.Ordinal) || d.Path == KnownPaths.EtcdKubeadmConfig) && FileDrift.Describe(facts, [d]).Count > 0));
+                (edited || desired.Any(d =>
+                    (d.Path.StartsWith(KnownPaths.Pki + "/etcd/", StringComparison.Ordinal) || d.Path == KnownPaths.EtcdKubeadmConfig) && FileDrift.Describe(facts, [d]).Count > 0));
             if (restarts)
             {
                 if (RestartSlotTaken(plan, host, view, StepKind.ConfigureEtcdMember, reason, "etcd restarts", out var guardReason))
@@ -169,7 +171,8 @@ internal static class EtcdPhase
             var what = $"etcd on {host} runs under HaKube's former systemd unit ({KnownPaths.EtcdUnit}), not as a kubeadm static pod";
             if (!facts.EtcdDataPresent)
             {
-                plan.Refuse(StepKind.MigrateEtcdMember, host, RefusalCause.NeedsManualAction, $"{what}, but the host holds no member data ({KnownPaths.EtcdDataDirectory}/member): remove the unit by hand, then HaKube adds the host as a new member");
+                plan.Refuse(StepKind.MigrateEtcdMember, host, RefusalCause.NeedsManualAction, $"{what}, but the host holds no member data " +
+                    $"({KnownPaths.EtcdDataDirectory}/member): remove the unit by hand, then HaKube adds the host as a new member");
                 continue;
             }
 
@@ -185,7 +188,8 @@ internal static class EtcdPhase
             }
 
             var member = view.MemberOf(host) is { } m ? $"member {Wording.Member(m)}" : "its member";
-            plan.Step(StepKind.MigrateEtcdMember, [host], $"{what}: {member} moves to /etc/kubernetes/manifests/etcd.yaml with its data and ID, the unit is stopped and removed; etcd restarts: {guardReason}");
+            plan.Step(StepKind.MigrateEtcdMember, [host], $"{what}: {member} moves to /etc/kubernetes/manifests/etcd.yaml with its data and ID, the unit is stopped and " +
+                $"removed; etcd restarts: {guardReason}");
         }
     }
 
@@ -207,7 +211,8 @@ internal static class EtcdPhase
         var unseen = plan.EtcdMemberHosts().Where(h => plan.Reachable(h.Name) is null).Select(h => h.Name).ToList();
         if (unseen.Count > 0)
         {
-            plan.Refuse(null, RefusalCause.HostUnreachable, $"etcd runs on none of the reachable members and {Wording.List(unseen)} cannot be probed: no new cluster is bootstrapped beside one that may run there");
+            plan.Refuse(null, RefusalCause.HostUnreachable, $"etcd runs on none of the reachable members and {Wording.List(unseen)} cannot be probed: no new cluster is " +
+                "bootstrapped beside one that may run there");
             return false;
         }
 

@@ -55,15 +55,18 @@ internal static class EtcdServersPhase
             var reason = $"kube-apiserver on {host} looks for etcd at {Wording.List(servers)}, but {wanted}";
             if (notMembers.Count > 0 && joining)
             {
-                plan.Defer(StepKind.UpdateEtcdServers, host, $"{reason}; {Wording.List(notMembers)} must join the etcd cluster first (set up in this plan), so that no control plane is pointed at a member that is not there");
+                plan.Defer(StepKind.UpdateEtcdServers, host, $"{reason}; {Wording.List(notMembers)} must join the etcd cluster first (set up in this plan), so that no " +
+                    "control plane is pointed at a member that is not there");
             }
             else if (notMembers.Count > 0)
             {
-                plan.Refuse(StepKind.UpdateEtcdServers, host, RefusalCause.Blocked, $"{reason}, and {Wording.List(notMembers)} is not an etcd member yet (see its own refusals): no control plane is pointed at a member that is not there");
+                plan.Refuse(StepKind.UpdateEtcdServers, host, RefusalCause.Blocked, $"{reason}, and {Wording.List(notMembers)} is not an etcd member yet (see its own " +
+                    "refusals): no control plane is pointed at a member that is not there");
             }
             else if (!etcd.Available || !etcd.View.HasQuorum)
             {
-                plan.Refuse(StepKind.UpdateEtcdServers, host, RefusalCause.Degraded, $"{reason}, and its kube-apiserver would restart without an etcd to come back to: {etcd.Problem ?? "etcd has no quorum"}");
+                plan.Refuse(StepKind.UpdateEtcdServers, host, RefusalCause.Degraded, $"{reason}, and its kube-apiserver would restart without an etcd to come back to: " +
+                    $"{etcd.Problem ?? "etcd has no quorum"}");
             }
             else if (plan.MembershipChange is { } change)
             {
@@ -75,7 +78,8 @@ internal static class EtcdServersPhase
             }
             else if (!Wording.IsActive(facts, "kubelet"))
             {
-                plan.Refuse(StepKind.UpdateEtcdServers, host, RefusalCause.Degraded, $"{reason}, but the kubelet is {Wording.State(facts, "kubelet")}, and it is the kubelet that restarts kube-apiserver on the new manifest");
+                plan.Refuse(StepKind.UpdateEtcdServers, host, RefusalCause.Degraded, $"{reason}, but the kubelet is {Wording.State(facts, "kubelet")}, and it is the " +
+                    "kubelet that restarts kube-apiserver on the new manifest");
             }
             else
             {
@@ -86,7 +90,8 @@ internal static class EtcdServersPhase
         if (ready.Count > 0)
         {
             plan.Step(StepKind.UpdateEtcdServers, ready,
-                $"kube-apiserver on {Wording.List(ready)} looks for etcd elsewhere than spec.etcd.hosts ({Wording.List(desired)}, every one a healthy member): kubeadm-config's etcd.external.endpoints updated, then each control plane's --etcd-servers, one at a time, each waiting for its API server to be ready");
+                $"kube-apiserver on {Wording.List(ready)} looks for etcd elsewhere than spec.etcd.hosts ({Wording.List(desired)}, every one a healthy member): " +
+                    "kubeadm-config's etcd.external.endpoints updated, then each control plane's --etcd-servers, one at a time, each waiting for its API server to be ready");
         }
     }
 

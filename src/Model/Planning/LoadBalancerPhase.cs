@@ -27,7 +27,8 @@ internal static class LoadBalancerPhase
             var desired = plan.DesiredFiles(host, StepKind.ConfigureLoadBalancer);
             if (desired.Count == 0)
             {
-                plan.Refuse(StepKind.ConfigureLoadBalancer, host, RefusalCause.MissingDesiredState, "the desired state has no HAProxy configuration for this host, so there is nothing to compare or write");
+                plan.Refuse(StepKind.ConfigureLoadBalancer, host, RefusalCause.MissingDesiredState, "the desired state has no HAProxy configuration for this host, so " +
+                    "there is nothing to compare or write");
                 continue;
             }
 
@@ -95,9 +96,11 @@ internal static class LoadBalancerPhase
 
         var serving = spec.LoadBalancer.Hosts.Where(h => plan.Reachable(h) is not null && !plan.AwaitsCleanup(h, HoldsTheEndpointPort) && !plan.IsBlocked(StepKind.ConfigureLoadBalancer, h));
         // A load balancer on its way out keeps serving until one of the spec does (its removal waits for that).
-        var leaving = plan.Leaving.Where(h => h.Roles.Contains(HostRole.LoadBalancer) && !plan.IsPlanned(StepKind.RemoveLoadBalancer, h.Name) && plan.Reachable(h.Name) is { } f && Wording.IsActive(f, "haproxy"));
+        var leaving = plan.Leaving.Where(h =>
+            h.Roles.Contains(HostRole.LoadBalancer) && !plan.IsPlanned(StepKind.RemoveLoadBalancer, h.Name) && plan.Reachable(h.Name) is { } f && Wording.IsActive(f, "haproxy"));
         return serving.Any() || leaving.Any()
             ? null
-            : $"the control-plane endpoint {spec.ControlPlaneEndpoint.Host}:{spec.ControlPlaneEndpoint.Port} is served by HAProxy on {Wording.List(spec.LoadBalancer.Hosts)}, and none of them is reachable and configurable";
+            : $"the control-plane endpoint {spec.ControlPlaneEndpoint.Host}:{spec.ControlPlaneEndpoint.Port} is served by HAProxy on " +
+                $"{Wording.List(spec.LoadBalancer.Hosts)}, and none of them is reachable and configurable";
     }
 }

@@ -108,7 +108,8 @@ internal static class MembershipPhase
                 // A host that stays in the spec is cleaned up once it answers (its unreachability is refused already).
                 if (onlyLoadBalancer && !kept)
                 {
-                    plan.Step(StepKind.RemoveLoadBalancer, [host.Name], $"{host.Name} left the spec and is unreachable ({plan.Observed(host.Name)?.Error ?? "not probed"}): HAProxy cannot be stopped there, the host is gone; it is forgotten");
+                    plan.Step(StepKind.RemoveLoadBalancer, [host.Name], $"{host.Name} left the spec and is unreachable " +
+                        $"({plan.Observed(host.Name)?.Error ?? "not probed"}): HAProxy cannot be stopped there, the host is gone; it is forgotten");
                 }
 
                 continue;
@@ -121,7 +122,8 @@ internal static class MembershipPhase
                 // Nothing serves there: stopping it cannot cost the endpoint anything.
                 if (onlyLoadBalancer || configured || kept)
                 {
-                    plan.Step(StepKind.RemoveLoadBalancer, [host.Name], $"{host.Name} {leaves}: haproxy {Wording.State(facts, "haproxy")} there; it is disabled{(configured ? " and its HaKube-written haproxy.cfg moved aside" : "")}");
+                    plan.Step(StepKind.RemoveLoadBalancer, [host.Name], $"{host.Name} {leaves}: haproxy {Wording.State(facts, "haproxy")} there; it is " +
+                        $"disabled{(configured ? " and its HaKube-written haproxy.cfg moved aside" : "")}");
                 }
 
                 continue;
@@ -130,20 +132,25 @@ internal static class MembershipPhase
             var endpoint = plan.Spec.ControlPlaneEndpoint;
             if (IPAddress.TryParse(endpoint.Host, out var endpointAddress) && IPAddress.TryParse(host.Address, out var address) && endpointAddress.Equals(address))
             {
-                plan.Refuse(StepKind.RemoveLoadBalancer, host.Name, RefusalCause.NeedsManualAction, $"{leaves}, but spec.controlPlaneEndpoint.host {endpoint.Host} is its address: every kubeconfig and join reaches the API there, so HAProxy keeps running on it; {(kept ? "keep its LoadBalancer role" : "put it back in the spec")}, or give the endpoint an address that stays (a DNS name or virtual IP on the remaining load balancers)");
+                plan.Refuse(StepKind.RemoveLoadBalancer, host.Name, RefusalCause.NeedsManualAction, $"{leaves}, but spec.controlPlaneEndpoint.host {endpoint.Host} is its " +
+                    $"address: every kubeconfig and join reaches the API there, so HAProxy keeps running on it; " +
+                        $"{(kept ? "keep its LoadBalancer role" : "put it back in the spec")}, or give the endpoint an address that stays (a DNS name or virtual IP on the remaining load balancers)");
                 continue;
             }
 
             var serving = plan.Spec.LoadBalancer.Hosts.Where(lb => Serves(plan, lb)).ToList();
             if (serving.Count > 0)
             {
-                plan.Step(StepKind.RemoveLoadBalancer, [host.Name], $"{host.Name} {leaves}: HAProxy there is stopped and disabled and its HaKube-written haproxy.cfg moved aside; {Wording.List(serving)} {(serving.Count == 1 ? "serves" : "serve")} the endpoint {endpoint.Host}:{endpoint.Port}");
+                plan.Step(StepKind.RemoveLoadBalancer, [host.Name], $"{host.Name} {leaves}: HAProxy there is stopped and disabled and its HaKube-written haproxy.cfg " +
+                    $"moved aside; {Wording.List(serving)} {(serving.Count == 1 ? "serves" : "serve")} the endpoint {endpoint.Host}:{endpoint.Port}");
                 continue;
             }
 
             var starting = plan.Spec.LoadBalancer.Hosts.Where(lb => plan.IsPlanned(StepKind.ConfigureLoadBalancer, lb)).ToList();
             // A new load balancer that first gives up an old role of its own is set up in a later plan.
-            var later = plan.Spec.LoadBalancer.Hosts.Where(lb => plan.AwaitsCleanup(lb, LoadBalancerPhase.HoldsTheEndpointPort) && plan.Reachable(lb) is not null && CanBeCleanedUp(plan, lb, anchor)).ToList();
+            var later = plan.Spec.LoadBalancer.Hosts
+                .Where(lb => plan.AwaitsCleanup(lb, LoadBalancerPhase.HoldsTheEndpointPort) && plan.Reachable(lb) is not null && CanBeCleanedUp(plan, lb, anchor))
+                .ToList();
             if (starting.Count > 0 || later.Count > 0)
             {
                 var which = string.Join(" or ", new[]
@@ -155,7 +162,9 @@ internal static class MembershipPhase
             }
             else
             {
-                plan.Refuse(StepKind.RemoveLoadBalancer, host.Name, RefusalCause.WouldBreakCluster, $"{leaves}, but no load balancer of the spec ({Wording.List(plan.Spec.LoadBalancer.Hosts)}) serves the endpoint {endpoint.Host}:{endpoint.Port} (reachable, configured by HaKube and haproxy active), so HAProxy keeps running there and the API keeps its endpoint");
+                plan.Refuse(StepKind.RemoveLoadBalancer, host.Name, RefusalCause.WouldBreakCluster, $"{leaves}, but no load balancer of the spec " +
+                    $"({Wording.List(plan.Spec.LoadBalancer.Hosts)}) serves the endpoint {endpoint.Host}:{endpoint.Port} (reachable, configured by HaKube and haproxy " +
+                        "active), so HAProxy keeps running there and the API keeps its endpoint");
             }
         }
     }
@@ -234,7 +243,8 @@ internal static class MembershipPhase
             if (specAddresses.Contains(machine.Address))
             {
                 // The inventory never yields these; the planner checks once more, as resetting a spec host's machine cannot be undone.
-                plan.Refuse(StepKind.ResetPreviousMachine, key, RefusalCause.WouldBreakCluster, $"{machine.Address} is the address of a host in the spec: that machine is never reset as a previous one");
+                plan.Refuse(StepKind.ResetPreviousMachine, key, RefusalCause.WouldBreakCluster, $"{machine.Address} is the address of a host in the spec: that machine is " +
+                    "never reset as a previous one");
                 continue;
             }
 
@@ -248,7 +258,8 @@ internal static class MembershipPhase
 
             if (view.Members.FirstOrDefault(m => m.PeerUrls.Any(u => PeersAt(u, machine.Address))) is { } member)
             {
-                plan.Defer(StepKind.ResetPreviousMachine, key, $"{what} still runs etcd member {Wording.Member(member)}, which is removed first by ID as a stale member; kubeadm reset would remove it outside the quorum guard");
+                plan.Defer(StepKind.ResetPreviousMachine, key, $"{what} still runs etcd member {Wording.Member(member)}, which is removed first by ID as a stale member; " +
+                    "kubeadm reset would remove it outside the quorum guard");
                 continue;
             }
 
@@ -257,14 +268,16 @@ internal static class MembershipPhase
                 var stuck = plan.Spec.LoadBalancer.Hosts.Where(lb => plan.Reachable(lb) is not null && plan.IsBlocked(StepKind.ConfigureLoadBalancer, lb)).ToList();
                 if (stuck.Count > 0)
                 {
-                    plan.Refuse(StepKind.ResetPreviousMachine, key, RefusalCause.Blocked, $"{what} is reset only once the HAProxy backends are configured from the spec, and HAProxy on {Wording.List(stuck)} cannot be reconfigured");
+                    plan.Refuse(StepKind.ResetPreviousMachine, key, RefusalCause.Blocked, $"{what} is reset only once the HAProxy backends are configured from the spec, " +
+                        $"and HAProxy on {Wording.List(stuck)} cannot be reconfigured");
                     continue;
                 }
             }
 
             var running = ResetUnits.Where(unit => Wording.IsActive(facts, unit)).ToList();
             var left = facts.KubeletConfigured || facts.ControlPlaneInitialized || facts.StaticPodImages.Count > 0 || facts.EtcdDataPresent || facts.Etcd is not null || running.Count > 0
-                ? $"still holds {(running.Count > 0 ? Wording.List(running) + " running and " : "")}kubeadm or etcd state: kubeadm reset -f there, kubelet and etcd stopped and disabled, static pods gone"
+                ? $"still holds {(running.Count > 0 ? Wording.List(running) + " running and " : "")}kubeadm or etcd state: kubeadm reset -f there, kubelet and etcd " +
+                    "stopped and disabled, static pods gone"
                 : "holds nothing of the cluster any more: checked and forgotten";
             plan.Step(StepKind.ResetPreviousMachine, [key], $"{what} {left}; the Node {name} is kept (it is the new machine's) and no etcd member is touched");
         }
@@ -381,7 +394,8 @@ internal static class MembershipPhase
             }
             else if (view.HealthyMembers.Contains(member.Id) && Joining(plan, view, anchor) is { Count: > 0 } joining)
             {
-                plan.Defer(StepKind.RemoveEtcdMember, host, $"{leaves}; {Wording.List(joining)} join(s) the cluster first, so that replacing members never shrinks it below its size (a healthy member leaves only once its replacement is in)");
+                plan.Defer(StepKind.RemoveEtcdMember, host, $"{leaves}; {Wording.List(joining)} join(s) the cluster first, so that replacing members never shrinks it " +
+                    "below its size (a healthy member leaves only once its replacement is in)");
             }
             else if (Follow(plan, view, member) is { } follow)
             {
@@ -415,7 +429,8 @@ internal static class MembershipPhase
         {
             foreach (var host in workers)
             {
-                plan.Refuse(StepKind.RemoveWorker, host, RefusalCause.Degraded, $"{Leaves(plan, host, HostRole.Worker)}, but no initialized control plane of the spec is reachable to drain it and delete its Node from");
+                plan.Refuse(StepKind.RemoveWorker, host, RefusalCause.Degraded, $"{Leaves(plan, host, HostRole.Worker)}, but no initialized control plane of the spec is " +
+                    "reachable to drain it and delete its Node from");
             }
 
             return;
@@ -425,7 +440,8 @@ internal static class MembershipPhase
         var who = string.Join("; ", new[] { departed.Count > 0 ? $"{Wording.List(departed)} left the spec" : null }
             .Concat(workers.Where(plan.IsKept).Select(h => $"{h} {Leaves(plan, h, HostRole.Worker)}"))
             .OfType<string>());
-        plan.Step(StepKind.RemoveWorker, workers, $"{who}: cordoned and {Wording.Drained(plan.Spec)} through {anchor}; {string.Join("; ", workers.Select(h => Reset(plan, h)))}; their Nodes are deleted");
+        plan.Step(StepKind.RemoveWorker, workers, $"{who}: cordoned and {Wording.Drained(plan.Spec)} through {anchor}; " +
+            $"{string.Join("; ", workers.Select(h => Reset(plan, h)))}; their Nodes are deleted");
     }
 
     /// <summary>
@@ -504,7 +520,8 @@ internal static class MembershipPhase
             .ToList();
         return stranded.Count == 0
             ? null
-            : $"kube-apiserver on {Wording.List(stranded)} reaches etcd only through {Wording.Member(member)} (--etcd-servers names no other healthy member), so it stays until UpdateEtcdServers points the control planes at spec.etcd.hosts";
+            : $"kube-apiserver on {Wording.List(stranded)} reaches etcd only through {Wording.Member(member)} (--etcd-servers names no other healthy member), so it stays " +
+                "until UpdateEtcdServers points the control planes at spec.etcd.hosts";
     }
 
     /// <summary>A reachable spec member whose etcd is healthy, to run etcdctl member remove on.</summary>

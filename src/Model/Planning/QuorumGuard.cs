@@ -107,7 +107,8 @@ internal static class QuorumGuard
         var what = member.IsLearner ? "a learner" : healthyVoter ? "a healthy voter" : "an unhealthy voter";
         return healthyAfter >= needed
             ? new GuardDecision(true, $"removing {Wording.Member(member)} ({what}) leaves {healthyAfter} of {votingAfter} voting members healthy (majority {needed})")
-            : new GuardDecision(false, $"removing {Wording.Member(member)} ({what}) would leave {healthyAfter} of {votingAfter} voting members healthy, below the majority of {needed} ({Unhealthy(view)})");
+            : new GuardDecision(false, $"removing {Wording.Member(member)} ({what}) would leave {healthyAfter} of {votingAfter} voting members healthy, below the " +
+                $"majority of {needed} ({Unhealthy(view)})");
     }
 
     private static GuardDecision? Refusal(EtcdView view)
@@ -126,7 +127,8 @@ internal static class QuorumGuard
 
         if (view.HealthyVoting < Majority(view.Voting))
         {
-            return new GuardDecision(false, $"only {view.HealthyVoting} of {view.Voting} voting etcd members are healthy, below the majority of {Majority(view.Voting)} ({Unhealthy(view)}); restore them first");
+            return new GuardDecision(false, $"only {view.HealthyVoting} of {view.Voting} voting etcd members are healthy, below the majority of {Majority(view.Voting)} " +
+                $"({Unhealthy(view)}); restore them first");
         }
 
         return null;

@@ -23,7 +23,7 @@ public enum StepKind
     /// <summary>External etcd: the first member, a new one-member cluster, as a kubeadm static pod.</summary>
     BootstrapEtcd,
 
-    /// <summary>External etcd: one member added to the running cluster (added as a learner through a healthy member, its static pod started with the existing cluster, then promoted). A membership change.</summary>
+    /// <summary>External etcd: one member added as a learner through a healthy member, started with the existing cluster, then promoted.</summary>
     AddEtcdMember,
 
     /// <summary>External etcd: an existing member whose static pod does not run started again (its kubelet started, its etcd.yaml rendered again if it is gone).</summary>

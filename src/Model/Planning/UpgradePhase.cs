@@ -40,7 +40,8 @@ internal static class UpgradePhase
             .ToList();
         return other.Count == 0
             ? null
-            : $"the control planes do not all run {target} yet ({Wording.List(other)}): kubeadm joins a node at the version of the cluster's last upgrade, so joins wait until the upgrade to {target} is done";
+            : $"the control planes do not all run {target} yet ({Wording.List(other)}): kubeadm joins a node at the version of the cluster's last upgrade, so joins wait " +
+                $"until the upgrade to {target} is done";
     }
 
     public static void Plan(PlanBuilder plan, EtcdOutcome etcd)
@@ -118,7 +119,8 @@ internal static class UpgradePhase
         plan.Step(nextKind, [next.Name], reason);
         foreach (var (host, kind, _) in lacking.Where(l => l.Host.Name != next.Name))
         {
-            plan.Defer(kind, host.Name, $"one host is upgraded at a time; {next.Name} is upgraded in this plan{(kind == StepKind.UpgradeWorker && nextKind == StepKind.UpgradeControlPlane ? ", and workers follow the control planes" : "")}");
+            plan.Defer(kind, host.Name, $"one host is upgraded at a time; {next.Name} is upgraded in this " +
+                $"plan{(kind == StepKind.UpgradeWorker && nextKind == StepKind.UpgradeControlPlane ? ", and workers follow the control planes" : "")}");
         }
     }
 
@@ -216,7 +218,8 @@ internal static class UpgradePhase
         }
 
         var newest = newer.Max(r => r.Version);
-        return $"a downgrade: {Wording.List(newer.Select(r => r.What))} newer than spec.kubernetesVersion {target}; kubeadm does not downgrade a cluster and neither does HaKube: set spec.kubernetesVersion to {newest} or newer";
+        return $"a downgrade: {Wording.List(newer.Select(r => r.What))} newer than spec.kubernetesVersion {target}; kubeadm does not downgrade a cluster and neither does " +
+            $"HaKube: set spec.kubernetesVersion to {newest} or newer";
     }
 
     /// <summary>kubeadm upgrade apply's version policy: one minor at a time, kubelets at most three minors older than the target.</summary>
@@ -335,7 +338,8 @@ internal static class UpgradePhase
         var started = plan.Spec.ControlPlanes().Any(h => plan.Reachable(h.Name)?.ControlPlaneVersion == target);
         return started
             ? $"kubeadm {target}, kubeadm upgrade node, then {drain}, kubelet and kubectl {target}, kubelet restarted, uncordon"
-            : $"kubeadm {target}, kubeadm upgrade plan and kubeadm upgrade apply {target} (the first control plane to upgrade), then {drain}, kubelet and kubectl {target}, kubelet restarted, uncordon";
+            : $"kubeadm {target}, kubeadm upgrade plan and kubeadm upgrade apply {target} (the first control plane to upgrade), then {drain}, kubelet and kubectl " +
+                $"{target}, kubelet restarted, uncordon";
     }
 
     /// <summary>The release a binary reported ("v1.31.4+abc" is v1.31.4); null when none.</summary>

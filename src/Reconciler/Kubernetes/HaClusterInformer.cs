@@ -80,7 +80,8 @@ public sealed partial class HaClusterInformer(IKubernetes client, string ns, Act
 
     private async Task ListAsync(CancellationToken cancellationToken)
     {
-        var list = (JsonElement)await client.CustomObjects.ListNamespacedCustomObjectAsync(HaClusterObject.Group, HaClusterObject.Version, ns, HaClusterObject.Plural, cancellationToken: cancellationToken);
+        var list = (JsonElement)await client.CustomObjects.ListNamespacedCustomObjectAsync(
+            HaClusterObject.Group, HaClusterObject.Version, ns, HaClusterObject.Plural, cancellationToken: cancellationToken);
         Interlocked.Increment(ref _lists);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var item in list.GetProperty("items").EnumerateArray())

@@ -142,7 +142,8 @@ internal sealed class SecretStateBackend : IStateBackend
         var item = annotations?.TryGetValue(ItemAnnotation, out var stored) == true ? stored : null;
         return owner == _cluster && item == name
             ? secret
-            : throw new InvalidDataException($"Secret {_namespace}/{secretName} is not HaKube's state item \"{name}\" of cluster {_cluster} (it says cluster \"{owner}\", item \"{item}\"); rename or remove it");
+            : throw new InvalidDataException($"Secret {_namespace}/{secretName} is not HaKube's state item \"{name}\" of cluster {_cluster} (it says cluster \"{owner}\", " +
+                $"item \"{item}\"); rename or remove it");
     }
 
     /// <summary>

@@ -18,7 +18,8 @@ public static class ManifestSsh
 {
     /// <summary>The targets of every host, the parsed known_hosts, and the loaded client key (the caller owns it).</summary>
     /// <exception cref="InvalidOperationException">The manifest names no key file, or the key or known_hosts cannot be read; the message says which.</exception>
-    public static async Task<(IReadOnlyList<SshTarget> Targets, SshPrivateKey Key, KnownHosts KnownHosts)> LoadAsync(LoadedManifest manifest, CancellationToken cancellationToken, IReadOnlyList<string>? allowPathsOutside = null)
+    public static async Task<(IReadOnlyList<SshTarget> Targets, SshPrivateKey Key, KnownHosts KnownHosts)> LoadAsync(
+        LoadedManifest manifest, CancellationToken cancellationToken, IReadOnlyList<string>? allowPathsOutside = null)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         var spec = manifest.Cluster.Spec;

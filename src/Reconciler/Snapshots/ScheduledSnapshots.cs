@@ -23,7 +23,8 @@ namespace HaKube.Reconciler.Snapshots;
 /// <param name="stateRoot">The daemon's --state-dir: where snapshots go when the state store is not a folder (Secrets).</param>
 /// <param name="connect">How to reach a member host; null: the session's pooled connection (tests pass a fake host).</param>
 /// <param name="maxSnapshotBytes">A snapshot larger than this is not downloaded (--max-snapshot-size).</param>
-internal sealed class ScheduledSnapshots(TimeProvider time, ILogger logger, string stateRoot, Func<ClusterSession, string, IHostConnection>? connect = null, long maxSnapshotBytes = EtcdSnapshotter.DefaultMaxBytes)
+internal sealed class ScheduledSnapshots(
+    TimeProvider time, ILogger logger, string stateRoot, Func<ClusterSession, string, IHostConnection>? connect = null, long maxSnapshotBytes = EtcdSnapshotter.DefaultMaxBytes)
 {
     private readonly ConcurrentDictionary<string, Failure> _failures = new(StringComparer.Ordinal);
     // Which member each snapshot this daemon took came from (the file name does not say); by path.
@@ -79,7 +80,8 @@ internal sealed class ScheduledSnapshots(TimeProvider time, ILogger logger, stri
         };
     }
 
-    private async Task<(Condition Condition, StoredSnapshot? Newest)> TakeAsync(ClusterSession session, IReadOnlyList<HostFacts> facts, EtcdSnapshotStore store, StoredSnapshot? newest, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<(Condition Condition, StoredSnapshot? Newest)> TakeAsync(
+        ClusterSession session, IReadOnlyList<HostFacts> facts, EtcdSnapshotStore store, StoredSnapshot? newest, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var cluster = session.Cluster.Metadata.Name;
         var (host, reason) = SnapshotSource.Pick(session.Cluster.Spec, facts);
