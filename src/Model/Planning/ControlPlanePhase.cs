@@ -4,19 +4,8 @@ using HaKube.Model.Facts;
 namespace HaKube.Model.Planning;
 
 /// <summary>
-/// DistributeCertificateAuthorities, InitControlPlane and JoinControlPlane. Rules:
-/// <list type="bullet">
-/// <item>CA files are pushed to every reachable control plane where they differ (HaKube owns the CAs).</item>
-/// <item>kubeadm init runs on the first control plane (spec order) only when every control plane
-/// was probed and none is initialized (admin.conf and kubelet.conf): a second init beside an
-/// unseen one would make a second cluster.</item>
-/// <item>A control plane joins when some reachable control plane is initialized (or is initialized
-/// earlier in this plan), its CAs are in place, the endpoint answers and, with External etcd,
-/// etcd has quorum. With Stacked etcd each join adds an etcd member: behind the quorum guard,
-/// one per plan, and not in the plan that runs init (its member is not there to count yet).
-/// With External etcd joins change no membership, but still run one per plan, as the kubeadm
-/// HA guide does them.</item>
-/// </list>
+/// DistributeCertificateAuthorities, InitControlPlane and JoinControlPlane. Init only when every control plane
+/// was probed and none is initialized (a second init would make a second cluster); joins one per plan.
 /// </summary>
 internal static class ControlPlanePhase
 {

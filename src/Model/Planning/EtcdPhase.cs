@@ -10,34 +10,9 @@ namespace HaKube.Model.Planning;
 internal sealed record EtcdOutcome(EtcdView View, bool Available, string? Problem);
 
 /// <summary>
-/// The etcd steps, in plan order: ConfigureEtcdMember, MigrateEtcdMember, BootstrapEtcd,
-/// StartEtcdMember, AddEtcdMember (External only; Stacked etcd is kubeadm's and changes only through
-/// control-plane joins). External members are kubeadm static pods run by a standalone kubelet.
-/// Rules:
-/// <list type="bullet">
-/// <item>ConfigureEtcdMember where the member's files differ (certificates, kubelet drop-in and
-/// configuration, kubeadm configuration) or its etcd.yaml no longer matches the one kubeadm rendered
-/// (edited). Where the member runs as a static pod, new certificates, a new configuration or an
-/// edited etcd.yaml restart it: behind the guard, one running member per plan. A configuration that
-/// differs only because spec.kubernetesVersion moved on is the upgrade's (UpgradeEtcdMember).</item>
-/// <item>MigrateEtcdMember where HaKube's former systemd unit runs a member: moved to a static pod
-/// keeping its data and ID, a restart, so behind the guard and sharing the one restart per plan.</item>
-/// <item>BootstrapEtcd on the first member (spec order) only when every member host was probed,
-/// etcd runs on none and none holds etcd data: a new cluster beside one that may run on a host
-/// nobody can see would split the data, and one bootstrapped over a stopped cluster's data would
-/// lose it. A cluster stopped everywhere is restarted from its data instead (StartEtcdMember on
-/// every member host that has data: starting members never costs quorum).</item>
-/// <item>StartEtcdMember where the membership has the host's member but it does not run, or its
-/// kubelet (which keeps the static pod running) is not active. Starting a member never costs quorum,
-/// so it is planned even when quorum is lost (it is how quorum comes back).</item>
-/// <item>A host where Debian's default etcd member runs (or left its data) gets nothing of etcd's
-/// until PrepareHost has stopped it: it holds etcd's ports and would look like a member.</item>
-/// <item>AddEtcdMember for the first spec member missing from the membership, behind the guard;
-/// the others are deferred (one membership change per plan). Never in the plan that bootstraps.</item>
-/// <item>Members that match no host are removed by <see cref="MembershipPhase"/>, which runs first
-/// and may take the plan's one membership change: an add then waits. Learners are refused, not
-/// promoted: they count against quorum until a person acts.</item>
-/// </list>
+/// External etcd's steps, in plan order: ConfigureEtcdMember, MigrateEtcdMember, BootstrapEtcd, StartEtcdMember,
+/// AddEtcdMember. Restarts and membership changes go one per plan behind the quorum guard; starting a stopped
+/// member never costs quorum, so it is planned even without one (it is how quorum comes back).
 /// </summary>
 internal static class EtcdPhase
 {

@@ -4,25 +4,9 @@ using HaKube.Model.Facts;
 namespace HaKube.Model.Planning;
 
 /// <summary>
-/// External etcd: where the control planes look for etcd. kubeadm writes kube-apiserver's
-/// --etcd-servers once, at init or join, from kubeadm-config's etcd.external.endpoints, and never
-/// again; when spec.etcd.hosts change (a member added, removed or replaced at a new address) the
-/// control planes would keep the old list and, once every old member is gone, find no etcd at all.
-/// UpdateEtcdServers makes both the ConfigMap and each control plane's manifest name the spec's
-/// hosts. Rules:
-/// <list type="bullet">
-/// <item>A reachable, initialized control plane whose manifest's --etcd-servers is not the set of the
-/// spec's etcd client URLs is updated.</item>
-/// <item>Only once every spec etcd host is a member, and etcd has quorum: a control plane is never
-/// pointed at a member that has not joined. A member that is down keeps its place in the list (as
-/// it would in kubeadm's), so an outage never restarts API servers.</item>
-/// <item>Not while the membership changes in this plan, nor beside a certificate renewal (both
-/// restart kube-apiservers, and control planes restart one at a time), nor while the kubelet, which
-/// restarts the pod on the changed manifest, is down.</item>
-/// <item>Every control plane to update goes into one step that updates them one after the other,
-/// each waiting for its API server to be ready before the next; HAProxy sends requests to the others
-/// meanwhile.</item>
-/// </list>
+/// External etcd: UpdateEtcdServers points kubeadm-config and every control plane's --etcd-servers at
+/// spec.etcd.hosts, which kubeadm writes once at init or join and never again. Only once every spec host is a
+/// member and etcd has quorum; the control planes are updated one after the other in one step.
 /// </summary>
 internal static class EtcdServersPhase
 {

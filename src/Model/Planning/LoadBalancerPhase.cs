@@ -72,13 +72,8 @@ internal static class LoadBalancerPhase
     internal static bool HoldsTheEndpointPort(HostRole role) => role == HostRole.ControlPlane;
 
     /// <summary>
-    /// Why kubeadm could not reach the control-plane endpoint once this plan ran, or null when it
-    /// can: with HAProxy, at least one load balancer host must be reachable and configurable (or, on
-    /// its way out of the spec or of the role, still running HAProxy, which it does until one of the
-    /// spec serves). A
-    /// user-provided (External) load balancer, as HaKube observed it: its name must resolve, and
-    /// once a control plane is initialized it must accept connections (before that, "connection
-    /// refused" is what the kubeadm guide expects). Not observed: taken on trust.
+    /// Why kubeadm could not reach the control-plane endpoint once this plan ran; null when it can. A user's
+    /// (External) load balancer is taken as HaKube observed it, or on trust when not observed.
     /// </summary>
     public static string? EndpointProblem(PlanBuilder plan)
     {

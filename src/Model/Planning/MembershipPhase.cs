@@ -1,65 +1,13 @@
 using System.Net;
 using HaKube.Model.Api;
 using HaKube.Model.Facts;
-using HaKube.Model.Inventory;
 
 namespace HaKube.Model.Planning;
 
 /// <summary>
-/// Hosts leaving the cluster: stale etcd members removed, departing control planes, external etcd
-/// members and workers removed. Planned before the etcd and control-plane phases, so that a
-/// removal takes the plan's one membership change and the joins and adds wait for the next plan
-/// (a dead member is replaced by removing it first). Rules:
-/// <list type="bullet">
-/// <item>An etcd member that matches no spec host and no departing host is stale (its host died or
-/// was replaced at a new address): RemoveStaleEtcdMember through a healthy spec member, behind
-/// <see cref="QuorumGuard.CheckRemove"/>, the first (by ID) per plan.</item>
-/// <item>At most one etcd membership change per plan: a removal that would be a second one waits.</item>
-/// <item>A departing control plane (RemoveControlPlane, one per plan) needs another initialized,
-/// reachable control plane to drain and delete its Node from, and must have left the load
-/// balancer's backends first: every reachable HAProxy host is reconfigured from the spec earlier in
-/// the same plan (or already is), or the removal waits. With stacked etcd its member is removed
-/// behind the guard.</item>
-/// <item>A departing external etcd host (RemoveEtcdMember): its member removed behind the guard, then
-/// etcd stopped and its data moved aside if the host is reachable.</item>
-/// <item>External etcd: a healthy departing member leaves only once every reachable spec etcd host
-/// has joined (replacements surge first, so the cluster never shrinks below its size on the way),
-/// and a healthy member (departing or stale) that a control plane's kube-apiserver still names in
-/// --etcd-servers waits while <see cref="EtcdServersPhase"/> points them at spec.etcd.hosts (when
-/// every spec host is a member); when they cannot move yet, it is refused while it is the only
-/// healthy member such a kube-apiserver names.</item>
-/// <item>Departing workers (RemoveWorker, all in one step): drained, reset and their Node deleted
-/// through an initialized, reachable control plane.</item>
-/// <item>An unreachable departing host is removed all the same (etcd member, Node): it is gone. The
-/// reason says that kubeadm reset is skipped on it.</item>
-/// <item>A previous machine of a host replaced at a new address (ResetPreviousMachine), still
-/// running at the old address: reset (kubeadm reset -f, kubelet and etcd stopped, static pods gone)
-/// once no etcd member peers at its address any more (the stale rule removes that member by ID
-/// first: a reset with the member still there would be a second, unguarded membership change, as
-/// kubeadm reset removes the local member) and, with HAProxy, once the backends are configured from
-/// the spec. Its Node is never deleted and no member is removed by name: both now belong to the new
-/// machine. Unreachable (or answering with another host key): only forgotten, as departing hosts
-/// are. Never planned at an address a spec host has.</item>
-/// <item>A departing HAProxy host (RemoveLoadBalancer, planned first, so a host with another role
-/// too has HAProxy stopped before its other removal forgets it): while haproxy runs there, it is
-/// stopped only when a load balancer of the spec serves the endpoint - reachable, haproxy active in
-/// the last probe, and its haproxy.cfg as HaKube renders it (or reconfigured earlier in this plan,
-/// whose step checks that it listens). A load balancer that only this plan starts (host A replaced
-/// by host B) is not enough: the endpoint moves first, so A's removal waits for a probe that sees B
-/// serving, as a KubeOne or Cluster API user swapping load balancers expects the new one up and
-/// verified before the old one goes. None serving: refused, HAProxy keeps running. An endpoint
-/// that is the departing host's own IP address is refused as well: stopping it would take the API's
-/// address away whatever else serves (a DNS name or virtual IP HaKube cannot see behind; users of
-/// several HAProxy hosts put one of those in front, as kubeadm's HA guide says). Unreachable: the
-/// step only forgets it (nothing is done on it). While its removal is refused or deferred, the
-/// host's other removals wait.</item>
-/// <item>A host that stays in the spec while its roles change (see <see cref="RoleChange"/>) has its
-/// old roles removed by the same rules and guards, as if a host of those roles left: RemoveLoadBalancer,
-/// RemoveControlPlane, RemoveEtcdMember, RemoveWorker. Unlike a departing host it is cleaned up only
-/// while reachable (it is not gone), and nothing is forgotten: its inventory entry drops the role.
-/// Its new roles are set up once no old role is left (<see cref="PlanBuilder.WaitsForCleanup"/>).
-/// A change that is not made in place is refused on the host.</item>
-/// </list>
+/// Hosts leaving the cluster, or giving up a role: stale etcd members, previous machines, load
+/// balancers, control planes, external etcd members and workers removed, each behind the guards that keep
+/// the cluster serving. Planned before the etcd and control-plane phases so a removal takes the plan's one membership change.
 /// </summary>
 internal static class MembershipPhase
 {

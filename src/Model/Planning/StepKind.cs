@@ -92,11 +92,8 @@ public enum StepKind
     RemoveStaleEtcdMember,
 
     /// <summary>
-    /// The previous machine of a host replaced at a new address, still running at the old one:
-    /// kubeadm reset -f, kubelet and etcd stopped and disabled, static pods gone, an external etcd
-    /// member's data moved aside; then forgotten by the inventory. Never the Node (its name belongs to
-    /// the new machine) and never an etcd member (the old one is removed by ID as stale first).
-    /// Unreachable: only forgotten.
+    /// The previous machine of a host replaced at a new address: kubeadm reset and forgotten. Never its Node nor an
+    /// etcd member by name: both belong to the new machine. Unreachable: only forgotten.
     /// </summary>
     ResetPreviousMachine,
 

@@ -4,28 +4,8 @@ using HaKube.Model.Facts;
 namespace HaKube.Model.Planning;
 
 /// <summary>
-/// UpgradeControlPlane and UpgradeWorker: spec.kubernetesVersion raised on a running cluster, as
-/// the kubeadm upgrade guide does it. Rules:
-/// <list type="bullet">
-/// <item>Only joined nodes are upgraded (kubelet.conf present; control planes also initialized).
-/// A node needs it when its control plane (the image tags of its static pod manifests), its
-/// kubelet, kubeadm or kubectl differ from the spec, or when the marker of an unfinished node
-/// upgrade is still there (<see cref="KnownPaths.UpgradeMarker"/>: drained, kubelet not yet
-/// restarted or node not uncordoned).</item>
-/// <item>Refused, with nothing planned: a downgrade (anything running newer than the spec), a
-/// skipped minor (kubeadm upgrades one minor at a time), a version kubeadm's version policy
-/// rejects (kubelets more than three minors older than the target), and a degraded cluster
-/// (a host unreachable, etcd members not all healthy, a control plane whose kubelet or API
-/// server is down, the endpoint failing, or other refusals in the plan).</item>
-/// <item>It comes after everything else: while other steps are planned the upgrade is deferred.</item>
-/// <item>One host per plan: control planes first, in spec order (the first to upgrade runs
-/// kubeadm upgrade apply, the others kubeadm upgrade node), then workers in spec order. With
-/// stacked etcd a control plane's upgrade restarts its etcd member: behind the quorum guard.</item>
-/// <item>Hosts that are not joined yet wait while any control plane runs another version than
-/// the spec (<see cref="JoinsWait"/>): kubeadm joins a node at the version of the cluster's last
-/// init or upgrade, and a kubelet must never be newer than the API servers. They join once every
-/// control plane runs the spec's version.</item>
-/// </list>
+/// UpgradeControlPlane and UpgradeWorker, as the kubeadm upgrade guide does them: one host per plan, control
+/// planes first, only on a healthy cluster with nothing else planned; downgrades and skipped minors are refused.
 /// </summary>
 internal static class UpgradePhase
 {

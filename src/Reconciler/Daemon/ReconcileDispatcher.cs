@@ -7,18 +7,9 @@ using Microsoft.Extensions.Logging;
 namespace HaKube.Reconciler.Daemon;
 
 /// <summary>
-/// Runs one daemon pass of a cluster and acts on how it ended, for both daemon modes. The contract
-/// (controller-runtime's reconcile.Result is the model):
-/// <list type="bullet">
-/// <item>A returned result is stamped (<see cref="Stamp"/>) and written to the sink. <see cref="ReconcileResult.Failed"/>
-/// requeues with rate-limited backoff; otherwise the backoff resets and the cluster comes back after
-/// <see cref="ReconcileResult.RequeueAfter"/>, or at the next resync.</item>
-/// <item>Any other exception, the per-pass timeout included, is a failed pass: its message is the status; backoff.</item>
-/// <item><see cref="TerminalReconcileException"/>: written, not retried until the spec changes or the next resync.</item>
-/// <item>The daemon stopping (or losing the lease) interrupts the pass: <see cref="ReconcileInterruptedException"/>
-/// says where, so the status can name the hosts that may be half-changed; nothing is requeued.</item>
-/// <item>Never two passes of one cluster at once: the work queue hands a key to one worker at a time.</item>
-/// </list>
+/// Runs one daemon pass of a cluster and acts on how it ended, for both daemon modes (controller-runtime's
+/// reconcile.Result is the model): failed passes back off, terminal ones wait for a spec change or the resync,
+/// interrupted ones are recorded and not requeued. Never two passes of one cluster at once.
 /// </summary>
 internal sealed class ReconcileDispatcher(IClusterReconciler reconciler, DaemonOptions options, TimeProvider time, ILogger logger)
 {

@@ -12,12 +12,8 @@ using HaKube.Reconciler.Execution;
 namespace HaKube.Reconciler.Kubernetes;
 
 /// <summary>
-/// Custom-resource mode's sessions: the client key from the Secret named by
-/// spec.ssh.privateKeySecretRef, and host keys from the pins on each host and from the known_hosts
-/// in the Secret named by spec.ssh.knownHostsSecretRef (a custom resource has no files beside it),
-/// both in the HaCluster's namespace and read on every pass, so a rotated key is used at once. The
-/// state store is Secrets in that namespace too (<see cref="SecretStateBackend"/>), not the state
-/// directory. Binary versions are kept across passes, as in directory mode.
+/// Custom-resource mode's sessions: the SSH key and known_hosts from the Secrets the spec names, read on every
+/// pass so a rotated key is used at once.
 /// </summary>
 internal sealed class SecretSessionOpener(HaClusterApi api, SshConnectionPool pool, TimeProvider? time = null) : ISessionOpener
 {

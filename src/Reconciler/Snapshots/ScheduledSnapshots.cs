@@ -12,11 +12,8 @@ using Microsoft.Extensions.Logging;
 namespace HaKube.Reconciler.Snapshots;
 
 /// <summary>
-/// The daemon's scheduled etcd snapshots (spec.etcd.snapshots): after a pass has probed, take one
-/// when it is due and a healthy member within a quorum exists, apply retention, and report the
-/// newest snapshot and the EtcdSnapshot condition in status. A failure is kept (in memory, per
-/// cluster) so it shows in status and is retried after a delay, not on every pass. Snapshots are
-/// reads, so they are taken while the cluster is paused too; with --dry-run nothing is taken or deleted.
+/// The daemon's scheduled etcd snapshots (spec.etcd.snapshots), taken after a pass's probe when due, with
+/// retention and status. Snapshots are reads, so they run while paused too; a failure waits before a retry.
 /// </summary>
 /// <param name="time">The daemon clock.</param>
 /// <param name="logger">Where snapshot events are logged.</param>
