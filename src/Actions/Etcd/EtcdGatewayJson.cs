@@ -10,7 +10,7 @@ namespace HaKube.Actions.Etcd;
 /// <see cref="Utf8JsonWriter"/>, never pasted together; answers are read leniently (64-bit IDs are
 /// strings from the gateway but numbers from etcdctl, false booleans are left out).
 /// </summary>
-public static class EtcdGatewayJson
+internal static class EtcdGatewayJson
 {
     public const string Empty = "{}";
 

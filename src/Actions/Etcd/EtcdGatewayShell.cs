@@ -10,7 +10,7 @@ namespace HaKube.Actions.Etcd;
 /// A kubeadm host has no etcdctl (it lives in the etcd image), but every etcd since 3.4 serves the
 /// gateway on its client URL. Needs the step prelude. See docs/design-notes.md.
 /// </summary>
-public static class EtcdGatewayShell
+internal static class EtcdGatewayShell
 {
     /// <summary><c>eg URL PATH [BODY]</c> (answer in <c>$out</c>, 0 only on 200), <c>healthy</c>, <c>wait_healthy</c> and <c>member_listed</c>.</summary>
     public static string Functions(HostSpec member)

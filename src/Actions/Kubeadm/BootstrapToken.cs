@@ -8,7 +8,7 @@ namespace HaKube.Actions.Kubeadm;
 /// Only <see cref="Value"/> holds the whole token; <see cref="ToString"/> shows the id alone, so a
 /// token that slips into a log line stays harmless.
 /// </summary>
-public sealed partial record BootstrapToken
+internal sealed partial record BootstrapToken
 {
     private BootstrapToken(string value) => Value = value;
 

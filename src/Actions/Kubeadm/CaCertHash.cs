@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace HaKube.Actions.Kubeadm;
 
 /// <summary>A well-formed <c>--discovery-token-ca-cert-hash</c> pin (not a secret); <see cref="Pki.DiscoveryTokenCaCertHash"/> computes it.</summary>
-public sealed partial record CaCertHash
+internal sealed partial record CaCertHash
 {
     private CaCertHash(string value) => Value = value;
 

@@ -49,7 +49,7 @@ internal static class EtcdMemberConfigDocuments
 }
 
 /// <summary>A member's initial cluster (itself included) and whether it joins; etcd reads both only with an empty data directory.</summary>
-public sealed record EtcdMemberStart(IReadOnlyList<KeyValuePair<string, string>> InitialCluster, bool Existing)
+internal sealed record EtcdMemberStart(IReadOnlyList<KeyValuePair<string, string>> InitialCluster, bool Existing)
 {
     /// <summary>Itself alone, state existing: a member whose data is gone fails rather than founding a second cluster.</summary>
     public static EtcdMemberStart Kept(HostSpec member)

@@ -8,7 +8,7 @@ namespace HaKube.Actions.Kubeadm;
 /// rewrites other fields, so HaKube never replaces the document). kubeadm join and upgrade write
 /// kube-apiserver's --etcd-servers from this list.
 /// </summary>
-public static class ExternalEtcdEndpointsEdit
+internal static class ExternalEtcdEndpointsEdit
 {
     /// <summary>Null when the document has no etcd.external.endpoints list.</summary>
     /// <exception cref="FormatException">The text is not a YAML mapping.</exception>

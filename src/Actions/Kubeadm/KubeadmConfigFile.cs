@@ -1,7 +1,7 @@
 namespace HaKube.Actions.Kubeadm;
 
 /// <summary>Holds a bootstrap token: write it 0600, delete it after kubeadm ran, never log it. ToString leaves the content out.</summary>
-public sealed class KubeadmConfigFile
+internal sealed class KubeadmConfigFile
 {
     internal KubeadmConfigFile(KubeadmConfigKind kind, string nodeName, KubeadmApiVersion apiVersion, string sensitiveYaml)
     {

@@ -1,7 +1,7 @@
 namespace HaKube.Actions.Kubeadm;
 
 /// <summary>Which kubeadm command a rendered configuration is for.</summary>
-public enum KubeadmConfigKind
+internal enum KubeadmConfigKind
 {
     Init,
 

@@ -3,7 +3,7 @@ using HaKube.Model.Api;
 namespace HaKube.Actions.Kubeadm;
 
 /// <summary>Renders kubeadm init and join configurations. Deterministic, so the planner can compare a rendered file with the one on a host.</summary>
-public static class KubeadmConfigRenderer
+internal static class KubeadmConfigRenderer
 {
     /// <exception cref="ArgumentException">The node is not a control plane of this cluster.</exception>
     public static KubeadmConfigFile RenderInit(HaCluster cluster, HostSpec node, BootstrapToken token)

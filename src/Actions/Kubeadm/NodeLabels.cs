@@ -6,7 +6,7 @@ namespace HaKube.Actions.Kubeadm;
 /// Those are set through the API once the node registered (<see cref="SetThroughApi"/>): a kubelet
 /// that does not start is worse than a missing label.
 /// </summary>
-public static class NodeLabels
+internal static class NodeLabels
 {
     // The kubelet's own well-known labels, which it may also take from --node-labels.
     private static readonly HashSet<string> KubeletWellKnown = new(StringComparer.Ordinal)

@@ -4,7 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 namespace HaKube.Actions.Pki;
 
 /// <summary>--discovery-token-ca-cert-hash: "sha256:" and the hex SHA-256 of the CA's SubjectPublicKeyInfo (kubeadm's pubkeypin).</summary>
-public static class DiscoveryTokenCaCertHash
+internal static class DiscoveryTokenCaCertHash
 {
     public const string Prefix = "sha256:";
 

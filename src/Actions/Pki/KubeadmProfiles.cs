@@ -3,7 +3,7 @@ using System.Net;
 namespace HaKube.Actions.Pki;
 
 /// <summary>kubeadm's profiles (certlist.go, pki_helpers.go), so HaKube's certificates are indistinguishable from its own.</summary>
-public static class KubeadmProfiles
+internal static class KubeadmProfiles
 {
     public const string ClusterCaName = "kubernetes";
     public const string FrontProxyCaName = "front-proxy-ca";

@@ -4,7 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 namespace HaKube.Actions.Pki;
 
 /// <summary>PEM as kubeadm writes it; PKCS#8 is read too, to adopt CAs made elsewhere. Errors never quote the input: it may be a key.</summary>
-public static class PemCodec
+internal static class PemCodec
 {
     private const string CertificateLabel = "CERTIFICATE";
     private const string RsaPrivateKeyLabel = "RSA PRIVATE KEY";

@@ -1,7 +1,7 @@
 namespace HaKube.Actions.Pki;
 
 /// <summary>A PKI file for a host: keys 0600 and certificates 0644, as kubeadm writes them. ToString never shows the content, which may be a key.</summary>
-public sealed record PkiFile(string RemotePath, string Content, UnixFileMode Mode)
+internal sealed record PkiFile(string RemotePath, string Content, UnixFileMode Mode)
 {
     private const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private const UnixFileMode Public = Private | UnixFileMode.GroupRead | UnixFileMode.OtherRead;

@@ -7,7 +7,7 @@ namespace HaKube.Actions.Pki;
 /// distribution has them. etcd/ca.key goes to control planes only when Stacked, where kubeadm signs
 /// etcd certificates locally; external members never get a CA key. Pure.
 /// </summary>
-public static class PkiLayout
+internal static class PkiLayout
 {
     /// <summary>Stable order, no duplicate paths; <paramref name="externalEtcd"/> is required when External.</summary>
     public static IReadOnlyList<PkiFile> FilesFor(HaClusterSpec spec, HostSpec host, ClusterAuthorities authorities, ExternalEtcdCertificates? externalEtcd = null)

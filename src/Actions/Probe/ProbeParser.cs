@@ -7,7 +7,7 @@ using HaKube.Model.Facts;
 namespace HaKube.Actions.Probe;
 
 /// <summary>Reads <see cref="ProbeScript"/>'s output; pure.</summary>
-public static partial class ProbeParser
+internal static partial class ProbeParser
 {
     public static ProbeOutput Parse(string host, string output, ProbeInputs inputs, DateTimeOffset observedAt)
     {

@@ -8,7 +8,7 @@ namespace HaKube.Actions.Rendering;
 /// Calico through the Tigera operator; the podSubnet is its one IP pool, which Calico cannot change
 /// after install. The rendered file doubles as the record of what was applied.
 /// </summary>
-public static class CalicoManifestRenderer
+internal static class CalicoManifestRenderer
 {
     public const string ManifestPath = HaKube.Model.Facts.KnownPaths.HaKubeConfig + "/calico.yaml";
 

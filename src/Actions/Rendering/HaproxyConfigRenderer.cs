@@ -9,7 +9,7 @@ namespace HaKube.Actions.Rendering;
 /// every address), one backend per control plane checked with GET /readyz, which unlike a TCP check
 /// drops an API server whose etcd is gone. Deterministic, so the planner can compare hashes.
 /// </summary>
-public static class HaproxyConfigRenderer
+internal static class HaproxyConfigRenderer
 {
     public const string ConfigPath = HaKube.Model.Facts.KnownPaths.HaproxyConfig;
 

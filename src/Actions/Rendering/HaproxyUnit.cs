@@ -1,7 +1,7 @@
 namespace HaKube.Actions.Rendering;
 
 /// <summary>Installed only when the host has none (the Debian package's is used as is). -Ws so a reload keeps connections open.</summary>
-public static class HaproxyUnit
+internal static class HaproxyUnit
 {
     public const string Path = "/etc/systemd/system/haproxy.service";
 

@@ -2,7 +2,7 @@ using HaKube.Model.Facts;
 
 namespace HaKube.Actions.Rendering;
 
-public static class HostPrerequisiteFiles
+internal static class HostPrerequisiteFiles
 {
     public const string ModulesPath = KnownPaths.ModulesLoad;
 

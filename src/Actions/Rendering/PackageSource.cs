@@ -4,7 +4,7 @@ using HaKube.Model.Facts;
 namespace HaKube.Actions.Rendering;
 
 /// <summary>pkgs.k8s.io or a mirror with its layout; a downloaded Release.key is checked by fingerprint.</summary>
-public static class PackageSource
+internal static class PackageSource
 {
     /// <summary>A downloaded key is dearmored, a given one kept armored (.asc).</summary>
     public static string KeyringPath(HaClusterSpec spec) => spec.HasOwnPackageKey() ? KnownPaths.AptKeyringArmored : KnownPaths.AptKeyring;

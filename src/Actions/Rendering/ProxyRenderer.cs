@@ -11,7 +11,7 @@ namespace HaKube.Actions.Rendering;
 /// noProxy host gets "DIRECT". NO_PROXY always holds the cluster's own networks, endpoint and hosts,
 /// so in-cluster traffic never goes to the proxy.
 /// </summary>
-public static partial class ProxyRenderer
+internal static partial class ProxyRenderer
 {
     public const string AptPath = KnownPaths.AptProxy;
 

@@ -6,7 +6,7 @@ using HaKube.Model.Values;
 namespace HaKube.Actions.Rendering;
 
 /// <summary>containerd's hosts.toml per mirrored registry, mirror first; read on every pull, so no restart.</summary>
-public static class RegistryHostsRenderer
+internal static class RegistryHostsRenderer
 {
     public const string ConfigPath = KnownPaths.ContainerdCertsDirectory;
 

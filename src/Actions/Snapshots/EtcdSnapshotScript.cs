@@ -7,7 +7,7 @@ using HaKube.Actions.Ssh;
 namespace HaKube.Actions.Snapshots;
 
 /// <summary>The host side of an etcd snapshot; inputs are validated before any quoting, and the content never passes through a script's output.</summary>
-public static partial class EtcdSnapshotScript
+internal static partial class EtcdSnapshotScript
 {
     /// <summary>kubeadm's etcd pod mounts it at the same path; it survives reboots, so stale folders are swept.</summary>
     public const string TemporaryParent = "/var/lib/etcd";

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace HaKube.Actions.Snapshots;
 
 /// <summary>What the save script reported about the snapshot it left on the host.</summary>
-public sealed record SavedSnapshot(string Directory, long Size, string Sha256, EtcdSnapshotStatus Status)
+internal sealed record SavedSnapshot(string Directory, long Size, string Sha256, EtcdSnapshotStatus Status)
 {
     public string File => Directory + "/" + EtcdSnapshotScript.FileName;
 

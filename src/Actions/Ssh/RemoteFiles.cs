@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace HaKube.Actions.Ssh;
 
 /// <summary>Upload and download scripts; inputs are validated before any quoting.</summary>
-public static partial class RemoteFiles
+internal static partial class RemoteFiles
 {
     /// <summary>A temporary file renamed over the target, chown before chmod (chown may clear mode bits); a failure leaves the target untouched.</summary>
     public static string UploadScript(string path, RemoteFileOptions options)

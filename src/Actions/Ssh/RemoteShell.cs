@@ -6,7 +6,7 @@ namespace HaKube.Actions.Ssh;
 /// so nothing interprets it and stdin stays free. With a deadline, <c>timeout</c> on the host ends a
 /// command HaKube gave up on (even if the connection dropped), so it cannot go on changing the host unseen.
 /// </summary>
-public static class RemoteShell
+internal static class RemoteShell
 {
     /// <summary>Linux refuses a single exec argument above 128 KiB (MAX_ARG_STRLEN).</summary>
     public const int MaxScriptLength = 100 * 1024;

@@ -3,7 +3,7 @@ using System.Text;
 namespace HaKube.Actions.Ssh;
 
 /// <summary>Single quotes, so only the quote itself needs care; NUL cannot pass through a shell and is rejected.</summary>
-public static class ShellQuote
+internal static class ShellQuote
 {
     /// <summary>One sh word that expands to exactly <paramref name="value"/>.</summary>
     public static string Quote(string value)

@@ -1,7 +1,7 @@
 namespace HaKube.Actions.Ssh;
 
 /// <summary>Messages name the host and what failed, never key material, stdin or full scripts.</summary>
-public abstract class SshTransportException : Exception
+internal abstract class SshTransportException : Exception
 {
     protected SshTransportException(string host, string message, Exception? inner = null)
         : base(message, inner) => Host = host;
@@ -11,7 +11,7 @@ public abstract class SshTransportException : Exception
 }
 
 /// <summary>A key neither pinned nor known; dropped during key exchange, so nothing ran.</summary>
-public sealed class HostKeyMismatchException : SshTransportException
+internal sealed class HostKeyMismatchException : SshTransportException
 {
     public HostKeyMismatchException(string host, string endpoint, HostKeyVerdict verdict, IReadOnlyList<string> expectedFingerprints, string presentedFingerprint, string source)
         : base(host, Describe(host, endpoint, verdict, expectedFingerprints, presentedFingerprint, source))
@@ -38,17 +38,17 @@ public sealed class HostKeyMismatchException : SshTransportException
     };
 }
 
-public sealed class HostUnreachableException(string host, string message, Exception? inner = null)
+internal sealed class HostUnreachableException(string host, string message, Exception? inner = null)
     : SshTransportException(host, message, inner);
 
-public sealed class SshAuthenticationFailedException(string host, string user, Exception? inner = null)
+internal sealed class SshAuthenticationFailedException(string host, string user, Exception? inner = null)
     : SshTransportException(host, $"host {host}: the server refused the private key for user \"{user}\"", inner)
 {
     public string User { get; } = user;
 }
 
 /// <summary>A remote command outlived its timeout; it was sent a signal.</summary>
-public sealed class RemoteCommandTimeoutException(string host, string commandName, TimeSpan timeout)
+internal sealed class RemoteCommandTimeoutException(string host, string commandName, TimeSpan timeout)
     : SshTransportException(host, $"host {host}: {commandName} did not finish within {timeout.TotalSeconds:0.###} s and was stopped")
 {
     public string CommandName { get; } = commandName;
@@ -56,7 +56,7 @@ public sealed class RemoteCommandTimeoutException(string host, string commandNam
     public TimeSpan Timeout { get; } = timeout;
 }
 
-public sealed class RemoteCommandFailedException(string host, string commandName, CommandResult result)
+internal sealed class RemoteCommandFailedException(string host, string commandName, CommandResult result)
     : SshTransportException(host, $"host {host}: {commandName} failed ({result.Outcome}){Excerpt(result.StdErr)}")
 {
     public string CommandName { get; } = commandName;

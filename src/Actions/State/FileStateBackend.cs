@@ -1,7 +1,7 @@
 namespace HaKube.Actions.State;
 
 /// <summary>One 0700 folder per cluster, one 0600 file per item, written atomically.</summary>
-public sealed class FileStateBackend : IStateBackend
+internal sealed class FileStateBackend : IStateBackend
 {
     public FileStateBackend(string directory)
     {

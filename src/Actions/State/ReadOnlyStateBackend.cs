@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace HaKube.Actions.State;
 
 /// <summary>Writes stay in memory, so `hakube plan` shows the steps apply would while the store stays as it was.</summary>
-public sealed class ReadOnlyStateBackend(IStateBackend inner) : IStateBackend
+internal sealed class ReadOnlyStateBackend(IStateBackend inner) : IStateBackend
 {
     private readonly IStateBackend _inner = inner ?? throw new ArgumentNullException(nameof(inner));
     private readonly ConcurrentDictionary<string, string> _written = new(StringComparer.Ordinal);

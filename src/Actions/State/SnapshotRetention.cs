@@ -1,7 +1,7 @@
 namespace HaKube.Actions.State;
 
 /// <summary>Pure, so it is tested without files.</summary>
-public static class SnapshotRetention
+internal static class SnapshotRetention
 {
     /// <summary>Beyond the newest <paramref name="keep"/>, oldest first.</summary>
     public static IReadOnlyList<StoredSnapshot> Expired(IReadOnlyList<StoredSnapshot> snapshots, int keep)

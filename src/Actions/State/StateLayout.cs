@@ -7,7 +7,7 @@ namespace HaKube.Actions.State;
 /// The old layout is migrated on first use, one atomic rename(2) per item: a rerun after a crash
 /// finishes, and a concurrent migration loses each race harmlessly.
 /// </remarks>
-public static class StateLayout
+internal static class StateLayout
 {
     public const string ClustersFolder = "clusters";
 

@@ -12,7 +12,7 @@ namespace HaKube.Actions.Steps;
 /// caught up (etcd refuses earlier: retried, bounded). A member added by an interrupted run is not
 /// added twice; old data on the host is moved aside, never deleted.
 /// </summary>
-public sealed class AddEtcdMemberStep : IStep
+internal sealed class AddEtcdMemberStep : IStep
 {
     public StepKind Kind => StepKind.AddEtcdMember;
 

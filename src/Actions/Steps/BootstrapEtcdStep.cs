@@ -7,7 +7,7 @@ using HaKube.Model.Planning;
 namespace HaKube.Actions.Steps;
 
 /// <summary>External etcd: the first member. Only a host without data gets the new-cluster configuration, so re-runs are safe.</summary>
-public sealed class BootstrapEtcdStep : IStep
+internal sealed class BootstrapEtcdStep : IStep
 {
     public StepKind Kind => StepKind.BootstrapEtcd;
 

@@ -3,7 +3,7 @@ using HaKube.Actions.Kubeadm;
 
 namespace HaKube.Actions.Steps;
 
-public static class BootstrapTokens
+internal static class BootstrapTokens
 {
     private const string Alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
 

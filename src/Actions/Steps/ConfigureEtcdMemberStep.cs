@@ -11,7 +11,7 @@ namespace HaKube.Actions.Steps;
 /// (leadership handed over first) when its certificates changed, since etcd reads them only at
 /// start. A member not created yet is left to BootstrapEtcd, AddEtcdMember and MigrateEtcdMember.
 /// </summary>
-public sealed class ConfigureEtcdMemberStep : IStep
+internal sealed class ConfigureEtcdMemberStep : IStep
 {
     public StepKind Kind => StepKind.ConfigureEtcdMember;
 

@@ -7,7 +7,7 @@ using HaKube.Model.Values;
 namespace HaKube.Actions.Steps;
 
 /// <summary>haproxy.cfg is checked with <c>haproxy -c</c> before it is renamed into place; backends are down until control planes run.</summary>
-public sealed class ConfigureLoadBalancerStep : IStep
+internal sealed class ConfigureLoadBalancerStep : IStep
 {
     private const string Pending = "/etc/haproxy/.haproxy.cfg.hakube-pending";
 

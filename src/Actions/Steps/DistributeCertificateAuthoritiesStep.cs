@@ -4,7 +4,7 @@ using HaKube.Model.Planning;
 namespace HaKube.Actions.Steps;
 
 /// <summary>HaKube's CAs on control planes before kubeadm runs, so kubeadm uses them instead of generating its own.</summary>
-public sealed class DistributeCertificateAuthoritiesStep : IStep
+internal sealed class DistributeCertificateAuthoritiesStep : IStep
 {
     public StepKind Kind => StepKind.DistributeCertificateAuthorities;
 

@@ -8,7 +8,7 @@ using HaKube.Model.Values;
 namespace HaKube.Actions.Steps;
 
 /// <summary>kubeadm init on the first control plane; its token is deleted right after, since each join gets its own.</summary>
-public sealed partial class InitControlPlaneStep : IStep
+internal sealed partial class InitControlPlaneStep : IStep
 {
     public StepKind Kind => StepKind.InitControlPlane;
 

@@ -12,7 +12,7 @@ namespace HaKube.Actions.Steps;
 /// (through spec.proxy). The rendered file moves into place only after kubectl accepted it, so its
 /// presence records that this exact configuration was applied.
 /// </summary>
-public sealed class InstallPodNetworkStep : IStep
+internal sealed class InstallPodNetworkStep : IStep
 {
     private const string Pending = KnownPaths.HaKubeConfig + "/.calico-pending";
 

@@ -5,7 +5,7 @@ using HaKube.Model.Planning;
 namespace HaKube.Actions.Steps;
 
 /// <summary>One host at a time (with Stacked etcd each join adds a member); the CAs are placed, so no certificate key.</summary>
-public sealed class JoinControlPlaneStep : IStep
+internal sealed class JoinControlPlaneStep : IStep
 {
     public StepKind Kind => StepKind.JoinControlPlane;
 

@@ -5,7 +5,7 @@ using HaKube.Model.Planning;
 namespace HaKube.Actions.Steps;
 
 /// <summary>kubeadm join of workers, in parallel with one fresh token, deleted once all are done.</summary>
-public sealed class JoinWorkerStep : IStep
+internal sealed class JoinWorkerStep : IStep
 {
     public StepKind Kind => StepKind.JoinWorker;
 

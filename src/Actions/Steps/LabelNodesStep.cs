@@ -7,7 +7,7 @@ using HaKube.Model.Planning;
 namespace HaKube.Actions.Steps;
 
 /// <summary>One merge patch per Node, read again first since the plan's view may be a pass old; see <see cref="NodeLabelOwnership"/>.</summary>
-public sealed class LabelNodesStep : IStep
+internal sealed class LabelNodesStep : IStep
 {
     private const string Kubectl = $$"""
         k() { kubectl --kubeconfig {{KnownPaths.AdminConf}} --request-timeout=10s "$@"; }

@@ -9,7 +9,7 @@ namespace HaKube.Actions.Steps;
 /// and member ID (etcd ignores the initial cluster when data is there). A member restart, so the
 /// planner runs one per plan behind the quorum guard. See docs/design-notes.md.
 /// </summary>
-public sealed class MigrateEtcdMemberStep : IStep
+internal sealed class MigrateEtcdMemberStep : IStep
 {
     public StepKind Kind => StepKind.MigrateEtcdMember;
 

@@ -14,7 +14,7 @@ namespace HaKube.Actions.Steps;
 /// later and less clearly. Packages are installed only on a node not yet joined: on a joined one a
 /// version change is the upgrade steps' work.
 /// </summary>
-public sealed class PrepareHostStep : IStep
+internal sealed class PrepareHostStep : IStep
 {
     public StepKind Kind => StepKind.PrepareHost;
 

@@ -5,7 +5,7 @@ using HaKube.Model.Planning;
 namespace HaKube.Actions.Steps;
 
 /// <summary>Pulled under their own budget, since kubeadm's waits assume them there; images present are not pulled again.</summary>
-public sealed class PullImagesStep : IStep
+internal sealed class PullImagesStep : IStep
 {
     public StepKind Kind => StepKind.PullImages;
 

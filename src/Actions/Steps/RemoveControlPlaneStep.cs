@@ -8,7 +8,7 @@ namespace HaKube.Actions.Steps;
 /// sending clients to it. Its stacked etcd member is removed through a healthy spec member, so the
 /// removal does not depend on the leaving host, which may be dead.
 /// </summary>
-public sealed class RemoveControlPlaneStep : IStep
+internal sealed class RemoveControlPlaneStep : IStep
 {
     public StepKind Kind => StepKind.RemoveControlPlane;
 

@@ -4,7 +4,7 @@ using HaKube.Model.Planning;
 namespace HaKube.Actions.Steps;
 
 /// <summary>External etcd: removed through a healthy member first, then stopped, as etcd's runtime reconfiguration says.</summary>
-public sealed class RemoveEtcdMemberStep : IStep
+internal sealed class RemoveEtcdMemberStep : IStep
 {
     public StepKind Kind => StepKind.RemoveEtcdMember;
 

@@ -13,7 +13,7 @@ namespace HaKube.Actions.Steps;
 /// is left as it is; an unreachable host is not touched. Another role's removal step forgets a host
 /// that had one.
 /// </summary>
-public sealed class RemoveLoadBalancerStep : IStep
+internal sealed class RemoveLoadBalancerStep : IStep
 {
     public StepKind Kind => StepKind.RemoveLoadBalancer;
 

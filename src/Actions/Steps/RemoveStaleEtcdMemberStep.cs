@@ -4,7 +4,7 @@ using HaKube.Model.Planning;
 namespace HaKube.Actions.Steps;
 
 /// <summary>A member on no spec host, removed by ID; one that names a spec host and peers at its address never is.</summary>
-public sealed class RemoveStaleEtcdMemberStep : IStep
+internal sealed class RemoveStaleEtcdMemberStep : IStep
 {
     public StepKind Kind => StepKind.RemoveStaleEtcdMember;
 

@@ -4,7 +4,7 @@ using HaKube.Model.Planning;
 namespace HaKube.Actions.Steps;
 
 /// <summary>Workers leaving the spec (or the role), in parallel; at the drain timeout the removal goes on.</summary>
-public sealed class RemoveWorkerStep : IStep
+internal sealed class RemoveWorkerStep : IStep
 {
     public StepKind Kind => StepKind.RemoveWorker;
 

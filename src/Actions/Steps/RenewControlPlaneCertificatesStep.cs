@@ -13,7 +13,7 @@ namespace HaKube.Actions.Steps;
 /// owed, so a run cut short after renewing restarts the pods next time. With External etcd, HaKube's
 /// apiserver-etcd-client pair replaces kubeadm's.
 /// </summary>
-public sealed class RenewControlPlaneCertificatesStep : IStep
+internal sealed class RenewControlPlaneCertificatesStep : IStep
 {
     private const string Pending = KnownPaths.Kubernetes + "/tmp/hakube-restart-pending";
     private const string Scratch = "/run/hakube/renewal-check.crt";

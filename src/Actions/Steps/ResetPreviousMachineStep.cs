@@ -11,7 +11,7 @@ namespace HaKube.Actions.Steps;
 /// bring them back. The Node and etcd member are not touched: the planner runs this only once the
 /// old member is gone. An unreachable machine is only forgotten.
 /// </summary>
-public sealed class ResetPreviousMachineStep : IStep
+internal sealed class ResetPreviousMachineStep : IStep
 {
     public StepKind Kind => StepKind.ResetPreviousMachine;
 

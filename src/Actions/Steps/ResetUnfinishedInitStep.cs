@@ -8,7 +8,7 @@ namespace HaKube.Actions.Steps;
 /// left. Checked once more on the host first: a finished init is never reset. With Stacked etcd the
 /// lone member holds only what the unfinished init wrote (the planner checked no other exists).
 /// </summary>
-public sealed class ResetUnfinishedInitStep : IStep
+internal sealed class ResetUnfinishedInitStep : IStep
 {
     private static readonly string StillUnfinished = ShellSnippets.Prelude + $$"""
         [ -f {{KnownPaths.AdminConf}} ] || exit 0

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace HaKube.Actions.Steps;
 
 /// <summary>Known secrets, token-shaped strings, private keys and kubeconfig key data removed before output reaches a log.</summary>
-public static partial class SecretScrubber
+internal static partial class SecretScrubber
 {
     public const string Placeholder = "<redacted>";
 

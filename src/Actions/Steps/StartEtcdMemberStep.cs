@@ -5,7 +5,7 @@ using HaKube.Model.Planning;
 namespace HaKube.Actions.Steps;
 
 /// <summary>Restarts a member that has data; one without data could not join, so it is refused (AddEtcdMember adds it).</summary>
-public sealed class StartEtcdMemberStep : IStep
+internal sealed class StartEtcdMemberStep : IStep
 {
     public StepKind Kind => StepKind.StartEtcdMember;
 

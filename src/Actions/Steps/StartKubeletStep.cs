@@ -3,7 +3,7 @@ using HaKube.Model.Planning;
 namespace HaKube.Actions.Steps;
 
 /// <summary>Restarts a joined node's kubelet, which alone restarts its static pods; etcd's return is the next probe's to judge.</summary>
-public sealed class StartKubeletStep : IStep
+internal sealed class StartKubeletStep : IStep
 {
     public StepKind Kind => StepKind.StartKubelet;
 

@@ -1,7 +1,7 @@
 namespace HaKube.Actions.Steps;
 
 /// <summary>Bounds of the long commands, from kubeadm's own waits, so kubeadm fails first with its own message rather than being killed half-way.</summary>
-public static class StepBudgets
+internal static class StepBudgets
 {
     /// <summary>KubeletHealthCheck and ControlPlaneComponentHealthCheck: 4 min each.</summary>
     public static readonly TimeSpan KubeadmHealthCheck = TimeSpan.FromMinutes(4);

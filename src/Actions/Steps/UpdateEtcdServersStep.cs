@@ -13,7 +13,7 @@ namespace HaKube.Actions.Steps;
 /// time, each restarted as <see cref="StaticPodRestart"/> does and ready before the next. Only that
 /// flag changes; the rest of the manifest stays kubeadm's.
 /// </summary>
-public sealed class UpdateEtcdServersStep : IStep
+internal sealed class UpdateEtcdServersStep : IStep
 {
     private const string PrintClusterConfiguration = $$"""
         kubectl --kubeconfig {{KnownPaths.AdminConf}} --request-timeout=20s -n kube-system get configmap kubeadm-config -o jsonpath='{.data.ClusterConfiguration}'

@@ -11,7 +11,7 @@ namespace HaKube.Actions.Steps;
 /// the cluster at run time, so a re-run after an interrupted apply does the right one; kubeadm is
 /// skipped where the static pods already run the target.
 /// </summary>
-public sealed class UpgradeControlPlaneStep : IStep
+internal sealed class UpgradeControlPlaneStep : IStep
 {
     public StepKind Kind => StepKind.UpgradeControlPlane;
 

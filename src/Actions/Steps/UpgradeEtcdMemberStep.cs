@@ -6,7 +6,7 @@ using HaKube.Model.Planning;
 namespace HaKube.Actions.Steps;
 
 /// <summary>External etcd, one member, leadership handed over first; a member already at the target is only checked.</summary>
-public sealed class UpgradeEtcdMemberStep : IStep
+internal sealed class UpgradeEtcdMemberStep : IStep
 {
     public StepKind Kind => StepKind.UpgradeEtcdMember;
 

@@ -4,7 +4,7 @@ using HaKube.Model.Planning;
 namespace HaKube.Actions.Steps;
 
 /// <summary>Upgrades one worker as the kubeadm upgrade guide does.</summary>
-public sealed class UpgradeWorkerStep : IStep
+internal sealed class UpgradeWorkerStep : IStep
 {
     public StepKind Kind => StepKind.UpgradeWorker;
 

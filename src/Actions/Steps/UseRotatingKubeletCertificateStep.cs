@@ -9,7 +9,7 @@ namespace HaKube.Actions.Steps;
 /// kubelet-client-current.pem. Where that file is missing or expired the embedded pair is stored
 /// there first, as the kubelet would. The key moves on the host only; it never reaches HaKube.
 /// </summary>
-public sealed class UseRotatingKubeletCertificateStep : IStep
+internal sealed class UseRotatingKubeletCertificateStep : IStep
 {
     private const string Script = ShellSnippets.Prelude + $$"""
         kc={{KnownPaths.KubeletConf}}

@@ -3,7 +3,7 @@ using HaKube.Model.Api;
 namespace HaKube.Model.Inventory;
 
 /// <summary>Old roles to clean up first (in removal order) for a host that stays in the spec, or why the change is refused.</summary>
-public sealed record RoleChange(IReadOnlyList<HostRole> Retiring, string? Unsupported)
+internal sealed record RoleChange(IReadOnlyList<HostRole> Retiring, string? Unsupported)
 {
     public static readonly RoleChange None = new([], null);
 

@@ -5,7 +5,7 @@ using YamlDotNet.RepresentationModel;
 namespace HaKube.Model.Loading;
 
 /// <summary>Reads HaCluster documents from YAML text; pure, and binding errors are collected, never thrown.</summary>
-public static class ManifestParser
+internal static class ManifestParser
 {
     // The status stanza is written by HaKube, never read from a manifest, as with a status subresource.
     private static readonly HashSet<string> IgnoredTopLevelFields = new(StringComparer.Ordinal) { "status" };

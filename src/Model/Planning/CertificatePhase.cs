@@ -5,27 +5,8 @@ using HaKube.Model.Facts;
 namespace HaKube.Model.Planning;
 
 /// <summary>
-/// Certificate renewal: RenewControlPlaneCertificates and UseRotatingKubeletCertificate. "Now" is
-/// when the probe saw the host (<see cref="HostFacts.ObservedAt"/>), so the planner stays a pure
-/// function of its inputs. Rules:
-/// <list type="bullet">
-/// <item>A certificate needs renewing when its notAfter is at most spec.certificateRenewalDays after
-/// now: the rule of the CertificatesValid condition, so that renewal makes it True again.</item>
-/// <item>On an initialized control plane, what kubeadm certs renew all renews (the kubeconfigs'
-/// client certificates and the leaf certificates; with Stacked etcd also etcd's and
-/// apiserver-etcd-client) triggers a renewal there; so does, with External etcd, an
-/// apiserver-etcd-client pair that differs from the one HaKube's state store holds (HaKube reissued
-/// it): kube-apiserver must restart to use it.</item>
-/// <item>Renewal restarts the control plane's static pods, so one control plane per plan; the
-/// others are deferred. It waits for a plan without init or joins. With Stacked etcd the restart is
-/// an etcd member restart: behind <see cref="QuorumGuard.CheckRestart"/>. With External etcd the
-/// API server must find etcd when it comes back, so etcd must be available.</item>
-/// <item>CAs are not renewed (kubeadm does not renew them either); CertificatesValid reports them.</item>
-/// <item>A kubelet.conf with an embedded client certificate (kubeadm before 1.17, or a node set up by
-/// hand): kubeadm certs renew never renews it and the kubelet stops when it expires, so it is pointed
-/// at the kubelet's rotating kubelet-client-current.pem, on every such host in one step (a kubelet
-/// restart touches no static pod and no etcd member).</item>
-/// </list>
+/// RenewControlPlaneCertificates (one control plane per plan: renewal restarts its static pods) and
+/// UseRotatingKubeletCertificate. "Now" is when the probe saw the host, so the planner stays pure.
 /// </summary>
 internal static class CertificatePhase
 {
@@ -90,13 +71,15 @@ internal static class CertificatePhase
 
             if (!Wording.IsActive(facts, "kubelet"))
             {
-                plan.Refuse(StepKind.RenewControlPlaneCertificates, host, RefusalCause.Degraded, $"{reason}, but the kubelet is {Wording.State(facts, "kubelet")}, and it is the kubelet that restarts the static pods");
+                plan.Refuse(StepKind.RenewControlPlaneCertificates, host, RefusalCause.Degraded, $"{reason}, but the kubelet is {Wording.State(facts, "kubelet")}, and it " +
+                    "is the kubelet that restarts the static pods");
                 continue;
             }
 
             if (changingMembers)
             {
-                plan.Defer(StepKind.RenewControlPlaneCertificates, host, $"{reason}; the etcd membership or the control planes change in this plan (init, join or removal), and renewal restarts control planes only once that is done");
+                plan.Defer(StepKind.RenewControlPlaneCertificates, host, $"{reason}; the etcd membership or the control planes change in this plan (init, join or " +
+                    "removal), and renewal restarts control planes only once that is done");
                 continue;
             }
 
@@ -177,7 +160,8 @@ internal static class CertificatePhase
         if (embedded.Count > 0)
         {
             plan.Step(StepKind.UseRotatingKubeletCertificate, embedded.Select(e => e.Host).ToList(),
-                $"{KnownPaths.KubeletConf} embeds its client certificate ({Wording.List(embedded.Select(e => $"{e.Host}: expires {When(e.NotAfter)}"))}), which kubeadm certs renew never renews: it is pointed at the kubelet's rotating {KnownPaths.KubeletClientCurrent}");
+                $"{KnownPaths.KubeletConf} embeds its client certificate ({Wording.List(embedded.Select(e => $"{e.Host}: expires {When(e.NotAfter)}"))}), which kubeadm " +
+                    $"certs renew never renews: it is pointed at the kubelet's rotating {KnownPaths.KubeletClientCurrent}");
         }
     }
 

@@ -4,19 +4,8 @@ using HaKube.Model.Facts;
 namespace HaKube.Model.Planning;
 
 /// <summary>
-/// DistributeCertificateAuthorities, InitControlPlane and JoinControlPlane. Rules:
-/// <list type="bullet">
-/// <item>CA files are pushed to every reachable control plane where they differ (HaKube owns the CAs).</item>
-/// <item>kubeadm init runs on the first control plane (spec order) only when every control plane
-/// was probed and none is initialized (admin.conf and kubelet.conf): a second init beside an
-/// unseen one would make a second cluster.</item>
-/// <item>A control plane joins when some reachable control plane is initialized (or is initialized
-/// earlier in this plan), its CAs are in place, the endpoint answers and, with External etcd,
-/// etcd has quorum. With Stacked etcd each join adds an etcd member: behind the quorum guard,
-/// one per plan, and not in the plan that runs init (its member is not there to count yet).
-/// With External etcd joins change no membership, but still run one per plan, as the kubeadm
-/// HA guide does them.</item>
-/// </list>
+/// DistributeCertificateAuthorities, InitControlPlane and JoinControlPlane. Init only when every control plane
+/// was probed and none is initialized (a second init would make a second cluster); joins one per plan.
 /// </summary>
 internal static class ControlPlanePhase
 {
@@ -49,7 +38,8 @@ internal static class ControlPlanePhase
         {
             foreach (var host in initialized.Where(h => etcd.View.MemberOf(h) is null))
             {
-                plan.Refuse(host, RefusalCause.NeedsManualAction, $"initialized ({KnownPaths.AdminConf}, {KnownPaths.KubeletConf}) but not a member of the stacked etcd cluster; reset the node (kubeadm reset) so that it can join again");
+                plan.Refuse(host, RefusalCause.NeedsManualAction, $"initialized ({KnownPaths.AdminConf}, {KnownPaths.KubeletConf}) but not a member of the stacked etcd " +
+                    "cluster; reset the node (kubeadm reset) so that it can join again");
             }
         }
 
@@ -84,7 +74,8 @@ internal static class ControlPlanePhase
             plan.Spec.EtcdMembers().Where(h => plan.Reachable(h.Name) is { } f && HostPreparation.HasFormerUnit(f)).Select(h => h.Name).ToList() is { Count: > 0 } former)
         {
             // Their etcd is Debian's (3.4 on Debian 12), which kubeadm's ExternalEtcdVersion preflight refuses.
-            problems.Add(new(RefusalCause.Blocked, $"etcd on {Wording.List(former)} still runs under HaKube's former systemd unit (the distribution's etcd, older than kubeadm accepts): the members move to static pods first"));
+            problems.Add(new(RefusalCause.Blocked, $"etcd on {Wording.List(former)} still runs under HaKube's former systemd unit (the distribution's etcd, older than " +
+                "kubeadm accepts): the members move to static pods first"));
         }
 
         if (UpgradePhase.JoinsWait(plan) is { } upgrading)
@@ -117,7 +108,8 @@ internal static class ControlPlanePhase
                 // An initialized control plane already has its CAs; only a host that still has to init or join needs them from HaKube.
                 if (!facts.ControlPlaneInitialized)
                 {
-                    plan.Refuse(StepKind.DistributeCertificateAuthorities, host, RefusalCause.MissingDesiredState, "the desired state has no certificate authorities for this control plane, and kubeadm needs them to init or join");
+                    plan.Refuse(StepKind.DistributeCertificateAuthorities, host, RefusalCause.MissingDesiredState, "the desired state has no certificate authorities for " +
+                        "this control plane, and kubeadm needs them to init or join");
                 }
 
                 continue;
@@ -133,7 +125,8 @@ internal static class ControlPlanePhase
             if (foreign.Count > 0)
             {
                 plan.Refuse(StepKind.DistributeCertificateAuthorities, host, RefusalCause.NeedsManualAction,
-                    $"{Wording.List(foreign)} on this running control plane differ from the authorities in HaKube's state store: HaKube does not replace a live cluster's CA; check --state-dir, or restore the files by hand");
+                    $"{Wording.List(foreign)} on this running control plane differ from the authorities in HaKube's state store: HaKube does not replace a live cluster's " +
+                        "CA; check --state-dir, or restore the files by hand");
                 continue;
             }
 
@@ -156,7 +149,8 @@ internal static class ControlPlanePhase
         var unseen = controlPlanes.Where(h => plan.Reachable(h) is null).ToList();
         if (unseen.Count > 0)
         {
-            plan.Refuse(null, RefusalCause.HostUnreachable, $"no reachable control plane is initialized and {Wording.List(unseen)} cannot be probed: kubeadm init waits, since a control plane may already be initialized there");
+            plan.Refuse(null, RefusalCause.HostUnreachable, $"no reachable control plane is initialized and {Wording.List(unseen)} cannot be probed: kubeadm init waits, " +
+                "since a control plane may already be initialized there");
             return null;
         }
 
@@ -167,7 +161,8 @@ internal static class ControlPlanePhase
         if (leaving.Count > 0)
         {
             plan.Refuse(StepKind.InitControlPlane, controlPlanes[0], RefusalCause.WouldBreakCluster,
-                $"no control plane of the spec is initialized, but {Wording.List(leaving)}, which left the spec, may be (initialized or unreachable): the cluster may live there, and kubeadm init would start a second one; keep one of the current control planes in the spec until the new ones have joined");
+                $"no control plane of the spec is initialized, but {Wording.List(leaving)}, which left the spec, may be (initialized or unreachable): the cluster may " +
+                    "live there, and kubeadm init would start a second one; keep one of the current control planes in the spec until the new ones have joined");
             return null;
         }
 
@@ -319,7 +314,8 @@ internal static class ControlPlanePhase
             if (view.MemberOf(host) is { } stale)
             {
                 plan.Refuse(StepKind.JoinControlPlane, host, RefusalCause.NeedsManualAction,
-                    $"not initialized, yet the etcd cluster lists member {Wording.Member(stale)} for it (a join that failed half-way): remove it (etcdctl member remove {stale.Id:x}) before it joins again");
+                    $"not initialized, yet the etcd cluster lists member {Wording.Member(stale)} for it (a join that failed half-way): remove it (etcdctl member remove " +
+                        $"{stale.Id:x}) before it joins again");
             }
             else if (plan.MembershipChange is { } change && problems.Count == 0)
             {

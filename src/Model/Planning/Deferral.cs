@@ -1,10 +1,8 @@
 namespace HaKube.Model.Planning;
 
 /// <summary>
-/// Work that is needed and safe but waits for the next plan, because a step of this plan must
-/// finish first (one etcd membership change at a time; joins after the first control plane is
-/// initialized; one running etcd member restarted at a time). Unlike a <see cref="Refusal"/>,
-/// nothing needs a person: the next cycle plans it.
+/// Work that is needed and safe but waits for a step of this plan to finish; unlike a
+/// <see cref="Refusal"/>, nothing needs a person: the next cycle plans it.
 /// </summary>
 /// <param name="Host">The host the waiting step would run on.</param>
 /// <param name="Kind">The waiting step.</param>

@@ -10,34 +10,9 @@ namespace HaKube.Model.Planning;
 internal sealed record EtcdOutcome(EtcdView View, bool Available, string? Problem);
 
 /// <summary>
-/// The etcd steps, in plan order: ConfigureEtcdMember, MigrateEtcdMember, BootstrapEtcd,
-/// StartEtcdMember, AddEtcdMember (External only; Stacked etcd is kubeadm's and changes only through
-/// control-plane joins). External members are kubeadm static pods run by a standalone kubelet.
-/// Rules:
-/// <list type="bullet">
-/// <item>ConfigureEtcdMember where the member's files differ (certificates, kubelet drop-in and
-/// configuration, kubeadm configuration) or its etcd.yaml no longer matches the one kubeadm rendered
-/// (edited). Where the member runs as a static pod, new certificates, a new configuration or an
-/// edited etcd.yaml restart it: behind the guard, one running member per plan. A configuration that
-/// differs only because spec.kubernetesVersion moved on is the upgrade's (UpgradeEtcdMember).</item>
-/// <item>MigrateEtcdMember where HaKube's former systemd unit runs a member: moved to a static pod
-/// keeping its data and ID, a restart, so behind the guard and sharing the one restart per plan.</item>
-/// <item>BootstrapEtcd on the first member (spec order) only when every member host was probed,
-/// etcd runs on none and none holds etcd data: a new cluster beside one that may run on a host
-/// nobody can see would split the data, and one bootstrapped over a stopped cluster's data would
-/// lose it. A cluster stopped everywhere is restarted from its data instead (StartEtcdMember on
-/// every member host that has data: starting members never costs quorum).</item>
-/// <item>StartEtcdMember where the membership has the host's member but it does not run, or its
-/// kubelet (which keeps the static pod running) is not active. Starting a member never costs quorum,
-/// so it is planned even when quorum is lost (it is how quorum comes back).</item>
-/// <item>A host where Debian's default etcd member runs (or left its data) gets nothing of etcd's
-/// until PrepareHost has stopped it: it holds etcd's ports and would look like a member.</item>
-/// <item>AddEtcdMember for the first spec member missing from the membership, behind the guard;
-/// the others are deferred (one membership change per plan). Never in the plan that bootstraps.</item>
-/// <item>Members that match no host are removed by <see cref="MembershipPhase"/>, which runs first
-/// and may take the plan's one membership change: an add then waits. Learners are refused, not
-/// promoted: they count against quorum until a person acts.</item>
-/// </list>
+/// External etcd's steps, in plan order: ConfigureEtcdMember, MigrateEtcdMember, BootstrapEtcd, StartEtcdMember,
+/// AddEtcdMember. Restarts and membership changes go one per plan behind the quorum guard; starting a stopped
+/// member never costs quorum, so it is planned even without one (it is how quorum comes back).
 /// </summary>
 internal static class EtcdPhase
 {
@@ -86,7 +61,8 @@ internal static class EtcdPhase
             var desired = plan.DesiredFiles(host, StepKind.ConfigureEtcdMember);
             if (desired.Count == 0)
             {
-                plan.Refuse(StepKind.ConfigureEtcdMember, host, RefusalCause.MissingDesiredState, "the desired state has no etcd configuration (certificates, kubelet and kubeadm files) for this member, so it cannot be set up");
+                plan.Refuse(StepKind.ConfigureEtcdMember, host, RefusalCause.MissingDesiredState, "the desired state has no etcd configuration (certificates, kubelet and " +
+                    "kubeadm files) for this member, so it cannot be set up");
                 continue;
             }
 
@@ -112,7 +88,8 @@ internal static class EtcdPhase
 
             var reason = CertificatePhase.Renewal(plan.Spec, facts, desired) + string.Join("; ", drift);
             var restarts = facts.IsPresent(KnownPaths.EtcdManifest) && view.Running.Contains(host) && !HostPreparation.HasFormerUnit(facts) &&
-                (edited || desired.Any(d => (d.Path.StartsWith(KnownPaths.Pki + "/etcd/", StringComparison.Ordinal) || d.Path == KnownPaths.EtcdKubeadmConfig) && FileDrift.Describe(facts, [d]).Count > 0));
+                (edited || desired.Any(d =>
+                    (d.Path.StartsWith(KnownPaths.Pki + "/etcd/", StringComparison.Ordinal) || d.Path == KnownPaths.EtcdKubeadmConfig) && FileDrift.Describe(facts, [d]).Count > 0));
             if (restarts)
             {
                 if (RestartSlotTaken(plan, host, view, StepKind.ConfigureEtcdMember, reason, "etcd restarts", out var guardReason))
@@ -169,7 +146,8 @@ internal static class EtcdPhase
             var what = $"etcd on {host} runs under HaKube's former systemd unit ({KnownPaths.EtcdUnit}), not as a kubeadm static pod";
             if (!facts.EtcdDataPresent)
             {
-                plan.Refuse(StepKind.MigrateEtcdMember, host, RefusalCause.NeedsManualAction, $"{what}, but the host holds no member data ({KnownPaths.EtcdDataDirectory}/member): remove the unit by hand, then HaKube adds the host as a new member");
+                plan.Refuse(StepKind.MigrateEtcdMember, host, RefusalCause.NeedsManualAction, $"{what}, but the host holds no member data " +
+                    $"({KnownPaths.EtcdDataDirectory}/member): remove the unit by hand, then HaKube adds the host as a new member");
                 continue;
             }
 
@@ -185,7 +163,8 @@ internal static class EtcdPhase
             }
 
             var member = view.MemberOf(host) is { } m ? $"member {Wording.Member(m)}" : "its member";
-            plan.Step(StepKind.MigrateEtcdMember, [host], $"{what}: {member} moves to /etc/kubernetes/manifests/etcd.yaml with its data and ID, the unit is stopped and removed; etcd restarts: {guardReason}");
+            plan.Step(StepKind.MigrateEtcdMember, [host], $"{what}: {member} moves to /etc/kubernetes/manifests/etcd.yaml with its data and ID, the unit is stopped and " +
+                $"removed; etcd restarts: {guardReason}");
         }
     }
 
@@ -207,7 +186,8 @@ internal static class EtcdPhase
         var unseen = plan.EtcdMemberHosts().Where(h => plan.Reachable(h.Name) is null).Select(h => h.Name).ToList();
         if (unseen.Count > 0)
         {
-            plan.Refuse(null, RefusalCause.HostUnreachable, $"etcd runs on none of the reachable members and {Wording.List(unseen)} cannot be probed: no new cluster is bootstrapped beside one that may run there");
+            plan.Refuse(null, RefusalCause.HostUnreachable, $"etcd runs on none of the reachable members and {Wording.List(unseen)} cannot be probed: no new cluster is " +
+                "bootstrapped beside one that may run there");
             return false;
         }
 

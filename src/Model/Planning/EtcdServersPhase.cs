@@ -4,25 +4,9 @@ using HaKube.Model.Facts;
 namespace HaKube.Model.Planning;
 
 /// <summary>
-/// External etcd: where the control planes look for etcd. kubeadm writes kube-apiserver's
-/// --etcd-servers once, at init or join, from kubeadm-config's etcd.external.endpoints, and never
-/// again; when spec.etcd.hosts change (a member added, removed or replaced at a new address) the
-/// control planes would keep the old list and, once every old member is gone, find no etcd at all.
-/// UpdateEtcdServers makes both the ConfigMap and each control plane's manifest name the spec's
-/// hosts. Rules:
-/// <list type="bullet">
-/// <item>A reachable, initialized control plane whose manifest's --etcd-servers is not the set of the
-/// spec's etcd client URLs is updated.</item>
-/// <item>Only once every spec etcd host is a member, and etcd has quorum: a control plane is never
-/// pointed at a member that has not joined. A member that is down keeps its place in the list (as
-/// it would in kubeadm's), so an outage never restarts API servers.</item>
-/// <item>Not while the membership changes in this plan, nor beside a certificate renewal (both
-/// restart kube-apiservers, and control planes restart one at a time), nor while the kubelet, which
-/// restarts the pod on the changed manifest, is down.</item>
-/// <item>Every control plane to update goes into one step that updates them one after the other,
-/// each waiting for its API server to be ready before the next; HAProxy sends requests to the others
-/// meanwhile.</item>
-/// </list>
+/// External etcd: UpdateEtcdServers points kubeadm-config and every control plane's --etcd-servers at
+/// spec.etcd.hosts, which kubeadm writes once at init or join and never again. Only once every spec host is a
+/// member and etcd has quorum; the control planes are updated one after the other in one step.
 /// </summary>
 internal static class EtcdServersPhase
 {
@@ -55,15 +39,18 @@ internal static class EtcdServersPhase
             var reason = $"kube-apiserver on {host} looks for etcd at {Wording.List(servers)}, but {wanted}";
             if (notMembers.Count > 0 && joining)
             {
-                plan.Defer(StepKind.UpdateEtcdServers, host, $"{reason}; {Wording.List(notMembers)} must join the etcd cluster first (set up in this plan), so that no control plane is pointed at a member that is not there");
+                plan.Defer(StepKind.UpdateEtcdServers, host, $"{reason}; {Wording.List(notMembers)} must join the etcd cluster first (set up in this plan), so that no " +
+                    "control plane is pointed at a member that is not there");
             }
             else if (notMembers.Count > 0)
             {
-                plan.Refuse(StepKind.UpdateEtcdServers, host, RefusalCause.Blocked, $"{reason}, and {Wording.List(notMembers)} is not an etcd member yet (see its own refusals): no control plane is pointed at a member that is not there");
+                plan.Refuse(StepKind.UpdateEtcdServers, host, RefusalCause.Blocked, $"{reason}, and {Wording.List(notMembers)} is not an etcd member yet (see its own " +
+                    "refusals): no control plane is pointed at a member that is not there");
             }
             else if (!etcd.Available || !etcd.View.HasQuorum)
             {
-                plan.Refuse(StepKind.UpdateEtcdServers, host, RefusalCause.Degraded, $"{reason}, and its kube-apiserver would restart without an etcd to come back to: {etcd.Problem ?? "etcd has no quorum"}");
+                plan.Refuse(StepKind.UpdateEtcdServers, host, RefusalCause.Degraded, $"{reason}, and its kube-apiserver would restart without an etcd to come back to: " +
+                    $"{etcd.Problem ?? "etcd has no quorum"}");
             }
             else if (plan.MembershipChange is { } change)
             {
@@ -75,7 +62,8 @@ internal static class EtcdServersPhase
             }
             else if (!Wording.IsActive(facts, "kubelet"))
             {
-                plan.Refuse(StepKind.UpdateEtcdServers, host, RefusalCause.Degraded, $"{reason}, but the kubelet is {Wording.State(facts, "kubelet")}, and it is the kubelet that restarts kube-apiserver on the new manifest");
+                plan.Refuse(StepKind.UpdateEtcdServers, host, RefusalCause.Degraded, $"{reason}, but the kubelet is {Wording.State(facts, "kubelet")}, and it is the " +
+                    "kubelet that restarts kube-apiserver on the new manifest");
             }
             else
             {
@@ -86,7 +74,8 @@ internal static class EtcdServersPhase
         if (ready.Count > 0)
         {
             plan.Step(StepKind.UpdateEtcdServers, ready,
-                $"kube-apiserver on {Wording.List(ready)} looks for etcd elsewhere than spec.etcd.hosts ({Wording.List(desired)}, every one a healthy member): kubeadm-config's etcd.external.endpoints updated, then each control plane's --etcd-servers, one at a time, each waiting for its API server to be ready");
+                $"kube-apiserver on {Wording.List(ready)} looks for etcd elsewhere than spec.etcd.hosts ({Wording.List(desired)}, every one a healthy member): " +
+                    "kubeadm-config's etcd.external.endpoints updated, then each control plane's --etcd-servers, one at a time, each waiting for its API server to be ready");
         }
     }
 

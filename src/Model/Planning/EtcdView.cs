@@ -10,7 +10,8 @@ namespace HaKube.Model.Planning;
 /// <param name="Members">The membership the healthy members agree on; with no healthy member, every member any host reported (enough to restart members, never to change the membership).</param>
 /// <param name="Answering">At least one member's host is reachable and its etcd answered a health check.</param>
 /// <param name="Disagreement">How the healthy members' lists differ; null when they agree.</param>
-/// <param name="HostOfMember">Member ID to the host it runs on, for the members that match one: by name when its peer URLs are at that host's address (or it has none yet), else by peer URL. A member named like a host but peering at another address is the host's previous machine (replaced at a new address), so it matches nothing.</param>
+/// <param name="HostOfMember">Member ID to its host: by name when it peers at that host's address (or has no peer URL yet), else by
+/// peer URL. A member named like a host but peering elsewhere is the host's previous machine and matches nothing.</param>
 /// <param name="HealthyMembers">IDs of members whose host is reachable and reports etcd healthy.</param>
 /// <param name="Running">Reachable member hosts where etcd runs (its unit is active, it listens, or it answered).</param>
 public sealed record EtcdView(

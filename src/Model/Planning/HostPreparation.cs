@@ -4,24 +4,9 @@ using HaKube.Model.Facts;
 namespace HaKube.Model.Planning;
 
 /// <summary>
-/// PrepareHost: one step per reachable host that misses something its roles need.
-/// <list type="bullet">
-/// <item>ControlPlane and Worker: kubeadm's host tools (curl, gpg, ca-certificates, conntrack,
-/// socat, ethtool, ebtables), swap off, ip_forward 1, br_netfilter loaded, containerd installed and
-/// active with SystemdCgroup and kubeadm's pause image, kubelet/kubeadm/kubectl at
-/// spec.kubernetesVersion, and the files PrepareHost keeps (modules-load and sysctl files, the
-/// package source; the signing keyring present): a deleted or edited file is drift even while the
-/// live values still hold, since the next reboot would lose them.</item>
-/// <item>External etcd hosts: curl, gpg, ca-certificates, swap off, containerd as above, kubelet and
-/// kubeadm at spec.kubernetesVersion (the member's static pod), the package source and keyring.</item>
-/// <item>Control planes and external etcd hosts: no default member of Debian's etcd-server package
-/// (etcd.service running without HaKube's former unit, or /var/lib/etcd/default).</item>
-/// <item>LoadBalancer (HAProxy): the haproxy program is installed.</item>
-/// </list>
-/// On a joined node (kubelet.conf present) or a host whose etcd member exists (etcd.yaml or its
-/// record), the Kubernetes packages are not PrepareHost's: changing them under a running node is an
-/// upgrade, which <see cref="UpgradePhase"/> plans one host at a time. The package source there is
-/// the upgrade's too while an upgrade is due (it switches the minor).
+/// PrepareHost: one step per reachable host that misses something its roles need (tools, kernel settings,
+/// containerd, the Kubernetes packages and the files that keep them across a reboot). On a joined node the
+/// packages are the upgrade's, not PrepareHost's.
 /// </summary>
 internal static class HostPreparation
 {

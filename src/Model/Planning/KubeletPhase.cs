@@ -3,11 +3,8 @@ using HaKube.Model.Api;
 namespace HaKube.Model.Planning;
 
 /// <summary>
-/// StartKubelet: one step per reachable joined node (kubelet.conf present) whose kubelet is not
-/// active - stopped by hand, failed, or disabled and rebooted. Without its kubelet a node runs no
-/// static pods, so on a stacked control plane its etcd member and API server stay down once they
-/// stop. Restarting a member's process is not a membership change: the quorum guard is not
-/// involved. Planned after PrepareHost (the kubelet needs containerd) and refused with it.
+/// StartKubelet on each reachable joined node whose kubelet is not active: without it a node runs no static
+/// pods. Restarting a member's process is no membership change, so the quorum guard is not involved.
 /// </summary>
 internal static class KubeletPhase
 {

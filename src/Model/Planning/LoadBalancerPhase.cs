@@ -27,7 +27,8 @@ internal static class LoadBalancerPhase
             var desired = plan.DesiredFiles(host, StepKind.ConfigureLoadBalancer);
             if (desired.Count == 0)
             {
-                plan.Refuse(StepKind.ConfigureLoadBalancer, host, RefusalCause.MissingDesiredState, "the desired state has no HAProxy configuration for this host, so there is nothing to compare or write");
+                plan.Refuse(StepKind.ConfigureLoadBalancer, host, RefusalCause.MissingDesiredState, "the desired state has no HAProxy configuration for this host, so " +
+                    "there is nothing to compare or write");
                 continue;
             }
 
@@ -71,13 +72,8 @@ internal static class LoadBalancerPhase
     internal static bool HoldsTheEndpointPort(HostRole role) => role == HostRole.ControlPlane;
 
     /// <summary>
-    /// Why kubeadm could not reach the control-plane endpoint once this plan ran, or null when it
-    /// can: with HAProxy, at least one load balancer host must be reachable and configurable (or, on
-    /// its way out of the spec or of the role, still running HAProxy, which it does until one of the
-    /// spec serves). A
-    /// user-provided (External) load balancer, as HaKube observed it: its name must resolve, and
-    /// once a control plane is initialized it must accept connections (before that, "connection
-    /// refused" is what the kubeadm guide expects). Not observed: taken on trust.
+    /// Why kubeadm could not reach the control-plane endpoint once this plan ran; null when it can. A user's
+    /// (External) load balancer is taken as HaKube observed it, or on trust when not observed.
     /// </summary>
     public static string? EndpointProblem(PlanBuilder plan)
     {
@@ -95,9 +91,11 @@ internal static class LoadBalancerPhase
 
         var serving = spec.LoadBalancer.Hosts.Where(h => plan.Reachable(h) is not null && !plan.AwaitsCleanup(h, HoldsTheEndpointPort) && !plan.IsBlocked(StepKind.ConfigureLoadBalancer, h));
         // A load balancer on its way out keeps serving until one of the spec does (its removal waits for that).
-        var leaving = plan.Leaving.Where(h => h.Roles.Contains(HostRole.LoadBalancer) && !plan.IsPlanned(StepKind.RemoveLoadBalancer, h.Name) && plan.Reachable(h.Name) is { } f && Wording.IsActive(f, "haproxy"));
+        var leaving = plan.Leaving.Where(h =>
+            h.Roles.Contains(HostRole.LoadBalancer) && !plan.IsPlanned(StepKind.RemoveLoadBalancer, h.Name) && plan.Reachable(h.Name) is { } f && Wording.IsActive(f, "haproxy"));
         return serving.Any() || leaving.Any()
             ? null
-            : $"the control-plane endpoint {spec.ControlPlaneEndpoint.Host}:{spec.ControlPlaneEndpoint.Port} is served by HAProxy on {Wording.List(spec.LoadBalancer.Hosts)}, and none of them is reachable and configurable";
+            : $"the control-plane endpoint {spec.ControlPlaneEndpoint.Host}:{spec.ControlPlaneEndpoint.Port} is served by HAProxy on " +
+                $"{Wording.List(spec.LoadBalancer.Hosts)}, and none of them is reachable and configurable";
     }
 }

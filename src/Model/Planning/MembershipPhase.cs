@@ -1,65 +1,13 @@
 using System.Net;
 using HaKube.Model.Api;
 using HaKube.Model.Facts;
-using HaKube.Model.Inventory;
 
 namespace HaKube.Model.Planning;
 
 /// <summary>
-/// Hosts leaving the cluster: stale etcd members removed, departing control planes, external etcd
-/// members and workers removed. Planned before the etcd and control-plane phases, so that a
-/// removal takes the plan's one membership change and the joins and adds wait for the next plan
-/// (a dead member is replaced by removing it first). Rules:
-/// <list type="bullet">
-/// <item>An etcd member that matches no spec host and no departing host is stale (its host died or
-/// was replaced at a new address): RemoveStaleEtcdMember through a healthy spec member, behind
-/// <see cref="QuorumGuard.CheckRemove"/>, the first (by ID) per plan.</item>
-/// <item>At most one etcd membership change per plan: a removal that would be a second one waits.</item>
-/// <item>A departing control plane (RemoveControlPlane, one per plan) needs another initialized,
-/// reachable control plane to drain and delete its Node from, and must have left the load
-/// balancer's backends first: every reachable HAProxy host is reconfigured from the spec earlier in
-/// the same plan (or already is), or the removal waits. With stacked etcd its member is removed
-/// behind the guard.</item>
-/// <item>A departing external etcd host (RemoveEtcdMember): its member removed behind the guard, then
-/// etcd stopped and its data moved aside if the host is reachable.</item>
-/// <item>External etcd: a healthy departing member leaves only once every reachable spec etcd host
-/// has joined (replacements surge first, so the cluster never shrinks below its size on the way),
-/// and a healthy member (departing or stale) that a control plane's kube-apiserver still names in
-/// --etcd-servers waits while <see cref="EtcdServersPhase"/> points them at spec.etcd.hosts (when
-/// every spec host is a member); when they cannot move yet, it is refused while it is the only
-/// healthy member such a kube-apiserver names.</item>
-/// <item>Departing workers (RemoveWorker, all in one step): drained, reset and their Node deleted
-/// through an initialized, reachable control plane.</item>
-/// <item>An unreachable departing host is removed all the same (etcd member, Node): it is gone. The
-/// reason says that kubeadm reset is skipped on it.</item>
-/// <item>A previous machine of a host replaced at a new address (ResetPreviousMachine), still
-/// running at the old address: reset (kubeadm reset -f, kubelet and etcd stopped, static pods gone)
-/// once no etcd member peers at its address any more (the stale rule removes that member by ID
-/// first: a reset with the member still there would be a second, unguarded membership change, as
-/// kubeadm reset removes the local member) and, with HAProxy, once the backends are configured from
-/// the spec. Its Node is never deleted and no member is removed by name: both now belong to the new
-/// machine. Unreachable (or answering with another host key): only forgotten, as departing hosts
-/// are. Never planned at an address a spec host has.</item>
-/// <item>A departing HAProxy host (RemoveLoadBalancer, planned first, so a host with another role
-/// too has HAProxy stopped before its other removal forgets it): while haproxy runs there, it is
-/// stopped only when a load balancer of the spec serves the endpoint - reachable, haproxy active in
-/// the last probe, and its haproxy.cfg as HaKube renders it (or reconfigured earlier in this plan,
-/// whose step checks that it listens). A load balancer that only this plan starts (host A replaced
-/// by host B) is not enough: the endpoint moves first, so A's removal waits for a probe that sees B
-/// serving, as a KubeOne or Cluster API user swapping load balancers expects the new one up and
-/// verified before the old one goes. None serving: refused, HAProxy keeps running. An endpoint
-/// that is the departing host's own IP address is refused as well: stopping it would take the API's
-/// address away whatever else serves (a DNS name or virtual IP HaKube cannot see behind; users of
-/// several HAProxy hosts put one of those in front, as kubeadm's HA guide says). Unreachable: the
-/// step only forgets it (nothing is done on it). While its removal is refused or deferred, the
-/// host's other removals wait.</item>
-/// <item>A host that stays in the spec while its roles change (see <see cref="RoleChange"/>) has its
-/// old roles removed by the same rules and guards, as if a host of those roles left: RemoveLoadBalancer,
-/// RemoveControlPlane, RemoveEtcdMember, RemoveWorker. Unlike a departing host it is cleaned up only
-/// while reachable (it is not gone), and nothing is forgotten: its inventory entry drops the role.
-/// Its new roles are set up once no old role is left (<see cref="PlanBuilder.WaitsForCleanup"/>).
-/// A change that is not made in place is refused on the host.</item>
-/// </list>
+/// Hosts leaving the cluster, or giving up a role: stale etcd members, previous machines, load
+/// balancers, control planes, external etcd members and workers removed, each behind the guards that keep
+/// the cluster serving. Planned before the etcd and control-plane phases so a removal takes the plan's one membership change.
 /// </summary>
 internal static class MembershipPhase
 {
@@ -108,7 +56,8 @@ internal static class MembershipPhase
                 // A host that stays in the spec is cleaned up once it answers (its unreachability is refused already).
                 if (onlyLoadBalancer && !kept)
                 {
-                    plan.Step(StepKind.RemoveLoadBalancer, [host.Name], $"{host.Name} left the spec and is unreachable ({plan.Observed(host.Name)?.Error ?? "not probed"}): HAProxy cannot be stopped there, the host is gone; it is forgotten");
+                    plan.Step(StepKind.RemoveLoadBalancer, [host.Name], $"{host.Name} left the spec and is unreachable " +
+                        $"({plan.Observed(host.Name)?.Error ?? "not probed"}): HAProxy cannot be stopped there, the host is gone; it is forgotten");
                 }
 
                 continue;
@@ -121,7 +70,8 @@ internal static class MembershipPhase
                 // Nothing serves there: stopping it cannot cost the endpoint anything.
                 if (onlyLoadBalancer || configured || kept)
                 {
-                    plan.Step(StepKind.RemoveLoadBalancer, [host.Name], $"{host.Name} {leaves}: haproxy {Wording.State(facts, "haproxy")} there; it is disabled{(configured ? " and its HaKube-written haproxy.cfg moved aside" : "")}");
+                    plan.Step(StepKind.RemoveLoadBalancer, [host.Name], $"{host.Name} {leaves}: haproxy {Wording.State(facts, "haproxy")} there; it is " +
+                        $"disabled{(configured ? " and its HaKube-written haproxy.cfg moved aside" : "")}");
                 }
 
                 continue;
@@ -130,20 +80,25 @@ internal static class MembershipPhase
             var endpoint = plan.Spec.ControlPlaneEndpoint;
             if (IPAddress.TryParse(endpoint.Host, out var endpointAddress) && IPAddress.TryParse(host.Address, out var address) && endpointAddress.Equals(address))
             {
-                plan.Refuse(StepKind.RemoveLoadBalancer, host.Name, RefusalCause.NeedsManualAction, $"{leaves}, but spec.controlPlaneEndpoint.host {endpoint.Host} is its address: every kubeconfig and join reaches the API there, so HAProxy keeps running on it; {(kept ? "keep its LoadBalancer role" : "put it back in the spec")}, or give the endpoint an address that stays (a DNS name or virtual IP on the remaining load balancers)");
+                plan.Refuse(StepKind.RemoveLoadBalancer, host.Name, RefusalCause.NeedsManualAction, $"{leaves}, but spec.controlPlaneEndpoint.host {endpoint.Host} is its " +
+                    $"address: every kubeconfig and join reaches the API there, so HAProxy keeps running on it; " +
+                        $"{(kept ? "keep its LoadBalancer role" : "put it back in the spec")}, or give the endpoint an address that stays (a DNS name or virtual IP on the remaining load balancers)");
                 continue;
             }
 
             var serving = plan.Spec.LoadBalancer.Hosts.Where(lb => Serves(plan, lb)).ToList();
             if (serving.Count > 0)
             {
-                plan.Step(StepKind.RemoveLoadBalancer, [host.Name], $"{host.Name} {leaves}: HAProxy there is stopped and disabled and its HaKube-written haproxy.cfg moved aside; {Wording.List(serving)} {(serving.Count == 1 ? "serves" : "serve")} the endpoint {endpoint.Host}:{endpoint.Port}");
+                plan.Step(StepKind.RemoveLoadBalancer, [host.Name], $"{host.Name} {leaves}: HAProxy there is stopped and disabled and its HaKube-written haproxy.cfg " +
+                    $"moved aside; {Wording.List(serving)} {(serving.Count == 1 ? "serves" : "serve")} the endpoint {endpoint.Host}:{endpoint.Port}");
                 continue;
             }
 
             var starting = plan.Spec.LoadBalancer.Hosts.Where(lb => plan.IsPlanned(StepKind.ConfigureLoadBalancer, lb)).ToList();
             // A new load balancer that first gives up an old role of its own is set up in a later plan.
-            var later = plan.Spec.LoadBalancer.Hosts.Where(lb => plan.AwaitsCleanup(lb, LoadBalancerPhase.HoldsTheEndpointPort) && plan.Reachable(lb) is not null && CanBeCleanedUp(plan, lb, anchor)).ToList();
+            var later = plan.Spec.LoadBalancer.Hosts
+                .Where(lb => plan.AwaitsCleanup(lb, LoadBalancerPhase.HoldsTheEndpointPort) && plan.Reachable(lb) is not null && CanBeCleanedUp(plan, lb, anchor))
+                .ToList();
             if (starting.Count > 0 || later.Count > 0)
             {
                 var which = string.Join(" or ", new[]
@@ -155,7 +110,9 @@ internal static class MembershipPhase
             }
             else
             {
-                plan.Refuse(StepKind.RemoveLoadBalancer, host.Name, RefusalCause.WouldBreakCluster, $"{leaves}, but no load balancer of the spec ({Wording.List(plan.Spec.LoadBalancer.Hosts)}) serves the endpoint {endpoint.Host}:{endpoint.Port} (reachable, configured by HaKube and haproxy active), so HAProxy keeps running there and the API keeps its endpoint");
+                plan.Refuse(StepKind.RemoveLoadBalancer, host.Name, RefusalCause.WouldBreakCluster, $"{leaves}, but no load balancer of the spec " +
+                    $"({Wording.List(plan.Spec.LoadBalancer.Hosts)}) serves the endpoint {endpoint.Host}:{endpoint.Port} (reachable, configured by HaKube and haproxy " +
+                        "active), so HAProxy keeps running there and the API keeps its endpoint");
             }
         }
     }
@@ -234,7 +191,8 @@ internal static class MembershipPhase
             if (specAddresses.Contains(machine.Address))
             {
                 // The inventory never yields these; the planner checks once more, as resetting a spec host's machine cannot be undone.
-                plan.Refuse(StepKind.ResetPreviousMachine, key, RefusalCause.WouldBreakCluster, $"{machine.Address} is the address of a host in the spec: that machine is never reset as a previous one");
+                plan.Refuse(StepKind.ResetPreviousMachine, key, RefusalCause.WouldBreakCluster, $"{machine.Address} is the address of a host in the spec: that machine is " +
+                    "never reset as a previous one");
                 continue;
             }
 
@@ -248,7 +206,8 @@ internal static class MembershipPhase
 
             if (view.Members.FirstOrDefault(m => m.PeerUrls.Any(u => PeersAt(u, machine.Address))) is { } member)
             {
-                plan.Defer(StepKind.ResetPreviousMachine, key, $"{what} still runs etcd member {Wording.Member(member)}, which is removed first by ID as a stale member; kubeadm reset would remove it outside the quorum guard");
+                plan.Defer(StepKind.ResetPreviousMachine, key, $"{what} still runs etcd member {Wording.Member(member)}, which is removed first by ID as a stale member; " +
+                    "kubeadm reset would remove it outside the quorum guard");
                 continue;
             }
 
@@ -257,14 +216,16 @@ internal static class MembershipPhase
                 var stuck = plan.Spec.LoadBalancer.Hosts.Where(lb => plan.Reachable(lb) is not null && plan.IsBlocked(StepKind.ConfigureLoadBalancer, lb)).ToList();
                 if (stuck.Count > 0)
                 {
-                    plan.Refuse(StepKind.ResetPreviousMachine, key, RefusalCause.Blocked, $"{what} is reset only once the HAProxy backends are configured from the spec, and HAProxy on {Wording.List(stuck)} cannot be reconfigured");
+                    plan.Refuse(StepKind.ResetPreviousMachine, key, RefusalCause.Blocked, $"{what} is reset only once the HAProxy backends are configured from the spec, " +
+                        $"and HAProxy on {Wording.List(stuck)} cannot be reconfigured");
                     continue;
                 }
             }
 
             var running = ResetUnits.Where(unit => Wording.IsActive(facts, unit)).ToList();
             var left = facts.KubeletConfigured || facts.ControlPlaneInitialized || facts.StaticPodImages.Count > 0 || facts.EtcdDataPresent || facts.Etcd is not null || running.Count > 0
-                ? $"still holds {(running.Count > 0 ? Wording.List(running) + " running and " : "")}kubeadm or etcd state: kubeadm reset -f there, kubelet and etcd stopped and disabled, static pods gone"
+                ? $"still holds {(running.Count > 0 ? Wording.List(running) + " running and " : "")}kubeadm or etcd state: kubeadm reset -f there, kubelet and etcd " +
+                    "stopped and disabled, static pods gone"
                 : "holds nothing of the cluster any more: checked and forgotten";
             plan.Step(StepKind.ResetPreviousMachine, [key], $"{what} {left}; the Node {name} is kept (it is the new machine's) and no etcd member is touched");
         }
@@ -381,7 +342,8 @@ internal static class MembershipPhase
             }
             else if (view.HealthyMembers.Contains(member.Id) && Joining(plan, view, anchor) is { Count: > 0 } joining)
             {
-                plan.Defer(StepKind.RemoveEtcdMember, host, $"{leaves}; {Wording.List(joining)} join(s) the cluster first, so that replacing members never shrinks it below its size (a healthy member leaves only once its replacement is in)");
+                plan.Defer(StepKind.RemoveEtcdMember, host, $"{leaves}; {Wording.List(joining)} join(s) the cluster first, so that replacing members never shrinks it " +
+                    "below its size (a healthy member leaves only once its replacement is in)");
             }
             else if (Follow(plan, view, member) is { } follow)
             {
@@ -415,7 +377,8 @@ internal static class MembershipPhase
         {
             foreach (var host in workers)
             {
-                plan.Refuse(StepKind.RemoveWorker, host, RefusalCause.Degraded, $"{Leaves(plan, host, HostRole.Worker)}, but no initialized control plane of the spec is reachable to drain it and delete its Node from");
+                plan.Refuse(StepKind.RemoveWorker, host, RefusalCause.Degraded, $"{Leaves(plan, host, HostRole.Worker)}, but no initialized control plane of the spec is " +
+                    "reachable to drain it and delete its Node from");
             }
 
             return;
@@ -425,7 +388,8 @@ internal static class MembershipPhase
         var who = string.Join("; ", new[] { departed.Count > 0 ? $"{Wording.List(departed)} left the spec" : null }
             .Concat(workers.Where(plan.IsKept).Select(h => $"{h} {Leaves(plan, h, HostRole.Worker)}"))
             .OfType<string>());
-        plan.Step(StepKind.RemoveWorker, workers, $"{who}: cordoned and {Wording.Drained(plan.Spec)} through {anchor}; {string.Join("; ", workers.Select(h => Reset(plan, h)))}; their Nodes are deleted");
+        plan.Step(StepKind.RemoveWorker, workers, $"{who}: cordoned and {Wording.Drained(plan.Spec)} through {anchor}; " +
+            $"{string.Join("; ", workers.Select(h => Reset(plan, h)))}; their Nodes are deleted");
     }
 
     /// <summary>
@@ -504,7 +468,8 @@ internal static class MembershipPhase
             .ToList();
         return stranded.Count == 0
             ? null
-            : $"kube-apiserver on {Wording.List(stranded)} reaches etcd only through {Wording.Member(member)} (--etcd-servers names no other healthy member), so it stays until UpdateEtcdServers points the control planes at spec.etcd.hosts";
+            : $"kube-apiserver on {Wording.List(stranded)} reaches etcd only through {Wording.Member(member)} (--etcd-servers names no other healthy member), so it stays " +
+                "until UpdateEtcdServers points the control planes at spec.etcd.hosts";
     }
 
     /// <summary>A reachable spec member whose etcd is healthy, to run etcdctl member remove on.</summary>

@@ -3,16 +3,8 @@ using HaKube.Model.Facts;
 namespace HaKube.Model.Planning;
 
 /// <summary>
-/// LabelNodes, and the Nodes no spec host matches, from the Node list one control plane's probe
-/// read (<see cref="HostFacts.Nodes"/>). Rules:
-/// <list type="bullet">
-/// <item>The Node of a spec host gets the spec's labels (added or changed), and loses the labels
-/// HaKube set that the spec dropped (<see cref="NodeLabelOwnership"/>); other labels are never touched.</item>
-/// <item>Not while the host gives up an old role or joins or leaves in this plan: its Node is about
-/// to change, and the next plan sees it.</item>
-/// <item>A Node that is neither a spec host's nor a departing host's (so never in the inventory) is
-/// reported in <see cref="Plan.UnmanagedNodes"/>, never deleted: someone else joined it.</item>
-/// </list>
+/// LabelNodes: the spec's labels on each Node, HaKube's dropped ones removed, others never touched; Nodes no
+/// spec host matches are reported in <see cref="Plan.UnmanagedNodes"/>, never deleted.
 /// </summary>
 internal static class NodeLabelPhase
 {

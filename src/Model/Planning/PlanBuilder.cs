@@ -181,7 +181,8 @@ internal sealed class PlanBuilder(
         {
             var hosts = steps.Where(s => PullsImages.Contains(s.Kind)).SelectMany(s => s.Hosts).Distinct(StringComparer.Ordinal).ToList();
             steps.Insert(first, new PlanStep(StepKind.PullImages, hosts,
-                $"kubeadm {Wording.List(steps.Where(s => PullsImages.Contains(s.Kind)).Select(s => s.Kind == StepKind.InitControlPlane ? "init" : "join").Distinct())} follows on {Wording.List(hosts)}: the images of {spec.KubernetesVersion} are pulled first, where containerd lacks them", false));
+                $"kubeadm {Wording.List(steps.Where(s => PullsImages.Contains(s.Kind)).Select(s => s.Kind == StepKind.InitControlPlane ? "init" : "join").Distinct())} " +
+                    $"follows on {Wording.List(hosts)}: the images of {spec.KubernetesVersion} are pulled first, where containerd lacks them", false));
         }
 
         return new(steps, _refusals.ToList()) { Deferred = _deferred.ToList(), UnmanagedNodes = UnmanagedNodes };

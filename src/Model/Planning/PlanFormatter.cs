@@ -5,7 +5,7 @@ namespace HaKube.Model.Planning;
 /// steps run together: consecutive steps of one kind without a membership change), then what was
 /// refused and what waits for the next plan. No colours; the CLI decorates.
 /// </summary>
-public static class PlanFormatter
+internal static class PlanFormatter
 {
     public static IReadOnlyList<string> Lines(Plan plan)
     {

@@ -6,20 +6,8 @@ namespace HaKube.Model.Planning;
 
 /// <summary>
 /// The planner: a pure, deterministic function from (spec, host facts, desired files) to a
-/// <see cref="Model.Planning.Plan"/>. Steps come in the order the kubeadm HA guide needs them:
-/// PrepareHost, StartKubelet, ConfigureLoadBalancer, the etcd steps, DistributeCertificateAuthorities,
-/// InitControlPlane, JoinControlPlane, InstallPodNetwork, JoinWorker, certificate renewal, UpdateEtcdServers, then the upgrade steps
-/// (UpgradeControlPlane, UpgradeWorker) once nothing else is left, and LabelNodes. Each phase lives in its
-/// own class with its rules; the ones that hold across phases are here:
-/// <list type="bullet">
-/// <item>Nothing is planned on a host whose probe failed; it gets a refusal with the probe's
-/// error. Steps on other hosts go ahead as far as they are safe without it.</item>
-/// <item>A step that needs an earlier step on the same host (or the cluster) that was refused
-/// is refused too, naming what it waits for.</item>
-/// <item>At most one etcd membership change per plan, behind the <see cref="QuorumGuard"/>.</item>
-/// <item>spec.paused: no steps at all; one refusal says how many steps would run, besides the
-/// refusals found on the way, so that `plan` on a paused cluster still tells the truth.</item>
-/// </list>
+/// <see cref="Model.Planning.Plan"/>, its phases in the order the kubeadm HA guide needs. Nothing is
+/// planned on a host whose probe failed; a paused cluster gets no steps, only a refusal that counts them.
 /// </summary>
 public static class Planner
 {

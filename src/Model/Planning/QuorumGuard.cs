@@ -1,24 +1,20 @@
 namespace HaKube.Model.Planning;
 
 /// <summary>What the quorum guard decided, and why, in words for a plan's reason or refusal.</summary>
-public sealed record GuardDecision(bool Allowed, string Reason);
+internal sealed record GuardDecision(bool Allowed, string Reason);
 
 /// <summary>
-/// The quorum guard: no step runs if, projected through it, the healthy voting etcd members
-/// would fall below a majority of the voting members. Pure over an <see cref="EtcdView"/>.
-/// Healthy means the member's host is reachable and its etcd answered a health check; a member
-/// that matches no host (left over, or unknown) counts as voting and unhealthy, the safe side.
+/// The quorum guard: no step runs if, projected through it, the healthy voting etcd members would fall below
+/// a majority of the voting members. A member that matches no host counts as voting and unhealthy, the safe side.
 /// </summary>
-public static class QuorumGuard
+internal static class QuorumGuard
 {
     public static int Majority(int voting) => (voting / 2) + 1;
 
     /// <summary>
-    /// Adding one voting member. The projection is the moment between "member add" and the new
-    /// member's first successful start, when the membership has grown but the new member does not
-    /// vote yet: that window is where an add loses quorum, so the guard checks it (etcd's own
-    /// strict reconfiguration check does the same). The one exception is etcd's too: growing a
-    /// one-member cluster to two always passes through that window and cannot be done otherwise.
+    /// Adding one voting member. The projection is the window between "member add" and the new member's first
+    /// start, where an add loses quorum (etcd's strict reconfiguration check does the same); growing one member
+    /// to two always passes through it, so that is allowed, as etcd allows it.
     /// </summary>
     public static GuardDecision CheckAdd(EtcdView view)
     {
@@ -40,11 +36,8 @@ public static class QuorumGuard
     }
 
     /// <summary>
-    /// Restarting the member on <paramref name="host"/> (its configuration is rewritten): while it
-    /// restarts it does not vote, so the others must still be a majority. A member that is not a
-    /// healthy voter does not hold quorum up and may restart freely. A one-member cluster (allowed
-    /// only with allowNonHighlyAvailable) can change its configuration no other way: its restart is
-    /// allowed, and the reason says that etcd is briefly unavailable.
+    /// Restarting the member on <paramref name="host"/>: while it restarts it does not vote, so the others must
+    /// still be a majority. A one-member cluster may restart (etcd is briefly unavailable, as the reason says).
     /// </summary>
     public static GuardDecision CheckRestart(EtcdView view, string host)
     {
@@ -73,12 +66,8 @@ public static class QuorumGuard
     }
 
     /// <summary>
-    /// Removing the member <paramref name="memberId"/>. The projection is the membership without it:
-    /// the healthy voters left must be a majority of the voters left. Removing a healthy voter costs
-    /// one healthy vote and one vote; removing an unhealthy (dead, stale) voter or a learner costs no
-    /// healthy vote, which is why a dead member is replaced by removing it first and adding the new
-    /// one after. etcd needs quorum to commit the removal, and a healthy member to ask; the last
-    /// member is never removed.
+    /// Removing the member <paramref name="memberId"/>: the healthy voters left must be a majority of the voters
+    /// left. A dead member costs no healthy vote, which is why it is removed before its replacement is added.
     /// </summary>
     public static GuardDecision CheckRemove(EtcdView view, ulong memberId)
     {
@@ -107,7 +96,8 @@ public static class QuorumGuard
         var what = member.IsLearner ? "a learner" : healthyVoter ? "a healthy voter" : "an unhealthy voter";
         return healthyAfter >= needed
             ? new GuardDecision(true, $"removing {Wording.Member(member)} ({what}) leaves {healthyAfter} of {votingAfter} voting members healthy (majority {needed})")
-            : new GuardDecision(false, $"removing {Wording.Member(member)} ({what}) would leave {healthyAfter} of {votingAfter} voting members healthy, below the majority of {needed} ({Unhealthy(view)})");
+            : new GuardDecision(false, $"removing {Wording.Member(member)} ({what}) would leave {healthyAfter} of {votingAfter} voting members healthy, below the " +
+                $"majority of {needed} ({Unhealthy(view)})");
     }
 
     private static GuardDecision? Refusal(EtcdView view)
@@ -126,7 +116,8 @@ public static class QuorumGuard
 
         if (view.HealthyVoting < Majority(view.Voting))
         {
-            return new GuardDecision(false, $"only {view.HealthyVoting} of {view.Voting} voting etcd members are healthy, below the majority of {Majority(view.Voting)} ({Unhealthy(view)}); restore them first");
+            return new GuardDecision(false, $"only {view.HealthyVoting} of {view.Voting} voting etcd members are healthy, below the majority of {Majority(view.Voting)} " +
+                $"({Unhealthy(view)}); restore them first");
         }
 
         return null;

@@ -23,7 +23,7 @@ public enum StepKind
     /// <summary>External etcd: the first member, a new one-member cluster, as a kubeadm static pod.</summary>
     BootstrapEtcd,
 
-    /// <summary>External etcd: one member added to the running cluster (added as a learner through a healthy member, its static pod started with the existing cluster, then promoted). A membership change.</summary>
+    /// <summary>External etcd: one member added as a learner through a healthy member, started with the existing cluster, then promoted.</summary>
     AddEtcdMember,
 
     /// <summary>External etcd: an existing member whose static pod does not run started again (its kubelet started, its etcd.yaml rendered again if it is gone).</summary>
@@ -92,11 +92,8 @@ public enum StepKind
     RemoveStaleEtcdMember,
 
     /// <summary>
-    /// The previous machine of a host replaced at a new address, still running at the old one:
-    /// kubeadm reset -f, kubelet and etcd stopped and disabled, static pods gone, an external etcd
-    /// member's data moved aside; then forgotten by the inventory. Never the Node (its name belongs to
-    /// the new machine) and never an etcd member (the old one is removed by ID as stale first).
-    /// Unreachable: only forgotten.
+    /// The previous machine of a host replaced at a new address: kubeadm reset and forgotten. Never its Node nor an
+    /// etcd member by name: both belong to the new machine. Unreachable: only forgotten.
     /// </summary>
     ResetPreviousMachine,
 

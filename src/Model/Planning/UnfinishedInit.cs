@@ -4,12 +4,8 @@ using HaKube.Model.Facts;
 namespace HaKube.Model.Planning;
 
 /// <summary>
-/// A kubeadm init that stopped half-way (power lost, SSH cut, the API server never healthy) leaves
-/// admin.conf and kubelet.conf behind, the files that say "initialized". Two signs together tell it
-/// from a finished one: kubelet.conf still embeds its client certificate (kubelet-finalize, the last
-/// phase but the addons, never ran) and the cluster's etcd answers without kube-system/kubeadm-config
-/// (upload-config never ran). Both are needed: an old node may embed its certificate, and a
-/// ConfigMap may be deleted by hand, but a finished init never shows both.
+/// A kubeadm init that stopped half-way: kubelet.conf still embeds its client certificate and etcd has no
+/// kube-system/kubeadm-config. Both signs are needed; either alone also fits a finished cluster.
 /// </summary>
 internal static class UnfinishedInit
 {

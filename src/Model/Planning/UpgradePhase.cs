@@ -4,28 +4,8 @@ using HaKube.Model.Facts;
 namespace HaKube.Model.Planning;
 
 /// <summary>
-/// UpgradeControlPlane and UpgradeWorker: spec.kubernetesVersion raised on a running cluster, as
-/// the kubeadm upgrade guide does it. Rules:
-/// <list type="bullet">
-/// <item>Only joined nodes are upgraded (kubelet.conf present; control planes also initialized).
-/// A node needs it when its control plane (the image tags of its static pod manifests), its
-/// kubelet, kubeadm or kubectl differ from the spec, or when the marker of an unfinished node
-/// upgrade is still there (<see cref="KnownPaths.UpgradeMarker"/>: drained, kubelet not yet
-/// restarted or node not uncordoned).</item>
-/// <item>Refused, with nothing planned: a downgrade (anything running newer than the spec), a
-/// skipped minor (kubeadm upgrades one minor at a time), a version kubeadm's version policy
-/// rejects (kubelets more than three minors older than the target), and a degraded cluster
-/// (a host unreachable, etcd members not all healthy, a control plane whose kubelet or API
-/// server is down, the endpoint failing, or other refusals in the plan).</item>
-/// <item>It comes after everything else: while other steps are planned the upgrade is deferred.</item>
-/// <item>One host per plan: control planes first, in spec order (the first to upgrade runs
-/// kubeadm upgrade apply, the others kubeadm upgrade node), then workers in spec order. With
-/// stacked etcd a control plane's upgrade restarts its etcd member: behind the quorum guard.</item>
-/// <item>Hosts that are not joined yet wait while any control plane runs another version than
-/// the spec (<see cref="JoinsWait"/>): kubeadm joins a node at the version of the cluster's last
-/// init or upgrade, and a kubelet must never be newer than the API servers. They join once every
-/// control plane runs the spec's version.</item>
-/// </list>
+/// UpgradeControlPlane and UpgradeWorker, as the kubeadm upgrade guide does them: one host per plan, control
+/// planes first, only on a healthy cluster with nothing else planned; downgrades and skipped minors are refused.
 /// </summary>
 internal static class UpgradePhase
 {
@@ -40,7 +20,8 @@ internal static class UpgradePhase
             .ToList();
         return other.Count == 0
             ? null
-            : $"the control planes do not all run {target} yet ({Wording.List(other)}): kubeadm joins a node at the version of the cluster's last upgrade, so joins wait until the upgrade to {target} is done";
+            : $"the control planes do not all run {target} yet ({Wording.List(other)}): kubeadm joins a node at the version of the cluster's last upgrade, so joins wait " +
+                $"until the upgrade to {target} is done";
     }
 
     public static void Plan(PlanBuilder plan, EtcdOutcome etcd)
@@ -118,7 +99,8 @@ internal static class UpgradePhase
         plan.Step(nextKind, [next.Name], reason);
         foreach (var (host, kind, _) in lacking.Where(l => l.Host.Name != next.Name))
         {
-            plan.Defer(kind, host.Name, $"one host is upgraded at a time; {next.Name} is upgraded in this plan{(kind == StepKind.UpgradeWorker && nextKind == StepKind.UpgradeControlPlane ? ", and workers follow the control planes" : "")}");
+            plan.Defer(kind, host.Name, $"one host is upgraded at a time; {next.Name} is upgraded in this " +
+                $"plan{(kind == StepKind.UpgradeWorker && nextKind == StepKind.UpgradeControlPlane ? ", and workers follow the control planes" : "")}");
         }
     }
 
@@ -216,7 +198,8 @@ internal static class UpgradePhase
         }
 
         var newest = newer.Max(r => r.Version);
-        return $"a downgrade: {Wording.List(newer.Select(r => r.What))} newer than spec.kubernetesVersion {target}; kubeadm does not downgrade a cluster and neither does HaKube: set spec.kubernetesVersion to {newest} or newer";
+        return $"a downgrade: {Wording.List(newer.Select(r => r.What))} newer than spec.kubernetesVersion {target}; kubeadm does not downgrade a cluster and neither does " +
+            $"HaKube: set spec.kubernetesVersion to {newest} or newer";
     }
 
     /// <summary>kubeadm upgrade apply's version policy: one minor at a time, kubelets at most three minors older than the target.</summary>
@@ -335,7 +318,8 @@ internal static class UpgradePhase
         var started = plan.Spec.ControlPlanes().Any(h => plan.Reachable(h.Name)?.ControlPlaneVersion == target);
         return started
             ? $"kubeadm {target}, kubeadm upgrade node, then {drain}, kubelet and kubectl {target}, kubelet restarted, uncordon"
-            : $"kubeadm {target}, kubeadm upgrade plan and kubeadm upgrade apply {target} (the first control plane to upgrade), then {drain}, kubelet and kubectl {target}, kubelet restarted, uncordon";
+            : $"kubeadm {target}, kubeadm upgrade plan and kubeadm upgrade apply {target} (the first control plane to upgrade), then {drain}, kubelet and kubectl " +
+                $"{target}, kubelet restarted, uncordon";
     }
 
     /// <summary>The release a binary reported ("v1.31.4+abc" is v1.31.4); null when none.</summary>

@@ -4,14 +4,8 @@ using HaKube.Model.Facts;
 namespace HaKube.Model.Planning;
 
 /// <summary>
-/// InstallPodNetwork and JoinWorker, both run through the cluster's first reachable initialized
-/// control plane (the anchor). Rules:
-/// <list type="bullet">
-/// <item>The pod network is applied from the anchor when no reachable initialized control plane
-/// holds the desired pod-network file (the applied manifest): a copy on another control plane
-/// means it was applied from there.</item>
-/// <item>Every reachable worker without kubelet.conf joins, all in one step (they join in parallel).</item>
-/// </list>
+/// InstallPodNetwork and JoinWorker, both through the first reachable initialized control plane (the anchor);
+/// workers join all in one step.
 /// </summary>
 internal static class WorkloadPhase
 {

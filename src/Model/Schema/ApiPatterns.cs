@@ -8,7 +8,7 @@ namespace HaKube.Model.Schema;
 /// The CRD's patterns (Go regular expressions), so the API server refuses what validation refuses as
 /// far as a pattern can; canonical forms (IPv6 compression, CIDR host bits) are left to validation.
 /// </summary>
-public static class ApiPatterns
+internal static class ApiPatterns
 {
     public const string Name = Syntax.Dns1123SubdomainPattern;
 

@@ -2,7 +2,7 @@ namespace HaKube.Model.Schema;
 
 /// <summary>An OpenAPI format the API server checks for CRDs, such as "cidr".</summary>
 [AttributeUsage(AttributeTargets.Property)]
-public sealed class FormatAttribute(string format) : Attribute
+internal sealed class FormatAttribute(string format) : Attribute
 {
     public string Format { get; } = format;
 }

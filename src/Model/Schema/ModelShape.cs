@@ -9,7 +9,7 @@ namespace HaKube.Model.Schema;
 /// The fields of an API record as YAML and the CRD see them (required = the C# <c>required</c>
 /// keyword): one source for the binder and the CRD schema, so the two cannot disagree.
 /// </summary>
-public static class ModelShape
+internal static class ModelShape
 {
     private static readonly ConcurrentDictionary<Type, IReadOnlyList<ApiField>> Cache = new();
 
@@ -52,7 +52,7 @@ public static class ModelShape
 }
 
 /// <summary>One field of an API record; Nullable means it may be absent with no default.</summary>
-public sealed record ApiField(string Name, PropertyInfo Property, bool Required, bool Nullable, string Description)
+internal sealed record ApiField(string Name, PropertyInfo Property, bool Required, bool Nullable, string Description)
 {
     public Type Type => System.Nullable.GetUnderlyingType(Property.PropertyType) ?? Property.PropertyType;
 }

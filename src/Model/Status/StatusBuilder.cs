@@ -61,7 +61,8 @@ public static class StatusBuilder
     public static HaClusterStatus WithProblem(HaClusterStatus? previous, ClusterPhase? phase, string reason, string message, DateTimeOffset now)
     {
         var status = previous ?? new HaClusterStatus { Phase = ClusterPhase.Pending };
-        var ready = Conditions.Make(ConditionTypes.Ready, reason == ConditionReasons.ManifestDeleted ? ConditionStatus.Unknown : ConditionStatus.False, reason, message, now, status.ObservedGeneration);
+        var readiness = reason == ConditionReasons.ManifestDeleted ? ConditionStatus.Unknown : ConditionStatus.False;
+        var ready = Conditions.Make(ConditionTypes.Ready, readiness, reason, message, now, status.ObservedGeneration);
         return status with { Phase = phase ?? status.Phase, Conditions = Conditions.Set(status.Conditions, ready) };
     }
 
@@ -70,13 +71,15 @@ public static class StatusBuilder
         var down = spec.Hosts.Select(h => of(h.Name)).Where(f => !f.Reachable).ToList();
         return down.Count == 0
             ? Conditions.Make(ConditionTypes.HostsReachable, ConditionStatus.True, ConditionReasons.AllHostsReachable, $"{spec.Hosts.Count}/{spec.Hosts.Count} hosts probed", now, null)
-            : Conditions.Make(ConditionTypes.HostsReachable, ConditionStatus.False, ConditionReasons.HostsUnreachable, string.Join("; ", down.Select(f => $"{f.Host}: {f.ErrorKind}: {f.Error}")), now, null);
+            : Conditions.Make(ConditionTypes.HostsReachable, ConditionStatus.False, ConditionReasons.HostsUnreachable,
+                string.Join("; ", down.Select(f => $"{f.Host}: {f.ErrorKind}: {f.Error}")), now, null);
     }
 
     private static Condition Paused(HaClusterSpec spec, bool observeOnly, DateTimeOffset now) => (spec.Paused, observeOnly) switch
     {
         (true, _) => Conditions.Make(ConditionTypes.Paused, ConditionStatus.True, ConditionReasons.PausedBySpec, "spec.paused is true: HaKube observes and changes nothing", now, null),
-        (_, true) => Conditions.Make(ConditionTypes.Paused, ConditionStatus.True, ConditionReasons.ObserveOnly, "the daemon runs with --dry-run: it observes and plans, and changes nothing", now, null),
+        (_, true) => Conditions.Make(ConditionTypes.Paused, ConditionStatus.True, ConditionReasons.ObserveOnly,
+            "the daemon runs with --dry-run: it observes and plans, and changes nothing", now, null),
         _ => Conditions.Make(ConditionTypes.Paused, ConditionStatus.False, ConditionReasons.Active, "", now, null),
     };
 
@@ -127,7 +130,8 @@ public static class StatusBuilder
     {
         if (spec.LoadBalancer.Provider == LoadBalancerProvider.External)
         {
-            return Conditions.Make(ConditionTypes.LoadBalancerReady, ConditionStatus.True, ConditionReasons.ExternalLoadBalancer, $"{spec.ControlPlaneEndpoint.Host} is the user's load balancer; HaKube does not check it", now, null);
+            return Conditions.Make(ConditionTypes.LoadBalancerReady, ConditionStatus.True, ConditionReasons.ExternalLoadBalancer,
+                $"{spec.ControlPlaneEndpoint.Host} is the user's load balancer; HaKube does not check it", now, null);
         }
 
         var hosts = spec.LoadBalancer.Hosts.Select(of).ToList();
@@ -155,7 +159,8 @@ public static class StatusBuilder
         }
 
         return notAfter <= now.AddDays(spec.CertificateRenewalDays)
-            ? Conditions.Make(ConditionTypes.CertificatesValid, ConditionStatus.False, ConditionReasons.ExpiringSoon, $"a certificate expires {when}, within spec.certificateRenewalDays ({spec.CertificateRenewalDays})", now, null)
+            ? Conditions.Make(ConditionTypes.CertificatesValid, ConditionStatus.False, ConditionReasons.ExpiringSoon,
+                $"a certificate expires {when}, within spec.certificateRenewalDays ({spec.CertificateRenewalDays})", now, null)
             : Conditions.Make(ConditionTypes.CertificatesValid, ConditionStatus.True, ConditionReasons.NotExpiring, $"earliest expiry {when}", now, null);
     }
 

@@ -7,7 +7,7 @@ namespace HaKube.Model.Values;
 /// ADDRESS/PREFIX in canonical form only (no leading zeros, zone id or host bits), so the text that
 /// reaches kubeadm and Calico is exactly this print.
 /// </summary>
-public sealed record Cidr
+internal sealed record Cidr
 {
     private Cidr(IpLiteral network, int prefixLength)
     {

@@ -4,7 +4,7 @@ namespace HaKube.Model.Values;
 /// A file a manifest names, as a canonical POSIX path ("..", only leading, no backslashes or control
 /// characters). Where it may point is decided by the reader, after symlinks are resolved.
 /// </summary>
-public sealed record FilePath
+internal sealed record FilePath
 {
     /// <summary>PATH_MAX on Linux, and the CRD's maxLength.</summary>
     public const int MaxLength = 4096;

@@ -6,7 +6,7 @@ namespace HaKube.Model.Values;
 /// A kubeadm imageRepository: a <see cref="RegistryHost"/> and an optional OCI path. The first part must
 /// be a registry (a dot, a port, or localhost), or containerd would read it as a Docker Hub user.
 /// </summary>
-public sealed partial record ImageRepository
+internal sealed partial record ImageRepository
 {
     public const string Pattern = "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[1-9][0-9]{0,4})?(/[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*)*$";
 

@@ -4,7 +4,7 @@ using HaKube.Model.Validation;
 namespace HaKube.Model.Values;
 
 /// <summary>A Kubernetes label key: optional DNS-1123 prefix and '/', then a name of up to 63 characters.</summary>
-public sealed partial record LabelKey
+internal sealed partial record LabelKey
 {
     public const int MaxLength = 317;
 

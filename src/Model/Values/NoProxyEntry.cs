@@ -1,7 +1,7 @@
 namespace HaKube.Model.Values;
 
 /// <summary>One canonical NO_PROXY entry in the forms Go's http.ProxyFromEnvironment (containerd) reads.</summary>
-public static class NoProxyEntry
+internal static class NoProxyEntry
 {
     /// <summary>Null when valid.</summary>
     public static string? Problem(string text)

@@ -18,9 +18,15 @@ internal static class KubeconfigCommand
         var name = new Argument<string>("NAME") { Description = "The cluster's metadata.name." };
         var stateDir = new Option<string>("--state-dir") { Description = "State store root (one folder per cluster).", DefaultValueFactory = _ => ClusterStateStore.DefaultRoot };
         var kubernetes = new Option<bool>("--kubernetes") { Description = "Custom-resource mode: read the kubeconfig from the cluster's state Secret on the management cluster." };
-        var kubeconfig = new Option<string?>("--kubeconfig") { Description = "With --kubernetes: the management cluster's kubeconfig; default: the pod's service account in a pod, else $KUBECONFIG or ~/.kube/config." };
+        var kubeconfig = new Option<string?>("--kubeconfig")
+        {
+            Description = "With --kubernetes: the management cluster's kubeconfig; default: the pod's service account in a pod, else $KUBECONFIG or ~/.kube/config.",
+        };
         var ns = new Option<string?>("--namespace", "-n") { Description = "With --kubernetes: the HaCluster's namespace; default: POD_NAMESPACE, the pod's, the kubeconfig's, or default." };
-        var command = new Command("kubeconfig", "Print the cluster's admin kubeconfig from the state store; it holds a client key, so treat the output as a secret.") { name, stateDir, kubernetes, kubeconfig, ns };
+        var command = new Command("kubeconfig", "Print the cluster's admin kubeconfig from the state store; it holds a client key, so treat the output as a secret.")
+        {
+            name, stateDir, kubernetes, kubeconfig, ns,
+        };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var error = parse.InvocationConfiguration.Error;
@@ -88,7 +94,8 @@ internal static class KubeconfigCommand
             var text = await new ClusterStateStore(backend).LoadAdminKubeconfigAsync(cancellationToken);
             if (text is null)
             {
-                await error.WriteLineAsync($"error: no admin kubeconfig for HaCluster {chosen}/{cluster}: the Secret {backend.SecretName(ClusterStateStore.AdminKubeconfigFile)} does not exist yet (the daemon writes it once the first control plane is up)");
+                await error.WriteLineAsync($"error: no admin kubeconfig for HaCluster {chosen}/{cluster}: the Secret " +
+                    $"{backend.SecretName(ClusterStateStore.AdminKubeconfigFile)} does not exist yet (the daemon writes it once the first control plane is up)");
             }
 
             return text;

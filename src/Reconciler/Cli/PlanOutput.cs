@@ -42,7 +42,8 @@ internal static class PlanOutput
             for (var i = 0; i < plan.Steps.Count; i++)
             {
                 var step = plan.Steps[i];
-                table.AddRow(new Text((i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)), new Text(step.Kind.ToString()), new Text(string.Join(", ", step.Hosts)), new Text(step.Reason));
+                var number = (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                table.AddRow(new Text(number), new Text(step.Kind.ToString()), new Text(string.Join(", ", step.Hosts)), new Text(step.Reason));
             }
 
             console.Write(table);

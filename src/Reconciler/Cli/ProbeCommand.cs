@@ -66,7 +66,8 @@ internal static class ProbeCommand
         return command;
     }
 
-    private static async Task<IReadOnlyList<HostFacts>?> ProbeAsync(LoadedManifest manifest, SshConnectionPool pool, TextWriter error, IReadOnlyList<string> allowed, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<HostFacts>?> ProbeAsync(
+        LoadedManifest manifest, SshConnectionPool pool, TextWriter error, IReadOnlyList<string> allowed, CancellationToken cancellationToken)
     {
         IReadOnlyList<SshTarget> targets;
         SshPrivateKey key;

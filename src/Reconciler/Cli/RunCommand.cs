@@ -20,12 +20,22 @@ internal static class RunCommand
     {
         var manifests = new Option<string>("--manifests") { Description = "Directory of HaCluster manifests (a GitOps checkout), watched recursively." };
         var kubernetes = new Option<bool>("--kubernetes") { Description = "Custom-resource mode: HaCluster objects on a management cluster (in-cluster, or --kubeconfig)." };
-        var kubeconfig = new Option<string?>("--kubeconfig") { Description = "Custom-resource mode: the kubeconfig to use; default: the pod's service account in a pod, else $KUBECONFIG or ~/.kube/config." };
-        var ns = new Option<string?>("--namespace") { Description = "Custom-resource mode: the namespace whose HaClusters are managed and where the Lease is; default: POD_NAMESPACE, the pod's, the kubeconfig's, or default." };
+        var kubeconfig = new Option<string?>("--kubeconfig")
+        {
+            Description = "Custom-resource mode: the kubeconfig to use; default: the pod's service account in a pod, else $KUBECONFIG or ~/.kube/config.",
+        };
+        var ns = new Option<string?>("--namespace")
+        {
+            Description = "Custom-resource mode: the namespace whose HaClusters are managed and where the Lease is; default: POD_NAMESPACE, the pod's, the kubeconfig's, or default.",
+        };
         var stateDir = new Option<string>("--state-dir") { Description = "State directory: authorities, status files, the leader lock.", DefaultValueFactory = _ => ClusterStateStore.DefaultRoot };
         var resync = new Option<string>("--resync") { Description = "Reconcile every cluster at least this often, to find drift: 60s, 5m, 1h.", DefaultValueFactory = _ => "60s" };
         var maxParallel = new Option<int>("--max-parallel") { Description = "Clusters reconciled at once.", DefaultValueFactory = _ => 4 };
-        var metrics = new Option<string>("--metrics-address") { Description = "HOST:PORT for /metrics, /healthz and /readyz (0.0.0.0:9464 in a pod).", DefaultValueFactory = _ => MetricsAddress.Default.ToString() };
+        var metrics = new Option<string>("--metrics-address")
+        {
+            Description = "HOST:PORT for /metrics, /healthz and /readyz (0.0.0.0:9464 in a pod).",
+            DefaultValueFactory = _ => MetricsAddress.Default.ToString(),
+        };
         var otlp = new Option<string?>("--otlp-endpoint") { Description = "OpenTelemetry collector for traces and metrics over OTLP, such as http://otel-collector:4317; none by default." };
         var otlpProtocol = new Option<string>("--otlp-protocol") { Description = "grpc (port 4317) or http (HTTP/protobuf, port 4318).", DefaultValueFactory = _ => "grpc" };
         otlpProtocol.AcceptOnlyFromAmong("grpc", "http");

@@ -25,7 +25,10 @@ internal static class StatusCommand
         var output = new Option<string>("--output", "-o") { Description = "table (default) or json.", DefaultValueFactory = _ => "table" };
         output.AcceptOnlyFromAmong("table", "json");
         var kubernetes = new Option<bool>("--kubernetes") { Description = "Custom-resource mode: read the HaClusters' status from the API server (in-cluster, or --kubeconfig)." };
-        var kubeconfig = new Option<string?>("--kubeconfig") { Description = "With --kubernetes: the kubeconfig to use; default: the pod's service account in a pod, else $KUBECONFIG or ~/.kube/config." };
+        var kubeconfig = new Option<string?>("--kubeconfig")
+        {
+            Description = "With --kubernetes: the kubeconfig to use; default: the pod's service account in a pod, else $KUBECONFIG or ~/.kube/config.",
+        };
         var ns = new Option<string?>("--namespace", "-n") { Description = "With --kubernetes: the HaClusters' namespace; default: POD_NAMESPACE, the pod's, the kubeconfig's, or default." };
         var command = new Command("status", "Show what the daemon last observed and did, per cluster.") { name, stateDir, output, kubernetes, kubeconfig, ns };
         command.SetAction(async (parse, cancellationToken) =>
@@ -164,7 +167,8 @@ internal static class StatusCommand
 
     private static void WriteDetail(IAnsiConsole console, StatusDocument d)
     {
-        console.MarkupLine($"[bold]{Markup.Escape(d.Cluster)}[/]: {Phase(d.Status.Phase)}, generation {d.Status.ObservedGeneration}, {Markup.Escape(d.Status.ReadyHosts ?? "-")} hosts ready{(d.Managed ? "" : ", [yellow]no longer managed[/]")}");
+        console.MarkupLine($"[bold]{Markup.Escape(d.Cluster)}[/]: {Phase(d.Status.Phase)}, generation {d.Status.ObservedGeneration}, " +
+            $"{Markup.Escape(d.Status.ReadyHosts ?? "-")} hosts ready{(d.Managed ? "" : ", [yellow]no longer managed[/]")}");
         console.WriteLine($"manifest {Printable.Escape(d.Manifest ?? "-")}, updated {d.UpdatedAt:u}");
         foreach (var e in d.Errors)
         {
@@ -174,7 +178,8 @@ internal static class StatusCommand
         var conditions = new Table().AddColumns("condition", "status", "reason", "since", "message");
         foreach (var c in d.Status.Conditions)
         {
-            conditions.AddRow(new Text(c.Type), new Text(c.Status), new Text(c.Reason), new Text(c.LastTransitionTime.ToString("u", System.Globalization.CultureInfo.InvariantCulture)), new Text(Printable.Escape(c.Message)));
+            var since = c.LastTransitionTime.ToString("u", System.Globalization.CultureInfo.InvariantCulture);
+            conditions.AddRow(new Text(c.Type), new Text(c.Status), new Text(c.Reason), new Text(since), new Text(Printable.Escape(c.Message)));
         }
 
         console.Write(conditions);

@@ -5,7 +5,7 @@ namespace HaKube.Reconciler.Daemon;
 /// clusters: the delay is the larger of the two, so a burst of failures (every host of every cluster
 /// unreachable after a network cut) cannot turn into a retry storm.
 /// </summary>
-public sealed class Backoff
+internal sealed class Backoff
 {
     private readonly TimeProvider _time;
     private readonly Func<double> _random;

@@ -12,7 +12,7 @@ namespace HaKube.Reconciler.Daemon;
 /// (unless paused or --dry-run) → Plan → Status → the scheduled etcd snapshot → Execute the next
 /// waves (unless paused or --dry-run) and come back soon to re-observe. The dispatcher runs it.
 /// </summary>
-public sealed class ClusterReconciler(SshConnectionPool pool, DaemonOptions options, TimeProvider time, ILogger<ClusterReconciler> logger, ISessionOpener? sessions = null) : IClusterReconciler
+internal sealed class ClusterReconciler(SshConnectionPool pool, DaemonOptions options, TimeProvider time, ILogger<ClusterReconciler> logger, ISessionOpener? sessions = null) : IClusterReconciler
 {
     // Without an opener the key comes from files, as directory mode has always read it.
     private readonly ISessionOpener _sessions = sessions ?? new FileSessionOpener(pool, options, time);

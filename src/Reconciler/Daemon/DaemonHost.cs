@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace HaKube.Reconciler.Daemon;
 
 /// <summary>The daemon's composition: the hosted services and what they share.</summary>
-public static class DaemonHost
+internal static class DaemonHost
 {
     /// <summary>Passes get this long to notice cancellation and record where they stopped.</summary>
     public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(30);

@@ -6,18 +6,14 @@ using Microsoft.Extensions.Logging;
 namespace HaKube.Reconciler.Daemon;
 
 /// <summary>
-/// Leader election in directory mode: an exclusive lock on STATE/.leader-lock. Only the holder acts;
-/// any other daemon on the same state directory waits and tries again. The kernel drops the lock
-/// when the holder exits, however it exits, so a crashed leader never blocks the next one.
+/// Leader election in directory mode: an exclusive flock on STATE/.leader-lock, which the kernel drops however
+/// the holder exits. Advisory and local only: a state directory on NFS needs the custom-resource mode's Lease.
 /// </summary>
 /// <remarks>
-/// .NET on Linux takes <c>flock(LOCK_EX | LOCK_NB)</c> for a <see cref="FileStream"/> opened with
-/// <see cref="FileShare.None"/>: a second open - by another process, or another daemon in this one -
-/// fails with an <see cref="IOException"/>. flock is advisory and works on local file systems; a state
-/// directory on NFS needs the custom-resource mode's Lease instead. The file's name starts with a dot
-/// so no cluster (a DNS-1123 name) can own a folder of that name in the state store.
+/// .NET takes the flock for a <see cref="FileStream"/> opened with <see cref="FileShare.None"/>. The name starts
+/// with a dot so no cluster (a DNS-1123 name) can own a folder of that name in the state store.
 /// </remarks>
-public sealed partial class DirectoryLeaderLock : IAsyncDisposable
+internal sealed partial class DirectoryLeaderLock : IAsyncDisposable
 {
     public const string FileName = ".leader-lock";
 

@@ -4,13 +4,10 @@ using Microsoft.Extensions.Logging;
 namespace HaKube.Reconciler.Daemon;
 
 /// <summary>
-/// Directory mode's source of desired state: watches a directory (a GitOps checkout) recursively,
-/// waits until writes have been quiet for <see cref="Debounce"/> (a checkout writes many files;
-/// an editor writes one several times), re-reads what changed, and emits one event per cluster
-/// whose manifest was added, changed, made invalid or removed. When the watcher's buffer overflows
-/// it rescans everything instead, so no change is ever missed.
+/// Directory mode's source of desired state: watches a directory recursively, waits for writes to be quiet
+/// (<see cref="Debounce"/>), and emits one event per changed cluster; on a watcher overflow it rescans everything.
 /// </summary>
-public sealed partial class DirectorySource : IDisposable
+internal sealed partial class DirectorySource : IDisposable
 {
     private readonly string _root;
     private readonly TimeProvider _time;

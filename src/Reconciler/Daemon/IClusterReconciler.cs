@@ -4,7 +4,7 @@ namespace HaKube.Reconciler.Daemon;
 
 /// <summary>
 /// One level-based pass of one cluster (every pass re-observes; nothing an earlier pass concluded is
-/// trusted). <see cref="ReconcileDispatcher"/> runs it and holds the contract for what each ending means.
+/// trusted). <see cref="ReconcileDispatcher"/> runs it and acts on how it ends (the contract: docs/design-notes.md).
 /// </summary>
 public interface IClusterReconciler
 {

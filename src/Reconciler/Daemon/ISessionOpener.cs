@@ -9,7 +9,7 @@ namespace HaKube.Reconciler.Daemon;
 /// Where a reconcile pass gets its SSH session and client key: the only thing that differs between
 /// directory mode (a key file next to the manifest) and custom-resource mode (a Secret).
 /// </summary>
-public interface ISessionOpener
+internal interface ISessionOpener
 {
     /// <summary>The session, with its key (see <see cref="ClusterSession.Key"/> for who frees it).</summary>
     /// <exception cref="InvalidOperationException">The key or host keys cannot be had; the message says which.</exception>
@@ -17,7 +17,7 @@ public interface ISessionOpener
 }
 
 /// <summary>Directory mode: key and known_hosts files relative to the manifest; binary versions and unstored material kept across passes.</summary>
-public sealed class FileSessionOpener(SshConnectionPool pool, DaemonOptions options, TimeProvider? time = null) : ISessionOpener
+internal sealed class FileSessionOpener(SshConnectionPool pool, DaemonOptions options, TimeProvider? time = null) : ISessionOpener
 {
     private readonly BinaryVersionCache _versions = new();
     private readonly UnstoredMaterialCache _unstored = new();

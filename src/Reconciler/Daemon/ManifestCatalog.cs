@@ -9,13 +9,8 @@ using YamlDotNet.RepresentationModel;
 namespace HaKube.Reconciler.Daemon;
 
 /// <summary>
-/// What a manifest directory declares, kept between refreshes so that a refresh re-reads only the
-/// files that changed and reports only the clusters whose manifest changed. A file that stops
-/// validating keeps its clusters - now invalid - rather than losing them, so a typo never reads as
-/// a deletion. No file can stop it: one that is refused unread (not a regular file, too large,
-/// outside the directory), that is not YAML, or that exhausts a parsing budget becomes located
-/// errors of the clusters it declared, or, when it names none, of the file alone
-/// (<see cref="ManifestEventKind.Unattributed"/>).
+/// What a manifest directory declares, kept between refreshes so only changed files are read again. A file
+/// that stops validating keeps its clusters (now invalid), so a typo never reads as a deletion.
 /// </summary>
 internal sealed class ManifestCatalog(string root, IReadOnlyList<string>? allowPathsOutside = null)
 {

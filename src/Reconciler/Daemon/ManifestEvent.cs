@@ -3,7 +3,7 @@ using HaKube.Model.Loading;
 namespace HaKube.Reconciler.Daemon;
 
 /// <summary>What changed about one cluster in the manifest directory.</summary>
-public enum ManifestEventKind
+internal enum ManifestEventKind
 {
     /// <summary>The cluster appeared or its manifest changed, and it validates.</summary>
     Upserted,
@@ -24,7 +24,7 @@ public enum ManifestEventKind
 /// <summary>One change to one cluster, as the directory source saw it.</summary>
 /// <param name="Kind">What happened.</param>
 /// <param name="Cluster">metadata.name.</param>
-public sealed record ManifestEvent(ManifestEventKind Kind, string Cluster)
+internal sealed record ManifestEvent(ManifestEventKind Kind, string Cluster)
 {
     /// <summary>Upserted: the manifest.</summary>
     public LoadedManifest? Manifest { get; init; }

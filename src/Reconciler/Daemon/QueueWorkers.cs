@@ -4,7 +4,7 @@ namespace HaKube.Reconciler.Daemon;
 /// Runs <c>maxParallel</c> workers over a <see cref="WorkQueue"/>: at most that many keys are
 /// worked on at once, never one key twice at once (the queue guarantees that).
 /// </summary>
-public static class QueueWorkers
+internal static class QueueWorkers
 {
     /// <summary>Runs until <paramref name="cancellationToken"/> is cancelled and every running pass has returned.</summary>
     public static Task RunAsync(WorkQueue queue, int maxParallel, Func<string, CancellationToken, Task> process, CancellationToken cancellationToken)

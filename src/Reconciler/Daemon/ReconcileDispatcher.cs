@@ -7,20 +7,11 @@ using Microsoft.Extensions.Logging;
 namespace HaKube.Reconciler.Daemon;
 
 /// <summary>
-/// Runs one daemon pass of a cluster and acts on how it ended, for both daemon modes. The contract
-/// (controller-runtime's reconcile.Result is the model):
-/// <list type="bullet">
-/// <item>A returned result is stamped (<see cref="Stamp"/>) and written to the sink. <see cref="ReconcileResult.Failed"/>
-/// requeues with rate-limited backoff; otherwise the backoff resets and the cluster comes back after
-/// <see cref="ReconcileResult.RequeueAfter"/>, or at the next resync.</item>
-/// <item>Any other exception, the per-pass timeout included, is a failed pass: its message is the status; backoff.</item>
-/// <item><see cref="TerminalReconcileException"/>: written, not retried until the spec changes or the next resync.</item>
-/// <item>The daemon stopping (or losing the lease) interrupts the pass: <see cref="ReconcileInterruptedException"/>
-/// says where, so the status can name the hosts that may be half-changed; nothing is requeued.</item>
-/// <item>Never two passes of one cluster at once: the work queue hands a key to one worker at a time.</item>
-/// </list>
+/// Runs one daemon pass of a cluster and acts on how it ended, for both daemon modes (controller-runtime's
+/// reconcile.Result is the model): failed passes back off, terminal ones wait for a spec change or the resync,
+/// interrupted ones are recorded and not requeued. Never two passes of one cluster at once.
 /// </summary>
-public sealed class ReconcileDispatcher(IClusterReconciler reconciler, DaemonOptions options, TimeProvider time, ILogger logger)
+internal sealed class ReconcileDispatcher(IClusterReconciler reconciler, DaemonOptions options, TimeProvider time, ILogger logger)
 {
     /// <summary>Runs the pass of <paramref name="request"/>, writes its status to <paramref name="sink"/> and requeues it on <paramref name="queue"/>.</summary>
     public async Task DispatchAsync(ReconcileRequest request, IStatusSink sink, WorkQueue? queue, CancellationToken stoppingToken)
@@ -138,10 +129,10 @@ public sealed class ReconcileDispatcher(IClusterReconciler reconciler, DaemonOpt
 }
 
 /// <summary>A pass to run: the cluster's queue key, its manifest, the generation it is at, and the status last written.</summary>
-public sealed record ReconcileRequest(string Key, LoadedManifest Manifest, long Generation, HaClusterStatus? Previous);
+internal sealed record ReconcileRequest(string Key, LoadedManifest Manifest, long Generation, HaClusterStatus? Previous);
 
 /// <summary>How a dispatched pass ended.</summary>
-public enum PassOutcome
+internal enum PassOutcome
 {
     Succeeded,
     Failed,
@@ -150,13 +141,13 @@ public enum PassOutcome
 }
 
 /// <summary>The stamped status of a pass and how it ended; <see cref="Result"/> is null when the pass threw.</summary>
-public sealed record PassReport(HaClusterStatus Status, PassOutcome Outcome)
+internal sealed record PassReport(HaClusterStatus Status, PassOutcome Outcome)
 {
     public ReconcileResult? Result { get; init; }
 }
 
 /// <summary>Where a daemon mode reports a pass: the status file (directory mode), or the status subresource and Events.</summary>
-public interface IStatusSink
+internal interface IStatusSink
 {
     /// <summary>What an interrupted pass's status says after "interrupted during WHERE: ".</summary>
     string InterruptedMeaning { get; }

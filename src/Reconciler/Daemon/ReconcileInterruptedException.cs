@@ -7,7 +7,7 @@ namespace HaKube.Reconciler.Daemon;
 /// were running ("PrepareHost on w1, w2"), or the stage ("probe"), so the status can say which hosts
 /// may be half-changed; the next pass re-probes them and repeats whatever is still needed.
 /// </summary>
-public sealed class ReconcileInterruptedException : OperationCanceledException
+internal sealed class ReconcileInterruptedException : OperationCanceledException
 {
     public ReconcileInterruptedException()
         : this("reconcile", null, CancellationToken.None)

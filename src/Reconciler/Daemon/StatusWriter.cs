@@ -66,7 +66,10 @@ public sealed class StatusWriter
         }
 
         var documents = new List<StatusDocument>();
-        foreach (var file in System.IO.Directory.EnumerateFiles(Directory, "*.json").Where(f => !Path.GetFileName(f).StartsWith('.') && !Path.GetFileName(f).StartsWith('_')).Order(StringComparer.Ordinal))
+        var files = System.IO.Directory.EnumerateFiles(Directory, "*.json")
+            .Where(f => !Path.GetFileName(f).StartsWith('.') && !Path.GetFileName(f).StartsWith('_'))
+            .Order(StringComparer.Ordinal);
+        foreach (var file in files)
         {
             if (await ReadFileAsync(file, cancellationToken) is { } document)
             {

@@ -1,7 +1,7 @@
 namespace HaKube.Reconciler.Daemon;
 
 /// <summary>A reconcile failure that retrying cannot fix (the key file named by the manifest is missing): reported, not retried.</summary>
-public sealed class TerminalReconcileException : Exception
+internal sealed class TerminalReconcileException : Exception
 {
     public TerminalReconcileException()
     {

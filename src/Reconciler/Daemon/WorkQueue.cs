@@ -4,14 +4,11 @@ using HaKube.Reconciler.Telemetry;
 namespace HaKube.Reconciler.Daemon;
 
 /// <summary>
-/// The daemon's work queue, keyed by cluster name, in the manner of client-go's: a key waits at most
-/// once (adding it again while it waits does nothing); a key being worked on is never handed out
-/// again until <see cref="Done"/> - adding it meanwhile marks it to run once more afterwards - so two
-/// passes of one cluster never overlap, whatever the number of workers. Delayed adds, retries with
-/// <see cref="Daemon.Backoff"/> and a periodic resync of every known key sit on top.
+/// The daemon's work queue, keyed by cluster name, in the manner of client-go's: a key waits at most once and
+/// is never handed out again until <see cref="Done"/>, so two passes of one cluster never overlap.
 /// </summary>
 [SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix", Justification = "It is a queue: the name client-go and controller-runtime readers look for.")]
-public sealed class WorkQueue : IDisposable
+internal sealed class WorkQueue : IDisposable
 {
     private readonly Lock _gate = new();
     private readonly Queue<string> _ready = new();

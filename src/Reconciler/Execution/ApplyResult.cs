@@ -15,10 +15,8 @@ public sealed record ApplyResult(bool Converged, int Rounds, int StepsRun, Plan 
 }
 
 /// <summary>
-/// An apply's wall time and the part of it during which at least one remote command (an SSH exec:
-/// probe, step command, upload or download, from channel open to exit) was running on some host.
-/// The rest is orchestration overhead: SSH handshakes, planning, certificate generation, local
-/// waits between retries, and scheduling.
+/// An apply's wall time and the part of it during which some remote command was running; the rest is
+/// orchestration overhead (handshakes, planning, certificate generation, waits).
 /// </summary>
 /// <param name="Elapsed">From the start of the first probe to the end of the last plan.</param>
 /// <param name="RemoteBusy">The union of the remote commands' intervals (never more than <paramref name="Elapsed"/>).</param>

@@ -110,7 +110,7 @@ public sealed class ClusterPipeline(ClusterSession session, ILogger? logger = nu
 public sealed record Pass(Observation Observed, ClusterMaterial Material, Plan Plan);
 
 /// <summary>When a pass may change anything: the one place pause and --dry-run decide it.</summary>
-public static class PassRules
+internal static class PassRules
 {
     /// <summary>Prepare (state) and Execute (hosts) run only when the cluster is not paused and the daemon does not observe only.</summary>
     public static bool Acts(HaKube.Model.Api.HaClusterSpec spec, bool observeOnly)

@@ -4,4 +4,4 @@ namespace HaKube.Reconciler.Execution;
 /// The hosts already run a cluster whose CA HaKube's state store does not hold. Not retried: a
 /// person must point HaKube at the right store (or reset the hosts).
 /// </summary>
-public sealed class ForeignClusterCaException(string message) : InvalidOperationException(message);
+internal sealed class ForeignClusterCaException(string message) : InvalidOperationException(message);

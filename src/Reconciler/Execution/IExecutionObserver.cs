@@ -15,7 +15,7 @@ public interface IExecutionObserver
 }
 
 /// <summary>Reports nothing.</summary>
-public sealed class SilentObserver : IExecutionObserver
+internal sealed class SilentObserver : IExecutionObserver
 {
     public static readonly SilentObserver Instance = new();
 

@@ -6,12 +6,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace HaKube.Reconciler.Execution;
 
 /// <summary>
-/// Runs a plan's steps in order, a wave of consecutive same-kind steps at a time in parallel. It stops
-/// early, so the caller probes and plans again, after a step that changes what later steps depend on
-/// (an etcd membership change, or a step that creates the cluster a later step reads). A failed step
-/// stops the run.
+/// Runs a plan's steps in order, a wave of same-kind steps at a time. It stops early, so the caller probes
+/// and plans again, after a step that changes what later steps depend on; a failed step stops the run.
 /// </summary>
-public sealed class PlanExecutor(ClusterSession session, IExecutionObserver? observer = null, ILogger? logger = null)
+internal sealed class PlanExecutor(ClusterSession session, IExecutionObserver? observer = null, ILogger? logger = null)
 {
     private static readonly HashSet<StepKind> ReplanAfter =
         [StepKind.BootstrapEtcd, StepKind.AddEtcdMember, StepKind.MigrateEtcdMember, StepKind.InitControlPlane, StepKind.JoinControlPlane, StepKind.RemoveControlPlane];

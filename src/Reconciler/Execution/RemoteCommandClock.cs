@@ -5,7 +5,7 @@ namespace HaKube.Reconciler.Execution;
 /// intervals, not their sum, because commands on different hosts overlap. Thread-safe; apply
 /// hands <see cref="Enter"/> to <see cref="HaKube.Actions.Ssh.RemoteCommandObserver"/>.
 /// </summary>
-public sealed class RemoteCommandClock(TimeProvider time)
+internal sealed class RemoteCommandClock(TimeProvider time)
 {
     private readonly Lock _gate = new();
     private int _running;

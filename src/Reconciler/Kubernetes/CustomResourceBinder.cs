@@ -11,7 +11,7 @@ namespace HaKube.Reconciler.Kubernetes;
 /// may carry (the API server's own metadata - uid, resourceVersion, managedFields - is not the
 /// user's and would be refused as unknown fields).
 /// </summary>
-public static class CustomResourceBinder
+internal static class CustomResourceBinder
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 

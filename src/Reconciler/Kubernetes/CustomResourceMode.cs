@@ -12,7 +12,7 @@ namespace HaKube.Reconciler.Kubernetes;
 /// Lease it uses, from flags first, then the pod's environment (the chart sets POD_NAME,
 /// POD_NAMESPACE and HAKUBE_LEADER_ELECTION_*), then the kubeconfig.
 /// </summary>
-public static class CustomResourceMode
+internal static class CustomResourceMode
 {
     private const string ServiceAccountNamespace = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
 

@@ -10,7 +10,7 @@ namespace HaKube.Reconciler.Kubernetes;
 /// daemon wrote to their status subresource, shaped as directory mode's status documents so both
 /// modes print (and serialise) the same way.
 /// </summary>
-public static class CustomResourceStatusReader
+internal static class CustomResourceStatusReader
 {
     /// <summary>Every HaCluster of <paramref name="ns"/>, by name, as one list request.</summary>
     public static async Task<IReadOnlyList<StatusDocument>> ReadAllAsync(IKubernetes client, string ns, CancellationToken cancellationToken)

@@ -49,7 +49,8 @@ public sealed class HaClusterApi(IKubernetes client, TimeProvider time)
         // The whole status is sent; a merge patch replaces its lists (conditions, hosts, plan) as wholes.
         var patch = new JsonObject { ["status"] = JsonSerializer.SerializeToNode(status, StatusJson) };
         await client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(
-            new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), HaClusterObject.Group, HaClusterObject.Version, resource.Namespace, HaClusterObject.Plural, resource.Name, cancellationToken: cancellationToken);
+            new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch),
+            HaClusterObject.Group, HaClusterObject.Version, resource.Namespace, HaClusterObject.Plural, resource.Name, cancellationToken: cancellationToken);
     }
 
     /// <summary>Sets the finalizers (with or without HaKube's); returns the object as stored.</summary>
@@ -59,7 +60,8 @@ public sealed class HaClusterApi(IKubernetes client, TimeProvider time)
         var list = new JsonArray(finalizers.Select(f => (JsonNode?)JsonValue.Create(f)).ToArray());
         var patch = new JsonObject { ["metadata"] = new JsonObject { ["finalizers"] = list, ["resourceVersion"] = resource.ResourceVersion } };
         var stored = await client.CustomObjects.PatchNamespacedCustomObjectAsync(
-            new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), HaClusterObject.Group, HaClusterObject.Version, resource.Namespace, HaClusterObject.Plural, resource.Name, cancellationToken: cancellationToken);
+            new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch),
+            HaClusterObject.Group, HaClusterObject.Version, resource.Namespace, HaClusterObject.Plural, resource.Name, cancellationToken: cancellationToken);
         return HaClusterObject.From((JsonElement)stored);
     }
 
@@ -70,7 +72,11 @@ public sealed class HaClusterApi(IKubernetes client, TimeProvider time)
         var now = time.GetUtcNow().UtcDateTime;
         var item = new Corev1Event
         {
-            Metadata = new V1ObjectMeta { Name = $"{resource.Name}.{time.GetUtcNow().ToUnixTimeMilliseconds().ToString("x", CultureInfo.InvariantCulture)}{Random.Shared.Next(0x1000):x3}", NamespaceProperty = resource.Namespace },
+            Metadata = new V1ObjectMeta
+            {
+                Name = $"{resource.Name}.{time.GetUtcNow().ToUnixTimeMilliseconds().ToString("x", CultureInfo.InvariantCulture)}{Random.Shared.Next(0x1000):x3}",
+                NamespaceProperty = resource.Namespace,
+            },
             InvolvedObject = new V1ObjectReference
             {
                 ApiVersion = $"{HaClusterObject.Group}/{HaClusterObject.Version}",

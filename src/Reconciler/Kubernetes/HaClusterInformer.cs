@@ -7,12 +7,8 @@ using Microsoft.Extensions.Logging;
 namespace HaKube.Reconciler.Kubernetes;
 
 /// <summary>
-/// Custom-resource mode's source of desired state: lists the HaClusters of a namespace, then watches
-/// from the list's resourceVersion (with bookmarks, so an idle watch still advances it). A dropped
-/// watch resumes from the last resourceVersion seen, so nothing in between is lost; when the server
-/// says that version is too old (410 Gone) it lists again and queues every cluster. Keeps the latest
-/// object per cluster in <see cref="Get"/>; tells <c>changed</c> the key of every cluster whose
-/// spec generation, deletion or existence changed - not status-only writes, which are its own.
+/// Custom-resource mode's source of desired state: lists, then watches from the list's resourceVersion (lists
+/// again on 410 Gone); reports clusters whose spec, deletion or existence changed, never status-only writes.
 /// </summary>
 public sealed partial class HaClusterInformer(IKubernetes client, string ns, Action<string> changed, TimeProvider time, ILogger logger)
 {
@@ -80,7 +76,8 @@ public sealed partial class HaClusterInformer(IKubernetes client, string ns, Act
 
     private async Task ListAsync(CancellationToken cancellationToken)
     {
-        var list = (JsonElement)await client.CustomObjects.ListNamespacedCustomObjectAsync(HaClusterObject.Group, HaClusterObject.Version, ns, HaClusterObject.Plural, cancellationToken: cancellationToken);
+        var list = (JsonElement)await client.CustomObjects.ListNamespacedCustomObjectAsync(
+            HaClusterObject.Group, HaClusterObject.Version, ns, HaClusterObject.Plural, cancellationToken: cancellationToken);
         Interlocked.Increment(ref _lists);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var item in list.GetProperty("items").EnumerateArray())

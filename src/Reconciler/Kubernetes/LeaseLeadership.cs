@@ -10,7 +10,7 @@ namespace HaKube.Reconciler.Kubernetes;
 /// acts. When leadership is lost the work is cancelled at once (another daemon may already act),
 /// and this daemon goes back to standing by.
 /// </summary>
-public sealed partial class LeaseLeadership(IKubernetes client, KubernetesOptions options, ILogger logger)
+internal sealed partial class LeaseLeadership(IKubernetes client, KubernetesOptions options, ILogger logger)
 {
     /// <summary>Runs <paramref name="lead"/> whenever this daemon holds the Lease, until <paramref name="cancellationToken"/>.</summary>
     public async Task RunAsync(Func<CancellationToken, Task> lead, CancellationToken cancellationToken)

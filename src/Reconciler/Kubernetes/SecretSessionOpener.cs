@@ -12,14 +12,10 @@ using HaKube.Reconciler.Execution;
 namespace HaKube.Reconciler.Kubernetes;
 
 /// <summary>
-/// Custom-resource mode's sessions: the client key from the Secret named by
-/// spec.ssh.privateKeySecretRef, and host keys from the pins on each host and from the known_hosts
-/// in the Secret named by spec.ssh.knownHostsSecretRef (a custom resource has no files beside it),
-/// both in the HaCluster's namespace and read on every pass, so a rotated key is used at once. The
-/// state store is Secrets in that namespace too (<see cref="SecretStateBackend"/>), not the state
-/// directory. Binary versions and unstored material are kept across passes, as in directory mode.
+/// Custom-resource mode's sessions: the SSH key and known_hosts from the Secrets the spec names, read on every
+/// pass so a rotated key is used at once.
 /// </summary>
-public sealed class SecretSessionOpener(HaClusterApi api, SshConnectionPool pool, TimeProvider? time = null) : ISessionOpener
+internal sealed class SecretSessionOpener(HaClusterApi api, SshConnectionPool pool, TimeProvider? time = null) : ISessionOpener
 {
     private readonly BinaryVersionCache _versions = new();
     private readonly UnstoredMaterialCache _unstored = new();
@@ -38,7 +34,12 @@ public sealed class SecretSessionOpener(HaClusterApi api, SshConnectionPool pool
         {
             var key = SshPrivateKey.FromMemory(material, $"Secret {ns}/{reference.Name}[{reference.Key}]");
             var store = new ClusterStateStore(new SecretStateBackend(api.Client, ns, cluster.Metadata.Name));
-            return new ClusterSession(cluster, SshTargets.FromSpec(cluster.Spec, key, knownHosts), pool, store, time, knownHosts, _versions) { Referenced = referenced, Key = key, UnstoredMaterial = _unstored };
+            return new ClusterSession(cluster, SshTargets.FromSpec(cluster.Spec, key, knownHosts), pool, store, time, knownHosts, _versions)
+            {
+                Referenced = referenced,
+                Key = key,
+                UnstoredMaterial = _unstored,
+            };
         }
         catch (Exception e) when (e is ArgumentException or IOException)
         {

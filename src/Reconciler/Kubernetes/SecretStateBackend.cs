@@ -8,16 +8,10 @@ using k8s.Models;
 namespace HaKube.Reconciler.Kubernetes;
 
 /// <summary>
-/// Custom-resource mode's state store backend: each item (the authorities, the external-etcd
-/// certificates, the admin kubeconfig) is one Secret in the HaCluster's namespace, named
-/// <c>hakube-CLUSTER-ITEM</c> (<c>hakube-demo-authorities</c>, <c>hakube-demo-etcd-members-etcd1</c>,
-/// <c>hakube-demo-admin-conf</c>), its text under one data key named after the item's file
-/// (<c>authorities.json</c>). The Secrets carry no owner reference on purpose: deleting the HaCluster
-/// must not delete the cluster's identity, so a re-created HaCluster adopts the same cluster.
-/// Generate-once items are created (a 409 means another daemon won: read theirs); replaced items
-/// are updated against the resourceVersion read. Contents are never logged.
+/// Custom-resource mode's state store: one Secret per item, <c>hakube-CLUSTER-ITEM</c>, in the HaCluster's
+/// namespace. No owner reference on purpose: deleting the HaCluster must not delete the cluster's identity.
 /// </summary>
-public sealed class SecretStateBackend : IStateBackend
+internal sealed class SecretStateBackend : IStateBackend
 {
     public const string ManagedByLabel = "app.kubernetes.io/managed-by";
     public const string ComponentLabel = "app.kubernetes.io/component";
@@ -142,7 +136,8 @@ public sealed class SecretStateBackend : IStateBackend
         var item = annotations?.TryGetValue(ItemAnnotation, out var stored) == true ? stored : null;
         return owner == _cluster && item == name
             ? secret
-            : throw new InvalidDataException($"Secret {_namespace}/{secretName} is not HaKube's state item \"{name}\" of cluster {_cluster} (it says cluster \"{owner}\", item \"{item}\"); rename or remove it");
+            : throw new InvalidDataException($"Secret {_namespace}/{secretName} is not HaKube's state item \"{name}\" of cluster {_cluster} (it says cluster \"{owner}\", " +
+                $"item \"{item}\"); rename or remove it");
     }
 
     /// <summary>

@@ -9,7 +9,7 @@ namespace HaKube.Reconciler.Manifests;
 /// is (inside the manifest's folder or an allowed one, symlinks resolved, regular files within
 /// their bounds), checked again now since they may have changed since validation.
 /// </summary>
-public static class ManifestReferences
+internal static class ManifestReferences
 {
     /// <exception cref="InvalidOperationException">A file cannot be read or is not what its field says; the message names the manifest and field.</exception>
     public static async Task<ReferencedContent> LoadAsync(LoadedManifest manifest, CancellationToken cancellationToken, IReadOnlyList<string>? allowPathsOutside = null)

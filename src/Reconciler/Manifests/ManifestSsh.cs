@@ -8,17 +8,15 @@ using HaKube.Model.Loading;
 namespace HaKube.Reconciler.Manifests;
 
 /// <summary>
-/// How a manifest in directory mode reaches its hosts: the client key and known_hosts, both
-/// relative to the manifest, and the SSH targets built from them. One place for probe, plan,
-/// apply, the daemon and the benchmarks. Both files are read as validation checked them (and
-/// checked again now, since they may have changed): inside the manifest's folder or an allowed
-/// one, symlinks resolved, regular files within their size bounds.
+/// How a manifest in directory mode reaches its hosts: the client key, known_hosts and SSH targets, in one
+/// place for every command. Both files are checked again as validation checked them, since they may have changed.
 /// </summary>
 public static class ManifestSsh
 {
     /// <summary>The targets of every host, the parsed known_hosts, and the loaded client key (the caller owns it).</summary>
     /// <exception cref="InvalidOperationException">The manifest names no key file, or the key or known_hosts cannot be read; the message says which.</exception>
-    public static async Task<(IReadOnlyList<SshTarget> Targets, SshPrivateKey Key, KnownHosts KnownHosts)> LoadAsync(LoadedManifest manifest, CancellationToken cancellationToken, IReadOnlyList<string>? allowPathsOutside = null)
+    public static async Task<(IReadOnlyList<SshTarget> Targets, SshPrivateKey Key, KnownHosts KnownHosts)> LoadAsync(
+        LoadedManifest manifest, CancellationToken cancellationToken, IReadOnlyList<string>? allowPathsOutside = null)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         var spec = manifest.Cluster.Spec;

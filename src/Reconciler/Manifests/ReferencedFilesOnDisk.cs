@@ -11,7 +11,7 @@ namespace HaKube.Reconciler.Manifests;
 /// inside one of the folders an operator allowed with --allow-paths-outside; then it must be a
 /// regular file within its size bound. Nothing is read, except a file pinned by a hash, to hash it.
 /// </summary>
-public sealed class ReferencedFilesOnDisk(IReadOnlyList<string> allowPathsOutside) : IReferencedFiles
+internal sealed class ReferencedFilesOnDisk(IReadOnlyList<string> allowPathsOutside) : IReferencedFiles
 {
     private readonly IReadOnlyList<string> _allowed = allowPathsOutside.Select(Path.GetFullPath).ToList();
     private readonly ConcurrentDictionary<string, PathScope> _scopes = new(StringComparer.Ordinal);

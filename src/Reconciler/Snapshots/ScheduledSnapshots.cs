@@ -12,18 +12,16 @@ using Microsoft.Extensions.Logging;
 namespace HaKube.Reconciler.Snapshots;
 
 /// <summary>
-/// The daemon's scheduled etcd snapshots (spec.etcd.snapshots): after a pass has probed, take one
-/// when it is due and a healthy member within a quorum exists, apply retention, and report the
-/// newest snapshot and the EtcdSnapshot condition in status. A failure is kept (in memory, per
-/// cluster) so it shows in status and is retried after a delay, not on every pass. Snapshots are
-/// reads, so they are taken while the cluster is paused too; with --dry-run nothing is taken or deleted.
+/// The daemon's scheduled etcd snapshots (spec.etcd.snapshots), taken after a pass's probe when due, with
+/// retention and status. Snapshots are reads, so they run while paused too; a failure waits before a retry.
 /// </summary>
 /// <param name="time">The daemon clock.</param>
 /// <param name="logger">Where snapshot events are logged.</param>
 /// <param name="stateRoot">The daemon's --state-dir: where snapshots go when the state store is not a folder (Secrets).</param>
 /// <param name="connect">How to reach a member host; null: the session's pooled connection (tests pass a fake host).</param>
 /// <param name="maxSnapshotBytes">A snapshot larger than this is not downloaded (--max-snapshot-size).</param>
-public sealed class ScheduledSnapshots(TimeProvider time, ILogger logger, string stateRoot, Func<ClusterSession, string, IHostConnection>? connect = null, long maxSnapshotBytes = EtcdSnapshotter.DefaultMaxBytes)
+internal sealed class ScheduledSnapshots(
+    TimeProvider time, ILogger logger, string stateRoot, Func<ClusterSession, string, IHostConnection>? connect = null, long maxSnapshotBytes = EtcdSnapshotter.DefaultMaxBytes)
 {
     private readonly ConcurrentDictionary<string, Failure> _failures = new(StringComparer.Ordinal);
     // Which member each snapshot this daemon took came from (the file name does not say); by path.
@@ -79,7 +77,8 @@ public sealed class ScheduledSnapshots(TimeProvider time, ILogger logger, string
         };
     }
 
-    private async Task<(Condition Condition, StoredSnapshot? Newest)> TakeAsync(ClusterSession session, IReadOnlyList<HostFacts> facts, EtcdSnapshotStore store, StoredSnapshot? newest, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<(Condition Condition, StoredSnapshot? Newest)> TakeAsync(
+        ClusterSession session, IReadOnlyList<HostFacts> facts, EtcdSnapshotStore store, StoredSnapshot? newest, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var cluster = session.Cluster.Metadata.Name;
         var (host, reason) = SnapshotSource.Pick(session.Cluster.Spec, facts);

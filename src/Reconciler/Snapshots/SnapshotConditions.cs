@@ -4,7 +4,7 @@ namespace HaKube.Reconciler.Snapshots;
 /// The EtcdSnapshot condition, present when spec.etcd.snapshots is set. It does not count towards
 /// Ready: a missed backup is reported, but the cluster itself still matches its manifest.
 /// </summary>
-public static class SnapshotConditions
+internal static class SnapshotConditions
 {
     public const string Type = "EtcdSnapshot";
 

@@ -1,7 +1,7 @@
 namespace HaKube.Reconciler.Snapshots;
 
 /// <summary>When the daemon takes the next scheduled snapshot: pure, so it is tested on a fake clock.</summary>
-public static class SnapshotSchedule
+internal static class SnapshotSchedule
 {
     /// <summary>A failed attempt is retried after this (or the interval, when shorter), not on every pass.</summary>
     public static readonly TimeSpan RetryAfterFailure = TimeSpan.FromMinutes(5);

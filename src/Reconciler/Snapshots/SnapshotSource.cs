@@ -5,13 +5,10 @@ using HaKube.Model.Planning;
 namespace HaKube.Reconciler.Snapshots;
 
 /// <summary>
-/// Which member a snapshot is taken from, decided from the facts alone: only while etcd has a
-/// quorum the healthy members agree on, and only from a member whose host reports it healthy (its
-/// PKI just answered the probe through etcd's gateway) and has the tool the snapshot runs with
-/// (crictl for the etcd container, or etcdctl for a member still under HaKube's former systemd
-/// unit). Null, with the reason, otherwise.
+/// Which member a snapshot is taken from, from the facts alone: a healthy member, within a quorum the healthy
+/// members agree on, with the tool the snapshot runs with. Null, with the reason, otherwise.
 /// </summary>
-public static class SnapshotSource
+internal static class SnapshotSource
 {
     public static (HostSpec? Host, string Reason) Pick(HaClusterSpec spec, IReadOnlyList<HostFacts> facts)
     {

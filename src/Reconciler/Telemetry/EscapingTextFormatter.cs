@@ -7,10 +7,8 @@ using Microsoft.Extensions.Logging.Console;
 namespace HaKube.Reconciler.Telemetry;
 
 /// <summary>
-/// Text logs (--log-format text): one line per event, as the simple console's single-line format,
-/// with control and format characters escaped in the message and the exception, so a value from a
-/// manifest or a host's output can never start a forged log line or recolour a terminal. JSON logs
-/// escape them already.
+/// Text logs (--log-format text), one line per event, with control and format characters escaped so a value
+/// from a manifest or a host can never forge a log line or recolour a terminal.
 /// </summary>
 internal sealed class EscapingTextFormatter(TimeProvider time) : ConsoleFormatter(FormatterName)
 {

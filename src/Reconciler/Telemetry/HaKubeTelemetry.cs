@@ -4,15 +4,10 @@ using System.Diagnostics.Metrics;
 namespace HaKube.Reconciler.Telemetry;
 
 /// <summary>
-/// HaKube's one <see cref="ActivitySource"/> and one <see cref="Meter"/>, both named "HaKube", and
-/// every instrument on it. OpenTelemetry (or the built-in /metrics endpoint) picks them up by name.
-/// Tags carry cluster names, host names, step kinds and outcomes: never commands, files or keys.
+/// HaKube's one <see cref="ActivitySource"/> and <see cref="Meter"/>, both named "HaKube". Tags never carry
+/// commands, files or keys. Not named Telemetry: a type named like its namespace makes references ambiguous.
 /// </summary>
-/// <remarks>
-/// The class is not called Telemetry because it lives in the namespace of that name: a type and its
-/// enclosing namespace with one name make every reference from a sibling namespace ambiguous.
-/// </remarks>
-public static class HaKubeTelemetry
+internal static class HaKubeTelemetry
 {
     public const string Name = "HaKube";
 

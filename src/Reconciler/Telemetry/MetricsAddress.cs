@@ -7,7 +7,7 @@ namespace HaKube.Reconciler.Telemetry;
 /// Where /metrics, /healthz and /readyz listen: HOST:PORT, by default 127.0.0.1:9464 (only this
 /// machine). In a pod, 0.0.0.0:9464 lets the kubelet's probes and Prometheus reach it.
 /// </summary>
-public sealed record MetricsAddress(string Host, int Port)
+internal sealed record MetricsAddress(string Host, int Port)
 {
     public static readonly MetricsAddress Default = new("127.0.0.1", 9464);
 

@@ -9,7 +9,7 @@ namespace HaKube.Reconciler.Telemetry;
 /// Serves GET /metrics (Prometheus text), /healthz and /readyz (200 "ok", or 503 with the reason)
 /// with <see cref="HttpListener"/>, so the daemon needs no web framework. Anything else is 404.
 /// </summary>
-public sealed class MetricsServer(MetricsAddress address, PrometheusCollector collector, HealthState health, ILogger<MetricsServer> logger) : BackgroundService
+internal sealed class MetricsServer(MetricsAddress address, PrometheusCollector collector, HealthState health, ILogger<MetricsServer> logger) : BackgroundService
 {
     private readonly HttpListener _listener = new();
 

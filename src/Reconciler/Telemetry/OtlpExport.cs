@@ -10,7 +10,7 @@ namespace HaKube.Reconciler.Telemetry;
 /// Sends HaKube's spans and metrics to an OpenTelemetry collector over OTLP, when an endpoint is
 /// given. The standard OTEL_* environment variables (headers, timeouts) apply as usual.
 /// </summary>
-public static class OtlpExport
+internal static class OtlpExport
 {
     /// <param name="services">The daemon's services.</param>
     /// <param name="endpoint">The collector: http://HOST:4317 for gRPC, http://HOST:4318 for HTTP.</param>

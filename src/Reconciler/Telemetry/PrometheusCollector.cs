@@ -3,15 +3,10 @@ using System.Diagnostics.Metrics;
 namespace HaKube.Reconciler.Telemetry;
 
 /// <summary>
-/// Listens to the instruments of the named meters (by default HaKube's) and aggregates them the way
-/// the Prometheus text format needs: counters as running sums, up-down counters and gauges as
-/// current values, histograms as bucket counts. <see cref="Render"/> gives the exposition text.
+/// Aggregates the named meters' instruments for the Prometheus text format (<see cref="Render"/>); one small
+/// listener instead of an exporter package.
 /// </summary>
-/// <remarks>
-/// The solution references no Prometheus exporter package, and one small listener is all /metrics
-/// needs; OpenTelemetry's OTLP exporter, when configured, reads the same instruments independently.
-/// </remarks>
-public sealed class PrometheusCollector : IDisposable
+internal sealed class PrometheusCollector : IDisposable
 {
     /// <summary>Histogram bounds for instruments that give no advice (OpenTelemetry's defaults).</summary>
     private static readonly double[] DefaultBounds = [0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000];

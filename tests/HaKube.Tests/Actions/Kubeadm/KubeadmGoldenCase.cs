@@ -4,7 +4,7 @@ using HaKube.Model.Api;
 namespace HaKube.Tests.Actions.Kubeadm;
 
 /// <summary>One golden file: a cluster, a node and a kubeadm command.</summary>
-public sealed record KubeadmGoldenCase(EtcdTopology Topology, string Version, KubeadmConfigKind Kind, bool SchedulableControlPlanes = false)
+internal sealed record KubeadmGoldenCase(EtcdTopology Topology, string Version, KubeadmConfigKind Kind, bool SchedulableControlPlanes = false)
 {
     /// <summary>Every topology x API version x command, plus a control plane that also runs workloads.</summary>
     public static IReadOnlyList<KubeadmGoldenCase> All { get; } =

@@ -2,7 +2,7 @@ using System.Text;
 
 namespace HaKube.Tests.Actions.Kubeadm;
 
-public sealed class KubeadmGoldenTests
+internal sealed class KubeadmGoldenTests
 {
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 

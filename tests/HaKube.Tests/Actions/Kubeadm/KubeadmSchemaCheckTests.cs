@@ -9,7 +9,7 @@ namespace HaKube.Tests.Actions.Kubeadm;
 /// Go types, tests/tools/kubeadm-schema): DESIGN.md requires that kubeadm gets only what kubeadm
 /// accepts. The negative cases prove the check can fail.
 /// </summary>
-public sealed class KubeadmSchemaCheckTests
+internal sealed class KubeadmSchemaCheckTests
 {
     private static IEnumerable<KubeadmGoldenCase> Cases => KubeadmGoldenCase.All;
 
