@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -35,21 +36,54 @@ internal static class Certificates
         var result = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         foreach (var (path, text) in pem)
         {
-            if (FirstCertificate(text.ToString()) is { } der)
+            if (ExpiryOf(text.ToString()) is { } notAfter)
             {
-                try
-                {
-                    using var certificate = X509CertificateLoader.LoadCertificate(der);
-                    result[path] = new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero);
-                }
-                catch (CryptographicException)
-                {
-                    // Not a certificate after all: no expiry to report.
-                }
+                result[path] = notAfter;
             }
         }
 
         return result;
+    }
+
+    // The daemon reads the same certificates on every pass; decoding each anew was a tenth of a no-op
+    // pass's CPU. Keyed by the PEM's hash, so a renewed certificate is parsed once more; cleared when
+    // it grows past what a large fleet holds, so rotated certificates do not pile up.
+    private const int KeptExpiries = 50_000;
+    private static readonly ConcurrentDictionary<string, DateTimeOffset?> Expiries = new(StringComparer.Ordinal);
+
+    private static DateTimeOffset? ExpiryOf(string pem)
+    {
+        var key = Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(pem)));
+        if (Expiries.TryGetValue(key, out var known))
+        {
+            return known;
+        }
+
+        if (Expiries.Count >= KeptExpiries)
+        {
+            Expiries.Clear();
+        }
+
+        return Expiries[key] = Parse(pem);
+    }
+
+    private static DateTimeOffset? Parse(string pem)
+    {
+        if (FirstCertificate(pem) is not { } der)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var certificate = X509CertificateLoader.LoadCertificate(der);
+            return new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero);
+        }
+        catch (CryptographicException)
+        {
+            // Not a certificate after all: no expiry to report.
+            return null;
+        }
     }
 
     private static string Decode(string base64)
