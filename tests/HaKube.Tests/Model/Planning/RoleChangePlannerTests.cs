@@ -224,6 +224,8 @@ public sealed class RoleChangePlannerTests
         {
             Assert.That(plan.Steps, Is.Empty);
             Assert.That(plan.Refusals.Single().What(), Is.EqualTo(Refused.On("cp2", null, RefusalCause.NeedsManualAction)));
+
+            // The command a person runs to unblock it: its words are the product.
             Assert.That(plan.Refusals.Single().Detail, Does.Contain("kubectl taint node NAME node-role.kubernetes.io/control-plane:NoSchedule-"));
         });
     }
