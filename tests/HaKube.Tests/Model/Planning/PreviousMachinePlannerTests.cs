@@ -56,7 +56,7 @@ public sealed class PreviousMachinePlannerTests
             Assert.That(plan.Steps.Single(s => s.Kind == StepKind.RemoveStaleEtcdMember).EtcdMemberId, Is.EqualTo(0x1002UL));
             Assert.That(plan.Steps.Select(s => s.Kind), Has.None.AnyOf(StepKind.ResetPreviousMachine, StepKind.RemoveControlPlane, StepKind.RemoveWorker));
             Assert.That(plan.Steps.SelectMany(s => s.Hosts), Has.None.EqualTo(Old));
-            Assert.That(plan.Deferred.Single(d => d.Host == Old).Reason, Does.Contain("still runs etcd member cp3 (1002)").And.Contain("removed first by ID"));
+            Assert.That(plan.Deferred.Single(d => d.Host == Old).Reason, Does.Contain("cp3 (1002)"));
             Assert.That(plan.Refusals, Is.Empty);
         });
     }
@@ -100,6 +100,9 @@ public sealed class PreviousMachinePlannerTests
         var reset = plan.Steps.Single(s => s.Kind == StepKind.ResetPreviousMachine);
         Assert.Multiple(() =>
         {
+            Assert.That(reset.Hosts, Is.EqualTo(new[] { Old }));
+
+            // Wording: only the reason tells a person that nothing is done on the machine.
             Assert.That(reset.Reason, Does.Contain("is unreachable (Unreachable: connection refused): nothing is done on it, it is forgotten"));
             Assert.That(plan.Steps.Select(s => s.Kind), Does.Contain(StepKind.RemoveStaleEtcdMember));
         });
@@ -160,6 +163,7 @@ public sealed class PreviousMachinePlannerTests
         {
             Assert.That(first.Steps.Select(s => s.Kind), Does.Contain(StepKind.RemoveStaleEtcdMember).And.No.AnyOf(StepKind.ResetPreviousMachine, StepKind.RemoveEtcdMember));
             Assert.That(first.Deferred.Select(d => (d.Kind, d.Host)), Does.Contain((StepKind.ResetPreviousMachine, key)));
+            Assert.That(second.Steps.Single(s => s.Kind == StepKind.ResetPreviousMachine).Hosts, Is.EqualTo(new[] { key }));
             Assert.That(second.Steps.Single(s => s.Kind == StepKind.ResetPreviousMachine).Reason, Does.Contain("kubelet running"));
             Assert.That(second.Steps.Select(s => s.Kind), Has.None.AnyOf(StepKind.RemoveEtcdMember, StepKind.RemoveStaleEtcdMember));
         });
@@ -174,6 +178,13 @@ public sealed class PreviousMachinePlannerTests
 
         var plan = Planner.Plan(cluster, facts, Clusters.Desired(cluster), previous: previous);
 
-        Assert.That(plan.Steps.Single(s => s.Kind == StepKind.ResetPreviousMachine).Reason, Does.Contain("holds nothing of the cluster any more: checked and forgotten"));
+        var reset = plan.Steps.Single(s => s.Kind == StepKind.ResetPreviousMachine);
+        Assert.Multiple(() =>
+        {
+            Assert.That(reset.Hosts, Is.EqualTo(new[] { Old }));
+
+            // Wording: only the reason tells a person the machine was checked and found empty.
+            Assert.That(reset.Reason, Does.Contain("holds nothing of the cluster any more: checked and forgotten"));
+        });
     }
 }

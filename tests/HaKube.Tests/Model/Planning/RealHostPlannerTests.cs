@@ -156,7 +156,7 @@ public sealed class RealHostPlannerTests
 
         Assert.That(plan.Steps.Select(s => s.Kind), Does.Not.Contain(StepKind.MigrateEtcdMember));
         Assert.That(plan.Refusals.Select(r => r.What()), Does.Contain(Refused.On("etcd1", StepKind.MigrateEtcdMember, RefusalCause.QuorumGuard)));
-        Assert.That(plan.Refusals.Single(r => r.Host == "etcd1").Detail, Does.Contain("below the majority of 2"));
+        Assert.That(plan.Refusals.Single(r => r.Host == "etcd1").Detail, Does.Contain("majority of 2"));
     }
 
     [Test]

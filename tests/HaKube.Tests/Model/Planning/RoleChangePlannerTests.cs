@@ -71,7 +71,7 @@ public sealed class RoleChangePlannerTests
         {
             Assert.That(plan.Steps[1].Reason, Is.EqualTo("lb1 stays in the spec as Worker and gives up its LoadBalancer role: HAProxy there is stopped and disabled and its HaKube-written haproxy.cfg moved aside; lb2 serves the endpoint api.demo.internal:6443"));
             Assert.That(plan.Deferred.Select(d => (d.Kind, d.Host)), Is.EqualTo(new[] { (StepKind.JoinWorker, "lb1") }));
-            Assert.That(plan.Deferred[0].Reason, Does.Contain("its old role(s) LoadBalancer are cleaned up first"));
+            Assert.That(plan.Deferred[0].Reason, Does.Contain("old role(s) LoadBalancer"));
             Assert.That(plan.Refusals, Is.Empty);
         });
     }
@@ -224,6 +224,8 @@ public sealed class RoleChangePlannerTests
         {
             Assert.That(plan.Steps, Is.Empty);
             Assert.That(plan.Refusals.Single().What(), Is.EqualTo(Refused.On("cp2", null, RefusalCause.NeedsManualAction)));
+
+            // The command a person runs to unblock it: its words are the product.
             Assert.That(plan.Refusals.Single().Detail, Does.Contain("kubectl taint node NAME node-role.kubernetes.io/control-plane:NoSchedule-"));
         });
     }

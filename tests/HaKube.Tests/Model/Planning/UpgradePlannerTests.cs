@@ -53,7 +53,8 @@ public sealed class UpgradePlannerTests
 
         var plan = PlanOf(cluster, facts);
 
-        Assert.That(plan.Steps.Single().Reason, Does.Contain("then drain (at most 1h, spec.drainTimeout), kubelet and kubectl v1.31.5"));
+        Assert.That(plan.Steps.Select(Row), Is.EqualTo(new[] { (StepKind.UpgradeControlPlane, "cp1") }));
+        Assert.That(plan.Steps[0].Reason, Does.Contain("drain (at most 1h, spec.drainTimeout)"));
     }
 
     [Test]
@@ -158,7 +159,7 @@ public sealed class UpgradePlannerTests
 
         Assert.That(plan.Steps, Is.Empty);
         Assert.That(plan.Refusals.Single().What(), Is.EqualTo(Refused.On(null, null, RefusalCause.VersionSkew)));
-        Assert.That(plan.Refusals.Single().Detail, Does.Contain("a v1.32 release first"));
+        Assert.That(plan.Refusals.Single().Detail, Does.Contain("v1.32"));
     }
 
     [Test]
@@ -280,7 +281,7 @@ public sealed class UpgradePlannerTests
         {
             Assert.That(plan.Steps.Select(s => s.Kind), Is.EqualTo(new[] { StepKind.ConfigureLoadBalancer }));
             Assert.That(plan.Deferred.Select(d => d.Kind).Distinct(), Is.EqualTo(new[] { StepKind.UpgradeControlPlane, StepKind.UpgradeWorker }));
-            Assert.That(plan.Deferred[0].Reason, Does.Contain("starts once the cluster is otherwise converged (1 other step(s) in this plan)"));
+            Assert.That(plan.Deferred[0].Reason, Does.Contain("1 other step(s)"));
         });
     }
 
@@ -364,7 +365,7 @@ public sealed class UpgradePlannerTests
 
         Assert.That(plan.Steps, Is.Empty);
         Assert.That(plan.Refusals.Select(r => r.What()), Has.One.EqualTo(Refused.On("cp1", StepKind.UpgradeControlPlane, RefusalCause.QuorumGuard)));
-        Assert.That(plan.Refusals.Single(r => r.Host == "cp1").Detail, Does.Contain("leaves 1 of 2 voting members healthy, below the majority of 2"));
+        Assert.That(plan.Refusals.Single(r => r.Host == "cp1").Detail, Does.Contain("1 of 2 voting members").And.Contain("majority of 2"));
     }
 
     private static HostFacts NotJoined(HostFacts facts, string version) => Clusters.PreparedNode(facts.Host, Clusters.Spec(version: version).Spec, version) with
