@@ -21,6 +21,15 @@ public sealed record Plan(IReadOnlyList<PlanStep> Steps, IReadOnlyList<Refusal> 
     /// <summary>Nothing to do and nothing refused.</summary>
     public bool IsConverged => Steps.Count == 0 && Refusals.Count == 0;
 
+    /// <summary>What a paused cluster's plan shows: no step, and one refusal that counts the steps that would run.</summary>
+    public Plan WhilePaused()
+    {
+        var paused = new Refusal(null, null, RefusalCause.Paused, Steps.Count == 0
+            ? "paused (spec.paused: true): nothing would change anyway"
+            : $"paused (spec.paused: true): {Steps.Count} step(s) would run otherwise; HaKube observes and changes nothing");
+        return new([], [paused, .. Refusals]) { UnmanagedNodes = UnmanagedNodes };
+    }
+
     /// <summary>
     /// The steps grouped as they run, one wave after another: consecutive steps of one kind touch
     /// different hosts and run together, except that an etcd membership change always runs alone.

@@ -45,16 +45,7 @@ public static class Planner
         EtcdServersPhase.Plan(plan, etcd);
         UpgradePhase.Plan(plan, etcd);
         NodeLabelPhase.Plan(plan, anchor);
-        var result = plan.Build();
-        if (!spec.Paused)
-        {
-            return result;
-        }
-
-        var paused = new Refusal(null, null, RefusalCause.Paused, result.Steps.Count == 0
-            ? "paused (spec.paused: true): nothing would change anyway"
-            : $"paused (spec.paused: true): {result.Steps.Count} step(s) would run otherwise; HaKube observes and changes nothing");
-        return new([], [paused, .. result.Refusals]) { UnmanagedNodes = result.UnmanagedNodes };
+        return plan.Build();
     }
 
     private static string Unreachable(HostFacts? facts) => facts switch

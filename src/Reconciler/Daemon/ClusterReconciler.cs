@@ -34,8 +34,8 @@ internal sealed class ClusterReconciler(SshConnectionPool pool, DaemonOptions op
             var observed = await pipeline.ObserveAsync(cancellationToken);
             stage = "planning";
             var material = await pipeline.PrepareAsync(observed, acts, cancellationToken);
-            // Planned as if active, so a paused cluster's status still shows what would run.
-            var pass = new Pass(observed, material, pipeline.Plan(observed, material, asIfActive: true));
+            // The whole plan, paused or not, so a paused cluster's status shows what would run; PassRules decides whether it runs.
+            var pass = new Pass(observed, material, pipeline.Plan(observed, material));
             status = StatusBuilder.Observed(cluster, observed.Facts, pass.Plan, options.ObserveOnly, null, time.GetUtcNow());
             stage = "the etcd snapshot";
             status = await _snapshots.RunAsync(session, observed.Facts, status, options.ObserveOnly, cancellationToken);

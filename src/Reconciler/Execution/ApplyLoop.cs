@@ -64,7 +64,7 @@ public sealed class ApplyLoop(ClusterSession session, IExecutionObserver? observ
         IReadOnlyList<string>? previous = null;
         for (var round = 1; round <= MaxRounds; round++)
         {
-            var pass = await pipeline.PassAsync(prepare, asIfActive: false, cancellationToken);
+            var pass = await pipeline.PassAsync(prepare, cancellationToken);
             plan = pass.Plan;
             _observer.RoundPlanned(round, plan);
             if (plan.IsConverged)

@@ -21,17 +21,17 @@ public sealed class ClusterPipeline(ClusterSession session, ILogger? logger = nu
     public ClusterSession Session => session;
 
     /// <summary><c>hakube plan</c> and apply's confirmation: the pipeline without Prepare and Execute, so nothing is written.</summary>
-    public Task<Pass> PlanOnlyAsync(CancellationToken cancellationToken) => PassAsync(prepare: false, asIfActive: false, cancellationToken);
+    public Task<Pass> PlanOnlyAsync(CancellationToken cancellationToken) => PassAsync(prepare: false, cancellationToken);
 
     /// <summary>
-    /// Observe, Prepare when <paramref name="prepare"/> (else the material is made in memory), Plan.
-    /// With <paramref name="asIfActive"/> a paused cluster is planned as if it were not, so its status shows what would run.
+    /// Observe, Prepare when <paramref name="prepare"/> (else the material is made in memory), Plan, as a
+    /// pass that may act would run it (<see cref="PassRules.AsRun"/>: nothing on a paused cluster).
     /// </summary>
-    public async Task<Pass> PassAsync(bool prepare, bool asIfActive, CancellationToken cancellationToken)
+    public async Task<Pass> PassAsync(bool prepare, CancellationToken cancellationToken)
     {
         var observed = await ObserveAsync(cancellationToken);
         var material = await PrepareAsync(observed, prepare, cancellationToken);
-        return new Pass(observed, material, Plan(observed, material, asIfActive));
+        return new Pass(observed, material, PassRules.AsRun(session.Cluster.Spec, Plan(observed, material)));
     }
 
     /// <summary>Probes every host in the scope, each in its own span, and the External endpoint; writes nothing.</summary>
@@ -63,17 +63,12 @@ public sealed class ClusterPipeline(ClusterSession session, ILogger? logger = nu
         return await session.MaterialAsync(observed.Facts, write, cancellationToken);
     }
 
-    /// <summary>The one call to the planner.</summary>
-    public Plan Plan(Observation observed, ClusterMaterial material, bool asIfActive = false)
+    /// <summary>The one call to the planner: what would bring the hosts to the spec, paused or not (the planner does not know pause).</summary>
+    public Plan Plan(Observation observed, ClusterMaterial material)
     {
         ArgumentNullException.ThrowIfNull(observed);
         using var activity = HaKubeTelemetry.Source.StartActivity("plan");
         var cluster = session.Cluster;
-        if (asIfActive)
-        {
-            cluster = cluster with { Spec = cluster.Spec with { Paused = false } };
-        }
-
         var facts = observed.Facts.ToDictionary(f => f.Host, StringComparer.Ordinal);
         var desired = DesiredStateBuilder.Build(session.Cluster, material);
         var plan = Planner.Plan(cluster, facts, desired, observed.Endpoint, observed.Scope.Removed, observed.Scope.SetUpRoles, [.. observed.Scope.Previous.Select(p => p.Machine)]);
@@ -117,6 +112,14 @@ internal static class PassRules
     {
         ArgumentNullException.ThrowIfNull(spec);
         return !spec.Paused && !observeOnly;
+    }
+
+    /// <summary>The plan as a pass that may act runs it: on a paused cluster, no step (<see cref="Plan.WhilePaused"/>).</summary>
+    public static Plan AsRun(HaKube.Model.Api.HaClusterSpec spec, Plan plan)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(plan);
+        return spec.Paused ? plan.WhilePaused() : plan;
     }
 
     /// <summary>Whether a pass that planned <paramref name="plan"/> runs steps.</summary>

@@ -48,13 +48,13 @@ public sealed class KubeletPhaseTests
     }
 
     [Test]
-    public void Plan_KubeletStoppedAndPaused_NothingButTheCount()
+    public void WhilePaused_KubeletStopped_NothingButTheCount()
     {
         var cluster = Clusters.Spec(paused: true);
         var facts = Clusters.ConvergedFacts(cluster);
         facts["cp1"] = facts["cp1"] with { Services = facts["cp1"].Services.With("kubelet", ServiceState.Inactive) };
 
-        var plan = Planner.Plan(cluster, facts, Clusters.Desired(cluster));
+        var plan = Planner.Plan(cluster, facts, Clusters.Desired(cluster)).WhilePaused();
 
         using (Assert.EnterMultipleScope())
         {

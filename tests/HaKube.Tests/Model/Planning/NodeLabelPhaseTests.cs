@@ -97,12 +97,12 @@ public sealed class NodeLabelPhaseTests
     }
 
     [Test]
-    public void Plan_Paused_KeepsTheUnmanagedNodes()
+    public void WhilePaused_UnmanagedNodes_Kept()
     {
         var cluster = Clusters.Spec(paused: true);
         var nodes = SpecNodes(cluster).Append(new ClusterNode("byhand", new Dictionary<string, string>(), [])).ToArray();
 
-        var plan = Planner.Plan(cluster, Listed(cluster, nodes), Clusters.Desired(cluster));
+        var plan = Planner.Plan(cluster, Listed(cluster, nodes), Clusters.Desired(cluster)).WhilePaused();
 
         Assert.That(plan.UnmanagedNodes, Is.EqualTo(new[] { "byhand" }));
     }

@@ -141,11 +141,6 @@ internal static class PlanOracle
         // Departing hosts are removed even when dead; a spec host gives up an old role only while it answers.
         var leaving = (departing ?? []).Select(h => h.Name).ToHashSet();
         departing = Leaving(spec, departing, setUpRoles);
-        if (spec.Paused && plan.Steps.Count > 0)
-        {
-            yield return "steps on a paused cluster";
-        }
-
         var controlPlanes = spec.ControlPlanes().Select(h => h.Name).ToHashSet();
         var etcd = spec.Etcd.Topology == EtcdTopology.External ? spec.Etcd.Hosts.ToHashSet() : [];
         var lbs = spec.LoadBalancer.Provider == LoadBalancerProvider.HAProxy ? spec.LoadBalancer.Hosts.ToHashSet() : [];

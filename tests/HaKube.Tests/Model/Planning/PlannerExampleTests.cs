@@ -361,11 +361,11 @@ public sealed class PlannerExampleTests
     }
 
     [Test]
-    public void Plan_Paused_PlansNothingAndSaysHowMuchWouldRun()
+    public void WhilePaused_FreshCluster_PlansNothingAndSaysHowMuchWouldRun()
     {
         var cluster = Clusters.Spec(paused: true);
 
-        var plan = Planner.Plan(cluster, Clusters.FreshFacts(cluster), Clusters.Desired(cluster));
+        var plan = Planner.Plan(cluster, Clusters.FreshFacts(cluster), Clusters.Desired(cluster)).WhilePaused();
 
         Assert.That(plan.Steps, Is.Empty);
         Assert.That(plan.Refusals.Select(r => r.ToString()), Is.EqualTo(new[] { "paused (spec.paused: true): 14 step(s) would run otherwise; HaKube observes and changes nothing" }));

@@ -20,7 +20,7 @@ internal sealed record Scenario(HaCluster Cluster, IReadOnlyDictionary<string, H
 
 /// <summary>
 /// Generators for the planner's properties. A spec is random in shape (topology, 1/3/5 control
-/// planes, 1/3/5 etcd hosts, workers, HAProxy or not, version, paused). Facts start fresh or
+/// planes, 1/3/5 etcd hosts, workers, HAProxy or not, version; the planner does not know pause). Facts start fresh or
 /// converged and then take a few random blows. "Chaos" blows include ones no plan can repair
 /// (hosts down, strangers in the membership, disagreeing members, learners, upgrades);
 /// "repairable" blows only ones HaKube is meant to repair on its own.
@@ -31,9 +31,9 @@ internal static class Scenarios
     private static readonly int[] Repairable = [1, 2, 4, 5, 6, 10, 11, 13, 14];
 
     public static readonly Gen<HaCluster> Spec =
-        Gen.Select(Gen.Bool, Gen.OneOfConst(1, 3, 5), Gen.Int[0, 3], Gen.Int[0, 2], Gen.OneOfConst(1, 3, 5), Gen.Int[30, 33], Gen.Int[0, 19])
-            .Select((external, controlPlanes, workers, loadBalancers, etcd, minor, paused) => Clusters.Spec(
-                external ? EtcdTopology.External : EtcdTopology.Stacked, controlPlanes, workers, loadBalancers, etcd, $"v1.{minor}.4", paused: paused == 0));
+        Gen.Select(Gen.Bool, Gen.OneOfConst(1, 3, 5), Gen.Int[0, 3], Gen.Int[0, 2], Gen.OneOfConst(1, 3, 5), Gen.Int[30, 33])
+            .Select((external, controlPlanes, workers, loadBalancers, etcd, minor) => Clusters.Spec(
+                external ? EtcdTopology.External : EtcdTopology.Stacked, controlPlanes, workers, loadBalancers, etcd, $"v1.{minor}.4"));
 
     public static Gen<Scenario> Chaos { get; } = Make(repairable: false);
 
@@ -43,11 +43,6 @@ internal static class Scenarios
         Gen.Select(Spec, Gen.Bool, Gen.Select(Gen.Int[0, Blows - 1], Gen.Int[0, 99], Gen.Int[0, 99]).Array[0, 6], Gen.Int[0, 7])
             .Select((cluster, converged, blows, change) =>
             {
-                if (repairable && cluster.Spec.Paused)
-                {
-                    cluster = cluster with { Spec = cluster.Spec with { Paused = false } };
-                }
-
                 var facts = converged ? Clusters.ConvergedFacts(cluster) : Clusters.FreshFacts(cluster);
                 IReadOnlyList<HostSpec> departing = [];
                 IReadOnlyDictionary<string, IReadOnlyList<HostRole>> setUp = new Dictionary<string, IReadOnlyList<HostRole>>();

@@ -400,12 +400,12 @@ public sealed class UpgradePlannerTests
     }
 
     [Test]
-    public void Plan_PausedDuringAnUpgrade_PlansNothing()
+    public void WhilePaused_DuringAnUpgrade_PlansNothing()
     {
         var cluster = Clusters.Spec(version: "v1.31.5", paused: true);
         var facts = Clusters.ConvergedFacts(Clusters.Spec());
 
-        var plan = PlanOf(cluster, facts);
+        var plan = PlanOf(cluster, facts).WhilePaused();
 
         Assert.That(plan.Steps, Is.Empty);
         Assert.That(plan.Refusals[0].What(), Is.EqualTo(Refused.On(null, null, RefusalCause.Paused)));

@@ -51,6 +51,22 @@ public sealed class ClusterPipelineTests
     }
 
     [Test]
+    public void AsRun_Paused_NoStepAndOneRefusalThatCountsThem()
+    {
+        var plan = new Plan([new PlanStep(StepKind.PrepareHost, ["cp1"], "swap is on"), new PlanStep(StepKind.StartKubelet, ["cp1"], "stopped")], []);
+
+        var paused = PassRules.AsRun(Clusters.Spec(paused: true).Spec, plan);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(paused.Steps, Is.Empty);
+            Assert.That(paused.Refusals.Select(r => (r.Cause, r.Host, r.Step)), Is.EqualTo(new[] { (RefusalCause.Paused, (string?)null, (StepKind?)null) }));
+            Assert.That(paused.Refusals[0].Detail, Does.Contain("2 step(s) would run otherwise"));
+            Assert.That(PassRules.AsRun(Clusters.Spec().Spec, plan), Is.SameAs(plan), "an active cluster runs the plan as planned");
+        });
+    }
+
+    [Test]
     public void StopReason_OnlyRefusals_NothingCanBeDone()
     {
         var plan = new Plan([], [new Refusal("w1", null, RefusalCause.HostUnreachable, "unreachable")]);
