@@ -14,6 +14,15 @@ public sealed class StepErrorTests
 {
     private const string Token = "abcdef.0123456789abcdef";
 
+    // The store's own folder: a store rooted in /tmp itself would look over (and race with) every other test's temporary folders.
+    private string _root = "";
+
+    [SetUp]
+    public void CreateRoot() => _root = Directory.CreateTempSubdirectory("hakube-step-error-").FullName;
+
+    [TearDown]
+    public void DeleteRoot() => Directory.Delete(_root, recursive: true);
+
     [Test]
     public void Message_FailedCommand_NamesHostStepPurposeOutcomeAndStderrTail()
     {
@@ -78,14 +87,14 @@ public sealed class StepErrorTests
         });
     }
 
-    private static StepContext Context(IHostConnection connection)
+    private StepContext Context(IHostConnection connection)
     {
         var cluster = KubeadmTestClusters.Demo(EtcdTopology.External, "v1.31.4");
         return new StepContext
         {
             Cluster = cluster,
             Material = new ClusterMaterial(TestPki.Authorities, null),
-            Store = new ClusterStateStore(Path.GetTempPath(), "unused"),
+            Store = new ClusterStateStore(_root, "unused"),
             Facts = new Dictionary<string, HostFacts>(),
             Connect = _ => connection,
         };
