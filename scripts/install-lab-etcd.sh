@@ -54,7 +54,10 @@ for b in etcd etcdctl etcdutl; do
   install -m 0755 "$work/root/usr/bin/$b" "$DEST.new/$b"
 done
 echo "$VERSION" >"$DEST.new/.version"
-"$DEST.new/etcd" --version | grep -q '^etcd Version: 3\.5\.16$' || fail "the unpacked etcd does not report 3.5.16"
+# The output is captured whole: `etcd --version | grep -q` under pipefail fails whenever grep exits
+# at its match before etcd has written its last lines (SIGPIPE), which happened on a fresh machine.
+reported=$("$DEST.new/etcd" --version) || fail "the unpacked etcd does not run"
+grep -qx 'etcd Version: 3\.5\.16' <<<"$reported" || fail "the unpacked etcd does not report 3.5.16"
 rm -rf "$DEST"
 mv "$DEST.new" "$DEST"
 echo "install-lab-etcd: etcd 3.5.16 in $DEST" >&2

@@ -202,7 +202,8 @@ EOF
 pick_hakube_id() {
   local id
   for ((id = 2501; id < 2600; id++)); do
-    if ! cut -d: -f3 /etc/passwd /etc/group | grep -qx "$id"; then
+    # grep reads a here-string: `cut | grep -q` fails under pipefail when grep stops early (SIGPIPE).
+    if ! grep -qx "$id" <<<"$(cut -d: -f3 /etc/passwd /etc/group)"; then
       echo "$id"
       return 0
     fi
