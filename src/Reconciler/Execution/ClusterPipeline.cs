@@ -68,10 +68,9 @@ public sealed class ClusterPipeline(ClusterSession session, ILogger? logger = nu
     {
         ArgumentNullException.ThrowIfNull(observed);
         using var activity = HaKubeTelemetry.Source.StartActivity("plan");
-        var cluster = session.Cluster;
         var facts = observed.Facts.ToDictionary(f => f.Host, StringComparer.Ordinal);
         var desired = DesiredStateBuilder.Build(session.Cluster, material);
-        var plan = Planner.Plan(cluster, facts, desired, observed.Endpoint, observed.Scope.Removed, observed.Scope.SetUpRoles, [.. observed.Scope.Previous.Select(p => p.Machine)]);
+        var plan = Planner.Plan(session.Cluster, facts, desired, observed.Endpoint, observed.Scope.Removed, observed.Scope.SetUpRoles, [.. observed.Scope.Previous.Select(p => p.Machine)]);
         activity?.SetTag("hakube.steps", plan.Steps.Count);
         activity?.SetTag("hakube.refusals", plan.Refusals.Count);
         return plan;
