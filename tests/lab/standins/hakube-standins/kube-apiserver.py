@@ -133,7 +133,8 @@ class Etcd:
         except BaseException:
             sock.close()
             raise
-        conn = http.client.HTTPSConnection(u.hostname, u.port or 2379, timeout=timeout)
+        # Its own context, not a default one loaded with the system's CA store (common.https_request).
+        conn = http.client.HTTPSConnection(u.hostname, u.port or 2379, timeout=timeout, context=self.ctx)
         conn.sock = tls
         return conn
 
