@@ -293,22 +293,26 @@ make_template() {
 # Strict lab: the overlay layers every host starts with (template-hidden/{bin,sbin}/{upper,work}):
 # a whiteout (character device 0:0) in an upper layer hides the machine's command of that name.
 make_hidden_template() {
-  local h=$LAB_DIR/template-hidden pkg version extra path f
+  local h=$LAB_DIR/template-hidden pkg version extra path f installed
   rm -rf "$h"
   mkdir -p "$h/bin/upper" "$h/bin/work" "$h/sbin/upper" "$h/sbin/work"
   [ -f "$DEBIAN_PACKAGES" ] || die "missing $DEBIAN_PACKAGES"
-  local -a paths=(/usr/bin/kubectl)
+  local -a paths=(/usr/bin/kubectl) machine=()
   while IFS=$'\t' read -r pkg version extra; do
     [[ -z $pkg || $pkg == \#* ]] && continue
-    if [ "$version" = - ]; then
-      dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" ||
-        die "the strict lab needs the Debian package $pkg on this machine (scripts/install-test-deps.sh)"
-      while read -r path; do paths+=("$path"); done < <(dpkg-query -L "$pkg" | grep -E '^(/usr)?/s?bin/[^/]+$')
-    fi
+    [ "$version" = - ] && machine+=("$pkg")
     if [ "$extra" != - ]; then
       for path in $extra; do paths+=("$path"); done
     fi
   done <"$DEBIAN_PACKAGES"
+  # One dpkg-query for the states of all the machine's packages and one for their files: each run
+  # reads the machine's whole status database, and a suite brings up a lab per fixture.
+  installed=$'\n'$(dpkg-query -W -f='${Package}\t${Status}\n' "${machine[@]}" 2>/dev/null || true)$'\n'
+  for pkg in "${machine[@]}"; do
+    [[ $installed == *$'\n'"$pkg"$'\t'"install ok installed"$'\n'* ]] ||
+      die "the strict lab needs the Debian package $pkg on this machine (scripts/install-test-deps.sh)"
+  done
+  while read -r path; do paths+=("$path"); done < <(dpkg-query -L "${machine[@]}" | grep -E '^(/usr)?/s?bin/[^/]+$')
   for path in "${paths[@]}"; do
     f=${path#/usr}
     case $f in

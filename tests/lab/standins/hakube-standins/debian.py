@@ -18,6 +18,7 @@
 # configuration files of ca-certificates (/etc/ssl/certs is the machine's), man pages, debconf.
 # Lab translation: Debian's etcd listens on localhost:2379/2380 by default; lab hosts share one
 # network namespace, so the package's unit here sets the same URLs on the host's own address.
+import json
 import os
 import shutil
 import subprocess
@@ -49,11 +50,55 @@ def known(name):
     return not common.lenient() and name in table()
 
 
+_machine = None
+
+
+def machine_versions():
+    """{package: version} of the table's packages that come from the machine and are installed on it.
+
+    One dpkg-query run for all of them, kept in the host's /run while dpkg's status file stays the
+    same: asked one at a time they were a dpkg-query run each (~25 ms of CPU reading the machine's
+    whole status file), over a thousand in a suite, for answers that do not change during it."""
+    global _machine
+    if _machine is not None:
+        return _machine
+    try:
+        st = os.stat("/var/lib/dpkg/status")
+        key = f"{st.st_ino}:{st.st_size}:{st.st_mtime_ns}"
+    except OSError:
+        key = None
+    cache = os.path.join(common.RUN, "machine-packages.json")
+    if key:
+        try:
+            with open(cache) as f:
+                saved = json.load(f)
+            if saved.get("key") == key:
+                _machine = saved["versions"]
+                return _machine
+        except (OSError, ValueError, AttributeError, KeyError):
+            pass
+    names = sorted(n for n, (fixed, _) in table().items() if fixed is None)
+    r = subprocess.run(["/usr/bin/dpkg-query", "-W", "-f=${Package}\t${Status}\t${Version}\n", *names],
+                       capture_output=True, text=True)
+    versions = {}
+    for line in r.stdout.splitlines():
+        pkg, status, version = (line.split("\t") + ["", ""])[:3]
+        if status == "install ok installed":
+            versions[pkg] = version
+    _machine = versions
+    if key:
+        try:
+            tmp = os.path.join(common.run_dir(), f".machine-packages.{os.getpid()}")
+            with open(tmp, "w") as f:
+                json.dump({"key": key, "versions": versions}, f)
+            os.replace(tmp, cache)
+        except OSError:
+            pass
+    return versions
+
+
 def machine_version(name):
-    r = subprocess.run(["/usr/bin/dpkg-query", "-W", "-f=${Status}\t${Version}", name], capture_output=True, text=True)
-    if r.returncode == 0 and r.stdout.startswith("install ok installed"):
-        return r.stdout.split("\t", 1)[1]
-    return None
+    return machine_versions().get(name)
 
 
 def version(name):
