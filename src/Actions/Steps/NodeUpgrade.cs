@@ -35,9 +35,7 @@ internal static class NodeUpgrade
             set -f
             v={{version}}
             need=
-            for p in {{names}}; do
-              case "$(dpkg-query -W -f='${Version}' "$p" 2>/dev/null || true)" in "$v"-*) ;; *) need="$need $p=$v-*" ;; esac
-            done
+            {{ShellSnippets.PackagesNotAtVersion(names)}}
             if [ -n "$need" ]; then
               apt_update
               apt-cache madison kubeadm 2>/dev/null | grep -q "| *$v-" || fail "the package repository has no kubeadm $v: is spec.kubernetesVersion a published release?"

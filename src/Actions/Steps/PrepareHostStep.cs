@@ -305,9 +305,7 @@ internal sealed class PrepareHostStep : IStep
             else
             v={{v}}
             need=
-            for p in {{names}}; do
-              case "$(dpkg-query -W -f='${Version}' "$p" 2>/dev/null || true)" in "$v"-*) ;; *) need=1 ;; esac
-            done
+            {{ShellSnippets.PackagesNotAtVersion(names)}}
             if [ -n "$need" ]; then
               apt_update
               apt-mark unhold {{names}} >/dev/null 2>&1 || true

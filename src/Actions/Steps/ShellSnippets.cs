@@ -15,6 +15,19 @@ internal static class ShellSnippets
 
         """;
 
+    /// <summary>
+    /// Appends to <c>need</c> each of <paramref name="names"/> (space-separated package names) not installed at
+    /// version <c>$v</c>, as <c>NAME=$v-*</c>, from one dpkg-query run for all of them: each run reads dpkg's
+    /// whole status database.
+    /// </summary>
+    public static string PackagesNotAtVersion(string names) => $$"""
+        installed=" $(dpkg-query -W -f='${Package}=${Version} ' {{names}} 2>/dev/null || true)"
+        for p in {{names}}; do
+          case "$installed" in *" $p=$v-"*) ;; *) need="$need $p=$v-*" ;; esac
+        done
+
+        """;
+
     /// <summary>Lower case, which both curl and kubectl read; empty without a proxy.</summary>
     public static string ProxyExports(HaClusterSpec spec) =>
         string.Concat(ProxyRenderer.ShellVariables(spec).Select(v => $"export {v.Key}={ShellQuote.Quote(v.Value)}\n"));
