@@ -271,6 +271,22 @@ def ssl_context(ca_data=None, cert_data=None, key_data=None, ca_file=None, cert_
     return ctx
 
 
+def https_connection(hostname, ip, port, ctx, timeout):
+    """An HTTPS connection to IP, already through the TLS handshake, verified against HOSTNAME."""
+    import http.client  # here, not at the top, as ssl above
+    sock = socket.create_connection((ip, port), timeout=timeout)
+    try:
+        tls = ctx.wrap_socket(sock, server_hostname=hostname)
+    except BaseException:
+        sock.close()
+        raise
+    # The context given, though the socket is already wrapped: without one, HTTPSConnection makes
+    # a default context and loads the system's CA store into it (~20 ms of CPU a call, unused).
+    conn = http.client.HTTPSConnection(hostname, port, timeout=timeout, context=ctx)
+    conn.sock = tls
+    return conn
+
+
 def https_request(url, method="GET", body=None, ctx=None, headers=None, timeout=5.0):
     """One HTTPS request; the host is resolved through the lab host's /etc/hosts, while TLS
     verification still uses the name from the URL. Returns (status, body bytes)."""
@@ -284,16 +300,7 @@ def https_request(url, method="GET", body=None, ctx=None, headers=None, timeout=
         body = json.dumps(body).encode()
         hdrs.setdefault("Content-Type", "application/json")
     if u.scheme == "https":
-        sock = socket.create_connection((ip, port), timeout=timeout)
-        try:
-            ss = ctx.wrap_socket(sock, server_hostname=u.hostname)
-        except Exception:
-            sock.close()
-            raise
-        # The context given, though the socket is already wrapped: without one, HTTPSConnection makes
-        # a default context and loads the system's CA store into it (~20 ms of CPU a call, unused).
-        conn = http.client.HTTPSConnection(u.hostname, port, timeout=timeout, context=ctx)
-        conn.sock = ss
+        conn = https_connection(u.hostname, ip, port, ctx, timeout)
     else:
         conn = http.client.HTTPConnection(ip, port, timeout=timeout)
     try:

@@ -127,16 +127,7 @@ class Etcd:
         ip = common.resolve(u.hostname)
         if u.scheme != "https":
             return http.client.HTTPConnection(ip, u.port or 2379, timeout=timeout)
-        sock = socket.create_connection((ip, u.port or 2379), timeout=timeout)
-        try:
-            tls = self.ctx.wrap_socket(sock, server_hostname=u.hostname)
-        except BaseException:
-            sock.close()
-            raise
-        # Its own context, not a default one loaded with the system's CA store (common.https_request).
-        conn = http.client.HTTPSConnection(u.hostname, u.port or 2379, timeout=timeout, context=self.ctx)
-        conn.sock = tls
-        return conn
+        return common.https_connection(u.hostname, ip, u.port or 2379, self.ctx, timeout)
 
     def ordered(self):
         """The servers, the one that last answered first (etcd's client keeps to a working endpoint)."""
