@@ -9,10 +9,11 @@
 #     checked against the kube-system/bootstrap-token-<id> Secrets (expiration,
 #     usage-bootstrap-authentication); anonymous requests get 401 except the health endpoints,
 #     /version and GET of the kube-public/cluster-info ConfigMap (what join discovery reads).
-#   * /livez, /readyz, /healthz (also ?verbose, "[+]etcd ok"): 200 only while etcd is healthy
-#     (etcd's /health over HTTPS with --etcd-cafile/--etcd-certfile/--etcd-keyfile, any of
-#     --etcd-servers, the one that answered last tried first, as etcd's client keeps to a working
-#     endpoint; cached 1 s), else 500; /version from the manifest's image tag.
+#   * /livez, /readyz, /healthz (also ?verbose, "[+]etcd ok"): 200 only while etcd answers the
+#     apiserver's own check, a linearizable Get of <prefix>/health over HTTPS with
+#     --etcd-cafile/--etcd-certfile/--etcd-keyfile within 2 s (--etcd-healthcheck-timeout), retried on
+#     any of --etcd-servers (the one that answered last first, as etcd's client keeps to a working
+#     endpoint) until then; at most one check a second), else 500; /version from the manifest's image tag.
 #   * Storage in the real etcd through its v3 JSON gateway (/v3/kv/range, /put, /deleterange,
 #     base64 keys; over connections kept open between requests, as etcd's clients keep theirs)
 #     under --etcd-prefix (default /registry): nodes (/registry/minions/NAME), configmaps and
@@ -77,6 +78,7 @@ class Etcd:
         self.prefix = F.get("etcd-prefix", "/registry").rstrip("/")
         self.lock = threading.Lock()
         self.cached = (0.0, False)
+        self.checking = False
         self.working = None
         self.idle = {}  # server -> connections kept open for the next request (etcd's clients keep theirs)
 
@@ -153,23 +155,43 @@ class Etcd:
         raise last
 
     def healthy(self):
+        """The apiserver's etcd check (storagebackend/factory/etcd3.go): a linearizable Get of
+        <prefix>/health within --etcd-healthcheck-timeout (2 s), which etcd's client retries while etcd
+        answers Unavailable (leader changed, no leader, refused) until the deadline; at most one check a
+        second (rate.Every(timeout/2)), callers in between get the last result. Not etcd's own /health,
+        which in 3.4 proposes a quorum get through raft with a 1 s bound and fails on a leader transfer
+        a real apiserver rides out."""
         with self.lock:
             t, ok = self.cached
-            if time.time() - t < 1.0:
+            if time.time() - t < 1.0 or self.checking:
                 return ok
-        ok = False
-        for s in self.ordered():
-            try:
-                st, data = self.request(s, "/health", "GET", None, 1.0)
-                if st == 200 and json.loads(data).get("health") in ("true", True):
-                    ok = True
-                    self.answered(s)
-                    break
-            except Exception:  # noqa: BLE001
-                pass
-        with self.lock:
-            self.cached = (time.time(), ok)
+            self.checking = True
+        try:
+            ok = self.get_health(2.0)
+        finally:
+            with self.lock:
+                self.cached = (time.time(), ok)
+                self.checking = False
         return ok
+
+    def get_health(self, timeout):
+        deadline = time.monotonic() + timeout
+        body = {"key": common.b64(self.prefix + "/health")}
+        while True:
+            for s in self.ordered():
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                try:
+                    st, _ = self.request(s, "/v3/kv/range", "POST", body, left)
+                    if st == 200:
+                        self.answered(s)
+                        return True
+                except Exception:  # noqa: BLE001
+                    pass
+            if deadline - time.monotonic() <= 0.025:
+                return False
+            time.sleep(0.025)  # the client's backoff between retries
 
     def key(self, resource, ns, name):
         parts = [self.prefix, resource] + ([ns] if ns else []) + ([name] if name else [])
