@@ -30,8 +30,8 @@ else
 fi
 echo "== test"
 # The test process's own CPU (the lab keeps both cores busy): no W^X double mapping of JIT output,
-# which the tests do not need (no TieredPGO and no thread pool spinning are in the test project's
-# runtimeconfig); together about a quarter less JIT and runtime CPU in a lab fixture (process accounting).
+# which the tests do not need (no TieredPGO and no thread pool spinning are in every project's
+# runtimeconfig, Directory.Build.props); together about a quarter less JIT and runtime CPU in a lab fixture (process accounting).
 export DOTNET_EnableWriteXorExecute=0
 set +e
 dotnet test HaKube.sln -c Release --no-build --nologo \

@@ -3,9 +3,10 @@ using System.Text.RegularExpressions;
 using HaKube.Tests.Lab;
 using HaKube.Tests.Support;
 
-// In the root test namespace, not HaKube.Tests.Lab, on purpose: NUnit starts a namespace's ordered
-// fixtures before its sub-namespaces, and this one runs for minutes, so it starts first instead of
-// after every EndToEnd fixture, alone at the end of the run.
+// In the root test namespace, not HaKube.Tests.Lab, on purpose: it runs for minutes, mostly waiting,
+// and there it is handed out with the root's ordered children, once the end-to-end fixtures
+// (EndToEndFirst) are under way, so it overlaps the short fixtures at the end rather than running
+// alone after them.
 namespace HaKube.Tests;
 
 /// <summary>

@@ -11,9 +11,10 @@
 #     /version and GET of the kube-public/cluster-info ConfigMap (what join discovery reads).
 #   * /livez, /readyz, /healthz (also ?verbose, "[+]etcd ok"): 200 only while etcd answers the
 #     apiserver's own check, a linearizable Get of <prefix>/health over HTTPS with
-#     --etcd-cafile/--etcd-certfile/--etcd-keyfile within 2 s (--etcd-healthcheck-timeout), retried on
-#     any of --etcd-servers (the one that answered last first, as etcd's client keeps to a working
-#     endpoint) until then; at most one check a second), else 500; /version from the manifest's image tag.
+#     --etcd-cafile/--etcd-certfile/--etcd-keyfile within 2 s (--etcd-healthcheck-timeout), retried
+#     while etcd is unavailable on any of --etcd-servers (the one that answered last first, as etcd's
+#     client keeps to a working endpoint); at most one check a second), else 500; /version from the
+#     manifest's image tag.
 #   * Storage in the real etcd through its v3 JSON gateway (/v3/kv/range, /put, /deleterange,
 #     base64 keys; over connections kept open between requests, as etcd's clients keep theirs)
 #     under --etcd-prefix (default /registry): nodes (/registry/minions/NAME), configmaps and
@@ -184,11 +185,13 @@ class Etcd:
                     return False
                 try:
                     st, _ = self.request(s, "/v3/kv/range", "POST", body, left)
-                    if st == 200:
-                        self.answered(s)
-                        return True
                 except Exception:  # noqa: BLE001
-                    pass
+                    continue  # refused, reset or timed out: unavailable
+                if st == 200:
+                    self.answered(s)
+                    return True
+                if st != 503:  # the gateway's Unavailable; the client gives up on any other error
+                    return False
             if deadline - time.monotonic() <= 0.025:
                 return False
             time.sleep(0.025)  # the client's backoff between retries
