@@ -49,6 +49,7 @@ internal static partial class ProbeParser
             StaticPodImages = ReadStaticPodImages(raw),
             ApiServerEtcdServers = ReadEtcdServers(raw),
             Nodes = ReadNodes(raw),
+            HaproxyServersInMaintenance = raw.Value("haproxy_maint")?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [],
         };
         return new ProbeOutput(facts, binaries);
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using HaKube.Actions.Rendering;
 using HaKube.Actions.Ssh;
 using HaKube.Model.Facts;
 
@@ -60,6 +61,8 @@ public static class ProbeScript
             .Replace("@CONTAINERD@", KnownPaths.ContainerdConfig, StringComparison.Ordinal)
             .Replace("@MANIFESTS@", KnownPaths.Manifests, StringComparison.Ordinal)
             .Replace("@ADMINCONF@", KnownPaths.AdminConf, StringComparison.Ordinal)
+            .Replace("@HAPROXYSOCKET@", HaproxyConfigRenderer.StatsSocket, StringComparison.Ordinal)
+            .Replace("@HAPROXYBACKEND@", HaproxyConfigRenderer.Backend, StringComparison.Ordinal)
             .Replace("@KUBEADMCONFIGRANGE@", KubeadmConfigRange, StringComparison.Ordinal)).ToString();
     }
 
@@ -117,6 +120,9 @@ public static class ProbeScript
     //   phase writes it: without it an init stopped half-way), each followed by a "@@http CODE
     //   ERROR" line of its own (curl's --write-out), with the healthcheck-client pair (kubeadm's; the
     //   server pair on hosts that have no healthcheck-client).
+    // - Where HAProxy's runtime API answers (a load balancer, with socat), the servers of the control
+    //   planes' backend in forced maintenance (srv_admin_state bit 0x01): the ones a restart HaKube
+    //   began took out and a run cut short did not put back.
     // - One control plane per pass (HK_LIST_NODES) lists the Nodes with admin.conf, for the labels
     //   HaKube keeps and the Nodes no spec host matches; bounded by kubectl's request timeout.
     private const string Body = """
@@ -207,6 +213,9 @@ public static class ProbeScript
           printf '@@services\n'; systemctl is-active @UNITS@ 2>/dev/null; printf '@@end\n'
         else
           o services none
+        fi
+        if [ -S @HAPROXYSOCKET@ ] && [ -n "${bin_socat-}" ]; then
+          o haproxy_maint "$(printf 'show servers state @HAPROXYBACKEND@\n' | "$bin_socat" -t 2 stdio UNIX-CONNECT:@HAPROXYSOCKET@ 2>/dev/null | awk 'NR > 2 && $7 % 2 == 1 { printf "%s ", $4 }')"
         fi
         for c in @STATICPODS@; do
           [ -r "@MANIFESTS@/$c.yaml" ] || continue

@@ -16,6 +16,9 @@ internal static class HaproxyConfigRenderer
     /// <summary>Tests and operators read backend states from it ("show stat").</summary>
     public const string StatsSocket = "/run/haproxy/admin.sock";
 
+    /// <summary>The backend of the control planes, one server each, named after its host.</summary>
+    public const string Backend = "kube-apiserver";
+
     /// <summary>kubeadm's bindPort default, which HaKube keeps.</summary>
     public const int ApiServerPort = 6443;
 
@@ -52,9 +55,9 @@ internal static class HaproxyConfigRenderer
         text.Append('\n');
         text.Append("frontend kube-apiserver\n");
         text.Append("    bind ").Append(Bind(loadBalancer.Address, port)).Append('\n');
-        text.Append("    default_backend kube-apiserver\n");
+        text.Append("    default_backend ").Append(Backend).Append('\n');
         text.Append('\n');
-        text.Append("backend kube-apiserver\n");
+        text.Append("backend ").Append(Backend).Append('\n');
         text.Append("    balance roundrobin\n");
         text.Append("    option httpchk GET /readyz\n");
         text.Append("    http-check expect status 200\n");

@@ -54,6 +54,14 @@ internal sealed class ConfigureLoadBalancerStep : IStep
           fi
           sleep 0.2
         done
+        # A server left in maintenance by a restart cut short goes back: HAProxy's checks decide from here.
+        if [ -S {{HaproxyConfigRenderer.StatsSocket}} ] && command -v socat >/dev/null 2>&1; then
+          api() { printf '%s\n' "$1" | socat -t 5 stdio UNIX-CONNECT:{{HaproxyConfigRenderer.StatsSocket}}; }
+          for s in $(api 'show servers state {{HaproxyConfigRenderer.Backend}}' | awk 'NR > 2 && $7 % 2 == 1 { print $4 }'); do
+            out=$(api "set server {{HaproxyConfigRenderer.Backend}}/$s state ready") || fail "socat could not reach HAProxy's runtime API"
+            [ -z "$out" ] || fail "HAProxy answered set server $s state ready with: $out"
+          done
+        fi
 
         """;
 }

@@ -84,7 +84,7 @@ internal sealed class PrepareHostStep : IStep
 
         if (host.Roles.Contains(HostRole.LoadBalancer))
         {
-            parts.Add("haproxy");
+            parts.Add("haproxy and socat");
         }
 
         return string.Join("; ", parts);
@@ -325,10 +325,11 @@ internal sealed class PrepareHostStep : IStep
     }
 
     private const string Haproxy = """
-        if ! command -v haproxy >/dev/null 2>&1; then
-          apt_update; apt-get install -y -q haproxy >/dev/null || fail "apt-get install haproxy failed"
+        if ! command -v haproxy >/dev/null 2>&1 || ! command -v socat >/dev/null 2>&1; then
+          apt_update; apt-get install -y -q haproxy socat >/dev/null || fail "apt-get install haproxy socat failed"
         fi
         haproxy -v >/dev/null || fail "haproxy does not run"
+        command -v socat >/dev/null 2>&1 || fail "socat is still missing after apt-get install socat"
 
         """;
 }

@@ -9,7 +9,7 @@ namespace HaKube.Actions.Steps;
 
 /// <summary>
 /// `kubeadm certs renew all` on one control plane when something it renews is due, then the static
-/// pods restarted (<see cref="StaticPodRestart"/>). A marker on the host remembers a restart still
+/// pods restarted (<see cref="StaticPodRestart"/>), out of the load balancers meanwhile (<see cref="LoadBalancerDrain"/>). A marker on the host remembers a restart still
 /// owed, so a run cut short after renewing restarts the pods next time. With External etcd, HaKube's
 /// apiserver-etcd-client pair replaces kubeadm's.
 /// </summary>
@@ -69,7 +69,8 @@ internal sealed class RenewControlPlaneCertificatesStep : IStep
             {{(stacked ? "wait_healthy 180" : ":")}}
 
             """ + KubeadmRun.WaitApiServerReady(host.Address, 180);
-        await HostCommands.RunAsync(context, host.Name, Kind, "renew the certificates and restart the static pods", script, cancellationToken, context.KubeadmTimeout);
+        await LoadBalancerDrain.AroundAsync(context, host, Kind, token =>
+            HostCommands.RunAsync(context, host.Name, Kind, "renew the certificates and restart the static pods", script, token, context.KubeadmTimeout), cancellationToken);
         await InitControlPlaneStep.SaveAdminKubeconfigAsync(context, host.Name, cancellationToken, Kind);
     }
 }

@@ -8,7 +8,8 @@ namespace HaKube.Actions.Steps;
 /// <summary>
 /// Restarts static pods as kubeadm documents it (no hot reload of certificates): manifests out, pods
 /// stopped, manifests back. kube-apiserver stops first and starts last, so it never answers while its
-/// local etcd is down, and HAProxy only sees it refuse (and retries elsewhere) or answer ready.
+/// local etcd is down; the steps that restart it take it out of HAProxy meanwhile (<see cref="LoadBalancerDrain"/>),
+/// since it listens before it is ready.
 /// Manifests left staged by an interrupted run are moved back first, and on any failure.
 /// </summary>
 internal static class StaticPodRestart

@@ -33,9 +33,10 @@ internal sealed class UpdateEtcdServersStep : IStep
         foreach (var name in planStep.Hosts)
         {
             var host = context.Host(name);
-            await HostCommands.RunAsync(context, name, Kind, $"point kube-apiserver at {string.Join(",", endpoints)}",
-                ShellSnippets.Prelude + StaticPodRestart.Functions(host, etcdMember: false) + ManifestScript(endpoints) + KubeadmRun.WaitApiServerReady(host.Address, 180),
-                cancellationToken, context.KubeadmTimeout);
+            await LoadBalancerDrain.AroundAsync(context, host, Kind, token =>
+                HostCommands.RunAsync(context, name, Kind, $"point kube-apiserver at {string.Join(",", endpoints)}",
+                    ShellSnippets.Prelude + StaticPodRestart.Functions(host, etcdMember: false) + ManifestScript(endpoints) + KubeadmRun.WaitApiServerReady(host.Address, 180),
+                    token, context.KubeadmTimeout), cancellationToken);
         }
     }
 

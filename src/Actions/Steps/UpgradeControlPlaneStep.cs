@@ -35,10 +35,16 @@ internal sealed class UpgradeControlPlaneStep : IStep
                 "node" => "kubeadm upgrade node >/dev/null || fail \"kubeadm upgrade node failed\"",
                 _ => ":",
             };
-            await HostCommands.RunAsync(context, name, Kind, $"upgrade the control plane to {target} with kubeadm upgrade",
-                ShellSnippets.Prelude + command + "\n", cancellationToken, context.KubeadmUpgradeTimeout);
-            await HostCommands.RunAsync(context, name, Kind, "wait for the upgraded control plane",
-                ShellSnippets.Prelude + KubeadmRun.WaitApiServerReady(host.Address, 180) + EtcdWait(context, host), cancellationToken, context.KubeadmTimeout);
+            async Task UpgradeAsync(CancellationToken token)
+            {
+                await HostCommands.RunAsync(context, name, Kind, $"upgrade the control plane to {target} with kubeadm upgrade",
+                    ShellSnippets.Prelude + command + "\n", token, context.KubeadmUpgradeTimeout);
+                await HostCommands.RunAsync(context, name, Kind, "wait for the upgraded control plane",
+                    ShellSnippets.Prelude + KubeadmRun.WaitApiServerReady(host.Address, 180) + EtcdWait(context, host), token, context.KubeadmTimeout);
+            }
+
+            // kubeadm upgrade restarts kube-apiserver: out of the load balancers until it is ready again.
+            await (command == ":" ? UpgradeAsync(cancellationToken) : LoadBalancerDrain.AroundAsync(context, host, Kind, UpgradeAsync, cancellationToken));
             await HostCommands.RunAsync(context, name, Kind, $"drain {name}", NodeUpgrade.Drain(name, context.DrainTimeout), cancellationToken, context.DrainTimeout + TimeSpan.FromMinutes(1));
             await HostCommands.RunAsync(context, name, Kind, $"install kubelet and kubectl {target}",
                 NodeUpgrade.Packages(context.Spec, context.Material.Referenced, ["kubelet", "kubectl"]), cancellationToken, context.PackageTimeout);

@@ -62,6 +62,12 @@ public sealed record HostFacts
     /// </summary>
     public IReadOnlyList<string>? ApiServerEtcdServers { get; init; }
 
+    /// <summary>
+    /// Servers of HAProxy's control-plane backend in forced maintenance, as its runtime API reports them
+    /// on a load balancer; empty elsewhere. HaKube sets a server there only while its API server restarts.
+    /// </summary>
+    public IReadOnlyList<string> HaproxyServersInMaintenance { get; init; } = [];
+
     /// <summary>The Nodes as listed through this control plane; null unless it was the one asked this pass.</summary>
     public IReadOnlyList<ClusterNode>? Nodes { get; init; }
 

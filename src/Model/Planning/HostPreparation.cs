@@ -10,6 +10,9 @@ namespace HaKube.Model.Planning;
 /// </summary>
 internal static class HostPreparation
 {
+    /// <summary>What a HAProxy host needs: socat speaks to HAProxy's runtime API (<c>LoadBalancerDrain</c>).</summary>
+    private static readonly string[] LoadBalancerPrograms = ["haproxy", "socat"];
+
     public static void Plan(PlanBuilder plan)
     {
         var spec = plan.Spec;
@@ -63,9 +66,9 @@ internal static class HostPreparation
                 reasons.AddRange(Files(plan, facts, settled));
             }
 
-            if (loadBalancers.Contains(host.Name) && !facts.Programs.Contains("haproxy"))
+            if (loadBalancers.Contains(host.Name))
             {
-                reasons.Add("haproxy not installed");
+                reasons.AddRange(LoadBalancerPrograms.Where(p => !facts.Programs.Contains(p)).Select(p => $"{p} not installed"));
             }
 
             if (reasons.Count > 0)

@@ -3,8 +3,8 @@ using HaKube.Model.Api;
 namespace HaKube.Model.Planning;
 
 /// <summary>
-/// ConfigureLoadBalancer on each reachable HAProxy host whose HaKube-written files differ or whose
-/// haproxy is not active; and the question every join asks: will the control-plane endpoint answer?
+/// ConfigureLoadBalancer on each reachable HAProxy host whose HaKube-written files differ, whose
+/// haproxy is not active or keeps a control plane in maintenance; and the question every join asks: will the control-plane endpoint answer?
 /// </summary>
 internal static class LoadBalancerPhase
 {
@@ -36,6 +36,11 @@ internal static class LoadBalancerPhase
             if (!Wording.IsActive(facts, "haproxy"))
             {
                 reasons.Add($"haproxy {Wording.State(facts, "haproxy")}");
+            }
+
+            if (facts.HaproxyServersInMaintenance.Count > 0)
+            {
+                reasons.Add($"HAProxy keeps {Wording.List(facts.HaproxyServersInMaintenance)} in maintenance, where a restart HaKube began and did not finish left them");
             }
 
             if (reasons.Count > 0)

@@ -43,12 +43,15 @@ internal static class ClusterChecks
     /// <summary>
     /// `hakube apply` of <paramref name="cluster"/>'s manifest while etcd is sampled every 100 ms through
     /// <paramref name="etcdMembers"/> and /readyz through <paramref name="loadBalancer"/> (trusting
-    /// <paramref name="caSource"/>'s CA); asserts that it succeeded with quorum held and no API outage.
+    /// <paramref name="caSource"/>'s CA); asserts that it succeeded with quorum held and no API outage,
+    /// and that each of <paramref name="restarted"/> (the control planes whose API servers the apply
+    /// restarts) was out of HAProxy for a while (in maintenance), and none is left there.
     /// </summary>
-    public static async Task ApplyWatchedAsync(LabCluster cluster, IReadOnlyList<LabHost> etcdMembers, LabHost caSource, LabHost loadBalancer, string what)
+    public static async Task ApplyWatchedAsync(LabCluster cluster, IReadOnlyList<LabHost> etcdMembers, LabHost caSource, LabHost loadBalancer, string what, IReadOnlyList<LabHost> restarted)
     {
         await using var etcd = await EtcdQuorumWatcher.StartAsync(etcdMembers[0], etcdMembers);
         await using var api = ApiEndpointWatcher.Start(caSource, loadBalancer.Address);
+        await using var haproxy = HaproxyMaintenanceWatcher.Start(loadBalancer);
         var clock = Stopwatch.StartNew();
 
         var (exit, output, error) = await LabCluster.RunAsync("apply", "-f", cluster.Manifest, "--yes", "--state-dir", cluster.StateDir);
@@ -56,11 +59,19 @@ internal static class ClusterChecks
         var took = clock.Elapsed;
         var etcdReport = await etcd.StopAsync();
         var apiReport = await api.StopAsync();
-        await TestContext.Out.WriteLineAsync($"{what} apply took {took.TotalSeconds:0.0} s; etcd watch: {etcdReport}; API watch: {apiReport} {string.Join("; ", apiReport.Failures)}");
+        var (drained, samples, lastError) = await haproxy.StopAsync();
+        var left = await HaproxyMaintenanceWatcher.InMaintenanceAsync(loadBalancer, CancellationToken.None);
+        await TestContext.Out.WriteLineAsync($"{what} apply took {took.TotalSeconds:0.0} s; etcd watch: {etcdReport}; API watch: {apiReport} {string.Join("; ", apiReport.Failures)}; " +
+            $"HAProxy: {samples} samples, in maintenance at some point: {string.Join(", ", drained.Order(StringComparer.Ordinal))}{(lastError is null ? "" : $" (last error {lastError})")}");
         await TestContext.Out.WriteLineAsync(output);
         Assert.That(exit, Is.Zero, output + error);
         etcdReport.AssertHeld();
         apiReport.AssertNoOutage();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(drained, Is.SupersetOf(restarted.Select(h => h.Name)), "each restarted control plane out of HAProxy meanwhile");
+            Assert.That(left, Is.Empty, "no control plane left in maintenance");
+        }
     }
 
     /// <summary>The notAfter of a certificate file on a host, or of the client certificate a kubeconfig (*.conf) embeds, read with the host's openssl.</summary>

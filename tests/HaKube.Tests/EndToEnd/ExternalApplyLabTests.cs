@@ -177,7 +177,7 @@ public sealed class ExternalApplyLabTests() : LabClusterFixture(9, new LabOption
     public async Task Apply_WindowRaisedTo30Days_ReissuesRestartsMembersAndApiServersWithNoQuorumLossAndNoApiOutage()
     {
         await File.WriteAllTextAsync(Cluster.Manifest, ClusterManifest(Lab.Hosts, renewalDays: 30));
-        await ClusterChecks.ApplyWatchedAsync(Cluster, EtcdHosts, ControlPlanes[0], LoadBalancer, "renewal");
+        await ClusterChecks.ApplyWatchedAsync(Cluster, EtcdHosts, ControlPlanes[0], LoadBalancer, "renewal", ControlPlanes);
         foreach (var host in EtcdHosts)
         {
             foreach (var path in MemberCertificates)

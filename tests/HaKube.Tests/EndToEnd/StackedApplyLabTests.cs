@@ -231,7 +231,7 @@ public sealed class StackedApplyLabTests() : LabClusterFixture(6, new LabOptions
     public async Task Apply_WindowRaisedTo30Days_RenewsEveryControlPlaneWithNoQuorumLossAndNoApiOutage()
     {
         var podsBefore = await PodProcessesAsync();
-        await ClusterChecks.ApplyWatchedAsync(Cluster, ControlPlanes, ControlPlanes[0], LoadBalancer, "renewal");
+        await ClusterChecks.ApplyWatchedAsync(Cluster, ControlPlanes, ControlPlanes[0], LoadBalancer, "renewal", ControlPlanes);
         var podsAfter = await PodProcessesAsync();
         Assert.That(podsAfter.Keys, Is.EquivalentTo(podsBefore.Keys));
         Assert.That(podsAfter.Where(p => podsBefore[p.Key] == p.Value).Select(p => p.Key), Is.Empty, "static pods the renewal did not restart");

@@ -78,6 +78,19 @@ public sealed class ProbeParserTests
     }
 
     [Test]
+    public void Parse_HaproxyServersInMaintenance_ListsEachAndNoneWithoutTheLine()
+    {
+        var text = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Data", "probe", "cp1.out"));
+        var withLine = text.Replace("\ndone=1", "\nhaproxy_maint=cp2 cp3 \ndone=1", StringComparison.Ordinal);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ProbeParser.Parse("cp1", withLine, Inputs, Now).Facts.HaproxyServersInMaintenance, Is.EqualTo(new[] { "cp2", "cp3" }));
+            Assert.That(ProbeParser.Parse("cp1", text, Inputs, Now).Facts.HaproxyServersInMaintenance, Is.Empty);
+        });
+    }
+
+    [Test]
     public void ControlPlaneVersion_ManifestMissingOrTagNotARelease_IsNull()
     {
         var facts = Golden().Facts;

@@ -1,6 +1,7 @@
 using System.Runtime.Versioning;
 using HaKube.Actions.Pki;
 using HaKube.Actions.Rendering;
+using HaKube.Actions.Steps;
 using HaKube.Model.Facts;
 using HaKube.Model.Planning;
 using HaKube.Tests.Lab;
@@ -82,6 +83,58 @@ public sealed class HaproxyAndEtcdLabTests : LabFixture
     }
 
     [Test, Order(3)]
+    public async Task AroundAsync_ControlPlaneRestarting_IsInMaintenanceOnTheLoadBalancerOnlyMeanwhile()
+    {
+        var context = await Lab.ContextAsync();
+        IReadOnlyDictionary<string, int>? during = null;
+
+        await LoadBalancerDrain.AroundAsync(context, context.Host("cp2"), StepKind.RenewControlPlaneCertificates,
+            async _ => during = await AdminStatesAsync(), CancellationToken.None);
+
+        var after = await AdminStatesAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(during?["cp2"] & ForcedMaintenance, Is.EqualTo(ForcedMaintenance), "cp2 in maintenance while it restarts");
+            Assert.That(during?["cp1"] & ForcedMaintenance, Is.Zero, "the other control planes stay");
+            Assert.That(after.Values, Has.All.Zero, "every server back after the restart");
+        });
+    }
+
+    [Test, Order(4)]
+    public async Task AroundAsync_RestartFails_PutsTheServerBackAndRethrows()
+    {
+        var context = await Lab.ContextAsync();
+
+        var thrown = Assert.ThrowsAsync<InvalidOperationException>(async () =>
+            await LoadBalancerDrain.AroundAsync(context, context.Host("cp3"), StepKind.UpdateEtcdServers,
+                _ => throw new InvalidOperationException("the restart failed"), CancellationToken.None));
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(thrown?.Message, Is.EqualTo("the restart failed"));
+            Assert.That((await AdminStatesAsync())["cp3"], Is.Zero);
+        });
+    }
+
+    [Test, Order(5)]
+    public async Task ConfigureLoadBalancer_ServerLeftInMaintenance_IsProbedAndPutBack()
+    {
+        // A run cut short between "maint" and "ready", as a killed daemon leaves it.
+        await Lab.ShellAsync("hkstep1", $"echo 'set server {HaproxyConfigRenderer.Backend}/cp1 state maint' | socat stdio UNIX-CONNECT:{HaproxyConfigRenderer.StatsSocket}");
+        var left = (await Lab.ProbeAsync()).Single(f => f.Host == "hkstep1");
+
+        await Lab.RunAsync(StepKind.ConfigureLoadBalancer, "hkstep1");
+
+        var after = (await Lab.ProbeAsync()).Single(f => f.Host == "hkstep1");
+        Assert.Multiple(async () =>
+        {
+            Assert.That(left.HaproxyServersInMaintenance, Is.EqualTo(new[] { "cp1" }));
+            Assert.That(after.HaproxyServersInMaintenance, Is.Empty);
+            Assert.That((await AdminStatesAsync()).Values, Has.All.Zero);
+        });
+    }
+
+    [Test, Order(6)]
     public async Task EtcdSteps_ThreeFreshHosts_ConvergeToExactlyThreeHealthyMembers()
     {
         await Lab.RunAsync(StepKind.PrepareHost, "hkstep2", "hkstep3", "hkstep4");
@@ -103,7 +156,7 @@ public sealed class HaproxyAndEtcdLabTests : LabFixture
         });
     }
 
-    [Test, Order(4)]
+    [Test, Order(7)]
     public async Task EtcdSteps_RunAgain_ChangeNothing()
     {
         var manifest = Lab.Sha256Of("hkstep3", KnownPaths.EtcdManifest);
@@ -122,7 +175,7 @@ public sealed class HaproxyAndEtcdLabTests : LabFixture
         });
     }
 
-    [Test, Order(5)]
+    [Test, Order(8)]
     public async Task StartEtcdMember_StoppedMember_IsRunningAndHealthyAgain()
     {
         // As on a real host: stopping the kubelet leaves its pods running, so the manifest goes first,
@@ -141,12 +194,23 @@ public sealed class HaproxyAndEtcdLabTests : LabFixture
         });
     }
 
-    [Test, Order(6)]
+    [Test, Order(9)]
     public async Task EtcdClient_WithoutAClientCertificate_IsRefused()
     {
         var result = await Lab.Lab.ShellAsync(Lab.Lab["hkstep2"], $"ETCDCTL_API=3 /opt/hakube-lab/etcd-3.5.16/etcdctl --endpoints=https://{Lab.Lab["hkstep2"].Address}:2379 --cacert={PkiPaths.EtcdCaCertificate} --dial-timeout=2s --command-timeout=3s member list");
 
         Assert.That(result.Succeeded, Is.False, "client-cert-auth is on");
+    }
+
+    /// <summary>srv_admin_state's SRV_ADMF_FMAINT: maintenance forced through the runtime API.</summary>
+    private const int ForcedMaintenance = 0x01;
+
+    /// <summary>srv_admin_state of each control-plane server, from HAProxy's "show servers state".</summary>
+    private async Task<IReadOnlyDictionary<string, int>> AdminStatesAsync()
+    {
+        var text = await Lab.ShellAsync("hkstep1", $"echo 'show servers state {HaproxyConfigRenderer.Backend}' | socat stdio UNIX-CONNECT:{HaproxyConfigRenderer.StatsSocket}");
+        return text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(2).Select(l => l.Split(' '))
+            .ToDictionary(f => f[3], f => int.Parse(f[6], System.Globalization.CultureInfo.InvariantCulture), StringComparer.Ordinal);
     }
 
     // HAProxy's runtime API over its stats socket: one CSV line per frontend, backend and server.

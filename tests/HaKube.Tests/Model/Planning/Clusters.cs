@@ -244,7 +244,7 @@ internal static class Clusters
 
         if (loadBalancer)
         {
-            programs.Add("haproxy");
+            programs.UnionWith(["haproxy", "socat"]);
         }
 
         if (externalEtcd)

@@ -119,7 +119,7 @@ internal sealed class HostModel(HaCluster cluster, DesiredState desired, IReadOn
 
                 if (roles.Contains(HostRole.LoadBalancer))
                 {
-                    Update(host, f => f with { Programs = new HashSet<string>(f.Programs) { "haproxy" } });
+                    Update(host, f => f with { Programs = new HashSet<string>(f.Programs) { "haproxy", "socat" } });
                 }
 
                 break;

@@ -35,7 +35,7 @@ public sealed class PlannerExampleTests
                 "kubelet not installed, spec wants v1.31.4; kubeadm not installed, spec wants v1.31.4; kubectl not installed, spec wants v1.31.4; crictl (cri-tools) not installed; " +
                 "/etc/modules-load.d/hakube-kubernetes.conf missing; /etc/sysctl.d/99-hakube-kubernetes.conf missing; /etc/apt/sources.list.d/kubernetes.list missing; " +
                 "/etc/apt/keyrings/kubernetes-apt-keyring.gpg missing (the pkgs.k8s.io signing key)"));
-            Assert.That(plan.Steps[5].Reason, Is.EqualTo("haproxy not installed"));
+            Assert.That(plan.Steps[5].Reason, Is.EqualTo("haproxy not installed; socat not installed"));
             Assert.That(plan.Steps[10].Reason, Is.EqualTo("kubeadm init, join follows on cp1, w1, w2: the images of v1.31.4 are pulled first, where containerd lacks them"));
             Assert.That(plan.Steps[11].Reason, Is.EqualTo("no control plane initialized (no /etc/kubernetes/admin.conf on cp1, cp2, cp3)"));
             Assert.That(plan.Steps.Any(s => s.ChangesEtcdMembership), Is.False);
