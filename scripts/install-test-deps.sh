@@ -8,7 +8,7 @@
 # /opt/hakube-lab/etcd-3.5.16; Debian 12's own etcd 3.4 stays installed (what a Debian 12 host gets).
 # Idempotent; services are not started by the packages (policy-rc.d), the lab starts its own.
 set -euo pipefail
-packages=(openssh-server openssh-client etcd-server etcd-client haproxy openssl sudo iproute2 python3-yaml util-linux procps
+packages=(openssh-server openssh-client etcd-server etcd-client haproxy openssl sudo iproute2 python3-yaml python3-cryptography util-linux procps
   time conntrack socat ethtool ebtables iptables curl gpg ca-certificates)
 missing=()
 for p in "${packages[@]}"; do

@@ -39,19 +39,20 @@
 #     holds /run/containerd/containerd.sock open; it runs no containers.
 #   * /etc/default/kubelet is not created (10-kubeadm.conf reads it optionally).
 import fcntl
-import fnmatch
-import glob
 import json
 import os
 import re
-import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
 import common  # noqa: E402
-import debian  # noqa: E402
-import offline  # noqa: E402
+# Imported on first use (common.LazyModule): most calls need few of them.
+fnmatch = common.LazyModule("fnmatch", globals())
+glob = common.LazyModule("glob", globals())
+subprocess = common.LazyModule("subprocess", globals())
+debian = common.LazyModule("debian", globals())
+offline = common.LazyModule("offline", globals())
 
 LIB = os.path.dirname(os.path.realpath(__file__))
 # latest patch per minor (synthetic, close to pkgs.k8s.io at the time of writing)
@@ -178,7 +179,7 @@ class AptLock:
 
 WRAPPER = """#!/bin/sh
 # {name} {version}: lab stand-in installed by the apt-get stand-in (tests/lab/standins).
-{fast}HAKUBE_PKG_VERSION={version} exec /usr/bin/python3 {lib}/launch.py {lib}/{script} "$@"
+{fast}HAKUBE_PKG_VERSION={version} exec /usr/bin/python3 -S {lib}/launch.py {lib}/{script} "$@"
 """
 
 # The version queries HaKube's probe and host preparation ask on every pass, answered in the shell

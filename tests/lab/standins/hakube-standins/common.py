@@ -6,18 +6,41 @@
 #   * Loopback translation: lab hosts share one network namespace, so "127.0.0.1"/"localhost"
 #     inside a host means the host's own address (its hostname's entry in its own /etc/hosts).
 #     Stand-ins bind and connect to that address where the real tool would use loopback.
-import base64
-import datetime
-import hashlib
+import importlib
 import json
 import os
 import re
-import socket
-import subprocess
 import sys
-import tempfile
 import time
-import urllib.parse
+
+
+class LazyModule:
+    """Stands for a module until one of its attributes is first read, then imports it and takes its
+    place in the namespace it was bound in. Most stand-in calls use few of the modules their script
+    names, and every import costs CPU on every call, on machines where all lab hosts share two cores.
+    `name = LazyModule("name", globals())`; a dotted name binds its top package ("urllib")."""
+
+    __slots__ = ("_name", "_namespace")
+
+    def __init__(self, name, namespace):
+        self._name = name
+        self._namespace = namespace
+
+    def __getattr__(self, attr):
+        importlib.import_module(self._name)
+        top = self._name.partition(".")[0]
+        module = sys.modules[top]
+        self._namespace[top] = module
+        return getattr(module, attr)
+
+
+base64 = LazyModule("base64", globals())
+datetime = LazyModule("datetime", globals())
+hashlib = LazyModule("hashlib", globals())
+socket = LazyModule("socket", globals())
+subprocess = LazyModule("subprocess", globals())
+tempfile = LazyModule("tempfile", globals())
+urllib = LazyModule("urllib.parse", globals())
 
 STATE = "/var/lib/hakube-standins"
 RUN = "/run/hakube-standins"

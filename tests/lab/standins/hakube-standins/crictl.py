@@ -26,18 +26,19 @@
 # image's tools reach the host), the CRI itself (this reads the kubelet stand-in's records).
 # Lab translation: etcdctl in the etcd container reaches https://127.0.0.1:2379 as the host's own
 # address (the etcd member listens there; lab hosts share one network namespace).
-import glob
 import json
 import os
 import re
-import socket
-import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
 import common  # noqa: E402
-import images  # noqa: E402
+# Imported on first use (common.LazyModule): most calls need few of them.
+glob = common.LazyModule("glob", globals())
+socket = common.LazyModule("socket", globals())
+subprocess = common.LazyModule("subprocess", globals())
+images = common.LazyModule("images", globals())
 
 VERSION = common.pkg_version()
 PODS = "/run/hakube-standins/pods"

@@ -62,25 +62,26 @@
 # iptables/conntrack InPath checks (absent on the lab machine), memory check, the 5 min discovery
 # retry loop (a bad token or CA hash fails at once; an unreachable endpoint is retried until the
 # discovery timeout). Loopback: 127.0.0.1 in kubeadm's own checks means the lab host's address.
-import datetime
-import glob
-import hashlib
-import ipaddress
 import json
 import os
 import re
-import secrets
-import shutil
-import signal
-import socket
-import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
 import common  # noqa: E402
-import images  # noqa: E402
-import kubeadm_preflight  # noqa: E402
+# Imported on first use (common.LazyModule): most calls need few of them.
+datetime = common.LazyModule("datetime", globals())
+glob = common.LazyModule("glob", globals())
+hashlib = common.LazyModule("hashlib", globals())
+ipaddress = common.LazyModule("ipaddress", globals())
+secrets = common.LazyModule("secrets", globals())
+shutil = common.LazyModule("shutil", globals())
+signal = common.LazyModule("signal", globals())
+socket = common.LazyModule("socket", globals())
+subprocess = common.LazyModule("subprocess", globals())
+images = common.LazyModule("images", globals())
+kubeadm_preflight = common.LazyModule("kubeadm_preflight", globals())
 
 VERSION = common.pkg_version()
 KV = common.version_info(VERSION)

@@ -28,7 +28,6 @@
 # net/http fails without a route or a resolver, before any socket), plugins. Falling
 # back to /etc/kubernetes/admin.conf when no kubeconfig is set is a lab convenience; real
 # kubectl would talk to http://localhost:8080 and fail.
-import datetime
 import json
 import os
 import re
@@ -37,6 +36,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
 import common  # noqa: E402
+# Imported on first use (common.LazyModule): most calls need few of them.
+datetime = common.LazyModule("datetime", globals())
 
 VERSION = common.pkg_version()
 

@@ -116,10 +116,10 @@ def pod_argv(manifest):
         return [binary, *translate_etcd(args)], env, comp
     if comp == "kube-apiserver":
         args = cmd[1:] if cmd and cmd[0] == "kube-apiserver" else cmd
-        return [common.PY, os.path.join(LIB, "kube-apiserver.py"), *args], env, comp
+        return [common.PY, "-S", os.path.join(LIB, "launch.py"), os.path.join(LIB, "kube-apiserver.py"), *args], env, comp
     if comp in ("kube-controller-manager", "kube-scheduler"):
         args = cmd[1:] if cmd and cmd[0] == comp else cmd
-        return [common.PY, os.path.join(LIB, "placeholder.py"), *args], env, comp
+        return [common.PY, "-S", os.path.join(LIB, "launch.py"), os.path.join(LIB, "placeholder.py"), *args], env, comp
     return None, env, comp
 
 

@@ -511,7 +511,7 @@ def start(name, no_block=False):
         write_state(name, active="activating", sub="start", result="", main_pid=0, supervisor=0, n_restarts=0)
         os.makedirs(LOGDIR, exist_ok=True)
         with open(os.devnull, "rb") as dn, open(os.path.join(LOGDIR, name + ".log"), "ab") as lg:
-            p = subprocess.Popen(["/usr/bin/python3", SELF, "__supervise", name], stdin=dn, stdout=lg, stderr=lg,
+            p = subprocess.Popen(["/usr/bin/python3", "-S", os.path.join(os.path.dirname(SELF), "launch.py"), SELF, "__supervise", name], stdin=dn, stdout=lg, stderr=lg,
                                  start_new_session=True, close_fds=True, cwd="/")
         write_state(name, supervisor=p.pid)
     if no_block:
