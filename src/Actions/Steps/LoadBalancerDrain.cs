@@ -27,26 +27,19 @@ internal static partial class LoadBalancerDrain
         ArgumentNullException.ThrowIfNull(controlPlane);
         ArgumentNullException.ThrowIfNull(restart);
         var balancers = Balancers(context, controlPlane);
-        var drained = new List<string>();
-        await Parallel.ForEachAsync(balancers, cancellationToken, async (balancer, token) =>
-        {
-            if (await SetStateAsync(context, balancer, controlPlane, step, "maint", token))
-            {
-                lock (drained)
-                {
-                    drained.Add(balancer);
-                }
-            }
-        });
         try
         {
+            await Parallel.ForEachAsync(balancers, cancellationToken, async (balancer, token) =>
+                await SetStateAsync(context, balancer, controlPlane, step, "maint", token));
             await restart(cancellationToken);
         }
         finally
         {
+            // Every balancer asked, whatever it answered: a command cut short may have taken effect,
+            // and "ready" changes nothing on a server that is not in maintenance.
             using var bound = new CancellationTokenSource(RestoreBound);
-            await Parallel.ForEachAsync(drained, bound.Token, async (balancer, token) =>
-                await SetStateAsync(context, balancer, controlPlane, step, "ready", token));
+            await Parallel.ForEachAsync(balancers, CancellationToken.None, async (balancer, _) =>
+                await SetStateAsync(context, balancer, controlPlane, step, "ready", bound.Token));
         }
     }
 
@@ -69,9 +62,9 @@ internal static partial class LoadBalancerDrain
 
     /// <summary>
     /// One runtime API command. "No such server" (a control plane the configuration does not list yet)
-    /// counts as done; false when the host could not be told, which is logged.
+    /// counts as done; a host that could not be told is logged, never thrown for.
     /// </summary>
-    private static async Task<bool> SetStateAsync(StepContext context, string balancer, HostSpec controlPlane, StepKind step, string state, CancellationToken cancellationToken)
+    private static async Task SetStateAsync(StepContext context, string balancer, HostSpec controlPlane, StepKind step, string state, CancellationToken cancellationToken)
     {
         var server = HaproxyWords.Name(controlPlane.Name);
         try
@@ -80,17 +73,16 @@ internal static partial class LoadBalancerDrain
             if (result.Succeeded)
             {
                 Log.StateSet(context.Logger, balancer, server, state);
-                return true;
             }
-
-            Log.StateNotSet(context.Logger, balancer, server, state, string.Join(" / ", SecretScrubber.Tail(result.StdErr, 3)));
+            else
+            {
+                Log.StateNotSet(context.Logger, balancer, server, state, string.Join(" / ", SecretScrubber.Tail(result.StdErr, 3)));
+            }
         }
         catch (Exception e) when (e is StepFailedException or OperationCanceledException)
         {
             Log.StateNotSet(context.Logger, balancer, server, state, e.Message);
         }
-
-        return false;
     }
 
     internal static string Script(string server, string state) => ShellSnippets.Prelude + $$"""

@@ -160,16 +160,21 @@ public sealed class ExternalEtcdMembershipLabTests() : LabClusterFixture(9, new 
         (string, LabHost)[] after = [Member(H[3]), Member(H[4]), (H[2].Name, H[5])];
         await using var watcher = await EtcdQuorumWatcher.StartAsync(H[0], before.Select(m => m.Item2));
         await using var api = ApiEndpointWatcher.Start(ControlPlanes[0], H[7].Address);
+        await using var haproxy = HaproxyMaintenanceWatcher.Start(H[7]);
         await WriteManifestAsync(after);
 
         var (result, run) = await MembershipRun.ApplyAsync(Cluster, ApplyLimit);
         var report = await watcher.StopAsync();
         var apiReport = await api.StopAsync();
-        await TestContext.Out.WriteLineAsync($"{report}\napi: {apiReport}\n{string.Join("\n", run.StartedRows)}");
+        var (drained, _, _) = await haproxy.StopAsync();
+        await TestContext.Out.WriteLineAsync($"{report}\napi: {apiReport}\nin maintenance at some point: {string.Join(", ", drained)}\n{string.Join("\n", run.StartedRows)}");
 
         Assert.That(result.Converged, Is.True, result.Error);
         report.AssertHeld();
         apiReport.AssertNoOutage();
+        // UpdateEtcdServers restarts each control plane's kube-apiserver, out of HAProxy meanwhile.
+        Assert.That(drained, Is.SupersetOf(ControlPlanes.Select(h => h.Name)));
+        Assert.That(await HaproxyMaintenanceWatcher.InMaintenanceAsync(H[7], CancellationToken.None), Is.Empty);
         var rows = run.StartedRows.ToList();
         int At(string row) => rows.IndexOf(row) is var i and >= 0 ? i : throw new AssertionException($"{row} did not run:\n{string.Join("\n", rows)}");
         Assert.Multiple(() =>
