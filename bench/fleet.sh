@@ -55,7 +55,8 @@ scrape() { curl -sf "http://$metrics/metrics"; }
 
 echo "== hakube run --dry-run --resync 60s"
 start=$(date +%s%N)
-"$hakube" run --manifests "$work/manifests" --state-dir "$work/state" --resync 60s --dry-run \
+# As the chart runs the daemon: without tiered compilation (charts/hakube/templates/deployment.yaml).
+DOTNET_TieredCompilation=0 "$hakube" run --manifests "$work/manifests" --state-dir "$work/state" --resync 60s --dry-run \
   --metrics-address "$metrics" --log-format json >"$work/daemon.log" 2>&1 &
 daemon=$!
 deadline=$((SECONDS + 300))

@@ -79,7 +79,8 @@ done
 : >"$work/daemon.txt"
 for name in steady-external steady-stacked; do
 echo "== $name: hakube run --resync 2s, ${window} s of no-op passes"
-"$hakube" run --manifests "$work/manifests/$name" --state-dir "$work/state" --resync 2s \
+# As the chart runs the daemon: without tiered compilation (charts/hakube/templates/deployment.yaml).
+DOTNET_TieredCompilation=0 "$hakube" run --manifests "$work/manifests/$name" --state-dir "$work/state" --resync 2s \
   --metrics-address "$metrics" --log-format json >"$work/daemon.log" 2>&1 &
 daemon=$!
 # The sampler scrapes /metrics every 50 ms: a cluster's count growing by one is one pass, its sum's

@@ -94,6 +94,7 @@ public sealed class ChartTests
             Assert.That(deployment, Does.Contain("path: /healthz"));
             Assert.That(deployment, Does.Contain("path: /readyz"));
             Assert.That(deployment, Does.Contain("--resync={{ .Values.resyncInterval }}"));
+            Assert.That(deployment, Does.Contain("- name: DOTNET_TieredCompilation\n          value: \"0\""), "the daemon runs without tiered compilation, as bench/steady.sh measures it");
         });
     }
 
