@@ -62,7 +62,7 @@ public static class ProbeScript
             .Replace("@MANIFESTS@", KnownPaths.Manifests, StringComparison.Ordinal)
             .Replace("@ADMINCONF@", KnownPaths.AdminConf, StringComparison.Ordinal)
             .Replace("@HAPROXYSOCKET@", HaproxyConfigRenderer.StatsSocket, StringComparison.Ordinal)
-            .Replace("@HAPROXYBACKEND@", HaproxyConfigRenderer.Backend, StringComparison.Ordinal)
+            .Replace("@HAPROXYMAINTENANCE@", HaproxyRuntimeApi.ServersInMaintenance("\"$bin_socat\""), StringComparison.Ordinal)
             .Replace("@KUBEADMCONFIGRANGE@", KubeadmConfigRange, StringComparison.Ordinal)).ToString();
     }
 
@@ -215,7 +215,7 @@ public static class ProbeScript
           o services none
         fi
         if [ -S @HAPROXYSOCKET@ ] && [ -n "${bin_socat-}" ]; then
-          o haproxy_maint "$(printf 'show servers state @HAPROXYBACKEND@\n' | "$bin_socat" -t 2 stdio UNIX-CONNECT:@HAPROXYSOCKET@ 2>/dev/null | awk 'NR > 2 && $7 % 2 == 1 { printf "%s ", $4 }')"
+          set -f; set -- $(@HAPROXYMAINTENANCE@); set +f; o haproxy_maint "$*"
         fi
         for c in @STATICPODS@; do
           [ -r "@MANIFESTS@/$c.yaml" ] || continue

@@ -11,6 +11,9 @@ internal sealed class ConfigureLoadBalancerStep : IStep
 {
     private const string Pending = "/etc/haproxy/.haproxy.cfg.hakube-pending";
 
+    /// <summary>Server $s back to ready (shell: $s is set by the loop that runs it).</summary>
+    private static readonly string ReadyAgain = HaproxyRuntimeApi.Send($"\"set server {HaproxyConfigRenderer.Backend}/$s state ready\"");
+
     public StepKind Kind => StepKind.ConfigureLoadBalancer;
 
     public Task RunAsync(StepContext context, PlanStep planStep, CancellationToken cancellationToken)
@@ -56,9 +59,8 @@ internal sealed class ConfigureLoadBalancerStep : IStep
         done
         # A server left in maintenance by a restart cut short goes back: HAProxy's checks decide from here.
         if [ -S {{HaproxyConfigRenderer.StatsSocket}} ] && command -v socat >/dev/null 2>&1; then
-          api() { printf '%s\n' "$1" | socat -t 5 stdio UNIX-CONNECT:{{HaproxyConfigRenderer.StatsSocket}}; }
-          for s in $(api 'show servers state {{HaproxyConfigRenderer.Backend}}' | awk 'NR > 2 && $7 % 2 == 1 { print $4 }'); do
-            out=$(api "set server {{HaproxyConfigRenderer.Backend}}/$s state ready") || fail "socat could not reach HAProxy's runtime API"
+          for s in $({{HaproxyRuntimeApi.ServersInMaintenance()}}); do
+            out=$({{ReadyAgain}}) || fail "socat could not reach HAProxy's runtime API"
             [ -z "$out" ] || fail "HAProxy answered set server $s state ready with: $out"
           done
         fi

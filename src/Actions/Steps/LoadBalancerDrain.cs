@@ -86,8 +86,7 @@ internal static partial class LoadBalancerDrain
     }
 
     internal static string Script(string server, string state) => ShellSnippets.Prelude + $$"""
-        out=$(printf 'set server {{HaproxyConfigRenderer.Backend}}/%s state %s\n' {{ShellQuote.Quote(server)}} {{state}} |
-          socat -t 5 stdio UNIX-CONNECT:{{HaproxyConfigRenderer.StatsSocket}} 2>&1) || fail "socat could not reach HAProxy's runtime API: $out"
+        out=$({{HaproxyRuntimeApi.Send(ShellQuote.Quote($"set server {HaproxyConfigRenderer.Backend}/{server} state {state}"))}} 2>&1) || fail "socat could not reach HAProxy's runtime API: $out"
         case $out in
           ''|*'No such server'*) ;;
           *) fail "HAProxy answered: $out";;

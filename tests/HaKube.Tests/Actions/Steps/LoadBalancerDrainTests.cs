@@ -63,7 +63,7 @@ public sealed class LoadBalancerDrainTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(script, Does.Contain("printf 'set server kube-apiserver/%s state %s\\n' cp-1 maint"));
+            Assert.That(script, Does.Contain("printf '%s\\n' 'set server kube-apiserver/cp-1 state maint' | socat"));
             Assert.That(script, Does.Contain("UNIX-CONNECT:/run/haproxy/admin.sock"));
             Assert.That(script, Does.Contain("*'No such server'*) ;;"));
         });
