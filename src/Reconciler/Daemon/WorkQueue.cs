@@ -158,23 +158,30 @@ internal sealed class WorkQueue : IDisposable
         }
     }
 
-    /// <summary>Every <paramref name="period"/>, adds every key <paramref name="keys"/> lists: drift is found without any event.</summary>
+    /// <summary>
+    /// Every <paramref name="period"/>, adds every key <paramref name="keys"/> lists, spread evenly over the period:
+    /// drift is found without any event.
+    /// </summary>
     public void StartResync(TimeSpan period, Func<IEnumerable<string>> keys)
     {
         lock (_gate)
         {
             _resync?.Dispose();
-            _resync = _time.CreateTimer(
-                _ =>
-                {
-                    foreach (var key in keys())
-                    {
-                        Add(key);
-                    }
-                },
-                null,
-                period,
-                period);
+            _resync = _time.CreateTimer(_ => AddSpreadOver(period, keys()), null, period, period);
+        }
+    }
+
+    // Key i of n (in name order, so each keeps its slot and comes back one period after its last
+    // resync) is queued i/n of the period after the tick: a fleet's re-probes follow one another
+    // instead of all starting at once, which would share the cores and the hosts' sshd between
+    // every cluster in the same seconds and leave them idle for the rest of the period (Argo CD's
+    // reconciliation jitter answers the same thundering herd).
+    private void AddSpreadOver(TimeSpan period, IEnumerable<string> keys)
+    {
+        var ordered = keys.Order(StringComparer.Ordinal).ToList();
+        for (var i = 0; i < ordered.Count; i++)
+        {
+            AddAfter(ordered[i], period * i / ordered.Count);
         }
     }
 

@@ -182,7 +182,7 @@ public sealed class WorkQueueTests
     }
 
     [Test]
-    public void StartResync_PeriodElapses_EveryKnownKeyQueued()
+    public void StartResync_PeriodElapses_EveryKnownKeyQueuedWithinTheNextPeriod()
     {
         var time = new FakeTimeProvider();
         using var queue = new WorkQueue(time);
@@ -191,12 +191,42 @@ public sealed class WorkQueueTests
         time.Advance(TimeSpan.FromSeconds(59));
         var before = queue.Depth;
         time.Advance(TimeSpan.FromSeconds(1));
+        var atTheTick = queue.Depth;
+        time.Advance(TimeSpan.FromSeconds(30));
 
         Assert.Multiple(() =>
         {
             Assert.That(before, Is.Zero);
-            Assert.That(queue.Depth, Is.EqualTo(2));
+            Assert.That(atTheTick, Is.EqualTo(1), "the first key at the tick");
+            Assert.That(queue.Depth, Is.EqualTo(2), "the second half a period later");
         });
+    }
+
+    [Test]
+    public async Task StartResync_ManyKeys_SpreadEvenlyOverThePeriodInNameOrder()
+    {
+        var time = new FakeTimeProvider();
+        using var queue = new WorkQueue(time);
+        queue.StartResync(TimeSpan.FromSeconds(60), () => ["d", "b", "a", "c"]);
+        var queued = new List<(double Second, string Key)>();
+
+        // Two periods, a second at a time: each key once per period, 15 s after the one before it.
+        for (var second = 1; second <= 120; second++)
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            while (queue.Depth > 0)
+            {
+                var key = await queue.TakeAsync(CancellationToken.None);
+                queue.Done(key);
+                queued.Add((second, key));
+            }
+        }
+
+        Assert.That(queued, Is.EqualTo(new[]
+        {
+            (60.0, "a"), (75.0, "b"), (90.0, "c"), (105.0, "d"),
+            (120.0, "a"),
+        }));
     }
 
     [Test]
