@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command: installs what the tests need, builds with warnings as errors (code
 # style and formatting included), runs every test (unit, lab, end to end) and ends with "N passed, N failed" and
-# its wall time. Test fixtures run side by side, HAKUBE_TEST_WORKERS at a time (default 3; lab
+# its wall time. Test fixtures run side by side, HAKUBE_TEST_WORKERS at a time (default 4; lab
 # fixtures each have their own addresses and folders).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,7 +35,7 @@ echo "== test"
 export DOTNET_EnableWriteXorExecute=0
 set +e
 dotnet test HaKube.sln -c Release --no-build --nologo \
-  --logger "trx;LogFileName=results.trx" --results-directory "$results" -- NUnit.NumberOfTestWorkers="${HAKUBE_TEST_WORKERS:-3}"
+  --logger "trx;LogFileName=results.trx" --results-directory "$results" -- NUnit.NumberOfTestWorkers="${HAKUBE_TEST_WORKERS:-4}"
 status=$?
 set -e
 python3 - "$results" <<'PY'
@@ -61,6 +61,6 @@ for seconds, name in reversed(slowest):
 print(f"{passed} passed, {failed} failed, {skipped} skipped")
 PY
 elapsed=$(($(date +%s) - started))
-printf 'test.sh: %d min %02d s wall (install, format, build, tests; %s test workers)\n' \
-  $((elapsed / 60)) $((elapsed % 60)) "${HAKUBE_TEST_WORKERS:-3}"
+printf 'test.sh: %d min %02d s wall (install, build, tests; %s test workers)\n' \
+  $((elapsed / 60)) $((elapsed % 60)) "${HAKUBE_TEST_WORKERS:-4}"
 exit $status
