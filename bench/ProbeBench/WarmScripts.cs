@@ -1,11 +1,13 @@
 using HaKube.Actions.Probe;
 using HaKube.Actions.Ssh;
+using HaKube.Model.Api;
 using HaKube.Reconciler.Manifests;
 
 namespace HaKube.Bench;
 
 /// <summary>
-/// Writes OUTDIR/CLUSTER/HOST.sh (the probe script of a warm pass) and OUTDIR/CLUSTER/hosts
+/// Writes OUTDIR/CLUSTER/HOST.sh (the probe script of a warm pass, the first control plane's with
+/// the Node listing the daemon asks of it) and OUTDIR/CLUSTER/hosts
 /// ("name address" lines) for every manifest under a path, after one probe of each cluster has
 /// learnt the hosts' binary versions, as the daemon's first pass does.
 /// </summary>
@@ -32,7 +34,9 @@ internal static class WarmScripts
         {
             var (targets, key, _) = await ManifestSsh.LoadAsync(manifest, timeout.Token);
             using var keyInUse = key;
-            var facts = await prober.ProbeAsync(targets, timeout.Token);
+            // As the daemon's pass: its first control plane also lists the Nodes (ClusterSession.NodeLister).
+            var lister = manifest.Cluster.Spec.ControlPlanes().Select(h => h.Name).FirstOrDefault();
+            var facts = await prober.ProbeAsync(targets, timeout.Token, lister);
             if (facts.FirstOrDefault(f => !f.Reachable) is { } down)
             {
                 await Console.Error.WriteLineAsync($"{down.Host}: {down.Error}");
@@ -42,7 +46,7 @@ internal static class WarmScripts
             var folder = Directory.CreateDirectory(Path.Combine(outDir, manifest.Cluster.Metadata.Name)).FullName;
             foreach (var target in targets)
             {
-                var inputs = new ProbeInputs(target.Endpoint.Address) { KnownBinaries = versions.For(target.PoolKey) };
+                var inputs = new ProbeInputs(target.Endpoint.Address) { KnownBinaries = versions.For(target.PoolKey), ListNodes = target.Name == lister };
                 await File.WriteAllTextAsync(Path.Combine(folder, target.Name + ".sh"), ProbeScript.Render(inputs), timeout.Token);
             }
 
