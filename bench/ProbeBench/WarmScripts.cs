@@ -28,8 +28,7 @@ internal static class WarmScripts
         }
 
         await using var pool = new SshConnectionPool(new SshSettings { MaxParallelHosts = 64 });
-        var versions = new BinaryVersionCache();
-        var prober = new HostProber(pool, versions: versions);
+        var prober = new HostProber(pool);
         foreach (var manifest in loaded.Manifests)
         {
             var (targets, key, _) = await ManifestSsh.LoadAsync(manifest, timeout.Token);
@@ -46,8 +45,9 @@ internal static class WarmScripts
             var folder = Directory.CreateDirectory(Path.Combine(outDir, manifest.Cluster.Metadata.Name)).FullName;
             foreach (var target in targets)
             {
-                var inputs = new ProbeInputs(target.Endpoint.Address) { KnownBinaries = versions.For(target.PoolKey), ListNodes = target.Name == lister };
-                await File.WriteAllTextAsync(Path.Combine(folder, target.Name + ".sh"), ProbeScript.Render(inputs), timeout.Token);
+                // The prober's own inputs, its version cache now warm: the script the daemon's next pass sends.
+                var script = ProbeScript.Render(prober.InputsFor(target, target.Name == lister));
+                await File.WriteAllTextAsync(Path.Combine(folder, target.Name + ".sh"), script, timeout.Token);
             }
 
             await File.WriteAllLinesAsync(Path.Combine(folder, "hosts"), targets.Select(t => $"{t.Name} {t.Endpoint.Address}"), timeout.Token);

@@ -23,17 +23,24 @@ public sealed class HostProber(SshConnectionPool pool, ILogger<HostProber>? logg
     public async Task<IReadOnlyList<HostFacts>> ProbeAsync(IEnumerable<SshTarget> targets, CancellationToken cancellationToken, string? listNodesOn = null) =>
         await Task.WhenAll(targets.Select(t => ProbeHostAsync(t, cancellationToken, t.Name == listNodesOn)));
 
+    /// <summary>What the next probe of <paramref name="target"/> asks: binaries already known are not asked again.</summary>
+    public ProbeInputs InputsFor(SshTarget target, bool listNodes = false)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return new ProbeInputs(target.Endpoint.Address)
+        {
+            KnownBinaries = _versions.For(target.PoolKey),
+            ListNodes = listNodes,
+            Files = ExtraFiles.Count == 0 ? KnownPaths.Managed : [.. KnownPaths.Managed, .. ExtraFiles],
+        };
+    }
+
     public async Task<HostFacts> ProbeHostAsync(SshTarget target, CancellationToken cancellationToken, bool listNodes = false)
     {
         var started = _time.GetTimestamp();
         try
         {
-            var inputs = new ProbeInputs(target.Endpoint.Address)
-            {
-                KnownBinaries = _versions.For(target.PoolKey),
-                ListNodes = listNodes,
-                Files = ExtraFiles.Count == 0 ? KnownPaths.Managed : [.. KnownPaths.Managed, .. ExtraFiles],
-            };
+            var inputs = InputsFor(target, listNodes);
             var result = await pool.WithHostAsync(
                 target,
                 (connection, token) => connection.RunAsync(ProbeScript.Render(inputs), new CommandOptions { Name = "probe", Timeout = Timeout }, token),
