@@ -39,6 +39,7 @@ public sealed class ClusterSession
         _targets = targets.ToDictionary(t => t.Name, StringComparer.Ordinal);
         Prober = new HostProber(pool, time: Time, versions: versions) { ExtraFiles = ManagedFiles.SourcePaths(cluster.Spec) };
         Issuer = new ClusterPkiIssuer(new CertificateFactory(Time));
+        PreviewIssuer = new ClusterPkiIssuer(new CertificateFactory(Time, PkiOptions.Preview));
     }
 
     public HaCluster Cluster { get; }
@@ -68,6 +69,9 @@ public sealed class ClusterSession
     public HostProber Prober { get; }
 
     public ClusterPkiIssuer Issuer { get; }
+
+    /// <summary>Makes what <see cref="MaterialAsync"/> makes in memory only (see <see cref="PkiOptions.Preview"/>).</summary>
+    public ClusterPkiIssuer PreviewIssuer { get; }
 
     public IReadOnlyCollection<SshTarget> Targets => _targets.Values;
 
@@ -171,7 +175,8 @@ public sealed class ClusterSession
 
     /// <summary>
     /// The cluster material: authorities generated on first use, external-etcd certificates issued or
-    /// reissued. With <paramref name="store"/> false they are made in memory and not stored.
+    /// reissued. With <paramref name="store"/> false they are made in memory, as a preview
+    /// (<see cref="PkiOptions.Preview"/>), and not stored.
     /// </summary>
     /// <exception cref="ForeignClusterCaException">The store has no authorities but a control plane already has a cluster CA.</exception>
     public async Task<ClusterMaterial> MaterialAsync(IReadOnlyList<HostFacts> facts, bool store, CancellationToken cancellationToken)
@@ -191,7 +196,9 @@ public sealed class ClusterSession
             }
         }
 
-        Task<ClusterMaterial> Load(ClusterStateStore into) => ClusterMaterial.LoadAsync(Cluster.Spec, into, Issuer, cancellationToken, Time);
+        // What is not stored is never used on a host: it is made as a preview, cheaply.
+        Task<ClusterMaterial> Load(ClusterStateStore into) =>
+            ClusterMaterial.LoadAsync(Cluster.Spec, into, store ? Issuer : PreviewIssuer, cancellationToken, Time);
         ClusterMaterial material;
         if (store || UnstoredMaterial is not { } unstored)
         {

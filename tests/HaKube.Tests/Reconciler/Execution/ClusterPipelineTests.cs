@@ -1,4 +1,6 @@
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using HaKube.Actions.Pki;
 using HaKube.Actions.Ssh;
 using HaKube.Actions.State;
 using HaKube.Model.Api;
@@ -97,7 +99,7 @@ public sealed class ClusterPipelineTests
 
         Assert.Multiple(async () =>
         {
-            Assert.That(material.Authorities, Is.Not.Null);
+            Assert.That(KeyBits(material.Authorities.ClusterCa.CertificatePem), Is.EqualTo(PkiOptions.Preview.RsaKeySize), "a preview's key");
             Assert.That(Hashes(), Is.EqualTo(before));
             Assert.That(await store.LoadInventoryAsync(CancellationToken.None), Is.Empty);
             Assert.That(await store.LoadAuthoritiesAsync(CancellationToken.None), Is.Null);
@@ -118,7 +120,7 @@ public sealed class ClusterPipelineTests
         {
             Assert.That(inventory.Select(h => h.Name), Is.EquivalentTo(pipeline.Session.Cluster.Spec.Hosts.Select(h => h.Name).Where(h => h != "w2")));
             Assert.That(await store.LoadAuthoritiesAsync(CancellationToken.None), Is.Not.Null);
-            Assert.That(material.Authorities, Is.Not.Null);
+            Assert.That(KeyBits(material.Authorities.ClusterCa.CertificatePem), Is.EqualTo(2048), "kubeadm's key size, not a preview's");
         });
     }
 
@@ -170,6 +172,13 @@ public sealed class ClusterPipelineTests
         var store = new ClusterStateStore(_root, cluster.Metadata.Name);
         var session = new ClusterSession(cluster, SshTargets.FromSpec(cluster.Spec, _key!, KnownHosts.Empty), _pool!, store) { UnstoredMaterial = unstored };
         return (new ClusterPipeline(session), store);
+    }
+
+    private static int KeyBits(string certificatePem)
+    {
+        using var certificate = X509Certificate2.CreateFromPem(certificatePem);
+        using var key = certificate.GetRSAPublicKey() ?? throw new AssertionException("not an RSA certificate");
+        return key.KeySize;
     }
 
     private static Observation Observed(ClusterSession session) =>
