@@ -11,16 +11,19 @@
 #   rss, rss_peak         the daemon's resident memory
 #   idle_cpu_share        the daemon's CPU over the steady window, in % of one core
 # with the targets beside them. Usage: bash bench/fleet.sh [CLUSTERS [HOSTS]]   (as root)
-# HAKUBE_BENCH_WINDOW (seconds, default 150) is the steady window after the cold start.
+# HAKUBE_BENCH_WINDOW (seconds, a whole number of minutes, default 120) is the steady window; it
+# starts at the first resync, a minute after the daemon started, so that it holds whole resync
+# periods: each cluster's passes are spread over the period, and a window starting mid-period
+# counted fewer passes than ran a minute.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 clusters=${1:-30}
 per=${2:-10}
-window=${HAKUBE_BENCH_WINDOW:-150}
+window=${HAKUBE_BENCH_WINDOW:-120}
 [ "$(id -u)" = 0 ] || { echo "fleet.sh: the lab needs root" >&2; exit 1; }
 [[ $clusters =~ ^[0-9]+$ ]] && [ "$clusters" -ge 1 ] && [ "$clusters" -le 30 ] || { echo "clusters must be 1..30" >&2; exit 2; }
 [[ $per =~ ^[0-9]+$ ]] && [ "$per" -ge 1 ] && [ "$per" -le 10 ] || { echo "hosts per cluster must be 1..10" >&2; exit 2; }
-[[ $window =~ ^[0-9]+$ ]] && [ "$window" -ge 60 ] && [ "$window" -le 900 ] || { echo "HAKUBE_BENCH_WINDOW must be 60..900" >&2; exit 2; }
+[[ $window =~ ^[0-9]+$ ]] && [ "$window" -ge 60 ] && [ "$window" -le 900 ] && [ $((window % 60)) = 0 ] || { echo "HAKUBE_BENCH_WINDOW must be 60..900, whole minutes" >&2; exit 2; }
 total=$((clusters * per))
 bash scripts/install-test-deps.sh
 BENCH=fleet BENCH_METRICS_PORT=19464
@@ -68,7 +71,7 @@ done
 cold_ms=$((($(date +%s%N) - start) / 1000000))
 echo "cold_start $cold_ms ms (target <= 20000)"
 
-# The steady window starts once every first pass has ended (each cluster's count is 1).
+# The steady window starts once every first pass has ended (each cluster's count is 1) ...
 first_passes_done() { scrape | python3 -c '
 import re, sys
 n = sum(float(m.group(1)) for m in re.finditer(r"^hakube_reconcile_duration_seconds_count\{[^}]*\} (\S+)$", sys.stdin.read(), re.M))
@@ -77,6 +80,8 @@ until first_passes_done; do
   [ $SECONDS -lt $deadline ] || { echo "first passes did not all end within 300 s" >&2; exit 1; }
   sleep 0.2
 done
+# ... and at the first resync (the daemon's first tick, one period after it started).
+until [ $(($(date +%s%N) - start)) -ge 60000000000 ]; do sleep 0.05; done
 scrape >"$work/metrics.0"
 ticks0=$(cpu_ticks)
 t0=$(date +%s%N)
