@@ -12,6 +12,12 @@ public sealed record ClusterMaterial(ClusterAuthorities Authorities, ExternalEtc
     public ReferencedContent Referenced { get; init; } = ReferencedContent.None;
 
     /// <summary>
+    /// Made in memory for a plan nobody carries out, and not stored (see PkiOptions.Preview): running
+    /// steps with it would give hosts authorities the store never holds.
+    /// </summary>
+    public bool Preview { get; init; }
+
+    /// <summary>
     /// Generates authorities and etcd certificates the first time only; with <paramref name="time"/>,
     /// external-etcd certificates due for renewal are reissued in the store, and the planner then sees
     /// them differ on the hosts.

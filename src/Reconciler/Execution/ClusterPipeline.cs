@@ -78,9 +78,16 @@ public sealed class ClusterPipeline(ClusterSession session, ILogger? logger = nu
 
     /// <summary>Runs the plan's next waves (see <see cref="PlanExecutor"/>); returns how many steps ran.</summary>
     /// <exception cref="StepFailedException">A step failed (or <see cref="AggregateException"/> of them when several hosts failed).</exception>
+    /// <exception cref="InvalidOperationException">The pass was prepared without writing: its material is a preview.</exception>
     public Task<int> ExecuteAsync(Pass pass, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(pass);
+        if (pass.Material.Preview && pass.Plan.Steps.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"cluster {session.Cluster.Metadata.Name}: a pass prepared without writing (paused, or observing only) cannot run steps: its material is a preview that is not stored");
+        }
+
         var executor = new PlanExecutor(session, observer, logger) { MaxParallelHosts = MaxParallelHosts };
         return executor.RunAsync(pass.Plan, pass.Observed, pass.Material, cancellationToken);
     }

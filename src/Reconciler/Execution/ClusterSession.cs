@@ -214,6 +214,6 @@ public sealed class ClusterSession
             material = await unstored.GetOrMakeAsync(Cluster, () => Load(Store.ReadOnly()));
         }
 
-        return material with { Referenced = Referenced };
+        return material with { Referenced = Referenced, Preview = !store };
     }
 }

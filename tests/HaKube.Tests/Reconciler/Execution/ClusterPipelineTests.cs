@@ -121,6 +121,7 @@ public sealed class ClusterPipelineTests
             Assert.That(inventory.Select(h => h.Name), Is.EquivalentTo(pipeline.Session.Cluster.Spec.Hosts.Select(h => h.Name).Where(h => h != "w2")));
             Assert.That(await store.LoadAuthoritiesAsync(CancellationToken.None), Is.Not.Null);
             Assert.That(KeyBits(material.Authorities.ClusterCa.CertificatePem), Is.EqualTo(2048), "kubeadm's key size, not a preview's");
+            Assert.That(material.Preview, Is.False);
         });
     }
 
@@ -162,6 +163,24 @@ public sealed class ClusterPipelineTests
         Assert.Multiple(async () =>
         {
             Assert.That(again.Authorities.ClusterCa.CertificatePem, Is.EqualTo(made.Authorities.ClusterCa.CertificatePem), "no new CA on the next pass");
+            Assert.That(await store.LoadAuthoritiesAsync(CancellationToken.None), Is.Null);
+        });
+    }
+
+    [Test]
+    public async Task ExecuteAsync_PassPreparedWithoutWriting_RefusesToRunItsSteps()
+    {
+        var (pipeline, store) = Pipeline();
+        var observed = Observed(pipeline.Session);
+        var material = await pipeline.PrepareAsync(observed, write: false, CancellationToken.None);
+        var plan = pipeline.Plan(observed, material);
+        Assert.That(plan.Steps, Is.Not.Empty, "a fresh cluster's plan brings it up");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(material.Preview, Is.True);
+            Assert.That(() => pipeline.ExecuteAsync(new Pass(observed, material, plan), CancellationToken.None),
+                Throws.InvalidOperationException.With.Message.Contains("preview"));
             Assert.That(await store.LoadAuthoritiesAsync(CancellationToken.None), Is.Null);
         });
     }
