@@ -35,6 +35,9 @@ internal static partial class Log
     [LoggerMessage(1010, LogLevel.Warning, "{Host}: connection lost while {Command} ran")]
     public static partial void ConnectionLost(ILogger logger, string host, string command);
 
+    [LoggerMessage(1013, LogLevel.Information, "{Host}: the session had ended unseen when {Command} was to start; starting it on a new one")]
+    public static partial void SessionDiedUnseen(ILogger logger, string host, string command);
+
     [LoggerMessage(1011, LogLevel.Debug, "{Host}: forwarding 127.0.0.1:{LocalPort} through bastion {Bastion} to {Target}")]
     public static partial void Forwarding(ILogger logger, string host, uint localPort, string bastion, string target);
 

@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Renci.SshNet;
@@ -121,14 +122,13 @@ internal sealed class SshConnection : IHostConnection, IAsyncDisposable
 
     private async Task<RawResult> RunRawAsync(string script, CommandOptions options, int captureLimit, CancellationToken cancellationToken, Stream? stdoutTo = null)
     {
+        // Connected before the timeout starts: the host's deadline starts with the command, not before.
         await EnsureConnectedAsync(cancellationToken);
-        var client = _client ?? throw new HostUnreachableException(Host, $"host {Host}: not connected");
         var timeout = options.Timeout ?? _settings.CommandTimeout;
         // The same budget on the host: what HaKube stopped waiting for stops there too.
         var text = RemoteShell.CommandLine(script, RemoteShell.NeedsSudo(_target.Endpoint.User), timeout);
         using var timeoutSource = new CancellationTokenSource(timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
-        using var command = client.CreateCommand(text);
         // A streamed download keeps none of stdout in memory: it all goes to stdoutTo.
         var stdout = stdoutTo is null ? new BoundedCapture(captureLimit) : new BoundedCapture(0, stdoutTo);
         var stderr = new BoundedCapture(captureLimit);
@@ -136,17 +136,8 @@ internal sealed class SshConnection : IHostConnection, IAsyncDisposable
         // Ends when the command's output is drained or it failed: the span the remote side was busy.
         using var observed = RemoteCommandObserver.Current?.Invoke();
         Log.CommandStarted(_logger, Host, options.Name);
-        Task execution;
-        try
-        {
-            execution = command.ExecuteAsync(linked.Token);
-        }
-        catch (Exception e) when (e is SshException or ObjectDisposedException)
-        {
-            // The channel could not even be opened: the session is gone.
-            Log.ConnectionLost(_logger, Host, options.Name);
-            throw new HostUnreachableException(Host, $"host {Host}: session lost before {options.Name} started", e);
-        }
+        var (command, execution) = await StartAsync(text, options.Name, linked.Token, cancellationToken);
+        using var owned = command;
 
         try
         {
@@ -199,6 +190,57 @@ internal sealed class SshConnection : IHostConnection, IAsyncDisposable
         }
 
         return raw;
+    }
+
+    /// <summary>
+    /// Opens the command's channel and starts it. A session that died unseen (a host rebooted between
+    /// passes answers the first packet with a reset) fails the channel's opening; the command never
+    /// started then, so it is started once more on a new session. Past that, a failure is the host's.
+    /// </summary>
+    private async Task<(SshCommand Command, Task Execution)> StartAsync(string text, string name, CancellationToken commandToken, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await EnsureConnectedAsync(cancellationToken);
+            var client = _client ?? throw new HostUnreachableException(Host, $"host {Host}: not connected");
+            var command = client.CreateCommand(text);
+            try
+            {
+                return (command, command.ExecuteAsync(commandToken));
+            }
+            catch (Exception e) when (e is SshException or SocketException or ObjectDisposedException)
+            {
+                command.Dispose();
+                // A timeout or a refused channel leaves the session up: no new session would do better.
+                var sessionDied = e is SshConnectionException or SocketException or ObjectDisposedException || !client.IsConnected;
+                if (attempt == 1 && sessionDied)
+                {
+                    Log.SessionDiedUnseen(_logger, Host, name);
+                    await CloseIfCurrentAsync(client, cancellationToken);
+                    continue;
+                }
+
+                Log.ConnectionLost(_logger, Host, name);
+                throw new HostUnreachableException(Host, $"host {Host}: session lost before {name} started", e);
+            }
+        }
+    }
+
+    // The session is closed under the gate, and only if no other command has replaced it meanwhile.
+    private async Task CloseIfCurrentAsync(SshClient stale, CancellationToken cancellationToken)
+    {
+        await _connectGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (ReferenceEquals(_client, stale))
+            {
+                CloseSession();
+            }
+        }
+        finally
+        {
+            _connectGate.Release();
+        }
     }
 
     private async ValueTask ConnectOnceAsync(CancellationToken cancellationToken)

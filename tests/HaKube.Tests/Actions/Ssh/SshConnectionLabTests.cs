@@ -147,6 +147,27 @@ public sealed class SshConnectionLabTests() : LabHostsFixture(3, new LabOptions(
     }
 
     [Test]
+    public async Task RunAsync_SessionEndedUnseen_StartsTheCommandOnANewSession()
+    {
+        var host = Lab.Hosts[2];
+        await using var relay = ResettingRelay.Start(host.Address, host.Port);
+        await using var pool = new SshConnectionPool();
+        var endpoint = new SshEndpoint("127.0.0.1", relay.Port, "root", HostKeyPolicy.Pinned(LabTargets.Parse(host.HostKey)));
+        var connection = pool.Get(new SshTarget(host.Name, endpoint, null, ClientKey));
+        await connection.RunAsync("true", null, Token);
+
+        relay.Reboot();
+        var result = await connection.RunAsync("echo back", null, Token);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.StdOut, Is.EqualTo("back\n"));
+            Assert.That(relay.Resets, Is.EqualTo(1), "the old session learnt of its end only from the reset");
+            Assert.That(pool.TotalConnects, Is.EqualTo(2));
+        });
+    }
+
+    [Test]
     public async Task RunAsync_ManyCallsOnePool_OneConnection()
     {
         await using var pool = new SshConnectionPool();
