@@ -12,7 +12,7 @@
 #   idle_cpu_share        the daemon's CPU over the steady window, in % of one core
 # with the targets beside them. Usage: bash bench/fleet.sh [CLUSTERS [HOSTS]]   (as root)
 # HAKUBE_BENCH_WINDOW (seconds, a whole number of minutes, default 120) is the steady window; it
-# starts at the first resync, a minute after the daemon started, so that it holds whole resync
+# starts just after the first resync, a minute after the daemon began watching, so that it holds whole resync
 # periods: each cluster's passes are spread over the period, and a window starting mid-period
 # counted fewer passes than ran a minute.
 set -euo pipefail
@@ -23,7 +23,7 @@ window=${HAKUBE_BENCH_WINDOW:-120}
 [ "$(id -u)" = 0 ] || { echo "fleet.sh: the lab needs root" >&2; exit 1; }
 [[ $clusters =~ ^[0-9]+$ ]] && [ "$clusters" -ge 1 ] && [ "$clusters" -le 30 ] || { echo "clusters must be 1..30" >&2; exit 2; }
 [[ $per =~ ^[0-9]+$ ]] && [ "$per" -ge 1 ] && [ "$per" -le 10 ] || { echo "hosts per cluster must be 1..10" >&2; exit 2; }
-[[ $window =~ ^[0-9]+$ ]] && [ "$window" -ge 60 ] && [ "$window" -le 900 ] && [ $((window % 60)) = 0 ] || { echo "HAKUBE_BENCH_WINDOW must be 60..900, whole minutes" >&2; exit 2; }
+[[ $window =~ ^[0-9]+$ ]] && [ "$window" -ge 60 ] && [ "$window" -le 900 ] && [ $((10#$window % 60)) = 0 ] || { echo "HAKUBE_BENCH_WINDOW must be 60..900, whole minutes" >&2; exit 2; }
 total=$((clusters * per))
 bash scripts/install-test-deps.sh
 BENCH=fleet BENCH_METRICS_PORT=19464
@@ -63,7 +63,10 @@ DOTNET_TieredCompilation=0 "$hakube" run --manifests "$work/manifests" --state-d
   --metrics-address "$metrics" --log-format json >"$work/daemon.log" 2>&1 &
 daemon=$!
 deadline=$((SECONDS + 300))
+watching=
 until [ "$(statuses)" -ge "$clusters" ]; do
+  # The daemon's resync ticks start when it logs that it watches the folder (after the leader lock).
+  [ -n "$watching" ] || ! grep -q 'Watching' "$work/daemon.log" || watching=$(date +%s%N)
   kill -0 "$daemon" 2>/dev/null || { echo "the daemon exited:" >&2; tail -20 "$work/daemon.log" >&2; exit 1; }
   [ $SECONDS -lt $deadline ] || { echo "not every cluster got a status within 300 s ($(statuses)/$clusters)" >&2; exit 1; }
   sleep 0.1
@@ -80,8 +83,13 @@ until first_passes_done; do
   [ $SECONDS -lt $deadline ] || { echo "first passes did not all end within 300 s" >&2; exit 1; }
   sleep 0.2
 done
-# ... and at the first resync (the daemon's first tick, one period after it started).
-until [ $(($(date +%s%N) - start)) -ge 60000000000 ]; do sleep 0.05; done
+# ... and a second after the first resync tick, a period after the daemon began watching: the
+# window then holds whole periods (each cluster's passes, spread over the period, counted once per
+# minute), whatever the slot-0 pass at its very edge does.
+[ -n "$watching" ] || watching=$(date +%s%N)
+window_start=$((watching + 61000000000))
+[ "$(date +%s%N)" -lt "$window_start" ] || { echo "the first passes took longer than the 60 s resync: no whole-period window" >&2; exit 1; }
+until [ "$(date +%s%N)" -ge "$window_start" ]; do sleep 0.05; done
 scrape >"$work/metrics.0"
 ticks0=$(cpu_ticks)
 t0=$(date +%s%N)

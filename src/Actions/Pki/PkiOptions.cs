@@ -9,8 +9,9 @@ public sealed record PkiOptions
     /// For material made in memory for a plan nobody carries out (a paused cluster, a --dry-run daemon,
     /// `hakube plan` before the first apply): it is never stored nor sent to a host, and the first
     /// apply makes the cluster's own authorities with <see cref="Kubeadm"/>. RSA-1024 because a 2048-bit
-    /// key takes ~0.3 s to generate here (16 ms at 1024), and a fleet of new clusters under --dry-run
-    /// made four per cluster before its first status.
+    /// key takes ~0.3 s to generate on the lab machine (16 ms at 1024), and a fleet of new clusters
+    /// under --dry-run made four per cluster (with external etcd, one more and three per etcd host)
+    /// before its first status.
     /// </summary>
     public static PkiOptions Preview { get; } = new() { RsaKeySize = 1024 };
 

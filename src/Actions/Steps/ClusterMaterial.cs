@@ -12,8 +12,9 @@ public sealed record ClusterMaterial(ClusterAuthorities Authorities, ExternalEtc
     public ReferencedContent Referenced { get; init; } = ReferencedContent.None;
 
     /// <summary>
-    /// Made in memory for a plan nobody carries out, and not stored (see PkiOptions.Preview): running
-    /// steps with it would give hosts authorities the store never holds.
+    /// Loaded by a pass that may not write: what it had to make (authorities, external-etcd
+    /// certificates) was made in memory with preview keys (see PkiOptions.Preview) and is not stored,
+    /// so no step may run with it, even where its authorities came from the store.
     /// </summary>
     public bool Preview { get; init; }
 
