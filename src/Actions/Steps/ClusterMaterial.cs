@@ -21,14 +21,16 @@ public sealed record ClusterMaterial(ClusterAuthorities Authorities, ExternalEtc
     /// <summary>
     /// Generates authorities and etcd certificates the first time only; with <paramref name="time"/>,
     /// external-etcd certificates due for renewal are reissued in the store, and the planner then sees
-    /// them differ on the hosts.
+    /// them differ on the hosts. <paramref name="stored"/>: the store's authorities as the caller just
+    /// read them (they are written once, never replaced), so they are not read again.
     /// </summary>
-    public static async Task<ClusterMaterial> LoadAsync(HaClusterSpec spec, ClusterStateStore store, ClusterPkiIssuer issuer, CancellationToken cancellationToken, TimeProvider? time = null)
+    public static async Task<ClusterMaterial> LoadAsync(HaClusterSpec spec, ClusterStateStore store, ClusterPkiIssuer issuer, CancellationToken cancellationToken,
+        TimeProvider? time = null, ClusterAuthorities? stored = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(issuer);
-        var authorities = await store.GetOrCreateAuthoritiesAsync(issuer.CreateAuthorities, cancellationToken);
+        var authorities = stored ?? await store.GetOrCreateAuthoritiesAsync(issuer.CreateAuthorities, cancellationToken);
         var etcd = spec.Etcd.Topology == EtcdTopology.External
             ? await store.GetOrIssueExternalEtcdAsync(spec, issuer, authorities, cancellationToken, time?.GetUtcNow().AddDays(spec.CertificateRenewalDays))
             : null;

@@ -183,7 +183,8 @@ public sealed class ClusterSession
     {
         // A control plane holding a cluster CA the store lacks got it elsewhere (another store, a lost
         // one, kubeadm by hand): a new CA over it would break every kubelet, token and etcd peer.
-        var stored = await Store.LoadAuthoritiesAsync(cancellationToken) is not null;
+        var authorities = await Store.LoadAuthoritiesAsync(cancellationToken);
+        var stored = authorities is not null;
         if (!stored)
         {
             var holders = facts.Where(f => f.Reachable && f.IsPresent(PkiPaths.ClusterCaCertificate)).Select(f => f.Host).ToList();
@@ -198,7 +199,7 @@ public sealed class ClusterSession
 
         // What is not stored is never used on a host: it is made as a preview, cheaply.
         Task<ClusterMaterial> Load(ClusterStateStore into) =>
-            ClusterMaterial.LoadAsync(Cluster.Spec, into, store ? Issuer : PreviewIssuer, cancellationToken, Time);
+            ClusterMaterial.LoadAsync(Cluster.Spec, into, store ? Issuer : PreviewIssuer, cancellationToken, Time, authorities);
         ClusterMaterial material;
         if (store || UnstoredMaterial is not { } unstored)
         {

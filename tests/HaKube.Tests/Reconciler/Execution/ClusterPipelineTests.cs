@@ -185,12 +185,47 @@ public sealed class ClusterPipelineTests
         });
     }
 
+    [Test]
+    public async Task PrepareAsync_AuthoritiesStored_ReadsThemOncePerPass()
+    {
+        var (first, store) = Pipeline();
+        await first.PrepareAsync(Observed(first.Session), write: true, CancellationToken.None);
+        var backend = new CountingBackend(new FileStateBackend(StateLayout.ClusterFolder(_root, first.Session.Cluster.Metadata.Name)));
+        var session = new ClusterSession(first.Session.Cluster, [.. first.Session.Targets], _pool!, new ClusterStateStore(backend));
+        var pipeline = new ClusterPipeline(session);
+
+        var material = await pipeline.PrepareAsync(Observed(session), write: true, CancellationToken.None);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(backend.Reads.Count(r => r == "authorities.json"), Is.EqualTo(1));
+            Assert.That(material.Authorities.ClusterCa.CertificatePem, Is.EqualTo((await store.LoadAuthoritiesAsync(CancellationToken.None))!.ClusterCa.CertificatePem));
+        });
+    }
+
     private (ClusterPipeline Pipeline, ClusterStateStore Store) Pipeline(UnstoredMaterialCache? unstored = null)
     {
         var cluster = Clusters.Spec(loadBalancers: 0);
         var store = new ClusterStateStore(_root, cluster.Metadata.Name);
         var session = new ClusterSession(cluster, SshTargets.FromSpec(cluster.Spec, _key!, KnownHosts.Empty), _pool!, store) { UnstoredMaterial = unstored };
         return (new ClusterPipeline(session), store);
+    }
+
+    private sealed class CountingBackend(IStateBackend inner) : IStateBackend
+    {
+        public List<string> Reads { get; } = [];
+
+        public string Location => inner.Location;
+
+        public Task<string?> ReadAsync(string name, CancellationToken cancellationToken)
+        {
+            Reads.Add(name);
+            return inner.ReadAsync(name, cancellationToken);
+        }
+
+        public Task WriteAsync(string name, string content, CancellationToken cancellationToken) => inner.WriteAsync(name, content, cancellationToken);
+
+        public Task<bool> CreateOnceAsync(string name, string content, CancellationToken cancellationToken) => inner.CreateOnceAsync(name, content, cancellationToken);
     }
 
     private static int KeyBits(string certificatePem)
