@@ -197,11 +197,11 @@ internal sealed class SshConnection : IHostConnection, IAsyncDisposable
     /// passes answers the first packet with a reset) fails the channel's opening; the command never
     /// started then, so it is started once more on a new session. Past that, a failure is the host's.
     /// </summary>
+    /// <remarks>The caller has connected; only the second attempt connects again.</remarks>
     private async Task<(SshCommand Command, Task Execution)> StartAsync(string text, string name, CancellationToken commandToken, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
-            await EnsureConnectedAsync(cancellationToken);
             var client = _client ?? throw new HostUnreachableException(Host, $"host {Host}: not connected");
             var command = client.CreateCommand(text);
             try
@@ -217,6 +217,7 @@ internal sealed class SshConnection : IHostConnection, IAsyncDisposable
                 {
                     Log.SessionDiedUnseen(_logger, Host, name);
                     await CloseIfCurrentAsync(client, cancellationToken);
+                    await EnsureConnectedAsync(cancellationToken);
                     continue;
                 }
 

@@ -20,6 +20,9 @@ public sealed class ClusterSession
     private readonly Dictionary<string, SshTarget> _targets;
     private readonly HashSet<string> _nodeListingFailed = new(StringComparer.Ordinal);
 
+    // Makes what MaterialAsync makes in memory only (see PkiOptions.Preview).
+    private readonly ClusterPkiIssuer _previewIssuer;
+
     /// <summary>
     /// A session; <paramref name="knownHosts"/> is the known_hosts the targets were built from, whose
     /// @revoked keys also bar the remembered keys of departing hosts and previous machines;
@@ -39,7 +42,7 @@ public sealed class ClusterSession
         _targets = targets.ToDictionary(t => t.Name, StringComparer.Ordinal);
         Prober = new HostProber(pool, time: Time, versions: versions) { ExtraFiles = ManagedFiles.SourcePaths(cluster.Spec) };
         Issuer = new ClusterPkiIssuer(new CertificateFactory(Time));
-        PreviewIssuer = new ClusterPkiIssuer(new CertificateFactory(Time, PkiOptions.Preview));
+        _previewIssuer = new ClusterPkiIssuer(new CertificateFactory(Time, PkiOptions.Preview));
     }
 
     public HaCluster Cluster { get; }
@@ -69,9 +72,6 @@ public sealed class ClusterSession
     public HostProber Prober { get; }
 
     public ClusterPkiIssuer Issuer { get; }
-
-    /// <summary>Makes what <see cref="MaterialAsync"/> makes in memory only (see <see cref="PkiOptions.Preview"/>).</summary>
-    public ClusterPkiIssuer PreviewIssuer { get; }
 
     public IReadOnlyCollection<SshTarget> Targets => _targets.Values;
 
@@ -199,7 +199,7 @@ public sealed class ClusterSession
 
         // What is not stored is never used on a host: it is made as a preview, cheaply.
         Task<ClusterMaterial> Load(ClusterStateStore into) =>
-            ClusterMaterial.LoadAsync(Cluster.Spec, into, store ? Issuer : PreviewIssuer, cancellationToken, Time, authorities);
+            ClusterMaterial.LoadAsync(Cluster.Spec, into, store ? Issuer : _previewIssuer, cancellationToken, Time, authorities);
         ClusterMaterial material;
         if (store || UnstoredMaterial is not { } unstored)
         {
