@@ -28,13 +28,25 @@ public static class RegularFile
 
         using (handle)
         {
-            // One byte more than allowed tells a file that grew since it was looked at.
-            var buffer = new byte[checked((int)Math.Min(maxBytes + 1, int.MaxValue))];
+            // One byte more than allowed tells a file that grew since it was looked at. The buffer starts
+            // at the file's size (the bound may be a megabyte; the daemon reads these files every pass).
+            var bound = (int)Math.Min(maxBytes + 1, int.MaxValue);
+            var buffer = new byte[(int)Math.Min(RandomAccess.GetLength(handle!) + 1, bound)];
             var total = 0;
             int read;
-            while (total < buffer.Length && (read = RandomAccess.Read(handle!, buffer.AsSpan(total), total)) > 0)
+            while ((read = RandomAccess.Read(handle!, buffer.AsSpan(total), total)) > 0)
             {
                 total += read;
+                if (total == buffer.Length)
+                {
+                    if (total == bound)
+                    {
+                        break;
+                    }
+
+                    // It grew since its size was read: keep reading, up to the bound.
+                    Array.Resize(ref buffer, (int)Math.Min((long)buffer.Length * 2, bound));
+                }
             }
 
             return total > maxBytes

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -30,7 +31,11 @@ public static class ProbeScript
 
     public static string Render(ProbeInputs inputs)
     {
-        var script = new StringBuilder();
+        var script = new StringBuilder(TemplateLength + 1024);
+        // The facts are gathered in a function whose output is held and written at the end: written as
+        // they are found, they reach sshd as dozens of small writes, each its own SSH packet and its own
+        // wake-up of the daemon's session thread, on every host every pass. Held, they are one or two.
+        script.Append("hk_probe() {\n");
         script.Append("HK_ADDR_HEX=").Append(AddressPattern(inputs.Address)).Append('\n');
         script.Append("HK_ETCD_ENDPOINT=").Append(ShellQuote.Quote(EtcdEndpoint(inputs.Address))).Append('\n');
         script.Append("HK_LIST_NODES=").Append(inputs.ListNodes ? "1" : "").Append('\n');
@@ -43,16 +48,37 @@ public static class ProbeScript
         }
 
         var fixedFiles = string.Join(' ', inputs.Files.Select(ShellQuote.Quote));
-        var globs = string.Join(' ', GlobbedFolders.Select(f => ShellQuote.Quote(f) + "/*.yaml"));
         // Only fixed files a glob can also find need skipping there: the rest would only lengthen every probe.
         var globbed = inputs.Files.Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) && GlobbedFolders.Contains(Path.GetDirectoryName(f))).ToList();
         var listed = globbed.Count == 0 ? "/dev/null/none" : string.Join('|', globbed.Select(ShellQuote.Quote));
-        var ports = string.Join('|', Ports.Where(p => p != 2379).Select(p => "*:" + p.ToString("X4")));
-        return script.Append(Body
-            .Replace("@FILES@", fixedFiles, StringComparison.Ordinal)
-            .Replace("@GLOBS@", globs, StringComparison.Ordinal)
-            .Replace("@LISTED@", listed, StringComparison.Ordinal)
-            .Replace("@PORTS@", ports, StringComparison.Ordinal)
+        // Only the file lists vary; the values go in as they are, never searched for placeholders again.
+        foreach (var part in Template)
+        {
+            script.Append(part switch
+            {
+                "@FILES@" => fixedFiles,
+                "@LISTED@" => listed,
+                _ => part,
+            });
+        }
+
+        // $(...) drops the output's final newline, which printf puts back.
+        return script.Append("\n}\nhk_out=$(hk_probe)\nhk_status=$?\nprintf '%s\\n' \"$hk_out\"\nexit $hk_status\n").ToString();
+    }
+
+    /// <summary>Count only; keys are base64 in the gateway's JSON.</summary>
+    internal static readonly string KubeadmConfigRange =
+        "{\"key\":\"" + Convert.ToBase64String(Encoding.ASCII.GetBytes(KnownPaths.KubeadmConfigKey)) + "\",\"count_only\":true}";
+
+    // After KubeadmConfigRange: static fields are set in the order they are written.
+    /// <summary>
+    /// The body with every fixed value in place, split around the per-host placeholders (kept as parts of
+    /// their own): built once, since the probe renders for every host on every pass.
+    /// </summary>
+    private static readonly IReadOnlyList<string> Template = System.Text.RegularExpressions.Regex.Split(
+        Body
+            .Replace("@GLOBS@", string.Join(' ', GlobbedFolders.Select(f => ShellQuote.Quote(f) + "/*.yaml")), StringComparison.Ordinal)
+            .Replace("@PORTS@", string.Join('|', Ports.Where(p => p != 2379).Select(p => "*:" + p.ToString("X4", CultureInfo.InvariantCulture))), StringComparison.Ordinal)
             .Replace("@UNITS@", string.Join(' ', Units), StringComparison.Ordinal)
             .Replace("@BINS@", string.Join(' ', VersionedBinaries), StringComparison.Ordinal)
             .Replace("@PRESENT@", string.Join(' ', PresenceBinaries), StringComparison.Ordinal)
@@ -63,12 +89,10 @@ public static class ProbeScript
             .Replace("@ADMINCONF@", KnownPaths.AdminConf, StringComparison.Ordinal)
             .Replace("@HAPROXYSOCKET@", HaproxyConfigRenderer.StatsSocket, StringComparison.Ordinal)
             .Replace("@HAPROXYMAINTENANCE@", HaproxyRuntimeApi.ServersInMaintenance("\"$bin_socat\""), StringComparison.Ordinal)
-            .Replace("@KUBEADMCONFIGRANGE@", KubeadmConfigRange, StringComparison.Ordinal)).ToString();
-    }
+            .Replace("@KUBEADMCONFIGRANGE@", KubeadmConfigRange, StringComparison.Ordinal),
+        "(@FILES@|@LISTED@)");
 
-    /// <summary>Count only; keys are base64 in the gateway's JSON.</summary>
-    internal static readonly string KubeadmConfigRange =
-        "{\"key\":\"" + Convert.ToBase64String(Encoding.ASCII.GetBytes(KnownPaths.KubeadmConfigKey)) + "\",\"count_only\":true}";
+    private static readonly int TemplateLength = Template.Sum(p => p.Length);
 
     /// <summary>As /proc/net/tcp writes it (each 32-bit word byte-reversed), as a case pattern; "*" for a DNS name.</summary>
     internal static string AddressPattern(string address)

@@ -92,20 +92,30 @@ public enum KnownHostsMarker
 
 public sealed record KnownHostsEntry(KnownHostsMarker Marker, string HostPatterns, SshHostKey Key)
 {
+    // Split and lowered once: every host of every pass is looked up against every entry.
+    private readonly (bool Negated, string Body)[] _patterns = HostPatterns.StartsWith("|1|", StringComparison.Ordinal)
+        ? []
+        : [.. HostPatterns.Split(',').Select(p => p.StartsWith('!') ? (true, p[1..].ToLowerInvariant()) : (false, p.ToLowerInvariant()))];
+
+    /// <summary>By value, as a record is: the split patterns only follow from <see cref="HostPatterns"/>.</summary>
+    public bool Equals(KnownHostsEntry? other) =>
+        other is not null && Marker == other.Marker && HostPatterns == other.HostPatterns && Key == other.Key;
+
+    public override int GetHashCode() => HashCode.Combine(Marker, HostPatterns, Key);
+
     /// <summary><paramref name="lookupName"/> as <see cref="KnownHosts.LookupName"/> makes it.</summary>
     public bool Matches(string lookupName)
     {
+        ArgumentNullException.ThrowIfNull(lookupName);
         if (HostPatterns.StartsWith("|1|", StringComparison.Ordinal))
         {
             return MatchesHashed(HostPatterns, lookupName);
         }
 
         var matched = false;
-        foreach (var pattern in HostPatterns.Split(','))
+        foreach (var (negated, body) in _patterns)
         {
-            var negated = pattern.StartsWith('!');
-            var body = negated ? pattern[1..] : pattern;
-            if (Glob(body.ToLowerInvariant(), lookupName.ToLowerInvariant()))
+            if (Glob(body, lookupName))
             {
                 if (negated)
                 {
@@ -143,13 +153,13 @@ public sealed record KnownHostsEntry(KnownHostsMarker Marker, string HostPattern
         }
     }
 
-    // ssh's wildcards: '*' any run of characters, '?' exactly one.
+    // ssh's wildcards: '*' any run of characters, '?' exactly one. The pattern is lower case already.
     private static bool Glob(ReadOnlySpan<char> pattern, ReadOnlySpan<char> text)
     {
         int p = 0, t = 0, star = -1, resume = 0;
         while (t < text.Length)
         {
-            if (p < pattern.Length && (pattern[p] == '?' || pattern[p] == text[t]))
+            if (p < pattern.Length && (pattern[p] == '?' || pattern[p] == char.ToLowerInvariant(text[t])))
             {
                 p++;
                 t++;

@@ -25,16 +25,17 @@ internal static class RemoteShell
             throw new ArgumentException($"a remote script is limited to {MaxScriptLength} characters; send data on stdin", nameof(script));
         }
 
-        var shell = "/bin/sh -c " + ShellQuote.Quote(script);
+        // exec: the login shell is replaced instead of waiting as an extra process.
+        var prefix = useSudo ? "exec sudo -n " : "exec ";
         // A negative budget is Timeout.InfiniteTimeSpan: no deadline on either side.
         if (deadline is { } limit && limit >= TimeSpan.Zero)
         {
             var seconds = Math.Max(1, (long)Math.Ceiling(limit.TotalSeconds));
-            shell = $"timeout -k {KillAfterSeconds} {seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)} {shell}";
+            prefix += $"timeout -k {KillAfterSeconds} {seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)} ";
         }
 
-        // exec: the login shell is replaced instead of waiting as an extra process.
-        return useSudo ? "exec sudo -n " + shell : "exec " + shell;
+        // The script is copied once into its quotes and once into the line.
+        return string.Concat(prefix, "/bin/sh -c ", ShellQuote.Quote(script));
     }
 
     public static bool NeedsSudo(string user) => !string.Equals(user, "root", StringComparison.Ordinal);

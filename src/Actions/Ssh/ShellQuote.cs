@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace HaKube.Actions.Ssh;
 
 /// <summary>Single quotes, so only the quote itself needs care; NUL cannot pass through a shell and is rejected.</summary>
@@ -19,14 +17,8 @@ internal static class ShellQuote
             return value;
         }
 
-        var builder = new StringBuilder(value.Length + 2);
-        builder.Append('\'');
-        foreach (var c in value)
-        {
-            builder.Append(c == '\'' ? "'\\''" : c.ToString());
-        }
-
-        return builder.Append('\'').ToString();
+        // One copy of a long script, not one string per character: the probe's runs every pass.
+        return string.Concat("'", value.Replace("'", "'\\''", StringComparison.Ordinal), "'");
     }
 
     public static string Join(params IEnumerable<string> words) => string.Join(' ', words.Select(Quote));

@@ -44,6 +44,33 @@ public sealed class ProbeScriptTests
     }
 
     [Test]
+    public async Task Render_RunByShOnThisMachine_WritesItsOutputAtTheEnd()
+    {
+        // Each write the probe makes reaches the daemon as an SSH packet and a wake-up of its session
+        // thread: written line by line, dash makes dozens on every host every pass (~70 here).
+        var start = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(ProbeScript.Render(new ProbeInputs("127.0.0.1")));
+        using var process = Process.Start(start)!;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
+        var buffer = new byte[1 << 20];
+        int reads = 0, total = 0, read;
+        while ((read = await process.StandardOutput.BaseStream.ReadAsync(buffer, timeout.Token)) > 0)
+        {
+            reads++;
+            total += read;
+        }
+
+        await process.WaitForExitAsync(timeout.Token);
+
+        Assert.That(process.ExitCode, Is.Zero, await stderr);
+        Assert.That(total, Is.GreaterThan(1000));
+        // dash writes its output buffer in blocks of a few KiB; nothing comes before the end.
+        Assert.That(reads, Is.LessThanOrEqualTo(1 + (total / 4096)), $"{total} bytes in {reads} reads");
+    }
+
+    [Test]
     public void Render_GlobSkipList_NamesEveryFixedYamlOfTheGlobbedFoldersAndNothingElse()
     {
         // A file both listed and globbed would be stat'ed and hashed twice.

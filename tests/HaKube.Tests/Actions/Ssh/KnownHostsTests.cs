@@ -69,6 +69,18 @@ public sealed class KnownHostsTests
     }
 
     [Test]
+    public void KeysFor_NamesInOtherCase_MatchAsSshDoes()
+    {
+        // ssh lowers the host name before it looks in known_hosts; patterns match regardless of case.
+        var known = KnownHosts.Parse($"Node1.Example.ORG,*.LAB.example.org,!Bad.lab.example.org {KeyA}\n");
+
+        Assert.That(known.KeysFor(["node1.example.org"], 22), Has.Count.EqualTo(1));
+        Assert.That(known.KeysFor(["API.lab.EXAMPLE.org"], 22), Has.Count.EqualTo(1));
+        Assert.That(known.KeysFor(["bad.LAB.example.org"], 22), Is.Empty);
+        Assert.That(known.KeysFor(["node2.example.org"], 22), Is.Empty);
+    }
+
+    [Test]
     public void Parse_CommentsBlankMalformedAndUnknownTypes_AreSkipped()
     {
         var known = KnownHosts.Parse($"# comment\n\n10.0.0.7\n10.0.0.7 sk-ssh-ed25519@openssh.com AAAA\n10.0.0.7 ssh-ed25519 not-base64!\n@cert-authority * {KeyB}\n10.0.0.7 {KeyA}\n");
