@@ -17,6 +17,9 @@ public sealed class CertificateFactory(TimeProvider timeProvider, PkiOptions opt
     {
     }
 
+    // Keys this factory has taken from the preview pool: the next one is the next in the pool.
+    private int _keysTaken;
+
     public PkiOptions Options { get; } = options;
 
     public CertificateKeyPair CreateAuthority(CertificateProfile profile)
@@ -30,7 +33,7 @@ public sealed class CertificateFactory(TimeProvider timeProvider, PkiOptions opt
         var now = Now();
         var notBefore = now - Options.Backdate;
         var notAfter = now + Options.CaValidity;
-        using var key = RSA.Create(Options.RsaKeySize);
+        using var key = NewKey();
         var request = NewRequest(profile, key);
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, X509SubjectKeyIdentifierHashAlgorithm.Sha1, critical: false));
         AddSubjectAlternativeNames(request, profile);
@@ -69,7 +72,7 @@ public sealed class CertificateFactory(TimeProvider timeProvider, PkiOptions opt
             throw new InvalidOperationException($"CA {caCertificate.Subject} expired at {caNotAfter:O}; it cannot issue {profile.CommonName}");
         }
 
-        using var key = RSA.Create(Options.RsaKeySize);
+        using var key = NewKey();
         var request = NewRequest(profile, key);
         request.CertificateExtensions.Add(AuthorityKeyIdentifier(caCertificate));
         AddSubjectAlternativeNames(request, profile);
@@ -81,9 +84,12 @@ public sealed class CertificateFactory(TimeProvider timeProvider, PkiOptions opt
     /// <summary>sa.key and sa.pub.</summary>
     public ServiceAccountKeyPair CreateServiceAccountKeyPair()
     {
-        using var key = RSA.Create(Options.RsaKeySize);
+        using var key = NewKey();
         return new ServiceAccountKeyPair(PemCodec.EncodeRsaPrivateKey(key), PemCodec.EncodePublicKey(key));
     }
+
+    private RSA NewKey() =>
+        Options.FromPreviewPool ? PreviewKeyPool.Take(Interlocked.Increment(ref _keysTaken) - 1, Options.RsaKeySize) : RSA.Create(Options.RsaKeySize);
 
     // X.509 times have whole seconds; truncating here makes NotAfter equal what the certificate says.
     private DateTimeOffset Now()
