@@ -92,12 +92,11 @@ public enum KnownHostsMarker
 
 public sealed record KnownHostsEntry(KnownHostsMarker Marker, string HostPatterns, SshHostKey Key)
 {
-    // Split and lowered once: every host of every pass is looked up against every entry.
-    private readonly (bool Negated, string Body)[] _patterns = HostPatterns.StartsWith("|1|", StringComparison.Ordinal)
-        ? []
-        : [.. HostPatterns.Split(',').Select(p => p.StartsWith('!') ? (true, p[1..].ToLowerInvariant()) : (false, p.ToLowerInvariant()))];
+    // Split and lowered once (every host of every pass is looked up against every entry), and again
+    // for a copy made with `with`, which keeps this field but may change HostPatterns.
+    private SplitPatterns? _split;
 
-    /// <summary>By value, as a record is: the split patterns only follow from <see cref="HostPatterns"/>.</summary>
+    /// <summary>By value, as a record is: the split patterns follow from <see cref="HostPatterns"/>.</summary>
     public bool Equals(KnownHostsEntry? other) =>
         other is not null && Marker == other.Marker && HostPatterns == other.HostPatterns && Key == other.Key;
 
@@ -112,8 +111,14 @@ public sealed record KnownHostsEntry(KnownHostsMarker Marker, string HostPattern
             return MatchesHashed(HostPatterns, lookupName);
         }
 
+        var split = _split;
+        if (split is null || !ReferenceEquals(split.Source, HostPatterns))
+        {
+            _split = split = SplitPatterns.Of(HostPatterns);
+        }
+
         var matched = false;
-        foreach (var (negated, body) in _patterns)
+        foreach (var (negated, body) in split.Patterns)
         {
             if (Glob(body, lookupName))
             {
@@ -151,6 +156,12 @@ public sealed record KnownHostsEntry(KnownHostsMarker Marker, string HostPattern
         {
             return false;
         }
+    }
+
+    private sealed record SplitPatterns(string Source, (bool Negated, string Body)[] Patterns)
+    {
+        public static SplitPatterns Of(string source) =>
+            new(source, [.. source.Split(',').Select(p => p.StartsWith('!') ? (true, p[1..].ToLowerInvariant()) : (false, p.ToLowerInvariant()))]);
     }
 
     // ssh's wildcards: '*' any run of characters, '?' exactly one. The pattern is lower case already.

@@ -81,6 +81,20 @@ public sealed class KnownHostsTests
     }
 
     [Test]
+    public void Matches_CopyWithOtherPatterns_MatchesItsOwnPatterns()
+    {
+        var entry = KnownHosts.Parse($"10.0.0.7 {KeyA}\n").Entries.Single();
+        Assert.That(entry.Matches("10.0.0.7"), Is.True);
+
+        var copy = entry with { HostPatterns = "10.0.0.8" };
+
+        Assert.That(copy.Matches("10.0.0.8"), Is.True);
+        Assert.That(copy.Matches("10.0.0.7"), Is.False);
+        Assert.That(copy, Is.Not.EqualTo(entry));
+        Assert.That(copy with { HostPatterns = "10.0.0.7" }, Is.EqualTo(entry));
+    }
+
+    [Test]
     public void Parse_CommentsBlankMalformedAndUnknownTypes_AreSkipped()
     {
         var known = KnownHosts.Parse($"# comment\n\n10.0.0.7\n10.0.0.7 sk-ssh-ed25519@openssh.com AAAA\n10.0.0.7 ssh-ed25519 not-base64!\n@cert-authority * {KeyB}\n10.0.0.7 {KeyA}\n");
