@@ -25,6 +25,7 @@ public sealed class SshConnectionPool : IAsyncDisposable
         _time = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger<SshConnectionPool>.Instance;
         _hostSlots = new SemaphoreSlim(_settings.MaxParallelHosts, _settings.MaxParallelHosts);
+        SshThreadPool.Reserve(_settings.MaxParallelHosts);
         _lastSweep = _time.GetTimestamp();
     }
 

@@ -27,6 +27,27 @@ public sealed class SshConnectionPoolTests
     }
 
     [Test]
+    public async Task Constructor_HostSlots_ReserveOneBlockedThreadEachBesidesTheCores()
+    {
+        // SSH.NET blocks a pool thread through every handshake; the pool must not ration them.
+        await using var pool = new SshConnectionPool(new SshSettings { MaxParallelHosts = 96 });
+
+        ThreadPool.GetMinThreads(out var workers, out _);
+        Assert.That(workers, Is.GreaterThanOrEqualTo(96 + Environment.ProcessorCount));
+    }
+
+    [Test]
+    public async Task Constructor_FewHostSlots_NeverLowersTheMinimum()
+    {
+        ThreadPool.GetMinThreads(out var before, out _);
+
+        await using var pool = new SshConnectionPool(new SshSettings { MaxParallelHosts = 1 });
+
+        ThreadPool.GetMinThreads(out var after, out _);
+        Assert.That(after, Is.EqualTo(before));
+    }
+
+    [Test]
     public void PoolKey_HostKeyRevokedInKnownHosts_IsAnotherSession()
     {
         var trusted = KnownHosts.Parse($"10.0.0.7 {HostKey}\n");
