@@ -92,9 +92,19 @@ public enum KnownHostsMarker
 
 public sealed record KnownHostsEntry(KnownHostsMarker Marker, string HostPatterns, SshHostKey Key)
 {
-    // Split and lowered once (every host of every pass is looked up against every entry), and again
-    // for a copy made with `with`, which keeps this field but may change HostPatterns.
-    private SplitPatterns? _split;
+    // Split and lowered when set (every host of every pass is looked up against every entry): by the
+    // constructor (a property initializer bypasses the accessor) and by a copy made with `with`.
+    private (bool Negated, string Body)[] _patterns = Split(HostPatterns);
+
+    public string HostPatterns
+    {
+        get;
+        init
+        {
+            field = value;
+            _patterns = Split(value);
+        }
+    } = HostPatterns;
 
     /// <summary>By value, as a record is: the split patterns follow from <see cref="HostPatterns"/>.</summary>
     public bool Equals(KnownHostsEntry? other) =>
@@ -111,14 +121,8 @@ public sealed record KnownHostsEntry(KnownHostsMarker Marker, string HostPattern
             return MatchesHashed(HostPatterns, lookupName);
         }
 
-        var split = _split;
-        if (split is null || !ReferenceEquals(split.Source, HostPatterns))
-        {
-            _split = split = SplitPatterns.Of(HostPatterns);
-        }
-
         var matched = false;
-        foreach (var (negated, body) in split.Patterns)
+        foreach (var (negated, body) in _patterns)
         {
             if (Glob(body, lookupName))
             {
@@ -158,11 +162,8 @@ public sealed record KnownHostsEntry(KnownHostsMarker Marker, string HostPattern
         }
     }
 
-    private sealed record SplitPatterns(string Source, (bool Negated, string Body)[] Patterns)
-    {
-        public static SplitPatterns Of(string source) =>
-            new(source, [.. source.Split(',').Select(p => p.StartsWith('!') ? (true, p[1..].ToLowerInvariant()) : (false, p.ToLowerInvariant()))]);
-    }
+    private static (bool Negated, string Body)[] Split(string patterns) =>
+        [.. patterns.Split(',').Select(p => p.StartsWith('!') ? (true, p[1..].ToLowerInvariant()) : (false, p.ToLowerInvariant()))];
 
     // ssh's wildcards: '*' any run of characters, '?' exactly one. The pattern is lower case already.
     private static bool Glob(ReadOnlySpan<char> pattern, ReadOnlySpan<char> text)
